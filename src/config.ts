@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { ErrorCodes, ParleyError } from './errors.ts';
+
+/**
+ * Every setting Parley reads, with its unit and default, in one place. Read once at start
+ * (`loadConfig(process.env)`), then frozen and passed in: nothing below reads `process.env`.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  /** MongoDB connection string. Unset: the `demo` command starts an embedded FerretDB. */
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  /** Database name inside MONGODB_URL. */
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('parley'),
+
+  /** Outgoing mail server. */
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: port.default(587),
+  /** true: TLS from the first byte (port 465). false: STARTTLS, required unless PARLEY_INSECURE_LOCAL_MAIL. */
+  SMTP_SECURE: booleanFromEnv.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  /** Milliseconds to wait for any SMTP answer; keep well under SEND_LEASE_MS. */
+  SMTP_TIMEOUT_MS: positiveMs.default(30_000),
+
+  /** The reply mailbox Parley listens to. */
+  IMAP_HOST: z.string().min(1).default('127.0.0.1'),
+  IMAP_PORT: port.default(993),
+  /** true: TLS from the first byte (993); false: plain then STARTTLS, required unless PARLEY_INSECURE_LOCAL_MAIL. */
+  IMAP_SECURE: booleanFromEnv.default(true),
+  IMAP_USER: z.string().optional(),
+  IMAP_PASS: z.string().optional(),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+  /** Milliseconds between polls when IDLE is missing or quiet (a safety net under IDLE). */
+  IMAP_POLL_INTERVAL_MS: positiveMs.default(30_000),
+  /** Bytes; larger messages are quarantined unread (mailparser keeps attachments in memory). */
+  IMAP_MAX_MESSAGE_BYTES: positiveMs.default(10 * 1024 * 1024),
+
+  /**
+   * Local development only: allow SMTP and IMAP without TLS (a test sink, a dev mail server).
+   * Never set it in production: passwords would cross the network in clear text.
+   */
+  PARLEY_INSECURE_LOCAL_MAIL: booleanFromEnv.default(false),
+
+  /** Right-hand side of the Message-IDs Parley writes, normally the sending domain. */
+  MESSAGE_ID_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com').default('parley.local'),
+  /** Folder of sequence YAML files. */
+  SEQUENCES_DIR: z.string().min(1).default('sequences'),
+
+  /** Milliseconds between runs of the job that sends due steps. */
+  SEND_INTERVAL_MS: positiveMs.default(10_000),
+  /** Most steps one run of the send job takes on. */
+  SEND_BATCH_SIZE: positiveMs.default(100),
+  /**
+   * Milliseconds a worker owns a step it claimed. After it, another worker may take the step over
+   * (the first one died). Must exceed SMTP_TIMEOUT_MS with room to spare, or a slow send and its
+   * takeover could both go out.
+   */
+  SEND_LEASE_MS: positiveMs.default(5 * 60_000),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly mongo: { readonly url: string | undefined; readonly database: string };
+  readonly smtp: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly requireTLS: boolean;
+    readonly auth: { readonly user: string; readonly pass: string } | undefined;
+    readonly timeoutMs: number;
+  };
+  readonly imap: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly requireTLS: boolean;
+    readonly auth: { readonly user: string; readonly pass: string } | undefined;
+    readonly mailbox: string;
+    readonly pollIntervalMs: number;
+    readonly maxMessageBytes: number;
+  };
+  readonly messageIdDomain: string;
+  readonly sequencesDir: string;
+  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
+  readonly logLevel: Env['LOG_LEVEL'];
+}
+
+function credentials(user: string | undefined, pass: string | undefined, prefix: string) {
+  if (user === undefined && pass === undefined) return undefined;
+  if (user === undefined || pass === undefined) {
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `Invalid configuration: set both ${prefix}_USER and ${prefix}_PASS, or neither.`,
+    );
+  }
+  return Object.freeze({ user, pass });
+}
+
+/** Validates the environment once; throws CONFIG_INVALID listing every bad variable and what it accepts. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    // Values are left out of the message on purpose: a bad value may be a secret.
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `Invalid configuration (see .env.example for every setting):\n${lines.join('\n')}`,
+    );
+  }
+  const e = parsed.data;
+  const insecure = e.PARLEY_INSECURE_LOCAL_MAIL;
+  if (e.SEND_LEASE_MS <= e.SMTP_TIMEOUT_MS * 2) {
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `Invalid configuration: SEND_LEASE_MS (${e.SEND_LEASE_MS}) must be more than twice SMTP_TIMEOUT_MS (${e.SMTP_TIMEOUT_MS}), or a slow send and its takeover could both go out.`,
+    );
+  }
+  return Object.freeze({
+    mongo: Object.freeze({ url: e.MONGODB_URL, database: e.MONGODB_DB }),
+    smtp: Object.freeze({
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      requireTLS: !e.SMTP_SECURE && !insecure,
+      auth: credentials(e.SMTP_USER, e.SMTP_PASS, 'SMTP'),
+      timeoutMs: e.SMTP_TIMEOUT_MS,
+    }),
+    imap: Object.freeze({
+      host: e.IMAP_HOST,
+      port: e.IMAP_PORT,
+      secure: e.IMAP_SECURE,
+      requireTLS: !e.IMAP_SECURE && !insecure,
+      auth: credentials(e.IMAP_USER, e.IMAP_PASS, 'IMAP'),
+      mailbox: e.IMAP_MAILBOX,
+      pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
+      maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+    }),
+    messageIdDomain: e.MESSAGE_ID_DOMAIN,
+    sequencesDir: e.SEQUENCES_DIR,
+    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
+    logLevel: e.LOG_LEVEL,
+  });
+}

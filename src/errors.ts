@@ -1,0 +1,41 @@
+/**
+ * Parley's error registry. Code branches on `code` (stable, documented) or on the class, never on
+ * message text. Every message says what to do next.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  SEQUENCE_INVALID: 'SEQUENCE_INVALID',
+  SEQUENCE_NOT_FOUND: 'SEQUENCE_NOT_FOUND',
+  TEMPLATE_RENDER_FAILED: 'TEMPLATE_RENDER_FAILED',
+  CONTACT_ADDRESS_INVALID: 'CONTACT_ADDRESS_INVALID',
+  SMTP_TEMPORARY: 'SMTP_TEMPORARY',
+  SMTP_PERMANENT: 'SMTP_PERMANENT',
+  MESSAGE_MALFORMED: 'MESSAGE_MALFORMED',
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  EMBEDDED_SERVICE_FAILED: 'EMBEDDED_SERVICE_FAILED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+  /** True when the same operation may succeed if tried again later (an outage, a 4xx answer). */
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ParleyError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export function isParleyError(error: unknown, code?: ErrorCode): error is ParleyError {
+  return error instanceof ParleyError && (code === undefined || error.code === code);
+}
+
+/** The message of anything thrown, for logs and stored failure reasons. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,26 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * The one place loggers are made. Components take a logger and call `child({ component })`.
+ * Secrets are redacted by path so a careless `log.info({ config })` cannot leak them.
+ */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'parley' },
+      redact: {
+        paths: ['*.pass', '*.password', '*.auth', 'auth', 'pass', 'password', '*.*.pass', 'mongo.url', 'url'],
+        censor: '[redacted]',
+      },
+    },
+    destination ?? process.stdout,
+  );
+}
+
+/** For tests and library use: logs nothing. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
