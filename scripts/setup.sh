@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prepares a fresh machine for Parley's tests and demo; quick and silent when already done.
+#  - Node dependencies (npm ci when node_modules is missing or older than the lock file)
+#  - Dovecot from Debian's packages (the throwaway IMAP server tests start)
+#  - The embedded FerretDB binary, built once from the Go module proxy into .cache/
+# Set PARLEY_SKIP_DOVECOT=1 / PARLEY_SKIP_FERRETDB=1 when you bring your own IMAP / MONGODB_URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing Node dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${PARLEY_SKIP_DOVECOT:-}" != 1 ] && [ ! -x /usr/sbin/dovecot ]; then
+  log "installing Dovecot (dovecot-imapd, dovecot-sieve) from Debian's packages"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    dovecot-imapd dovecot-sieve >/dev/null
+fi
+
+# The binary is keyed by a hash of the Go sources, so a change to them rebuilds it.
+if [ "${PARLEY_SKIP_FERRETDB:-}" != 1 ] && [ -z "${MONGODB_URL:-}" ]; then
+  export PATH="$PATH:/usr/local/go/bin"
+  key=$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/main.go | sha256sum | cut -c1-16)
+  bin="$root/.cache/ferretdb/parley-ferretdb-$key"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || { log "Go is missing: install Go 1.24+ or set MONGODB_URL to a MongoDB server"; exit 1; }
+    log "building the embedded FerretDB v1.24.2 (first run only, a few minutes)"
+    mkdir -p "$root/.cache/ferretdb"
+    (cd tools/ferretdb && GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" .)
+    mv "$bin.tmp" "$bin"
+  fi
+  ln -sf "$(basename "$bin")" "$root/.cache/ferretdb/parley-ferretdb"
+fi

@@ -1,0 +1,149 @@
+import type { Intent } from '../classify/index.ts';
+
+/**
+ * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
+ * by Parley (not ObjectIds) because several of them are keys that make a write idempotent.
+ * Rules from FerretDB v1 (see STACK-NOTES): no email address as an object key, no nested arrays,
+ * no NUL in strings.
+ */
+
+export interface ContactDoc {
+  _id: string;
+  /** Lower-cased, trimmed; unique. */
+  email: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  company?: string | undefined;
+  fields: Record<string, string>;
+  /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. */
+  suppressed?: { reason: 'unsubscribe' | 'bounce'; at: Date; replyId: string } | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type EnrollmentStatus = 'active' | 'paused' | 'stopped' | 'completed';
+
+export interface EnrollmentDoc {
+  _id: string;
+  contactId: string;
+  email: string;
+  sequenceId: string;
+  status: EnrollmentStatus;
+  /** Index of the step that goes out next; equals the step count once completed. */
+  nextStepIndex: number;
+  /** When the next step is due (UTC); null when nothing is due. */
+  nextStepAt: Date | null;
+  /** Message-IDs of the steps sent so far, oldest first: the thread's References. */
+  threadMessageIds: string[];
+  /** The rendered subject of the thread's first message, for "Re:" subjects. */
+  threadSubject?: string | undefined;
+  /** Why the enrollment is paused or stopped, for people reading the queue. */
+  statusReason?: string | undefined;
+  /** The reply that paused or stopped it. */
+  statusReplyId?: string | undefined;
+  enrolledAt: Date;
+  updatedAt: Date;
+}
+
+export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned';
+
+/**
+ * One attempt to send one step of one enrollment. `_id` is `<enrollmentId>:<stepId>#<attempt>`:
+ * inserting it is the claim, atomic on MongoDB and FerretDB alike, so two workers never both own
+ * an attempt. A worker that dies leaves a `sending` attempt whose lease runs out; the next worker
+ * claims attempt + 1.
+ */
+export interface DeliveryDoc {
+  _id: string;
+  enrollmentId: string;
+  stepId: string;
+  stepIndex: number;
+  attempt: number;
+  state: DeliveryState;
+  /** Which worker claimed it (hostname:pid:random). */
+  worker: string;
+  /** Until when the claiming worker owns the attempt. */
+  leaseUntil: Date;
+  /** Deterministic per enrollment and step, identical on every attempt, so receivers can drop a copy. */
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  /** The rendered body, kept for the rep's view of the thread. */
+  text: string;
+  inReplyTo?: string | undefined;
+  references: string[];
+  smtpResponse?: string | undefined;
+  error?: { code: string; message: string; permanent: boolean } | undefined;
+  claimedAt: Date;
+  sentAt?: Date | undefined;
+}
+
+export type ReplyState = 'received' | 'processed' | 'unmatched';
+
+export interface ReplyDoc {
+  /** `mid:<Message-ID>` or `sha256:<hash of the source>` when the message has no Message-ID. */
+  _id: string;
+  messageId?: string | undefined;
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  from: string;
+  subject: string;
+  date?: Date | undefined;
+  inReplyTo?: string | undefined;
+  references: string[];
+  visibleText: string;
+  state: ReplyState;
+  enrollmentId?: string | undefined;
+  contactId?: string | undefined;
+  /** How the enrollment was found: the thread headers, or the sender's address as a fallback. */
+  matchedBy?: 'thread' | 'sender' | undefined;
+  intent?: Intent | undefined;
+  confidence?: number | undefined;
+  explanation?: string | undefined;
+  receivedAt: Date;
+  processedAt?: Date | undefined;
+}
+
+export type TaskStatus = 'open' | 'claimed' | 'answered' | 'snoozed' | 'done';
+
+/** A reply that needs a person. `_id` is `reply:<replyId>`, so a reply makes at most one task. */
+export interface TaskDoc {
+  _id: string;
+  replyId: string;
+  enrollmentId: string;
+  contactId: string;
+  email: string;
+  sequenceId: string;
+  intent: Intent;
+  confidence: number;
+  explanation: string;
+  /** 1 is the most urgent. */
+  priority: number;
+  status: TaskStatus;
+  createdAt: Date;
+}
+
+/** Where the poller stands in one IMAP mailbox. */
+export interface MailboxCursorDoc {
+  /** `<user>@<host>:<port>/<mailbox>` */
+  _id: string;
+  /** IMAP UIDVALIDITY is a 32-bit unsigned value that imapflow returns as a bigint: stored as a string. */
+  uidValidity: string;
+  lastUid: number;
+  updatedAt: Date;
+}
+
+/** A message Parley could not handle, kept with the reason; the poller goes on. */
+export interface QuarantineDoc {
+  /** `<mailbox>:<uidValidity>:<uid>` */
+  _id: string;
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  code: string;
+  reason: string;
+  size: number;
+  quarantinedAt: Date;
+}

@@ -1,0 +1,2 @@
+export { connectDatabase, isDuplicateKey, type Database, type ParleyCollections } from './database.ts';
+export type * from './documents.ts';

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+
+/** A message from the reply mailbox, parsed and reduced to what Parley uses. */
+export interface InboundMessage {
+  /** With angle brackets; undefined when the message has none. */
+  messageId: string | undefined;
+  /** sha256 of the raw source: the identity of a message without a Message-ID. */
+  sourceHash: string;
+  /** Sender address, lower-cased. */
+  from: string;
+  subject: string;
+  date: Date | undefined;
+  inReplyTo: string | undefined;
+  /** Message-IDs of the thread so far, oldest first. */
+  references: string[];
+  text: string | undefined;
+  html: string | undefined;
+  /** Header names lower-cased; first occurrence, unfolded. */
+  headers: Record<string, string>;
+  /** e.g. `text/plain`, `multipart/report`. */
+  contentType: string;
+}
+
+/**
+ * Parses a raw RFC 5322 message. Throws MESSAGE_MALFORMED when it cannot be a reply at all
+ * (no sender address): such mail is quarantined, not guessed at.
+ */
+export async function parseInboundMessage(source: Buffer): Promise<InboundMessage> {
+  let parsed;
+  try {
+    // keepDeliveryStatus keeps a bounce's DSN fields as a part of their own (RFC 3464).
+    parsed = await simpleParser(source, { keepDeliveryStatus: true, skipImageLinks: true });
+  } catch (error) {
+    throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, `The message cannot be parsed: ${String(error)}`, { cause: error });
+  }
+  const from = firstAddress(parsed.from);
+  if (!from) {
+    throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The message has no sender address (From), so it cannot be matched to anyone.');
+  }
+  const headers: Record<string, string> = {};
+  for (const { key, line } of parsed.headerLines) {
+    if (headers[key] !== undefined) continue;
+    const colon = line.indexOf(':');
+    headers[key] = withoutNul(line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
+  return {
+    messageId: parsed.messageId,
+    sourceHash: createHash('sha256').update(source).digest('hex'),
+    from,
+    subject: withoutNul(parsed.subject ?? ''),
+    date: parsed.date,
+    inReplyTo: parsed.inReplyTo,
+    // mailparser gives a string for one id and an array for several (STACK-NOTES).
+    references: typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []),
+    text: parsed.text === undefined ? undefined : withoutNul(parsed.text),
+    html: typeof parsed.html === 'string' ? withoutNul(parsed.html) : undefined,
+    headers,
+    contentType: (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase(),
+  };
+}
+
+function firstAddress(from: AddressObject | undefined): string | undefined {
+  const address = from?.value.find((a) => a.address)?.address;
+  return address ? address.trim().toLowerCase() : undefined;
+}
+
+// FerretDB (and BSON keys everywhere) refuse NUL; it never carries meaning in mail text.
+function withoutNul(text: string): string {
+  return text.replaceAll('\0', '');
+}

@@ -1,0 +1,4 @@
+/** Replies in: the IMAP poller, parsing, matching to enrollments, and what a reply changes. */
+export { MailboxPoller, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, type PollResult, type MailboxPollerOptions } from './mailbox-poller.ts';
+export { ReplyHandler, type ReplyOutcome, type MessageOrigin, type ReplyHandlerOptions } from './reply-handler.ts';
+export { parseInboundMessage, type InboundMessage } from './inbound-message.ts';

@@ -1,0 +1,209 @@
+import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError } from 'mongodb';
+import type { Config } from '../config.ts';
+import type { ParleyCollections } from '../db/index.ts';
+import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { MessageOrigin, ReplyOutcome } from './reply-handler.ts';
+
+/** Keywords Parley sets instead of \Seen: reps read the same mailbox, and unread must stay unread. */
+export const PROCESSED_KEYWORD = '$Parley-Processed';
+export const QUARANTINED_KEYWORD = '$Parley-Quarantined';
+
+export interface PollResult {
+  fetched: number;
+  outcomes: ReplyOutcome[];
+  quarantined: number;
+}
+
+export interface MailboxPollerOptions {
+  imap: Config['imap'];
+  db: ParleyCollections;
+  handle: (source: Buffer, origin: MessageOrigin) => Promise<ReplyOutcome>;
+  logger: Logger;
+  /** Called after every poll that saw messages; tests and the demo wait on it. */
+  onPoll?: (result: PollResult) => void;
+  /** Milliseconds of quiet before imapflow starts IDLE; short so new mail is seen in about a second. */
+  idleDelayMs?: number;
+}
+
+/**
+ * Watches the reply mailbox: IDLE pushes new-mail events where the server has it; a timer polls
+ * as the fallback and safety net. Each message is handled once in UID order; the cursor
+ * (UIDVALIDITY + last UID) lives in MongoDB, so a restart resumes where the last run stopped.
+ */
+export class MailboxPoller {
+  readonly #o: MailboxPollerOptions;
+  readonly #log: Logger;
+  readonly #cursorId: string;
+  #client: ImapFlow | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #failures = 0;
+  #polling: Promise<void> | undefined;
+  #pollAgain = false;
+
+  constructor(options: MailboxPollerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'mailbox-poller', mailbox: options.imap.mailbox });
+    const user = options.imap.auth?.user ?? '';
+    this.#cursorId = `${user}@${options.imap.host}:${options.imap.port}/${options.imap.mailbox}`;
+  }
+
+  /** Connects and starts watching; resolves after the first connection attempt (retries continue on failure). */
+  async start(): Promise<void> {
+    this.#stopping = false;
+    await this.#connect();
+    this.#timer = setInterval(() => this.#requestPoll(), this.#o.imap.pollIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#timer);
+    clearTimeout(this.#reconnectTimer);
+    await this.#polling?.catch(() => undefined);
+    const client = this.#client;
+    this.#client = undefined;
+    if (client?.usable) await client.logout().catch(() => client.close());
+    else client?.close();
+  }
+
+  async #connect(): Promise<void> {
+    const { imap } = this.#o;
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.secure,
+      // requireTLS: refuse to log in over clear text; otherwise (local dev) upgrade when offered.
+      ...(imap.requireTLS && { doSTARTTLS: true }),
+      ...(imap.auth && { auth: { user: imap.auth.user, pass: imap.auth.pass } }),
+      logger: false,
+      autoIdleDelay: this.#o.idleDelayMs ?? 1000,
+      missingIdleCommand: 'NOOP',
+    });
+    // Before connect(): an unhandled socket error would crash the process (STACK-NOTES).
+    client.on('error', (error: unknown) => this.#log.warn({ err: describeError(error) }, 'IMAP connection error'));
+    client.on('exists', () => this.#requestPoll());
+    client.on('close', () => {
+      if (this.#client === client) this.#client = undefined;
+      if (!this.#stopping) this.#scheduleReconnect();
+    });
+    try {
+      await client.connect();
+      await client.mailboxOpen(imap.mailbox);
+    } catch (error) {
+      this.#log.warn({ err: describeError(error) }, 'IMAP connect failed');
+      client.close();
+      return;
+    }
+    this.#client = client;
+    this.#failures = 0;
+    this.#log.info({ host: imap.host, port: imap.port }, 'watching mailbox');
+    this.#requestPoll();
+  }
+
+  /** imapflow instances never reconnect: make a new one, backing off up to a minute. */
+  #scheduleReconnect(): void {
+    if (this.#reconnectTimer) return;
+    const delay = Math.min(60_000, 500 * 2 ** this.#failures++);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (!this.#stopping && !this.#client) void this.#connect();
+    }, delay);
+  }
+
+  /** Coalesces triggers: one poll at a time, and one more if something arrived meanwhile. */
+  #requestPoll(): void {
+    if (this.#polling) {
+      this.#pollAgain = true;
+      return;
+    }
+    this.#polling = this.#pollLoop().finally(() => {
+      this.#polling = undefined;
+    });
+  }
+
+  async #pollLoop(): Promise<void> {
+    do {
+      this.#pollAgain = false;
+      const client = this.#client;
+      if (!client?.usable || this.#stopping) return;
+      try {
+        const result = await this.#pollOnce(client);
+        if (result.fetched > 0) this.#o.onPoll?.(result);
+      } catch (error) {
+        this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
+        return;
+      }
+    } while (this.#pollAgain);
+  }
+
+  async #pollOnce(client: ImapFlow): Promise<PollResult> {
+    const { db, imap } = this.#o;
+    const box = client.mailbox;
+    if (!box) throw new Error('no mailbox open');
+    const uidValidity = box.uidValidity.toString();
+    const cursor = await db.mailboxCursors.findOne({ _id: this.#cursorId });
+    let lastUid = 0;
+    if (cursor?.uidValidity === uidValidity) lastUid = cursor.lastUid;
+    else if (cursor) this.#log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning (replies dedupe by Message-ID)');
+
+    // NOOP first: without it a message delivered a moment ago may not be visible yet (STACK-NOTES).
+    await client.noop();
+    // `N:*` always returns the last message, even when it is older than N (STACK-NOTES).
+    const found = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, flags: true, size: true }, { uid: true }))
+      .filter((m) => m.uid > lastUid)
+      .sort((a, b) => a.uid - b.uid);
+
+    const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
+    for (const message of found) {
+      const origin: MessageOrigin = { mailbox: imap.mailbox, uidValidity, uid: message.uid };
+      if (!message.flags?.has(PROCESSED_KEYWORD) && !message.flags?.has(QUARANTINED_KEYWORD)) {
+        const outcome = await this.#handleOne(client, message, origin);
+        if (outcome) result.outcomes.push(outcome);
+        else result.quarantined += 1;
+      }
+      await db.mailboxCursors.updateOne(
+        { _id: this.#cursorId },
+        { $set: { uidValidity, lastUid: message.uid, updatedAt: new Date() } },
+        { upsert: true },
+      );
+    }
+    return result;
+  }
+
+  /** Handles one message; a bad message is quarantined and the loop goes on. Undefined = quarantined. */
+  async #handleOne(client: ImapFlow, message: FetchMessageObject, origin: MessageOrigin): Promise<ReplyOutcome | undefined> {
+    try {
+      const size = message.size ?? 0;
+      if (size > this.#o.imap.maxMessageBytes) {
+        throw new ParleyError(
+          ErrorCodes.MESSAGE_TOO_LARGE,
+          `The message is ${size} bytes, over IMAP_MAX_MESSAGE_BYTES (${this.#o.imap.maxMessageBytes}); read it in the mailbox.`,
+        );
+      }
+      const full = await client.fetchOne(String(message.uid), { source: true }, { uid: true });
+      if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
+      const outcome = await this.#o.handle(full.source, origin);
+      await client.messageFlagsAdd(String(message.uid), [PROCESSED_KEYWORD], { uid: true });
+      return outcome;
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error; // not the message's fault: retry the whole poll later
+      const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
+      const reason = describeError(error);
+      await this.#o.db.quarantine.updateOne(
+        { _id: `${origin.mailbox}:${origin.uidValidity}:${origin.uid}` },
+        { $set: { ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() } },
+        { upsert: true },
+      );
+      await client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true });
+      this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
+      return undefined;
+    }
+  }
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError;
+}

@@ -1,0 +1,89 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+
+export interface OutboundMessage {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  text: string;
+  /** With angle brackets, e.g. `<abc.hello@mail.example.com>`. */
+  messageId: string;
+  inReplyTo?: string | undefined;
+  references: readonly string[];
+}
+
+export interface SendReceipt {
+  /** The SMTP server's final answer, e.g. `250 2.0.0 Ok: queued as 4F2A1`. */
+  response: string;
+}
+
+/** Where steps go out. The SMTP adapter below is the real one; tests may pass a fake to unit tests. */
+export interface MailTransport {
+  /** Resolves once the server accepted the message; throws SMTP_TEMPORARY or SMTP_PERMANENT. */
+  send(message: OutboundMessage): Promise<SendReceipt>;
+  /** Checks connection and login, for start-up and /readyz. */
+  verify(): Promise<void>;
+  close(): void;
+}
+
+export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
+  const transporter = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.requireTLS,
+    ...(smtp.auth && { auth: { user: smtp.auth.user, pass: smtp.auth.pass } }),
+    connectionTimeout: smtp.timeoutMs,
+    greetingTimeout: smtp.timeoutMs,
+    socketTimeout: smtp.timeoutMs,
+    // One connection per message keeps a failure local to one send; pooling comes with rate limits.
+    pool: false,
+  });
+  return {
+    async send(message) {
+      let info;
+      try {
+        info = await transporter.sendMail({
+          from: { name: message.from.name, address: message.from.address },
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          messageId: message.messageId,
+          ...(message.inReplyTo !== undefined && { inReplyTo: message.inReplyTo }),
+          ...(message.references.length > 0 && { references: [...message.references] }),
+        });
+      } catch (error) {
+        throw smtpError(error);
+      }
+      // A partly rejected send still resolves (STACK-NOTES): one recipient, so any rejection is total.
+      if (info.rejected.length > 0) {
+        throw new ParleyError(ErrorCodes.SMTP_PERMANENT, `The SMTP server refused the recipient ${message.to}: ${info.response}`);
+      }
+      return { response: info.response };
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (error) {
+        throw smtpError(error);
+      }
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** 5xx answers are permanent; 4xx answers, timeouts and refused connections may pass later. */
+function smtpError(error: unknown): ParleyError {
+  const responseCode = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : NaN;
+  const message = error instanceof Error ? error.message : String(error);
+  if (responseCode >= 500 && responseCode < 600) {
+    return new ParleyError(ErrorCodes.SMTP_PERMANENT, `The SMTP server refused the message (${responseCode}): ${message}`, {
+      cause: error,
+    });
+  }
+  return new ParleyError(ErrorCodes.SMTP_TEMPORARY, `Sending failed for now, will retry: ${message}`, {
+    retryable: true,
+    cause: error,
+  });
+}
