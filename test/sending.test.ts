@@ -1,0 +1,154 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectDatabase, type Database } from '../src/db/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import { createSmtpTransport, StepSender, stepMessageId, type MailTransport } from '../src/sending/index.ts';
+import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import { startTestServices, type TestServices } from './support/services.ts';
+
+// The step sender against FerretDB (or MONGODB_URL) and a real SMTP sink, driven with a clock of
+// the test's own so "due" is exact and no test waits for wall time.
+describe('sending due steps', () => {
+  let services: TestServices;
+  let db: Database;
+  let transport: MailTransport;
+  let sequence: Sequence;
+  let clock = new Date('2026-03-02T09:00:00Z');
+
+  const sender = (worker = {}) =>
+    new StepSender({
+      db,
+      transport,
+      getSequence: (id) => (id === sequence.id ? sequence : undefined),
+      logger: silentLogger(),
+      messageIdDomain: 'parley.test',
+      leaseMs: 60_000,
+      batchSize: 500,
+      now: () => clock,
+      ...worker,
+    });
+
+  before(async () => {
+    services = await startTestServices();
+    const config = services.config();
+    db = await connectDatabase(services.mongoUrl, config.mongo.database);
+    transport = createSmtpTransport(config.smtp);
+    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
+    assert.ok(loaded.ok);
+    sequence = loaded.sequence;
+  });
+  after(async () => {
+    transport?.close();
+    await db?.close();
+    await services?.stop();
+  });
+
+  it('sends step 1 as a new thread and step 2 as a reply in it, recording each send', async () => {
+    const [outcome] = await enrollContacts(db, sequence, [{ email: 'Ada@Lead.Example', firstName: 'Ada', company: 'Acme' }], clock);
+    assert.equal(outcome?.outcome, 'enrolled');
+    const enrollmentId = outcome.outcome === 'enrolled' ? outcome.enrollmentId : '';
+    const before = services.sink.received.length;
+
+    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    const [first] = (await services.sink.waitFor(before + 1)).slice(before);
+    assert.equal(first?.parsed.subject, 'Quick question about Acme');
+    assert.equal(first?.parsed.messageId, stepMessageId(enrollmentId, 'hello', 'parley.test'));
+    assert.match(first?.parsed.text ?? '', /^Hi Ada,/);
+    assert.equal(first?.parsed.inReplyTo, undefined);
+    assert.deepEqual(first?.envelopeTo, ['ada@lead.example']);
+
+    // Not yet due: the follow-up waits 3 seconds after step 1.
+    assert.deepEqual(await sender().runOnce(), { sent: 0, failed: 0, skipped: 0 });
+    clock = new Date(clock.getTime() + 3_000);
+    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    const second = (await services.sink.waitFor(before + 2))[before + 1];
+    assert.equal(second?.parsed.subject, 'Re: Quick question about Acme');
+    assert.equal(second?.parsed.inReplyTo, first?.parsed.messageId);
+    assert.equal(second?.parsed.references, first?.parsed.messageId);
+
+    const deliveries = await db.deliveries.find({ enrollmentId }).sort({ stepIndex: 1 }).toArray();
+    assert.deepEqual(
+      deliveries.map((d) => [d.stepId, d.state, d.attempt, d.messageId]),
+      [
+        ['hello', 'sent', 1, first?.parsed.messageId],
+        ['nudge', 'sent', 1, second?.parsed.messageId],
+      ],
+    );
+    assert.match(deliveries[0]?.smtpResponse ?? '', /^250/);
+    assert.ok(deliveries[0]?.sentAt instanceof Date);
+    const enrollment = await db.enrollments.findOne({ _id: enrollmentId });
+    assert.equal(enrollment?.status, 'completed');
+    assert.equal(enrollment?.nextStepAt, null);
+  });
+
+  it('never sends a step twice when many senders run at once on one database', async () => {
+    const emails = Array.from({ length: 25 }, (_, i) => `race${i}@lead.example`);
+    await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
+    const before = services.sink.received.length;
+    // Six concurrent senders, each with its own worker identity, racing over the same due steps.
+    const results = await Promise.all(Array.from({ length: 6 }, () => sender().runOnce()));
+    assert.equal(results.reduce((n, r) => n + r.sent, 0), emails.length);
+    assert.ok(results.reduce((n, r) => n + r.skipped, 0) > 0, 'the senders really raced for the same steps');
+    const received = (await services.sink.waitFor(before + emails.length)).slice(before);
+    const recipients = received.map((m) => m.envelopeTo[0]).sort();
+    assert.deepEqual(recipients, [...emails].sort());
+    const attempts = await db.deliveries.countDocuments({ to: { $in: emails } });
+    assert.equal(attempts, emails.length);
+  });
+
+  it('retries a step whose sending worker died, once its lease has run out', async () => {
+    const [outcome] = await enrollContacts(db, sequence, [{ email: 'lease@lead.example' }], clock);
+    assert.equal(outcome?.outcome, 'enrolled');
+    const enrollmentId = outcome.outcome === 'enrolled' ? outcome.enrollmentId : '';
+    // A worker that claimed the step and died before sending: its attempt is left `sending`.
+    await db.deliveries.insertOne({
+      _id: `${enrollmentId}:hello#1`,
+      enrollmentId,
+      stepId: 'hello',
+      stepIndex: 0,
+      attempt: 1,
+      state: 'sending',
+      worker: 'dead-worker',
+      leaseUntil: new Date(clock.getTime() + 60_000),
+      messageId: stepMessageId(enrollmentId, 'hello', 'parley.test'),
+      from: 'dana@parley.test',
+      to: 'lease@lead.example',
+      subject: 'x',
+      text: 'x',
+      references: [],
+      claimedAt: clock,
+    });
+    const mine = (r: { envelopeTo: string[] }) => r.envelopeTo[0] === 'lease@lead.example';
+    await sender().runOnce();
+    assert.equal(services.sink.received.filter(mine).length, 0, 'the lease still holds: nobody else sends');
+
+    clock = new Date(clock.getTime() + 61_000);
+    await sender().runOnce();
+    await sender().runOnce();
+    const sent = await db.deliveries.find({ enrollmentId, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(sent.map((d) => [d.attempt, d.state]), [[1, 'sending'], [2, 'sent']]);
+    assert.equal(services.sink.received.filter(mine).length, 1);
+  });
+
+  it('does not send a step to an enrollment paused after it was read as due', async () => {
+    const [outcome] = await enrollContacts(db, sequence, [{ email: 'paused@lead.example' }], clock);
+    const enrollmentId = outcome?.outcome === 'enrolled' ? outcome.enrollmentId : '';
+    // A reply pauses the enrollment right after this sender claimed the step (between its query
+    // and its send): the re-check after the claim must see it.
+    const deliveries: typeof db.deliveries = Object.create(db.deliveries, {
+      insertOne: {
+        value: async (doc: Parameters<typeof db.deliveries.insertOne>[0]) => {
+          const inserted = await db.deliveries.insertOne(doc);
+          await db.enrollments.updateOne({ _id: enrollmentId }, { $set: { status: 'paused' } });
+          return inserted;
+        },
+      },
+    });
+    const result = await sender({ db: { ...db, deliveries } }).runOnce();
+    assert.deepEqual(result, { sent: 0, failed: 0, skipped: 1 });
+    const attempts = await db.deliveries.find({ enrollmentId }).toArray();
+    assert.deepEqual(attempts.map((a) => a.state), ['abandoned']);
+    assert.equal(services.sink.received.filter((r) => r.envelopeTo[0] === 'paused@lead.example').length, 0);
+  });
+});
