@@ -18,15 +18,16 @@ export interface WorkerOptions {
   logger: Logger;
   /** Called after each mailbox poll that saw mail. */
   onPoll?: (result: PollResult) => void;
+  /** Sequences to run instead of the files in SEQUENCES_DIR (the demo shortens their waits). */
+  sequences?: ReadonlyMap<string, Sequence>;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
-export async function startWorker({ config, logger, onPoll }: WorkerOptions): Promise<Worker> {
+export async function startWorker({ config, logger, onPoll, ...given }: WorkerOptions): Promise<Worker> {
   if (!config.mongo.url) {
     throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at MongoDB, or try `npm run demo`, which starts its own.');
   }
-  const { sequences, problems } = await loadSequences(config.sequencesDir);
-  for (const problem of problems) logger.error({ problem: formatProblem(problem) }, 'sequence file ignored');
+  const sequences = given.sequences ?? (await loadSequencesLogged(config.sequencesDir, logger));
   logger.info({ sequences: [...sequences.keys()] }, 'sequences loaded');
   const ownAddresses = new Set([...sequences.values()].map((s) => s.sender.address));
 
@@ -70,4 +71,11 @@ export async function startWorker({ config, logger, onPoll }: WorkerOptions): Pr
       logger.info('worker stopped');
     },
   };
+}
+
+async function loadSequencesLogged(dir: string, logger: Logger): Promise<ReadonlyMap<string, Sequence>> {
+  const { sequences, problems } = await loadSequences(dir);
+  // A broken file must not stop the worker: the others still run, and the log says what to fix.
+  for (const problem of problems) logger.error({ problem: formatProblem(problem) }, 'sequence file ignored');
+  return sequences;
 }

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { connectDatabase } from '../db/index.ts';
+import { enrollContacts } from '../enrollments/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import { loadSequences, formatProblem } from '../sequences/index.ts';
+
+export function enrollCommand(): Command {
+  return new Command('enroll')
+    .description('enroll contacts in a sequence (its first step goes out when due)')
+    .argument('<sequence>', 'the sequence id, as written in its file in SEQUENCES_DIR')
+    .argument('<emails...>', 'one or more email addresses')
+    .option('--first-name <name>', 'first name for the templates (applies to every address given)')
+    .option('--company <company>', 'company for the templates (applies to every address given)')
+    .action(async (sequenceId: string, emails: string[], options: { firstName?: string; company?: string }) => {
+      const config = loadConfig(process.env);
+      if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
+      const { sequences, problems } = await loadSequences(config.sequencesDir);
+      const sequence = sequences.get(sequenceId);
+      if (!sequence) {
+        const broken = problems.map(formatProblem).join('\n');
+        throw new ParleyError(
+          ErrorCodes.SEQUENCE_NOT_FOUND,
+          `No sequence "${sequenceId}" in ${config.sequencesDir}; known: ${[...sequences.keys()].join(', ') || 'none'}.${broken ? `\nBroken files:\n${broken}` : ''}`,
+        );
+      }
+      const db = await connectDatabase(config.mongo.url, config.mongo.database);
+      try {
+        const contacts = emails.map((email) => ({ email, firstName: options.firstName, company: options.company }));
+        for (const outcome of await enrollContacts(db, sequence, contacts)) {
+          const detail =
+            outcome.outcome === 'enrolled'
+              ? `first step due ${outcome.firstStepAt.toISOString()}`
+              : outcome.outcome === 'suppressed'
+                ? `suppressed (${outcome.reason}): not enrolled`
+                : 'already enrolled';
+          console.log(`${outcome.email}: ${outcome.outcome.replace('_', ' ')}, ${detail}`);
+        }
+      } finally {
+        await db.close();
+      }
+    });
+}

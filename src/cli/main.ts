@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, isParleyError } from '../errors.ts';
+import { demoCommand } from './demo.ts';
+import { enrollCommand } from './enroll.ts';
+import { workerCommand } from './worker.ts';
+
+const program = new Command()
+  .name('parley')
+  .description('Conversational email sequences that read like a person wrote them, and listen to the answers.')
+  .showHelpAfterError()
+  .exitOverride();
+
+program.addCommand(workerCommand());
+program.addCommand(enrollCommand());
+program.addCommand(demoCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Expected failures (bad configuration, a broken file) print their message, which says what to do.
+  console.error(isParleyError(error) ? `parley: ${error.message}` : `parley: unexpected error: ${describeError(error)}`);
+  if (!isParleyError(error) && error instanceof Error && error.stack) console.error(error.stack);
+  process.exit(1);
+}

@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config.ts';
+import { startDovecot, startFerretDB, startSmtpSink } from '../embedded/index.ts';
+import { enrollContacts } from '../enrollments/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { loadSequenceFile, formatProblem, type Sequence } from '../sequences/index.ts';
+import { listOpenTasks } from '../tasks/index.ts';
+import { startWorker } from '../worker.ts';
+import { DEMO_LEADS } from './replies.ts';
+import { printSummary } from './summary.ts';
+
+const EXAMPLE_SEQUENCE = fileURLToPath(new URL('../../sequences/welcome-conversation.yaml', import.meta.url));
+/** The demo plays a day of the sequence's waits in one second, so follow-ups go out while you watch. */
+const DAY_IN_DEMO_MS = 1000;
+
+/**
+ * Parley's main job on embedded servers: FerretDB (unless MONGODB_URL is set), a throwaway Dovecot
+ * mailbox and an SMTP sink. Enrolls sample leads, sends, delivers their replies into the mailbox,
+ * lets the worker handle them and prints what happened.
+ */
+export async function runDemo(env: Readonly<Record<string, string | undefined>>, logger: Logger, out: (line: string) => void): Promise<void> {
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    let mongoUrl = env.MONGODB_URL;
+    if (!mongoUrl) {
+      out('Starting the embedded FerretDB (MongoDB wire protocol)...');
+      const ferret = await startFerretDB();
+      stops.push(ferret.stop);
+      mongoUrl = ferret.url;
+    }
+    const sink = await startSmtpSink();
+    stops.push(sink.stop);
+    const mailbox = await startDovecot();
+    stops.push(mailbox.stop);
+    out(`Mail: SMTP sink on 127.0.0.1:${sink.port}, Dovecot IMAP on 127.0.0.1:${mailbox.port} (local demo servers, no TLS).`);
+
+    const config = loadConfig({
+      ...env,
+      MONGODB_URL: mongoUrl,
+      MONGODB_DB: env.MONGODB_DB ?? `parley_demo_${Date.now()}`,
+      SMTP_HOST: sink.host,
+      SMTP_PORT: String(sink.port),
+      SMTP_SECURE: 'false',
+      SMTP_TIMEOUT_MS: '5000',
+      SEND_LEASE_MS: '20000',
+      IMAP_HOST: mailbox.host,
+      IMAP_PORT: String(mailbox.port),
+      IMAP_SECURE: 'false',
+      IMAP_USER: mailbox.user,
+      IMAP_PASS: mailbox.pass,
+      IMAP_POLL_INTERVAL_MS: '1000',
+      PARLEY_INSECURE_LOCAL_MAIL: 'true',
+      MESSAGE_ID_DOMAIN: 'parley.example',
+      SEND_INTERVAL_MS: '250',
+    });
+    const sequence = await demoSequence();
+    out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s.`);
+
+    const worker = await startWorker({ config, logger, sequences: new Map([[sequence.id, sequence]]) });
+    stops.push(worker.stop);
+    const db = worker.database;
+
+    await enrollContacts(db, sequence, DEMO_LEADS);
+    out(`Enrolled ${DEMO_LEADS.length} leads. Waiting for the first emails...`);
+    await until(async () => (await db.deliveries.countDocuments({ stepId: sequence.steps[0]!.id, state: 'sent' })) === DEMO_LEADS.length);
+
+    const repliers = DEMO_LEADS.filter((lead) => lead.reply);
+    for (const lead of repliers) {
+      const reply = lead.reply!;
+      const delivery = await db.deliveries.findOne({ to: lead.email, state: 'sent' });
+      const threadHeaders = reply.keepThreadHeaders && delivery ? [`In-Reply-To: ${delivery.messageId}`, `References: ${delivery.messageId}`] : [];
+      const headers = [
+        `From: ${reply.from}`,
+        `To: ${sequence.sender.name} <${sequence.sender.address}>`,
+        `Subject: Re: ${delivery?.subject ?? ''}`,
+        `Date: ${new Date().toUTCString()}`,
+        `Message-ID: <demo-${lead.firstName.toLowerCase()}-${Date.now()}@${lead.email.split('@')[1]}>`,
+        ...threadHeaders,
+        ...Object.entries(reply.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+        'Content-Type: text/plain; charset=utf-8',
+      ];
+      await mailbox.deliver(`${headers.join('\r\n')}\r\n\r\n${reply.body.replace(/\n/g, '\r\n')}`);
+    }
+    out(`${repliers.length} leads replied; the worker is reading the mailbox...`);
+    await until(async () => (await db.replies.countDocuments({ state: { $ne: 'received' } })) === repliers.length);
+    out('Waiting for the follow-ups of the lead who did not reply...');
+    await until(async () => (await db.enrollments.countDocuments({ status: 'completed' })) === DEMO_LEADS.length - repliers.length, 30_000);
+
+    await printSummary(db, sequence, await listOpenTasks(db), sink.received.length, out);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+async function demoSequence(): Promise<Sequence> {
+  const loaded = await loadSequenceFile(EXAMPLE_SEQUENCE);
+  if (!loaded.ok) {
+    throw new ParleyError(ErrorCodes.SEQUENCE_INVALID, `The example sequence is broken:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  }
+  const dayMs = 24 * 60 * 60 * 1000;
+  return {
+    ...loaded.sequence,
+    steps: loaded.sequence.steps.map((step) => ({ ...step, waitMs: Math.round((step.waitMs / dayMs) * DAY_IN_DEMO_MS) })),
+  };
+}
+
+async function until(done: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `The demo stalled for ${timeoutMs / 1000} s; run with LOG_LEVEL=info to see why.`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,46 @@
+import type { Database, TaskDoc } from '../db/index.ts';
+import type { Sequence } from '../sequences/index.ts';
+
+/** Prints, per lead, the steps that went out, the reply and what it did; then the task queue. */
+export async function printSummary(
+  db: Database,
+  sequence: Sequence,
+  tasks: readonly TaskDoc[],
+  messagesAtSink: number,
+  out: (line: string) => void,
+): Promise<void> {
+  const enrollments = await db.enrollments.find({ sequenceId: sequence.id }).sort({ enrolledAt: 1, email: 1 }).toArray();
+  out('');
+  out(`=== What happened (${messagesAtSink} emails reached the SMTP sink) ===`);
+  for (const enrollment of enrollments) {
+    out('');
+    out(`${enrollment.email}  -> enrollment ${enrollment.status}${enrollment.statusReason ? ` (${enrollment.statusReason})` : ''}`);
+    const sent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ stepIndex: 1 }).toArray();
+    for (const delivery of sent) {
+      const thread = delivery.inReplyTo ? `in thread, In-Reply-To ${delivery.inReplyTo}` : `new thread ${delivery.messageId}`;
+      out(`  sent step ${delivery.stepIndex + 1} "${delivery.stepId}": "${delivery.subject}" (${thread})`);
+    }
+    const skipped = sequence.steps.slice(enrollment.nextStepIndex).map((s) => s.id);
+    if (skipped.length > 0 && enrollment.status !== 'active') out(`  not sent: ${skipped.join(', ')}`);
+    const replies = await db.replies.find({ enrollmentId: enrollment._id }).toArray();
+    for (const reply of replies) {
+      out(`  reply (matched by ${reply.matchedBy}): "${oneLine(reply.visibleText)}"`);
+      out(`    intent ${reply.intent} (${(reply.confidence ?? 0).toFixed(2)}): ${reply.explanation}`);
+    }
+  }
+  out('');
+  out('=== Task queue for reps (most urgent first) ===');
+  if (tasks.length === 0) out('  (empty)');
+  for (const task of tasks) {
+    out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}`);
+  }
+  const unmatched = await db.replies.countDocuments({ state: 'unmatched' });
+  const quarantined = await db.quarantine.countDocuments({});
+  out('');
+  out(`Unmatched replies: ${unmatched}. Quarantined messages: ${quarantined}.`);
+}
+
+function oneLine(text: string, max = 90): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
