@@ -1,0 +1,110 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectDatabase, type Database } from '../src/db/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
+import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { ReceivedMail } from '../src/embedded/index.ts';
+import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { killAllCli, startCli } from './support/worker-process.ts';
+
+// The sending invariants with real `parley worker` processes: several on one database, and one
+// killed with SIGKILL in the middle of a send.
+describe('worker processes', () => {
+  let services: TestServices;
+  let db: Database;
+  let sequence: Sequence;
+
+  const workerEnv = (overrides: Record<string, string> = {}) =>
+    services.env({ SEQUENCES_DIR: 'test/fixtures/sequences', SMTP_TIMEOUT_MS: '1000', SEND_LEASE_MS: '3000', ...overrides });
+  const copiesPerMessage = (mails: readonly ReceivedMail[], to: readonly string[]) => {
+    const counts = new Map<string, number>();
+    for (const mail of mails) {
+      if (!to.includes(mail.envelopeTo[0] ?? '')) continue;
+      const key = `${mail.envelopeTo[0]} ${mail.parsed.messageId}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  };
+
+  before(async () => {
+    services = await startTestServices();
+    db = await connectDatabase(services.mongoUrl, services.database);
+    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
+    assert.ok(loaded.ok);
+    sequence = loaded.sequence;
+  });
+  after(async () => {
+    await killAllCli();
+    await db?.close();
+    await services?.stop();
+  });
+
+  it('two workers on one database send every step of every enrollment exactly once', async () => {
+    const emails = Array.from({ length: 20 }, (_, i) => `pair${i}@lead.example`);
+    const workers = [startCli(['worker'], workerEnv()), startCli(['worker'], workerEnv())];
+    try {
+      await enrollContacts(db, sequence, emails.map((email) => ({ email })));
+      await eventually(
+        'both steps sent to every contact',
+        async () => ((await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined),
+        60_000,
+      );
+    } finally {
+      for (const w of workers) assert.equal(await w.kill('SIGTERM'), 0, `worker exits cleanly on SIGTERM:\n${w.output()}`);
+    }
+    const copies = copiesPerMessage(services.sink.received, emails);
+    assert.equal(copies.size, emails.length * 2, 'two distinct steps per contact');
+    assert.deepEqual([...copies.values()].filter((n) => n !== 1), [], 'no message arrived twice');
+    const byWorker = await db.deliveries.distinct('worker', { to: { $in: emails } });
+    console.log(`# deliveries shared between ${byWorker.length} worker(s)`);
+  });
+
+  it('a worker killed in the middle of a send: after a restart the step goes out once', async () => {
+    const email = 'killed@lead.example';
+    // The SMTP conversation stalls after RCPT TO; the worker is killed there, before DATA.
+    const holding = services.sink.holdNext('rcpt', 30_000);
+    const first = startCli(['worker'], workerEnv());
+    await enrollContacts(db, sequence, [{ email }]);
+    await holding;
+    await first.kill('SIGKILL');
+    const [claimed] = await db.deliveries.find({ to: email }).toArray();
+    assert.equal(claimed?.state, 'sending', 'the dead worker left its claim behind');
+
+    const second = startCli(['worker'], workerEnv());
+    try {
+      await eventually('both steps sent after the restart', async () =>
+        (await db.enrollments.countDocuments({ email, status: 'completed' })) === 1 ? true : undefined, 30_000);
+    } finally {
+      await second.kill('SIGTERM');
+    }
+    const copies = copiesPerMessage(services.sink.received, [email]);
+    assert.deepEqual([...copies.values()], [1, 1], 'step 1 once and step 2 once');
+    const attempts = await db.deliveries.find({ to: email, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(attempts.map((a) => [a.attempt, a.state]), [[1, 'sending'], [2, 'sent']]);
+  });
+
+  it('a worker killed after the server accepted but before recording it: resent with the same Message-ID', async () => {
+    const email = 'accepted@lead.example';
+    // The whole message has arrived; the sink holds its 250 answer and the worker dies waiting.
+    const holding = services.sink.holdNext('data', 4_000);
+    const first = startCli(['worker'], workerEnv());
+    await enrollContacts(db, sequence, [{ email }]);
+    await holding;
+    await first.kill('SIGKILL');
+
+    const second = startCli(['worker'], workerEnv());
+    try {
+      await eventually('step 1 resent after the lease', async () =>
+        (await db.deliveries.countDocuments({ to: email, stepId: 'hello', state: 'sent' })) === 1 ? true : undefined, 30_000);
+    } finally {
+      await second.kill('SIGTERM');
+    }
+    // The documented trade-off: a step is never lost, so this one window yields a second copy,
+    // with the same Message-ID so receivers and clients fold them into one.
+    const stepOne = await eventually('both copies at the sink', async () => {
+      const copies = services.sink.received.filter((m) => m.envelopeTo[0] === email && m.parsed.subject?.startsWith('Quick'));
+      return copies.length === 2 ? copies : undefined;
+    });
+    assert.equal(stepOne[0]?.parsed.messageId, stepOne[1]?.parsed.messageId);
+  });
+});
