@@ -1,2 +1,4 @@
-// Contract for the reply classifier (implementation in progress).
+// The reply classifier: a reply's own words, then what they mean.
 export type { Intent, ReplyToClassify, Classification } from './types.ts';
+export { extractVisibleText } from './visible-text.ts';
+export { classifyReply } from './intent.ts';
