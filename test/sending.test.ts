@@ -151,4 +151,34 @@ describe('sending due steps', () => {
     assert.deepEqual(attempts.map((a) => a.state), ['abandoned']);
     assert.equal(services.sink.received.filter((r) => r.envelopeTo[0] === 'paused@lead.example').length, 0);
   });
+
+  it('retries a step the server refused for now (4xx), and stops the enrollment on a permanent refusal (5xx)', async () => {
+    const [soft, hard] = await enrollContacts(db, sequence, [{ email: 'soft@lead.example' }, { email: 'hard@lead.example' }], clock);
+    const softId = soft?.outcome === 'enrolled' ? soft.enrollmentId : '';
+    const hardId = hard?.outcome === 'enrolled' ? hard.enrollmentId : '';
+    const only = (id: string) => ({
+      ...db,
+      enrollments: Object.create(db.enrollments, {
+        find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) },
+      }) as typeof db.enrollments,
+    });
+
+    services.sink.refuseNext(451, 'Greylisted, try again later');
+    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 0, failed: 1, skipped: 0 });
+    const waiting = await db.enrollments.findOne({ _id: softId });
+    assert.equal(waiting?.status, 'active');
+    assert.ok(waiting?.nextStepAt && waiting.nextStepAt > clock, 'retry is scheduled later');
+    clock = new Date(waiting!.nextStepAt!.getTime());
+    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    const softAttempts = await db.deliveries.find({ enrollmentId: softId }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(softAttempts.map((d) => [d.attempt, d.state, d.error?.code]), [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'sent', undefined]]);
+
+    services.sink.refuseNext(550, 'No such user here');
+    assert.deepEqual(await sender({ db: only(hardId) }).runOnce(), { sent: 0, failed: 1, skipped: 0 });
+    const stopped = await db.enrollments.findOne({ _id: hardId });
+    assert.equal(stopped?.status, 'stopped');
+    assert.match(stopped?.statusReason ?? '', /550|No such user/);
+    const [failed] = await db.deliveries.find({ enrollmentId: hardId }).toArray();
+    assert.deepEqual([failed?.state, failed?.error?.code, failed?.error?.permanent], ['failed', 'SMTP_PERMANENT', true]);
+  });
 });

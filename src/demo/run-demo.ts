@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.ts';
-import { startDovecot, startFerretDB, startSmtpSink } from '../embedded/index.ts';
+import { embeddedServerSettings, startEmbeddedServers } from '../embedded/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -20,39 +20,18 @@ const DAY_IN_DEMO_MS = 1000;
  * lets the worker handle them and prints what happened.
  */
 export async function runDemo(env: Readonly<Record<string, string | undefined>>, logger: Logger, out: (line: string) => void): Promise<void> {
-  const stops: Array<() => Promise<void>> = [];
+  if (!env.MONGODB_URL) out('Starting the embedded FerretDB (MongoDB wire protocol), Dovecot and an SMTP sink...');
+  const servers = await startEmbeddedServers({ mongoUrl: env.MONGODB_URL });
+  const stops: Array<() => Promise<void>> = [servers.stop];
   try {
-    let mongoUrl = env.MONGODB_URL;
-    if (!mongoUrl) {
-      out('Starting the embedded FerretDB (MongoDB wire protocol)...');
-      const ferret = await startFerretDB();
-      stops.push(ferret.stop);
-      mongoUrl = ferret.url;
-    }
-    const sink = await startSmtpSink();
-    stops.push(sink.stop);
-    const mailbox = await startDovecot();
-    stops.push(mailbox.stop);
+    const { mongoUrl, sink, mailbox } = servers;
     out(`Mail: SMTP sink on 127.0.0.1:${sink.port}, Dovecot IMAP on 127.0.0.1:${mailbox.port} (local demo servers, no TLS).`);
 
     const config = loadConfig({
       ...env,
-      MONGODB_URL: mongoUrl,
+      ...embeddedServerSettings({ mongoUrl, sink, mailbox }),
       MONGODB_DB: env.MONGODB_DB ?? `parley_demo_${Date.now()}`,
-      SMTP_HOST: sink.host,
-      SMTP_PORT: String(sink.port),
-      SMTP_SECURE: 'false',
-      SMTP_TIMEOUT_MS: '5000',
-      SEND_LEASE_MS: '20000',
-      IMAP_HOST: mailbox.host,
-      IMAP_PORT: String(mailbox.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: mailbox.user,
-      IMAP_PASS: mailbox.pass,
-      IMAP_POLL_INTERVAL_MS: '1000',
-      PARLEY_INSECURE_LOCAL_MAIL: 'true',
       MESSAGE_ID_DOMAIN: 'parley.example',
-      SEND_INTERVAL_MS: '250',
     });
     const sequence = await demoSequence();
     out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s.`);

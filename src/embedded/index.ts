@@ -3,3 +3,5 @@ export { startFerretDB, FERRETDB_BINARY, type EmbeddedDatabase } from './ferretd
 export { startDovecot, DOVECOT_BINARY, type EmbeddedMailbox } from './dovecot.ts';
 export { startSmtpSink, type SmtpSink, type HoldStage, type ReceivedMail } from './smtp-sink.ts';
 export { freePort, waitForPort } from './ports.ts';
+export { embeddedServerSettings } from './settings.ts';
+export { startEmbeddedServers, type EmbeddedServers } from './servers.ts';

@@ -22,6 +22,8 @@ export interface SmtpSink {
    * so a test can kill the sender in exactly that window.
    */
   holdNext(stage: HoldStage, ms: number): Promise<void>;
+  /** The next RCPT TO is answered with this SMTP code (4xx temporary, 5xx permanent). */
+  refuseNext(code: number, message: string): void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let hold: { stage: HoldStage; ms: number; began: () => void } | undefined;
+  let refusal: { code: number; message: string } | undefined;
   const holdFor = (stage: HoldStage): number => {
     if (hold?.stage !== stage) return 0;
     const { ms, began } = hold;
@@ -47,6 +50,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(_address, _session, callback) {
+      if (refusal) {
+        const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+        refusal = undefined;
+        callback(error);
+        return;
+      }
       setTimeout(() => callback(), holdFor('rcpt'));
     },
     onData(stream, session, callback) {
@@ -95,6 +104,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         check();
       });
     },
+    refuseNext: (code, message) => (refusal = { code, message }),
     holdNext: (stage, ms) => new Promise<void>((began) => (hold = { stage, ms, began })),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from './config.ts';
+import { isParleyError } from './errors.ts';
+
+describe('loadConfig', () => {
+  it('applies documented defaults and requires TLS for mail unless told otherwise', () => {
+    const config = loadConfig({});
+    assert.equal(config.smtp.port, 587);
+    assert.equal(config.smtp.requireTLS, true);
+    assert.equal(config.imap.secure, true);
+    assert.equal(config.mongo.database, 'parley');
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.smtp));
+  });
+
+  it('lets a local development setting turn TLS off', () => {
+    const config = loadConfig({ PARLEY_INSECURE_LOCAL_MAIL: 'true', IMAP_SECURE: 'false' });
+    assert.equal(config.smtp.requireTLS, false);
+    assert.equal(config.imap.requireTLS, false);
+  });
+
+  it('names every bad variable without echoing its value', () => {
+    assert.throws(
+      () => loadConfig({ SMTP_PORT: 'seventy', MONGODB_URL: 'postgres://user:hunter2@db', LOG_LEVEL: 'loud' }),
+      (error: unknown) => {
+        assert.ok(isParleyError(error, 'CONFIG_INVALID'));
+        assert.match(error.message, /SMTP_PORT/);
+        assert.match(error.message, /MONGODB_URL/);
+        assert.match(error.message, /LOG_LEVEL/);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      },
+    );
+  });
+
+  it('refuses half-given credentials and a lease shorter than two SMTP timeouts', () => {
+    assert.throws(() => loadConfig({ SMTP_USER: 'dana' }), /SMTP_USER and SMTP_PASS/);
+    assert.throws(() => loadConfig({ SMTP_TIMEOUT_MS: '10000', SEND_LEASE_MS: '15000' }), /SEND_LEASE_MS/);
+  });
+});

@@ -1,0 +1,66 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectDatabase, type Database } from '../src/db/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
+import { isParleyError } from '../src/errors.ts';
+import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import { runCli } from './support/worker-process.ts';
+
+// Enrollment against FerretDB (or MONGODB_URL): from code and through `parley enroll`.
+describe('enrolling contacts', () => {
+  let ferret: EmbeddedDatabase | undefined;
+  let url: string;
+  let db: Database;
+  let sequence: Sequence;
+  const database = `parley_enroll_${process.pid}`;
+
+  before(async () => {
+    if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
+    else {
+      ferret = await startFerretDB();
+      url = ferret.url;
+    }
+    db = await connectDatabase(url, database);
+    const loaded = await loadSequenceFile('sequences/welcome-conversation.yaml');
+    assert.ok(loaded.ok);
+    sequence = loaded.sequence;
+  });
+  after(async () => {
+    await db?.close();
+    await ferret?.stop();
+  });
+
+  it('creates one contact and one enrollment per address, however often it is asked', async () => {
+    const now = new Date('2026-03-02T09:00:00Z');
+    const first = await enrollContacts(db, sequence, [{ email: ' Kim@Lead.Example ', firstName: 'Kim' }], now);
+    assert.deepEqual(first.map((o) => [o.email, o.outcome]), [['kim@lead.example', 'enrolled']]);
+    const again = await enrollContacts(db, sequence, [{ email: 'kim@lead.example', company: 'Acme' }], now);
+    assert.deepEqual(again.map((o) => o.outcome), ['already_enrolled']);
+    const contacts = await db.contacts.find({ email: 'kim@lead.example' }).toArray();
+    assert.equal(contacts.length, 1);
+    assert.deepEqual([contacts[0]?.firstName, contacts[0]?.company], ['Kim', 'Acme']);
+    const enrollment = await db.enrollments.findOne({ email: 'kim@lead.example' });
+    assert.deepEqual([enrollment?.status, enrollment?.nextStepIndex, enrollment?.nextStepAt?.toISOString()], ['active', 0, now.toISOString()]);
+  });
+
+  it('refuses a typo before writing anything, and skips a suppressed contact', async () => {
+    await assert.rejects(enrollContacts(db, sequence, [{ email: 'ok@lead.example' }, { email: 'broken.lead.example' }]), (e: unknown) =>
+      isParleyError(e, 'CONTACT_ADDRESS_INVALID'),
+    );
+    assert.equal(await db.contacts.countDocuments({ email: 'ok@lead.example' }), 0);
+
+    await enrollContacts(db, { ...sequence, id: 'other' }, [{ email: 'gone@lead.example' }]);
+    await db.contacts.updateOne({ email: 'gone@lead.example' }, { $set: { suppressed: { reason: 'unsubscribe', at: new Date(), replyId: 'r' } } });
+    const [outcome] = await enrollContacts(db, sequence, [{ email: 'gone@lead.example' }]);
+    assert.equal(outcome?.outcome, 'suppressed');
+  });
+
+  it('`parley enroll` enrolls from the command line and names an unknown sequence', async () => {
+    const env = { MONGODB_URL: url, MONGODB_DB: database, LOG_LEVEL: 'silent' };
+    const out = await runCli(['enroll', 'welcome-conversation', 'cli@lead.example', '--first-name', 'Cy'], env);
+    assert.match(out, /cli@lead\.example: enrolled, first step due/);
+    assert.equal((await db.contacts.findOne({ email: 'cli@lead.example' }))?.firstName, 'Cy');
+    await assert.rejects(runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env), /No sequence "no-such-sequence".*known: welcome-conversation/s);
+  });
+});
