@@ -51,6 +51,8 @@ const envSchema = z.object({
   MESSAGE_ID_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com').default('parley.local'),
   /** Folder of sequence YAML files. */
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
+  /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
+  SEQUENCES_RELOAD_MS: positiveMs.default(10_000),
 
   /** Milliseconds between runs of the job that sends due steps. */
   SEND_INTERVAL_MS: positiveMs.default(10_000),
@@ -63,10 +65,39 @@ const envSchema = z.object({
    */
   SEND_LEASE_MS: positiveMs.default(5 * 60_000),
 
+  /** Interface the unsubscribe web server listens on. Put a TLS-terminating proxy in front of it. */
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  /** TCP port of the unsubscribe web server; 0 turns it off. */
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * Public origin (and optional path) under which the web server is reachable, used to build the
+   * links in outgoing mail, e.g. https://parley.example.com. Unset: no unsubscribe links. Must be
+   * https (RFC 8058 §3.1: one-click unsubscribe needs an HTTPS URI); plain http is accepted only for
+   * loopback hosts, for local development.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine(isPublicBaseUrl, 'an https:// URL without query or fragment (http:// only for localhost)')
+    .optional(),
+  /**
+   * Key of the HMAC that signs unsubscribe links, at least 32 characters (e.g. `openssl rand
+   * -base64 48`). No default on purpose: a guessable key lets anyone unsubscribe anyone. Changing
+   * it breaks every link in mail already sent. Required by sequences that use list_unsubscribe.
+   */
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 type Env = z.infer<typeof envSchema>;
+
+function isPublicBaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.search || url.hash || url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
 
 export interface Config {
   readonly mongo: { readonly url: string | undefined; readonly database: string };
@@ -90,8 +121,18 @@ export interface Config {
   };
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
+  readonly sequencesReloadMs: number;
   readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly web: {
+    readonly host: string;
+    /** 0: the web server is off. */
+    readonly port: number;
+    /** Without a trailing slash; undefined: no unsubscribe links can be built. */
+    readonly publicBaseUrl: string | undefined;
+    /** Secret: never log it (the logger redacts `unsubscribeSecret`). */
+    readonly unsubscribeSecret: string | undefined;
+  };
 }
 
 function credentials(user: string | undefined, pass: string | undefined, prefix: string) {
@@ -147,7 +188,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }),
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,
+    sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
     sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
+    web: Object.freeze({
+      host: e.WEB_HOST,
+      port: e.WEB_PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
+    }),
   });
 }

@@ -12,7 +12,21 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       level,
       base: { service: 'parley' },
       redact: {
-        paths: ['*.pass', '*.password', '*.auth', 'auth', 'pass', 'password', '*.*.pass', 'mongo.url', 'url'],
+        paths: [
+          '*.pass',
+          '*.password',
+          '*.auth',
+          'auth',
+          'pass',
+          'password',
+          '*.*.pass',
+          'mongo.url',
+          'url',
+          // The key that signs unsubscribe links (config.web.unsubscribeSecret).
+          'unsubscribeSecret',
+          '*.unsubscribeSecret',
+          '*.*.unsubscribeSecret',
+        ],
         censor: '[redacted]',
       },
     },

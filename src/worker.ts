@@ -4,12 +4,16 @@ import { ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from './inbound/index.ts';
 import type { Logger } from './logger.ts';
 import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
-import { formatProblem, loadSequences, type Sequence } from './sequences/index.ts';
+import { SequenceCatalog, type Sequence } from './sequences/index.ts';
+import { buildWebServer, startWebServer } from './web/index.ts';
 
 export interface Worker {
   readonly database: Database;
-  readonly sequences: ReadonlyMap<string, Sequence>;
-  /** Stops taking work, lets running sends finish, closes IMAP, SMTP and MongoDB. */
+  /** The sequence in use under an id (reloaded from its file while the worker runs). */
+  getSequence(id: string): Sequence | undefined;
+  /** The web server's address, when it runs (WEB_PORT not 0). */
+  readonly webUrl: string | undefined;
+  /** Stops taking work, lets running sends finish, closes IMAP, SMTP, HTTP and MongoDB. */
   stop(): Promise<void>;
 }
 
@@ -27,20 +31,27 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   if (!config.mongo.url) {
     throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at MongoDB, or try `npm run demo`, which starts its own.');
   }
-  const sequences = given.sequences ?? (await loadSequencesLogged(config.sequencesDir, logger));
-  logger.info({ sequences: [...sequences.keys()] }, 'sequences loaded');
-  const ownAddresses = new Set([...sequences.values()].map((s) => s.sender.address));
+  let catalog: SequenceCatalog | undefined;
+  if (!given.sequences) {
+    catalog = new SequenceCatalog(config.sequencesDir, logger);
+    await catalog.reload();
+    catalog.watch(config.sequencesReloadMs);
+  }
+  const getSequence = (id: string) => (given.sequences ? given.sequences.get(id) : catalog?.get(id));
+  const allSequences = () => (given.sequences ? [...given.sequences.values()] : (catalog?.all() ?? []));
+  const unsubscribe = unsubscribeSettings(config, allSequences());
 
   const database = await connectDatabase(config.mongo.url, config.mongo.database);
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const sender = new StepSender({
     db: database,
     transport,
-    getSequence: (id) => sequences.get(id),
+    getSequence,
     logger: logger.child({ component: 'step-sender' }),
     messageIdDomain: config.messageIdDomain,
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
+    unsubscribe,
   });
   const scheduler = await startSendScheduler({
     db: database.db,
@@ -49,7 +60,13 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     lockLifetimeMs: config.sending.leaseMs,
     logger,
   });
-  const replies = new ReplyHandler({ db: database, logger: logger.child({ component: 'replies' }), ownAddresses: () => ownAddresses });
+  const replies = new ReplyHandler({
+    db: database,
+    logger: logger.child({ component: 'replies' }),
+    // Mail from the addresses we send as is our own copy, never a reply.
+    ownAddresses: () => new Set(allSequences().map((s) => s.sender.address)),
+    getSequence,
+  });
   const poller = new MailboxPoller({
     imap: config.imap,
     db: database,
@@ -58,14 +75,21 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     ...(onPoll && { onPoll }),
   });
   await poller.start();
-  logger.info('worker started');
+
+  let webUrl: string | undefined;
+  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: logger.child({ component: 'web' }) });
+  if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
+  logger.info({ webUrl }, 'worker started');
 
   return {
     database,
-    sequences,
+    getSequence,
+    webUrl,
     async stop() {
+      catalog?.stop();
       await scheduler.stop();
       await poller.stop();
+      await web?.close();
       transport.close();
       await database.close();
       logger.info('worker stopped');
@@ -73,9 +97,16 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   };
 }
 
-async function loadSequencesLogged(dir: string, logger: Logger): Promise<ReadonlyMap<string, Sequence>> {
-  const { sequences, problems } = await loadSequences(dir);
-  // A broken file must not stop the worker: the others still run, and the log says what to fix.
-  for (const problem of problems) logger.error({ problem: formatProblem(problem) }, 'sequence file ignored');
-  return sequences;
+/** List-Unsubscribe links need a public address and a signing key; refuse to start without them. */
+function unsubscribeSettings(config: Config, sequences: readonly Sequence[]) {
+  const { publicBaseUrl, unsubscribeSecret } = config.web;
+  if (publicBaseUrl && unsubscribeSecret) return { baseUrl: publicBaseUrl, secret: unsubscribeSecret };
+  const needing = sequences.filter((s) => s.optOut.listUnsubscribe).map((s) => s.id);
+  if (needing.length > 0) {
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `Sequences ${needing.join(', ')} use list_unsubscribe: set PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET (32+ characters), or turn list_unsubscribe off.`,
+    );
+  }
+  return undefined;
 }

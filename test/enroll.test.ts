@@ -22,7 +22,7 @@ describe('enrolling contacts', () => {
       url = ferret.url;
     }
     db = await connectDatabase(url, database);
-    const loaded = await loadSequenceFile('sequences/welcome-conversation.yaml');
+    const loaded = await loadSequenceFile('sequences/trial-follow-up.yaml');
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
@@ -41,7 +41,11 @@ describe('enrolling contacts', () => {
     assert.equal(contacts.length, 1);
     assert.deepEqual([contacts[0]?.firstName, contacts[0]?.company], ['Kim', 'Acme']);
     const enrollment = await db.enrollments.findOne({ email: 'kim@lead.example' });
-    assert.deepEqual([enrollment?.status, enrollment?.nextStepIndex, enrollment?.nextStepAt?.toISOString()], ['active', 0, now.toISOString()]);
+    // Enrolled Monday 2 March 2026 04:00 in New York (the sequence's zone): due at 09:00 EST there.
+    assert.deepEqual(
+      [enrollment?.status, enrollment?.passedStepIds, enrollment?.nextStepAt?.toISOString()],
+      ['active', [], '2026-03-02T14:00:00.000Z'],
+    );
   });
 
   it('refuses a typo before writing anything, and skips a suppressed contact', async () => {
@@ -58,9 +62,9 @@ describe('enrolling contacts', () => {
 
   it('`parley enroll` enrolls from the command line and names an unknown sequence', async () => {
     const env = { MONGODB_URL: url, MONGODB_DB: database, LOG_LEVEL: 'silent' };
-    const out = await runCli(['enroll', 'welcome-conversation', 'cli@lead.example', '--first-name', 'Cy'], env);
+    const out = await runCli(['enroll', 'trial-follow-up', 'cli@lead.example', '--first-name', 'Cy'], env);
     assert.match(out, /cli@lead\.example: enrolled, first step due/);
     assert.equal((await db.contacts.findOne({ email: 'cli@lead.example' }))?.firstName, 'Cy');
-    await assert.rejects(runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env), /No sequence "no-such-sequence".*known: welcome-conversation/s);
+    await assert.rejects(runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env), /No sequence "no-such-sequence".*known: .*trial-follow-up/s);
   });
 });

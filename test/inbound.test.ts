@@ -5,10 +5,11 @@ import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxPoller, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createSmtpTransport, StepSender, type MailTransport } from '../src/sending/index.ts';
+import { createSmtpTransport, type MailTransport } from '../src/sending/index.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import type { Config } from '../src/config.ts';
 import { replyMessage } from './support/mail.ts';
+import { testSender } from './support/sender.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 
 // The inbound path against a real Dovecot and FerretDB (or MONGODB_URL): poll, parse, match,
@@ -26,15 +27,7 @@ describe('replies from the IMAP mailbox', () => {
   async function startConversation(email: string) {
     const [outcome] = await enrollContacts(db, sequence, [{ email, firstName: 'Lee' }]);
     assert.equal(outcome?.outcome, 'enrolled');
-    const sender = new StepSender({
-      db,
-      transport,
-      getSequence: () => sequence,
-      logger: silentLogger(),
-      messageIdDomain: config.messageIdDomain,
-      leaseMs: 60_000,
-      batchSize: 100,
-    });
+    const sender = testSender({ db, transport, sequence: () => sequence });
     await sender.runOnce();
     const delivery = await db.deliveries.findOne({ enrollmentId: outcome.enrollmentId, state: 'sent' });
     assert.ok(delivery);
@@ -55,7 +48,12 @@ describe('replies from the IMAP mailbox', () => {
     const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
-    const handler = new ReplyHandler({ db, logger: silentLogger(), ownAddresses: () => new Set([sequence.sender.address]) });
+    const handler = new ReplyHandler({
+      db,
+      logger: silentLogger(),
+      ownAddresses: () => new Set([sequence.sender.address]),
+      getSequence: (id) => (id === sequence.id ? sequence : undefined),
+    });
     poller = new MailboxPoller({
       imap: config.imap,
       db,

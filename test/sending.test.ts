@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { silentLogger } from '../src/logger.ts';
-import { createSmtpTransport, StepSender, stepMessageId, type MailTransport } from '../src/sending/index.ts';
+import { createSmtpTransport, stepMessageId, type MailTransport, type StepSenderOptions } from '../src/sending/index.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import { testSender } from './support/sender.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
 // The step sender against FerretDB (or MONGODB_URL) and a real SMTP sink, driven with a clock of
@@ -16,18 +16,7 @@ describe('sending due steps', () => {
   let sequence: Sequence;
   let clock = new Date('2026-03-02T09:00:00Z');
 
-  const sender = (worker = {}) =>
-    new StepSender({
-      db,
-      transport,
-      getSequence: (id) => (id === sequence.id ? sequence : undefined),
-      logger: silentLogger(),
-      messageIdDomain: 'parley.test',
-      leaseMs: 60_000,
-      batchSize: 500,
-      now: () => clock,
-      ...worker,
-    });
+  const sender = (worker: Partial<StepSenderOptions> = {}) => testSender({ db, transport, sequence: () => sequence, now: () => clock }, worker);
 
   before(async () => {
     services = await startTestServices();
@@ -50,7 +39,7 @@ describe('sending due steps', () => {
     const enrollmentId = outcome.outcome === 'enrolled' ? outcome.enrollmentId : '';
     const before = services.sink.received.length;
 
-    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const [first] = (await services.sink.waitFor(before + 1)).slice(before);
     assert.equal(first?.parsed.subject, 'Quick question about Acme');
     assert.equal(first?.parsed.messageId, stepMessageId(enrollmentId, 'hello', 'parley.test'));
@@ -59,9 +48,9 @@ describe('sending due steps', () => {
     assert.deepEqual(first?.envelopeTo, ['ada@lead.example']);
 
     // Not yet due: the follow-up waits 3 seconds after step 1.
-    assert.deepEqual(await sender().runOnce(), { sent: 0, failed: 0, skipped: 0 });
+    assert.deepEqual(await sender().runOnce(), { sent: 0, failed: 0, skipped: 0, deferred: 0 });
     clock = new Date(clock.getTime() + 3_000);
-    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    assert.deepEqual(await sender().runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const second = (await services.sink.waitFor(before + 2))[before + 1];
     assert.equal(second?.parsed.subject, 'Re: Quick question about Acme');
     assert.equal(second?.parsed.inReplyTo, first?.parsed.messageId);
@@ -146,7 +135,7 @@ describe('sending due steps', () => {
       },
     });
     const result = await sender({ db: { ...db, deliveries } }).runOnce();
-    assert.deepEqual(result, { sent: 0, failed: 0, skipped: 1 });
+    assert.deepEqual(result, { sent: 0, failed: 0, skipped: 1, deferred: 0 });
     const attempts = await db.deliveries.find({ enrollmentId }).toArray();
     assert.deepEqual(attempts.map((a) => a.state), ['abandoned']);
     assert.equal(services.sink.received.filter((r) => r.envelopeTo[0] === 'paused@lead.example').length, 0);
@@ -164,17 +153,17 @@ describe('sending due steps', () => {
     });
 
     services.sink.refuseNext(451, 'Greylisted, try again later');
-    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 0, failed: 1, skipped: 0 });
+    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
     const waiting = await db.enrollments.findOne({ _id: softId });
     assert.equal(waiting?.status, 'active');
     assert.ok(waiting?.nextStepAt && waiting.nextStepAt > clock, 'retry is scheduled later');
     clock = new Date(waiting!.nextStepAt!.getTime());
-    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 1, failed: 0, skipped: 0 });
+    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const softAttempts = await db.deliveries.find({ enrollmentId: softId }).sort({ attempt: 1 }).toArray();
     assert.deepEqual(softAttempts.map((d) => [d.attempt, d.state, d.error?.code]), [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'sent', undefined]]);
 
     services.sink.refuseNext(550, 'No such user here');
-    assert.deepEqual(await sender({ db: only(hardId) }).runOnce(), { sent: 0, failed: 1, skipped: 0 });
+    assert.deepEqual(await sender({ db: only(hardId) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
     const stopped = await db.enrollments.findOne({ _id: hardId });
     assert.equal(stopped?.status, 'stopped');
     assert.match(stopped?.statusReason ?? '', /550|No such user/);

@@ -2,3 +2,4 @@
 export type { Intent, ReplyToClassify, Classification } from './types.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply } from './intent.ts';
+export { outOfOfficeReturnDate } from './return-date.ts';

@@ -1,5 +1,5 @@
 import { predictIntent } from './model.ts';
-import { bounceRule, outOfOfficeRule, unsubscribeRule } from './rules.ts';
+import { bounceRule, mailtoUnsubscribeRule, outOfOfficeRule, unsubscribeRule } from './rules.ts';
 import type { Classification, Intent, ReplyToClassify } from './types.ts';
 
 /**
@@ -12,7 +12,8 @@ import type { Classification, Intent, ReplyToClassify } from './types.ts';
 export const CONFIDENCE_THRESHOLD = 0.5;
 
 // Order matters: a bounce or an out-of-office message can quote "unsubscribe" from our footer.
-const RULES = [bounceRule, outOfOfficeRule, unsubscribeRule];
+// The mailto opt-out comes first: a client may mark it Auto-Submitted, and it must never read as an auto-reply.
+const RULES = [mailtoUnsubscribeRule, bounceRule, outOfOfficeRule, unsubscribeRule];
 
 /**
  * Intents only a rule may give. Both end the conversation for good, and the model confuses them

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { loadSequences, formatProblem } from '../sequences/index.ts';
+import { loadNamedSequence } from './load-sequence.ts';
 
 export function enrollCommand(): Command {
   return new Command('enroll')
@@ -15,15 +15,7 @@ export function enrollCommand(): Command {
     .action(async (sequenceId: string, emails: string[], options: { firstName?: string; company?: string }) => {
       const config = loadConfig(process.env);
       if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
-      const { sequences, problems } = await loadSequences(config.sequencesDir);
-      const sequence = sequences.get(sequenceId);
-      if (!sequence) {
-        const broken = problems.map(formatProblem).join('\n');
-        throw new ParleyError(
-          ErrorCodes.SEQUENCE_NOT_FOUND,
-          `No sequence "${sequenceId}" in ${config.sequencesDir}; known: ${[...sequences.keys()].join(', ') || 'none'}.${broken ? `\nBroken files:\n${broken}` : ''}`,
-        );
-      }
+      const { sequence } = await loadNamedSequence(config.sequencesDir, sequenceId);
       const db = await connectDatabase(config.mongo.url, config.mongo.database);
       try {
         const contacts = emails.map((email) => ({ email, firstName: options.firstName, company: options.company }));

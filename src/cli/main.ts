@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isParleyError } from '../errors.ts';
 import { demoCommand } from './demo.ts';
 import { enrollCommand } from './enroll.ts';
+import { lintCommand } from './lint.ts';
+import { previewCommand } from './preview.ts';
+import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
 const program = new Command()
@@ -13,6 +16,9 @@ const program = new Command()
 program.addCommand(workerCommand());
 program.addCommand(enrollCommand());
 program.addCommand(demoCommand());
+program.addCommand(lintCommand());
+program.addCommand(previewCommand());
+program.addCommand(simulateCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -14,11 +14,29 @@ export interface ContactDoc {
   firstName?: string | undefined;
   lastName?: string | undefined;
   company?: string | undefined;
+  /** IANA zone the contact's emails are timed in; the sequence's zone when absent. */
+  timeZone?: string | undefined;
+  /** Email of the rep who owns this contact; replies are routed to them. */
+  owner?: string | undefined;
   fields: Record<string, string>;
-  /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. */
-  suppressed?: { reason: 'unsubscribe' | 'bounce'; at: Date; replyId: string } | undefined;
+  /** Set when a reply's outcome marked the contact qualified. */
+  qualified?: { at: Date; sequenceId: string; replyId: string } | undefined;
+  /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. The first one stays. */
+  suppressed?: Suppression | undefined;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** How a contact asked to stop: a reply, the unsubscribe web page (or RFC 8058 one-click), the List-Unsubscribe mailto. */
+export type SuppressionSource = 'reply' | 'link' | 'mailto';
+
+export interface Suppression {
+  reason: 'unsubscribe' | 'bounce';
+  at: Date;
+  /** Absent on suppressions stored before sources were recorded: those all came from replies. */
+  source?: SuppressionSource | undefined;
+  /** The reply that asked for it (source reply or mailto). */
+  replyId?: string | undefined;
 }
 
 export type EnrollmentStatus = 'active' | 'paused' | 'stopped' | 'completed';
@@ -29,8 +47,14 @@ export interface EnrollmentDoc {
   email: string;
   sequenceId: string;
   status: EnrollmentStatus;
-  /** Index of the step that goes out next; equals the step count once completed. */
-  nextStepIndex: number;
+  /**
+   * Ids of the steps this enrollment is past (sent or skipped), in order. Steps are tracked by id,
+   * not position, so an edited sequence file keeps every contact in its place: the next step is
+   * the first step after the last passed one that has not been passed.
+   */
+  passedStepIds: string[];
+  /** Steps skipped rather than sent, with the reason (e.g. a variable without value). */
+  skippedSteps: Array<{ stepId: string; reason: string; at: Date }>;
   /** When the next step is due (UTC); null when nothing is due. */
   nextStepAt: Date | null;
   /** Message-IDs of the steps sent so far, oldest first: the thread's References. */
@@ -102,6 +126,8 @@ export interface ReplyDoc {
   intent?: Intent | undefined;
   confidence?: number | undefined;
   explanation?: string | undefined;
+  /** What the reply did to the enrollment (pause_and_task, stop, resume_after, suppressed, ...). */
+  outcome?: string | undefined;
   receivedAt: Date;
   processedAt?: Date | undefined;
 }
@@ -121,6 +147,10 @@ export interface TaskDoc {
   explanation: string;
   /** 1 is the most urgent. */
   priority: number;
+  /** The rep the sequence's outcome routed the task to (the contact's or sequence's owner). */
+  assignee?: string | undefined;
+  /** The outcome that queued the task. */
+  outcome: string;
   status: TaskStatus;
   createdAt: Date;
 }

@@ -10,7 +10,7 @@ import { startWorker } from '../worker.ts';
 import { DEMO_LEADS } from './replies.ts';
 import { printSummary } from './summary.ts';
 
-const EXAMPLE_SEQUENCE = fileURLToPath(new URL('../../sequences/welcome-conversation.yaml', import.meta.url));
+const EXAMPLE_SEQUENCE = fileURLToPath(new URL('../../sequences/trial-follow-up.yaml', import.meta.url));
 /** The demo plays a day of the sequence's waits in one second, so follow-ups go out while you watch. */
 const DAY_IN_DEMO_MS = 1000;
 
@@ -34,7 +34,7 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
       MESSAGE_ID_DOMAIN: 'parley.example',
     });
     const sequence = await demoSequence();
-    out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s.`);
+    out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s and sends at any hour.`);
 
     const worker = await startWorker({ config, logger, sequences: new Map([[sequence.id, sequence]]) });
     stops.push(worker.stop);
@@ -78,9 +78,18 @@ async function demoSequence(): Promise<Sequence> {
     throw new ParleyError(ErrorCodes.SEQUENCE_INVALID, `The example sequence is broken:\n${loaded.problems.map(formatProblem).join('\n')}`);
   }
   const dayMs = 24 * 60 * 60 * 1000;
+  const sequence = loaded.sequence;
   return {
-    ...loaded.sequence,
-    steps: loaded.sequence.steps.map((step) => ({ ...step, waitMs: Math.round((step.waitMs / dayMs) * DAY_IN_DEMO_MS) })),
+    ...sequence,
+    // Any day, any hour: the demo has to run whenever you try it, not only in office hours.
+    policy: { ...sequence.policy, sendDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], sendHours: { startMinute: 0, endMinute: 24 * 60 } },
+    steps: sequence.steps.map((step) => ({
+      ...step,
+      wait: {
+        kind: 'duration' as const,
+        ms: step.wait.kind === 'duration' ? Math.round((step.wait.ms / dayMs) * DAY_IN_DEMO_MS) : step.wait.days * DAY_IN_DEMO_MS,
+      },
+    })),
   };
 }
 

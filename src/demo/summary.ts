@@ -20,8 +20,9 @@ export async function printSummary(
       const thread = delivery.inReplyTo ? `in thread, In-Reply-To ${delivery.inReplyTo}` : `new thread ${delivery.messageId}`;
       out(`  sent step ${delivery.stepIndex + 1} "${delivery.stepId}": "${delivery.subject}" (${thread})`);
     }
-    const skipped = sequence.steps.slice(enrollment.nextStepIndex).map((s) => s.id);
-    if (skipped.length > 0 && enrollment.status !== 'active') out(`  not sent: ${skipped.join(', ')}`);
+    for (const skip of enrollment.skippedSteps) out(`  skipped step "${skip.stepId}": ${skip.reason}`);
+    const notSent = sequence.steps.filter((s) => !enrollment.passedStepIds.includes(s.id)).map((s) => s.id);
+    if (notSent.length > 0 && enrollment.status !== 'active') out(`  not sent: ${notSent.join(', ')}`);
     const replies = await db.replies.find({ enrollmentId: enrollment._id }).toArray();
     for (const reply of replies) {
       out(`  reply (matched by ${reply.matchedBy}): "${oneLine(reply.visibleText)}"`);

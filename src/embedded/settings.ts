@@ -22,5 +22,7 @@ export function embeddedServerSettings(servers: { mongoUrl: string; sink: SmtpSi
     PARLEY_INSECURE_LOCAL_MAIL: 'true',
     SEND_INTERVAL_MS: '250',
     SEND_LEASE_MS: '12000',
+    // No web server unless a test or the demo asks for one: several workers share this machine.
+    WEB_PORT: '0',
   };
 }

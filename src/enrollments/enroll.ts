@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { isDuplicateKey, type ParleyCollections, type ContactDoc } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Sequence } from '../sequences/index.ts';
+import { stepDueTime } from './progress.ts';
 
 export interface ContactInput {
   email: string;
   firstName?: string | undefined;
   lastName?: string | undefined;
   company?: string | undefined;
+  /** IANA zone, e.g. "Europe/Berlin"; steps go out in this zone's send window. */
+  timeZone?: string | undefined;
+  /** Email of the rep who owns the contact. */
+  owner?: string | undefined;
   fields?: Record<string, string> | undefined;
 }
 
@@ -46,7 +51,9 @@ export async function enrollContacts(
       outcomes.push({ email: contact.email, outcome: 'suppressed', reason: contact.suppressed.reason });
       continue;
     }
-    const firstStepAt = new Date(now.getTime() + (sequence.steps[0]?.waitMs ?? 0));
+    const first = sequence.steps[0];
+    if (!first) continue;
+    const firstStepAt = stepDueTime(sequence, first, now, contact.timeZone);
     const enrollmentId = randomUUID();
     try {
       await db.enrollments.insertOne({
@@ -55,7 +62,8 @@ export async function enrollContacts(
         email: contact.email,
         sequenceId: sequence.id,
         status: 'active',
-        nextStepIndex: 0,
+        passedStepIds: [],
+        skippedSteps: [],
         nextStepAt: firstStepAt,
         threadMessageIds: [],
         enrolledAt: now,
@@ -76,6 +84,8 @@ async function upsertContact(db: ParleyCollections, input: ContactInput, now: Da
     ...(input.firstName !== undefined && { firstName: input.firstName }),
     ...(input.lastName !== undefined && { lastName: input.lastName }),
     ...(input.company !== undefined && { company: input.company }),
+    ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+    ...(input.owner !== undefined && { owner: input.owner }),
   };
   // Two enrollers racing on a new address: the unique email index lets one insert win; the loser
   // retries and finds it.

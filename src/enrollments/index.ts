@@ -1,2 +1,3 @@
-/** Contacts and their enrollments in sequences. */
+/** Contacts and their enrollments in sequences: who is where, and when their next step is due. */
 export { enrollContacts, normaliseAddress, type ContactInput, type EnrollOutcome } from './enroll.ts';
+export { nextStep, stepDueTime } from './progress.ts';

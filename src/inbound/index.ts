@@ -2,3 +2,4 @@
 export { MailboxPoller, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, type PollResult, type MailboxPollerOptions } from './mailbox-poller.ts';
 export { ReplyHandler, type ReplyOutcome, type MessageOrigin, type ReplyHandlerOptions } from './reply-handler.ts';
 export { parseInboundMessage, type InboundMessage } from './inbound-message.ts';
+export { decideOutcome, chosenOutcome, type OutcomePlan, type OutcomeInput } from './apply-outcome.ts';

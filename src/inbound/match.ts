@@ -4,6 +4,8 @@ import type { InboundMessage } from './inbound-message.ts';
 export interface EnrollmentMatch {
   enrollment: EnrollmentDoc;
   matchedBy: 'thread' | 'sender';
+  /** The step the reply answers: the one its thread headers name, else the last step sent. */
+  stepId: string | undefined;
 }
 
 /**
@@ -15,14 +17,14 @@ export async function matchEnrollment(db: ParleyCollections, message: InboundMes
   if (threadIds.length > 0) {
     const delivery = await db.deliveries.findOne({ messageId: { $in: threadIds } });
     const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
-    if (enrollment) return { enrollment, matchedBy: 'thread' };
+    if (enrollment) return { enrollment, matchedBy: 'thread', stepId: delivery.stepId };
   }
   const [latest] = await db.enrollments
     .find({ email: message.from, status: { $in: ['active', 'paused', 'completed'] } })
     .sort({ updatedAt: -1 })
     .limit(1)
     .toArray();
-  return latest ? { enrollment: latest, matchedBy: 'sender' } : undefined;
+  return latest ? { enrollment: latest, matchedBy: 'sender', stepId: latest.passedStepIds.at(-1) } : undefined;
 }
 
 /** Parley's own mail in the mailbox (a sent copy, a bcc): never a reply. */

@@ -1,7 +1,9 @@
 import { classifyReply, extractVisibleText, type Classification } from '../classify/index.ts';
-import { isDuplicateKey, type EnrollmentDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import { isDuplicateKey, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
+import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply } from '../tasks/index.ts';
+import { applyOutcome, decideOutcome } from './apply-outcome.ts';
 import { parseInboundMessage, type InboundMessage } from './inbound-message.ts';
 import { isOwnMessage, matchEnrollment } from './match.ts';
 
@@ -23,6 +25,8 @@ export interface ReplyHandlerOptions {
   logger: Logger;
   /** Addresses Parley sends from: mail from them is a copy of our own, not a reply. */
   ownAddresses: () => ReadonlySet<string>;
+  /** The current version of a sequence, for the outcomes its file chose. */
+  getSequence: (id: string) => Sequence | undefined;
   now?: () => Date;
 }
 
@@ -73,9 +77,24 @@ export class ReplyHandler {
       return { kind: 'unmatched', replyId, classification };
     }
 
-    const { enrollment, matchedBy } = match;
-    await this.#applyToEnrollment(enrollment, replyId, classification);
-    const task = await queueTaskForReply(db, { reply: { _id: replyId }, enrollment, classification }, this.#o.now());
+    const { enrollment, matchedBy, stepId } = match;
+    const now = this.#o.now();
+    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const applied = decideOutcome({
+      sequence: this.#o.getSequence(enrollment.sequenceId),
+      getSequence: this.#o.getSequence,
+      stepId,
+      classification,
+      visibleText,
+      written: message.date && message.date < now ? message.date : now,
+      now,
+      contact,
+      nextStepAt: enrollment.nextStepAt,
+    });
+    await applyOutcome(db, applied, { enrollment, contact, replyId, now });
+    const task = applied.task
+      ? await queueTaskForReply(db, { reply: { _id: replyId }, enrollment, classification, assignee: applied.task.assignee, outcome: applied.action }, now)
+      : undefined;
     await db.replies.updateOne(
       { _id: replyId },
       {
@@ -85,42 +104,16 @@ export class ReplyHandler {
           contactId: enrollment.contactId,
           matchedBy,
           ...decided,
+          outcome: applied.action,
           processedAt: this.#o.now(),
         },
       },
     );
     this.#o.logger.info(
-      { replyId, enrollmentId: enrollment._id, matchedBy, intent: classification.intent, taskId: task?._id },
+      { replyId, enrollmentId: enrollment._id, matchedBy, intent: classification.intent, outcome: applied.action, taskId: task?._id },
       'reply handled',
     );
     return { kind: 'handled', replyId, enrollmentId: enrollment._id, classification, taskId: task?._id };
-  }
-
-  /**
-   * Any reply pauses the enrollment at once so no later step goes out while a person reads it;
-   * an unsubscribe stops it and suppresses the address for good, a bounce stops it.
-   */
-  async #applyToEnrollment(enrollment: EnrollmentDoc, replyId: string, classification: Classification): Promise<void> {
-    const { db } = this.#o;
-    const now = this.#o.now();
-    const reason = `reply: ${classification.intent}`;
-    if (classification.intent === 'unsubscribe' || classification.intent === 'bounce') {
-      await db.enrollments.updateOne(
-        { _id: enrollment._id, status: { $in: ['active', 'paused'] } },
-        { $set: { status: 'stopped', statusReason: reason, statusReplyId: replyId, nextStepAt: null, updatedAt: now } },
-      );
-      if (classification.intent === 'unsubscribe') {
-        await db.contacts.updateOne(
-          { _id: enrollment.contactId },
-          { $set: { suppressed: { reason: 'unsubscribe', at: now, replyId }, updatedAt: now } },
-        );
-      }
-      return;
-    }
-    await db.enrollments.updateOne(
-      { _id: enrollment._id, status: 'active' },
-      { $set: { status: 'paused', statusReason: reason, statusReplyId: replyId, updatedAt: now } },
-    );
   }
 
   #replyDoc(replyId: string, message: InboundMessage, origin: MessageOrigin, visibleText: string): ReplyDoc {

@@ -3,3 +3,4 @@ export { StepSender, type StepSenderOptions, type SendRunResult } from './step-s
 export { startSendScheduler, SEND_JOB, type SendScheduler } from './send-job.ts';
 export { createSmtpTransport, type MailTransport, type OutboundMessage, type SendReceipt } from './transport.ts';
 export { stepMessageId } from './message-id.ts';
+export { composeStep, type ComposedStep } from './compose.ts';

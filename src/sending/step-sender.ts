@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { isDuplicateKey, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { isDuplicateKey, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { nextStep, stepDueTime } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { renderStep, type Sequence } from '../sequences/index.ts';
-import { stepMessageId } from './message-id.ts';
+import type { Sequence, SequenceStep } from '../sequences/index.ts';
+import { composeStep } from './compose.ts';
+import { sendGate } from './send-gate.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface StepSenderOptions {
@@ -18,6 +20,8 @@ export interface StepSenderOptions {
   leaseMs: number;
   /** Most due enrollments looked at per run. */
   batchSize: number;
+  /** Needed by sequences with `list_unsubscribe`: where the one-click link points and its signing key. */
+  unsubscribe?: { baseUrl: string; secret: string } | undefined;
   /** Temporary failures (4xx, timeouts) retried this many times in all before the enrollment stops. */
   maxAttempts?: number;
   now?: () => Date;
@@ -26,8 +30,10 @@ export interface StepSenderOptions {
 export interface SendRunResult {
   sent: number;
   failed: number;
-  /** Claimed elsewhere, paused meanwhile, or sequence missing. */
+  /** Claimed elsewhere, paused meanwhile, sequence missing, or the step skipped for this contact. */
   skipped: number;
+  /** Outside the contact's send window or over a cap: moved to the next allowed time. */
+  deferred: number;
 }
 
 type StepOutcome = keyof SendRunResult;
@@ -46,7 +52,7 @@ type StepOutcome = keyof SendRunResult;
  * Message-ID lets receivers and mail clients fold the copies into one.
  */
 export class StepSender {
-  readonly #o: Required<StepSenderOptions>;
+  readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now'>>;
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   constructor(options: StepSenderOptions) {
@@ -55,19 +61,19 @@ export class StepSender {
 
   /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
   async runOnce(): Promise<SendRunResult> {
-    const result: SendRunResult = { sent: 0, failed: 0, skipped: 0 };
+    const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
     const due = await this.#o.db.enrollments
       .find({ status: 'active', nextStepAt: { $lte: this.#o.now() } })
       .sort({ nextStepAt: 1 })
       .limit(this.#o.batchSize)
       .toArray();
     for (const enrollment of due) {
-      result[await this.#sendStep(enrollment)] += 1;
+      result[await this.#processEnrollment(enrollment)] += 1;
     }
     return result;
   }
 
-  async #sendStep(enrollment: EnrollmentDoc): Promise<StepOutcome> {
+  async #processEnrollment(enrollment: EnrollmentDoc): Promise<StepOutcome> {
     const { db, logger } = this.#o;
     const log = logger.child({ enrollmentId: enrollment._id, sequenceId: enrollment.sequenceId });
     const sequence = this.#o.getSequence(enrollment.sequenceId);
@@ -76,53 +82,61 @@ export class StepSender {
       log.warn('sequence not loaded; step waits');
       return 'skipped';
     }
-    const step = sequence.steps[enrollment.nextStepIndex];
-    if (!step) {
-      await this.#advance(enrollment, sequence, undefined);
-      return 'skipped';
-    }
-
-    const attempts = await db.deliveries.find({ enrollmentId: enrollment._id, stepId: step.id }).sort({ attempt: -1 }).toArray();
-    if (attempts.some((a) => a.state === 'sent')) {
-      // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
-      const sent = attempts.find((a) => a.state === 'sent');
-      await this.#advance(enrollment, sequence, sent);
-      return 'skipped';
-    }
-    const latest = attempts[0];
-    if (latest?.state === 'sending' && latest.leaseUntil > this.#o.now()) return 'skipped';
-    const attempt = (latest?.attempt ?? 0) + 1;
-
     const contact = await db.contacts.findOne({ _id: enrollment.contactId });
     if (!contact || contact.suppressed) {
       await this.#stop(enrollment, contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted');
       return 'skipped';
     }
-    let rendered;
-    try {
-      rendered = await renderStep(sequence, step.index, contact);
-    } catch (error) {
-      log.error({ err: describeError(error), stepId: step.id }, 'step cannot be rendered; step waits for a fixed sequence');
+    const step = nextStep(sequence, enrollment.passedStepIds);
+    if (!step) {
+      await this.#complete(enrollment);
       return 'skipped';
     }
-    const inThread = rendered.isReply && enrollment.threadMessageIds.length > 0;
+
+    const attempts = await db.deliveries.find({ enrollmentId: enrollment._id, stepId: step.id }).sort({ attempt: -1 }).toArray();
+    const sent = attempts.find((a) => a.state === 'sent');
+    if (sent) {
+      // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
+      await this.#pass(enrollment, sequence, contact, step, { sent });
+      return 'skipped';
+    }
+    const latest = attempts[0];
+    if (latest?.state === 'sending' && latest.leaseUntil > this.#o.now()) return 'skipped';
+
+    const allowedAt = await sendGate(db, sequence, contact, this.#o.now());
+    if (allowedAt) {
+      await db.enrollments.updateOne(
+        { _id: enrollment._id, status: 'active', passedStepIds: { $ne: step.id } },
+        { $set: { nextStepAt: allowedAt, updatedAt: this.#o.now() } },
+      );
+      log.debug({ stepId: step.id, allowedAt }, 'outside the send window or over a cap; deferred');
+      return 'deferred';
+    }
+
+    const composed = await composeStep({ sequence, step, contact, enrollment, messageIdDomain: this.#o.messageIdDomain, unsubscribe: this.#o.unsubscribe });
+    if (!composed.ok) {
+      await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
+      log.info({ stepId: step.id, reason: composed.reason }, 'step skipped for this contact');
+      return 'skipped';
+    }
+    const message = composed.message;
     const now = this.#o.now();
     const delivery: DeliveryDoc = {
-      _id: `${enrollment._id}:${step.id}#${attempt}`,
+      _id: `${enrollment._id}:${step.id}#${(latest?.attempt ?? 0) + 1}`,
       enrollmentId: enrollment._id,
       stepId: step.id,
       stepIndex: step.index,
-      attempt,
+      attempt: (latest?.attempt ?? 0) + 1,
       state: 'sending',
       worker: this.#worker,
       leaseUntil: new Date(now.getTime() + this.#o.leaseMs),
-      messageId: stepMessageId(enrollment._id, step.id, this.#o.messageIdDomain),
-      from: sequence.sender.address,
-      to: enrollment.email,
-      subject: inThread && enrollment.threadSubject ? `Re: ${enrollment.threadSubject}` : rendered.subject,
-      text: rendered.text,
-      ...(inThread && { inReplyTo: enrollment.threadMessageIds.at(-1) }),
-      references: inThread ? enrollment.threadMessageIds : [],
+      messageId: message.messageId,
+      from: message.from.address,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      inReplyTo: message.inReplyTo,
+      references: [...message.references],
       claimedAt: now,
     };
     try {
@@ -134,7 +148,7 @@ export class StepSender {
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
     const current = await db.enrollments.findOne({ _id: enrollment._id });
-    if (current?.status !== 'active' || current.nextStepIndex !== step.index) {
+    if (current?.status !== 'active' || current.passedStepIds.includes(step.id)) {
       await db.deliveries.updateOne({ _id: delivery._id, state: 'sending' }, { $set: { state: 'abandoned' } });
       log.info({ stepId: step.id, status: current?.status }, 'enrollment changed before sending; step not sent');
       return 'skipped';
@@ -142,15 +156,7 @@ export class StepSender {
 
     let receipt;
     try {
-      receipt = await this.#o.transport.send({
-        from: sequence.sender,
-        to: delivery.to,
-        subject: delivery.subject,
-        text: delivery.text,
-        messageId: delivery.messageId,
-        inReplyTo: delivery.inReplyTo,
-        references: delivery.references,
-      });
+      receipt = await this.#o.transport.send(message);
     } catch (error) {
       await this.#recordFailure(current, delivery, error);
       return 'failed';
@@ -159,27 +165,37 @@ export class StepSender {
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
     await db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'sent', smtpResponse: receipt.response, sentAt } });
-    await this.#advance(current, sequence, { ...delivery, sentAt });
-    log.info({ stepId: step.id, attempt, messageId: delivery.messageId }, 'step sent');
+    await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
+    log.info({ stepId: step.id, attempt: delivery.attempt, messageId: delivery.messageId }, 'step sent');
     return 'sent';
   }
 
-  /** Moves the enrollment past the step just sent; the filter on the step index makes a repeat a no-op. */
-  async #advance(enrollment: EnrollmentDoc, sequence: Sequence, sent: Pick<DeliveryDoc, 'messageId' | 'subject' | 'stepIndex' | 'sentAt'> | undefined) {
-    const nextIndex = enrollment.nextStepIndex + 1;
-    const next = sequence.steps[nextIndex];
-    const base = sent?.sentAt ?? this.#o.now();
+  /**
+   * Moves the enrollment past a step, sent or skipped, and schedules the next one. The filter on
+   * the step id makes a repeat (a takeover, a second worker) a no-op.
+   */
+  async #pass(
+    enrollment: EnrollmentDoc,
+    sequence: Sequence,
+    contact: ContactDoc,
+    step: SequenceStep,
+    how: { sent: Pick<DeliveryDoc, 'messageId' | 'subject' | 'inReplyTo' | 'sentAt'> } | { skipReason: string },
+  ): Promise<void> {
+    const now = this.#o.now();
+    const next = nextStep(sequence, [...enrollment.passedStepIds, step.id]);
+    const sent = 'sent' in how ? how.sent : undefined;
     const update: Partial<EnrollmentDoc> = {
-      nextStepIndex: Math.min(nextIndex, sequence.steps.length),
-      nextStepAt: next ? new Date(base.getTime() + next.waitMs) : null,
-      updatedAt: this.#o.now(),
-      ...(sent && enrollment.threadMessageIds.length === 0 && { threadSubject: sent.subject }),
+      nextStepAt: next ? stepDueTime(sequence, next, sent?.sentAt ?? now, contact.timeZone) : null,
+      updatedAt: now,
       ...(!next && enrollment.status === 'active' && { status: 'completed' as const }),
+      // A step with its own subject starts a new thread; later in-thread steps answer that one.
+      ...(sent && !sent.inReplyTo && { threadSubject: sent.subject, threadMessageIds: [sent.messageId] }),
     };
-    await this.#o.db.enrollments.updateOne(
-      { _id: enrollment._id, nextStepIndex: enrollment.nextStepIndex },
-      { $set: update, ...(sent && { $push: { threadMessageIds: sent.messageId } }) },
-    );
+    const push =
+      'skipReason' in how
+        ? { passedStepIds: step.id, skippedSteps: { stepId: step.id, reason: how.skipReason, at: now } }
+        : { passedStepIds: step.id, ...(sent?.inReplyTo && { threadMessageIds: sent.messageId }) };
+    await this.#o.db.enrollments.updateOne({ _id: enrollment._id, passedStepIds: { $ne: step.id } }, { $set: update, $push: push });
   }
 
   async #recordFailure(enrollment: EnrollmentDoc, delivery: DeliveryDoc, error: unknown) {
@@ -187,10 +203,7 @@ export class StepSender {
     const permanent = isParleyError(error) && !error.retryable;
     const code = isParleyError(error) ? error.code : ErrorCodes.SMTP_TEMPORARY;
     const message = describeError(error);
-    await this.#o.db.deliveries.updateOne(
-      { _id: delivery._id },
-      { $set: { state: 'failed', error: { code, message, permanent } } },
-    );
+    await this.#o.db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'failed', error: { code, message, permanent } } });
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');
@@ -201,8 +214,15 @@ export class StepSender {
     const retryAt = new Date(this.#o.now().getTime() + 60_000 * 2 ** (delivery.attempt - 1));
     log.warn({ code, err: message, retryAt }, 'step failed for now; will retry');
     await this.#o.db.enrollments.updateOne(
-      { _id: enrollment._id, status: 'active', nextStepIndex: enrollment.nextStepIndex },
+      { _id: enrollment._id, status: 'active', passedStepIds: { $ne: delivery.stepId } },
       { $set: { nextStepAt: retryAt, updatedAt: this.#o.now() } },
+    );
+  }
+
+  async #complete(enrollment: EnrollmentDoc) {
+    await this.#o.db.enrollments.updateOne(
+      { _id: enrollment._id, status: 'active' },
+      { $set: { status: 'completed', nextStepAt: null, updatedAt: this.#o.now() } },
     );
   }
 

@@ -5,8 +5,14 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 export interface OutboundMessage {
   from: { name: string; address: string };
   to: string;
+  /** Where replies should go, when not the From address. */
+  replyTo?: string | undefined;
   subject: string;
   text: string;
+  /** Optional HTML alternative of the same text. */
+  html?: string | undefined;
+  /** Extra header lines, e.g. List-Unsubscribe. */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** With angle brackets, e.g. `<abc.hello@mail.example.com>`. */
   messageId: string;
   inReplyTo?: string | undefined;
@@ -47,8 +53,11 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
         info = await transporter.sendMail({
           from: { name: message.from.name, address: message.from.address },
           to: message.to,
+          ...(message.replyTo !== undefined && { replyTo: message.replyTo }),
           subject: message.subject,
           text: message.text,
+          ...(message.html !== undefined && { html: message.html }),
+          ...(message.headers !== undefined && { headers: { ...message.headers } }),
           messageId: message.messageId,
           ...(message.inReplyTo !== undefined && { inReplyTo: message.inReplyTo }),
           ...(message.references.length > 0 && { references: [...message.references] }),

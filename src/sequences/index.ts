@@ -1,14 +1,26 @@
-// Sequences: load and validate YAML sequence files, render their steps. Pure: no drivers.
+// Sequences: load and validate YAML sequence files, render and lint their steps. Pure: no drivers.
 export type {
+  ConfigurableIntent,
+  Qualification,
   RenderedStep,
+  ReplyOutcome,
+  SendingPolicy,
   Sequence,
   SequenceLoadResult,
   SequenceProblem,
   SequenceSender,
   SequenceStep,
+  StepRendering,
+  StepWait,
   TemplateContact,
+  UnfillableStep,
+  Weekday,
 } from './types.ts';
 export { parseSequence } from './parse.ts';
-export { loadSequenceFile, loadSequences } from './load.ts';
+export { SequenceCatalog } from './catalog.ts';
+export { listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences, type LoadedSequences } from './load.ts';
 export { formatProblem, SequenceInvalidError } from './problems.ts';
-export { renderStep } from './render.ts';
+export { renderStep, templateVariables } from './render.ts';
+export { DEFAULT_OPT_OUT_SENTENCE } from './schema-policy.ts';
+export { LINT_RULES, lintSequence, type LintFinding, type LintLevel, type LintOptions, type LintRuleId } from './lint/index.ts';
+export { lintPaths, type LintExtension, type LintPathsOptions, type LintPathsResult } from './lint/files.ts';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { formatProblem, loadSequenceFile, loadSequences } from './index.ts';
+import { formatProblem, listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences } from './index.ts';
 
-const SAMPLE = fileURLToPath(new URL('../../sequences/welcome-conversation.yaml', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../sequences/trial-follow-up.yaml', import.meta.url));
 
 const good = (id: string) => `id: ${id}\nname: Good\nsender: { name: Dana, address: dana@parley.example }\nsteps:\n  - id: a\n    subject: Hi\n    body: One question?\n`;
 
@@ -15,13 +15,13 @@ describe('loadSequenceFile', () => {
     const result = await loadSequenceFile(SAMPLE);
     assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
     const { sequence } = result;
-    assert.equal(sequence.id, 'welcome-conversation');
+    assert.equal(sequence.id, 'trial-follow-up');
     assert.equal(sequence.file, SAMPLE);
-    assert.deepEqual(sequence.sender, { name: 'Dana from Parley', address: 'dana@parley.example' });
-    assert.deepEqual(sequence.steps.map((s) => [s.id, s.waitMs, s.subject === undefined]), [
-      ['hello', 0, false],
-      ['nudge', 3 * 86_400_000, true],
-      ['last-check-in', 4 * 86_400_000, true],
+    assert.deepEqual(sequence.sender, { name: 'Dana from Parley', address: 'dana@parley.example', replyTo: 'replies@parley.example' });
+    assert.deepEqual(sequence.steps.map((s) => [s.id, s.wait, s.subject === undefined]), [
+      ['hello', { kind: 'duration', ms: 0 }, false],
+      ['nudge', { kind: 'business_days', days: 3 }, true],
+      ['last-check-in', { kind: 'business_days', days: 4 }, true],
     ]);
   });
 
@@ -68,6 +68,32 @@ describe('loadSequences', () => {
     ]);
     assert.match(problems[0]?.message ?? '', new RegExp(`'same' is also used by ${join(sub, 'b.yaml')}`));
     assert.match(problems[1]?.message ?? '', new RegExp(`'same' is also used by ${join(sub, 'a.yaml')}`));
+  });
+
+  it('skips a file whose move_to names no loaded sequence, and what only it led to', async () => {
+    const sub = await mkdtemp(join(dir, 'moves-'));
+    const moving = (id: string, target: string) => good(id).replace('steps:', `outcomes:\n  wrong_person: { action: move_to, sequence: ${target} }\nsteps:`);
+    await writeFile(join(sub, 'a.yaml'), moving('a', 'b'));
+    await writeFile(join(sub, 'b.yaml'), good('b'));
+    await writeFile(join(sub, 'c.yaml'), moving('c', 'nowhere'));
+    await writeFile(join(sub, 'd.yaml'), moving('d', 'c'));
+
+    const { sequences, problems } = await loadSequences(sub);
+    assert.deepEqual([...sequences.keys()].sort(), ['a', 'b']);
+    assert.deepEqual(problems.map((p) => [p.file, p.line, p.column, p.field]), [
+      [join(sub, 'c.yaml'), 5, 46, 'outcomes.wrong_person.sequence'],
+      [join(sub, 'd.yaml'), 5, 46, 'outcomes.wrong_person.sequence'],
+    ]);
+    assert.match(problems[0]?.message ?? '', /move_to names sequence 'nowhere', which no loaded file has/);
+  });
+
+  it('loads a given list of files as one set', async () => {
+    const sub = await mkdtemp(join(dir, 'list-'));
+    await writeFile(join(sub, 'x.yaml'), good('x'));
+    await writeFile(join(sub, 'y.yaml'), good('x'));
+    const { sequences, problems } = await loadSequenceFiles([join(sub, 'x.yaml')]);
+    assert.deepEqual([[...sequences.keys()], problems], [['x'], []]);
+    assert.deepEqual(await listSequenceFiles(sub), [join(sub, 'x.yaml'), join(sub, 'y.yaml')]);
   });
 
   it('reports a missing folder as a problem', async () => {

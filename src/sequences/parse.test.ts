@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCodes } from '../errors.ts';
-import { formatProblem, parseSequence, SequenceInvalidError, type SequenceProblem } from './index.ts';
+import { DEFAULT_OPT_OUT_SENTENCE, formatProblem, parseSequence, SequenceInvalidError, type SequenceProblem } from './index.ts';
 
 const FILE = 'sequences/demo.yaml';
 const HEAD = 'id: demo\nname: Demo\nsender: { name: Dana, address: dana@parley.example }\n';
@@ -22,7 +22,7 @@ function assertOneProblem(source: string, expected: { line: number; column: numb
 }
 
 describe('parseSequence', () => {
-  it('builds a sequence with waits in milliseconds and a lower-cased sender', () => {
+  it('builds a sequence with waits, defaults and a lower-cased sender', () => {
     const source = `id: demo
 name: Demo
 sender: { name: Dana, address: Dana@Parley.Example }
@@ -34,20 +34,49 @@ steps:
     wait: 3 days
     body: Still curious.
   - id: later
-    wait: 2h
+    wait: 2 business days
     subject: New thread
+    asks: team_size
     body: Another question?
 `;
     const result = parseSequence(source, FILE);
     assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
     const { sequence } = result;
     assert.equal(sequence.file, FILE);
-    assert.deepEqual(sequence.sender, { name: 'Dana', address: 'dana@parley.example' });
+    assert.deepEqual(sequence.sender, { name: 'Dana', address: 'dana@parley.example', replyTo: undefined });
     assert.deepEqual(sequence.steps, [
-      { id: 'hello', index: 0, waitMs: 0, subject: 'Hi', body: 'One question?' },
-      { id: 'nudge', index: 1, waitMs: 3 * 24 * 3600_000, subject: undefined, body: 'Still curious.' },
-      { id: 'later', index: 2, waitMs: 2 * 3600_000, subject: 'New thread', body: 'Another question?' },
+      { id: 'hello', index: 0, wait: { kind: 'duration', ms: 0 }, subject: 'Hi', body: 'One question?', asks: undefined, outcomes: {} },
+      { id: 'nudge', index: 1, wait: { kind: 'duration', ms: 3 * 24 * 3600_000 }, subject: undefined, body: 'Still curious.', asks: undefined, outcomes: {} },
+      { id: 'later', index: 2, wait: { kind: 'business_days', days: 2 }, subject: 'New thread', body: 'Another question?', asks: 'team_size', outcomes: {} },
     ]);
+    assert.deepEqual(
+      { owner: sequence.owner, audience: sequence.audience, policy: sequence.policy, optOut: sequence.optOut, html: sequence.html, outcomes: sequence.outcomes, lint: sequence.lint },
+      {
+        owner: undefined,
+        audience: { manual: true, segment: undefined },
+        policy: {
+          timezone: 'UTC',
+          sendDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          sendHours: { startMinute: 540, endMinute: 1020 },
+          maxPerContact30d: 8,
+          mailboxCaps: { perDay: 200, perHour: 50 },
+        },
+        optOut: { sentence: DEFAULT_OPT_OUT_SENTENCE, listUnsubscribe: false },
+        html: false,
+        outcomes: {},
+        lint: {},
+      },
+    );
+    assert.equal(DEFAULT_OPT_OUT_SENTENCE, 'P.S. If you\'d rather not hear from me, just reply "stop" and I won\'t write again.');
+  });
+
+  it('freezes what it returns, all the way down', () => {
+    const result = parseSequence(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: hi\n`, FILE);
+    assert.ok(result.ok);
+    const { sequence } = result;
+    for (const part of [sequence, sequence.steps, sequence.steps[0], sequence.steps[0]?.wait, sequence.policy, sequence.policy.sendDays, sequence.policy.sendHours, sequence.sender, sequence.optOut, sequence.audience, sequence.lint]) {
+      assert.ok(Object.isFrozen(part));
+    }
   });
 
   it('rejects a file without steps, pointing at the top-level map', () => {
@@ -90,7 +119,7 @@ steps:
 
   it('names an unknown field and the allowed ones, at the key', () => {
     const source = `${HEAD}steps:\n  - id: a\n    subject: s\n    body: hi\n    bcc: boss@parley.example\n`;
-    assertOneProblem(source, { line: 8, column: 5, field: 'steps[0].bcc', message: /unknown field 'bcc'; allowed: id, wait, subject, body/ });
+    assertOneProblem(source, { line: 8, column: 5, field: 'steps[0].bcc', message: /unknown field 'bcc'; allowed: id, wait, subject, asks, body, outcomes/ });
   });
 
   it('reports an unknown field inside a flow mapping at its column', () => {

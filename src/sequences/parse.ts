@@ -1,21 +1,23 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isNode, visit } from 'yaml';
 import type { z } from 'zod';
 import { describeError } from '../errors.ts';
+import { toSequence } from './build.ts';
 import { crossStepProblems } from './checks.ts';
-import { sequenceSchema, type SequenceInput } from './schema.ts';
-import type { Sequence, SequenceLoadResult, SequenceProblem } from './types.ts';
-
-type Path = readonly PropertyKey[];
+import { Locator, type Path } from './locator.ts';
+import { rememberPositions } from './positions.ts';
+import { sequenceSchema } from './schema.ts';
+import type { SequenceLoadResult, SequenceProblem } from './types.ts';
 
 /** Validates one sequence file's text. Pure: `file` only labels the problems. */
 export function parseSequence(source: string, file: string): SequenceLoadResult {
   return parseSequenceWithPositions(source, file).result;
 }
 
-/** parseSequence plus a way to find a field's position (loadSequences points at duplicate ids). */
+/** parseSequence plus a way to find a field's position (loadSequences points at duplicate ids and missing move_to targets). */
 export function parseSequenceWithPositions(source: string, file: string) {
   const where = new Locator(source, file);
   const result = validate(where);
+  if (result.ok) rememberPositions(result.sequence, where);
   return { result, problemAt: (path: Path, message: string) => where.problem(path, message) };
 }
 
@@ -52,18 +54,23 @@ function fail(problems: SequenceProblem[]): SequenceLoadResult {
 /** One zod issue as problems; each unknown key becomes its own problem, at the key. */
 function issueProblems(issue: z.core.$ZodIssue, where: Locator): SequenceProblem[] {
   const path = issue.path;
+  const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) =>
       where.problem([...path, key], `unknown field '${key}'; ${issue.message}`, where.keyOffset(path, key)),
     );
   }
-  if (issue.code === 'invalid_type' && !where.doc.hasIn(path)) {
-    return [where.problem(path, `missing required field '${String(path.at(-1))}'`)];
+  // Any issue at a path the file doesn't have is a missing field. So refinements in schema*.ts
+  // point at a field that is written whenever they can fail (or at the object they check).
+  if (path.length > 0 && !where.doc.hasIn(path)) {
+    // zod's own "expected string, received undefined" says nothing a writer needs; a custom message does.
+    const hint = issue.message.startsWith('Invalid input') ? '' : `: ${message}`;
+    return [where.problem(path, `missing required field '${String(path.at(-1))}'${hint}`)];
   }
   if (issue.code === 'invalid_type' && where.doc.getIn(path) === null) {
     return [where.problem(path, `has no value; expected ${issue.expected}`)];
   }
-  return [where.problem(path, issue.message.replace(/^Invalid input: /, ''))];
+  return [where.problem(path, message)];
 }
 
 function unresolvedAlias(doc: Document): number {
@@ -76,55 +83,4 @@ function unresolvedAlias(doc: Document): number {
     },
   });
   return offset;
-}
-
-/** Frozen, because renderStep caches parsed templates per step object. */
-function toSequence(input: SequenceInput, file: string): Sequence {
-  const steps = input.steps.map((s, index) =>
-    Object.freeze({ id: s.id, index, waitMs: s.wait ?? 0, subject: s.subject, body: s.body }),
-  );
-  return Object.freeze({
-    id: input.id,
-    name: input.name,
-    file,
-    sender: Object.freeze({ ...input.sender }),
-    steps: Object.freeze(steps),
-  });
-}
-
-/** Maps field paths and offsets in one YAML file to 1-based lines and columns. */
-class Locator {
-  readonly doc: Document;
-  private readonly lines = new LineCounter();
-
-  constructor(source: string, readonly file: string) {
-    this.doc = parseDocument(source, { lineCounter: this.lines, prettyErrors: false });
-  }
-
-  /** A problem at offset; by default where path's node starts, or its nearest existing ancestor (a missing field points at its parent map). */
-  problem(path: Path, message: string, offset = this.offsetOf(path)): SequenceProblem {
-    // linePos answers line 0 for offsets before the first newline it has counted.
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line: Math.max(line, 1), column: Math.max(col, 1), field: fieldName(path), message };
-  }
-
-  private offsetOf(path: Path): number {
-    for (let p = [...path]; p.length > 0; p = p.slice(0, -1)) {
-      const node = this.doc.getIn(p, true);
-      if (isNode(node) && node.range) return node.range[0];
-    }
-    return this.doc.contents?.range?.[0] ?? 0;
-  }
-
-  /** Where a key inside the map at path is written (an unknown field), else where the map starts. */
-  keyOffset(path: Path, key: string): number {
-    const map = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
-    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    return isScalar(pair?.key) && pair.key.range ? pair.key.range[0] : this.offsetOf(path);
-  }
-}
-
-/** "steps[1].wait" for ['steps', 1, 'wait']. */
-function fieldName(path: Path): string {
-  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }

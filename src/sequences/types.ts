@@ -4,19 +4,59 @@ export interface SequenceSender {
   name: string;
   /** Lower-cased, validated as an email address. */
   address: string;
+  /** Where replies should go (Reply-To), normally the mailbox Parley listens to; undefined: the sender address. */
+  replyTo: string | undefined;
 }
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** When a sequence may send, in the contact's local time. */
+export interface SendingPolicy {
+  /** IANA zone used when the contact has none, e.g. "Europe/Berlin" (validated). Default "UTC". */
+  timezone: string;
+  /** Days a step may go out. Default mon..fri. */
+  sendDays: readonly Weekday[];
+  /** Local window as minutes after midnight, start < end. Default 9:00 (540) to 17:00 (1020). */
+  sendHours: { startMinute: number; endMinute: number };
+  /** Most emails Parley sends one contact across all sequences in any 30 days. Default 8. */
+  maxPerContact30d: number;
+  /** Most emails from this sequence's sender mailbox per day / per hour. Defaults 200 / 50. */
+  mailboxCaps: { perDay: number; perHour: number };
+}
+
+/** A wait before a step: a plain duration ("3 days", "12h"), or working days ("2 business days") counted on the policy's send days. */
+export type StepWait = { kind: 'duration'; ms: number } | { kind: 'business_days'; days: number };
+
+/** What the step's one question asks, so the answer can be stored on the contact. */
+export type Qualification = 'main_goal' | 'team_size' | 'timeline' | 'budget' | 'decision_maker';
+
+/** Intents whose outcome a sequence may choose. Unsubscribe, bounce and out-of-office are fixed. */
+export type ConfigurableIntent = 'interested' | 'question' | 'not_now' | 'not_interested' | 'wrong_person' | 'unclear';
+
+/** What a reply with a given intent does to the enrollment. */
+export type ReplyOutcome =
+  | { action: 'pause_and_task' }
+  | { action: 'stop' }
+  | { action: 'resume_after'; wait: StepWait }
+  | { action: 'move_to'; sequenceId: string }
+  | { action: 'route_to_owner' }
+  | { action: 'mark_qualified' };
 
 export interface SequenceStep {
   /** Stable across edits so enrollments keep their place; /^[a-z0-9][a-z0-9-]*$/, unique in the file. */
   id: string;
   /** 0-based position in the sequence. */
   index: number;
-  /** Milliseconds to wait after the previous step was sent; for step 0, after enrollment (default 0). */
-  waitMs: number;
+  /** Wait after the previous step was sent; for step 0, after enrollment (default 0). */
+  wait: StepWait;
   /** Liquid template. Required on step 0; on later steps undefined means "reply in the same thread". */
   subject: string | undefined;
   /** Liquid template for the plain-text body. */
   body: string;
+  /** What the step's question asks, if declared. */
+  asks: Qualification | undefined;
+  /** Overrides of the sequence's outcomes for replies to this step. */
+  outcomes: Partial<Record<ConfigurableIntent, ReplyOutcome>>;
 }
 
 export interface Sequence {
@@ -24,7 +64,23 @@ export interface Sequence {
   name: string;
   /** The path the sequence was loaded from (or the name given to parseSequence). */
   file: string;
+  /** Email of the person who owns the sequence (and its leads, unless a contact has an owner). */
+  owner: string | undefined;
   sender: SequenceSender;
+  audience: { manual: boolean; segment: string | undefined };
+  policy: SendingPolicy;
+  optOut: {
+    /** Plain sentence appended to every email; '' turns it off (then listUnsubscribe must be on). */
+    sentence: string;
+    /** Add List-Unsubscribe (mailto + RFC 8058 one-click link). Off by default: see docs. */
+    listUnsubscribe: boolean;
+  };
+  /** Add an HTML alternative rendered from the text through MJML. Off by default. */
+  html: boolean;
+  /** Outcome per intent for the whole sequence; intents not listed: pause_and_task. */
+  outcomes: Partial<Record<ConfigurableIntent, ReplyOutcome>>;
+  /** Lint rule levels set in the file, by rule id. */
+  lint: Readonly<Record<string, 'off' | 'warn' | 'error'>>;
   steps: readonly SequenceStep[];
 }
 
@@ -52,7 +108,18 @@ export interface TemplateContact {
 
 export interface RenderedStep {
   subject: string;
+  /** The body plus the opt-out sentence. */
   text: string;
   /** True when the step answers the thread started by step 0 (subject "Re: …"). */
   isReply: boolean;
 }
+
+/**
+ * A step that cannot be written to this contact without showing a blank or a raw placeholder:
+ * a variable without fallback has no value. The step is skipped with this reason, never sent.
+ */
+export interface UnfillableStep {
+  missing: string[];
+}
+
+export type StepRendering = { ok: true; rendered: RenderedStep } | { ok: false; unfillable: UnfillableStep };

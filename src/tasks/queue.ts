@@ -6,10 +6,12 @@ export interface TaskSource {
   reply: Pick<ReplyDoc, '_id'>;
   enrollment: { _id: string; contactId: string; email: string; sequenceId: string };
   classification: Classification;
+  assignee?: string | undefined;
+  outcome: string;
 }
 
 /**
- * Queues the human-response task for a reply, once: the task's id is derived from the reply's,
+ * Queues the human-response task for a reply (intents that need no person make none), once: the task's id is derived from the reply's,
  * so handling the same reply again changes nothing. Returns undefined when no person is needed.
  */
 export async function queueTaskForReply(db: ParleyCollections, source: TaskSource, now = new Date()): Promise<TaskDoc | undefined> {
@@ -26,6 +28,8 @@ export async function queueTaskForReply(db: ParleyCollections, source: TaskSourc
     confidence: source.classification.confidence,
     explanation: source.classification.explanation,
     priority,
+    ...(source.assignee !== undefined && { assignee: source.assignee }),
+    outcome: source.outcome,
     status: 'open',
     createdAt: now,
   };

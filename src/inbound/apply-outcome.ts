@@ -1,0 +1,132 @@
+import type { Classification, Intent } from '../classify/index.ts';
+import { outOfOfficeReturnDate } from '../classify/index.ts';
+import type { ContactDoc, EnrollmentDoc, EnrollmentStatus, ParleyCollections } from '../db/index.ts';
+import { enrollContacts } from '../enrollments/index.ts';
+import { suppressContact } from '../optout/index.ts';
+import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
+import type { ConfigurableIntent, ReplyOutcome, Sequence } from '../sequences/index.ts';
+
+const WEEK = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * What a reply does, decided without touching the database so the simulator can show it too:
+ * the enrollment's new state (only from the listed states), and the side effects.
+ */
+export interface OutcomePlan {
+  /** e.g. "pause_and_task", "resume_after", "suppressed"; stored with the reply. */
+  action: string;
+  enrollment: { from: EnrollmentStatus[]; set: Partial<Pick<EnrollmentDoc, 'status' | 'statusReason' | 'nextStepAt'>> } | undefined;
+  /** Suppress the contact for good and stop all its enrollments. */
+  suppress: boolean;
+  qualify: boolean;
+  /** Enroll the contact in this sequence. */
+  moveTo: Sequence | undefined;
+  /** Queue a human-response task, assigned to this rep when set. */
+  task: { assignee: string | undefined } | undefined;
+}
+
+export interface OutcomeInput {
+  sequence: Sequence | undefined;
+  getSequence: (id: string) => Sequence | undefined;
+  /** The step the reply answers, for per-step overrides. */
+  stepId: string | undefined;
+  classification: Pick<Classification, 'intent'>;
+  visibleText: string;
+  /** When the reply was written, for "back on Monday". */
+  written: Date;
+  now: Date;
+  contact: Pick<ContactDoc, 'timeZone' | 'owner'> | null;
+  /** When the enrollment's next step is due now. */
+  nextStepAt: Date | null;
+}
+
+const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>(['interested', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear']);
+const isConfigurable = (intent: Intent): intent is ConfigurableIntent => CONFIGURABLE.has(intent);
+
+/** The outcome the sequence file chose for this intent: the step's override, the sequence's, or pause-and-task. */
+export function chosenOutcome(sequence: Sequence | undefined, stepId: string | undefined, intent: ConfigurableIntent): ReplyOutcome {
+  const step = sequence?.steps.find((s) => s.id === stepId);
+  return step?.outcomes[intent] ?? sequence?.outcomes[intent] ?? { action: 'pause_and_task' };
+}
+
+const plan = (action: string, rest: Partial<Omit<OutcomePlan, 'action'>> = {}): OutcomePlan => ({
+  action,
+  enrollment: undefined,
+  suppress: false,
+  qualify: false,
+  moveTo: undefined,
+  task: undefined,
+  ...rest,
+});
+
+/**
+ * Unsubscribe, bounce and out-of-office are fixed by Parley whatever the file says (an opt-out
+ * must always work); the other intents follow the file.
+ */
+export function decideOutcome(input: OutcomeInput): OutcomePlan {
+  const { intent } = input.classification;
+  const reason = `reply: ${intent}`;
+  const owner = input.contact?.owner ?? input.sequence?.owner;
+  const policy = input.sequence?.policy;
+  const zone = policy ? contactZone(input.contact?.timeZone, policy) : 'UTC';
+  const stop = (statusReason: string) => ({ from: ['active', 'paused'] as EnrollmentStatus[], set: { status: 'stopped' as const, statusReason, nextStepAt: null } });
+  const pause = (statusReason: string) => ({ from: ['active'] as EnrollmentStatus[], set: { status: 'paused' as const, statusReason } });
+
+  if (intent === 'unsubscribe') return plan('suppressed', { suppress: true });
+  if (intent === 'bounce') return plan('stop', { enrollment: stop(reason) });
+  if (intent === 'out_of_office') {
+    const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
+    const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
+    const later = input.nextStepAt && input.nextStepAt > resumeAt ? input.nextStepAt : resumeAt;
+    // Only a running enrollment is pushed back; one a person paused stays paused.
+    return plan('resume_after', { enrollment: { from: ['active'], set: { statusReason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later } } });
+  }
+  if (!isConfigurable(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
+
+  const outcome = chosenOutcome(input.sequence, input.stepId, intent);
+  switch (outcome.action) {
+    case 'pause_and_task':
+      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: undefined } });
+    case 'route_to_owner':
+      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: owner } });
+    case 'stop':
+      return plan(outcome.action, { enrollment: stop(reason) });
+    case 'resume_after': {
+      const at = policy ? stepDueAt(input.now, outcome.wait, zone, policy) : input.now;
+      return plan(outcome.action, { enrollment: { from: ['active'], set: { statusReason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at } } });
+    }
+    case 'mark_qualified':
+      return plan(outcome.action, { enrollment: stop(`${reason}, qualified`), qualify: true, task: { assignee: owner } });
+    case 'move_to': {
+      const target = input.getSequence(outcome.sequenceId);
+      // The target file is missing or broken: a person decides rather than the lead falling through.
+      if (!target) return plan('pause_and_task', { enrollment: pause(`${reason}; sequence '${outcome.sequenceId}' not loaded`), task: { assignee: undefined } });
+      return plan(outcome.action, { enrollment: stop(`${reason}, moved to ${target.id}`), moveTo: target });
+    }
+  }
+}
+
+/** Carries out a plan for one reply. Each write is conditional or idempotent, so a redo is harmless. */
+export async function applyOutcome(
+  db: ParleyCollections,
+  outcome: OutcomePlan,
+  target: { enrollment: EnrollmentDoc; contact: ContactDoc | null; replyId: string; now: Date },
+): Promise<void> {
+  const { enrollment, contact, replyId, now } = target;
+  if (outcome.suppress) {
+    await suppressContact(db, enrollment.contactId, { reason: 'unsubscribe', source: 'reply', replyId, now });
+  }
+  if (outcome.enrollment) {
+    await db.enrollments.updateOne(
+      { _id: enrollment._id, status: { $in: outcome.enrollment.from } },
+      { $set: { ...outcome.enrollment.set, statusReplyId: replyId, updatedAt: now } },
+    );
+  }
+  if (outcome.qualify) {
+    await db.contacts.updateOne(
+      { _id: enrollment.contactId, qualified: { $exists: false } },
+      { $set: { qualified: { at: now, sequenceId: enrollment.sequenceId, replyId }, updatedAt: now } },
+    );
+  }
+  if (outcome.moveTo && contact) await enrollContacts(db, outcome.moveTo, [{ email: contact.email }], now);
+}

@@ -1,0 +1,68 @@
+import type { ParleyCollections, Suppression, SuppressionSource } from '../db/index.ts';
+
+export interface SuppressOptions {
+  reason: Suppression['reason'];
+  source: SuppressionSource;
+  /** The reply that asked for it, for source `reply` or `mailto`. */
+  replyId?: string | undefined;
+  now: Date;
+}
+
+export interface SuppressResult {
+  /** False when no contact has this id (deleted since the mail went out): nothing to do. */
+  found: boolean;
+  /** True when this call set the suppression; false when an earlier one was already there. */
+  suppressedNow: boolean;
+  /** The suppression stored on the contact: this one, or the earlier one that stays. */
+  suppression: Suppression | undefined;
+  /** Enrollments this call stopped. */
+  stoppedEnrollments: number;
+}
+
+/**
+ * Suppresses a contact for good and stops every enrollment of it that could still send. Safe to
+ * call any number of times and from several places at once:
+ * - The first suppression stays (its time and source answer "why did we stop?"); later calls only
+ *   finish the work. On FerretDB v1 an update's filter is not an atomic guard (STACK-NOTES), so two
+ *   simultaneous first calls may both write; the loser's record then differs only in time/source.
+ * - The contact is marked before the enrollments are stopped: a sender that picks up an enrollment
+ *   in between reads the contact first and stops it itself (StepSender checks `suppressed`).
+ * - Stopping runs on every call, even when the contact was already suppressed, so a call cut off
+ *   between the two writes is completed by the next one (the mail client retrying the POST, the
+ *   reply being handled again).
+ */
+export async function suppressContact(
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments'>,
+  contactId: string,
+  options: SuppressOptions,
+): Promise<SuppressResult> {
+  const { reason, source, replyId, now } = options;
+  const suppression: Suppression = { reason, at: now, source, ...(replyId !== undefined && { replyId }) };
+  const marked = await db.contacts.updateOne(
+    // null too: the driver stores a `suppressed: undefined` written by anyone as null.
+    { _id: contactId, $or: [{ suppressed: { $exists: false } }, { suppressed: { $type: 'null' } }] },
+    { $set: { suppressed: suppression, updatedAt: now } },
+  );
+  const suppressedNow = marked.modifiedCount === 1;
+  const contact = suppressedNow ? undefined : await db.contacts.findOne({ _id: contactId }, { projection: { suppressed: 1 } });
+  if (!suppressedNow && !contact) return { found: false, suppressedNow: false, suppression: undefined, stoppedEnrollments: 0 };
+
+  const stopped = await db.enrollments.updateMany(
+    { contactId, status: { $in: ['active', 'paused'] } },
+    {
+      $set: {
+        status: 'stopped',
+        statusReason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`,
+        nextStepAt: null,
+        updatedAt: now,
+        ...(replyId !== undefined && { statusReplyId: replyId }),
+      },
+    },
+  );
+  return {
+    found: true,
+    suppressedNow,
+    suppression: suppressedNow ? suppression : (contact?.suppressed ?? undefined),
+    stoppedEnrollments: stopped.modifiedCount,
+  };
+}

@@ -1,0 +1,39 @@
+import { DateTime, IANAZone } from 'luxon';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import type { SendingPolicy } from '../sequences/types.ts';
+
+/** Throws TIMEZONE_INVALID unless `zone` is an IANA zone name the runtime knows. */
+export function requireZone(zone: string): void {
+  // Checked here because luxon would otherwise give an invalid DateTime (and an Invalid Date) silently.
+  if (!IANAZone.isValidZone(zone)) {
+    throw new ParleyError(ErrorCodes.TIMEZONE_INVALID, `"${zone}" is not an IANA time zone; use a name such as "Europe/Berlin" or "UTC"`);
+  }
+}
+
+/** Throws a RangeError for an Invalid Date: a bug in the caller, and it would otherwise be stored as a due time. */
+export function requireInstant(at: Date): void {
+  if (Number.isNaN(at.getTime())) throw new RangeError('schedule: got an Invalid Date');
+}
+
+/** The zone a contact's steps are timed in: the contact's own IANA zone when valid, else the policy's. */
+export function contactZone(contactTimeZone: string | undefined, policy: Pick<SendingPolicy, 'timezone'>): string {
+  // A contact's zone comes from imports and forms, so a bad one is expected and falls back quietly.
+  if (contactTimeZone !== undefined && IANAZone.isValidZone(contactTimeZone)) return contactTimeZone;
+  requireZone(policy.timezone);
+  return policy.timezone;
+}
+
+/** `at` as wall-clock time in `zone`. */
+export function toLocal(at: Date, zone: string): DateTime {
+  requireInstant(at);
+  requireZone(zone);
+  return DateTime.fromJSDate(at, { zone });
+}
+
+/** A human label of a moment in a zone, for previews: "Tue 3 Mar 2026, 09:00 EST (America/New_York)". */
+export function describeLocalTime(at: Date, zone: string): string {
+  // en-US is fixed so previews don't depend on the server's locale. Zones without an en-US
+  // abbreviation show their offset ("GMT+1" for Europe/Berlin), hence the zone name after it.
+  const local = toLocal(at, zone).setLocale('en-US');
+  return `${local.toFormat('ccc d LLL yyyy, HH:mm ZZZZ')} (${zone})`;
+}

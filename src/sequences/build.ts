@@ -1,0 +1,39 @@
+import type { SequenceInput } from './schema.ts';
+import type { Sequence, SequenceStep } from './types.ts';
+
+type LintLevel = Sequence['lint'][string];
+
+/**
+ * The validated file as a Sequence: camelCase, defaults filled, deeply frozen (renderStep caches
+ * parsed templates per step object, so a step must not change under it).
+ */
+export function toSequence(input: SequenceInput, file: string): Sequence {
+  const steps = input.steps.map(
+    (s, index): SequenceStep =>
+      Object.freeze({
+        id: s.id,
+        index,
+        wait: Object.freeze(s.wait ?? { kind: 'duration', ms: 0 }),
+        subject: s.subject,
+        body: s.body,
+        asks: s.asks,
+        outcomes: s.outcomes,
+      }),
+  );
+  const lint: Record<string, LintLevel> = {};
+  for (const [rule, level] of Object.entries(input.lint)) if (level !== undefined) lint[rule] = level;
+  return Object.freeze({
+    id: input.id,
+    name: input.name,
+    file,
+    owner: input.owner,
+    sender: Object.freeze({ name: input.sender.name, address: input.sender.address, replyTo: input.sender.reply_to }),
+    audience: input.audience,
+    policy: input.policy,
+    optOut: input.opt_out,
+    html: input.html,
+    outcomes: input.outcomes,
+    lint: Object.freeze(lint),
+    steps: Object.freeze(steps),
+  });
+}

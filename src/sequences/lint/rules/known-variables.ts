@@ -1,0 +1,32 @@
+import { templateVariables } from '../../render.ts';
+import type { LintRule, RuleFinding } from '../types.ts';
+
+/** Always filled: every contact has an email; Parley itself fills opt_out. */
+const ALWAYS = ['email', 'opt_out'];
+/** Contact fields some contacts lack. */
+const OPTIONAL = ['first_name', 'last_name', 'company'];
+
+/**
+ * A variable without value makes Parley skip the step for that contact rather than send "Hi ,".
+ * An unknown name is most likely a typo, so every contact would skip; a known optional field only
+ * skips the contacts without it.
+ */
+export const knownVariables: LintRule = {
+  id: 'known-variables',
+  check: (sequence) =>
+    templateVariables(sequence).flatMap(({ stepIndex, field, name, hasFallback }): RuleFinding[] => {
+      if (hasFallback || ALWAYS.includes(name)) return [];
+      const path = ['steps', stepIndex, field];
+      if (OPTIONAL.includes(name)) {
+        return [{
+          path,
+          minor: true,
+          message: `contacts without ${name} will skip this step: add a fallback like {{ ${name} | default: "…" }} or print it inside {% if ${name} %}`,
+        }];
+      }
+      return [{
+        path,
+        message: `{{ ${name} }} is not a contact field (email, ${OPTIONAL.join(', ')}): fix the name, or if it is a custom field give it a fallback like {{ ${name} | default: "…" }}`,
+      }];
+    }),
+};

@@ -1,0 +1,115 @@
+import formbody from '@fastify/formbody';
+import type { ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ParleyCollections } from '../db/index.ts';
+import type { Logger } from '../logger.ts';
+import { badRequestPage, errorPage, notFoundPage } from './pages.ts';
+import { registerUnsubscribeRoutes } from './unsubscribe-routes.ts';
+
+export interface WebServerOptions {
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments'>;
+  /** Key that signs unsubscribe links (config.web.unsubscribeSecret). Undefined: every link is a 404. */
+  unsubscribeSecret: string | undefined;
+  /** Pass a child logger (`component: 'web'`); Fastify's own request lines are off (see below). */
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Every response: the pages are a few static lines of HTML with inline style, so the policy
+ * forbids everything else (scripts, frames, images, other form targets). `no-referrer` because
+ * the URL holds the unsubscribe token; `no-store` because the pages name a person.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+/** Bytes. The only bodies are a one-field form or an RFC 8058 one-click POST. */
+const BODY_LIMIT = 16 * 1024;
+
+/**
+ * The public web server: the unsubscribe page and RFC 8058 one-click endpoint, and a health check.
+ * Built, not started: tests call `inject()`, the worker calls `startWebServer`.
+ */
+export function buildWebServer(options: WebServerOptions): FastifyInstance {
+  // Typed as Fastify's logger interface so the app is a plain FastifyInstance (pino's own type
+  // would make every route and plugin type carry it).
+  const log: FastifyBaseLogger = options.logger;
+  const app = Fastify({
+    loggerInstance: log,
+    // Fastify's own request lines log the URL, and the URL holds the unsubscribe token (a
+    // credential): the onResponse hook below logs the route pattern instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: {
+      // A token is ~100 characters for a UUID contact id; find-my-way's default limit is 100.
+      maxParamLength: 600,
+      // These two answer before Fastify's hooks and error handler would: same page, same headers.
+      onMaxParamLength: (_path, _req, res) => sendRaw(res, 414, badRequestPage()),
+      onBadUrl: (_path, _req, res) => sendRaw(res, 400, badRequestPage()),
+    },
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'none';
+    // Health checks come every few seconds from a load balancer: debug, or they drown the rest.
+    const level = route === '/healthz' && reply.statusCode === 200 ? 'debug' : 'info';
+    log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).type('text/html; charset=utf-8').send(notFoundPage()));
+  // No message or stack trace reaches the client: 4xx answers keep their status (bad form body,
+  // body too large), anything else is logged here and answered with a generic page.
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) {
+      log.error({ err: error, method: request.method, route: request.routeOptions.url ?? 'none' }, 'request failed');
+    }
+    const body = status >= 500 ? errorPage() : status === 404 ? notFoundPage() : badRequestPage();
+    return reply.code(status).type('text/html; charset=utf-8').send(body);
+  });
+
+  app.register(formbody);
+  // RFC 8058's own example sends the one-click body as multipart/form-data, and nothing is read
+  // from the body anyway (see unsubscribe-routes.ts): accept any other type and ignore it.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerUnsubscribeRoutes(app, { db: options.db, secret: options.unsubscribeSecret, now: options.now ?? (() => new Date()) });
+  return app;
+}
+
+function sendRaw(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+  res.end(html);
+}
+
+function statusOf(error: unknown): number {
+  if (typeof error === 'object' && error !== null && 'statusCode' in error) {
+    const code = error.statusCode;
+    if (typeof code === 'number' && code >= 400 && code < 600) return code;
+  }
+  return 500;
+}
+
+/**
+ * Listens on host:port and returns the address, e.g. http://127.0.0.1:8080; port 0 picks a free
+ * port (tests). Stop it with `app.close()`, which waits for open requests, before closing MongoDB.
+ * The worker does not call this when WEB_PORT is 0 (off). Put it behind a TLS-terminating proxy:
+ * RFC 8058 one-click needs an https URL.
+ */
+export async function startWebServer(app: FastifyInstance, at: { host: string; port: number }): Promise<string> {
+  await app.listen({ host: at.host, port: at.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : at.port;
+  const host = at.host.includes(':') ? `[${at.host}]` : at.host;
+  return `http://${host}:${port}`;
+}

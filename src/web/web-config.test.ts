@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../config.ts';
+import { isParleyError } from '../errors.ts';
+
+describe('web settings', () => {
+  it('defaults to loopback:8080 with no links and no key', () => {
+    const { web } = loadConfig({});
+    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined });
+    assert.ok(Object.isFrozen(web));
+    assert.equal(loadConfig({ WEB_PORT: '0' }).web.port, 0);
+  });
+
+  it('takes an https base URL (trailing slash dropped), or http on loopback only', () => {
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://parley.example.com/' }).web.publicBaseUrl, 'https://parley.example.com');
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://example.com/parley' }).web.publicBaseUrl, 'https://example.com/parley');
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'http://localhost:8080' }).web.publicBaseUrl, 'http://localhost:8080');
+    for (const bad of ['http://parley.example.com', 'https://parley.example.com/?a=1', 'https://parley.example.com/#x', 'ftp://x.example', 'parley.example.com', 'https://user:pw@x.example']) {
+      assert.throws(() => loadConfig({ PUBLIC_BASE_URL: bad }), /PUBLIC_BASE_URL/, bad);
+    }
+  });
+
+  it('wants a signing key of 32+ characters and never echoes it', () => {
+    const key = 'k'.repeat(32);
+    assert.equal(loadConfig({ UNSUBSCRIBE_SECRET: key }).web.unsubscribeSecret, key);
+    assert.throws(
+      () => loadConfig({ UNSUBSCRIBE_SECRET: 'hunter2-too-short', WEB_PORT: '70000' }),
+      (error: unknown) => {
+        assert.ok(isParleyError(error, 'CONFIG_INVALID'));
+        assert.match(error.message, /UNSUBSCRIBE_SECRET: at least 32 characters/);
+        assert.match(error.message, /WEB_PORT/);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      },
+    );
+  });
+});
