@@ -3,6 +3,7 @@ import { describeError, isParleyError } from '../errors.ts';
 import { demoCommand } from './demo.ts';
 import { enrollCommand } from './enroll.ts';
 import { lintCommand } from './lint.ts';
+import { inFlightLint } from './lint-in-flight.ts';
 import { previewCommand } from './preview.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
@@ -16,7 +17,7 @@ const program = new Command()
 program.addCommand(workerCommand());
 program.addCommand(enrollCommand());
 program.addCommand(demoCommand());
-program.addCommand(lintCommand());
+program.addCommand(lintCommand({ extensions: [inFlightLint] }));
 program.addCommand(previewCommand());
 program.addCommand(simulateCommand());
 

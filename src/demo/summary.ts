@@ -33,7 +33,8 @@ export async function printSummary(
   out('=== Task queue for reps (most urgent first) ===');
   if (tasks.length === 0) out('  (empty)');
   for (const task of tasks) {
-    out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}`);
+    const assignee = task.assignee ? ` -> ${task.assignee}` : '';
+    out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}${assignee}`);
   }
   const unmatched = await db.replies.countDocuments({ state: 'unmatched' });
   const quarantined = await db.quarantine.countDocuments({});

@@ -21,6 +21,7 @@ export { SequenceCatalog } from './catalog.ts';
 export { listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences, type LoadedSequences } from './load.ts';
 export { formatProblem, SequenceInvalidError } from './problems.ts';
 export { renderStep, templateVariables } from './render.ts';
+export { positionOf } from './positions.ts';
 export { DEFAULT_OPT_OUT_SENTENCE } from './schema-policy.ts';
 export { LINT_RULES, lintSequence, type LintFinding, type LintLevel, type LintOptions, type LintRuleId } from './lint/index.ts';
 export { lintPaths, type LintExtension, type LintPathsOptions, type LintPathsResult } from './lint/files.ts';
