@@ -53,6 +53,8 @@ const envSchema = z.object({
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
   /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
   SEQUENCES_RELOAD_MS: positiveMs.default(10_000),
+  /** Milliseconds between checks for a newer intent model (`parley classify train`). */
+  MODEL_RELOAD_MS: positiveMs.default(60_000),
 
   /** Milliseconds between runs of the job that sends due steps. */
   SEND_INTERVAL_MS: positiveMs.default(10_000),
@@ -122,6 +124,7 @@ export interface Config {
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;
+  readonly modelReloadMs: number;
   readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly web: {
@@ -189,6 +192,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
+    modelReloadMs: e.MODEL_RELOAD_MS,
     sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
     web: Object.freeze({

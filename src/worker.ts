@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/index.ts';
 import { ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from './inbound/index.ts';
+import { IntentModelStore } from './learning/index.ts';
 import type { Logger } from './logger.ts';
 import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
@@ -60,12 +61,16 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     lockLifetimeMs: config.sending.leaseMs,
     logger,
   });
+  const models = new IntentModelStore(database, logger);
+  await models.refresh();
+  models.watch(config.modelReloadMs);
   const replies = new ReplyHandler({
     db: database,
     logger: logger.child({ component: 'replies' }),
     // Mail from the addresses we send as is our own copy, never a reply.
     ownAddresses: () => new Set(allSequences().map((s) => s.sender.address)),
     getSequence,
+    model: () => models.current(),
   });
   const poller = new MailboxPoller({
     imap: config.imap,
@@ -87,6 +92,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     webUrl,
     async stop() {
       catalog?.stop();
+      models.stop();
       await scheduler.stop();
       await poller.stop();
       await web?.close();

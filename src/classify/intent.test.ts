@@ -16,83 +16,6 @@ function reply(visibleText: string, over: Partial<ReplyToClassify> = {}): ReplyT
 }
 
 describe('classifyReply rules', () => {
-  it('bounce: a delivery status notification, a mailer-daemon sender, a bounce subject', () => {
-    const dsn = classifyReply(
-      reply('', {
-        contentType: 'multipart/report',
-        headers: { 'content-type': 'multipart/report; report-type=delivery-status; boundary="b1"' },
-      }),
-    );
-    assert.deepEqual(dsn, { intent: 'bounce', confidence: 1, explanation: 'rule bounce: multipart/report delivery-status notification' });
-    assert.equal(classifyReply(reply('Your message could not be delivered', { fromAddress: 'mailer-daemon@mx.acme.com' })).intent, 'bounce');
-    assert.match(classifyReply(reply('', { fromAddress: 'postmaster@acme.com' })).explanation, /^rule bounce: sent by postmaster/);
-    for (const subject of ['Undelivered Mail Returned to Sender', 'Delivery Status Notification (Failure)', 'Mail delivery failed: returning message to sender']) {
-      assert.equal(classifyReply(reply('', { subject })).intent, 'bounce', subject);
-    }
-  });
-
-  it('bounce: a read receipt is multipart/report too, but not a bounce', () => {
-    const receipt = reply('Your message was read.', {
-      contentType: 'multipart/report',
-      headers: { 'content-type': 'multipart/report; report-type=disposition-notification' },
-    });
-    assert.notEqual(classifyReply(receipt).intent, 'bounce');
-    assert.notEqual(classifyReply(reply('', { subject: 'Delivery Status Notification (Delay)' })).intent, 'bounce');
-  });
-
-  it('out_of_office: auto-reply headers with out-of-office wording are certain', () => {
-    const result = classifyReply(
-      reply('I am out of the office until Monday.', {
-        subject: 'Automatic reply: Quick question',
-        headers: { 'auto-submitted': 'auto-replied (vacation)' },
-      }),
-    );
-    assert.equal(result.intent, 'out_of_office');
-    assert.equal(result.confidence, 1);
-    assert.match(result.explanation, /^rule out_of_office: header auto-submitted: auto-replied and "/);
-  });
-
-  it('out_of_office: wording alone, in English, German, French and Spanish', () => {
-    const cases: Array<[string, string]> = [
-      ['Thank you for your email. I am currently on parental leave.', 'Re: Quick question'],
-      ['I will be away until the 14th with no access to email.', 'Re: Quick question'],
-      ['Vielen Dank. Ich bin bis 12. Mai nicht im Büro.', 'Abwesenheitsnotiz: Quick question'],
-      ['Je suis absente du bureau jusqu’au 3 juin.', 'Réponse automatique : Quick question'],
-      ['Estoy de vacaciones hasta el lunes.', 'Re: Quick question'],
-    ];
-    for (const [text, subject] of cases) {
-      const result = classifyReply(reply(text, { subject }));
-      assert.equal(result.intent, 'out_of_office', text);
-      assert.ok(result.confidence < 1, 'wording without headers is not certain');
-    }
-  });
-
-  it('out_of_office: auto-reply headers without wording still count, "auto-submitted: no" does not', () => {
-    const automatic: Array<Record<string, string>> = [
-      { 'auto-submitted': 'auto-generated' },
-      { 'x-autoreply': 'yes' },
-      { 'x-autorespond': '1' },
-      { precedence: 'bulk' },
-    ];
-    for (const headers of automatic) {
-      const result = classifyReply(reply('We received your message and will get back to you.', { headers }));
-      assert.equal(result.intent, 'out_of_office', JSON.stringify(headers));
-      assert.match(result.explanation, /no out-of-office wording/);
-    }
-    const personal: Array<Record<string, string>> = [
-      { 'auto-submitted': 'no' },
-      { 'auto-submitted': 'No (sent by a person)' },
-      { precedence: 'list' },
-    ];
-    for (const headers of personal) {
-      assert.notEqual(classifyReply(reply('Yes, let us talk on Thursday.', { headers })).intent, 'out_of_office');
-    }
-  });
-
-  it('out_of_office: a person mentioning a past holiday is not an auto-reply', () => {
-    assert.notEqual(classifyReply(reply('I was on vacation last week, but yes, let us talk.')).intent, 'out_of_office');
-  });
-
   it('unsubscribe: explicit wording in four languages', () => {
     const positives = [
       'Unsubscribe',
@@ -110,6 +33,10 @@ describe('classifyReply rules', () => {
       'Je ne veux plus recevoir vos messages.',
       'Quiero darme de baja.',
       'No me escribas más.',
+      'Bitte entfernen Sie mich aus Ihrem Verteiler.',
+      'Ne m’écrivez plus.',
+      'Dejen de escribirme.',
+      '配信停止してください。',
     ];
     for (const text of positives) {
       const result = classifyReply(reply(text));
@@ -148,18 +75,14 @@ describe('classifyReply rules', () => {
     for (const text of negatives) assert.notEqual(classifyReply(reply(text)).intent, 'unsubscribe', text);
   });
 
-  it('checks rules in order: an auto-reply quoting an unsubscribe footer is out_of_office', () => {
-    const text = 'I am out of the office until Friday.\n\nTo unsubscribe from these notices, click here.';
-    assert.equal(classifyReply(reply(text, { headers: { 'auto-submitted': 'auto-replied' } })).intent, 'out_of_office');
-  });
 });
 
 describe('classifyReply model', () => {
   it('explains a model decision with its confidence and the words that carried it', () => {
     const result = classifyReply(reply('Yes, can we book a demo for Thursday?'));
-    assert.equal(result.intent, 'interested');
+    assert.equal(result.intent, 'meeting_request');
     assert.ok(result.confidence >= CONFIDENCE_THRESHOLD && result.confidence <= 1);
-    assert.match(result.explanation, /^model: interested \(\d\.\d\d\); strongest words: \S/);
+    assert.match(result.explanation, /^model: meeting_request \(\d\.\d\d\); strongest words: \S/);
     assert.match(result.explanation, /demo/);
   });
 
@@ -178,6 +101,13 @@ describe('classifyReply model', () => {
     assert.match(result.explanation, /^model unsure: best guess \w+ \(0\.\d\d\), threshold 0\.5$/);
   });
 
+  it('never lets the model say unsubscribe or bounce: without a rule such replies are unclear', () => {
+    for (const text of ["Don't stop emailing me, this is great.", 'Your message could not be delivered to the recipient.']) {
+      assert.notEqual(classifyReply(reply(text)).intent, 'unsubscribe', text);
+      assert.notEqual(classifyReply(reply(text)).intent, 'bounce', text);
+    }
+  });
+
   it('gives the same answer for the same reply', () => {
     const text = 'Not right now, maybe next quarter.';
     assert.deepEqual(classifyReply(reply(text)), classifyReply(reply(text)));
@@ -186,12 +116,15 @@ describe('classifyReply model', () => {
   it('is trained on a corpus with enough phrasings per intent', () => {
     const counts = new Map<Intent, number>();
     for (const { intent } of TRAINING_CORPUS) counts.set(intent, (counts.get(intent) ?? 0) + 1);
-    for (const intent of ['interested', 'question', 'not_now', 'not_interested', 'wrong_person'] as const) {
-      assert.ok((counts.get(intent) ?? 0) >= 15, `${intent} has ${counts.get(intent) ?? 0} examples`);
+    for (const intent of ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person'] as const) {
+      assert.ok((counts.get(intent) ?? 0) >= 40, `${intent} has ${counts.get(intent) ?? 0} examples`);
+    }
+    for (const intent of ['out_of_office', 'auto_reply', 'unsubscribe', 'unclear'] as const) {
+      assert.ok((counts.get(intent) ?? 0) >= 12, `${intent} has ${counts.get(intent) ?? 0} examples`);
     }
   });
 
-  it('gets at least 80% of held-out replies right', (t) => {
+  it('gets at least 80% of hand-written held-out replies right', (t) => {
     const corpusTexts = new Set(TRAINING_CORPUS.map((d) => d.text.toLowerCase()));
     const misses: string[] = [];
     for (const { text, intent } of HELD_OUT) {
@@ -207,17 +140,24 @@ describe('classifyReply model', () => {
 });
 
 // Replies written apart from the corpus and never trained on: new wording for the same intents.
+// (The corpus's own held-out split is measured in eval.test.ts.)
 const HELD_OUT: ReadonlyArray<{ text: string; intent: Intent }> = [
-  { intent: 'interested', text: 'Hi Sam, this looks relevant. Can we talk on Thursday afternoon?' },
-  { intent: 'interested', text: "Sure, I'm open to a quick call. Send me an invite for next week." },
-  { intent: 'interested', text: 'Yes, happy to take a call. Monday after 2pm works.' },
-  { intent: 'interested', text: 'We are actually looking for something like this right now. Let us set up a demo.' },
-  { intent: 'interested', text: 'Sounds good, book 30 minutes with me and my sales lead.' },
-  { intent: 'interested', text: 'Interested! What times do you have on Friday?' },
-  { intent: 'interested', text: 'Ok, sure. Let me know a time that works and I will join.' },
-  { intent: 'interested', text: 'Ja, gerne. Schicken Sie mir bitte ein paar Terminvorschläge.' },
-  { intent: 'interested', text: 'Oui, je veux bien une démo la semaine prochaine.' },
-  { intent: 'interested', text: 'Sí, me gustaría ver una demo. ¿El miércoles te va bien?' },
+  { intent: 'meeting_request', text: 'Hi Sam, this looks relevant. Can we talk on Thursday afternoon?' },
+  { intent: 'meeting_request', text: "Sure, I'm open to a quick call. Send me an invite for next week." },
+  { intent: 'meeting_request', text: 'Yes, happy to take a call. Monday after 2pm works.' },
+  { intent: 'meeting_request', text: 'We are actually looking for something like this right now. Let us set up a demo.' },
+  { intent: 'meeting_request', text: 'Sounds good, book 30 minutes with me and my sales lead.' },
+  { intent: 'meeting_request', text: 'Interested! What times do you have on Friday?' },
+  { intent: 'meeting_request', text: 'Ok, sure. Let me know a time that works and I will join.' },
+  { intent: 'meeting_request', text: 'Ja, gerne. Schicken Sie mir bitte ein paar Terminvorschläge.' },
+  { intent: 'meeting_request', text: 'Oui, je veux bien une démo la semaine prochaine.' },
+  { intent: 'meeting_request', text: 'Sí, me gustaría ver una demo. ¿El miércoles te va bien?' },
+
+  { intent: 'interested', text: 'Sounds promising, tell me more about how it works.' },
+  { intent: 'interested', text: "Yes, we'd like to try it with our team." },
+  { intent: 'interested', text: 'Ja, das interessiert mich. Wie geht es weiter?' },
+  { intent: 'interested', text: 'Oui, ça m’intéresse, envoyez-moi plus d’infos.' },
+  { intent: 'interested', text: 'Sí, nos interesa, cuéntame más.' },
 
   { intent: 'question', text: 'What does it cost per user?' },
   { intent: 'question', text: 'Does it connect to HubSpot and Pipedrive?' },

@@ -48,6 +48,49 @@ describe('extractVisibleText', () => {
     for (const [body, expected] of cases) assert.equal(extractVisibleText(body, undefined), expected);
   });
 
+  it('cuts a Japanese Gmail header, also when Gmail wrapped it, and Japanese Apple Mail', () => {
+    const quote = '> 田中様\n> 来週お時間ありますか。';
+    assert.equal(extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <dana@parley.dev>:\n\n${quote}`, undefined), 'はい、ぜひ。');
+    assert.equal(extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <\ndana@parley.dev>:\n${quote}`, undefined), 'はい、ぜひ。');
+    assert.equal(extractVisibleText(`はい。\n\n2026/03/02 9:00、Dana Kim <dana@parley.dev>のメッセージ:\n${quote}`, undefined), 'はい。');
+    // A date in the reply's own words is not a header.
+    assert.equal(extractVisibleText('2026年3月10日に戻ります。よろしくお願いします。', undefined), '2026年3月10日に戻ります。よろしくお願いします。');
+  });
+
+  it('cuts Outlook headers in German, French and Spanish, and "-----Original Message-----"', () => {
+    const cases: Array<[string, string]> = [
+      ['Ja.\n\nVon: Sam Rivera <sam@parley.dev>\nGesendet: Dienstag, 3. März 2026 10:12\nAn: Anna\nBetreff: Frage\n\nHallo', 'Ja.'],
+      ['Oui.\n\nDe : Sam Rivera <sam@parley.dev>\nEnvoyé : mardi 3 mars 2026 10:12\nÀ : Claire\nObjet : Question\n\nBonjour', 'Oui.'],
+      ['Sí.\n\nDe: Sam Rivera <sam@parley.dev>\nEnviado: martes, 3 de marzo de 2026 10:12\nPara: Lucía\nAsunto: Pregunta\n\nHola', 'Sí.'],
+      ['Sure.\n\n-----Original Message-----\nFrom: Sam Rivera [mailto:sam@parley.dev]\nSent: Tuesday\n\nhello', 'Sure.'],
+      ['Sure.\n\n-----Ursprüngliche Nachricht-----\nVon: Sam\n\nhallo', 'Sure.'],
+    ];
+    for (const [body, expected] of cases) assert.equal(extractVisibleText(body, undefined), expected, body);
+    // "From:" inside a sentence, or without a Sent/Date line, is the reply's own text.
+    const own = 'From: my side, yes.\nWe can talk Thursday.';
+    assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it('cuts forwarded blocks (Gmail, Thunderbird, Apple Mail)', () => {
+    for (const marker of ['---------- Forwarded message ---------', '-------- Forwarded Message --------', 'Begin forwarded message:', '---------- Weitergeleitete Nachricht ---------']) {
+      assert.equal(extractVisibleText(`Looping in Priya.\n\n${marker}\nFrom: Sam Rivera <sam@parley.dev>\n\nHi Anna`, undefined), 'Looping in Priya.', marker);
+    }
+  });
+
+  it('cuts mobile signatures in several languages, with what follows them', () => {
+    for (const signature of ['Sent from my iPhone', 'Von meinem iPhone gesendet', 'Envoyé de mon iPad', 'Enviado desde mi Android', 'Get Outlook for iOS', 'iPhoneから送信']) {
+      assert.equal(extractVisibleText(`Yes, Friday.\n\n${signature}\n\n> On Mar 3, 2026, at 10:12, Sam wrote:\n> hi`, undefined), 'Yes, Friday.', signature);
+    }
+    assert.equal(extractVisibleText('I sent from my iPhone a note earlier.', undefined), 'I sent from my iPhone a note earlier.');
+  });
+
+  it('drops a sign-off with a name and title block, in German too', () => {
+    assert.equal(extractVisibleText('Sure, Thursday.\n\nBest,\nAnna Schmidt\nHead of Ops | Acme\n+1 555 0100', undefined), 'Sure, Thursday.');
+    assert.equal(extractVisibleText('Gerne.\n\nMit freundlichen Grüßen\nAnna Becker\nLeiterin Vertrieb', undefined), 'Gerne.');
+    // A "Thanks," followed by a real sentence is not a signature.
+    assert.equal(extractVisibleText('Yes.\n\nThanks,\nAnna. Can we also invite Bob? He runs the team.', undefined).includes('Bob'), true);
+  });
+
   it('removes a "--" signature block and a trailing sign-off with the name', () => {
     const signature = 'Happy to chat. Thursday works.\n\n-- \nAnna Schmidt\nHead of Ops, Acme GmbH\n+49 30 1234567';
     assert.equal(extractVisibleText(signature, undefined), 'Happy to chat. Thursday works.');
@@ -68,6 +111,21 @@ describe('extractVisibleText', () => {
       '&lt;<a href="mailto:sam@parley.dev">sam@parley.dev</a>&gt; wrote:<br></div>' +
       '<blockquote class="gmail_quote">Hi Anna,<br>Would you be open to a quick call?</blockquote></div>';
     assert.equal(extractVisibleText(undefined, html), "Hi Sam,\n\nYes, let's talk & see. Send pricing for our team?");
+  });
+
+  it('cuts Outlook, Apple Mail and Thunderbird quote containers and marked signatures in HTML-only replies', () => {
+    const outlook =
+      '<div>Not right now, maybe in Q3.</div><div id="Signature">Dana Whitfield<br>VP Revenue</div><div id="appendonsend"></div>' +
+      '<hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> Sam Rivera<br><b>Sent:</b> Tuesday</div><div>Hi Dana, would you be open to a call?</div>';
+    assert.equal(extractVisibleText(undefined, outlook), 'Not right now, maybe in Q3.');
+    const apple = '<div>Keen to see a demo.</div><br><div><blockquote type="cite"><div>On 3 Mar 2026, at 10:12, Sam &lt;sam@parley.dev&gt; wrote:</div><div>Hi Tom</div></blockquote></div>';
+    assert.equal(extractVisibleText(undefined, apple), 'Keen to see a demo.');
+    const thunderbird = '<p>Not for us.</p><div class="moz-cite-prefix">On 3/3/26 10:12, Sam Rivera wrote:<br></div><blockquote type="cite">Hi Mark</blockquote>';
+    assert.equal(extractVisibleText(undefined, thunderbird), 'Not for us.');
+    const desktop = '<p class="MsoNormal">Yes, Tuesday.</p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p><b>From:</b> Sam</p></div><p>Hi</p>';
+    assert.equal(extractVisibleText(undefined, desktop), 'Yes, Tuesday.');
+    // Other clients' blockquotes become "> " lines, which are quotes to the parser.
+    assert.equal(extractVisibleText(undefined, '<p>Yes.</p><blockquote class="protonmail_quote">Sam wrote: Hi Anna</blockquote>'), 'Yes.');
   });
 
   it('prefers the text part and falls back to HTML when the text part is blank', () => {

@@ -1,9 +1,11 @@
 import EmailReplyParser from 'email-reply-parser';
-import { htmlToText } from 'html-to-text';
+import { cutHtmlQuotes, htmlToPlainText } from './html-quotes.ts';
+import { cutAtQuoteMarker } from './quote-markers.ts';
 
 // email-reply-parser is an ES module whose default export is the class itself, so no `.default`
 // is needed from here (that is only true from CommonJS). It handles "On ... wrote:" in many
-// languages, `>` lines, "-----Original Message-----", "--" signatures and "Sent from my iPhone".
+// languages, `>` lines, inline quotes, "--" signatures and some mobile signatures; the headers it
+// misses are cut first (quote-markers.ts).
 const parser = new EmailReplyParser();
 
 /**
@@ -13,58 +15,42 @@ const parser = new EmailReplyParser();
  */
 const MAX_INPUT_CHARS = 16_000;
 
-/**
- * Outlook's reply header when the sender has no `<address>` (internal mail, "From: Sam Rivera"),
- * which the parser's From:/Von:/De: patterns miss: a From line followed within two lines by a
- * Sent/Date line, in English, German, French, Spanish and Italian.
- */
-const OUTLOOK_HEADER =
-  /^[ \t]*\*?(?:From|Von|De|Da|Van)[ \t]?:\*?[ \t].*\n(?:.*\n)?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado(?: el)?|Fecha|Inviato|Data|Verzonden)[ \t]?:/mu;
-
-/** A closing line the parser keeps ("Thanks,", "Best,"); what follows it is the sender's name. */
+/** A closing line the parser keeps ("Thanks,", "Best,"); what follows it is the sender's name and title. */
 const SIGN_OFF =
-  /^(?:thanks|thank you|thx|many thanks|best|all the best|best regards|kind regards|warm regards|regards|cheers|sincerely|br|viele grüße|beste grüße|liebe grüße|mit freundlichen grüßen|vg|lg|merci|cordialement|bien à vous|saludos|un saludo|atentamente)[\s,.!]*$/iu;
+  /^(?:thanks|thank you|thx|many thanks|best|all the best|best regards|kind regards|warm regards|regards|cheers|sincerely|br|(?:viele|beste|liebe|schöne|herzliche|freundliche|mit freundlichen) gr(?:ü|ue)(?:ß|ss)en?|gru(?:ß|ss)|vg|lg|mfg|danke|merci|cordialement|bien à vous|bien cordialement|salutations|saludos|un saludo|saludos cordiales|atentamente|gracias|よろしくお願いします|よろしくお願いいたします)[\s,.!]*$/iu;
+
+/** Lines after a sign-off that still read as a signature (name, title, company, phone). */
+const MAX_SIGNATURE_LINES = 4;
+const MAX_SIGNATURE_LINE_WORDS = 8;
 
 /**
  * The new words of a reply: quoted history and signature removed, trimmed, with runs of blank
- * lines collapsed to one. Prefers the text part; converts HTML only when there is no text part.
+ * lines collapsed to one. Prefers the text part; converts HTML only when there is no text part,
+ * cutting its quote containers (Gmail, Outlook, Apple Mail, Thunderbird) before converting.
  */
 export function extractVisibleText(text: string | undefined, html: string | undefined): string {
-  const source = text?.trim() ? text : html?.trim() ? htmlToPlainText(html) : '';
+  const source = text?.trim() ? text : html?.trim() ? htmlToPlainText(cutHtmlQuotes(html)) : '';
   if (!source) return '';
-
-  let body = source.replace(/\r\n?/g, '\n').slice(0, MAX_INPUT_CHARS);
-  const outlook = OUTLOOK_HEADER.exec(body);
-  if (outlook) body = body.slice(0, outlook.index);
-
+  const body = cutAtQuoteMarker(source.replace(/\r\n?/g, '\n').slice(0, MAX_INPUT_CHARS));
   return tidy(dropSignOff(parser.parseReply(body)));
 }
 
-function htmlToPlainText(html: string): string {
-  return htmlToText(html, {
-    // No wrapping: a wrapped "On ... wrote:" line is harder for the parser to recognise.
-    wordwrap: false,
-    // Link targets and images are noise to a reader of the reply (and to the intent model).
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-    ],
-    // html-to-text walks the tree recursively; mailparser caps the depth for the same reason.
-    limits: { maxDepth: 200 },
-  });
-}
-
-/** Removes a trailing "Thanks,\nAnna" when something came before it. */
+/** Removes a trailing "Thanks,\nAnna" (and a short title block) when something came before it. */
 function dropSignOff(text: string): string {
   const lines = text.trimEnd().split('\n');
-  // The sign-off can be the last line or be followed by up to two short lines (name, title).
-  for (let i = lines.length - 1; i >= Math.max(1, lines.length - 3); i--) {
+  for (let i = lines.length - 1; i >= Math.max(1, lines.length - 1 - MAX_SIGNATURE_LINES); i--) {
     if (!SIGN_OFF.test(lines[i]?.trim() ?? '')) continue;
     const after = lines.slice(i + 1);
     const before = lines.slice(0, i).join('\n');
-    if (before.trim() && after.every((line) => line.trim().split(/\s+/).length <= 4)) return before;
+    if (before.trim() && after.every(isSignatureLine)) return before;
   }
   return text;
+}
+
+/** A short line without sentence punctuation: "Anna Schmidt", "Head of Ops | Acme", "+49 30 1234567". */
+function isSignatureLine(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return words.length <= MAX_SIGNATURE_LINE_WORDS && !/[?!]|\.\s/.test(line);
 }
 
 function tidy(text: string): string {

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isParleyError } from '../errors.ts';
+import { classifyCommand } from './classify.ts';
+import { relabelCommand, trainCommand } from './classify-learning.ts';
 import { demoCommand } from './demo.ts';
 import { enrollCommand } from './enroll.ts';
 import { lintCommand } from './lint.ts';
@@ -20,6 +22,7 @@ program.addCommand(demoCommand());
 program.addCommand(lintCommand({ extensions: [inFlightLint] }));
 program.addCommand(previewCommand());
 program.addCommand(simulateCommand());
+program.addCommand(classifyCommand().addCommand(trainCommand()).addCommand(relabelCommand()));
 
 try {
   await program.parseAsync(process.argv);

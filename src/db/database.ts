@@ -3,6 +3,7 @@ import type {
   ContactDoc,
   DeliveryDoc,
   EnrollmentDoc,
+  IntentModelDoc,
   MailboxCursorDoc,
   QuarantineDoc,
   ReplyDoc,
@@ -18,6 +19,7 @@ export interface ParleyCollections {
   tasks: Collection<TaskDoc>;
   mailboxCursors: Collection<MailboxCursorDoc>;
   quarantine: Collection<QuarantineDoc>;
+  intentModels: Collection<IntentModelDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -40,6 +42,7 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     tasks: db.collection('tasks'),
     mailboxCursors: db.collection('mailbox_cursors'),
     quarantine: db.collection('quarantine'),
+    intentModels: db.collection('intent_models'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -55,6 +58,7 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.deliveries.createIndex({ enrollmentId: 1, stepId: 1 });
   await d.deliveries.createIndex({ messageId: 1 });
   await d.tasks.createIndex({ status: 1, priority: 1, createdAt: 1 });
+  await d.replies.createIndex({ 'correction.at': 1 });
 }
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */

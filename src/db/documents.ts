@@ -1,4 +1,4 @@
-import type { Intent } from '../classify/index.ts';
+import type { BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
 
 /**
  * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
@@ -19,6 +19,10 @@ export interface ContactDoc {
   /** Email of the rep who owns this contact; replies are routed to them. */
   owner?: string | undefined;
   fields: Record<string, string>;
+  /** What replies revealed: team size, timeline, budget, authority, goal; and answers to the steps' questions. */
+  qualification?: (QualificationSignals & { answers?: Record<string, string> }) | undefined;
+  /** Set by a hard bounce: the address does not receive mail. */
+  undeliverable?: { at: Date; status: string | undefined; diagnostic: string | undefined } | undefined;
   /** Set when a reply's outcome marked the contact qualified. */
   qualified?: { at: Date; sequenceId: string; replyId: string } | undefined;
   /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. The first one stays. */
@@ -55,6 +59,8 @@ export interface EnrollmentDoc {
   passedStepIds: string[];
   /** Steps skipped rather than sent, with the reason (e.g. a variable without value). */
   skippedSteps: Array<{ stepId: string; reason: string; at: Date }>;
+  /** Soft bounces (mailbox full, try later) so far; past a limit the enrollment stops. */
+  softBounces?: number | undefined;
   /** When the next step is due (UTC); null when nothing is due. */
   nextStepAt: Date | null;
   /** Message-IDs of the steps sent so far, oldest first: the thread's References. */
@@ -69,7 +75,8 @@ export interface EnrollmentDoc {
   updatedAt: Date;
 }
 
-export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned';
+/** `bounced`: the server accepted it, then a soft bounce came back; the step is sent again later. */
+export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned' | 'bounced';
 
 /**
  * One attempt to send one step of one enrollment. `_id` is `<enrollmentId>:<stepId>#<attempt>`:
@@ -121,13 +128,28 @@ export interface ReplyDoc {
   state: ReplyState;
   enrollmentId?: string | undefined;
   contactId?: string | undefined;
-  /** How the enrollment was found: the thread headers, or the sender's address as a fallback. */
-  matchedBy?: 'thread' | 'sender' | undefined;
+  /** How the enrollment was found: the thread headers, a bounce's returned message, or the sender's address. */
+  matchedBy?: 'thread' | 'bounce' | 'sender' | undefined;
   intent?: Intent | undefined;
   confidence?: number | undefined;
   explanation?: string | undefined;
   /** What the reply did to the enrollment (pause_and_task, stop, resume_after, suppressed, ...). */
   outcome?: string | undefined;
+  /** What the pipeline concluded besides the intent (see ReplyAnalysis). */
+  analysis?: {
+    automatic: { isAutomatic: boolean; evidence: string[] };
+    bounce?: BounceVerdict | undefined;
+    returnDate?: Date | undefined;
+    alternateContact?: NamedContact | undefined;
+    referral?: NamedContact | undefined;
+    objection?: string | undefined;
+    qualification: QualificationSignals;
+    answer?: { asks: string; value: string } | undefined;
+    /** Version of the intent model that labelled it. */
+    modelVersion?: string | undefined;
+  } | undefined;
+  /** A rep's correction of the intent, kept for retraining. */
+  correction?: { intent: Intent; by: string; at: Date } | undefined;
   receivedAt: Date;
   processedAt?: Date | undefined;
 }
@@ -176,4 +198,16 @@ export interface QuarantineDoc {
   reason: string;
   size: number;
   quarantinedAt: Date;
+}
+
+/** An intent model trained from the corpus plus reps' corrections (`parley classify train`). */
+export interface IntentModelDoc {
+  /** Sortable version: the training time, e.g. "2026-11-25T17:20:00.000Z". */
+  _id: string;
+  createdAt: Date;
+  /** IntentModel.toJSON(): one string, since FerretDB refuses the nested arrays inside. */
+  json: string;
+  /** Training replies from the built-in corpus and from corrections. */
+  corpusExamples: number;
+  corrections: number;
 }

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,41 @@ import { startServerProcess } from './child-process.ts';
 import { freePort, waitForPort } from './ports.ts';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
+/** Dovecot's local delivery agent: delivers one message the way an MTA hands it over, running Sieve. */
+export const DOVECOT_LDA_BINARY = '/usr/lib/dovecot/dovecot-lda';
+
+export interface DovecotOptions {
+  /**
+   * Port of an SMTP server on 127.0.0.1 that takes what Dovecot itself sends (`submission_host`):
+   * Sieve vacation replies and the rejections dovecot-lda sends back. Unset: Dovecot sends nothing.
+   */
+  smtpSubmissionPort?: number;
+  /**
+   * Storage quota of the mailbox as a Dovecot size (`quota_rule = *:storage=...`), e.g. `'1K'`.
+   * Unset: no quota. A delivery by `deliverWithLda` over quota is rejected with a DSN sent to the
+   * envelope sender (`quota_full_tempfail = no`), as a real server that refuses mail would.
+   */
+  quotaStorage?: string;
+  /**
+   * A Sieve script (RFC 5228) that runs on every `deliverWithLda` (not on IMAP APPEND), e.g.
+   * `require "vacation"; vacation ...;` or `require "reject"; reject "...";`. Unset: no Sieve.
+   */
+  sieveScript?: string;
+}
+
+export interface LdaDelivery {
+  /** Envelope sender (`-f`): where rejections and vacation replies go. '' for the null sender. */
+  envelopeFrom: string;
+  /** Envelope recipient (`-a`); defaults to the mailbox's address. */
+  recipient?: string;
+}
+
+export interface LdaResult {
+  /** dovecot-lda's exit code: 0 delivered (or rejected with a report sent), 75 temporary failure (sysexits.h). */
+  exitCode: number | null;
+  /** What dovecot-lda printed (its errors go to stderr, not the log file). */
+  output: string;
+}
 
 export interface EmbeddedMailbox {
   readonly host: string;
@@ -19,6 +55,12 @@ export interface EmbeddedMailbox {
   readonly address: string;
   /** Puts a raw RFC 5322 message into INBOX the way a mail server delivers it (IMAP APPEND). */
   deliver(raw: string | Buffer, mailbox?: string): Promise<void>;
+  /**
+   * Delivers through dovecot-lda, as an MTA does: quota and Sieve apply, and what Dovecot sends
+   * back (rejections, vacation replies) goes to `smtpSubmissionPort`. Runs asynchronously, so an
+   * SMTP sink in this process can take the mail dovecot-lda sends before it exits.
+   */
+  deliverWithLda(raw: string | Buffer, delivery: LdaDelivery): Promise<LdaResult>;
   stop(): Promise<void>;
 }
 
@@ -27,12 +69,15 @@ export interface EmbeddedMailbox {
  * temp maildir and one user. Plain text on loopback only: tests and the demo, never production.
  * Dovecot refuses logins that map to uid 0, so as root the mail runs as `nobody`.
  */
-export async function startDovecot(options: { smtpSubmissionPort?: number } = {}): Promise<EmbeddedMailbox> {
+export async function startDovecot(options: DovecotOptions = {}): Promise<EmbeddedMailbox> {
   if (!existsSync(DOVECOT_BINARY)) {
     throw new ParleyError(
       ErrorCodes.EMBEDDED_SERVICE_FAILED,
       `Dovecot is not installed (${DOVECOT_BINARY}). Run \`npm run setup\` (installs dovecot-imapd), or set IMAP_HOST.`,
     );
+  }
+  if (options.quotaStorage !== undefined && !/^\d+[KMGT]?$/.test(options.quotaStorage)) {
+    throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot quota "${options.quotaStorage}" is not a size such as 1K or 10M.`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'parley-dovecot-'));
   const port = await freePort();
@@ -44,15 +89,12 @@ export async function startDovecot(options: { smtpSubmissionPort?: number } = {}
 
   for (const sub of ['run', 'state', 'log', `home/${user}`]) await mkdir(join(dir, sub), { recursive: true });
   await writeFile(join(dir, 'passwd'), `${user}:{PLAIN}${pass}::::${dir}/home/${user}\n`);
-  await writeFile(join(dir, 'dovecot.conf'), dovecotConfig(dir, port, mailUser, mailGroup, options.smtpSubmissionPort));
+  await writeFile(join(dir, 'dovecot.conf'), dovecotConfig(dir, port, mailUser, mailGroup, options));
+  if (options.sieveScript !== undefined) await installSieveScript(join(dir, 'home', user), options.sieveScript);
   if (asRoot) await chownTree(dir);
 
-  const command = asRoot ? 'setpriv' : DOVECOT_BINARY;
-  const args = ['-F', '-c', join(dir, 'dovecot.conf')];
-  const server = startServerProcess(
-    command,
-    asRoot ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', DOVECOT_BINARY, ...args] : args,
-  );
+  const configFile = join(dir, 'dovecot.conf');
+  const server = startServerProcess(...asMailUser(asRoot, DOVECOT_BINARY, ['-F', '-c', configFile]));
   const stop = async () => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
@@ -72,9 +114,52 @@ export async function startDovecot(options: { smtpSubmissionPort?: number } = {}
     pass,
     address: `${user}@example.test`,
     deliver: (raw, folder = 'INBOX') => appendMessage(mailbox, raw, folder),
+    deliverWithLda: (raw, delivery) =>
+      runLda(
+        asRoot,
+        ['-c', configFile, '-d', user, '-f', delivery.envelopeFrom, '-a', delivery.recipient ?? `${user}@example.test`],
+        raw,
+      ),
     stop,
   };
   return mailbox;
+}
+
+/** As root, Dovecot and its LDA run as nobody: Dovecot refuses mail users that map to uid 0. */
+function asMailUser(asRoot: boolean, binary: string, args: string[]): [string, string[]] {
+  return asRoot ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', binary, ...args]] : [binary, args];
+}
+
+/** dovecot-lda exits within a second or two; a stuck one (an SMTP peer that never answers) is killed. */
+const LDA_TIMEOUT_MS = 30_000;
+
+function runLda(asRoot: boolean, args: string[], raw: string | Buffer): Promise<LdaResult> {
+  const [command, commandArgs] = asMailUser(asRoot, DOVECOT_LDA_BINARY, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), LDA_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `dovecot-lda could not run: ${String(error)}`, { cause: error }));
+    });
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, output: Buffer.concat(output).toString('utf8') });
+    });
+    // dovecot-lda may exit before reading everything (a rejected message): ignore EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(raw);
+  });
+}
+
+/** Pigeonhole's layout: scripts in ~/sieve/, the active one linked as ~/.dovecot.sieve. */
+async function installSieveScript(home: string, script: string): Promise<void> {
+  await mkdir(join(home, 'sieve'), { recursive: true });
+  await writeFile(join(home, 'sieve', 'parley.sieve'), script);
+  await symlink(join('sieve', 'parley.sieve'), join(home, '.dovecot.sieve'));
 }
 
 async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder: string): Promise<void> {
@@ -103,7 +188,8 @@ async function chownTree(path: string): Promise<void> {
   for (const entry of await readdir(path)) await chownTree(join(path, entry));
 }
 
-function dovecotConfig(dir: string, port: number, mailUser: string, mailGroup: string, submissionPort?: number): string {
+function dovecotConfig(dir: string, port: number, mailUser: string, mailGroup: string, options: DovecotOptions): string {
+  const submissionPort = options.smtpSubmissionPort;
   return `# Generated by Parley for a throwaway test/demo server. Loopback only, plain text.
 instance_name = parley-${port}
 protocols = imap
@@ -153,5 +239,29 @@ service stats {
 postmaster_address = postmaster@example.test
 hostname = mx.example.test
 ${submissionPort ? `submission_host = 127.0.0.1:${submissionPort}` : ''}
+${options.quotaStorage === undefined ? '' : quotaConfig(options.quotaStorage)}
+${options.sieveScript === undefined ? '' : SIEVE_CONFIG}
 `;
 }
+
+function quotaConfig(storage: string): string {
+  // quota_full_tempfail = no: over quota, dovecot-lda rejects with a DSN (Status 5.2.2) instead of
+  // asking the MTA to try again later (exit 75).
+  return `mail_plugins = $mail_plugins quota
+quota_full_tempfail = no
+plugin {
+  quota = maildir:User quota
+  quota_rule = *:storage=${storage}
+}`;
+}
+
+// vacation-seconds and a zero minimum period let a test get a reply to every message at once
+// (RFC 5230 asks for at most one reply per sender a day; Pigeonhole's default is 1 day).
+const SIEVE_CONFIG = `protocol lda {
+  mail_plugins = $mail_plugins sieve
+}
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+  sieve_vacation_min_period = 0
+  sieve_extensions = +vacation-seconds
+}`;

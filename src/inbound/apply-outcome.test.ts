@@ -88,8 +88,16 @@ describe('decideOutcome', () => {
 
   it('always suppresses on unsubscribe and stops on a bounce, whatever the file says', () => {
     const custom: Sequence = { ...sequence, outcomes: { ...sequence.outcomes, not_interested: { action: 'pause_and_task' } } };
-    assert.equal(decideOutcome(input('unsubscribe', { sequence: custom })).suppress, true);
-    assert.equal(decideOutcome(input('bounce', { sequence: custom })).enrollment?.set.status, 'stopped');
+    assert.equal(decideOutcome(input('unsubscribe', { sequence: custom })).suppress, 'unsubscribe');
+    const hard = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'hard', status: '5.1.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
+    assert.deepEqual([hard.suppress, hard.enrollment?.set.status], ['bounce', 'stopped']);
+    const soft = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'soft', status: '4.2.2', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
+    assert.deepEqual([soft.suppress, soft.softBounce, soft.enrollment], [undefined, true, undefined]);
+  });
+
+  it('leaves the enrollment alone on an automatic answer that is not out-of-office', () => {
+    const plan = decideOutcome(input('auto_reply'));
+    assert.deepEqual([plan.action, plan.enrollment, plan.task], ['none', undefined, undefined]);
   });
 
   it('resumes after an out-of-office return date, at the next send window, with no task', () => {

@@ -1,4 +1,4 @@
-import type { Classification, Intent } from '../classify/index.ts';
+import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
 import type { ContactDoc, EnrollmentDoc, EnrollmentStatus, ParleyCollections } from '../db/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
@@ -16,8 +16,10 @@ export interface OutcomePlan {
   /** e.g. "pause_and_task", "resume_after", "suppressed"; stored with the reply. */
   action: string;
   enrollment: { from: EnrollmentStatus[]; set: Partial<Pick<EnrollmentDoc, 'status' | 'statusReason' | 'nextStepAt'>> } | undefined;
-  /** Suppress the contact for good and stop all its enrollments. */
-  suppress: boolean;
+  /** Suppress the contact for good and stop all its enrollments, for this reason. */
+  suppress: 'unsubscribe' | 'bounce' | undefined;
+  /** A soft bounce: count it, and send the bounced step again later (up to a limit). */
+  softBounce: boolean;
   qualify: boolean;
   /** Enroll the contact in this sequence. */
   moveTo: Sequence | undefined;
@@ -38,9 +40,11 @@ export interface OutcomeInput {
   contact: Pick<ContactDoc, 'timeZone' | 'owner'> | null;
   /** When the enrollment's next step is due now. */
   nextStepAt: Date | null;
+  /** The bounce's details, for a bounce. */
+  bounce?: BounceVerdict | undefined;
 }
 
-const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>(['interested', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear']);
+const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>(['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear']);
 const isConfigurable = (intent: Intent): intent is ConfigurableIntent => CONFIGURABLE.has(intent);
 
 /** The outcome the sequence file chose for this intent: the step's override, the sequence's, or pause-and-task. */
@@ -52,7 +56,8 @@ export function chosenOutcome(sequence: Sequence | undefined, stepId: string | u
 const plan = (action: string, rest: Partial<Omit<OutcomePlan, 'action'>> = {}): OutcomePlan => ({
   action,
   enrollment: undefined,
-  suppress: false,
+  suppress: undefined,
+  softBounce: false,
   qualify: false,
   moveTo: undefined,
   task: undefined,
@@ -72,8 +77,15 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   const stop = (statusReason: string) => ({ from: ['active', 'paused'] as EnrollmentStatus[], set: { status: 'stopped' as const, statusReason, nextStepAt: null } });
   const pause = (statusReason: string) => ({ from: ['active'] as EnrollmentStatus[], set: { status: 'paused' as const, statusReason } });
 
-  if (intent === 'unsubscribe') return plan('suppressed', { suppress: true });
-  if (intent === 'bounce') return plan('stop', { enrollment: stop(reason) });
+  if (intent === 'unsubscribe') return plan('suppressed', { suppress: 'unsubscribe' });
+  // A ticket receipt or "mailbox not monitored" is no answer: the conversation goes on untouched.
+  if (intent === 'auto_reply') return plan('none');
+  if (intent === 'bounce') {
+    // Mailbox full, try later: not the address's fault. Anything else that bounced is hard.
+    if (input.bounce?.kind === 'soft') return plan('soft_bounce', { softBounce: true });
+    const status = input.bounce?.status ? ` ${input.bounce.status}` : '';
+    return plan('suppressed', { enrollment: stop(`hard bounce${status}`), suppress: 'bounce' });
+  }
   if (intent === 'out_of_office') {
     const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
     const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
@@ -106,16 +118,25 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   }
 }
 
+/** Soft bounces of one enrollment before it stops trying. */
+export const SOFT_BOUNCE_LIMIT = 3;
+const HOUR = 60 * 60 * 1000;
+
 /** Carries out a plan for one reply. Each write is conditional or idempotent, so a redo is harmless. */
 export async function applyOutcome(
   db: ParleyCollections,
   outcome: OutcomePlan,
-  target: { enrollment: EnrollmentDoc; contact: ContactDoc | null; replyId: string; now: Date },
+  target: { enrollment: EnrollmentDoc; contact: ContactDoc | null; replyId: string; now: Date; stepId: string | undefined; bounce: BounceVerdict | undefined },
 ): Promise<void> {
   const { enrollment, contact, replyId, now } = target;
   if (outcome.suppress) {
-    await suppressContact(db, enrollment.contactId, { reason: 'unsubscribe', source: 'reply', replyId, now });
+    await suppressContact(db, enrollment.contactId, { reason: outcome.suppress, source: 'reply', replyId, now });
   }
+  if (outcome.suppress === 'bounce') {
+    const { status, diagnostic } = target.bounce ?? { status: undefined, diagnostic: undefined };
+    await db.contacts.updateOne({ _id: enrollment.contactId }, { $set: { undeliverable: { at: now, status, diagnostic }, updatedAt: now } });
+  }
+  if (outcome.softBounce) await retryAfterSoftBounce(db, enrollment, target.stepId, replyId, now);
   if (outcome.enrollment) {
     await db.enrollments.updateOne(
       { _id: enrollment._id, status: { $in: outcome.enrollment.from } },
@@ -129,4 +150,38 @@ export async function applyOutcome(
     );
   }
   if (outcome.moveTo && contact) await enrollContacts(db, outcome.moveTo, [{ email: contact.email }], now);
+}
+
+/**
+ * The bounced step goes out again after a back-off (4, 8, 16 hours), as long as it is still the
+ * enrollment's latest step; past SOFT_BOUNCE_LIMIT the enrollment stops. The resend keeps the
+ * step's Message-ID: the first copy was never delivered.
+ */
+async function retryAfterSoftBounce(db: ParleyCollections, enrollment: EnrollmentDoc, stepId: string | undefined, replyId: string, now: Date) {
+  const count = (enrollment.softBounces ?? 0) + 1;
+  if (count > SOFT_BOUNCE_LIMIT) {
+    await db.enrollments.updateOne(
+      { _id: enrollment._id, status: { $in: ['active', 'paused'] } },
+      { $set: { status: 'stopped', statusReason: `${count} soft bounces`, statusReplyId: replyId, nextStepAt: null, softBounces: count, updatedAt: now } },
+    );
+    return;
+  }
+  if (!stepId || enrollment.passedStepIds.at(-1) !== stepId || enrollment.status === 'stopped') {
+    await db.enrollments.updateOne({ _id: enrollment._id }, { $set: { softBounces: count, updatedAt: now } });
+    return;
+  }
+  await db.deliveries.updateMany({ enrollmentId: enrollment._id, stepId, state: 'sent' }, { $set: { state: 'bounced' } });
+  await db.enrollments.updateOne(
+    { _id: enrollment._id, passedStepIds: stepId },
+    {
+      $pull: { passedStepIds: stepId },
+      $set: {
+        status: 'active',
+        statusReason: `soft bounce ${count} of ${SOFT_BOUNCE_LIMIT}; sending again`,
+        nextStepAt: new Date(now.getTime() + 4 * HOUR * 2 ** (count - 1)),
+        softBounces: count,
+        updatedAt: now,
+      },
+    },
+  );
 }

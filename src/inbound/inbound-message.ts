@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject } from 'mailparser';
+import type { ReplyToClassify, ReportPart } from '../classify/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 
 /** A message from the reply mailbox, parsed and reduced to what Parley uses. */
@@ -21,7 +22,12 @@ export interface InboundMessage {
   headers: Record<string, string>;
   /** e.g. `text/plain`, `multipart/report`. */
   contentType: string;
+  /** A report's machine-readable parts (RFC 3464/6522): delivery status and the returned message or headers. */
+  reportParts: ReportPart[];
 }
+
+/** The parts of a report worth keeping; other attachments are dropped unread. */
+const REPORT_PART_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers']);
 
 /**
  * Parses a raw RFC 5322 message. Throws MESSAGE_MALFORMED when it cannot be a reply at all
@@ -31,7 +37,9 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
   let parsed;
   try {
     // keepDeliveryStatus keeps a bounce's DSN fields as a part of their own (RFC 3464).
-    parsed = await simpleParser(source, { keepDeliveryStatus: true, skipImageLinks: true });
+    // skipHtmlToText: an HTML-only reply keeps its HTML for extractVisibleText, which cuts the
+    // quoted history by the clients' own markers before converting.
+    parsed = await simpleParser(source, { keepDeliveryStatus: true, skipImageLinks: true, skipHtmlToText: true });
   } catch (error) {
     throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, `The message cannot be parsed: ${String(error)}`, { cause: error });
   }
@@ -58,6 +66,23 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
     html: typeof parsed.html === 'string' ? withoutNul(parsed.html) : undefined,
     headers,
     contentType: (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase(),
+    reportParts: parsed.attachments
+      .filter((a) => REPORT_PART_TYPES.has(a.contentType.toLowerCase()))
+      .map((a) => ({ contentType: a.contentType.toLowerCase(), content: a.content })),
+  };
+}
+
+/** What the classifier reads of a message, its visible text already extracted. */
+export function toReplyToClassify(message: InboundMessage, visibleText: string): ReplyToClassify {
+  return {
+    subject: message.subject,
+    visibleText,
+    headers: message.headers,
+    fromAddress: message.from,
+    contentType: message.contentType,
+    date: message.date,
+    reportParts: message.reportParts,
+    fullText: message.text,
   };
 }
 

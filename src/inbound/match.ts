@@ -1,30 +1,49 @@
+import type { BounceVerdict } from '../classify/index.ts';
 import type { EnrollmentDoc, ParleyCollections } from '../db/index.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
 export interface EnrollmentMatch {
   enrollment: EnrollmentDoc;
-  matchedBy: 'thread' | 'sender';
-  /** The step the reply answers: the one its thread headers name, else the last step sent. */
+  matchedBy: 'thread' | 'bounce' | 'sender';
+  /** The step the message answers (or that bounced): the one its headers name, else the last step sent. */
   stepId: string | undefined;
 }
 
 /**
- * Finds the enrollment a reply answers: by the thread headers first (In-Reply-To, References name
- * a Message-ID Parley sent), by the sender's address when a client dropped them.
+ * Finds the enrollment a message belongs to. A bounce names the message that failed (its returned
+ * Message-ID) and the address that failed; a reply names Parley's messages in In-Reply-To and
+ * References; when a client dropped those, the sender's address is the fallback.
  */
-export async function matchEnrollment(db: ParleyCollections, message: InboundMessage): Promise<EnrollmentMatch | undefined> {
-  const threadIds = [...new Set([message.inReplyTo, ...message.references].filter((id): id is string => Boolean(id)))];
-  if (threadIds.length > 0) {
-    const delivery = await db.deliveries.findOne({ messageId: { $in: threadIds } });
-    const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
-    if (enrollment) return { enrollment, matchedBy: 'thread', stepId: delivery.stepId };
+export async function matchEnrollment(
+  db: ParleyCollections,
+  message: InboundMessage,
+  bounce: BounceVerdict | undefined,
+): Promise<EnrollmentMatch | undefined> {
+  if (bounce) {
+    const found = await byMessageIds(db, [bounce.originalMessageId]);
+    if (found) return { ...found, matchedBy: 'bounce' };
+    return bounce.recipient ? latestFor(db, bounce.recipient, 'bounce') : undefined;
   }
+  const found = await byMessageIds(db, [message.inReplyTo, ...message.references]);
+  if (found) return { ...found, matchedBy: 'thread' };
+  return latestFor(db, message.from, 'sender');
+}
+
+async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | undefined>) {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  if (wanted.length === 0) return undefined;
+  const delivery = await db.deliveries.findOne({ messageId: { $in: wanted } });
+  const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
+  return enrollment ? { enrollment, stepId: delivery.stepId } : undefined;
+}
+
+async function latestFor(db: ParleyCollections, email: string, matchedBy: EnrollmentMatch['matchedBy']): Promise<EnrollmentMatch | undefined> {
   const [latest] = await db.enrollments
-    .find({ email: message.from, status: { $in: ['active', 'paused', 'completed'] } })
+    .find({ email, status: { $in: ['active', 'paused', 'completed'] } })
     .sort({ updatedAt: -1 })
     .limit(1)
     .toArray();
-  return latest ? { enrollment: latest, matchedBy: 'sender', stepId: latest.passedStepIds.at(-1) } : undefined;
+  return latest ? { enrollment: latest, matchedBy, stepId: latest.passedStepIds.at(-1) } : undefined;
 }
 
 /** Parley's own mail in the mailbox (a sent copy, a bcc): never a reply. */

@@ -1,11 +1,11 @@
-import { classifyReply, extractVisibleText, type Classification } from '../classify/index.ts';
-import { isDuplicateKey, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import { analyzeReply, extractVisibleText, type Classification, type IntentModel, type ReplyAnalysis } from '../classify/index.ts';
+import { isDuplicateKey, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
-import { parseInboundMessage, type InboundMessage } from './inbound-message.ts';
-import { isOwnMessage, matchEnrollment } from './match.ts';
+import { parseInboundMessage, toReplyToClassify, type InboundMessage } from './inbound-message.ts';
+import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
 
 /** Where a message sits in the mailbox. */
 export interface MessageOrigin {
@@ -27,6 +27,8 @@ export interface ReplyHandlerOptions {
   ownAddresses: () => ReadonlySet<string>;
   /** The current version of a sequence, for the outcomes its file chose. */
   getSequence: (id: string) => Sequence | undefined;
+  /** The newest trained intent model, when one has been trained from reps' corrections; else the built-in one. */
+  model?: () => { model: IntentModel; version: string } | undefined;
   now?: () => Date;
 }
 
@@ -36,7 +38,7 @@ export interface ReplyHandlerOptions {
  * and a handling cut off half-way is finished by the next fetch.
  */
 export class ReplyHandler {
-  readonly #o: Required<ReplyHandlerOptions>;
+  readonly #o: ReplyHandlerOptions & Required<Pick<ReplyHandlerOptions, 'now'>>;
 
   constructor(options: ReplyHandlerOptions) {
     this.#o = { now: () => new Date(), ...options };
@@ -52,13 +54,6 @@ export class ReplyHandler {
     if (existing && existing.state !== 'received') return { kind: 'duplicate', replyId };
 
     const visibleText = extractVisibleText(message.text, message.html);
-    const classification = classifyReply({
-      subject: message.subject,
-      visibleText,
-      headers: message.headers,
-      fromAddress: message.from,
-      contentType: message.contentType,
-    });
     if (!existing) {
       try {
         await db.replies.insertOne(this.#replyDoc(replyId, message, origin, visibleText));
@@ -69,51 +64,76 @@ export class ReplyHandler {
       }
     }
 
-    const match = await matchEnrollment(db, message);
-    const decided = { intent: classification.intent, confidence: classification.confidence, explanation: classification.explanation };
+    // A first look finds a bounce's returned Message-ID; once the enrollment is known, the question
+    // its step asked tells the second look what answer to extract.
+    const trained = this.#o.model?.();
+    const reply = toReplyToClassify(message, visibleText);
+    const firstLook = analyzeReply(reply, { ...(trained && { model: trained.model }) });
+    const match = await matchEnrollment(db, message, firstLook.bounce);
+    const asks = match && this.#o.getSequence(match.enrollment.sequenceId)?.steps.find((s) => s.id === match.stepId)?.asks;
+    const analysis = asks ? analyzeReply(reply, { asks, ...(trained && { model: trained.model }) }) : firstLook;
+    const { classification } = analysis;
+    const decided = {
+      intent: classification.intent,
+      confidence: classification.confidence,
+      explanation: classification.explanation,
+      analysis: storedAnalysis(analysis, trained?.version),
+    };
     if (!match) {
       await db.replies.updateOne({ _id: replyId }, { $set: { state: 'unmatched', ...decided, processedAt: this.#o.now() } });
-      this.#o.logger.info({ replyId, from: message.from, intent: classification.intent }, 'reply matches no enrollment');
+      this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
       return { kind: 'unmatched', replyId, classification };
     }
-
-    const { enrollment, matchedBy, stepId } = match;
-    const now = this.#o.now();
-    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
-    const applied = decideOutcome({
-      sequence: this.#o.getSequence(enrollment.sequenceId),
-      getSequence: this.#o.getSequence,
-      stepId,
-      classification,
-      visibleText,
-      written: message.date && message.date < now ? message.date : now,
-      now,
-      contact,
-      nextStepAt: enrollment.nextStepAt,
-    });
-    await applyOutcome(db, applied, { enrollment, contact, replyId, now });
-    const task = applied.task
-      ? await queueTaskForReply(db, { reply: { _id: replyId }, enrollment, classification, assignee: applied.task.assignee, outcome: applied.action }, now)
-      : undefined;
+    const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
     await db.replies.updateOne(
       { _id: replyId },
       {
         $set: {
           state: 'processed',
-          enrollmentId: enrollment._id,
-          contactId: enrollment.contactId,
-          matchedBy,
+          enrollmentId: match.enrollment._id,
+          contactId: match.enrollment.contactId,
+          matchedBy: match.matchedBy,
           ...decided,
-          outcome: applied.action,
+          outcome,
           processedAt: this.#o.now(),
         },
       },
     );
     this.#o.logger.info(
-      { replyId, enrollmentId: enrollment._id, matchedBy, intent: classification.intent, outcome: applied.action, taskId: task?._id },
+      { replyId, enrollmentId: match.enrollment._id, matchedBy: match.matchedBy, intent: classification.intent, outcome, taskId },
       'reply handled',
     );
-    return { kind: 'handled', replyId, enrollmentId: enrollment._id, classification, taskId: task?._id };
+    return { kind: 'handled', replyId, enrollmentId: match.enrollment._id, classification, taskId };
+  }
+
+  /** Applies the sequence's outcome for the reply, records what it revealed about the contact, and queues a task. */
+  async #act(match: EnrollmentMatch, replyId: string, message: InboundMessage, analysis: ReplyAnalysis) {
+    const { db } = this.#o;
+    const { enrollment, stepId } = match;
+    const now = this.#o.now();
+    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const plan = decideOutcome({
+      sequence: this.#o.getSequence(enrollment.sequenceId),
+      getSequence: this.#o.getSequence,
+      stepId,
+      classification: analysis.classification,
+      visibleText: analysis.visibleText,
+      written: message.date && message.date < now ? message.date : now,
+      now,
+      contact,
+      nextStepAt: enrollment.nextStepAt,
+      bounce: analysis.bounce,
+    });
+    await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
+    if (contact) await recordQualification(db, contact, analysis, now);
+    const task = plan.task
+      ? await queueTaskForReply(
+          db,
+          { reply: { _id: replyId }, enrollment, classification: analysis.classification, assignee: plan.task.assignee, outcome: plan.action },
+          now,
+        )
+      : undefined;
+    return { outcome: plan.action, taskId: task?._id };
   }
 
   #replyDoc(replyId: string, message: InboundMessage, origin: MessageOrigin, visibleText: string): ReplyDoc {
@@ -133,4 +153,26 @@ export class ReplyHandler {
       receivedAt: this.#o.now(),
     };
   }
+}
+
+function storedAnalysis(analysis: ReplyAnalysis, modelVersion: string | undefined): NonNullable<ReplyDoc['analysis']> {
+  return {
+    automatic: analysis.automatic,
+    bounce: analysis.bounce,
+    returnDate: analysis.returnDate,
+    alternateContact: analysis.alternateContact,
+    referral: analysis.referral,
+    objection: analysis.objection,
+    qualification: analysis.qualification,
+    answer: analysis.answer,
+    modelVersion,
+  };
+}
+
+/** Signals found in a reply join what earlier replies revealed; the newest word on a field wins. */
+async function recordQualification(db: ParleyCollections, contact: ContactDoc, analysis: ReplyAnalysis, now: Date): Promise<void> {
+  const found = Object.fromEntries(Object.entries(analysis.qualification).filter(([, v]) => v !== undefined));
+  if (Object.keys(found).length === 0 && !analysis.answer) return;
+  const answers = { ...contact.qualification?.answers, ...(analysis.answer && { [analysis.answer.asks]: analysis.answer.value }) };
+  await db.contacts.updateOne({ _id: contact._id }, { $set: { qualification: { ...contact.qualification, ...found, answers }, updatedAt: now } });
 }

@@ -24,11 +24,11 @@ export async function readContactsCsv(path: string): Promise<PreviewContact[]> {
   try {
     rows = parse(await readFile(path, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
-    throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `Can't read contacts from ${path}: ${String(error)}`, { cause: error });
+    throw new ParleyError(ErrorCodes.CONTACTS_FILE_INVALID, `Can't read contacts from ${path}: ${String(error)}`, { cause: error });
   }
   return rows.map((row, i) => {
     const contact = toContact(Object.entries(row).filter(([, value]) => value !== ''));
-    if (!contact.email) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${path}, line ${i + 2}: no email; every row needs one.`);
+    if (!contact.email) throw new ParleyError(ErrorCodes.CONTACTS_FILE_INVALID, `${path}, line ${i + 2}: no email; every row needs one.`);
     return contact;
   });
 }

@@ -69,7 +69,7 @@ steps:
     ['an outcome for unsubscribe', 'outcomes: { unsubscribe: route_to_owner }', { line: 4, column: 26, field: 'outcomes.unsubscribe', message: /always stops the sequence and suppresses the contact, whatever the file says/ }],
     ['an outcome for bounces', 'outcomes: { bounce: stop }', { line: 4, column: 21, field: 'outcomes.bounce', message: /always stops/ }],
     ['an outcome for out-of-office', 'outcomes: { out_of_office: stop }', { line: 4, column: 28, field: 'outcomes.out_of_office', message: /resumes it after the return date/ }],
-    ['an intent Parley does not know', 'outcomes: { angry: stop }', { line: 4, column: 13, field: 'outcomes.angry', message: /unknown field 'angry'; allowed: interested, question, not_now, not_interested, wrong_person, unclear$/ }],
+    ['an intent Parley does not know', 'outcomes: { angry: stop }', { line: 4, column: 13, field: 'outcomes.angry', message: /unknown field 'angry'; allowed: interested, meeting_request, question, not_now, not_interested, wrong_person, unclear$/ }],
     ['an unknown action in object form', 'outcomes: { interested: { action: call } }', { line: 4, column: 35, field: 'outcomes.interested.action', message: /unknown action; use one of pause_and_task, stop/ }],
     ['an unknown action', 'outcomes: { interested: call_them }', { line: 4, column: 25, field: 'outcomes.interested', message: /unknown action 'call_them'; use one of pause_and_task, stop/ }],
     ['resume_after without after', 'outcomes: { not_now: resume_after }', { line: 4, column: 22, field: 'outcomes.not_now.after', message: /missing required field 'after': expected a duration/ }],

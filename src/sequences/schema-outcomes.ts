@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { slug, strictObject, wait } from './schema-fields.ts';
 import type { ConfigurableIntent, ReplyOutcome } from './types.ts';
 
-const CONFIGURABLE: readonly ConfigurableIntent[] = ['interested', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear'];
+const CONFIGURABLE: readonly ConfigurableIntent[] = ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear'];
 
 /** Intents whose handling is fixed for every sequence, and why, for the error message. */
 const FIXED = {
@@ -10,6 +10,7 @@ const FIXED = {
   bounce: 'a bounce always stops the sequence and suppresses the address, whatever the file says; remove this line',
   out_of_office:
     'an out-of-office reply always pauses the sequence and resumes it after the return date, whatever the file says; remove this line',
+  auto_reply: 'an automatic answer (ticket receipt, unmonitored mailbox) never changes the sequence; remove this line',
 } as const;
 
 const actionNames = ['pause_and_task', 'stop', 'resume_after', 'move_to', 'route_to_owner', 'mark_qualified'] as const;
@@ -59,6 +60,7 @@ const fixedIntent = (message: string) =>
 export const outcomes = strictObject(
   {
     interested: outcome.optional(),
+    meeting_request: outcome.optional(),
     question: outcome.optional(),
     not_now: outcome.optional(),
     not_interested: outcome.optional(),
@@ -67,6 +69,7 @@ export const outcomes = strictObject(
     unsubscribe: fixedIntent(FIXED.unsubscribe),
     bounce: fixedIntent(FIXED.bounce),
     out_of_office: fixedIntent(FIXED.out_of_office),
+    auto_reply: fixedIntent(FIXED.auto_reply),
   },
   CONFIGURABLE,
 ).transform((input) => {

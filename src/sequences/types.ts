@@ -30,8 +30,8 @@ export type StepWait = { kind: 'duration'; ms: number } | { kind: 'business_days
 /** What the step's one question asks, so the answer can be stored on the contact. */
 export type Qualification = 'main_goal' | 'team_size' | 'timeline' | 'budget' | 'decision_maker';
 
-/** Intents whose outcome a sequence may choose. Unsubscribe, bounce and out-of-office are fixed. */
-export type ConfigurableIntent = 'interested' | 'question' | 'not_now' | 'not_interested' | 'wrong_person' | 'unclear';
+/** Intents whose outcome a sequence may choose. Unsubscribe, bounce, out-of-office and auto-reply are fixed. */
+export type ConfigurableIntent = 'interested' | 'meeting_request' | 'question' | 'not_now' | 'not_interested' | 'wrong_person' | 'unclear';
 
 /** What a reply with a given intent does to the enrollment. */
 export type ReplyOutcome =

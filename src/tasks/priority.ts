@@ -2,9 +2,10 @@ import type { Intent } from '../classify/index.ts';
 
 /**
  * How urgently a reply needs a person (1 first). Hot leads cool in minutes, so interest and
- * questions lead; replies that need no person (out of office, bounce, unsubscribe) make no task.
+ * questions lead; replies that need no person (out of office, auto-replies, bounce, unsubscribe) make no task.
  */
 const PRIORITY: Readonly<Record<Intent, number | undefined>> = {
+  meeting_request: 1,
   interested: 1,
   question: 2,
   wrong_person: 3,
@@ -12,6 +13,7 @@ const PRIORITY: Readonly<Record<Intent, number | undefined>> = {
   not_now: 4,
   not_interested: 5,
   out_of_office: undefined,
+  auto_reply: undefined,
   bounce: undefined,
   unsubscribe: undefined,
 };

@@ -1,0 +1,12 @@
+import { benchInbound } from './inbound.ts';
+import { machine, recordResults } from './results.ts';
+
+// `npm run bench [-- inbound=3000]`: runs the benchmarks and writes their rows to docs/BENCHMARKS.md.
+const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
+const inboundCount = Number(args.get('inbound') ?? 3000);
+
+console.log(`Benchmarks on ${machine()}`);
+const rows = [...(await benchInbound(inboundCount))];
+for (const row of rows) console.log(`${row.benchmark}: ${row.measure} ${row.parley} vs ${row.baseline} = ${row.ratio} (${row.notes})`);
+await recordResults(rows);
+console.log('written to docs/BENCHMARKS.md');

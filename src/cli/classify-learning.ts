@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { connectDatabase, type Database } from '../db/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import { relabelReply, trainIntentModel } from '../learning/index.ts';
+
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: corrections and models live in the worker\'s database.');
+  const db = await connectDatabase(config.mongo.url, config.mongo.database);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `parley classify train`: a new intent model from the corpus plus reps' corrections; workers load it without a restart. */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description("train a new intent model from the built-in corpus plus reps' corrections and store it; running workers load it")
+    .action(async () => {
+      const result = await withDatabase((db) => trainIntentModel(db));
+      console.log(`model ${result.version}: ${result.corpusExamples} corpus replies + ${result.corrections} corrections`);
+    });
+}
+
+/** `parley classify relabel <reply-id> <intent>`: a rep's correction from the command line. */
+export function relabelCommand(): Command {
+  return new Command('relabel')
+    .description('correct the intent of a stored reply; the correction is used by the next `parley classify train`')
+    .argument('<reply-id>', 'the reply id, e.g. "mid:<abc@example.com>"')
+    .argument('<intent>', 'the right intent')
+    .option('--by <rep>', 'who corrects it', process.env.USER ?? 'cli')
+    .action(async (replyId: string, intent: string, options: { by: string }) => {
+      const reply = await withDatabase((db) => relabelReply(db, replyId, intent, options.by));
+      console.log(`${reply._id}: ${reply.intent ?? 'unlabelled'} -> ${intent} (by ${options.by})`);
+    });
+}

@@ -1,0 +1,27 @@
+import type { Intent } from '../classify/index.ts';
+import type { ParleyCollections, ReplyDoc } from '../db/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+
+const INTENTS: ReadonlySet<string> = new Set<Intent>([
+  'interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'unsubscribe',
+  'wrong_person', 'out_of_office', 'auto_reply', 'bounce', 'unclear',
+]);
+
+export function isIntent(value: string): value is Intent {
+  return INTENTS.has(value);
+}
+
+/**
+ * Stores a rep's correction of a reply's intent, for the next training. The original label stays
+ * beside it, so how often (and how) the model was wrong can be counted.
+ */
+export async function relabelReply(db: ParleyCollections, replyId: string, intent: string, by: string, now = new Date()): Promise<ReplyDoc> {
+  if (!isIntent(intent)) {
+    throw new ParleyError(ErrorCodes.INTENT_UNKNOWN, `"${intent}" is not an intent; use one of ${[...INTENTS].join(', ')}.`);
+  }
+  const reply = await db.replies.findOne({ _id: replyId });
+  if (!reply) throw new ParleyError(ErrorCodes.REPLY_NOT_FOUND, `No reply with id ${replyId}; ids look like "mid:<message-id>".`);
+  const correction = { intent, by, at: now };
+  await db.replies.updateOne({ _id: replyId }, { $set: { correction } });
+  return { ...reply, correction };
+}

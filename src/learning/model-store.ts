@@ -1,0 +1,50 @@
+import { IntentModel } from '../classify/index.ts';
+import type { ParleyCollections } from '../db/index.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * The newest trained intent model, reloaded while the worker runs: a `parley classify train` on
+ * any machine reaches every worker within the refresh interval. Until a model has been trained,
+ * current() is undefined and the built-in model is used.
+ */
+export class IntentModelStore {
+  readonly #db: ParleyCollections;
+  readonly #log: Logger;
+  #current: { model: IntentModel; version: string } | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(db: ParleyCollections, logger: Logger) {
+    this.#db = db;
+    this.#log = logger.child({ component: 'intent-models' });
+  }
+
+  current(): { model: IntentModel; version: string } | undefined {
+    return this.#current;
+  }
+
+  async refresh(): Promise<void> {
+    const [newest] = await this.#db.intentModels.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+    if (!newest || newest._id === this.#current?.version) return;
+    const doc = await this.#db.intentModels.findOne({ _id: newest._id });
+    if (!doc) return;
+    try {
+      this.#current = { model: IntentModel.fromJSON(doc.json), version: doc._id };
+      this.#log.info({ version: doc._id, corrections: doc.corrections }, 'intent model loaded');
+    } catch (error) {
+      // A model this version of Parley can't read: keep the one in use, say how to fix it.
+      this.#log.error({ version: doc._id, err: describeError(error) }, 'stored intent model unreadable; run `parley classify train`');
+    }
+  }
+
+  watch(intervalMs: number): void {
+    this.#timer = setInterval(() => {
+      this.refresh().catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'checking for a new intent model failed'));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
