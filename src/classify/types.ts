@@ -18,7 +18,11 @@ export type Intent =
   | 'bounce'
   | 'unclear';
 
-/** A MIME part a report carries (RFC 3464/6522): message/delivery-status, message/rfc822, text/rfc822-headers. */
+/**
+ * A MIME part a report carries (RFC 3464/6522/8098): message/(global-)delivery-status,
+ * message/disposition-notification, message/rfc822 or message/global, text/rfc822-headers or
+ * message/global-headers.
+ */
 export interface ReportPart {
   contentType: string;
   content: Buffer;
@@ -62,6 +66,8 @@ export interface BounceVerdict {
   recipient: string | undefined;
   /** Message-ID of the message that bounced (from the returned message or headers), to find its enrollment. */
   originalMessageId: string | undefined;
+  /** RFC 3464 Action: 'delayed' is only a warning that the message is still queued. */
+  action?: 'failed' | 'delayed' | undefined;
 }
 
 /** A person the reply names: the right contact ("talk to Sam, sam@x.com") or an out-of-office's stand-in. */

@@ -93,6 +93,8 @@ describe('decideOutcome', () => {
     assert.deepEqual([hard.suppress, hard.enrollment?.set.status], ['bounce', 'stopped']);
     const soft = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'soft', status: '4.2.2', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
     assert.deepEqual([soft.suppress, soft.softBounce, soft.enrollment], [undefined, true, undefined]);
+    const delayed = decideOutcome(input('bounce', { bounce: { kind: 'soft', status: '4.7.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined, action: 'delayed' } }));
+    assert.deepEqual([delayed.action, delayed.softBounce, delayed.enrollment], ['none', false, undefined]);
   });
 
   it('leaves the enrollment alone on an automatic answer that is not out-of-office', () => {

@@ -81,6 +81,8 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   // A ticket receipt or "mailbox not monitored" is no answer: the conversation goes on untouched.
   if (intent === 'auto_reply') return plan('none');
   if (intent === 'bounce') {
+    // "Delayed": the sending server is still trying; nothing to do until it gives up.
+    if (input.bounce?.action === 'delayed') return plan('none');
     // Mailbox full, try later: not the address's fault. Anything else that bounced is hard.
     if (input.bounce?.kind === 'soft') return plan('soft_bounce', { softBounce: true });
     const status = input.bounce?.status ? ` ${input.bounce.status}` : '';

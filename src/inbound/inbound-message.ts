@@ -27,7 +27,15 @@ export interface InboundMessage {
 }
 
 /** The parts of a report worth keeping; other attachments are dropped unread. */
-const REPORT_PART_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers']);
+const REPORT_PART_TYPES = new Set([
+  'message/delivery-status',
+  'message/global-delivery-status',
+  'message/disposition-notification',
+  'message/rfc822',
+  'message/global',
+  'text/rfc822-headers',
+  'message/global-headers',
+]);
 
 /**
  * Parses a raw RFC 5322 message. Throws MESSAGE_MALFORMED when it cannot be a reply at all
