@@ -2,8 +2,10 @@
 # Prepares a fresh machine for Parley's tests and demo; quick and silent when already done.
 #  - Node dependencies (npm ci when node_modules is missing or older than the lock file)
 #  - Dovecot from Debian's packages (the throwaway IMAP server tests start)
+#  - Chromium from Debian's packages (browser tests drive it with playwright-core; never downloaded)
 #  - The embedded FerretDB binary, built once from the Go module proxy into .cache/
-# Set PARLEY_SKIP_DOVECOT=1 / PARLEY_SKIP_FERRETDB=1 when you bring your own IMAP / MONGODB_URL.
+# Set PARLEY_SKIP_DOVECOT=1 / PARLEY_SKIP_FERRETDB=1 / PARLEY_SKIP_BROWSER=1 when you bring your
+# own IMAP / MONGODB_URL / have no need for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,13 +17,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${PARLEY_SKIP_DOVECOT:-}" != 1 ] && [ ! -x /usr/sbin/dovecot ]; then
-  log "installing Dovecot (dovecot-imapd, dovecot-sieve) from Debian's packages"
+packages=()
+[ "${PARLEY_SKIP_DOVECOT:-}" = 1 ] || [ -x /usr/sbin/dovecot ] || packages+=(dovecot-imapd dovecot-sieve)
+[ "${PARLEY_SKIP_BROWSER:-}" = 1 ] || [ -x /usr/bin/chromium ] || packages+=(chromium)
+if [ ${#packages[@]} -gt 0 ]; then
+  log "installing ${packages[*]} from Debian's packages"
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    dovecot-imapd dovecot-sieve >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
 # The binary is keyed by a hash of the Go sources, so a change to them rebuilds it.
