@@ -10,6 +10,22 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** Response-time target per task priority, in minutes (1 is the most urgent). */
+export const DEFAULT_TASK_TARGET_MINUTES: Readonly<Record<number, number>> = Object.freeze({ 1: 5, 2: 30, 3: 120, 4: 480, 5: 1440 });
+/** How long a rep's claim on a task lasts, in milliseconds, before another rep may take the task. */
+export const DEFAULT_TASK_CLAIM_MS = 30 * 60_000;
+
+/** "1:5,2:30" -> { 1: 5, 2: 30 }; undefined when malformed. */
+export function parseTargetMinutes(value: string): Record<number, number> | undefined {
+  const targets: Record<number, number> = {};
+  for (const pair of value.split(',')) {
+    const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(pair);
+    if (!match?.[1] || !match[2] || Number(match[2]) <= 0) return undefined;
+    targets[Number(match[1])] = Number(match[2]);
+  }
+  return targets;
+}
 const positiveMs = z.coerce.number().int().positive();
 
 const envSchema = z.object({
@@ -87,6 +103,23 @@ const envSchema = z.object({
    * it breaks every link in mail already sent. Required by sequences that use list_unsubscribe.
    */
   UNSUBSCRIBE_SECRET: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+  /**
+   * Key that signs the rep app's session and CSRF cookies, at least 32 characters (e.g. `openssl
+   * rand -base64 48`). No default on purpose. Unset: the rep app (login, inbox, task API) is off
+   * and only the unsubscribe pages are served. Changing it logs every rep out.
+   */
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+
+  /**
+   * Response-time target per task priority: "priority:minutes" pairs. A task is due that long after
+   * it was queued; past it, it is escalated to lead reps. Priorities not listed use the default's.
+   */
+  TASK_TARGET_MINUTES: z
+    .string()
+    .refine((v) => parseTargetMinutes(v) !== undefined, 'priority:minutes pairs such as "1:5,2:30,3:120,4:480,5:1440"')
+    .default('1:5,2:30,3:120,4:480,5:1440'),
+  /** Minutes a rep's claim on a task lasts; after it another rep may claim the task. */
+  TASK_CLAIM_MINUTES: z.coerce.number().int().positive().default(DEFAULT_TASK_CLAIM_MS / 60_000),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -127,6 +160,12 @@ export interface Config {
   readonly modelReloadMs: number;
   readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly tasks: {
+    /** Priority -> minutes until a task is due. */
+    readonly targetMinutes: Readonly<Record<number, number>>;
+    /** Milliseconds a claim lasts. */
+    readonly claimMs: number;
+  };
   readonly web: {
     readonly host: string;
     /** 0: the web server is off. */
@@ -135,6 +174,8 @@ export interface Config {
     readonly publicBaseUrl: string | undefined;
     /** Secret: never log it (the logger redacts `unsubscribeSecret`). */
     readonly unsubscribeSecret: string | undefined;
+    /** Secret: never log it. Undefined: the rep app is off. */
+    readonly sessionSecret: string | undefined;
   };
 }
 
@@ -195,11 +236,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     modelReloadMs: e.MODEL_RELOAD_MS,
     sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
+    tasks: Object.freeze({
+      targetMinutes: Object.freeze({ ...DEFAULT_TASK_TARGET_MINUTES, ...parseTargetMinutes(e.TASK_TARGET_MINUTES) }),
+      claimMs: e.TASK_CLAIM_MINUTES * 60_000,
+    }),
     web: Object.freeze({
       host: e.WEB_HOST,
       port: e.WEB_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
+      sessionSecret: e.SESSION_SECRET,
     }),
   });
 }

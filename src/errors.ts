@@ -20,6 +20,11 @@ export const ErrorCodes = {
   REPLY_NOT_FOUND: 'REPLY_NOT_FOUND',
   CONTACTS_FILE_INVALID: 'CONTACTS_FILE_INVALID',
   TIMEZONE_INVALID: 'TIMEZONE_INVALID',
+  /** A rep could not be added: a bad address, a short password. */
+  REP_INVALID: 'REP_INVALID',
+  REP_EXISTS: 'REP_EXISTS',
+  REP_NOT_FOUND: 'REP_NOT_FOUND',
+  TASK_NOT_FOUND: 'TASK_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -26,6 +26,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           'unsubscribeSecret',
           '*.unsubscribeSecret',
           '*.*.unsubscribeSecret',
+          // The key that signs reps' session cookies (config.web.sessionSecret).
+          'sessionSecret',
+          '*.sessionSecret',
+          '*.*.sessionSecret',
         ],
         censor: '[redacted]',
       },

@@ -1,12 +1,16 @@
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/index.ts';
-import { ErrorCodes, ParleyError } from './errors.ts';
+import { describeError, ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
+import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
 import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
+
+/** How often overdue tasks are escalated and snoozed ones woken (milliseconds). */
+const TASK_UPKEEP_MS = 60_000;
 
 export interface Worker {
   readonly database: Database;
@@ -71,7 +75,17 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     ownAddresses: () => new Set(allSequences().map((s) => s.sender.address)),
     getSequence,
     model: () => models.current(),
+    taskSettings: config.tasks,
   });
+  // Overdue tasks escalate to lead reps; snoozed ones wake and expired claims lapse, even when no
+  // rep has the inbox open.
+  const taskLog = logger.child({ component: 'tasks' });
+  const taskTimer = setInterval(() => {
+    Promise.all([escalateOverdue(database), refreshTasks(database)])
+      .then(([escalated]) => escalated > 0 && taskLog.info({ escalated }, 'overdue tasks escalated'))
+      .catch((error: unknown) => taskLog.warn({ err: describeError(error) }, 'task upkeep failed'));
+  }, TASK_UPKEEP_MS);
+  taskTimer.unref();
   const poller = new MailboxPoller({
     imap: config.imap,
     db: database,
@@ -82,7 +96,22 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   await poller.start();
 
   let webUrl: string | undefined;
-  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: logger.child({ component: 'web' }) });
+  const webLogger = logger.child({ component: 'web' });
+  const { sessionSecret, publicBaseUrl } = config.web;
+  if (config.web.port !== 0 && !sessionSecret) webLogger.warn('SESSION_SECRET is not set: the rep app (login, inbox, tasks) is off');
+  const repApp = sessionSecret
+    ? {
+        db: database,
+        transport,
+        getSequence,
+        listSequences: () => allSequences().map((s) => ({ id: s.id, name: s.name })),
+        messageIdDomain: config.messageIdDomain,
+        sessionSecret,
+        secureCookies: publicBaseUrl?.startsWith('https:') ?? false,
+        taskSettings: config.tasks,
+      }
+    : undefined;
+  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp });
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
   logger.info({ webUrl }, 'worker started');
 
@@ -93,6 +122,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     async stop() {
       catalog?.stop();
       models.stop();
+      clearInterval(taskTimer);
       await scheduler.stop();
       await poller.stop();
       await web?.close();

@@ -7,7 +7,9 @@ import { enrollCommand } from './enroll.ts';
 import { lintCommand } from './lint.ts';
 import { inFlightLint } from './lint-in-flight.ts';
 import { previewCommand } from './preview.ts';
+import { repsCommand } from './reps.ts';
 import { simulateCommand } from './simulate.ts';
+import { tasksCommand } from './tasks.ts';
 import { workerCommand } from './worker.ts';
 
 const program = new Command()
@@ -22,6 +24,8 @@ program.addCommand(demoCommand());
 program.addCommand(lintCommand({ extensions: [inFlightLint] }));
 program.addCommand(previewCommand());
 program.addCommand(simulateCommand());
+program.addCommand(repsCommand());
+program.addCommand(tasksCommand());
 program.addCommand(classifyCommand().addCommand(trainCommand()).addCommand(relabelCommand()));
 
 try {

@@ -7,7 +7,12 @@ import type {
   MailboxCursorDoc,
   QuarantineDoc,
   ReplyDoc,
+  RepDoc,
+  RepMessageDoc,
+  RoundRobinTurnDoc,
+  TaskClaimDoc,
   TaskDoc,
+  TaskEventDoc,
 } from './documents.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
@@ -20,6 +25,11 @@ export interface ParleyCollections {
   mailboxCursors: Collection<MailboxCursorDoc>;
   quarantine: Collection<QuarantineDoc>;
   intentModels: Collection<IntentModelDoc>;
+  reps: Collection<RepDoc>;
+  taskEvents: Collection<TaskEventDoc>;
+  taskClaims: Collection<TaskClaimDoc>;
+  repMessages: Collection<RepMessageDoc>;
+  roundRobin: Collection<RoundRobinTurnDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -43,6 +53,11 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     mailboxCursors: db.collection('mailbox_cursors'),
     quarantine: db.collection('quarantine'),
     intentModels: db.collection('intent_models'),
+    reps: db.collection('reps'),
+    taskEvents: db.collection('task_events'),
+    taskClaims: db.collection('task_claims'),
+    repMessages: db.collection('rep_messages'),
+    roundRobin: db.collection('round_robin'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -59,6 +74,13 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.deliveries.createIndex({ messageId: 1 });
   await d.tasks.createIndex({ status: 1, priority: 1, createdAt: 1 });
   await d.replies.createIndex({ 'correction.at': 1 });
+  await d.tasks.createIndex({ status: 1, dueAt: 1 });
+  await d.tasks.createIndex({ assignee: 1, dueAt: 1 });
+  await d.taskEvents.createIndex({ taskId: 1, at: 1 });
+  await d.taskClaims.createIndex({ taskId: 1, claimNumber: -1 });
+  await d.repMessages.createIndex({ messageId: 1 });
+  await d.repMessages.createIndex({ enrollmentId: 1 });
+  await d.roundRobin.createIndex({ pool: 1, turn: -1 });
 }
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */

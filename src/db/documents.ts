@@ -175,6 +175,95 @@ export interface TaskDoc {
   outcome: string;
   status: TaskStatus;
   createdAt: Date;
+  /** When a person should have answered: creation plus the response-time target of the priority (TASK_TARGET_MINUTES). */
+  dueAt: Date;
+  /**
+   * Who is working on it, mirrored from the newest `task_claims` document (which is the authority:
+   * inserting it is the atomic guard). Past `until` the claim is gone and anyone may claim again.
+   */
+  claim?: { by: string; until: Date; claimId: string } | undefined;
+  /** A snoozed task reopens at this time. */
+  snoozedUntil?: Date | undefined;
+  /** Set once, when the task went past dueAt unanswered and lead reps were told. */
+  escalated?: { at: Date; to: string[] } | undefined;
+  /** When a rep's answer went out. */
+  answeredAt?: Date | undefined;
+}
+
+/** A person who answers tasks: a rep, or an admin who sees every task. */
+export interface RepDoc {
+  /** Lower-cased email address. */
+  _id: string;
+  name: string;
+  role: 'admin' | 'rep';
+  /** `scrypt$N$r$p$salt$hash`, salt and hash base64 (node:crypto scrypt). Never logged. */
+  passwordHash: string;
+  /** Reps on duty take round-robin assignments. */
+  onDuty: boolean;
+  /** Overdue tasks are escalated to leads. */
+  lead: boolean;
+  createdAt: Date;
+}
+
+/** One entry of a task's audit trail (collection `task_events`). */
+export interface TaskEventDoc {
+  _id: string;
+  taskId: string;
+  at: Date;
+  /** A rep's email, or 'parley' for what Parley did by itself. */
+  by: string;
+  action: string;
+  detail: Record<string, string>;
+}
+
+/**
+ * A claim on a task. `_id` is `<taskId>#<claimNumber>`: inserting it is the claim, atomic on MongoDB
+ * and FerretDB alike, so two reps never both hold one; an expired claim lets the next number be taken.
+ */
+export interface TaskClaimDoc {
+  _id: string;
+  taskId: string;
+  claimNumber: number;
+  claimId: string;
+  by: string;
+  claimedAt: Date;
+  until: Date;
+}
+
+/** A rep's answer to a task, sent in the reply's thread; replies to it match the enrollment by messageId. */
+export interface RepMessageDoc {
+  _id: string;
+  /** With angle brackets. */
+  messageId: string;
+  taskId: string;
+  enrollmentId: string;
+  /** The rep who wrote it. */
+  rep: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  inReplyTo?: string | undefined;
+  references: string[];
+  state: 'sending' | 'sent' | 'failed';
+  sentAt?: Date | undefined;
+  smtpResponse?: string | undefined;
+  error?: string | undefined;
+  createdAt: Date;
+}
+
+/**
+ * One turn of the round-robin among on-duty reps. `_id` is `<pool>#<turn>`: inserting turn n + 1 is
+ * atomic, so two workers assigning at once take different turns (no findOneAndUpdate counter, which
+ * is not atomic on FerretDB v1).
+ */
+export interface RoundRobinTurnDoc {
+  _id: string;
+  pool: string;
+  turn: number;
+  taskId: string;
+  rep: string;
+  at: Date;
 }
 
 /** Where the poller stands in one IMAP mailbox. */

@@ -34,7 +34,11 @@ async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | u
   if (wanted.length === 0) return undefined;
   const delivery = await db.deliveries.findOne({ messageId: { $in: wanted } });
   const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
-  return enrollment ? { enrollment, stepId: delivery.stepId } : undefined;
+  if (enrollment) return { enrollment, stepId: delivery.stepId };
+  // A rep's answer to a task (rep_messages) continues the same thread.
+  const answer = await db.repMessages.findOne({ messageId: { $in: wanted } });
+  const answered = answer && (await db.enrollments.findOne({ _id: answer.enrollmentId }));
+  return answered ? { enrollment: answered, stepId: answered.passedStepIds.at(-1) } : undefined;
 }
 
 async function latestFor(db: ParleyCollections, email: string, matchedBy: EnrollmentMatch['matchedBy']): Promise<EnrollmentMatch | undefined> {

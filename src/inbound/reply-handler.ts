@@ -2,7 +2,7 @@ import { analyzeReply, extractVisibleText, type Classification, type IntentModel
 import { isDuplicateKey, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence } from '../sequences/index.ts';
-import { queueTaskForReply } from '../tasks/index.ts';
+import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
 import { parseInboundMessage, toReplyToClassify, type InboundMessage } from './inbound-message.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
@@ -27,6 +27,8 @@ export interface ReplyHandlerOptions {
   ownAddresses: () => ReadonlySet<string>;
   /** The current version of a sequence, for the outcomes its file chose. */
   getSequence: (id: string) => Sequence | undefined;
+  /** Response-time targets for new tasks (config.tasks); the defaults otherwise. */
+  taskSettings?: TaskSettings | undefined;
   /** The newest trained intent model, when one has been trained from reps' corrections; else the built-in one. */
   model?: () => { model: IntentModel; version: string } | undefined;
   now?: () => Date;
@@ -131,6 +133,7 @@ export class ReplyHandler {
           db,
           { reply: { _id: replyId }, enrollment, classification: analysis.classification, assignee: plan.task.assignee, outcome: plan.action },
           now,
+          this.#o.taskSettings,
         )
       : undefined;
     return { outcome: plan.action, taskId: task?._id };

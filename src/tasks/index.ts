@@ -1,3 +1,14 @@
-/** The human-response queue: replies that need a person. */
+/** The human-response queue: replies that need a person, who works on them, and what they decided. */
+export type { TaskDoc, TaskStatus, TaskEventDoc } from '../db/index.ts';
 export { queueTaskForReply, listOpenTasks, type TaskSource } from './queue.ts';
 export { taskPriority } from './priority.ts';
+export { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.ts';
+export { listTasks, taskCounts, refreshTasks, canSee } from './list.ts';
+export { claimTask, liveClaim } from './claim.ts';
+export { answerTask, replySubject, type AnswerOptions } from './answer.ts';
+export { applyTaskOutcome, type TaskOutcome, type OutcomeOptions } from './outcome.ts';
+export { relabelTask } from './relabel.ts';
+export { escalateOverdue } from './escalate.ts';
+export { getTaskView, type TaskView, type ThreadEntry } from './view.ts';
+export { taskEvents } from './events.ts';
+export { TASK_STATUSES, type TaskActionResult, type TaskActionCode, type TaskFilter } from './types.ts';

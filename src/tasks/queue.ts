@@ -1,6 +1,9 @@
 import { isDuplicateKey, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
+import { chooseAssignee } from './assign.ts';
+import { recordEvent } from './events.ts';
 import { taskPriority } from './priority.ts';
+import { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.ts';
 
 export interface TaskSource {
   reply: Pick<ReplyDoc, '_id'>;
@@ -13,12 +16,22 @@ export interface TaskSource {
 /**
  * Queues the human-response task for a reply (intents that need no person make none), once: the task's id is derived from the reply's,
  * so handling the same reply again changes nothing. Returns undefined when no person is needed.
+ * The task is due after the priority's response-time target, and assigned (see chooseAssignee).
  */
-export async function queueTaskForReply(db: ParleyCollections, source: TaskSource, now = new Date()): Promise<TaskDoc | undefined> {
+export async function queueTaskForReply(
+  db: ParleyCollections,
+  source: TaskSource,
+  now = new Date(),
+  settings: TaskSettings = DEFAULT_TASK_SETTINGS,
+): Promise<TaskDoc | undefined> {
   const priority = taskPriority(source.classification.intent);
   if (priority === undefined) return undefined;
+  const _id = `reply:${source.reply._id}`;
+  const existing = await db.tasks.findOne({ _id });
+  if (existing) return existing;
+  const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId }, now);
   const task: TaskDoc = {
-    _id: `reply:${source.reply._id}`,
+    _id,
     replyId: source.reply._id,
     enrollmentId: source.enrollment._id,
     contactId: source.enrollment.contactId,
@@ -28,16 +41,25 @@ export async function queueTaskForReply(db: ParleyCollections, source: TaskSourc
     confidence: source.classification.confidence,
     explanation: source.classification.explanation,
     priority,
-    ...(source.assignee !== undefined && { assignee: source.assignee }),
+    ...(assignee !== undefined && { assignee }),
     outcome: source.outcome,
     status: 'open',
     createdAt: now,
+    dueAt: taskDueAt(priority, now, settings.targetMinutes),
   };
   try {
     await db.tasks.insertOne(task);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
+    return (await db.tasks.findOne({ _id })) ?? task;
   }
+  await recordEvent(db, {
+    taskId: _id,
+    at: now,
+    by: 'parley',
+    action: 'created',
+    detail: { priority: String(priority), dueAt: task.dueAt.toISOString(), intent: task.intent, ...(assignee !== undefined && { assignee }) },
+  });
   return task;
 }
 

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ParleyCollections } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
+import { repApp, type RepAppOptions } from './app/index.ts';
 import { badRequestPage, errorPage, notFoundPage } from './pages.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.ts';
 
@@ -13,6 +14,8 @@ export interface WebServerOptions {
   /** Pass a child logger (`component: 'web'`); Fastify's own request lines are off (see below). */
   logger: Logger;
   now?: () => Date;
+  /** The rep app (login, inbox, task pages, JSON API). Undefined: only unsubscribe and health routes. */
+  repApp?: Omit<RepAppOptions, 'now'> | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
 };
 
-/** Bytes. The only bodies are a one-field form or an RFC 8058 one-click POST. */
+/** Bytes. The only bodies are a one-field form or an RFC 8058 one-click POST (the rep app's task routes allow more). */
 const BODY_LIMIT = 16 * 1024;
 
 /**
@@ -83,7 +86,9 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  registerUnsubscribeRoutes(app, { db: options.db, secret: options.unsubscribeSecret, now: options.now ?? (() => new Date()) });
+  const now = options.now ?? (() => new Date());
+  registerUnsubscribeRoutes(app, { db: options.db, secret: options.unsubscribeSecret, now });
+  if (options.repApp) app.register(repApp, { ...options.repApp, now });
   return app;
 }
 

@@ -6,7 +6,7 @@ import { isParleyError } from '../errors.ts';
 describe('web settings', () => {
   it('defaults to loopback:8080 with no links and no key', () => {
     const { web } = loadConfig({});
-    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined });
+    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined, sessionSecret: undefined });
     assert.ok(Object.isFrozen(web));
     assert.equal(loadConfig({ WEB_PORT: '0' }).web.port, 0);
   });

@@ -1,0 +1,110 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.ts';
+import type { Database, RepDoc, TaskStatus } from '../db/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import { getRep } from '../reps/index.ts';
+import { createSmtpTransport } from '../sending/index.ts';
+import { loadSequences } from '../sequences/index.ts';
+import { answerTask, applyTaskOutcome, claimTask, getTaskView, listTasks, TASK_STATUSES, type TaskActionResult } from '../tasks/index.ts';
+import { withDatabase } from './reps.ts';
+
+/** Without --as, the CLI reads as an operator who sees everything. */
+const OPERATOR: RepDoc = { _id: 'cli', name: 'Parley CLI', role: 'admin', passwordHash: '', onDuty: false, lead: false, createdAt: new Date(0) };
+
+async function repFor(db: Database, email: string | undefined, required: boolean): Promise<RepDoc> {
+  if (email === undefined) {
+    if (required) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, 'Say who you are with --as <rep email>.');
+    return OPERATOR;
+  }
+  const rep = await getRep(db, email);
+  if (!rep) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; see \`parley reps list\` or add one with \`parley reps add\`.`);
+  return rep;
+}
+
+function report(result: TaskActionResult, done: string): void {
+  if (result.ok) {
+    console.log(`${result.task._id}: ${done} (status ${result.task.status})`);
+    return;
+  }
+  console.error(`parley: ${result.message} [${result.code}]`);
+  process.exitCode = 1;
+}
+
+const parseStatus = (value: string | undefined): TaskStatus | undefined => TASK_STATUSES.find((s) => s === value);
+
+export function tasksCommand(): Command {
+  const tasks = new Command('tasks').description('the human-response queue: replies that need a person');
+  tasks
+    .command('list')
+    .description('tasks, soonest due first (as a rep: theirs and unassigned open ones)')
+    .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
+    .option('--as <email>', 'list as this rep sees it')
+    .action(async (options: { status?: string; as?: string }) => {
+      const status = parseStatus(options.status);
+      await withDatabase(async (db) => {
+        const viewer = await repFor(db, options.as, false);
+        const list = await listTasks(db, viewer, status ? { status } : {});
+        if (list.length === 0) console.log('No tasks.');
+        for (const t of list) {
+          console.log(`${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}`);
+        }
+      });
+    });
+  tasks
+    .command('show')
+    .description('a task with its thread and history')
+    .argument('<id>', 'task id, as `tasks list` prints it')
+    .option('--as <email>', 'show as this rep sees it')
+    .action(async (id: string, options: { as?: string }) => {
+      await withDatabase(async (db) => {
+        const view = await getTaskView(db, id, await repFor(db, options.as, false));
+        if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
+        const { task } = view;
+        console.log(`${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`);
+        console.log('\nThread:');
+        for (const e of view.thread) console.log(`--- ${e.kind} ${e.at.toISOString()} from ${e.from}${e.intent ? ` [${e.intent}]` : ''}\n${e.subject}\n\n${e.text.trim()}\n`);
+        console.log('History:');
+        for (const e of view.events) console.log(`  ${e.at.toISOString()} ${e.by} ${e.action} ${Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      });
+    });
+  tasks
+    .command('claim')
+    .description('take a task so no other rep answers it')
+    .argument('<id>')
+    .requiredOption('--as <email>', 'the rep claiming it')
+    .action(async (id: string, options: { as: string }) => {
+      const claimMs = loadConfig(process.env).tasks.claimMs;
+      await withDatabase(async (db) => report(await claimTask(db, id, await repFor(db, options.as, true), new Date(), { claimMs }), 'claimed'));
+    });
+  tasks
+    .command('reply')
+    .description("answer the contact in the reply's thread (needs your claim)")
+    .argument('<id>')
+    .requiredOption('--as <email>', 'the rep answering')
+    .requiredOption('--text <text>', 'the answer')
+    .action(async (id: string, options: { as: string; text: string }) => {
+      const config = loadConfig(process.env);
+      const { sequences } = await loadSequences(config.sequencesDir);
+      const transport = createSmtpTransport(config.smtp);
+      try {
+        await withDatabase(async (db) => {
+          const rep = await repFor(db, options.as, true);
+          report(await answerTask(db, transport, id, rep, options.text, { messageIdDomain: config.messageIdDomain, getSequence: (s) => sequences.get(s) }), 'answered');
+        });
+      } finally {
+        transport.close();
+      }
+    });
+  tasks
+    .command('done')
+    .description('close a task (needs your claim, unless admin)')
+    .argument('<id>')
+    .requiredOption('--as <email>', 'the rep closing it')
+    .action(async (id: string, options: { as: string }) => {
+      await withDatabase(async (db) => {
+        const rep = await repFor(db, options.as, true);
+        report(await applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined }), 'done');
+      });
+    });
+  return tasks;
+}

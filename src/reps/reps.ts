@@ -1,0 +1,66 @@
+import { isDuplicateKey, type ParleyCollections, type RepDoc } from '../db/index.ts';
+import { normaliseAddress } from '../enrollments/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
+import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+
+export interface RepInput {
+  email: string;
+  name: string;
+  role: 'admin' | 'rep';
+  password: string;
+  lead?: boolean | undefined;
+}
+
+/** Adds a rep (on duty from the start). Throws REP_INVALID for a bad address, name or short password, REP_EXISTS for a taken address. */
+export async function addRep(db: ParleyCollections, input: RepInput, now = new Date()): Promise<RepDoc> {
+  let email: string;
+  try {
+    email = normaliseAddress(input.email);
+  } catch {
+    throw new ParleyError(ErrorCodes.REP_INVALID, `"${input.email}" is not an email address; give the rep's work address.`);
+  }
+  const name = input.name.trim();
+  if (!name) throw new ParleyError(ErrorCodes.REP_INVALID, 'The rep needs a name: it signs the answers they send.');
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new ParleyError(ErrorCodes.REP_INVALID, `The password must have at least ${MIN_PASSWORD_LENGTH} characters; choose a longer one.`);
+  }
+  const rep: RepDoc = {
+    _id: email,
+    name,
+    role: input.role,
+    passwordHash: await hashPassword(input.password),
+    onDuty: true,
+    lead: input.lead ?? false,
+    createdAt: now,
+  };
+  try {
+    await db.reps.insertOne(rep);
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new ParleyError(ErrorCodes.REP_EXISTS, `A rep with the address ${email} exists already.`);
+    throw error;
+  }
+  return rep;
+}
+
+/**
+ * The rep whose email and password these are, or undefined. An unknown address runs the same
+ * scrypt work as a wrong password, so response times don't tell which addresses are reps.
+ */
+export async function verifyRepLogin(db: ParleyCollections, email: string, password: string): Promise<RepDoc | undefined> {
+  const rep = await db.reps.findOne({ _id: email.trim().toLowerCase() });
+  const ok = await verifyPassword(password, rep?.passwordHash ?? (await dummyHash()));
+  return rep && ok ? rep : undefined;
+}
+
+export async function setOnDuty(db: ParleyCollections, email: string, onDuty: boolean): Promise<void> {
+  const result = await db.reps.updateOne({ _id: email.trim().toLowerCase() }, { $set: { onDuty } });
+  if (result.matchedCount === 0) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; add one with \`parley reps add\`.`);
+}
+
+export async function getRep(db: ParleyCollections, email: string): Promise<RepDoc | undefined> {
+  return (await db.reps.findOne({ _id: email.trim().toLowerCase() })) ?? undefined;
+}
+
+export async function listReps(db: ParleyCollections): Promise<RepDoc[]> {
+  return db.reps.find({}).sort({ _id: 1 }).toArray();
+}

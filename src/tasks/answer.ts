@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { ParleyCollections, RepDoc, RepMessageDoc } from '../db/index.ts';
+import { describeError } from '../errors.ts';
+import type { MailTransport } from '../sending/index.ts';
+import type { Sequence } from '../sequences/index.ts';
+import { checkClaim } from './claim.ts';
+import { recordEvent } from './events.ts';
+import { refuse, type TaskActionResult } from './types.ts';
+
+export interface AnswerOptions {
+  /** Right-hand side of the answer's Message-ID (config MESSAGE_ID_DOMAIN). */
+  messageIdDomain: string;
+  now?: Date | undefined;
+  /** The loaded sequences, for the sender address and Reply-To; without it the thread's last From address is used. */
+  getSequence?: ((id: string) => Sequence | undefined) | undefined;
+}
+
+/** "Re: Re: AW: hello" -> "Re: hello": one prefix, as mail clients write it. */
+export function replySubject(subject: string): string {
+  return `Re: ${subject.replace(/^(\s*(re|aw|sv|antw)\s*(\[\d+\])?\s*:\s*)+/i, '').trim()}`;
+}
+
+/**
+ * Sends a rep's answer in the reply's thread (In-Reply-To the reply, References the thread), from
+ * the sequence's sender with the rep's name, and records it in `rep_messages` first, so an answer
+ * to it matches the enrollment. Needs the rep's live claim: two reps never both answer.
+ * Throws SMTP_TEMPORARY / SMTP_PERMANENT when the server refused it (the record says failed).
+ */
+export async function answerTask(
+  db: ParleyCollections,
+  transport: MailTransport,
+  taskId: string,
+  rep: RepDoc,
+  text: string,
+  options: AnswerOptions,
+): Promise<TaskActionResult> {
+  const now = options.now ?? new Date();
+  const task = await db.tasks.findOne({ _id: taskId });
+  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
+  const held = await checkClaim(db, task, rep, now, false);
+  if (!held.ok) return held;
+  if (task.status === 'done') return refuse('invalid', 'This task is done; reopen it by claiming a new reply.');
+  const body = text.trim();
+  if (!body) return refuse('invalid', 'The answer is empty; write what the contact should read.');
+  const [reply, enrollment] = await Promise.all([db.replies.findOne({ _id: task.replyId }), db.enrollments.findOne({ _id: task.enrollmentId })]);
+  if (!reply || !enrollment) return refuse('invalid', 'The reply or enrollment behind this task is gone; nothing to answer.');
+
+  const sequence = options.getSequence?.(task.sequenceId);
+  const lastSent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ sentAt: -1 }).limit(1).next();
+  const address = sequence?.sender.address ?? lastSent?.from;
+  if (!address) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`);
+  const replyTo = sequence?.sender.replyTo;
+  const references = [...new Set([...enrollment.threadMessageIds, ...(reply.messageId ? [reply.messageId] : [])])];
+  const messageId = `<rep.${randomUUID()}@${options.messageIdDomain}>`;
+  const record: RepMessageDoc = {
+    _id: messageId,
+    messageId,
+    taskId,
+    enrollmentId: enrollment._id,
+    rep: rep._id,
+    from: address,
+    to: task.email,
+    subject: replySubject(reply.subject || enrollment.threadSubject || ''),
+    text: body,
+    ...(reply.messageId && { inReplyTo: reply.messageId }),
+    references,
+    state: 'sending',
+    createdAt: now,
+  };
+  // Recorded before the send: if the process dies after the server's 250, a reply to it still matches.
+  await db.repMessages.insertOne(record);
+  let response: string;
+  try {
+    ({ response } = await transport.send({
+      from: { name: rep.name, address },
+      to: task.email,
+      ...(replyTo !== undefined && { replyTo }),
+      subject: record.subject,
+      text: body,
+      messageId,
+      inReplyTo: record.inReplyTo,
+      references,
+    }));
+  } catch (error) {
+    await db.repMessages.updateOne({ _id: messageId }, { $set: { state: 'failed', error: describeError(error) } });
+    await recordEvent(db, { taskId, at: now, by: rep._id, action: 'answer_failed', detail: { messageId, error: describeError(error) } });
+    throw error;
+  }
+  await db.repMessages.updateOne({ _id: messageId }, { $set: { state: 'sent', sentAt: now, smtpResponse: response } });
+  await db.tasks.updateOne({ _id: taskId }, { $set: { status: 'answered', answeredAt: now } });
+  await recordEvent(db, { taskId, at: now, by: rep._id, action: 'answered', detail: { messageId, subject: record.subject } });
+  return { ok: true, task: { ...task, status: 'answered', answeredAt: now } };
+}

@@ -1,0 +1,26 @@
+import type { ParleyCollections } from '../db/index.ts';
+import { isDuplicateKey } from '../db/index.ts';
+import { recordEvent } from './events.ts';
+
+/**
+ * Open or claimed tasks past their due time go to the lead reps, once: the event `<taskId>#escalated`
+ * is inserted first, so two workers running this at once escalate each task one time.
+ * Returns how many tasks were escalated now.
+ */
+export async function escalateOverdue(db: ParleyCollections, now = new Date()): Promise<number> {
+  const overdue = await db.tasks.find({ status: { $in: ['open', 'claimed'] }, dueAt: { $lt: now }, escalated: { $exists: false } }).toArray();
+  if (overdue.length === 0) return 0;
+  const leads = (await db.reps.find({ lead: true }).sort({ _id: 1 }).toArray()).map((r) => r._id);
+  let count = 0;
+  for (const task of overdue) {
+    try {
+      await recordEvent(db, { id: `${task._id}#escalated`, taskId: task._id, at: now, by: 'parley', action: 'escalated', detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() } });
+    } catch (error) {
+      if (isDuplicateKey(error)) continue;
+      throw error;
+    }
+    await db.tasks.updateOne({ _id: task._id }, { $set: { escalated: { at: now, to: leads } } });
+    count++;
+  }
+  return count;
+}

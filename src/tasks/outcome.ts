@@ -1,0 +1,109 @@
+import type { ParleyCollections, RepDoc, TaskDoc } from '../db/index.ts';
+import { enrollContacts, nextStep, stepDueTime } from '../enrollments/index.ts';
+import type { Sequence } from '../sequences/index.ts';
+import { checkClaim } from './claim.ts';
+import { recordEvent } from './events.ts';
+import { refuse, type TaskActionResult } from './types.ts';
+
+export type TaskOutcome =
+  | { kind: 'resume' }
+  | { kind: 'stop' }
+  | { kind: 'move'; sequenceId: string }
+  | { kind: 'snooze'; until: Date }
+  | { kind: 'done' }
+  | { kind: 'qualified' };
+
+export interface OutcomeOptions {
+  getSequence: (id: string) => Sequence | undefined;
+  now?: Date | undefined;
+}
+
+/**
+ * What a rep decided after reading a task: resume the sequence (next step at its computed time),
+ * stop it, move the contact to another sequence, snooze the task, close it, or mark the contact
+ * qualified. Needs the rep's live claim, or an admin. Each decision is one audit event.
+ */
+export async function applyTaskOutcome(
+  db: ParleyCollections,
+  taskId: string,
+  rep: RepDoc,
+  outcome: TaskOutcome,
+  options: OutcomeOptions,
+): Promise<TaskActionResult> {
+  const now = options.now ?? new Date();
+  const task = await db.tasks.findOne({ _id: taskId });
+  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
+  const held = await checkClaim(db, task, rep, now, true);
+  if (!held.ok) return held;
+  const applied = await apply(db, task, rep, outcome, options.getSequence, now);
+  if (!applied.ok) return applied;
+  const set: Pick<TaskDoc, 'status' | 'snoozedUntil'> = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
+  await db.tasks.updateOne({ _id: taskId }, outcome.kind === 'snooze' ? { $set: set } : { $set: set, $unset: { snoozedUntil: '' } });
+  await recordEvent(db, { taskId, at: now, by: rep._id, action: outcome.kind, detail: applied.detail });
+  const { snoozedUntil: _old, ...rest } = task;
+  return { ok: true, task: { ...rest, ...set } };
+}
+
+type Applied = { ok: true; detail: Record<string, string> } | Extract<TaskActionResult, { ok: false }>;
+
+async function apply(
+  db: ParleyCollections,
+  task: TaskDoc,
+  rep: RepDoc,
+  outcome: TaskOutcome,
+  getSequence: (id: string) => Sequence | undefined,
+  now: Date,
+): Promise<Applied> {
+  switch (outcome.kind) {
+    case 'done':
+      return { ok: true, detail: {} };
+    case 'snooze':
+      if (!(outcome.until > now)) return refuse('invalid', 'Snooze until a time in the future.') as Applied;
+      return { ok: true, detail: { until: outcome.until.toISOString() } };
+    case 'qualified': {
+      await db.contacts.updateOne(
+        { _id: task.contactId, qualified: { $exists: false } },
+        { $set: { qualified: { at: now, sequenceId: task.sequenceId, replyId: task.replyId }, updatedAt: now } },
+      );
+      return { ok: true, detail: {} };
+    }
+    case 'stop':
+      await stopEnrollment(db, task, `stopped by ${rep._id}`, now);
+      return { ok: true, detail: {} };
+    case 'move': {
+      const target = getSequence(outcome.sequenceId);
+      if (!target) return refuse('invalid', `No loaded sequence '${outcome.sequenceId}'; check the id (\`parley lint\` lists broken files).`) as Applied;
+      const contact = await db.contacts.findOne({ _id: task.contactId });
+      if (!contact) return refuse('invalid', 'The contact behind this task is gone.') as Applied;
+      if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}).`) as Applied;
+      await stopEnrollment(db, task, `moved to ${target.id} by ${rep._id}`, now);
+      const [enrolled] = await enrollContacts(db, target, [{ email: contact.email }], now);
+      return { ok: true, detail: { sequenceId: target.id, result: enrolled?.outcome ?? 'none' } };
+    }
+    case 'resume':
+      return resume(db, task, getSequence, now);
+  }
+}
+
+async function stopEnrollment(db: ParleyCollections, task: TaskDoc, reason: string, now: Date) {
+  await db.enrollments.updateOne(
+    { _id: task.enrollmentId, status: { $in: ['active', 'paused'] } },
+    { $set: { status: 'stopped', statusReason: reason, nextStepAt: null, updatedAt: now } },
+  );
+}
+
+/** The enrollment runs again: its next step is due at the time the schedule gives from now; with no step left it completes. */
+async function resume(db: ParleyCollections, task: TaskDoc, getSequence: (id: string) => Sequence | undefined, now: Date): Promise<Applied> {
+  const sequence = getSequence(task.sequenceId);
+  if (!sequence) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded; fix its file (\`parley lint\`) before resuming.`) as Applied;
+  const [enrollment, contact] = await Promise.all([db.enrollments.findOne({ _id: task.enrollmentId }), db.contacts.findOne({ _id: task.contactId })]);
+  if (!enrollment || !contact) return refuse('invalid', 'The enrollment or contact behind this task is gone.') as Applied;
+  if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}); the sequence can't resume.`) as Applied;
+  if (enrollment.status === 'completed') return refuse('invalid', 'The sequence already finished for this contact.') as Applied;
+  const step = nextStep(sequence, enrollment.passedStepIds);
+  const set = step
+    ? { status: 'active' as const, nextStepAt: stepDueTime(sequence, step, now, contact.timeZone), statusReason: 'resumed by a rep' }
+    : { status: 'completed' as const, nextStepAt: null, statusReason: 'resumed by a rep with no step left' };
+  await db.enrollments.updateOne({ _id: enrollment._id, status: enrollment.status }, { $set: { ...set, updatedAt: now } });
+  return { ok: true, detail: { status: set.status, ...(set.nextStepAt && { nextStepAt: set.nextStepAt.toISOString() }) } };
+}

@@ -1,0 +1,60 @@
+import type { ContactDoc, EnrollmentDoc, ParleyCollections, ReplyDoc, RepDoc, TaskDoc, TaskEventDoc } from '../db/index.ts';
+import { taskEvents } from './events.ts';
+import { canSee } from './list.ts';
+
+export interface ThreadEntry {
+  kind: 'step' | 'reply' | 'rep_answer';
+  at: Date;
+  from: string;
+  subject: string;
+  text: string;
+  intent?: string | undefined;
+}
+
+export interface TaskView {
+  task: TaskDoc;
+  contact: ContactDoc | null;
+  enrollment: EnrollmentDoc | null;
+  reply: ReplyDoc | null;
+  /** Oldest first: sent steps, the enrollment's replies, reps' answers. */
+  thread: ThreadEntry[];
+  events: TaskEventDoc[];
+}
+
+/** Everything a rep needs to answer a task; undefined when the viewer may not see it. */
+export async function getTaskView(db: ParleyCollections, taskId: string, viewer: RepDoc): Promise<TaskView | undefined> {
+  const task = await db.tasks.findOne({ _id: taskId });
+  if (!task || !canSee(viewer, task)) return undefined;
+  const [contact, enrollment, reply, thread, events] = await Promise.all([
+    db.contacts.findOne({ _id: task.contactId }),
+    db.enrollments.findOne({ _id: task.enrollmentId }),
+    db.replies.findOne({ _id: task.replyId }),
+    threadOf(db, task.enrollmentId),
+    taskEvents(db, taskId),
+  ]);
+  return { task, contact, enrollment, reply, thread, events };
+}
+
+async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<ThreadEntry[]> {
+  const [steps, replies, answers] = await Promise.all([
+    db.deliveries.find({ enrollmentId, state: 'sent' }).toArray(),
+    db.replies.find({ enrollmentId }).toArray(),
+    db.repMessages.find({ enrollmentId, state: 'sent' }).toArray(),
+  ]);
+  // Ordered by when Parley saw each message: a reply's Date header has whole seconds (and the
+  // sender's clock), so it could sort before the step it answers.
+  const entries: Array<ThreadEntry & { order: Date }> = [
+    ...steps.map((d) => ({ kind: 'step' as const, at: d.sentAt ?? d.claimedAt, order: d.sentAt ?? d.claimedAt, from: d.from, subject: d.subject, text: d.text })),
+    ...replies.map((r) => ({
+      kind: 'reply' as const,
+      at: r.date ?? r.receivedAt,
+      order: r.receivedAt,
+      from: r.from,
+      subject: r.subject,
+      text: r.visibleText,
+      ...((r.correction?.intent ?? r.intent) !== undefined && { intent: r.correction?.intent ?? r.intent }),
+    })),
+    ...answers.map((m) => ({ kind: 'rep_answer' as const, at: m.sentAt ?? m.createdAt, order: m.sentAt ?? m.createdAt, from: m.from, subject: m.subject, text: m.text })),
+  ];
+  return entries.sort((a, b) => a.order.getTime() - b.order.getTime()).map(({ order: _order, ...entry }) => entry);
+}

@@ -1,0 +1,71 @@
+import type { TaskSettings } from '../../tasks/index.ts';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/index.ts';
+import type { MailTransport } from '../../sending/index.ts';
+import type { Sequence } from '../../sequences/index.ts';
+import { APP_CSS, APP_JS } from './assets.ts';
+import { registerAuthRoutes, requireSession } from './auth.ts';
+import { registerTaskRoutes } from './task-routes.ts';
+import { SessionStore } from './sessions.ts';
+
+export interface RepAppOptions {
+  db: Database;
+  transport: MailTransport;
+  getSequence: (id: string) => Sequence | undefined;
+  /** Sequences a task can be moved to. */
+  listSequences: () => ReadonlyArray<{ id: string; name: string }>;
+  messageIdDomain: string;
+  /** Signs the session and CSRF cookies (config SESSION_SECRET, 32+ characters). */
+  sessionSecret: string;
+  /** Cookies marked Secure: true when PUBLIC_BASE_URL is https. */
+  secureCookies: boolean;
+  /** Response-time targets and claim length (config.tasks). */
+  taskSettings?: TaskSettings | undefined;
+  now: () => Date;
+}
+
+/**
+ * The rep app may run its one script and stylesheet (from /static/, never inline) and fetch from
+ * its own origin (the inbox polls /api/tasks). Everything else stays forbidden.
+ */
+const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Registered as an encapsulated plugin: its cookies, CSRF check, session hook and CSP apply to its routes only. */
+export async function repApp(app: FastifyInstance, options: RepAppOptions): Promise<void> {
+  const context = { db: options.db, sessions: new SessionStore(options.db.db), secureCookies: options.secureCookies, now: options.now };
+  await app.register(cookie, { secret: options.sessionSecret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'parley_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, signed: true },
+  });
+  await app.register(rateLimit, { global: false });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', APP_CSP);
+    return payload;
+  });
+  app.addHook('onRequest', requireSession(context));
+  // Every state-changing route (all are POST) needs the CSRF token: form field _csrf or header x-csrf-token.
+  app.addHook('preValidation', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return done();
+    app.csrfProtection(request, reply, done);
+  });
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const status = typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error, route: request.routeOptions.url ?? 'none' }, 'request failed');
+    const code = status === 403 ? 'csrf_invalid' : status === 429 ? 'rate_limited' : status >= 500 ? 'internal' : 'bad_request';
+    const message =
+      status === 403 ? 'The form expired or did not come from this site; reload the page.' : status === 429 ? 'Too many attempts; wait a minute.' : status >= 500 ? 'Something went wrong.' : 'Request not accepted.';
+    if (request.url.startsWith('/api/')) return reply.code(status >= 400 && status < 600 ? status : 500).send({ error: code, message });
+    return reply.code(status >= 400 && status < 600 ? status : 500).type('text/plain; charset=utf-8').send(message);
+  });
+
+  app.get('/static/app.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(APP_CSS));
+  app.get('/static/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
+  registerAuthRoutes(app, context);
+  registerTaskRoutes(app, options);
+}

@@ -1,0 +1,205 @@
+import { escapeHtml } from '../pages.ts';
+
+/**
+ * The rep app's pages, rendered on the server. Everything that comes from mail, the database or
+ * the request goes through `escapeHtml` (as text or as a double-quoted attribute value); the pages
+ * load only /static/app.css and /static/app.js, so the CSP forbids inline script and style.
+ */
+
+export interface TaskRow {
+  id: string;
+  email: string;
+  intent: string;
+  confidence: number;
+  priority: number;
+  status: string;
+  dueAt: Date | undefined;
+  assignee: string | undefined;
+  claimedBy: string | undefined;
+  overdue: boolean;
+  escalated: boolean;
+}
+
+export interface Viewer {
+  email: string;
+  name: string;
+  role: string;
+}
+
+export interface ThreadItem {
+  kind: string;
+  at: Date | undefined;
+  from: string;
+  subject: string;
+  text: string;
+  intent?: string | undefined;
+}
+
+export interface TaskPageModel {
+  task: TaskRow;
+  explanation: string;
+  contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
+  enrollment: { sequenceId: string; status: string; reason: string | undefined } | undefined;
+  thread: ThreadItem[];
+  events: Array<{ at: Date | undefined; by: string; action: string; detail: string }>;
+  sequences: Array<{ id: string; name: string }>;
+  intents: readonly string[];
+  snippets: ReadonlyArray<{ label: string; text: string }>;
+  notice: Notice | undefined;
+}
+
+export interface Notice {
+  kind: 'error' | 'ok';
+  text: string;
+}
+
+export const TASK_STATES = ['open', 'claimed', 'answered', 'snoozed', 'done'] as const;
+
+const e = escapeHtml;
+const when = (at: Date | undefined) => (at ? e(at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC') : '');
+const csrfField = (csrf: string) => `<input type="hidden" name="_csrf" value="${e(csrf)}">`;
+
+function layout(title: string, body: string, options: { viewer?: Viewer; csrf: string }): string {
+  const nav = options.viewer
+    ? `<header><a href="/">Parley inbox</a><span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
+<form method="post" action="/logout">${csrfField(options.csrf)}<button class="secondary" type="submit">Log out</button></form></header>`
+    : '<header><span>Parley</span></header>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="csrf-token" content="${e(options.csrf)}">
+<title>${e(title)}</title>
+<link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script>
+</head>
+<body>
+${nav}
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+const noticeHtml = (notice: Notice | undefined) =>
+  notice ? `<p class="notice${notice.kind === 'ok' ? ' ok' : ''}" role="status">${e(notice.text)}</p>` : '';
+
+export function loginPage(csrf: string, notice?: Notice): string {
+  return layout(
+    'Log in',
+    `<div class="card login"><h1>Log in</h1>${noticeHtml(notice)}
+<form method="post" action="/login">${csrfField(csrf)}
+<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>
+</form></div>`,
+    { csrf },
+  );
+}
+
+export function taskRowHtml(t: TaskRow): string {
+  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}`;
+  return `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
+    `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`;
+}
+
+function select(name: string, label: string, options: readonly string[], selected: string | undefined): string {
+  const items = ['', ...options].map((o) => `<option value="${e(o)}"${o === (selected ?? '') ? ' selected' : ''}>${o === '' ? 'any' : e(o)}</option>`);
+  return `<label>${e(label)}<br><select name="${e(name)}">${items.join('')}</select></label>`;
+}
+
+export function inboxPage(model: {
+  viewer: Viewer;
+  csrf: string;
+  tasks: TaskRow[];
+  counts: Record<string, number>;
+  filter: { intent?: string | undefined; status?: string | undefined; assignee?: string | undefined };
+  intents: readonly string[];
+}): string {
+  const counts = TASK_STATES.map((s) => `<li>${s}: <strong id="count-${s}">${model.counts[s] ?? 0}</strong></li>`).join('');
+  return layout(
+    'Inbox',
+    `<h1>Replies that need a person</h1>
+<ul class="counts">${counts}</ul>
+<form class="filters" method="get" action="/">
+${select('intent', 'Intent', model.intents, model.filter.intent)}
+${select('status', 'Status', TASK_STATES, model.filter.status)}
+<label>Assignee<br><input name="assignee" value="${e(model.filter.assignee ?? '')}" placeholder="email"></label>
+<button type="submit" class="secondary">Filter</button>
+</form>
+<table><thead><tr><th>Due</th><th>Contact</th><th>Intent</th><th>Confidence</th><th>Priority</th><th>Assignee</th><th>Status</th></tr></thead>
+<tbody id="task-rows">${model.tasks.map(taskRowHtml).join('')}</tbody></table>`,
+    { viewer: model.viewer, csrf: model.csrf },
+  );
+}
+
+/** Splits a message into what the writer wrote and the quoted history below it (collapsed). */
+export function splitQuoted(text: string): { fresh: string; quoted: string } {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^\s*>/.test(line) || /^On .+wrote:\s*$/.test(line) || /^-{2,}\s*Original Message/i.test(line));
+  if (start < 0) return { fresh: text, quoted: '' };
+  return { fresh: lines.slice(0, start).join('\n').trimEnd(), quoted: lines.slice(start).join('\n') };
+}
+
+function threadEntry(item: ThreadItem): string {
+  const { fresh, quoted } = splitQuoted(item.text);
+  const label = item.kind === 'step' ? 'Sent step' : item.kind === 'reply' ? 'Reply' : 'Rep answer';
+  return `<div class="entry ${item.kind === 'reply' ? 'reply' : item.kind === 'rep_answer' ? 'rep_answer' : 'step'}">
+<div class="meta">${label} · ${when(item.at)} · from ${e(item.from)}${item.intent ? ` · ${e(item.intent)}` : ''}</div>
+<strong>${e(item.subject)}</strong>
+<pre>${e(fresh)}</pre>${quoted ? `<details><summary>Quoted history</summary><pre>${e(quoted)}</pre></details>` : ''}
+</div>`;
+}
+
+function actionForm(taskId: string, action: string, csrf: string, inner: string): string {
+  return `<form class="inline" method="post" action="/tasks/${e(encodeURIComponent(taskId))}/${action}">${csrfField(csrf)}${inner}</form>`;
+}
+
+export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): string {
+  const { task } = model;
+  const id = task.id;
+  const outcome = (kind: string, label: string, extra = '') =>
+    actionForm(id, 'outcome', csrf, `<input type="hidden" name="kind" value="${kind}">${extra}<button type="submit" class="secondary" data-outcome="${kind}">${e(label)}</button>`);
+  const sequenceOptions = model.sequences.map((s) => `<option value="${e(s.id)}">${e(s.name)}</option>`).join('');
+  const intentOptions = model.intents.map((i) => `<option value="${e(i)}"${i === task.intent ? ' selected' : ''}>${e(i)}</option>`).join('');
+  const snippets = model.snippets.map((s) => `<button type="button" class="secondary" data-snippet="${e(s.text)}">${e(s.label)}</button>`).join(' ');
+  const signals = model.contact.signals.map(([k, v]) => `<li>${e(k)}: ${e(v)}</li>`).join('');
+  const events = model.events
+    .map((ev) => `<tr><td>${when(ev.at)}</td><td>${e(ev.by)}</td><td>${e(ev.action)}</td><td>${e(ev.detail)}</td></tr>`)
+    .join('');
+  return layout(
+    `Task: ${task.email}`,
+    `<h1>${e(model.contact.name || task.email)}</h1>
+${noticeHtml(model.notice)}
+<div class="grid"><div>
+<div class="card"><h2>Thread</h2>${model.thread.map(threadEntry).join('\n')}</div>
+<div class="card"><h2>Answer</h2>
+${task.claimedBy ? `<p class="meta">Claimed by ${e(task.claimedBy)}</p>` : ''}
+${actionForm(id, 'claim', csrf, '<button type="submit" id="claim">Claim</button>')}
+<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
+<div>${snippets}</div>
+<textarea id="reply-text" name="text" required></textarea>
+<button type="submit" id="send-reply">Send answer</button>
+</form></div>
+<div class="card"><h2>Outcome</h2>
+${outcome('resume', 'Resume sequence')}${outcome('stop', 'Stop')}${outcome('done', 'Done')}${outcome('qualified', 'Qualified')}
+${outcome('move', 'Move', `<select name="sequenceId" aria-label="Sequence">${sequenceOptions}</select>`)}
+${outcome('snooze', 'Snooze', '<input type="date" name="until" aria-label="Snooze until" required>')}
+</div>
+<div class="card"><h2>Audit trail</h2><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr></thead><tbody>${events}</tbody></table></div>
+</div><div>
+<div class="card"><h2>Contact</h2><p>${e(model.contact.email)}${model.contact.company ? `<br>${e(model.contact.company)}` : ''}</p>
+${signals ? `<ul>${signals}</ul>` : '<p class="meta">No qualification signals yet.</p>'}
+${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}: <span id="enrollment-status">${e(model.enrollment.status)}</span>${model.enrollment.reason ? ` (${e(model.enrollment.reason)})` : ''}</p>` : ''}
+</div>
+<div class="card"><h2>Intent</h2><p><strong id="intent">${e(task.intent)}</strong> · ${Math.round(task.confidence * 100)}% · priority ${task.priority} · ${e(task.status)}</p>
+<p class="meta">${e(model.explanation)}</p>
+${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${intentOptions}</select><button type="submit" class="secondary" id="relabel">Relabel</button>`)}
+</div></div></div>`,
+    { viewer, csrf },
+  );
+}

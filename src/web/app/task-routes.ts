@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TaskStatus } from '../../db/index.ts';
+import {
+  answerTask,
+  applyTaskOutcome,
+  claimTask,
+  getTaskView,
+  listTasks,
+  relabelTask,
+  taskCounts,
+  type TaskActionResult,
+  type TaskFilter,
+  type TaskOutcome,
+} from '../../tasks/index.ts';
+import { repOf } from './auth.ts';
+import type { RepAppOptions } from './index.ts';
+import { inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
+import { detailText, FAILURES, INTENTS, isIntent, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
+
+const HTML = 'text/html; charset=utf-8';
+/** Characters; a rep's answer is a short plain-text email. */
+const MAX_ANSWER = 20_000;
+/** Bytes of a task action's body: room for MAX_ANSWER characters, URL-encoded. */
+const ACTION_BODY_LIMIT = 256 * 1024;
+
+type Params = { Params: { id: string } };
+type Action = 'claim' | 'reply' | 'outcome' | 'relabel';
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isStatus = (value: unknown): value is TaskStatus => typeof value === 'string' && (TASK_STATES as readonly string[]).includes(value);
+
+function filterOf(query: unknown): TaskFilter {
+  const q = typeof query === 'object' && query !== null ? (query as Record<string, unknown>) : {};
+  const filter: TaskFilter = {};
+  if (isStatus(q.status)) filter.status = q.status;
+  if (isIntent(q.intent)) filter.intent = q.intent;
+  const assignee = str(q.assignee);
+  if (assignee) filter.assignee = assignee.slice(0, 320).toLowerCase();
+  return filter;
+}
+
+const viewerOf = (request: FastifyRequest): Viewer => {
+  const rep = repOf(request);
+  return { email: rep._id, name: rep.name, role: rep.role };
+};
+
+/** Reads an outcome from a form or JSON body; undefined when it is not a valid one. */
+function outcomeOf(body: Record<string, unknown>, options: RepAppOptions): TaskOutcome | undefined {
+  const kind = body.kind;
+  if (kind === 'resume' || kind === 'stop' || kind === 'done' || kind === 'qualified') return { kind };
+  if (kind === 'move') {
+    const sequenceId = str(body.sequenceId);
+    return sequenceId && options.getSequence(sequenceId) ? { kind, sequenceId } : undefined;
+  }
+  if (kind === 'snooze') {
+    const until = str(body.until);
+    if (!until || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(until)) return undefined;
+    const at = new Date(until);
+    return Number.isNaN(at.getTime()) || at.getTime() <= options.now().getTime() ? undefined : { kind, until: at };
+  }
+  return undefined;
+}
+
+export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions): void {
+  const { db, now } = options;
+
+  async function perform(request: FastifyRequest<Params>, action: Action): Promise<TaskActionResult> {
+    const rep = repOf(request);
+    const id = request.params.id;
+    const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+    const invalid: TaskActionResult = { ok: false, code: 'invalid', message: FAILURES.invalid.text };
+    switch (action) {
+      case 'claim':
+        return claimTask(db, id, rep, now(), options.taskSettings);
+      case 'reply': {
+        const text = str(body.text)?.trim();
+        if (!text || text.length > MAX_ANSWER) return invalid;
+        return answerTask(db, options.transport, id, rep, text, { messageIdDomain: options.messageIdDomain, getSequence: options.getSequence, now: now() });
+      }
+      case 'outcome': {
+        const outcome = outcomeOf(body, options);
+        return outcome ? applyTaskOutcome(db, id, rep, outcome, { getSequence: options.getSequence, now: now() }) : invalid;
+      }
+      case 'relabel':
+        return isIntent(body.intent) ? relabelTask(db, id, rep, body.intent, now()) : invalid;
+    }
+  }
+
+  app.get('/', async (request, reply) => {
+    const rep = repOf(request);
+    const filter = filterOf(request.query);
+    const [tasks, counts] = await Promise.all([listTasks(db, rep, filter), taskCounts(db, rep)]);
+    const at = now();
+    return reply.type(HTML).send(
+      inboxPage({ viewer: viewerOf(request), csrf: reply.generateCsrf(), tasks: tasks.map((t) => taskRow(t, at)), counts, filter, intents: INTENTS }),
+    );
+  });
+
+  app.get<Params & { Querystring: { notice?: string } }>('/tasks/:id', async (request, reply) => {
+    const view = await getTaskView(db, request.params.id, repOf(request));
+    if (!view) return reply.code(404).type('text/plain; charset=utf-8').send(FAILURES.not_found.text);
+    const model: TaskPageModel = {
+      task: taskRow(view.task, now()),
+      explanation: view.task.explanation,
+      contact: {
+        email: view.contact?.email ?? view.task.email,
+        name: [view.contact?.firstName, view.contact?.lastName].filter(Boolean).join(' '),
+        company: view.contact?.company,
+        signals: Object.entries(view.contact?.qualification ?? {})
+          .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+          .map(([k, v]) => [k, String(v)]),
+      },
+      enrollment: view.enrollment ? { sequenceId: view.enrollment.sequenceId, status: view.enrollment.status, reason: view.enrollment.statusReason } : undefined,
+      thread: view.thread.map((t) => ({ kind: t.kind, at: t.at, from: t.from, subject: t.subject, text: t.text, intent: t.intent })),
+      events: view.events.map((ev) => ({ at: ev.at, by: ev.by, action: ev.action, detail: detailText(ev.detail) })),
+      sequences: [...options.listSequences()],
+      intents: INTENTS,
+      snippets: SNIPPETS,
+      notice: noticeFor(request.query.notice),
+    };
+    return reply.type(HTML).send(taskPage(model, viewerOf(request), reply.generateCsrf()));
+  });
+
+  for (const action of ['claim', 'reply', 'outcome', 'relabel'] as const) {
+    // Form posts answer with a redirect back to the task (post/redirect/get) naming the result.
+    app.post<Params>(`/tasks/:id/${action}`, { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply: FastifyReply) => {
+      const result = await perform(request, action);
+      const notice = result.ok ? action : result.code;
+      return reply.redirect(`/tasks/${encodeURIComponent(request.params.id)}?notice=${notice}`, 303);
+    });
+    app.post<Params>(`/api/tasks/:id/${action}`, { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply) => {
+      const result = await perform(request, action);
+      if (result.ok) return { task: taskRow(result.task, now()) };
+      return reply.code(FAILURES[result.code].status).send({ error: result.code, message: result.message });
+    });
+  }
+
+  app.get('/api/tasks', async (request) => {
+    const rep = repOf(request);
+    const [tasks, counts] = await Promise.all([listTasks(db, rep, filterOf(request.query)), taskCounts(db, rep)]);
+    const at = now();
+    return { tasks: tasks.map((t) => taskRow(t, at)), counts };
+  });
+
+  app.get<Params>('/api/tasks/:id', async (request, reply) => {
+    const view = await getTaskView(db, request.params.id, repOf(request));
+    if (!view) return reply.code(404).send({ error: 'not_found', message: FAILURES.not_found.text });
+    return {
+      task: taskRow(view.task, now()),
+      explanation: view.task.explanation,
+      contact: view.contact ? { email: view.contact.email, firstName: view.contact.firstName, lastName: view.contact.lastName, company: view.contact.company, qualification: view.contact.qualification } : undefined,
+      enrollment: view.enrollment ? { id: view.enrollment._id, sequenceId: view.enrollment.sequenceId, status: view.enrollment.status } : undefined,
+      thread: view.thread,
+      events: view.events,
+    };
+  });
+}

@@ -1,0 +1,79 @@
+import type { Intent } from '../../classify/index.ts';
+import type { TaskDoc } from '../../db/index.ts';
+import type { Notice, TaskRow } from './pages.ts';
+
+/** Every intent a rep may relabel a reply with (the classifier's labels). */
+export const INTENTS = [
+  'interested',
+  'meeting_request',
+  'question',
+  'not_now',
+  'not_interested',
+  'unsubscribe',
+  'wrong_person',
+  'out_of_office',
+  'auto_reply',
+  'bounce',
+  'unclear',
+] as const satisfies readonly Intent[];
+
+export const isIntent = (value: unknown): value is Intent => typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
+
+/** Saved answers a rep can drop into the reply box and edit. */
+export const SNIPPETS: ReadonlyArray<{ label: string; text: string }> = [
+  { label: 'Book a call', text: 'Thanks for getting back to me! Would a 20-minute call this week work? Send me two times that suit you and I will confirm one.' },
+  { label: 'Send details', text: 'Thanks for the question. Here is a short overview of how it works, and I am happy to go through it on a call if that helps.' },
+  { label: 'Later', text: 'Understood, thanks for letting me know. I will check back in a few months; reply any time before then if things change.' },
+];
+
+const OPEN_STATES = new Set(['open', 'claimed']);
+
+export function taskRow(task: TaskDoc, now: Date): TaskRow {
+  const claimLive = task.claim && task.claim.until.getTime() > now.getTime() ? task.claim.by : undefined;
+  return {
+    id: task._id,
+    email: task.email,
+    intent: task.intent,
+    confidence: task.confidence,
+    priority: task.priority,
+    status: task.status,
+    dueAt: task.dueAt,
+    assignee: task.assignee,
+    claimedBy: claimLive,
+    overdue: OPEN_STATES.has(task.status) && task.dueAt.getTime() < now.getTime(),
+    escalated: task.escalated !== undefined,
+  };
+}
+
+/** The failure codes of the task actions, as HTTP statuses and as fixed sentences for the page. */
+export const FAILURES = {
+  not_found: { status: 404, text: 'This task does not exist (any more).' },
+  forbidden: { status: 403, text: 'You may not act on this task.' },
+  claimed_by_other: { status: 409, text: 'Someone else has claimed this task.' },
+  not_claimed: { status: 409, text: 'Claim the task first.' },
+  invalid: { status: 400, text: 'That request was not valid; check the form.' },
+} as const;
+export type FailureCode = keyof typeof FAILURES;
+
+const DONE: Record<string, string> = {
+  claim: 'Claimed: it is yours for now.',
+  reply: 'Answer sent.',
+  outcome: 'Outcome applied.',
+  relabel: 'Intent relabelled.',
+};
+
+/** The notice for `?notice=<code>` after a form post: only known codes, never text from the URL. */
+export function noticeFor(code: unknown): Notice | undefined {
+  if (typeof code !== 'string') return undefined;
+  if (code in FAILURES) return { kind: 'error', text: FAILURES[code as FailureCode].text };
+  const done = DONE[code];
+  return done ? { kind: 'ok', text: done } : undefined;
+}
+
+export function detailText(detail: unknown): string {
+  if (typeof detail === 'string') return detail;
+  if (typeof detail !== 'object' || detail === null) return '';
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+}

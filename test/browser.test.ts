@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../src/embedded/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import { addRep } from '../src/reps/index.ts';
+import { startWorker, type Worker } from '../src/worker.ts';
+import { replyMessage } from './support/mail.ts';
+import { eventually, startTestServices, type TestServices } from './support/services.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'browser test password 123';
+const REP = 'rita@parley.test';
+
+// The whole loop in a real browser (Debian's Chromium, never a downloaded one): a reply lands in
+// Dovecot, the real worker queues a task, the open inbox shows it without a reload, the rep
+// answers and decides, and the answer reaches the SMTP sink in the lead's thread.
+describe('rep app in a browser', () => {
+  let services: TestServices;
+  let worker: Worker;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium package)`);
+    services = await startTestServices();
+    const config = services.config({
+      WEB_HOST: '127.0.0.1',
+      WEB_PORT: String(await freePort()),
+      SESSION_SECRET: 'browser-test-session-secret-0123456789abc',
+      SEQUENCES_DIR: 'test/fixtures/sequences',
+      IMAP_POLL_INTERVAL_MS: '1000',
+    });
+    worker = await startWorker({ config, logger: silentLogger() });
+    await addRep(worker.database, { email: REP, name: 'Rita Rep', role: 'admin', password: PASSWORD });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await services?.stop();
+  });
+
+  it('shows a new reply in the open inbox, and the rep answers it in the thread', async () => {
+    const base = worker.webUrl;
+    assert.ok(base);
+    await page.goto(`${base}/login`);
+    await page.fill('#email', REP);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+    assert.equal(await page.locator('tr[data-task-id]').count(), 0);
+
+    const sequence = worker.getSequence('quick-follow-up');
+    assert.ok(sequence);
+    const [enrolled] = await enrollContacts(worker.database, sequence, [{ email: 'pat@lead.example', firstName: 'Pat', company: 'Lead Co' }]);
+    assert.equal(enrolled?.outcome, 'enrolled');
+    const [step1] = await services.sink.waitFor(1, 20_000);
+    assert.ok(step1?.parsed.messageId);
+
+    const replyId = '<pat-answer-1@lead.example>';
+    const delivered = Date.now();
+    await services.mailbox.deliver(
+      replyMessage({
+        from: 'Pat Lead <pat@lead.example>',
+        to: sequence.sender.address,
+        subject: `Re: ${step1.parsed.subject ?? ''}`,
+        body: 'How much does it cost for a team of 12? Can you send me the pricing?',
+        messageId: replyId,
+        inReplyTo: step1.parsed.messageId,
+        references: [step1.parsed.messageId],
+      }),
+    );
+    const row = page.locator('tr[data-task-id]').first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    console.log(`# reply-to-inbox latency: ${Date.now() - delivered} ms`);
+    await page.screenshot({ path: 'docs/screenshots/inbox.png', fullPage: true });
+
+    await Promise.all([page.waitForURL(/\/tasks\//), row.locator('a').click()]);
+    assert.match(await page.locator('.entry.reply').innerText(), /team of 12/);
+
+    await page.selectOption('select[name=intent]', 'interested');
+    await Promise.all([page.waitForURL(/notice=relabel/), page.click('#relabel')]);
+    assert.equal(await page.locator('#intent').innerText(), 'interested');
+    await Promise.all([page.waitForURL(/notice=claim/), page.click('#claim')]);
+    await page.click('button[data-snippet]');
+    await page.fill('#reply-text', 'Hi Pat, for 12 people it is 400 a month. Shall we talk on Thursday?\n\nRita');
+    await Promise.all([page.waitForURL(/notice=reply/), page.click('#send-reply')]);
+
+    const answer = await eventually('the answer at the SMTP sink', async () =>
+      services.sink.received.find((m) => m.parsed.inReplyTo === replyId),
+    );
+    assert.match(answer.parsed.subject ?? '', /^Re: /);
+    assert.match(answer.parsed.text ?? '', /400 a month/);
+
+    await Promise.all([page.waitForURL(/notice=outcome/), page.click('button[data-outcome="stop"]')]);
+    const enrollment = await worker.database.enrollments.findOne({ _id: enrolled.enrollmentId });
+    assert.equal(enrollment?.status, 'stopped');
+    assert.equal(await page.locator('#enrollment-status').innerText(), 'stopped');
+
+    const audit = await page.locator('#audit tbody').innerText();
+    assert.match(audit, new RegExp(REP.replace('.', '\\.')));
+    assert.ok((await page.locator('#audit tbody tr').count()) >= 4, audit);
+    await page.screenshot({ path: 'docs/screenshots/task.png', fullPage: true });
+  });
+});

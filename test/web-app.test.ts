@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Database } from '../src/db/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from '../src/optout/test-helpers.ts';
+import { addRep } from '../src/reps/index.ts';
+import type { MailTransport } from '../src/sending/index.ts';
+import { claimTask } from '../src/tasks/index.ts';
+import { buildWebServer } from '../src/web/index.ts';
+
+const SESSION_SECRET = 'web-app-test-session-secret-0123456789';
+const PASSWORD = 'correct horse battery staple';
+const HOSTILE_SCRIPT = '<script>alert(1)</script>';
+const HOSTILE_IMG = '<img src=x onerror=alert(2)>';
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A browser's cookie jar, enough for inject(). */
+class Client {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: FastifyInstance) {}
+  get header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  async request(method: 'GET' | 'POST', url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { cookie: this.header, ...options.headers };
+    let payload: string | undefined;
+    if (options.form) {
+      Object.assign(headers, FORM);
+      payload = new URLSearchParams(options.form).toString();
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(options.json);
+    }
+    const response = await this.app.inject({ method, url, headers, ...(payload !== undefined && { payload }) });
+    for (const c of response.cookies) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return response;
+  }
+  /** The CSRF token of a page (the meta tag every page carries). */
+  async csrf(url = '/login'): Promise<string> {
+    const page = await this.request('GET', url);
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
+    assert.ok(token, `no CSRF token on ${url}`);
+    return token;
+  }
+  async login(email: string, password = PASSWORD): Promise<LightMyRequestResponse> {
+    const token = await this.csrf();
+    return this.request('POST', '/login', { form: { email, password, _csrf: token } });
+  }
+}
+
+const noTransport: MailTransport = {
+  send: async () => {
+    throw new Error('no mail in this test');
+  },
+  verify: async () => undefined,
+  close: () => undefined,
+};
+
+// The rep app through fastify.inject against a real FerretDB (or MONGODB_URL).
+describe('rep web app', () => {
+  let db: Database;
+  let stopDb: () => Promise<void>;
+  let app: FastifyInstance;
+  const now = new Date();
+
+  before(async () => {
+    ({ db, stop: stopDb } = await startTestDatabase('webapp'));
+    await addRep(db, { email: 'alice@parley.test', name: 'Alice Admin', role: 'admin', password: PASSWORD });
+    await addRep(db, { email: 'bob@parley.test', name: 'Bob Rep', role: 'rep', password: PASSWORD });
+    const contact = { ...contactDoc('c-1', 'lee@lead.example'), firstName: HOSTILE_IMG, company: HOSTILE_SCRIPT };
+    await db.contacts.insertOne(contact);
+    await db.enrollments.insertOne({ ...enrollmentDoc('e-1', contact, 'paused', 'seq-1') });
+    await db.replies.insertOne({
+      _id: 'mid:<r1@lead.example>',
+      messageId: '<r1@lead.example>',
+      mailbox: 'INBOX',
+      uidValidity: '1',
+      uid: 1,
+      from: `"${HOSTILE_IMG}" <lee@lead.example>`,
+      subject: `Re: ${HOSTILE_SCRIPT}`,
+      references: [],
+      visibleText: `Hello ${HOSTILE_SCRIPT} and ${HOSTILE_IMG}\n\n> quoted ${HOSTILE_SCRIPT}`,
+      state: 'processed',
+      enrollmentId: 'e-1',
+      contactId: 'c-1',
+      intent: 'question',
+      confidence: 0.8,
+      receivedAt: now,
+    });
+    const task = {
+      replyId: 'mid:<r1@lead.example>',
+      enrollmentId: 'e-1',
+      contactId: 'c-1',
+      email: 'lee@lead.example',
+      sequenceId: 'seq-1',
+      intent: 'question' as const,
+      confidence: 0.8,
+      explanation: `words: ${HOSTILE_IMG}`,
+      priority: 2,
+      outcome: 'pause_and_task',
+      status: 'open' as const,
+      createdAt: now,
+      dueAt: new Date(now.getTime() - 60_000),
+    };
+    await db.tasks.insertMany([{ _id: 'reply:t1', ...task }, { _id: 'reply:t2', ...task }]);
+    app = buildWebServer({
+      db,
+      unsubscribeSecret: undefined,
+      logger: silentLogger(),
+      repApp: {
+        db,
+        transport: noTransport,
+        getSequence: () => undefined,
+        listSequences: () => [{ id: 'seq-2', name: `Other ${HOSTILE_SCRIPT}` }],
+        messageIdDomain: 'parley.test',
+        sessionSecret: SESSION_SECRET,
+        secureCookies: false,
+      },
+    });
+    await app.ready();
+  });
+  after(async () => {
+    await app?.close();
+    await stopDb?.();
+  });
+
+  it('refuses logged-out requests: pages redirect to /login, the API answers 401', async () => {
+    const client = new Client(app);
+    const page = await client.request('GET', '/');
+    assert.equal(page.statusCode, 303);
+    assert.equal(page.headers.location, '/login');
+    assert.equal((await client.request('GET', '/tasks/reply:t1')).statusCode, 303);
+    const api = await client.request('GET', '/api/tasks');
+    assert.equal(api.statusCode, 401);
+    assert.equal(api.json().error, 'unauthenticated');
+    // A made-up session cookie is no session either.
+    client.cookies.set('parley_session', 'forged.value');
+    assert.equal((await client.request('GET', '/api/tasks')).statusCode, 401);
+  });
+
+  it('logs in with the right password, sets a signed HttpOnly SameSite=Strict cookie, and logs out', async () => {
+    const client = new Client(app);
+    const login = await client.login('Alice@parley.test');
+    assert.equal(login.statusCode, 303);
+    assert.equal(login.headers.location, '/');
+    const cookie = login.cookies.find((c) => c.name === 'parley_session');
+    assert.ok(cookie);
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    const inbox = await client.request('GET', '/');
+    assert.equal(inbox.statusCode, 200);
+    assert.match(inbox.body, /data-task-id="reply:t1"/);
+    assert.match(inbox.body, /overdue/);
+    const api = await client.request('GET', '/api/tasks');
+    assert.equal(api.statusCode, 200);
+    assert.equal(api.json().tasks.length, 2);
+    assert.equal(api.json().counts.open, 2);
+
+    const token = await client.csrf('/');
+    const sessionCookie = client.cookies.get('parley_session');
+    assert.equal((await client.request('POST', '/logout', { form: { _csrf: token } })).statusCode, 303);
+    // The old cookie is dead on the server too, not just cleared in this browser.
+    assert.ok(sessionCookie);
+    client.cookies.set('parley_session', sessionCookie);
+    assert.equal((await client.request('GET', '/api/tasks')).statusCode, 401);
+  });
+
+  it('refuses a wrong password, then rate-limits that address from that client', async () => {
+    const client = new Client(app);
+    for (let i = 0; i < 5; i++) {
+      const attempt = await client.login('bob@parley.test', 'wrong password 12345');
+      assert.equal(attempt.statusCode, 401, `attempt ${i + 1}`);
+      assert.match(attempt.body, /Email or password is wrong/);
+      assert.equal(attempt.cookies.find((c) => c.name === 'parley_session'), undefined);
+    }
+    const limited = await client.login('bob@parley.test', PASSWORD);
+    assert.equal(limited.statusCode, 429);
+    // Another account from the same client is not locked out by it.
+    assert.equal((await client.login('alice@parley.test')).statusCode, 303);
+  });
+
+  it('answers 403 to a state-changing POST without a valid CSRF token', async () => {
+    const client = new Client(app);
+    await client.login('alice@parley.test');
+    const none = await client.request('POST', '/tasks/reply:t2/claim', { form: {} });
+    assert.equal(none.statusCode, 403);
+    const forged = await client.request('POST', '/api/tasks/reply:t2/claim', { json: {}, headers: { 'x-csrf-token': 'forged' } });
+    assert.equal(forged.statusCode, 403);
+    // A login form posted from elsewhere (login CSRF) is refused as well.
+    const other = new Client(app);
+    assert.equal((await other.request('POST', '/login', { form: { email: 'alice@parley.test', password: PASSWORD } })).statusCode, 403);
+    assert.equal((await db.tasks.findOne({ _id: 'reply:t2' }))?.status, 'open');
+  });
+
+  it("refuses to claim a task another rep holds, with the reason on the page and in the API", async () => {
+    const bob = await db.reps.findOne({ _id: 'bob@parley.test' });
+    assert.ok(bob);
+    const claimed = await claimTask(db, 'reply:t1', bob, new Date());
+    assert.ok(claimed.ok);
+    const client = new Client(app);
+    await client.login('alice@parley.test');
+    const token = await client.csrf('/tasks/reply:t1');
+    const api = await client.request('POST', '/api/tasks/reply:t1/claim', { json: {}, headers: { 'x-csrf-token': token } });
+    assert.equal(api.statusCode, 409);
+    assert.equal(api.json().error, 'claimed_by_other');
+    const form = await client.request('POST', '/tasks/reply:t1/claim', { form: { _csrf: token } });
+    assert.equal(form.statusCode, 303);
+    const page = await client.request('GET', String(form.headers.location));
+    assert.match(page.body, /Someone else has claimed this task/);
+  });
+
+  it('renders hostile mail content escaped, under a strict CSP and the other security headers', async () => {
+    const client = new Client(app);
+    await client.login('alice@parley.test');
+    for (const url of ['/tasks/reply:t2', '/']) {
+      const page = await client.request('GET', url);
+      assert.equal(page.statusCode, 200);
+      assert.doesNotMatch(page.body, /<script>alert|<img src=x/i, url);
+      assert.equal(page.headers['content-security-policy'], "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      assert.equal(page.headers['x-content-type-options'], 'nosniff');
+      assert.equal(page.headers['x-frame-options'], 'DENY');
+      assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      assert.equal(page.headers['cache-control'], 'no-store');
+      // The only scripts are the app's own file, no inline ones.
+      assert.deepEqual(page.body.match(/<script[^>]*>/g), ['<script src="/static/app.js" defer>']);
+    }
+    const task = (await client.request('GET', '/tasks/reply:t2')).body;
+    assert.ok(task.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.ok(task.includes('&lt;img src=x onerror=alert(2)&gt;'));
+    assert.match(task, /<details><summary>Quoted history<\/summary><pre>&gt; quoted &lt;script&gt;/);
+    // The unsubscribe pages keep their own, stricter policy.
+    assert.equal((await client.request('GET', '/healthz')).headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  });
+});
