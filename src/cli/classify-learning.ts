@@ -1,19 +1,6 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
-import { connectDatabase, type Database } from '../db/index.ts';
-import { ErrorCodes, ParleyError } from '../errors.ts';
 import { relabelReply, trainIntentModel } from '../learning/index.ts';
-
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: corrections and models live in the worker\'s database.');
-  const db = await connectDatabase(config.mongo.url, config.mongo.database);
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
+import { withDatabase } from './database.ts';
 
 /** `parley classify train`: a new intent model from the corpus plus reps' corrections; workers load it without a restart. */
 export function trainCommand(): Command {

@@ -2,21 +2,9 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { connectDatabase, type Database } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
+import { withDatabase } from './database.ts';
 import { addRep, listReps, MIN_PASSWORD_LENGTH } from '../reps/index.ts';
-
-/** Connects to the configured database, runs `work`, closes. */
-export async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
-  const db = await connectDatabase(config.mongo.url, config.mongo.database);
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** Reads a password without echoing it. Never from an argument: arguments show in `ps` and shell history. */
 async function readPassword(prompt: string): Promise<string> {

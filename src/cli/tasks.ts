@@ -6,7 +6,7 @@ import { getRep } from '../reps/index.ts';
 import { createSmtpTransport } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
 import { answerTask, applyTaskOutcome, claimTask, getTaskView, listTasks, TASK_STATUSES, type TaskActionResult } from '../tasks/index.ts';
-import { withDatabase } from './reps.ts';
+import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
 const OPERATOR: RepDoc = { _id: 'cli', name: 'Parley CLI', role: 'admin', passwordHash: '', onDuty: false, lead: false, createdAt: new Date(0) };
