@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { withDatabase } from './database.ts';
 import { addRep, listReps, MIN_PASSWORD_LENGTH } from '../reps/index.ts';
