@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeReply, classifyReply, IntentModel, type ReplyToClassify } from './index.ts';
+import { replyOf } from './testing.ts';
 
-function reply(visibleText: string, over: Partial<ReplyToClassify> = {}): ReplyToClassify {
-  return {
-    subject: 'Re: Quick question about your outbound',
-    visibleText,
-    headers: {},
-    fromAddress: 'anna@acme.com',
-    contentType: 'text/plain',
-    date: new Date('2026-03-04T10:00:00Z'), // a Wednesday
-    ...over,
-  };
-}
+const reply = replyOf;
 
 const DSN = [
   'Reporting-MTA: dns; mx.acme.com',

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectAutomatic } from './automatic.ts';
-import type { ReplyToClassify } from './types.ts';
+import { replyOf } from './testing.ts';
 
-function reply(visibleText: string, over: Partial<ReplyToClassify> = {}): ReplyToClassify {
-  return { subject: 'Re: Quick question', visibleText, headers: {}, fromAddress: 'anna@acme.com', contentType: 'text/plain', ...over };
-}
+const reply = replyOf;
 
 const PERSON = 'Yes, let us talk on Thursday.';
 

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TRAINING_CORPUS } from './corpus.ts';
-import { classifyReply, type Intent, type ReplyToClassify } from './index.ts';
+import { classifyReply, type Intent } from './index.ts';
 import { CONFIDENCE_THRESHOLD } from './intent.ts';
+import { replyOf } from './testing.ts';
 
-function reply(visibleText: string, over: Partial<ReplyToClassify> = {}): ReplyToClassify {
-  return {
-    subject: 'Re: Quick question about your outbound',
-    visibleText,
-    headers: {},
-    fromAddress: 'anna@acme.com',
-    contentType: 'text/plain',
-    ...over,
-  };
-}
+const reply = replyOf;
 
 describe('classifyReply rules', () => {
   it('unsubscribe: explicit wording in four languages', () => {

@@ -76,6 +76,22 @@ export interface EnrollmentDoc {
 }
 
 /** `bounced`: the server accepted it, then a soft bounce came back; the step is sent again later. */
+/** What Parley keeps of every email it sends, a sequence step or a rep's answer: the thread view and reply matching read these. */
+export interface SentEmail {
+  /** With angle brackets. */
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  /** The plain-text body as sent. */
+  text: string;
+  inReplyTo?: string | undefined;
+  references: string[];
+  /** The SMTP server's final answer. */
+  smtpResponse?: string | undefined;
+  sentAt?: Date | undefined;
+}
+
 export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned' | 'bounced';
 
 /**
@@ -84,7 +100,7 @@ export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned' | 'bounc
  * an attempt. A worker that dies leaves a `sending` attempt whose lease runs out; the next worker
  * claims attempt + 1.
  */
-export interface DeliveryDoc {
+export interface DeliveryDoc extends SentEmail {
   _id: string;
   enrollmentId: string;
   stepId: string;
@@ -97,17 +113,8 @@ export interface DeliveryDoc {
   leaseUntil: Date;
   /** Deterministic per enrollment and step, identical on every attempt, so receivers can drop a copy. */
   messageId: string;
-  from: string;
-  to: string;
-  subject: string;
-  /** The rendered body, kept for the rep's view of the thread. */
-  text: string;
-  inReplyTo?: string | undefined;
-  references: string[];
-  smtpResponse?: string | undefined;
   error?: { code: string; message: string; permanent: boolean } | undefined;
   claimedAt: Date;
-  sentAt?: Date | undefined;
 }
 
 export type ReplyState = 'received' | 'processed' | 'unmatched';
@@ -231,23 +238,13 @@ export interface TaskClaimDoc {
 }
 
 /** A rep's answer to a task, sent in the reply's thread; replies to it match the enrollment by messageId. */
-export interface RepMessageDoc {
+export interface RepMessageDoc extends SentEmail {
   _id: string;
-  /** With angle brackets. */
-  messageId: string;
   taskId: string;
   enrollmentId: string;
   /** The rep who wrote it. */
   rep: string;
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  inReplyTo?: string | undefined;
-  references: string[];
   state: 'sending' | 'sent' | 'failed';
-  sentAt?: Date | undefined;
-  smtpResponse?: string | undefined;
   error?: string | undefined;
   createdAt: Date;
 }

@@ -4,17 +4,9 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { stepDueTime } from './progress.ts';
 
-export interface ContactInput {
-  email: string;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  company?: string | undefined;
-  /** IANA zone, e.g. "Europe/Berlin"; steps go out in this zone's send window. */
-  timeZone?: string | undefined;
-  /** Email of the rep who owns the contact. */
-  owner?: string | undefined;
-  fields?: Record<string, string> | undefined;
-}
+/** What enrolling needs to know of a contact: its address and the fields templates and timing use. */
+export type ContactInput = Pick<ContactDoc, 'email'> &
+  Partial<Pick<ContactDoc, 'firstName' | 'lastName' | 'company' | 'timeZone' | 'owner' | 'fields'>>;
 
 export type EnrollOutcome =
   | { email: string; outcome: 'enrolled'; enrollmentId: string; firstStepAt: Date }
