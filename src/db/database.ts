@@ -3,6 +3,7 @@ import type {
   ContactDoc,
   DeliveryDoc,
   EnrollmentDoc,
+  EventDoc,
   IntentModelDoc,
   MailboxCursorDoc,
   QuarantineDoc,
@@ -10,6 +11,8 @@ import type {
   RepDoc,
   RepMessageDoc,
   RoundRobinTurnDoc,
+  SegmentChangeDoc,
+  SegmentMembershipDoc,
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
@@ -30,6 +33,9 @@ export interface ParleyCollections {
   taskClaims: Collection<TaskClaimDoc>;
   repMessages: Collection<RepMessageDoc>;
   roundRobin: Collection<RoundRobinTurnDoc>;
+  events: Collection<EventDoc>;
+  segmentMemberships: Collection<SegmentMembershipDoc>;
+  segmentChanges: Collection<SegmentChangeDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -58,6 +64,9 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     taskClaims: db.collection('task_claims'),
     repMessages: db.collection('rep_messages'),
     roundRobin: db.collection('round_robin'),
+    events: db.collection('events'),
+    segmentMemberships: db.collection('segment_memberships'),
+    segmentChanges: db.collection('segment_changes'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -67,7 +76,7 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
 /** Plain indexes both MongoDB and FerretDB v1 accept (no partial, TTL or text indexes). */
 async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.contacts.createIndex({ email: 1 }, { unique: true });
-  await d.enrollments.createIndex({ contactId: 1, sequenceId: 1 }, { unique: true });
+  await migrateEnrollmentRounds(d);
   await d.enrollments.createIndex({ status: 1, nextStepAt: 1 });
   await d.enrollments.createIndex({ email: 1 });
   await d.deliveries.createIndex({ enrollmentId: 1, stepId: 1 });
@@ -81,6 +90,26 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.repMessages.createIndex({ messageId: 1 });
   await d.repMessages.createIndex({ enrollmentId: 1 });
   await d.roundRobin.createIndex({ pool: 1, turn: -1 });
+  await d.events.createIndex({ contactId: 1, at: 1 });
+  await d.events.createIndex({ type: 1, at: 1 });
+  await d.events.createIndex({ sequenceId: 1, at: 1 });
+  await d.events.createIndex({ receivedAt: 1 });
+  await d.segmentMemberships.createIndex({ segmentId: 1, member: 1 });
+  await d.segmentMemberships.createIndex({ contactId: 1 });
+  await d.segmentChanges.createIndex({ segmentId: 1, at: 1 });
+}
+
+/**
+ * Enrollments were unique per contact and sequence; with segment re-entry they are unique per
+ * contact, sequence and round. Older documents get round 1 first: FerretDB's unique index lets
+ * documents without the field repeat (STACK-NOTES), so every enrollment must carry it.
+ */
+async function migrateEnrollmentRounds(d: ParleyCollections): Promise<void> {
+  await d.enrollments.updateMany({ round: { $exists: false } }, { $set: { round: 1 } });
+  const indexes = await d.enrollments.indexes().catch(() => []);
+  // Another worker starting at the same time may have dropped it already.
+  if (indexes.some((i) => i.name === 'contactId_1_sequenceId_1')) await d.enrollments.dropIndex('contactId_1_sequenceId_1').catch(() => undefined);
+  await d.enrollments.createIndex({ contactId: 1, sequenceId: 1, round: 1 }, { unique: true });
 }
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */

@@ -73,6 +73,19 @@ export interface EnrollmentDoc {
   statusReplyId?: string | undefined;
   enrolledAt: Date;
   updatedAt: Date;
+  /**
+   * Which time this contact is in this sequence: 1, or more for a sequence whose segment audience
+   * allows re-entry. Unique with contactId and sequenceId, so enrolling twice at once enrolls once.
+   * Absent on enrollments stored before re-entry existed: those are round 1.
+   */
+  round?: number | undefined;
+  /** Why the contact is here: `manual`, or the segment whose entry enrolled it. */
+  source?: { kind: 'manual' } | { kind: 'segment'; segmentId: string } | undefined;
+  /**
+   * Template variables from what brought the contact in (the segment's name, the newest matching
+   * event's properties as event_<prop>), e.g. { segment: 'Pricing page visitors', event_url: '/pricing' }.
+   */
+  context?: Record<string, string> | undefined;
 }
 
 /** `bounced`: the server accepted it, then a soft bounce came back; the step is sent again later. */
@@ -135,6 +148,8 @@ export interface ReplyDoc {
   state: ReplyState;
   enrollmentId?: string | undefined;
   contactId?: string | undefined;
+  /** The step the reply answers (or that bounced), when known. */
+  stepId?: string | undefined;
   /** How the enrollment was found: the thread headers, a bounce's returned message, or the sender's address. */
   matchedBy?: 'thread' | 'bounce' | 'sender' | undefined;
   intent?: Intent | undefined;
@@ -296,4 +311,63 @@ export interface IntentModelDoc {
   /** Training replies from the built-in corpus and from corrections. */
   corpusExamples: number;
   corrections: number;
+}
+
+/** Where an event came from: the HTTP API, a file import, or Parley itself (sends, replies, ...). */
+export type EventSource = 'api' | 'import' | 'parley';
+
+/**
+ * Something a contact did or that happened in their conversation (collection `events`). `_id` makes
+ * recording idempotent: `ext:<the sender's event id>` for events from outside, `<type>:<source id>`
+ * for Parley's own (`email_sent:<deliveryId>`, `replied:<replyId>`, ...).
+ */
+export interface EventDoc {
+  _id: string;
+  contactId: string;
+  /** Lower-case snake_case: page_visited, signed_up, trial_started, email_sent, replied, ... */
+  type: string;
+  /** When it happened (the sender's clock for outside events). */
+  at: Date;
+  source: EventSource;
+  /** Flat string properties (url, title, feature, intent, ...); keys are identifiers, never addresses. */
+  props: Record<string, string>;
+  /** Set on Parley's own events about a conversation, so metrics need no join. */
+  sequenceId?: string | undefined;
+  stepId?: string | undefined;
+  enrollmentId?: string | undefined;
+  receivedAt: Date;
+}
+
+/** Whether a contact is in a segment now (collection `segment_memberships`), `_id` `<segmentId>:<contactId>`. */
+export interface SegmentMembershipDoc {
+  _id: string;
+  segmentId: string;
+  contactId: string;
+  member: boolean;
+  /** How many times the contact has entered the segment. */
+  entries: number;
+  /** Number of the newest entry or exit recorded in `segment_changes` (entries + exits). */
+  changes: number;
+  /** When the current state began. */
+  since: Date;
+  /** Why, in words, at the last change (the rule that held or failed). */
+  reason: string;
+  /** What brought the contact in at the last entry, for templates (see EnrollmentDoc.context). */
+  context?: Record<string, string> | undefined;
+  updatedAt: Date;
+}
+
+/**
+ * One entry into or exit from a segment (collection `segment_changes`). `_id` is
+ * `<segmentId>:<contactId>#<n>`: inserting change n is the guard, atomic on MongoDB and FerretDB,
+ * so two refreshes running at once record (and act on) a change once.
+ */
+export interface SegmentChangeDoc {
+  _id: string;
+  segmentId: string;
+  contactId: string;
+  n: number;
+  change: 'entered' | 'exited';
+  at: Date;
+  reason: string;
 }

@@ -25,7 +25,7 @@ const sequence: Sequence = {
   file: 'trial.yaml',
   owner: 'owner@parley.example',
   sender: { name: 'Dana', address: 'dana@parley.example', replyTo: undefined },
-  audience: { manual: true, segment: undefined },
+  audience: { manual: true, segment: undefined, reenter: false, onExit: 'stay' },
   policy,
   optOut: { sentence: 'Reply stop.', listUnsubscribe: false },
   html: false,

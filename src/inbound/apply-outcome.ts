@@ -1,7 +1,7 @@
 import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
 import type { ContactDoc, EnrollmentDoc, EnrollmentStatus, ParleyCollections } from '../db/index.ts';
-import { enrollContacts } from '../enrollments/index.ts';
+import { enrollContacts, markQualified } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
 import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
 import type { ConfigurableIntent, ReplyOutcome, Sequence } from '../sequences/index.ts';
@@ -132,7 +132,7 @@ export async function applyOutcome(
 ): Promise<void> {
   const { enrollment, contact, replyId, now } = target;
   if (outcome.suppress) {
-    await suppressContact(db, enrollment.contactId, { reason: outcome.suppress, source: 'reply', replyId, now });
+    await suppressContact(db, enrollment.contactId, { reason: outcome.suppress, source: 'reply', replyId, now, enrollment: { _id: enrollment._id, sequenceId: enrollment.sequenceId, stepId: target.stepId } });
   }
   if (outcome.suppress === 'bounce') {
     const { status, diagnostic } = target.bounce ?? { status: undefined, diagnostic: undefined };
@@ -146,10 +146,7 @@ export async function applyOutcome(
     );
   }
   if (outcome.qualify) {
-    await db.contacts.updateOne(
-      { _id: enrollment.contactId, qualified: { $exists: false } },
-      { $set: { qualified: { at: now, sequenceId: enrollment.sequenceId, replyId }, updatedAt: now } },
-    );
+    await markQualified(db, { contactId: enrollment.contactId, sequenceId: enrollment.sequenceId, enrollmentId: enrollment._id, replyId, by: 'parley', now });
   }
   if (outcome.moveTo && contact) await enrollContacts(db, outcome.moveTo, [{ email: contact.email }], now);
 }

@@ -1,5 +1,6 @@
 import { analyzeReply, extractVisibleText, type Classification, type IntentModel, type ReplyAnalysis } from '../classify/index.ts';
 import { isDuplicateKey, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
@@ -87,6 +88,7 @@ export class ReplyHandler {
       return { kind: 'unmatched', replyId, classification };
     }
     const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
+    await recordReplyEvent(db, match, replyId, analysis, this.#o.now());
     await db.replies.updateOne(
       { _id: replyId },
       {
@@ -95,6 +97,7 @@ export class ReplyHandler {
           enrollmentId: match.enrollment._id,
           contactId: match.enrollment.contactId,
           matchedBy: match.matchedBy,
+          stepId: match.stepId,
           ...decided,
           outcome,
           processedAt: this.#o.now(),
@@ -178,4 +181,23 @@ async function recordQualification(db: ParleyCollections, contact: ContactDoc, a
   if (Object.keys(found).length === 0 && !analysis.answer) return;
   const answers = { ...contact.qualification?.answers, ...(analysis.answer && { [analysis.answer.asks]: analysis.answer.value }) };
   await db.contacts.updateOne({ _id: contact._id }, { $set: { qualification: { ...contact.qualification, ...found, answers }, updatedAt: now } });
+}
+
+/** What the reply was, as an event: a bounce, an automatic answer, or a person replying (with the intent). */
+async function recordReplyEvent(db: ParleyCollections, match: EnrollmentMatch, replyId: string, analysis: ReplyAnalysis, now: Date): Promise<void> {
+  const { intent } = analysis.classification;
+  const bounce = analysis.bounce;
+  const type = intent === 'bounce' ? OWN_EVENTS.bounced : intent === 'out_of_office' || intent === 'auto_reply' ? OWN_EVENTS.autoReplied : OWN_EVENTS.replied;
+  // A "delayed" notice is no bounce: the sending server is still trying.
+  if (type === OWN_EVENTS.bounced && bounce?.action === 'delayed') return;
+  await recordOwnEvent(db, {
+    type,
+    key: replyId,
+    contactId: match.enrollment.contactId,
+    at: now,
+    sequenceId: match.enrollment.sequenceId,
+    stepId: match.stepId,
+    enrollmentId: match.enrollment._id,
+    props: type === OWN_EVENTS.bounced ? { kind: bounce?.kind, status: bounce?.status } : { intent, matched_by: match.matchedBy },
+  });
 }

@@ -1,4 +1,5 @@
-import type { ParleyCollections, Suppression, SuppressionSource } from '../db/index.ts';
+import type { EnrollmentDoc, ParleyCollections, Suppression, SuppressionSource } from '../db/index.ts';
+import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 
 export interface SuppressOptions {
   reason: Suppression['reason'];
@@ -6,6 +7,8 @@ export interface SuppressOptions {
   /** The reply that asked for it, for source `reply` or `mailto`. */
   replyId?: string | undefined;
   now: Date;
+  /** The conversation the opt-out answers, for the metrics; default: the contact's newest enrollment. */
+  enrollment?: (Pick<EnrollmentDoc, '_id' | 'sequenceId'> & { stepId: string | undefined }) | undefined;
 }
 
 export interface SuppressResult {
@@ -32,7 +35,7 @@ export interface SuppressResult {
  *   reply being handled again).
  */
 export async function suppressContact(
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments'>,
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events'>,
   contactId: string,
   options: SuppressOptions,
 ): Promise<SuppressResult> {
@@ -47,6 +50,7 @@ export async function suppressContact(
   const contact = suppressedNow ? undefined : await db.contacts.findOne({ _id: contactId }, { projection: { suppressed: 1 } });
   if (!suppressedNow && !contact) return { found: false, suppressedNow: false, suppression: undefined, stoppedEnrollments: 0 };
 
+  if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, options);
   const stopped = await db.enrollments.updateMany(
     { contactId, status: { $in: ['active', 'paused'] } },
     {
@@ -65,4 +69,26 @@ export async function suppressContact(
     suppression: suppressedNow ? suppression : (contact?.suppressed ?? undefined),
     stoppedEnrollments: stopped.modifiedCount,
   };
+}
+
+/**
+ * The `unsubscribed` event, once per contact (recorded on every call, so a call cut off before it
+ * is completed by the next), credited to the conversation it answers: the reply's enrollment, or
+ * the contact's newest one for a link or mailto.
+ */
+async function recordUnsubscribe(db: Pick<ParleyCollections, 'enrollments' | 'events'>, contactId: string, options: SuppressOptions): Promise<void> {
+  const latest = options.enrollment
+    ? undefined
+    : await db.enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next();
+  const enrollment = options.enrollment ?? (latest ? { _id: latest._id, sequenceId: latest.sequenceId, stepId: latest.passedStepIds.at(-1) } : undefined);
+  await recordOwnEvent(db, {
+    type: OWN_EVENTS.unsubscribed,
+    key: contactId,
+    contactId,
+    at: options.now,
+    sequenceId: enrollment?.sequenceId,
+    stepId: enrollment?.stepId,
+    enrollmentId: enrollment?._id,
+    props: { via: options.source },
+  });
 }

@@ -1,5 +1,5 @@
 import { isDuplicateKey, type ParleyCollections, type RepDoc } from '../db/index.ts';
-import { normaliseAddress } from '../enrollments/index.ts';
+import { normaliseAddress } from '../contacts/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
 

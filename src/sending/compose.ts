@@ -17,12 +17,14 @@ export async function composeStep(input: {
   sequence: Sequence;
   step: SequenceStep;
   contact: ContactDoc;
-  enrollment: Pick<EnrollmentDoc, '_id' | 'threadMessageIds' | 'threadSubject'>;
+  enrollment: Pick<EnrollmentDoc, '_id' | 'threadMessageIds' | 'threadSubject' | 'context'>;
   messageIdDomain: string;
   unsubscribe: { baseUrl: string; secret: string } | undefined;
 }): Promise<ComposedStep> {
   const { sequence, step, contact, enrollment } = input;
-  const rendering = await renderStep(sequence, step.index, contact);
+  // What brought the contact in (segment name, the page visited) reads like any other field.
+  const fields = enrollment.context ? { ...contact.fields, ...enrollment.context } : contact.fields;
+  const rendering = await renderStep(sequence, step.index, { ...contact, fields });
   if (!rendering.ok) return { ok: false, reason: `no value for ${rendering.unfillable.missing.join(', ')}` };
   const { rendered } = rendering;
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { isDuplicateKey, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { nextStep, stepDueTime } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
+import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence, SequenceStep } from '../sequences/index.ts';
 import { composeStep } from './compose.ts';
@@ -166,6 +167,16 @@ export class StepSender {
     const sentAt = this.#o.now();
     await db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'sent', smtpResponse: receipt.response, sentAt } });
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
+    await recordOwnEvent(db, {
+      type: OWN_EVENTS.sent,
+      key: delivery._id,
+      contactId: contact._id,
+      at: sentAt,
+      sequenceId: sequence.id,
+      stepId: step.id,
+      enrollmentId: enrollment._id,
+      props: { attempt: String(delivery.attempt) },
+    });
     log.info({ stepId: step.id, attempt: delivery.attempt, messageId: delivery.messageId }, 'step sent');
     return 'sent';
   }

@@ -31,7 +31,7 @@ steps:
 `);
     assert.equal(sequence.owner, 'dana@parley.example');
     assert.equal(sequence.sender.replyTo, 'replies@parley.example');
-    assert.deepEqual(sequence.audience, { manual: false, segment: 'trial-started' });
+    assert.deepEqual(sequence.audience, { manual: false, segment: 'trial-started', reenter: false, onExit: 'stay' });
     assert.deepEqual(sequence.policy, {
       timezone: 'Europe/Berlin',
       sendDays: ['mon', 'fri'],

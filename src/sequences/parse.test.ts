@@ -53,7 +53,7 @@ steps:
       { owner: sequence.owner, audience: sequence.audience, policy: sequence.policy, optOut: sequence.optOut, html: sequence.html, outcomes: sequence.outcomes, lint: sequence.lint },
       {
         owner: undefined,
-        audience: { manual: true, segment: undefined },
+        audience: { manual: true, segment: undefined, reenter: false, onExit: 'stay' },
         policy: {
           timezone: 'UTC',
           sendDays: ['mon', 'tue', 'wed', 'thu', 'fri'],

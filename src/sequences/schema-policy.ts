@@ -52,9 +52,15 @@ export const policy = strictObject({
     }),
 );
 
-export const audience = strictObject({ manual: z.boolean().default(true), segment: slug.optional() })
+export const audience = strictObject({
+  manual: z.boolean().default(true),
+  segment: slug.optional(),
+  reenter: z.boolean().default(false),
+  on_exit: z.enum(['stay', 'stop'], { error: 'expected stay (keep sending) or stop' }).default('stay'),
+})
   .refine((a) => a.manual || a.segment !== undefined, 'with manual: false, name a segment; otherwise nobody can join this sequence')
-  .transform((a) => Object.freeze({ manual: a.manual, segment: a.segment }));
+  .refine((a) => a.segment !== undefined || (!a.reenter && a.on_exit === 'stay'), 'reenter and on_exit apply to a segment audience: name the segment')
+  .transform((a) => Object.freeze({ manual: a.manual, segment: a.segment, reenter: a.reenter, onExit: a.on_exit }));
 
 export const optOut = strictObject({
   sentence: z.string().transform((s) => s.trim()).default(DEFAULT_OPT_OUT_SENTENCE),

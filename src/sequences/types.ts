@@ -67,7 +67,16 @@ export interface Sequence {
   /** Email of the person who owns the sequence (and its leads, unless a contact has an owner). */
   owner: string | undefined;
   sender: SequenceSender;
-  audience: { manual: boolean; segment: string | undefined };
+  audience: {
+    /** Contacts may be enrolled by hand (`parley enroll`). Default true. */
+    manual: boolean;
+    /** Members of this segment are enrolled when they enter it. */
+    segment: string | undefined;
+    /** A contact who leaves and enters the segment again is enrolled again (a new round). Default false: once per contact. */
+    reenter: boolean;
+    /** What leaving the segment does to an active or paused enrollment: `stop` it, or `stay` (default). */
+    onExit: 'stay' | 'stop';
+  };
   policy: SendingPolicy;
   optOut: {
     /** Plain sentence appended to every email; '' turns it off (then listUnsubscribe must be on). */

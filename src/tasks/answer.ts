@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParleyCollections, RepDoc, RepMessageDoc } from '../db/index.ts';
 import { describeError } from '../errors.ts';
+import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -88,6 +89,16 @@ export async function answerTask(
   }
   await db.repMessages.updateOne({ _id: messageId }, { $set: { state: 'sent', sentAt: now, smtpResponse: response } });
   await db.tasks.updateOne({ _id: taskId }, { $set: { status: 'answered', answeredAt: now } });
+  // The first answer only (the id is the task's): the metric is time to the first human response.
+  await recordOwnEvent(db, {
+    type: OWN_EVENTS.taskAnswered,
+    key: taskId,
+    contactId: task.contactId,
+    at: now,
+    sequenceId: task.sequenceId,
+    enrollmentId: task.enrollmentId,
+    props: { response_ms: String(Math.max(0, now.getTime() - reply.receivedAt.getTime())), rep: rep._id, intent: task.intent },
+  });
   await recordEvent(db, { taskId, at: now, by: rep._id, action: 'answered', detail: { messageId, subject: record.subject } });
   return { ok: true, task: { ...task, status: 'answered', answeredAt: now } };
 }

@@ -1,5 +1,5 @@
 import type { ParleyCollections, RepDoc, TaskDoc } from '../db/index.ts';
-import { enrollContacts, nextStep, stepDueTime } from '../enrollments/index.ts';
+import { enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
@@ -61,10 +61,7 @@ async function apply(
       if (!(outcome.until > now)) return refuse('invalid', 'Snooze until a time in the future.') as Applied;
       return { ok: true, detail: { until: outcome.until.toISOString() } };
     case 'qualified': {
-      await db.contacts.updateOne(
-        { _id: task.contactId, qualified: { $exists: false } },
-        { $set: { qualified: { at: now, sequenceId: task.sequenceId, replyId: task.replyId }, updatedAt: now } },
-      );
+      await markQualified(db, { contactId: task.contactId, sequenceId: task.sequenceId, enrollmentId: task.enrollmentId, replyId: task.replyId, by: rep._id, now });
       return { ok: true, detail: {} };
     }
     case 'stop':

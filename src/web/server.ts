@@ -8,7 +8,7 @@ import { badRequestPage, errorPage, notFoundPage } from './pages.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export interface WebServerOptions {
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments'>;
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events'>;
   /** Key that signs unsubscribe links (config.web.unsubscribeSecret). Undefined: every link is a 404. */
   unsubscribeSecret: string | undefined;
   /** Pass a child logger (`component: 'web'`); Fastify's own request lines are off (see below). */

@@ -15,9 +15,12 @@ export const knownVariables: LintRule = {
   id: 'known-variables',
   check: (sequence) =>
     templateVariables(sequence).flatMap(({ stepIndex, field, name, hasFallback }): RuleFinding[] => {
-      if (hasFallback || ALWAYS.includes(name)) return [];
+      // A segment audience fills {{ segment }} (its name) and event_<prop> from the event that
+      // brought the contact in, which not every entry has.
+      const fromSegment = sequence.audience.segment !== undefined;
+      if (hasFallback || ALWAYS.includes(name) || (fromSegment && name === 'segment')) return [];
       const path = ['steps', stepIndex, field];
-      if (OPTIONAL.includes(name)) {
+      if (OPTIONAL.includes(name) || (fromSegment && name.startsWith('event_'))) {
         return [{
           path,
           minor: true,
