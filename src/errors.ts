@@ -25,6 +25,9 @@ export const ErrorCodes = {
   REP_EXISTS: 'REP_EXISTS',
   REP_NOT_FOUND: 'REP_NOT_FOUND',
   TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  SEGMENT_NOT_FOUND: 'SEGMENT_NOT_FOUND',
+  CONTACT_NOT_FOUND: 'CONTACT_NOT_FOUND',
+  STATS_PERIOD_INVALID: 'STATS_PERIOD_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

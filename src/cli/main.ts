@@ -1,13 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isParleyError } from '../errors.ts';
 import { classifyCommand } from './classify.ts';
+import { contactsCommand } from './contacts.ts';
 import { relabelCommand, trainCommand } from './classify-learning.ts';
 import { demoCommand } from './demo.ts';
 import { enrollCommand } from './enroll.ts';
+import { eventsCommand } from './events.ts';
 import { lintCommand } from './lint.ts';
 import { inFlightLint } from './lint-in-flight.ts';
 import { previewCommand } from './preview.ts';
 import { repsCommand } from './reps.ts';
+import { segmentsCommand } from './segments.ts';
 import { simulateCommand } from './simulate.ts';
 import { tasksCommand } from './tasks.ts';
 import { workerCommand } from './worker.ts';
@@ -26,6 +29,9 @@ program.addCommand(previewCommand());
 program.addCommand(simulateCommand());
 program.addCommand(repsCommand());
 program.addCommand(tasksCommand());
+program.addCommand(contactsCommand());
+program.addCommand(eventsCommand());
+program.addCommand(segmentsCommand());
 program.addCommand(classifyCommand().addCommand(trainCommand()).addCommand(relabelCommand()));
 
 try {

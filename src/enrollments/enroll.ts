@@ -45,7 +45,7 @@ export async function enrollContacts(
 export async function enrollContact(
   db: Pick<ParleyCollections, 'enrollments'>,
   sequence: Sequence,
-  contact: ContactDoc,
+  contact: Pick<ContactDoc, '_id' | 'email' | 'timeZone' | 'suppressed'>,
   now: Date,
   origin: EnrollmentOrigin = {},
 ): Promise<EnrollOutcome | undefined> {

@@ -2,3 +2,4 @@
 export { OWN_EVENTS, OWN_EVENT_TYPES, EVENT_TYPE, type OwnEventType } from './types.ts';
 export { recordOwnEvent, type OwnEvent } from './own.ts';
 export { eventInputSchema, MAX_EVENTS_PER_BATCH, recordEvents, type EventInput, type EventResult, type RecordEventsResult } from './external.ts';
+export { importEvents, type EventImportReport } from './import.ts';

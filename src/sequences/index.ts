@@ -25,3 +25,6 @@ export { positionOf } from './positions.ts';
 export { DEFAULT_OPT_OUT_SENTENCE } from './schema-policy.ts';
 export { LINT_RULES, lintSequence, type LintFinding, type LintLevel, type LintOptions, type LintRuleId } from './lint/index.ts';
 export { lintPaths, type LintExtension, type LintPathsOptions, type LintPathsResult } from './lint/files.ts';
+export { Locator, type Path } from './locator.ts';
+export { parseYamlFile, type YamlFileResult } from './yaml-file.ts';
+export { parseWait } from './wait.ts';

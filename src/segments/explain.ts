@@ -1,0 +1,25 @@
+import type { ParleyCollections, SegmentMembershipDoc } from '../db/index.ts';
+import { explainSegment } from './evaluate.ts';
+import { CONTACT_PROJECTION, loadContactFacts } from './facts.ts';
+import type { RuleExplanation, Segment } from './types.ts';
+
+export interface SegmentVerdict {
+  segment: Segment;
+  /** Evaluated now, from the contact's current facts. */
+  explanation: RuleExplanation;
+  /** What is stored (it can lag the live verdict until the next event pass or refresh). */
+  membership: SegmentMembershipDoc | undefined;
+}
+
+/** Why a contact is in or out of each segment, now; undefined when no contact has the address. */
+export async function explainContact(db: ParleyCollections, email: string, segments: readonly Segment[], now: Date): Promise<SegmentVerdict[] | undefined> {
+  const contact = await db.contacts.findOne({ email: email.trim().toLowerCase() }, { projection: CONTACT_PROJECTION });
+  if (!contact) return undefined;
+  const facts = await loadContactFacts(db, contact, segments, now);
+  const memberships = await db.segmentMemberships.find({ contactId: contact._id }).toArray();
+  return segments.map((segment) => ({
+    segment,
+    explanation: explainSegment(segment, facts),
+    membership: memberships.find((m) => m.segmentId === segment.id),
+  }));
+}

@@ -1,0 +1,15 @@
+/**
+ * Behaviour segments: `segments/*.yaml` rules over contact fields, qualification, reply intents,
+ * sequence states and events with counts and time windows; membership kept in MongoDB with its
+ * history, and the sequences whose audience is a segment enrolled (and stopped) as contacts enter
+ * and leave it.
+ */
+export type { ContactFieldName, EventCondition, QualificationSignal, RuleExplanation, Segment, SegmentRule, ValueMatcher } from './types.ts';
+export { parseSegment, type SegmentLoadResult } from './parse.ts';
+export { loadSegments, SegmentCatalog, type LoadedSegments } from './load.ts';
+export { describeRule, entryContext, explainSegment, formatExplanation, matchesRule, shortReason, type ContactFacts, type SegmentContact } from './evaluate.ts';
+export { CONTACT_PROJECTION, loadContactFacts, referencedEventTypes } from './facts.ts';
+export { refreshAllSegments, refreshContacts, type RefreshInput, type RefreshReport } from './refresh.ts';
+export { SegmentUpdater, type SegmentUpdaterOptions } from './updater.ts';
+export { startSegmentRefreshJob, REFRESH_JOB } from './refresh-job.ts';
+export { explainContact, type SegmentVerdict } from './explain.ts';

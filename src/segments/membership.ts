@@ -1,0 +1,106 @@
+import { enrollContact } from '../enrollments/index.ts';
+import { isDuplicateKey, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
+import type { Sequence } from '../sequences/index.ts';
+import type { FactsContact } from './facts.ts';
+import type { Segment } from './types.ts';
+
+export interface MembershipChange {
+  segment: Segment;
+  contact: FactsContact;
+  entering: boolean;
+  reason: string;
+  /** Template variables for enrollments this entry causes. */
+  context: Record<string, string> | undefined;
+}
+
+export interface ChangeEffects {
+  recorded: boolean;
+  enrolled: number;
+  stopped: number;
+}
+
+const NOTHING: ChangeEffects = { recorded: false, enrolled: 0, stopped: 0 };
+
+/**
+ * Records one entry or exit and carries out what it means for the sequences whose audience is the
+ * segment. Inserting change number n (`<segment>:<contact>#n`) is the guard, so two refreshes at
+ * once record it once. A refresh cut off after the insert is finished by the next one: it finds
+ * change n already there, the same way round, and completes the membership and the enrollments,
+ * which are idempotent themselves (unique enrollment per contact, sequence and round).
+ */
+export async function recordMembershipChange(
+  db: ParleyCollections,
+  change: MembershipChange,
+  sequences: readonly Sequence[],
+  now: Date,
+): Promise<ChangeEffects> {
+  const { segment, contact, entering } = change;
+  const membershipId = `${segment.id}:${contact._id}`;
+  const current = await db.segmentMemberships.findOne({ _id: membershipId });
+  if ((current?.member ?? false) === entering) return NOTHING;
+  const n = (current?.changes ?? 0) + 1;
+  const doc: SegmentChangeDoc = {
+    _id: `${membershipId}#${n}`,
+    segmentId: segment.id,
+    contactId: contact._id,
+    n,
+    change: entering ? 'entered' : 'exited',
+    at: now,
+    reason: change.reason,
+  };
+  let recorded = true;
+  try {
+    await db.segmentChanges.insertOne(doc);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    const existing = await db.segmentChanges.findOne({ _id: doc._id });
+    // Someone else recorded the opposite change under this number: theirs stands.
+    if (existing?.change !== doc.change) return NOTHING;
+    recorded = false;
+  }
+  const entries = (current?.entries ?? 0) + (entering ? 1 : 0);
+  await db.segmentMemberships.updateOne(
+    { _id: membershipId },
+    {
+      $set: {
+        segmentId: segment.id,
+        contactId: contact._id,
+        member: entering,
+        entries,
+        changes: n,
+        since: now,
+        reason: change.reason,
+        ...(entering && change.context && { context: change.context }),
+        updatedAt: now,
+      },
+    },
+    { upsert: true },
+  );
+  const effects = await applyToAudiences(db, change, entries, sequences, now);
+  return { recorded, ...effects };
+}
+
+/** Sequences whose audience is the segment: enroll on entry (again on re-entry when allowed), stop on exit when asked to. */
+async function applyToAudiences(db: ParleyCollections, change: MembershipChange, entries: number, sequences: readonly Sequence[], now: Date) {
+  let enrolled = 0;
+  let stopped = 0;
+  for (const sequence of sequences) {
+    const { audience } = sequence;
+    if (audience.segment !== change.segment.id) continue;
+    if (change.entering) {
+      const outcome = await enrollContact(db, sequence, change.contact, now, {
+        round: audience.reenter ? entries : 1,
+        source: { kind: 'segment', segmentId: change.segment.id },
+        ...(change.context && { context: change.context }),
+      });
+      if (outcome?.outcome === 'enrolled') enrolled += 1;
+    } else if (audience.onExit === 'stop') {
+      const result = await db.enrollments.updateMany(
+        { contactId: change.contact._id, sequenceId: sequence.id, status: { $in: ['active', 'paused'] } },
+        { $set: { status: 'stopped', statusReason: `left segment ${change.segment.id}`, nextStepAt: null, updatedAt: now } },
+      );
+      stopped += result.modifiedCount;
+    }
+  }
+  return { enrolled, stopped };
+}
