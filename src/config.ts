@@ -69,6 +69,17 @@ const envSchema = z.object({
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
   /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
   SEQUENCES_RELOAD_MS: positiveMs.default(10_000),
+  /** Folder of segment YAML files (behaviour segments that sequences' audiences name). */
+  SEGMENTS_DIR: z.string().min(1).default('segments'),
+  /** Milliseconds between full refreshes of every segment (time windows expire, edited files apply). */
+  SEGMENTS_REFRESH_MS: positiveMs.default(10 * 60_000),
+  /** Milliseconds between passes over newly recorded events (membership follows events this fast at most). */
+  SEGMENT_EVENTS_MS: positiveMs.default(5_000),
+  /**
+   * Bearer token that authenticates POST /api/events (behaviour events from your website or
+   * product), at least 32 characters. No default on purpose. Unset: the events API is off.
+   */
+  EVENTS_API_TOKEN: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
   /** Milliseconds between checks for a newer intent model (`parley classify train`). */
   MODEL_RELOAD_MS: positiveMs.default(60_000),
 
@@ -109,6 +120,13 @@ const envSchema = z.object({
    * and only the unsubscribe pages are served. Changing it logs every rep out.
    */
   SESSION_SECRET: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+  /**
+   * Bearer token that `GET /metrics` (Prometheus text format) asks for, at least 16 characters
+   * (e.g. `openssl rand -base64 32`): scrapers send `Authorization: Bearer <token>`. Unset: the
+   * endpoint is open to anyone who reaches the web server, which binds to 127.0.0.1 unless WEB_HOST
+   * says otherwise; set it whenever the server is reachable from elsewhere.
+   */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters; generate one with `openssl rand -base64 32`').optional(),
 
   /**
    * Response-time target per task priority: "priority:minutes" pairs. A task is due that long after
@@ -157,6 +175,13 @@ export interface Config {
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;
+  readonly segments: {
+    readonly dir: string;
+    /** Milliseconds between full refreshes. */
+    readonly refreshMs: number;
+    /** Milliseconds between passes over new events. */
+    readonly eventPassMs: number;
+  };
   readonly modelReloadMs: number;
   readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
@@ -176,6 +201,10 @@ export interface Config {
     readonly unsubscribeSecret: string | undefined;
     /** Secret: never log it. Undefined: the rep app is off. */
     readonly sessionSecret: string | undefined;
+    /** Secret: never log it. Undefined: POST /api/events is off. */
+    readonly eventsApiToken: string | undefined;
+    /** Secret: never log it (the logger redacts `metricsToken`). Undefined: /metrics is open. */
+    readonly metricsToken: string | undefined;
   };
 }
 
@@ -233,6 +262,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
+    segments: Object.freeze({ dir: e.SEGMENTS_DIR, refreshMs: e.SEGMENTS_REFRESH_MS, eventPassMs: e.SEGMENT_EVENTS_MS }),
     modelReloadMs: e.MODEL_RELOAD_MS,
     sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
@@ -246,6 +276,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
       sessionSecret: e.SESSION_SECRET,
+      eventsApiToken: e.EVENTS_API_TOKEN,
+      metricsToken: e.METRICS_TOKEN,
     }),
   });
 }

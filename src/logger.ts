@@ -30,6 +30,14 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           'sessionSecret',
           '*.sessionSecret',
           '*.*.sessionSecret',
+          // The bearer token of the events API (config.web.eventsApiToken).
+          'eventsApiToken',
+          '*.eventsApiToken',
+          '*.*.eventsApiToken',
+          // The bearer token of GET /metrics (config.web.metricsToken).
+          'metricsToken',
+          '*.metricsToken',
+          '*.*.metricsToken',
         ],
         censor: '[redacted]',
       },

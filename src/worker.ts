@@ -5,7 +5,9 @@ import { MailboxPoller, ReplyHandler, type PollResult } from './inbound/index.ts
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
+import { createWorkerMetrics, readSnapshot } from './monitoring/index.ts';
 import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
+import { SegmentCatalog, SegmentUpdater, startSegmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 
@@ -16,6 +18,8 @@ export interface Worker {
   readonly database: Database;
   /** The sequence in use under an id (reloaded from its file while the worker runs). */
   getSequence(id: string): Sequence | undefined;
+  /** Segment membership: `refreshAll()` re-evaluates everyone now, `idle()` waits for the event pass. */
+  readonly segments: SegmentUpdater;
   /** The web server's address, when it runs (WEB_PORT not 0). */
   readonly webUrl: string | undefined;
   /** Stops taking work, lets running sends finish, closes IMAP, SMTP, HTTP and MongoDB. */
@@ -48,6 +52,11 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
 
   const database = await connectDatabase(config.mongo.url, config.mongo.database);
   const transport: MailTransport = createSmtpTransport(config.smtp);
+  const metricsLog = logger.child({ component: 'metrics' });
+  const metrics = createWorkerMetrics({
+    snapshot: (now) => readSnapshot(database, now),
+    onSnapshotError: (error) => metricsLog.warn({ err: describeError(error) }, 'metrics snapshot failed'),
+  });
   const sender = new StepSender({
     db: database,
     transport,
@@ -57,6 +66,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     unsubscribe,
+    metrics,
   });
   const scheduler = await startSendScheduler({
     db: database.db,
@@ -64,7 +74,20 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     intervalMs: config.sending.intervalMs,
     lockLifetimeMs: config.sending.leaseMs,
     logger,
+    metrics,
   });
+  const segmentCatalog = new SegmentCatalog(config.segments.dir, logger);
+  await segmentCatalog.reload();
+  segmentCatalog.watch(config.sequencesReloadMs);
+  const segments = new SegmentUpdater({
+    db: database,
+    segments: () => segmentCatalog.all(),
+    sequences: allSequences,
+    logger,
+    eventPassMs: config.segments.eventPassMs,
+  });
+  segments.start();
+  const segmentJob = await startSegmentRefreshJob({ db: database.db, updater: segments, intervalMs: config.segments.refreshMs, logger });
   const models = new IntentModelStore(database, logger);
   await models.refresh();
   models.watch(config.modelReloadMs);
@@ -76,6 +99,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     getSequence,
     model: () => models.current(),
     taskSettings: config.tasks,
+    metrics,
   });
   // Overdue tasks escalate to lead reps; snoozed ones wake and expired claims lapse, even when no
   // rep has the inbox open.
@@ -83,7 +107,10 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const taskTimer = setInterval(() => {
     Promise.all([escalateOverdue(database), refreshTasks(database)])
       .then(([escalated]) => escalated > 0 && taskLog.info({ escalated }, 'overdue tasks escalated'))
-      .catch((error: unknown) => taskLog.warn({ err: describeError(error) }, 'task upkeep failed'));
+      .catch((error: unknown) => {
+        metrics.failed('task-upkeep');
+        taskLog.warn({ err: describeError(error) }, 'task upkeep failed');
+      });
   }, TASK_UPKEEP_MS);
   taskTimer.unref();
   const poller = new MailboxPoller({
@@ -91,6 +118,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     db: database,
     handle: (source, origin) => replies.handle(source, origin),
     logger,
+    metrics,
     ...(onPoll && { onPoll }),
   });
   await poller.start();
@@ -111,18 +139,24 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         taskSettings: config.tasks,
       }
     : undefined;
-  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp });
+  const { eventsApiToken } = config.web;
+  const eventsApi = eventsApiToken ? { token: eventsApiToken, onRecorded: () => segments.nudge() } : undefined;
+  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp, metrics, metricsToken: config.web.metricsToken, eventsApi });
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
   logger.info({ webUrl }, 'worker started');
 
   return {
     database,
     getSequence,
+    segments,
     webUrl,
     async stop() {
       catalog?.stop();
       models.stop();
       clearInterval(taskTimer);
+      segmentCatalog.stop();
+      await segmentJob.stop();
+      await segments.stop();
       await scheduler.stop();
       await poller.stop();
       await web?.close();

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
+import type { SendMetrics } from '../src/monitoring/index.ts';
 import { createSmtpTransport, stepMessageId, type MailTransport, type StepSenderOptions } from '../src/sending/index.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { testSender } from './support/sender.ts';
@@ -169,5 +170,33 @@ describe('sending due steps', () => {
     assert.match(stopped?.statusReason ?? '', /550|No such user/);
     const [failed] = await db.deliveries.find({ enrollmentId: hardId }).toArray();
     assert.deepEqual([failed?.state, failed?.error?.code, failed?.error?.permanent], ['failed', 'SMTP_PERMANENT', true]);
+  });
+
+  it('reports what happened to each due step to its metrics: sent, skipped, failed by kind', async () => {
+    const seen: string[] = [];
+    const metrics: SendMetrics = {
+      stepSent: (id) => seen.push(`sent ${id}`),
+      sendFailed: (id, kind) => seen.push(`failed ${id} ${kind}`),
+      stepDeferred: (id) => seen.push(`deferred ${id}`),
+      stepSkipped: (id) => seen.push(`skipped ${id}`),
+      sendRunFinished: () => undefined,
+    };
+    const emails = ['refused@metrics.example', 'rejected@metrics.example', 'accepted@metrics.example'];
+    const [refused, rejected, accepted] = await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
+    const only = (outcome: typeof refused) => {
+      const id = outcome?.outcome === 'enrolled' ? outcome.enrollmentId : '';
+      return {
+        ...db,
+        enrollments: Object.create(db.enrollments, { find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) } }) as typeof db.enrollments,
+      };
+    };
+    // The sequence's file missing: the step waits, skipped.
+    await sender({ db: only(accepted), metrics, getSequence: () => undefined }).runOnce();
+    services.sink.refuseNext(451, 'Greylisted, try again later');
+    await sender({ db: only(refused), metrics }).runOnce();
+    services.sink.refuseNext(550, 'No such user here');
+    await sender({ db: only(rejected), metrics }).runOnce();
+    await sender({ db: only(accepted), metrics }).runOnce();
+    assert.deepEqual(seen, [`skipped ${sequence.id}`, `failed ${sequence.id} temporary`, `failed ${sequence.id} permanent`, `sent ${sequence.id}`]);
   });
 });

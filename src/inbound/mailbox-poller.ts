@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { ParleyCollections } from '../db/index.ts';
 import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
 import type { MessageOrigin, ReplyOutcome } from './reply-handler.ts';
 
 /** Keywords Parley sets instead of \Seen: reps read the same mailbox, and unread must stay unread. */
@@ -25,6 +26,8 @@ export interface MailboxPollerOptions {
   onPoll?: (result: PollResult) => void;
   /** Milliseconds of quiet before imapflow starts IDLE; short so new mail is seen in about a second. */
   idleDelayMs?: number;
+  /** Where poll durations, failures and quarantined messages are counted (the worker's /metrics); nothing by default. */
+  metrics?: InboundMetrics | undefined;
 }
 
 /**
@@ -36,6 +39,7 @@ export class MailboxPoller {
   readonly #o: MailboxPollerOptions;
   readonly #log: Logger;
   readonly #cursorId: string;
+  readonly #metrics: InboundMetrics;
   #client: ImapFlow | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
@@ -46,6 +50,7 @@ export class MailboxPoller {
 
   constructor(options: MailboxPollerOptions) {
     this.#o = options;
+    this.#metrics = options.metrics ?? NO_INBOUND_METRICS;
     this.#log = options.logger.child({ component: 'mailbox-poller', mailbox: options.imap.mailbox });
     const user = options.imap.auth?.user ?? '';
     this.#cursorId = `${user}@${options.imap.host}:${options.imap.port}/${options.imap.mailbox}`;
@@ -129,10 +134,13 @@ export class MailboxPoller {
       this.#pollAgain = false;
       const client = this.#client;
       if (!client?.usable || this.#stopping) return;
+      const started = performance.now();
       try {
         const result = await this.#pollOnce(client);
+        this.#metrics.pollFinished(secondsSince(started), result.fetched);
         if (result.fetched > 0) this.#o.onPoll?.(result);
       } catch (error) {
+        this.#metrics.pollFailed(secondsSince(started));
         this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
         return;
       }
@@ -198,6 +206,7 @@ export class MailboxPoller {
         { upsert: true },
       );
       await client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true });
+      this.#metrics.quarantined(code);
       this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
       return undefined;
     }

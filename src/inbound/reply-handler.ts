@@ -2,6 +2,7 @@ import { analyzeReply, extractVisibleText, type Classification, type IntentModel
 import { isDuplicateKey, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
+import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
@@ -32,6 +33,8 @@ export interface ReplyHandlerOptions {
   taskSettings?: TaskSettings | undefined;
   /** The newest trained intent model, when one has been trained from reps' corrections; else the built-in one. */
   model?: () => { model: IntentModel; version: string } | undefined;
+  /** Where handled replies (intent, outcome, duration) are counted (the worker's /metrics); nothing by default. */
+  metrics?: InboundMetrics | undefined;
   now?: () => Date;
 }
 
@@ -42,12 +45,15 @@ export interface ReplyHandlerOptions {
  */
 export class ReplyHandler {
   readonly #o: ReplyHandlerOptions & Required<Pick<ReplyHandlerOptions, 'now'>>;
+  readonly #metrics: InboundMetrics;
 
   constructor(options: ReplyHandlerOptions) {
     this.#o = { now: () => new Date(), ...options };
+    this.#metrics = options.metrics ?? NO_INBOUND_METRICS;
   }
 
   async handle(source: Buffer, origin: MessageOrigin): Promise<ReplyOutcome> {
+    const started = performance.now();
     const { db } = this.#o;
     const message = await parseInboundMessage(source);
     if (await isOwnMessage(db, message, this.#o.ownAddresses())) return { kind: 'own' };
@@ -85,6 +91,7 @@ export class ReplyHandler {
     if (!match) {
       await db.replies.updateOne({ _id: replyId }, { $set: { state: 'unmatched', ...decided, processedAt: this.#o.now() } });
       this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
+      this.#metrics.replyHandled(classification.intent, 'unmatched', secondsSince(started));
       return { kind: 'unmatched', replyId, classification };
     }
     const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
@@ -108,6 +115,7 @@ export class ReplyHandler {
       { replyId, enrollmentId: match.enrollment._id, matchedBy: match.matchedBy, intent: classification.intent, outcome, taskId },
       'reply handled',
     );
+    this.#metrics.replyHandled(classification.intent, outcome, secondsSince(started));
     return { kind: 'handled', replyId, enrollmentId: match.enrollment._id, classification, taskId };
   }
 

@@ -5,6 +5,7 @@ import { nextStep, stepDueTime } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
+import { NO_SEND_METRICS, type SendMetrics } from '../monitoring/index.ts';
 import type { Sequence, SequenceStep } from '../sequences/index.ts';
 import { composeStep } from './compose.ts';
 import { sendGate } from './send-gate.ts';
@@ -25,6 +26,8 @@ export interface StepSenderOptions {
   unsubscribe?: { baseUrl: string; secret: string } | undefined;
   /** Temporary failures (4xx, timeouts) retried this many times in all before the enrollment stops. */
   maxAttempts?: number;
+  /** Where sends, failures, deferrals and skips are counted (the worker's /metrics); nothing by default. */
+  metrics?: SendMetrics | undefined;
   now?: () => Date;
 }
 
@@ -55,9 +58,11 @@ type StepOutcome = keyof SendRunResult;
 export class StepSender {
   readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now'>>;
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly #metrics: SendMetrics;
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), ...options };
+    this.#metrics = options.metrics ?? NO_SEND_METRICS;
   }
 
   /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
@@ -69,9 +74,18 @@ export class StepSender {
       .limit(this.#o.batchSize)
       .toArray();
     for (const enrollment of due) {
-      result[await this.#processEnrollment(enrollment)] += 1;
+      const outcome = await this.#processEnrollment(enrollment);
+      result[outcome] += 1;
+      this.#count(outcome, enrollment.sequenceId);
     }
     return result;
+  }
+
+  #count(outcome: StepOutcome, sequenceId: string): void {
+    if (outcome === 'sent') this.#metrics.stepSent(sequenceId);
+    else if (outcome === 'deferred') this.#metrics.stepDeferred(sequenceId);
+    else if (outcome === 'skipped') this.#metrics.stepSkipped(sequenceId);
+    // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
   async #processEnrollment(enrollment: EnrollmentDoc): Promise<StepOutcome> {
@@ -214,6 +228,7 @@ export class StepSender {
     const permanent = isParleyError(error) && !error.retryable;
     const code = isParleyError(error) ? error.code : ErrorCodes.SMTP_TEMPORARY;
     const message = describeError(error);
+    this.#metrics.sendFailed(enrollment.sequenceId, permanent ? 'permanent' : 'temporary');
     await this.#o.db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'failed', error: { code, message, permanent } } });
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {

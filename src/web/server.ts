@@ -4,11 +4,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { ParleyCollections } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
 import { repApp, type RepAppOptions } from './app/index.ts';
+import { registerMetricsRoute, type MetricsSource } from './metrics-route.ts';
+import { registerEventsRoutes, type EventsApiOptions } from './events-routes.ts';
 import { badRequestPage, errorPage, notFoundPage } from './pages.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export interface WebServerOptions {
   db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events'>;
+  /** POST /api/events with this bearer token (config EVENTS_API_TOKEN); undefined: no events API. */
+  eventsApi?: Omit<EventsApiOptions, 'db' | 'now'> | undefined;
   /** Key that signs unsubscribe links (config.web.unsubscribeSecret). Undefined: every link is a 404. */
   unsubscribeSecret: string | undefined;
   /** Pass a child logger (`component: 'web'`); Fastify's own request lines are off (see below). */
@@ -16,6 +20,10 @@ export interface WebServerOptions {
   now?: () => Date;
   /** The rep app (login, inbox, task pages, JSON API). Undefined: only unsubscribe and health routes. */
   repApp?: Omit<RepAppOptions, 'now'> | undefined;
+  /** Prometheus metrics served at GET /metrics (the worker's WorkerMetrics). Undefined: no such route. */
+  metrics?: MetricsSource | undefined;
+  /** Bearer token GET /metrics asks for (config.web.metricsToken). Undefined: open to whoever reaches the server. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -35,7 +43,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const BODY_LIMIT = 16 * 1024;
 
 /**
- * The public web server: the unsubscribe page and RFC 8058 one-click endpoint, and a health check.
+ * The public web server: the unsubscribe page and RFC 8058 one-click endpoint, a health check,
+ * and, when given, the Prometheus metrics.
  * Built, not started: tests call `inject()`, the worker calls `startWebServer`.
  */
 export function buildWebServer(options: WebServerOptions): FastifyInstance {
@@ -63,8 +72,8 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'none';
-    // Health checks come every few seconds from a load balancer: debug, or they drown the rest.
-    const level = route === '/healthz' && reply.statusCode === 200 ? 'debug' : 'info';
+    // Health checks and scrapes come every few seconds: debug, or they drown the rest.
+    const level = (route === '/healthz' || route === '/metrics') && reply.statusCode === 200 ? 'debug' : 'info';
     log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -75,6 +84,10 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     const status = statusOf(error);
     if (status >= 500) {
       log.error({ err: error, method: request.method, route: request.routeOptions.url ?? 'none' }, 'request failed');
+    }
+    // API clients get JSON they can read (a body that isn't JSON, one over the size limit).
+    if (request.url.startsWith('/api/events')) {
+      return reply.code(status).send({ error: status >= 500 ? 'internal' : status === 413 ? 'too_large' : 'bad_request', message: status >= 500 ? 'Something went wrong; retry later.' : 'Send a JSON body (application/json) within the size limit.' });
     }
     const body = status >= 500 ? errorPage() : status === 404 ? notFoundPage() : badRequestPage();
     return reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -88,6 +101,8 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   const now = options.now ?? (() => new Date());
   registerUnsubscribeRoutes(app, { db: options.db, secret: options.unsubscribeSecret, now });
+  if (options.eventsApi) registerEventsRoutes(app, { ...options.eventsApi, db: options.db, now });
+  if (options.metrics) registerMetricsRoute(app, { metrics: options.metrics, token: options.metricsToken });
   if (options.repApp) app.register(repApp, { ...options.repApp, now });
   return app;
 }

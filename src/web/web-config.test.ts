@@ -6,7 +6,7 @@ import { isParleyError } from '../errors.ts';
 describe('web settings', () => {
   it('defaults to loopback:8080 with no links and no key', () => {
     const { web } = loadConfig({});
-    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined, sessionSecret: undefined });
+    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined, sessionSecret: undefined, eventsApiToken: undefined, metricsToken: undefined });
     assert.ok(Object.isFrozen(web));
     assert.equal(loadConfig({ WEB_PORT: '0' }).web.port, 0);
   });
@@ -18,6 +18,20 @@ describe('web settings', () => {
     for (const bad of ['http://parley.example.com', 'https://parley.example.com/?a=1', 'https://parley.example.com/#x', 'ftp://x.example', 'parley.example.com', 'https://user:pw@x.example']) {
       assert.throws(() => loadConfig({ PUBLIC_BASE_URL: bad }), /PUBLIC_BASE_URL/, bad);
     }
+  });
+
+  it('takes a metrics token of 16+ characters, optional, and never echoes it', () => {
+    const token = 't'.repeat(16);
+    assert.equal(loadConfig({ METRICS_TOKEN: token }).web.metricsToken, token);
+    assert.throws(
+      () => loadConfig({ METRICS_TOKEN: 'hunter2-short' }),
+      (error: unknown) => {
+        assert.ok(isParleyError(error, 'CONFIG_INVALID'));
+        assert.match(error.message, /METRICS_TOKEN: at least 16 characters/);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      },
+    );
   });
 
   it('wants a signing key of 32+ characters and never echoes it', () => {

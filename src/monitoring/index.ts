@@ -1,0 +1,17 @@
+/**
+ * Operational metrics: the small interfaces the domain reports to (with no-op defaults), and the
+ * worker's Prometheus implementation, rendered at `GET /metrics` by the web server.
+ */
+export {
+  ERROR_COMPONENTS,
+  NO_INBOUND_METRICS,
+  NO_SEND_METRICS,
+  secondsSince,
+  type ErrorComponent,
+  type ErrorMetrics,
+  type InboundMetrics,
+  type SendFailureKind,
+  type SendMetrics,
+} from './metrics.ts';
+export { cached, OPEN_TASK_STATUSES, readSnapshot, type OpenTaskStatus, type OperationalSnapshot, type SnapshotCollections } from './snapshot.ts';
+export { createWorkerMetrics, type WorkerMetrics, type WorkerMetricsOptions } from './worker-metrics.ts';
