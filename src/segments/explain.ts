@@ -15,7 +15,8 @@ export interface SegmentVerdict {
 export async function explainContact(db: ParleyCollections, email: string, segments: readonly Segment[], now: Date): Promise<SegmentVerdict[] | undefined> {
   const contact = await db.contacts.findOne({ email: email.trim().toLowerCase() }, { projection: CONTACT_PROJECTION });
   if (!contact) return undefined;
-  const facts = await loadContactFacts(db, contact, segments, now);
+  const facts = (await loadContactFacts(db, [contact], segments, now)).get(contact._id);
+  if (!facts) return undefined;
   const memberships = await db.segmentMemberships.find({ contactId: contact._id }).toArray();
   return segments.map((segment) => ({
     segment,

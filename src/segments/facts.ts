@@ -1,7 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { ContactDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../db/index.ts';
 import { eventConditions, eventMatches, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
-import type { EventCondition, Segment, ValueMatcher } from './types.ts';
+import type { EventCondition, Segment } from './types.ts';
 
 /** The contact fields rules read: the projection of every contact query here. */
 export const CONTACT_PROJECTION = {
@@ -26,23 +26,8 @@ function referencedSequences(segments: readonly Segment[]): string[] {
   return [...ids];
 }
 
-/**
- * Facts for one contact, read from the database: its events of the types the segments use, and
- * its enrollments. Events are matched in memory, so the newest matching event is known too.
- */
-export async function loadContactFacts(
-  db: Pick<ParleyCollections, 'events' | 'enrollments'>,
-  contact: FactsContact,
-  segments: readonly Segment[],
-  now: Date,
-): Promise<ContactFacts> {
-  const types = [...referencedEventTypes(segments)];
-  const [events, enrollments] = await Promise.all([
-    types.length === 0
-      ? Promise.resolve([])
-      : db.events.find({ contactId: contact._id, type: { $in: types } }, { projection: { type: 1, at: 1, props: 1 } }).toArray(),
-    db.enrollments.find({ contactId: contact._id }, { projection: { sequenceId: 1, status: 1 } }).toArray(),
-  ]);
+/** Facts from one contact's own events, matched in memory (so the newest matching event is known too). */
+function factsFromEvents(contact: SegmentContact, events: ReadonlyArray<Pick<EventDoc, 'type' | 'at' | 'props'>>, enrollments: ContactFacts['enrollments'], now: Date): ContactFacts {
   return {
     contact,
     enrollments,
@@ -59,32 +44,68 @@ export async function loadContactFacts(
   };
 }
 
+/**
+ * Facts for a batch of contacts, read from the database in one query per collection (their events
+ * of the types the segments use, their enrollments), however many contacts the batch holds.
+ */
+export async function loadContactFacts(
+  db: Pick<ParleyCollections, 'events' | 'enrollments'>,
+  contacts: readonly FactsContact[],
+  segments: readonly Segment[],
+  now: Date,
+): Promise<Map<string, ContactFacts>> {
+  const ids = contacts.map((c) => c._id);
+  const types = [...referencedEventTypes(segments)];
+  const [events, enrollments] = await Promise.all([
+    types.length === 0 ? Promise.resolve([]) : db.events.find({ contactId: { $in: ids }, type: { $in: types } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 } }).toArray(),
+    db.enrollments.find({ contactId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 } }).toArray(),
+  ]);
+  const group = <T extends { contactId: string }>(rows: readonly T[]) => {
+    const by = new Map<string, T[]>();
+    for (const r of rows) by.set(r.contactId, [...(by.get(r.contactId) ?? []), r]);
+    return by;
+  };
+  const eventsBy = group(events);
+  const enrollmentsBy = group(enrollments);
+  return new Map(contacts.map((c) => [c._id, factsFromEvents(c, eventsBy.get(c._id) ?? [], enrollmentsBy.get(c._id) ?? [], now)]));
+}
+
 /** Same condition, same counts: conditions written alike in several segments are counted once. */
 export const conditionKey = (c: EventCondition): string => JSON.stringify([c.type, c.windowMs ?? null, Object.entries(c.where).sort(([a], [b]) => a.localeCompare(b))]);
 
+/** Per distinct event condition, per contact: how many events match and the newest one. */
+export type EventTally = Map<string, Map<string, MatchingEvents>>;
+
 /**
- * For a refresh of every contact: per distinct event condition, how many matching events each
- * contact has, counted by the database (`$match` + `$group` with `$sum`, which FerretDB v1 has).
- * Contacts without any are absent (count 0).
+ * For a refresh of every contact: one pass over the events of the types the segments use (since
+ * the widest window, when every condition has one), each matched in memory against every
+ * condition, the same test the per-contact path runs. One scan, not one per condition: FerretDB v1
+ * pushes no filter but _id down to SQLite, so every query is a scan there.
  */
-export async function countEventsByContact(
-  db: Pick<ParleyCollections, 'events'>,
-  segments: readonly Segment[],
-  now: Date,
-): Promise<Map<string, Map<string, number>>> {
+export async function tallyEvents(db: Pick<ParleyCollections, 'events'>, segments: readonly Segment[], now: Date): Promise<EventTally> {
   const conditions = new Map<string, EventCondition>();
   for (const s of segments) for (const c of eventConditions(s.rule)) conditions.set(conditionKey(c), c);
-  const counts = new Map<string, Map<string, number>>();
-  for (const [key, condition] of conditions) {
-    const byContact = new Map<string, number>();
-    const cursor = db.events.aggregate<{ _id: string; n: number }>([
-      { $match: eventFilter(condition, now) },
-      { $group: { _id: '$contactId', n: { $sum: 1 } } },
-    ]);
-    for await (const row of cursor) byContact.set(row._id, row.n);
-    counts.set(key, byContact);
+  const tally: EventTally = new Map([...conditions.keys()].map((key) => [key, new Map()]));
+  if (conditions.size === 0) return tally;
+  const byType = new Map<string, Array<[string, EventCondition]>>();
+  for (const entry of conditions) byType.set(entry[1].type, [...(byType.get(entry[1].type) ?? []), entry]);
+  const windows = [...conditions.values()].map((c) => c.windowMs);
+  const widest = windows.some((w) => w === undefined) ? undefined : Math.max(...(windows as number[]));
+  const filter: Filter<EventDoc> = { type: { $in: [...byType.keys()] }, ...(widest !== undefined && { at: { $gte: new Date(now.getTime() - widest) } }) };
+  const cursor = db.events.find(filter, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
+  for await (const event of cursor) {
+    for (const [key, condition] of byType.get(event.type) ?? []) {
+      if (!eventMatches(condition, event, now)) continue;
+      const byContact = tally.get(key);
+      const seen = byContact?.get(event.contactId);
+      if (!seen) byContact?.set(event.contactId, { count: 1, newest: { type: event.type, at: event.at, props: event.props } });
+      else {
+        seen.count += 1;
+        if (!seen.newest || event.at > seen.newest.at) seen.newest = { type: event.type, at: event.at, props: event.props };
+      }
+    }
   }
-  return counts;
+  return tally;
 }
 
 /** Enrollment states by contact, for the sequences the segments name (none read when no rule names one). */
@@ -104,36 +125,15 @@ export async function enrollmentsByContact(
   return byContact;
 }
 
-/** Facts for one contact from the bulk counts (no newest event: a change re-reads the contact's own facts). */
+/** Facts for one contact from the tallies of a full refresh. */
 export function bulkFacts(
   contact: SegmentContact & { _id: string },
-  counts: Map<string, Map<string, number>>,
+  tally: EventTally,
   enrollments: Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>,
 ): ContactFacts {
   return {
     contact,
     enrollments: enrollments.get(contact._id) ?? [],
-    events: (condition) => ({ count: counts.get(conditionKey(condition))?.get(contact._id) ?? 0, newest: undefined }),
+    events: (condition) => tally.get(conditionKey(condition))?.get(contact._id) ?? { count: 0, newest: undefined },
   };
-}
-
-/** The MongoDB filter for a condition: the same test as eventMatches, run by the database. */
-export function eventFilter(condition: EventCondition, now: Date): Filter<EventDoc> {
-  const at = condition.windowMs === undefined ? { $lte: now } : { $lte: now, $gte: new Date(now.getTime() - condition.windowMs) };
-  const props = Object.entries(condition.where).flatMap(([prop, m]) => matcherFilters(m).map((test) => ({ [`props.${prop}`]: test })));
-  return { type: condition.type, at, ...(props.length > 0 && { $and: props }) } as Filter<EventDoc>;
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** One test per matcher key (a property can't carry two $regex in one object). No value is a missing property or ''. */
-function matcherFilters(m: ValueMatcher): Array<Record<string, unknown>> {
-  const tests: Array<Record<string, unknown>> = [];
-  if (m.exists === false) tests.push({ $in: [null, ''] });
-  if (m.exists === true) tests.push({ $nin: [null, ''] });
-  if (m.equals !== undefined) tests.push({ $eq: m.equals });
-  if (m.in !== undefined) tests.push({ $in: [...m.in] });
-  if (m.startsWith !== undefined) tests.push({ $regex: `^${escapeRegex(m.startsWith)}` });
-  if (m.contains !== undefined) tests.push({ $regex: escapeRegex(m.contains) });
-  return tests;
 }

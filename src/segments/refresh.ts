@@ -1,7 +1,8 @@
 import type { ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
-import { bulkFacts, CONTACT_PROJECTION, countEventsByContact, enrollmentsByContact, loadContactFacts, type FactsContact } from './facts.ts';
+import type { ContactFacts } from './evaluate.ts';
+import { bulkFacts, CONTACT_PROJECTION, enrollmentsByContact, loadContactFacts, tallyEvents, type FactsContact } from './facts.ts';
 import { recordMembershipChange, type ChangeEffects } from './membership.ts';
 import type { Segment } from './types.ts';
 
@@ -28,15 +29,9 @@ function add(report: RefreshReport, entering: boolean, effects: ChangeEffects): 
   report.stopped += effects.stopped;
 }
 
-/**
- * Re-evaluates one contact against every segment, from its own events and enrollments, and records
- * each entry and exit. Called when events arrive for it.
- */
-async function refreshContact(db: ParleyCollections, contact: FactsContact, input: RefreshInput, report: RefreshReport): Promise<void> {
+/** Records an entry or exit for each segment whose verdict differs from the stored membership. */
+async function applyFacts(db: ParleyCollections, contact: FactsContact, facts: ContactFacts, member: ReadonlySet<string>, input: RefreshInput, report: RefreshReport): Promise<void> {
   const { segments, sequences, now } = input;
-  const facts = await loadContactFacts(db, contact, segments, now);
-  const memberships = await db.segmentMemberships.find({ contactId: contact._id }, { projection: { segmentId: 1, member: 1 } }).toArray();
-  const member = new Set(memberships.filter((m) => m.member).map((m) => m.segmentId));
   for (const segment of segments) {
     const explanation = explainSegment(segment, facts);
     if (explanation.ok === member.has(segment.id)) continue;
@@ -46,37 +41,54 @@ async function refreshContact(db: ParleyCollections, contact: FactsContact, inpu
   }
 }
 
-/** Segment membership of these contacts, brought up to date (the path for new events). */
+/** Contacts re-evaluated per round trip on the event path. */
+const BATCH = 500;
+
+/**
+ * Segment membership of these contacts brought up to date from their own events and enrollments
+ * (the path for new events), a batch of contacts per query.
+ */
 export async function refreshContacts(db: ParleyCollections, contactIds: readonly string[], input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
   if (input.segments.length === 0 || contactIds.length === 0) return report;
-  const cursor = db.contacts.find({ _id: { $in: [...new Set(contactIds)] } }, { projection: CONTACT_PROJECTION });
-  for await (const contact of cursor) {
-    report.contacts += 1;
-    await refreshContact(db, contact, input, report);
+  const unique = [...new Set(contactIds)];
+  for (let i = 0; i < unique.length; i += BATCH) {
+    const ids = unique.slice(i, i + BATCH);
+    const [contacts, memberships] = await Promise.all([
+      db.contacts.find({ _id: { $in: ids } }, { projection: CONTACT_PROJECTION }).toArray(),
+      db.segmentMemberships.find({ _id: { $in: input.segments.flatMap((s) => ids.map((id) => `${s.id}:${id}`)) }, member: true }, { projection: { segmentId: 1, contactId: 1 } }).toArray(),
+    ]);
+    const facts = await loadContactFacts(db, contacts, input.segments, input.now);
+    for (const contact of contacts) {
+      report.contacts += 1;
+      const member = new Set(memberships.filter((m) => m.contactId === contact._id).map((m) => m.segmentId));
+      const contactFacts = facts.get(contact._id);
+      if (contactFacts) await applyFacts(db, contact, contactFacts, member, input, report);
+    }
   }
   return report;
 }
 
 /**
  * Every contact against every segment, so time windows expire ("in the last 7 days") and edited
- * segment files take effect. Events are counted by the database per condition, contacts streamed;
- * only the contacts whose membership changes are read again one by one, for the reason and the
- * event that brought them in.
+ * segment files take effect. One pass over the events (tallyEvents), one over the enrollments the
+ * rules name, one over the contacts; only changes are written.
  */
 export async function refreshAllSegments(db: ParleyCollections, input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
   const { segments, now } = input;
   if (segments.length === 0) return report;
-  const [counts, enrollments, members] = await Promise.all([countEventsByContact(db, segments, now), enrollmentsByContact(db, segments), currentMembers(db)]);
-  const changing: FactsContact[] = [];
-  const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 2000 });
+  const [tally, enrollments, members] = await Promise.all([tallyEvents(db, segments, now), enrollmentsByContact(db, segments), currentMembers(db)]);
+  const changing: Array<{ contact: FactsContact; facts: ContactFacts; member: Set<string> }> = [];
+  const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 5000 });
   for await (const contact of cursor) {
     report.contacts += 1;
-    const facts = bulkFacts(contact, counts, enrollments);
-    if (segments.some((s) => matchesRule(s.rule, facts) !== (members.get(s.id)?.has(contact._id) ?? false))) changing.push(contact);
+    const facts = bulkFacts(contact, tally, enrollments);
+    const member = new Set(segments.filter((s) => members.get(s.id)?.has(contact._id)).map((s) => s.id));
+    if (segments.some((s) => matchesRule(s.rule, facts) !== member.has(s.id))) changing.push({ contact, facts, member });
   }
-  for (const contact of changing) await refreshContact(db, contact, input, report);
+  // Written after the scan: writing while the contacts cursor is open would slow both on FerretDB.
+  for (const { contact, facts, member } of changing) await applyFacts(db, contact, facts, member, input, report);
   return report;
 }
 
