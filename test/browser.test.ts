@@ -8,6 +8,7 @@ import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
+import { insertStatsHistory } from './support/stats-history.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -104,5 +105,31 @@ describe('rep app in a browser', () => {
     assert.match(audit, new RegExp(REP.replace('.', '\\.')));
     assert.ok((await page.locator('#audit tbody tr').count()) >= 4, audit);
     await page.screenshot({ path: 'docs/screenshots/task.png', fullPage: true });
+  });
+
+  it('shows the stats page with its charts, and the CSP refuses nothing on it', async () => {
+    const base = worker.webUrl;
+    assert.ok(base);
+    await insertStatsHistory(worker.database, { sequenceId: 'quick-follow-up', stepIds: ['hello', 'nudge'], enrollments: 160, now: new Date() });
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(`${base}/stats`);
+    if (page.url().endsWith('/login')) {
+      await page.fill('#email', REP);
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+      await page.goto(`${base}/stats`);
+    }
+    await page.locator('#intents-chart').waitFor({ state: 'visible' });
+    const section = page.locator('section[data-sequence-id="quick-follow-up"]');
+    assert.match(await section.locator('tr.total').innerText(), /Total \(people\)\s+1\d\d\s/);
+    assert.ok((await page.locator('#intents-chart rect').count()) > 20, 'replies on many days');
+    assert.ok((await section.locator('svg.chart rect').count()) >= 6, 'the funnel: three bars per step');
+    // Sized by the stylesheet: a chart that the CSP had stripped of its CSS would be unstyled black.
+    assert.equal(await page.evaluate("getComputedStyle(document.querySelector('#response-chart rect.bar-response')).fill"), 'rgb(91, 125, 177)');
+    await page.screenshot({ path: 'docs/screenshots/stats.png', fullPage: true });
+    assert.deepEqual(refused, []);
   });
 });

@@ -12,6 +12,7 @@ import { previewCommand } from './preview.ts';
 import { repsCommand } from './reps.ts';
 import { segmentsCommand } from './segments.ts';
 import { simulateCommand } from './simulate.ts';
+import { statsCommand } from './stats.ts';
 import { tasksCommand } from './tasks.ts';
 import { workerCommand } from './worker.ts';
 
@@ -32,6 +33,7 @@ program.addCommand(tasksCommand());
 program.addCommand(contactsCommand());
 program.addCommand(eventsCommand());
 program.addCommand(segmentsCommand());
+program.addCommand(statsCommand());
 program.addCommand(classifyCommand().addCommand(trainCommand()).addCommand(relabelCommand()));
 
 try {

@@ -38,6 +38,21 @@ form.inline{display:inline-flex;gap:6px;align-items:center;margin:0 6px 6px 0}
 label{font-size:.85rem;color:#444}
 .login{max-width:22rem;margin:60px auto}
 .login input{width:100%;padding:6px;margin:2px 0 10px;font:inherit}
+header a+a{font-weight:400}
+th.num,td.num{text-align:right;white-space:nowrap}
+table.stats{font-size:.88rem;margin:0 0 8px}table.stats th,table.stats td{padding:6px 7px}table.stats td:first-child{white-space:nowrap}
+.stats-charts h2,.stats-sequence h2{margin-top:2px}table.stats tr.total td{font-weight:600;border-top:2px solid #ccc}
+td.warn{color:#9b1c1c;font-weight:600}
+.scroll{overflow-x:auto}
+.stats-charts{display:grid;grid-template-columns:3fr 2fr;gap:16px}
+svg.chart{display:block;max-width:100%;height:auto;margin:6px 0}
+.chart-label{font-size:12px;fill:#333}.chart-value{font-size:10px;fill:#555}.chart-axis{font-size:10px;fill:#777}.chart-rule{stroke:#bbb;stroke-width:1}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:2px 0 6px;padding:0;list-style:none;font-size:.8rem;color:#444}
+.legend svg{margin-right:5px;vertical-align:-1px}
+.s-sent{fill:#b8c4d6}.s-delivered{fill:#5b7db1}.s-replied{fill:#2f855a}.bar-response{fill:#5b7db1}
+.i-meeting-request{fill:#1f6b45}.i-interested{fill:#48a374}.i-question{fill:#4a7fc1}.i-not-now{fill:#e0a526}
+.i-wrong-person{fill:#8e6bbf}.i-not-interested{fill:#9a9a92}.i-unsubscribe{fill:#c24b45}.i-unclear{fill:#cfcfc8}.i-other{fill:#6b6b66}
+@media (max-width:900px){.stats-charts{grid-template-columns:1fr}}
 `;
 
 export const APP_JS = `'use strict';

@@ -8,6 +8,7 @@ import type { MailTransport } from '../../sending/index.ts';
 import type { Sequence } from '../../sequences/index.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { registerAuthRoutes, requireSession } from './auth.ts';
+import { registerStatsRoutes } from './stats-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { SessionStore } from './sessions.ts';
 
@@ -68,4 +69,5 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   app.get('/static/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
+  registerStatsRoutes(app, options);
 }

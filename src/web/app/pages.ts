@@ -59,9 +59,10 @@ const e = escapeHtml;
 const when = (at: Date | undefined) => (at ? e(at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC') : '');
 const csrfField = (csrf: string) => `<input type="hidden" name="_csrf" value="${e(csrf)}">`;
 
-function layout(title: string, body: string, options: { viewer?: Viewer; csrf: string }): string {
+/** The page around every rep app page: the header (inbox, stats, who is logged in) and the one stylesheet and script. */
+export function layout(title: string, body: string, options: { viewer?: Viewer; csrf: string }): string {
   const nav = options.viewer
-    ? `<header><a href="/">Parley inbox</a><span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
+    ? `<header><a href="/">Parley inbox</a><a href="/stats">Stats</a><span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
 <form method="post" action="/logout">${csrfField(options.csrf)}<button class="secondary" type="submit">Log out</button></form></header>`
     : '<header><span>Parley</span></header>';
   return `<!doctype html>
