@@ -15,6 +15,7 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node sequences ./sequences
+COPY --chown=node:node segments ./segments
 USER node
 # The worker has no HTTP endpoint yet; /healthz and /readyz (and a HEALTHCHECK on them) come with
 # the operations issue. Until then the container's health is its process: it exits on fatal errors.
