@@ -7,7 +7,7 @@ import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
 import { createWorkerMetrics, readSnapshot } from './monitoring/index.ts';
 import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
-import { SegmentCatalog, SegmentUpdater, startSegmentRefreshJob } from './segments/index.ts';
+import { audienceFindings, SegmentCatalog, SegmentUpdater, startSegmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 
@@ -79,6 +79,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const segmentCatalog = new SegmentCatalog(config.segments.dir, logger);
   await segmentCatalog.reload();
   segmentCatalog.watch(config.sequencesReloadMs);
+  // A sequence whose audience segment is missing enrolls nobody; say so once at start (lint says it too).
+  for (const finding of audienceFindings(allSequences(), segmentCatalog.all())) logger.warn({ file: finding.file, line: finding.line }, finding.message);
   const segments = new SegmentUpdater({
     db: database,
     segments: () => segmentCatalog.all(),

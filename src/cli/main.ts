@@ -8,6 +8,7 @@ import { enrollCommand } from './enroll.ts';
 import { eventsCommand } from './events.ts';
 import { lintCommand } from './lint.ts';
 import { inFlightLint } from './lint-in-flight.ts';
+import { segmentAudienceLint } from './lint-segments.ts';
 import { previewCommand } from './preview.ts';
 import { repsCommand } from './reps.ts';
 import { segmentsCommand } from './segments.ts';
@@ -25,7 +26,7 @@ const program = new Command()
 program.addCommand(workerCommand());
 program.addCommand(enrollCommand());
 program.addCommand(demoCommand());
-program.addCommand(lintCommand({ extensions: [inFlightLint] }));
+program.addCommand(lintCommand({ extensions: [inFlightLint, segmentAudienceLint] }));
 program.addCommand(previewCommand());
 program.addCommand(simulateCommand());
 program.addCommand(repsCommand());

@@ -13,3 +13,4 @@ export { refreshAllSegments, refreshContacts, type RefreshInput, type RefreshRep
 export { SegmentUpdater, type SegmentUpdaterOptions } from './updater.ts';
 export { startSegmentRefreshJob, REFRESH_JOB } from './refresh-job.ts';
 export { explainContact, type SegmentVerdict } from './explain.ts';
+export { audienceFindings, AUDIENCE_SEGMENT_RULE } from './audience-lint.ts';
