@@ -6,8 +6,9 @@ import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
 import { createWorkerMetrics, readSnapshot } from './monitoring/index.ts';
-import { createSmtpTransport, startSendScheduler, StepSender, type MailTransport } from './sending/index.ts';
-import { audienceFindings, SegmentCatalog, SegmentUpdater, startSegmentRefreshJob } from './segments/index.ts';
+import { startRecurringJobs } from './jobs/index.ts';
+import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
+import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 
@@ -68,14 +69,6 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     unsubscribe,
     metrics,
   });
-  const scheduler = await startSendScheduler({
-    db: database.db,
-    sender,
-    intervalMs: config.sending.intervalMs,
-    lockLifetimeMs: config.sending.leaseMs,
-    logger,
-    metrics,
-  });
   const segmentCatalog = new SegmentCatalog(config.segments.dir, logger);
   await segmentCatalog.reload();
   segmentCatalog.watch(config.sequencesReloadMs);
@@ -89,7 +82,14 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     eventPassMs: config.segments.eventPassMs,
   });
   segments.start();
-  const segmentJob = await startSegmentRefreshJob({ db: database.db, updater: segments, intervalMs: config.segments.refreshMs, logger });
+  const jobs = await startRecurringJobs({
+    db: database.db,
+    logger,
+    jobs: [
+      sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, lockLifetimeMs: config.sending.leaseMs, logger, metrics }),
+      segmentRefreshJob(segments, config.segments.refreshMs),
+    ],
+  });
   const models = new IntentModelStore(database, logger);
   await models.refresh();
   models.watch(config.modelReloadMs);
@@ -157,9 +157,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       models.stop();
       clearInterval(taskTimer);
       segmentCatalog.stop();
-      await segmentJob.stop();
       await segments.stop();
-      await scheduler.stop();
+      await jobs.stop();
       await poller.stop();
       await web?.close();
       transport.close();

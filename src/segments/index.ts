@@ -11,6 +11,6 @@ export { describeRule, entryContext, explainSegment, formatExplanation, matchesR
 export { CONTACT_PROJECTION, loadContactFacts, referencedEventTypes } from './facts.ts';
 export { refreshAllSegments, refreshContacts, type RefreshInput, type RefreshReport } from './refresh.ts';
 export { SegmentUpdater, type SegmentUpdaterOptions } from './updater.ts';
-export { startSegmentRefreshJob, REFRESH_JOB } from './refresh-job.ts';
+export { segmentRefreshJob, REFRESH_JOB } from './refresh-job.ts';
 export { explainContact, type SegmentVerdict } from './explain.ts';
 export { audienceFindings, AUDIENCE_SEGMENT_RULE } from './audience-lint.ts';

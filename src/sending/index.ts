@@ -1,6 +1,6 @@
 /** Sending due steps: the claim-and-send loop, its Agenda schedule and the SMTP adapter. */
 export { StepSender, type StepSenderOptions, type SendRunResult } from './step-sender.ts';
-export { startSendScheduler, SEND_JOB, type SendScheduler } from './send-job.ts';
+export { sendDueStepsJob, SEND_JOB } from './send-job.ts';
 export { createSmtpTransport, type MailTransport, type OutboundMessage, type SendReceipt } from './transport.ts';
 export { stepMessageId } from './message-id.ts';
 export { composeStep, type ComposedStep } from './compose.ts';

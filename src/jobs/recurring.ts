@@ -1,0 +1,66 @@
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** One recurring job the workers share through Agenda. */
+export interface RecurringJob {
+  name: string;
+  /** Milliseconds between runs. */
+  intervalMs: number;
+  /** Milliseconds a run holds Agenda's lock before another worker may start it again; longer than a run takes. */
+  lockLifetimeMs: number;
+  /** Runs of this job one process may hold at once (default 1). */
+  concurrency?: number;
+  run: () => Promise<void>;
+}
+
+export interface RecurringJobs {
+  /** Stops taking runs and waits for the running ones (Agenda's stop() does not: STACK-NOTES). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Parley's periodic work (sending due steps, refreshing segments) as recurring Agenda jobs on one
+ * Agenda instance. Each job claims its work from Parley's own collections, so Agenda's lock, which
+ * is not atomic on FerretDB (STACK-NOTES), is never the guard: a run twice at once is safe.
+ */
+export async function startRecurringJobs(options: { db: Db; jobs: readonly RecurringJob[]; logger: Logger }): Promise<RecurringJobs> {
+  const log = options.logger.child({ component: 'jobs' });
+  const total = options.jobs.reduce((n, j) => n + (j.concurrency ?? 1), 0);
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: options.db, collection: 'agenda_jobs' }),
+    processEvery: Math.min(...options.jobs.map((j) => j.intervalMs), 60_000),
+    maxConcurrency: total,
+    defaultConcurrency: 1,
+    // Without a limit one process locks every due job and strands them if it dies (STACK-NOTES).
+    lockLimit: total,
+  });
+  agenda.on('error', (error: unknown) => log.error({ err: describeError(error) }, 'agenda error'));
+  const running = new Set<Promise<void>>();
+  for (const job of options.jobs) {
+    const concurrency = job.concurrency ?? 1;
+    agenda.define(
+      job.name,
+      async () => {
+        const run = job.run();
+        running.add(run);
+        try {
+          await run;
+        } finally {
+          running.delete(run);
+        }
+      },
+      { concurrency, lockLimit: concurrency, lockLifetime: job.lockLifetimeMs },
+    );
+  }
+  await agenda.start();
+  for (const job of options.jobs) await agenda.every(job.intervalMs, job.name);
+  return {
+    async stop() {
+      await agenda.stop();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
