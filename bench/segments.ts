@@ -10,12 +10,14 @@ import type { BenchRow } from './results.ts';
 const DAY = 24 * 60 * 60 * 1000;
 const INTENTS = ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear', 'unsubscribe'];
 
-/** A fixed pseudo-random sequence, so every run seeds the same data. */
+/** A fixed pseudo-random sequence (mulberry32), so every run seeds the same data. */
 function random(seed: number): () => number {
-  let x = seed;
+  let a = seed >>> 0;
   return () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x / 2 ** 31;
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 

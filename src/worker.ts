@@ -86,7 +86,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     db: database.db,
     logger,
     jobs: [
-      sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, lockLifetimeMs: config.sending.leaseMs, logger, metrics }),
+      sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, logger, metrics }),
       segmentRefreshJob(segments, config.segments.refreshMs),
     ],
   });

@@ -9,8 +9,6 @@ export interface RecurringJob {
   name: string;
   /** Milliseconds between runs. */
   intervalMs: number;
-  /** Milliseconds a run holds Agenda's lock before another worker may start it again; longer than a run takes. */
-  lockLifetimeMs: number;
   /** Runs of this job one process may hold at once (default 1). */
   concurrency?: number;
   run: () => Promise<void>;
@@ -20,6 +18,14 @@ export interface RecurringJobs {
   /** Stops taking runs and waits for the running ones (Agenda's stop() does not: STACK-NOTES). */
   stop(): Promise<void>;
 }
+
+/**
+ * How long Agenda's lock on a run lasts, in milliseconds; a running job renews it every third of
+ * that. Short, because Agenda leaves a timer of half of it pending after every run (its
+ * checkIfJobIsStillAlive), which holds a stopping process open, and because a dead worker's job
+ * is taken over when it runs out. Agenda's lock is never Parley's guard against doing work twice.
+ */
+const LOCK_LIFETIME_MS = 10_000;
 
 /**
  * Parley's periodic work (sending due steps, refreshing segments) as recurring Agenda jobs on one
@@ -43,16 +49,20 @@ export async function startRecurringJobs(options: { db: Db; jobs: readonly Recur
     const concurrency = job.concurrency ?? 1;
     agenda.define(
       job.name,
-      async () => {
+      async (agendaJob) => {
+        const renew = setInterval(() => {
+          agendaJob.touch().catch((error: unknown) => log.warn({ job: job.name, err: describeError(error) }, 'could not renew the job lock'));
+        }, LOCK_LIFETIME_MS / 3);
         const run = job.run();
         running.add(run);
         try {
           await run;
         } finally {
+          clearInterval(renew);
           running.delete(run);
         }
       },
-      { concurrency, lockLimit: concurrency, lockLifetime: job.lockLifetimeMs },
+      { concurrency, lockLimit: concurrency, lockLifetime: LOCK_LIFETIME_MS },
     );
   }
   await agenda.start();

@@ -11,8 +11,6 @@ export function segmentRefreshJob(updater: SegmentUpdater, intervalMs: number): 
   return {
     name: REFRESH_JOB,
     intervalMs,
-    // A refresh of 100,000 contacts takes minutes on FerretDB; the lock outlives it.
-    lockLifetimeMs: Math.max(intervalMs, 30 * 60_000),
     run: async () => {
       await updater.refreshAll();
     },

@@ -14,8 +14,6 @@ export const SEND_JOB = 'send-due-steps';
 export function sendDueStepsJob(options: {
   sender: StepSender;
   intervalMs: number;
-  /** Milliseconds one run may hold the job's lock; one run sends at most a batch. */
-  lockLifetimeMs: number;
   logger: Logger;
   /** Where each run's duration and failures are counted (the worker's /metrics); nothing by default. */
   metrics?: SendMetrics | undefined;
@@ -25,7 +23,6 @@ export function sendDueStepsJob(options: {
   return {
     name: SEND_JOB,
     intervalMs: options.intervalMs,
-    lockLifetimeMs: options.lockLifetimeMs,
     // Two overlapping runs in one process: a slow batch doesn't hold up the next due steps.
     concurrency: 2,
     async run() {
