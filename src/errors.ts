@@ -26,6 +26,8 @@ export const ErrorCodes = {
   REP_NOT_FOUND: 'REP_NOT_FOUND',
   TASK_NOT_FOUND: 'TASK_NOT_FOUND',
   SEGMENT_NOT_FOUND: 'SEGMENT_NOT_FOUND',
+  /** `parley enroll` into a sequence whose audience is a segment only (audience.manual: false). */
+  SEQUENCE_NOT_MANUAL: 'SEQUENCE_NOT_MANUAL',
   CONTACT_NOT_FOUND: 'CONTACT_NOT_FOUND',
   STATS_PERIOD_INVALID: 'STATS_PERIOD_INVALID',
 } as const;

@@ -66,5 +66,8 @@ describe('enrolling contacts', () => {
     assert.match(out, /cli@lead\.example: enrolled, first step due/);
     assert.equal((await db.contacts.findOne({ email: 'cli@lead.example' }))?.firstName, 'Cy');
     await assert.rejects(runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env), /No sequence "no-such-sequence".*known: .*trial-follow-up/s);
+    // pricing-page-visitor takes its contacts from a segment only.
+    await assert.rejects(runCli(['enroll', 'pricing-page-visitor', 'x@lead.example'], env), /takes its contacts from segment "pricing-page-visitors"/);
+    assert.equal(await db.contacts.countDocuments({ email: 'x@lead.example' }), 0);
   });
 });

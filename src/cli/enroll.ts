@@ -16,6 +16,12 @@ export function enrollCommand(): Command {
       const config = loadConfig(process.env);
       if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
       const { sequence } = await loadNamedSequence(config.sequencesDir, sequenceId);
+      if (!sequence.audience.manual) {
+        throw new ParleyError(
+          ErrorCodes.SEQUENCE_NOT_MANUAL,
+          `Sequence "${sequence.id}" takes its contacts from segment "${sequence.audience.segment}" (audience.manual: false in ${sequence.file}); send the events that put them in the segment, or set manual: true.`,
+        );
+      }
       const db = await connectDatabase(config.mongo.url, config.mongo.database);
       try {
         const contacts = emails.map((email) => ({ email, firstName: options.firstName, company: options.company }));
