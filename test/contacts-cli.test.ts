@@ -58,7 +58,8 @@ describe('contacts, events and segments from the command line', () => {
 
   it('imports contacts, reports each bad row with its line, and merges a repeated address', async () => {
     const out = await runExpectingFailure(['contacts', 'import', 'test/fixtures/imports/contacts.csv']);
-    assert.match(out, /contacts\.csv: 2 created, 0 updated, 2 invalid/);
+    assert.match(out, /contacts\.csv: 2 created, 0 updated, 3 invalid/);
+    assert.match(out, /contacts\.csv:7: "Europe\/Berln" is not an IANA time zone/);
     assert.match(out, /contacts\.csv:3: "not-an-address" is not an email address/);
     assert.match(out, /contacts\.csv:4: no email; every row needs one/);
     const ada = await db.contacts.findOne({ email: 'ada@lead.example' });

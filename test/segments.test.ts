@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
 import { recordEvents } from '../src/events/index.ts';
-import { explainContact, parseSegment, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { explainContact, parseSegment, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
 import { parseSequence, type Sequence } from '../src/sequences/index.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -90,7 +90,7 @@ describe('behaviour segments', () => {
 
     const entered = await refreshContacts(db, [ann._id], input(new Date(t0.getTime() + 120_000)));
     assert.deepEqual([entered.entered, entered.enrolled], [1, 1]);
-    const membership = await db.segmentMemberships.findOne({ _id: `pricing:${ann._id}` });
+    const membership = (await readMemberships(db, { segmentId: 'pricing' })).get(`pricing:${ann._id}`);
     assert.equal(membership?.member, true);
     assert.match(membership?.reason ?? '', /page_visited where url starts with "\/pricing": 2 in the last 7 days/);
     const enrollment = await db.enrollments.findOne({ contactId: ann._id, sequenceId: 'pricing-follow-up' });
@@ -108,7 +108,7 @@ describe('behaviour segments', () => {
     // the audience says, stops the enrollment.
     const later = await refreshAllSegments(db, input(new Date(t0.getTime() + 8 * DAY)));
     assert.deepEqual([later.exited, later.stopped], [1, 1]);
-    assert.equal((await db.segmentMemberships.findOne({ _id: `pricing:${ann._id}` }))?.member, false);
+    assert.equal((await readMemberships(db, { segmentId: 'pricing' })).get(`pricing:${ann._id}`)?.member, false);
     const stopped = await db.enrollments.findOne({ _id: enrollment._id });
     assert.deepEqual([stopped?.status, stopped?.statusReason], ['stopped', 'left segment pricing']);
     const history = await db.segmentChanges.find({ contactId: ann._id, segmentId: 'pricing' }).sort({ n: 1 }).toArray();
@@ -162,7 +162,7 @@ rules:
     await recordEvents(db, [{ email: 'cy@lead.example', type: 'logged_in', at: t0.toISOString() }], { source: 'import', now });
     await db.contacts.updateMany({ email: { $in: ['cy@lead.example', 'ann@lead.example'] } }, { $set: { company: 'Acme' } });
     const report = await refreshAllSegments(db, { segments: [never], sequences: [], now });
-    const members = await db.segmentMemberships.find({ segmentId: 'never-logged-in', member: true }).toArray();
+    const members = [...(await readMemberships(db, { segmentId: 'never-logged-in' })).values()].filter((m) => m.member);
     const ann = await db.contacts.findOne({ email: 'ann@lead.example' });
     // Ann has a company, never logged in, and every visit of hers has a title; Cy logged in; Bo has no company.
     assert.deepEqual(members.map((m) => m.contactId), [ann?._id]);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { describeRule, explainContact, formatExplanation, loadSegments, refreshAllSegments, type Segment } from '../segments/index.ts';
+import { describeRule, explainContact, formatExplanation, loadSegments, readMemberships, refreshAllSegments, type Segment } from '../segments/index.ts';
 import { formatProblem, loadSequences } from '../sequences/index.ts';
 import { withDatabase } from './database.ts';
 
@@ -24,7 +24,7 @@ export function segmentsCommand(): Command {
       await withDatabase(async (db) => {
         if (all.length === 0) console.log('No segments.');
         for (const s of all) {
-          const members = await db.segmentMemberships.countDocuments({ segmentId: s.id, member: true });
+          const members = [...(await readMemberships(db, { segmentId: s.id })).values()].filter((m) => m.member).length;
           console.log(`${s.id}\t${members} members\t${s.name}\t${s.file}`);
         }
       });
@@ -41,8 +41,9 @@ export function segmentsCommand(): Command {
       await withDatabase(async (db) => {
         console.log(`${segment.id}: ${segment.name}${segment.description ? `\n${segment.description}` : ''}\n${segment.file}\n`);
         console.log(describeRule(segment.rule).join('\n'));
-        const members = await db.segmentMemberships.find({ segmentId: id, member: true }).sort({ since: -1 }).limit(limit).toArray();
-        const total = await db.segmentMemberships.countDocuments({ segmentId: id, member: true });
+        const all = [...(await readMemberships(db, { segmentId: id })).values()].filter((m) => m.member);
+        const total = all.length;
+        const members = all.sort((a, b) => b.since.getTime() - a.since.getTime()).slice(0, limit);
         const emails = new Map((await db.contacts.find({ _id: { $in: members.map((m) => m.contactId) } }, { projection: { email: 1 } }).toArray()).map((c) => [c._id, c.email]));
         console.log(`\n${total} members${total > members.length ? ` (newest ${members.length})` : ''}:`);
         for (const m of members) console.log(`  ${emails.get(m.contactId) ?? m.contactId}\tsince ${day(m.since)}\t${m.reason}`);

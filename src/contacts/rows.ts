@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { describeError, ErrorCodes, ParleyError } from '../errors.ts';
+import { requireZone } from '../schedule/index.ts';
 import { FIELD_NAME, normaliseAddress } from './address.ts';
 import type { ContactInput } from './upsert.ts';
 
@@ -43,6 +44,8 @@ export function contactFromRecord(record: Readonly<Record<string, unknown>>): Co
   if (!contact.email) throw new Error('no email; every row needs one');
   contact.email = normaliseAddress(contact.email);
   if (contact.owner) contact.owner = normaliseAddress(contact.owner);
+  // A bad zone would silently fall back to the sequence's: say so while the file can be fixed.
+  if (contact.timeZone) requireZone(contact.timeZone);
   return { ...contact, fields };
 }
 

@@ -12,7 +12,6 @@ import type {
   RepMessageDoc,
   RoundRobinTurnDoc,
   SegmentChangeDoc,
-  SegmentMembershipDoc,
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
@@ -34,7 +33,6 @@ export interface ParleyCollections {
   repMessages: Collection<RepMessageDoc>;
   roundRobin: Collection<RoundRobinTurnDoc>;
   events: Collection<EventDoc>;
-  segmentMemberships: Collection<SegmentMembershipDoc>;
   segmentChanges: Collection<SegmentChangeDoc>;
 }
 
@@ -65,7 +63,6 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     repMessages: db.collection('rep_messages'),
     roundRobin: db.collection('round_robin'),
     events: db.collection('events'),
-    segmentMemberships: db.collection('segment_memberships'),
     segmentChanges: db.collection('segment_changes'),
     close: () => client.close(),
   };
@@ -94,8 +91,8 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.events.createIndex({ type: 1, at: 1 });
   await d.events.createIndex({ sequenceId: 1, at: 1 });
   await d.events.createIndex({ receivedAt: 1 });
-  await d.segmentMemberships.createIndex({ segmentId: 1, member: 1 });
-  await d.segmentMemberships.createIndex({ contactId: 1 });
+  await d.segmentChanges.createIndex({ segmentId: 1, contactId: 1, n: 1 });
+  await d.segmentChanges.createIndex({ contactId: 1 });
   await d.segmentChanges.createIndex({ segmentId: 1, at: 1 });
 }
 

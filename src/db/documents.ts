@@ -338,29 +338,12 @@ export interface EventDoc {
   receivedAt: Date;
 }
 
-/** Whether a contact is in a segment now (collection `segment_memberships`), `_id` `<segmentId>:<contactId>`. */
-export interface SegmentMembershipDoc {
-  _id: string;
-  segmentId: string;
-  contactId: string;
-  member: boolean;
-  /** How many times the contact has entered the segment. */
-  entries: number;
-  /** Number of the newest entry or exit recorded in `segment_changes` (entries + exits). */
-  changes: number;
-  /** When the current state began. */
-  since: Date;
-  /** Why, in words, at the last change (the rule that held or failed). */
-  reason: string;
-  /** What brought the contact in at the last entry, for templates (see EnrollmentDoc.context). */
-  context?: Record<string, string> | undefined;
-  updatedAt: Date;
-}
-
 /**
- * One entry into or exit from a segment (collection `segment_changes`). `_id` is
+ * One entry into or exit from a segment (collection `segment_changes`), with the membership as it
+ * stands after it: a contact's newest change in a segment is its membership there. `_id` is
  * `<segmentId>:<contactId>#<n>`: inserting change n is the guard, atomic on MongoDB and FerretDB,
- * so two refreshes running at once record (and act on) a change once.
+ * so two refreshes running at once record (and act on) a change once. Insert-only on purpose:
+ * FerretDB v1 scans the whole collection for every update, even by _id.
  */
 export interface SegmentChangeDoc {
   _id: string;
@@ -368,6 +351,13 @@ export interface SegmentChangeDoc {
   contactId: string;
   n: number;
   change: 'entered' | 'exited';
+  /** In the segment after this change (change === 'entered'). */
+  member: boolean;
+  /** Entries so far, this one included. */
+  entries: number;
   at: Date;
+  /** Why, in words: the rules that held or failed. */
   reason: string;
+  /** On an entry: what brought the contact in, for templates (see EnrollmentDoc.context). */
+  context?: Record<string, string> | undefined;
 }

@@ -1,6 +1,7 @@
-import type { ParleyCollections, SegmentMembershipDoc } from '../db/index.ts';
+import type { ParleyCollections } from '../db/index.ts';
 import { explainSegment } from './evaluate.ts';
 import { CONTACT_PROJECTION, loadContactFacts } from './facts.ts';
+import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import type { RuleExplanation, Segment } from './types.ts';
 
 export interface SegmentVerdict {
@@ -8,7 +9,7 @@ export interface SegmentVerdict {
   /** Evaluated now, from the contact's current facts. */
   explanation: RuleExplanation;
   /** What is stored (it can lag the live verdict until the next event pass or refresh). */
-  membership: SegmentMembershipDoc | undefined;
+  membership: SegmentMembership | undefined;
 }
 
 /** Why a contact is in or out of each segment, now; undefined when no contact has the address. */
@@ -17,10 +18,10 @@ export async function explainContact(db: ParleyCollections, email: string, segme
   if (!contact) return undefined;
   const facts = (await loadContactFacts(db, [contact], segments, now)).get(contact._id);
   if (!facts) return undefined;
-  const memberships = await db.segmentMemberships.find({ contactId: contact._id }).toArray();
+  const memberships = await readMemberships(db, { contactIds: [contact._id] });
   return segments.map((segment) => ({
     segment,
     explanation: explainSegment(segment, facts),
-    membership: memberships.find((m) => m.segmentId === segment.id),
+    membership: memberships.get(membershipKey(segment.id, contact._id)),
   }));
 }

@@ -14,3 +14,4 @@ export { SegmentUpdater, type SegmentUpdaterOptions } from './updater.ts';
 export { segmentRefreshJob, REFRESH_JOB } from './refresh-job.ts';
 export { explainContact, type SegmentVerdict } from './explain.ts';
 export { audienceFindings, AUDIENCE_SEGMENT_RULE } from './audience-lint.ts';
+export { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';

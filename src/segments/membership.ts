@@ -2,6 +2,7 @@ import { enrollContact } from '../enrollments/index.ts';
 import { isDuplicateKey, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import type { FactsContact } from './facts.ts';
+import { membershipKey, type SegmentMembership } from './memberships.ts';
 import type { Segment } from './types.ts';
 
 export interface MembershipChange {
@@ -22,60 +23,47 @@ export interface ChangeEffects {
 const NOTHING: ChangeEffects = { recorded: false, enrolled: 0, stopped: 0 };
 
 /**
- * Records one entry or exit and carries out what it means for the sequences whose audience is the
- * segment. Inserting change number n (`<segment>:<contact>#n`) is the guard, so two refreshes at
- * once record it once. A refresh cut off after the insert is finished by the next one: it finds
- * change n already there, the same way round, and completes the membership and the enrollments,
- * which are idempotent themselves (unique enrollment per contact, sequence and round).
+ * Records one entry or exit (after `current`, the contact's newest change in the segment) and
+ * carries out what it means for the sequences whose audience is the segment. Inserting change
+ * number n (`<segment>:<contact>#n`) is the guard, so two refreshes at once record it once. A
+ * refresh cut off after the insert is finished by the next one that read the state before it: it
+ * finds change n already there, the same way round, and completes the enrollments, which are
+ * idempotent themselves (unique per contact, sequence and round).
  */
 export async function recordMembershipChange(
   db: ParleyCollections,
   change: MembershipChange,
+  current: SegmentMembership | undefined,
   sequences: readonly Sequence[],
   now: Date,
 ): Promise<ChangeEffects> {
   const { segment, contact, entering } = change;
-  const membershipId = `${segment.id}:${contact._id}`;
-  const current = await db.segmentMemberships.findOne({ _id: membershipId });
   if ((current?.member ?? false) === entering) return NOTHING;
-  const n = (current?.changes ?? 0) + 1;
+  const n = (current?.n ?? 0) + 1;
   const doc: SegmentChangeDoc = {
-    _id: `${membershipId}#${n}`,
+    _id: `${membershipKey(segment.id, contact._id)}#${n}`,
     segmentId: segment.id,
     contactId: contact._id,
     n,
     change: entering ? 'entered' : 'exited',
+    member: entering,
+    entries: (current?.entries ?? 0) + (entering ? 1 : 0),
     at: now,
     reason: change.reason,
+    ...(entering && change.context && { context: change.context }),
   };
   let recorded = true;
+  let entries = doc.entries;
   try {
     await db.segmentChanges.insertOne(doc);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     const existing = await db.segmentChanges.findOne({ _id: doc._id });
     // Someone else recorded the opposite change under this number: theirs stands.
-    if (existing?.change !== doc.change) return NOTHING;
+    if (!existing || existing.change !== doc.change) return NOTHING;
     recorded = false;
+    entries = existing.entries;
   }
-  const entries = (current?.entries ?? 0) + (entering ? 1 : 0);
-  await db.segmentMemberships.updateOne(
-    { _id: membershipId },
-    {
-      $set: {
-        segmentId: segment.id,
-        contactId: contact._id,
-        member: entering,
-        entries,
-        changes: n,
-        since: now,
-        reason: change.reason,
-        ...(entering && change.context && { context: change.context }),
-        updatedAt: now,
-      },
-    },
-    { upsert: true },
-  );
   const effects = await applyToAudiences(db, change, entries, sequences, now);
   return { recorded, ...effects };
 }

@@ -4,6 +4,7 @@ import { entryContext, explainSegment, matchesRule, shortReason } from './evalua
 import type { ContactFacts } from './evaluate.ts';
 import { bulkFacts, CONTACT_PROJECTION, enrollmentsByContact, loadContactFacts, tallyEvents, type FactsContact } from './facts.ts';
 import { recordMembershipChange, type ChangeEffects } from './membership.ts';
+import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import type { Segment } from './types.ts';
 
 export interface RefreshReport {
@@ -30,13 +31,22 @@ function add(report: RefreshReport, entering: boolean, effects: ChangeEffects): 
 }
 
 /** Records an entry or exit for each segment whose verdict differs from the stored membership. */
-async function applyFacts(db: ParleyCollections, contact: FactsContact, facts: ContactFacts, member: ReadonlySet<string>, input: RefreshInput, report: RefreshReport): Promise<void> {
+async function applyFacts(
+  db: ParleyCollections,
+  contact: FactsContact,
+  facts: ContactFacts,
+  memberships: ReadonlyMap<string, SegmentMembership>,
+  input: RefreshInput,
+  report: RefreshReport,
+): Promise<void> {
   const { segments, sequences, now } = input;
   for (const segment of segments) {
+    const current = memberships.get(membershipKey(segment.id, contact._id));
     const explanation = explainSegment(segment, facts);
-    if (explanation.ok === member.has(segment.id)) continue;
+    if (explanation.ok === (current?.member ?? false)) continue;
     const context = explanation.ok ? entryContext(segment, facts) : undefined;
-    const effects = await recordMembershipChange(db, { segment, contact, entering: explanation.ok, reason: shortReason(explanation), context }, sequences, now);
+    const change = { segment, contact, entering: explanation.ok, reason: shortReason(explanation), context };
+    const effects = await recordMembershipChange(db, change, current, sequences, now);
     add(report, explanation.ok, effects);
   }
 }
@@ -56,14 +66,13 @@ export async function refreshContacts(db: ParleyCollections, contactIds: readonl
     const ids = unique.slice(i, i + BATCH);
     const [contacts, memberships] = await Promise.all([
       db.contacts.find({ _id: { $in: ids } }, { projection: CONTACT_PROJECTION }).toArray(),
-      db.segmentMemberships.find({ _id: { $in: input.segments.flatMap((s) => ids.map((id) => `${s.id}:${id}`)) }, member: true }, { projection: { segmentId: 1, contactId: 1 } }).toArray(),
+      readMemberships(db, { contactIds: ids }),
     ]);
     const facts = await loadContactFacts(db, contacts, input.segments, input.now);
     for (const contact of contacts) {
       report.contacts += 1;
-      const member = new Set(memberships.filter((m) => m.contactId === contact._id).map((m) => m.segmentId));
       const contactFacts = facts.get(contact._id);
-      if (contactFacts) await applyFacts(db, contact, contactFacts, member, input, report);
+      if (contactFacts) await applyFacts(db, contact, contactFacts, memberships, input, report);
     }
   }
   return report;
@@ -78,26 +87,16 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   const report = emptyReport();
   const { segments, now } = input;
   if (segments.length === 0) return report;
-  const [tally, enrollments, members] = await Promise.all([tallyEvents(db, segments, now), enrollmentsByContact(db, segments), currentMembers(db)]);
-  const changing: Array<{ contact: FactsContact; facts: ContactFacts; member: Set<string> }> = [];
+  const [tally, enrollments, memberships] = await Promise.all([tallyEvents(db, segments, now), enrollmentsByContact(db, segments), readMemberships(db)]);
+  const changing: Array<{ contact: FactsContact; facts: ContactFacts }> = [];
   const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 5000 });
   for await (const contact of cursor) {
     report.contacts += 1;
     const facts = bulkFacts(contact, tally, enrollments);
-    const member = new Set(segments.filter((s) => members.get(s.id)?.has(contact._id)).map((s) => s.id));
-    if (segments.some((s) => matchesRule(s.rule, facts) !== member.has(s.id))) changing.push({ contact, facts, member });
+    const isMember = (segmentId: string) => memberships.get(membershipKey(segmentId, contact._id))?.member ?? false;
+    if (segments.some((s) => matchesRule(s.rule, facts) !== isMember(s.id))) changing.push({ contact, facts });
   }
   // Written after the scan: writing while the contacts cursor is open would slow both on FerretDB.
-  for (const { contact, facts, member } of changing) await applyFacts(db, contact, facts, member, input, report);
+  for (const { contact, facts } of changing) await applyFacts(db, contact, facts, memberships, input, report);
   return report;
-}
-
-async function currentMembers(db: ParleyCollections): Promise<Map<string, Set<string>>> {
-  const members = new Map<string, Set<string>>();
-  for await (const m of db.segmentMemberships.find({ member: true }, { projection: { segmentId: 1, contactId: 1 } })) {
-    let set = members.get(m.segmentId);
-    if (!set) members.set(m.segmentId, (set = new Set()));
-    set.add(m.contactId);
-  }
-  return members;
 }
