@@ -145,6 +145,28 @@ steps:
     assert.deepEqual(rounds.map((e) => [e.sequenceId, e.round]), [['again', 1], ['again', 2], ['once', 1]]);
   });
 
+  it('records each entry once and enrolls once when refreshes race, and finishes one cut off before recording', async () => {
+    const seq = sequenceOf(`id: race
+name: Race
+sender: { name: Dana, address: dana@parley.example }
+audience: { manual: false, segment: pricing }
+steps:
+  - { id: one, subject: Hello, body: "Hi. Which plan? Just reply." }
+`);
+    const at = new Date(t0.getTime() + 40 * DAY);
+    await recordEvents(db, [visit('dot@lead.example', 'd1', '/pricing', at), visit('dot@lead.example', 'd2', '/pricing', at)], { source: 'api', now: at });
+    const dot = await db.contacts.findOne({ email: 'dot@lead.example' });
+    assert.ok(dot);
+    // A refresh that enrolled her and died before recording the change: the enrollment is there, the change is not.
+    await db.enrollments.insertOne({ _id: 'pre-crash', contactId: dot._id, email: dot.email, sequenceId: 'race', status: 'active', passedStepIds: [], skippedSteps: [], nextStepAt: at, threadMessageIds: [], enrolledAt: at, updatedAt: at, round: 1 });
+    const input = { segments: [pricing], sequences: [seq], now: new Date(at.getTime() + 1000) };
+    const reports = await Promise.all([refreshAllSegments(db, input), refreshAllSegments(db, input), refreshContacts(db, [dot._id], input)]);
+    const entered = reports.reduce((n, r) => n + r.entered, 0);
+    assert.equal(entered, 1, 'one of the three records the entry');
+    assert.equal(await db.segmentChanges.countDocuments({ contactId: dot._id, segmentId: 'pricing' }), 1);
+    assert.deepEqual((await db.enrollments.find({ contactId: dot._id, sequenceId: 'race' }).toArray()).map((e) => e._id), ['pre-crash']);
+  });
+
   it('counts on the database the way the per-contact path counts in memory, "never" rules included', async () => {
     const never = segmentOf(`id: never-logged-in
 name: Never logged in

@@ -24,11 +24,11 @@ const NOTHING: ChangeEffects = { recorded: false, enrolled: 0, stopped: 0 };
 
 /**
  * Records one entry or exit (after `current`, the contact's newest change in the segment) and
- * carries out what it means for the sequences whose audience is the segment. Inserting change
- * number n (`<segment>:<contact>#n`) is the guard, so two refreshes at once record it once. A
- * refresh cut off after the insert is finished by the next one that read the state before it: it
- * finds change n already there, the same way round, and completes the enrollments, which are
- * idempotent themselves (unique per contact, sequence and round).
+ * carries out what it means for the sequences whose audience is the segment. The sequences come
+ * first: enrolling is idempotent (unique per contact, sequence and round) and so is stopping, so a
+ * refresh cut off between the two finds the change unrecorded and does both again, and nothing is
+ * lost. Inserting change number n (`<segment>:<contact>#n`) then records it once, however many
+ * refreshes run at once.
  */
 export async function recordMembershipChange(
   db: ParleyCollections,
@@ -40,6 +40,8 @@ export async function recordMembershipChange(
   const { segment, contact, entering } = change;
   if ((current?.member ?? false) === entering) return NOTHING;
   const n = (current?.n ?? 0) + 1;
+  const entries = (current?.entries ?? 0) + (entering ? 1 : 0);
+  const effects = await applyToAudiences(db, change, entries, sequences, now);
   const doc: SegmentChangeDoc = {
     _id: `${membershipKey(segment.id, contact._id)}#${n}`,
     segmentId: segment.id,
@@ -47,25 +49,19 @@ export async function recordMembershipChange(
     n,
     change: entering ? 'entered' : 'exited',
     member: entering,
-    entries: (current?.entries ?? 0) + (entering ? 1 : 0),
+    entries,
     at: now,
     reason: change.reason,
     ...(entering && change.context && { context: change.context }),
   };
-  let recorded = true;
-  let entries = doc.entries;
   try {
     await db.segmentChanges.insertOne(doc);
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const existing = await db.segmentChanges.findOne({ _id: doc._id });
-    // Someone else recorded the opposite change under this number: theirs stands.
-    if (!existing || existing.change !== doc.change) return NOTHING;
-    recorded = false;
-    entries = existing.entries;
+    // Another refresh recorded change n first; what it did to the sequences is what we did.
+    if (isDuplicateKey(error)) return { ...effects, recorded: false };
+    throw error;
   }
-  const effects = await applyToAudiences(db, change, entries, sequences, now);
-  return { recorded, ...effects };
+  return { recorded: true, ...effects };
 }
 
 /** Sequences whose audience is the segment: enroll on entry (again on re-entry when allowed), stop on exit when asked to. */
