@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { ContactDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../db/index.ts';
-import { eventConditions, eventMatches, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
+import { eventConditions, eventMatches, positiveEventConditions, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';
 
 /** The contact fields rules read: the projection of every contact query here. */
@@ -86,6 +86,9 @@ export async function tallyEvents(db: Pick<ParleyCollections, 'events'>, segment
   const conditions = new Map<string, EventCondition>();
   for (const s of segments) for (const c of eventConditions(s.rule)) conditions.set(conditionKey(c), c);
   const tally: EventTally = new Map([...conditions.keys()].map((key) => [key, new Map()]));
+  // Only conditions that bring contacts in fill the templates' event_* variables: the others keep
+  // counts alone, which keeps a refresh's memory to a few numbers per contact.
+  const keepsNewest = new Set(segments.flatMap((s) => positiveEventConditions(s.rule).map(conditionKey)));
   if (conditions.size === 0) return tally;
   const byType = new Map<string, Array<[string, EventCondition]>>();
   for (const entry of conditions) byType.set(entry[1].type, [...(byType.get(entry[1].type) ?? []), entry]);
@@ -98,10 +101,11 @@ export async function tallyEvents(db: Pick<ParleyCollections, 'events'>, segment
       if (!eventMatches(condition, event, now)) continue;
       const byContact = tally.get(key);
       const seen = byContact?.get(event.contactId);
-      if (!seen) byContact?.set(event.contactId, { count: 1, newest: { type: event.type, at: event.at, props: event.props } });
+      const newest = keepsNewest.has(key) ? { type: event.type, at: event.at, props: event.props } : undefined;
+      if (!seen) byContact?.set(event.contactId, { count: 1, newest });
       else {
         seen.count += 1;
-        if (!seen.newest || event.at > seen.newest.at) seen.newest = { type: event.type, at: event.at, props: event.props };
+        if (newest && (!seen.newest || event.at > seen.newest.at)) seen.newest = newest;
       }
     }
   }
