@@ -116,7 +116,8 @@ export function fixtureEvents(): EventDoc[] {
   ];
 }
 
-function enrollment(id: string, sequenceId: string, status: EnrollmentStatus, enrolledAt: Date): EnrollmentDoc {
+/** A stored enrollment for fixtures: contact `c-<id>`, address `<id>@lead.example`, round 1. */
+export function fixtureEnrollment(id: string, sequenceId: string, status: EnrollmentStatus, enrolledAt: Date): EnrollmentDoc {
   return {
     _id: id,
     contactId: `c-${id}`,
@@ -136,18 +137,18 @@ function enrollment(id: string, sequenceId: string, status: EnrollmentStatus, en
 /** Completion: trial has 10 enrolled in March (e7 enrolled in February), 2 completed (e4, e11); other 1 of 1. */
 export function fixtureEnrollments(): EnrollmentDoc[] {
   return [
-    enrollment('e1', 'trial', 'paused', at('03-01')),
-    enrollment('e2', 'trial', 'stopped', at('03-01')),
-    enrollment('e3', 'trial', 'paused', at('03-01')),
-    enrollment('e4', 'trial', 'completed', at('03-01')),
-    enrollment('e5', 'trial', 'stopped', at('03-01')),
-    enrollment('e6', 'trial', 'paused', at('03-01')),
-    enrollment('e7', 'trial', 'completed', at('02-26')),
-    enrollment('e8', 'trial', 'paused', at('03-29')),
-    enrollment('e9', 'trial', 'active', at('03-30')),
-    enrollment('e11', 'trial', 'completed', at('03-09')),
-    enrollment('e12', 'trial', 'active', at('03-30', '23:59')),
-    enrollment('e10', 'other', 'completed', at('03-09')),
+    fixtureEnrollment('e1', 'trial', 'paused', at('03-01')),
+    fixtureEnrollment('e2', 'trial', 'stopped', at('03-01')),
+    fixtureEnrollment('e3', 'trial', 'paused', at('03-01')),
+    fixtureEnrollment('e4', 'trial', 'completed', at('03-01')),
+    fixtureEnrollment('e5', 'trial', 'stopped', at('03-01')),
+    fixtureEnrollment('e6', 'trial', 'paused', at('03-01')),
+    fixtureEnrollment('e7', 'trial', 'completed', at('02-26')),
+    fixtureEnrollment('e8', 'trial', 'paused', at('03-29')),
+    fixtureEnrollment('e9', 'trial', 'active', at('03-30')),
+    fixtureEnrollment('e11', 'trial', 'completed', at('03-09')),
+    fixtureEnrollment('e12', 'trial', 'active', at('03-30', '23:59')),
+    fixtureEnrollment('e10', 'other', 'completed', at('03-09')),
   ];
 }
 

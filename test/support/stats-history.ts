@@ -1,5 +1,6 @@
 import type { EnrollmentDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../../src/db/index.ts';
 import { OWN_EVENTS } from '../../src/events/index.ts';
+import { fixtureEnrollment } from '../../src/stats/testing.ts';
 
 /**
  * A month of plausible history for one sequence (for the stats page's screenshot): enrollments
@@ -75,20 +76,7 @@ export async function insertStatsHistory(
       }
       at += (2 + Math.floor(random() * 3)) * day;
     }
-    enrollments.push({
-      _id: id,
-      contactId: `c-${id}`,
-      email: `${id}@lead.example`,
-      sequenceId: options.sequenceId,
-      status,
-      passedStepIds: [],
-      skippedSteps: [],
-      nextStepAt: null,
-      threadMessageIds: [],
-      enrolledAt,
-      updatedAt: enrolledAt,
-      round: 1,
-    });
+    enrollments.push(fixtureEnrollment(id, options.sequenceId, status, enrolledAt));
   }
   // Future-dated events (answers, qualifications after the read) would not count anyway; keep the data honest.
   await db.events.insertMany(events.filter((e) => e.at.getTime() <= options.now.getTime()));
