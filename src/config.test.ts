@@ -10,7 +10,14 @@ describe('loadConfig', () => {
     assert.equal(config.smtp.requireTLS, true);
     assert.equal(config.imap.secure, true);
     assert.equal(config.mongo.database, 'parley');
+    assert.equal(config.shutdownTimeoutMs, 30_000);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.smtp));
+  });
+
+  it('reads SHUTDOWN_TIMEOUT_MS in milliseconds and refuses what is not a positive integer', () => {
+    assert.equal(loadConfig({ SHUTDOWN_TIMEOUT_MS: '10000' }).shutdownTimeoutMs, 10_000);
+    assert.throws(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '0' }), /SHUTDOWN_TIMEOUT_MS/);
+    assert.throws(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }), /SHUTDOWN_TIMEOUT_MS/);
   });
 
   it('lets a local development setting turn TLS off', () => {

@@ -56,6 +56,11 @@ const envSchema = z.object({
   IMAP_POLL_INTERVAL_MS: positiveMs.default(30_000),
   /** Bytes; larger messages are quarantined unread (mailparser keeps attachments in memory). */
   IMAP_MAX_MESSAGE_BYTES: positiveMs.default(10 * 1024 * 1024),
+  /**
+   * Milliseconds one worker's lease on the mailbox lasts: only the holder polls it, renewing every
+   * third of this; when the holder dies another worker takes the mailbox over after at most this.
+   */
+  IMAP_LEASE_MS: positiveMs.default(30_000),
 
   /**
    * Local development only: allow SMTP and IMAP without TLS (a test sink, a dev mail server).
@@ -139,6 +144,14 @@ const envSchema = z.object({
   /** Minutes a rep's claim on a task lasts; after it another rep may claim the task. */
   TASK_CLAIM_MINUTES: z.coerce.number().int().positive().default(DEFAULT_TASK_CLAIM_MS / 60_000),
 
+  /**
+   * Milliseconds `parley worker` waits, after SIGTERM or SIGINT, for running sends and polls to
+   * finish and connections to close. Past it the worker logs what was still running and exits with
+   * code 1. Keep it under the orchestrator's grace period (Docker's and Kubernetes' default: 10 s
+   * and 30 s; raise theirs, e.g. `stop_grace_period`, or lower this).
+   */
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(30_000),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -171,6 +184,8 @@ export interface Config {
     readonly mailbox: string;
     readonly pollIntervalMs: number;
     readonly maxMessageBytes: number;
+    /** Milliseconds a worker's lease on the mailbox lasts (renewed every third of it). */
+    readonly leaseMs: number;
   };
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
@@ -185,6 +200,8 @@ export interface Config {
   readonly modelReloadMs: number;
   readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
+  /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
+  readonly shutdownTimeoutMs: number;
   readonly tasks: {
     /** Priority -> minutes until a task is due. */
     readonly targetMinutes: Readonly<Record<number, number>>;
@@ -258,6 +275,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       mailbox: e.IMAP_MAILBOX,
       pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
       maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+      leaseMs: e.IMAP_LEASE_MS,
     }),
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,
@@ -266,6 +284,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     modelReloadMs: e.MODEL_RELOAD_MS,
     sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     tasks: Object.freeze({
       targetMinutes: Object.freeze({ ...DEFAULT_TASK_TARGET_MINUTES, ...parseTargetMinutes(e.TASK_TARGET_MINUTES) }),
       claimMs: e.TASK_CLAIM_MINUTES * 60_000,

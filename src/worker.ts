@@ -1,11 +1,11 @@
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/index.ts';
 import { describeError, ErrorCodes, ParleyError } from './errors.ts';
-import { MailboxPoller, ReplyHandler, type PollResult } from './inbound/index.ts';
+import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
-import { createWorkerMetrics, readSnapshot } from './monitoring/index.ts';
+import { createWorkerMetrics, imapCheck, mongoCheck, readinessOf, readSnapshot, smtpCheck } from './monitoring/index.ts';
 import { startRecurringJobs } from './jobs/index.ts';
 import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
 import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
@@ -23,8 +23,10 @@ export interface Worker {
   readonly segments: SegmentUpdater;
   /** The web server's address, when it runs (WEB_PORT not 0). */
   readonly webUrl: string | undefined;
-  /** Stops taking work, lets running sends finish, closes IMAP, SMTP, HTTP and MongoDB. */
+  /** Stops taking work, lets running sends finish, closes IMAP, SMTP, HTTP and MongoDB. Calling it again returns the same stop. */
   stop(): Promise<void>;
+  /** While stopping: the parts not stopped yet, the one being waited for first (e.g. `jobs (send-due-steps)`). */
+  stillRunning(): string[];
 }
 
 export interface WorkerOptions {
@@ -121,6 +123,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     handle: (source, origin) => replies.handle(source, origin),
     logger,
     metrics,
+    // Workers sharing the database poll the mailbox one at a time: whoever holds its lease.
+    lease: new MailboxLease({ db: database, mailbox: mailboxKey(config.imap), leaseMs: config.imap.leaseMs }),
     ...(onPoll && { onPoll }),
   });
   await poller.start();
@@ -143,28 +147,47 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     : undefined;
   const { eventsApiToken } = config.web;
   const eventsApi = eventsApiToken ? { token: eventsApiToken, onRecorded: () => segments.nudge() } : undefined;
-  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp, metrics, metricsToken: config.web.metricsToken, eventsApi });
+  let stopping: Promise<void> | undefined;
+  const checks = readinessOf({ mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) });
+  // Not ready once stopping: load balancers stop sending rep and unsubscribe traffic before the server closes.
+  const readiness = async () => (stopping ? { ready: false, checks: { worker: { ok: false, detail: 'shutting down' } } } : checks());
+  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp, metrics, metricsToken: config.web.metricsToken, eventsApi, readiness });
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
   logger.info({ webUrl }, 'worker started');
+
+  // In order: stop taking work, let running work finish, then close the connections it used.
+  const stages: Array<[string, () => unknown]> = [
+    ['file watchers', () => {
+      catalog?.stop();
+      models.stop();
+      clearInterval(taskTimer);
+      segmentCatalog.stop();
+    }],
+    ['segment updater', () => segments.stop()],
+    ['jobs', () => jobs.stop()],
+    ['mailbox poller', () => poller.stop()],
+    ['web server', () => web?.close()],
+    ['smtp transport', () => transport.close()],
+    ['mongodb', () => database.close()],
+  ];
+  const remaining = new Set(stages.map(([name]) => name));
 
   return {
     database,
     getSequence,
     segments,
     webUrl,
-    async stop() {
-      catalog?.stop();
-      models.stop();
-      clearInterval(taskTimer);
-      segmentCatalog.stop();
-      await segments.stop();
-      await jobs.stop();
-      await poller.stop();
-      await web?.close();
-      transport.close();
-      await database.close();
-      logger.info('worker stopped');
+    stop() {
+      stopping ??= (async () => {
+        for (const [name, stopPart] of stages) {
+          await stopPart();
+          remaining.delete(name);
+        }
+        logger.info('worker stopped');
+      })();
+      return stopping;
     },
+    stillRunning: () => [...remaining].map((name) => (name === 'jobs' && jobs.running().length > 0 ? `jobs (${jobs.running().join(', ')})` : name)),
   };
 }
 

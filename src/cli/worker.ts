@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { describeError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { startWorker } from '../worker.ts';
 
@@ -10,11 +11,29 @@ export function workerCommand(): Command {
       const config = loadConfig(process.env);
       const logger = createLogger(config.logLevel);
       const worker = await startWorker({ config, logger });
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
       });
-      logger.info('shutting down');
-      await worker.stop();
+      const timeoutMs = config.shutdownTimeoutMs;
+      logger.info({ signal, timeoutMs }, 'shutting down');
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        worker.stop().then(
+          () => 'stopped' as const,
+          (error: unknown) => {
+            logger.error({ err: describeError(error) }, 'shutdown failed');
+            return 'failed' as const;
+          },
+        ),
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        logger.error({ timeoutMs, stillRunning: worker.stillRunning() }, 'shutdown timed out (SHUTDOWN_TIMEOUT_MS); exiting anyway');
+      }
+      // Explicitly: library timers (Agenda's, see src/jobs/recurring.ts) would otherwise hold the
+      // process open after a clean stop.
+      process.exit(outcome === 'stopped' ? 0 : 1);
     });
 }

@@ -6,6 +6,7 @@ import type {
   EventDoc,
   IntentModelDoc,
   MailboxCursorDoc,
+  MailboxLeaseDoc,
   QuarantineDoc,
   ReplyDoc,
   RepDoc,
@@ -25,6 +26,7 @@ export interface ParleyCollections {
   replies: Collection<ReplyDoc>;
   tasks: Collection<TaskDoc>;
   mailboxCursors: Collection<MailboxCursorDoc>;
+  mailboxLeases: Collection<MailboxLeaseDoc>;
   quarantine: Collection<QuarantineDoc>;
   intentModels: Collection<IntentModelDoc>;
   reps: Collection<RepDoc>;
@@ -55,6 +57,7 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     replies: db.collection('replies'),
     tasks: db.collection('tasks'),
     mailboxCursors: db.collection('mailbox_cursors'),
+    mailboxLeases: db.collection('mailbox_leases'),
     quarantine: db.collection('quarantine'),
     intentModels: db.collection('intent_models'),
     reps: db.collection('reps'),
@@ -87,6 +90,7 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.repMessages.createIndex({ messageId: 1 });
   await d.repMessages.createIndex({ enrollmentId: 1 });
   await d.roundRobin.createIndex({ pool: 1, turn: -1 });
+  await d.mailboxLeases.createIndex({ mailbox: 1, term: -1 });
   await d.events.createIndex({ contactId: 1, at: 1 });
   await d.events.createIndex({ type: 1, at: 1 });
   await d.events.createIndex({ sequenceId: 1, at: 1 });

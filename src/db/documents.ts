@@ -288,6 +288,28 @@ export interface MailboxCursorDoc {
   updatedAt: Date;
 }
 
+/**
+ * One term of the lease on an IMAP mailbox: only the replica holding the newest unexpired term
+ * connects to the mailbox and polls it. `_id` is `<mailboxKey>#<term>`: inserting term n+1 is
+ * both taking the lease (when term n has expired) and renewing it (by term n's holder, before
+ * `until`). The insert is atomic on MongoDB and FerretDB alike, so a duplicate key means another
+ * replica won; no update is ever the guard (FerretDB v1's are not atomic and scan the collection).
+ */
+export interface MailboxLeaseDoc {
+  /** `<mailboxKey>#<term>` */
+  _id: string;
+  /** The mailbox key, the same as MailboxCursorDoc's `_id`: `<user>@<host>:<port>/<mailbox>`. */
+  mailbox: string;
+  /** 1, 2, 3, ...: the newest term is the lease. */
+  term: number;
+  /** The replica: `<hostname>:<pid>:<random>`. */
+  holder: string;
+  /** When the term was written. */
+  at: Date;
+  /** When it runs out, by the holder's clock; a release writes a term whose `until` is its `at`. */
+  until: Date;
+}
+
 /** A message Parley could not handle, kept with the reason; the poller goes on. */
 export interface QuarantineDoc {
   /** `<mailbox>:<uidValidity>:<uid>` */

@@ -5,6 +5,7 @@ import type { ParleyCollections } from '../db/index.ts';
 import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
+import { mailboxKey, type MailboxLease } from './mailbox-lease.ts';
 import type { MessageOrigin, ReplyOutcome } from './reply-handler.ts';
 
 /** Keywords Parley sets instead of \Seen: reps read the same mailbox, and unread must stay unread. */
@@ -28,6 +29,11 @@ export interface MailboxPollerOptions {
   idleDelayMs?: number;
   /** Where poll durations, failures and quarantined messages are counted (the worker's /metrics); nothing by default. */
   metrics?: InboundMetrics | undefined;
+  /**
+   * The mailbox's lease when several workers share the database: only its holder connects and
+   * polls; the others try to take it every third of the lease. Unset: this poller always polls.
+   */
+  lease?: MailboxLease | undefined;
 }
 
 /**
@@ -47,34 +53,103 @@ export class MailboxPoller {
   #failures = 0;
   #polling: Promise<void> | undefined;
   #pollAgain = false;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  #leaseWork: Promise<void> | undefined;
+  #connecting = false;
 
   constructor(options: MailboxPollerOptions) {
     this.#o = options;
     this.#metrics = options.metrics ?? NO_INBOUND_METRICS;
     this.#log = options.logger.child({ component: 'mailbox-poller', mailbox: options.imap.mailbox });
-    const user = options.imap.auth?.user ?? '';
-    this.#cursorId = `${user}@${options.imap.host}:${options.imap.port}/${options.imap.mailbox}`;
+    this.#cursorId = mailboxKey(options.imap);
+  }
+
+  /** True while an IMAP session is open and usable (for /readyz); false while reconnecting or stopped. */
+  get connected(): boolean {
+    return this.#client?.usable === true;
   }
 
   /** Connects and starts watching; resolves after the first connection attempt (retries continue on failure). */
   async start(): Promise<void> {
     this.#stopping = false;
-    await this.#connect();
+    const { lease } = this.#o;
+    if (lease) {
+      await this.#leaseTick();
+      this.#leaseTimer = setInterval(() => void this.#leaseTick(), lease.renewEveryMs);
+    } else await this.#connect();
     this.#timer = setInterval(() => this.#requestPoll(), this.#o.imap.pollIntervalMs);
+  }
+
+  /** True while this poller waits for the mailbox's lease (another worker holds it): no IMAP session on purpose. */
+  get standby(): boolean {
+    return !this.#stopping && this.#o.lease !== undefined && !this.#o.lease.held;
+  }
+
+  /** False while another worker holds the mailbox's lease (or we are stopping). */
+  #mayWatch(): boolean {
+    return !this.#stopping && (this.#o.lease?.held ?? true);
+  }
+
+  /** Renews the lease we hold, or tries to take it; one at a time. Losing it closes IMAP at once. */
+  #leaseTick(): Promise<void> {
+    const lease = this.#o.lease;
+    if (!lease || this.#leaseWork || this.#stopping) return this.#leaseWork ?? Promise.resolve();
+    const work = async () => {
+      const had = lease.held;
+      try {
+        if (had) {
+          if (!(await lease.renew())) this.#log.warn({ holder: lease.holder }, 'mailbox lease lost; closing IMAP');
+        } else if (await lease.tryAcquire()) {
+          this.#log.info({ holder: lease.holder, term: lease.term }, 'mailbox lease taken');
+          if (!this.#stopping) await this.#connect();
+          return;
+        }
+      } catch (error) {
+        this.#log.warn({ err: describeError(error) }, 'mailbox lease check failed; will retry');
+      }
+      if (!lease.held) this.#dropClient();
+    };
+    this.#leaseWork = work().finally(() => {
+      this.#leaseWork = undefined;
+    });
+    return this.#leaseWork;
+  }
+
+  /** Closes the IMAP session without reconnecting (the lease went to another worker). */
+  #dropClient(): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    client?.close();
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#timer);
     clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#leaseTimer);
+    await this.#leaseWork;
     await this.#polling?.catch(() => undefined);
     const client = this.#client;
     this.#client = undefined;
     if (client?.usable) await client.logout().catch(() => client.close());
     else client?.close();
+    // Hand the mailbox over now rather than after the lease runs out.
+    await this.#o.lease?.release().catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'mailbox lease release failed'));
   }
 
   async #connect(): Promise<void> {
+    if (this.#connecting || this.#client || !this.#mayWatch()) return;
+    this.#connecting = true;
+    try {
+      await this.#connectOnce();
+    } finally {
+      this.#connecting = false;
+    }
+  }
+
+  async #connectOnce(): Promise<void> {
     const { imap } = this.#o;
     const client = new ImapFlow({
       host: imap.host,
@@ -102,6 +177,11 @@ export class MailboxPoller {
       client.close();
       return;
     }
+    if (!this.#mayWatch()) {
+      // The lease was lost (or stop() began) while connecting.
+      client.close();
+      return;
+    }
     this.#client = client;
     this.#failures = 0;
     this.#log.info({ host: imap.host, port: imap.port }, 'watching mailbox');
@@ -110,11 +190,11 @@ export class MailboxPoller {
 
   /** imapflow instances never reconnect: make a new one, backing off up to a minute. */
   #scheduleReconnect(): void {
-    if (this.#reconnectTimer) return;
+    if (this.#reconnectTimer || !this.#mayWatch()) return;
     const delay = Math.min(60_000, 500 * 2 ** this.#failures++);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
-      if (!this.#stopping && !this.#client) void this.#connect();
+      if (this.#mayWatch() && !this.#client) void this.#connect();
     }, delay);
   }
 
@@ -133,7 +213,7 @@ export class MailboxPoller {
     do {
       this.#pollAgain = false;
       const client = this.#client;
-      if (!client?.usable || this.#stopping) return;
+      if (!client?.usable || !this.#mayWatch()) return;
       const started = performance.now();
       try {
         const result = await this.#pollOnce(client);
@@ -166,6 +246,7 @@ export class MailboxPoller {
 
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
     for (const message of found) {
+      if (!this.#mayWatch()) break; // the lease ran out mid-poll: the next holder goes on from the cursor
       const origin: MessageOrigin = { mailbox: imap.mailbox, uidValidity, uid: message.uid };
       if (!message.flags?.has(PROCESSED_KEYWORD) && !message.flags?.has(QUARANTINED_KEYWORD)) {
         const outcome = await this.#handleOne(client, message, origin);

@@ -17,6 +17,8 @@ export interface RecurringJob {
 export interface RecurringJobs {
   /** Stops taking runs and waits for the running ones (Agenda's stop() does not: STACK-NOTES). */
   stop(): Promise<void>;
+  /** Names of the jobs running in this process now (what a stop is waiting for). */
+  running(): string[];
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startRecurringJobs(options: { db: Db; jobs: readonly Recur
     lockLimit: total,
   });
   agenda.on('error', (error: unknown) => log.error({ err: describeError(error) }, 'agenda error'));
-  const running = new Set<Promise<void>>();
+  const running = new Map<Promise<void>, string>();
   for (const job of options.jobs) {
     const concurrency = job.concurrency ?? 1;
     agenda.define(
@@ -54,7 +56,7 @@ export async function startRecurringJobs(options: { db: Db; jobs: readonly Recur
           agendaJob.touch().catch((error: unknown) => log.warn({ job: job.name, err: describeError(error) }, 'could not renew the job lock'));
         }, LOCK_LIFETIME_MS / 3);
         const run = job.run();
-        running.add(run);
+        running.set(run, job.name);
         try {
           await run;
         } finally {
@@ -70,7 +72,8 @@ export async function startRecurringJobs(options: { db: Db; jobs: readonly Recur
   return {
     async stop() {
       await agenda.stop();
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...running.keys()]);
     },
+    running: () => [...running.values()],
   };
 }

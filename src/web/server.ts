@@ -24,6 +24,11 @@ export interface WebServerOptions {
   metrics?: MetricsSource | undefined;
   /** Bearer token GET /metrics asks for (config.web.metricsToken). Undefined: open to whoever reaches the server. */
   metricsToken?: string | undefined;
+  /**
+   * GET /readyz: 200 when every check is ok, else 503, with the checks as JSON (no secrets, no
+   * connection strings: the checks write their own details). Undefined: no such route.
+   */
+  readiness?: (() => Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>) | undefined;
 }
 
 /**
@@ -73,7 +78,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'none';
     // Health checks and scrapes come every few seconds: debug, or they drown the rest.
-    const level = (route === '/healthz' || route === '/metrics') && reply.statusCode === 200 ? 'debug' : 'info';
+    const level = (route === '/healthz' || route === '/readyz' || route === '/metrics') && reply.statusCode === 200 ? 'debug' : 'info';
     log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -99,6 +104,13 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const { readiness } = options;
+  if (readiness) {
+    app.get('/readyz', async (_request, reply) => {
+      const result = await readiness();
+      return reply.code(result.ready ? 200 : 503).send({ ready: result.ready, checks: result.checks });
+    });
+  }
   const now = options.now ?? (() => new Date());
   registerUnsubscribeRoutes(app, { db: options.db, secret: options.unsubscribeSecret, now });
   if (options.eventsApi) registerEventsRoutes(app, { ...options.eventsApi, db: options.db, now });

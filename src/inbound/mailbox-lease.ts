@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Config } from '../config.ts';
+import { isDuplicateKey, type MailboxLeaseDoc, type ParleyCollections } from '../db/index.ts';
+
+/** Every this many terms the holder deletes the terms older than the last KEEP_TERMS. */
+const CLEANUP_EVERY_TERMS = 50;
+const KEEP_TERMS = 10;
+
+/** The key of one IMAP mailbox, shared by its cursor and its lease: `<user>@<host>:<port>/<mailbox>`. */
+export function mailboxKey(imap: Pick<Config['imap'], 'auth' | 'host' | 'port' | 'mailbox'>): string {
+  return `${imap.auth?.user ?? ''}@${imap.host}:${imap.port}/${imap.mailbox}`;
+}
+
+/** This process, as a lease holder: `<hostname>:<pid>:<random>`. */
+export function defaultHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+export interface MailboxLeaseOptions {
+  db: Pick<ParleyCollections, 'mailboxLeases'>;
+  /** The mailbox key (`mailboxKey(config.imap)`). */
+  mailbox: string;
+  /** How long one term lasts, in milliseconds. */
+  leaseMs: number;
+  /** Who this replica is; `defaultHolderId()` by default. */
+  holder?: string;
+  /** The clock; tests inject one. */
+  now?: () => Date;
+}
+
+/**
+ * One replica's lease on one IMAP mailbox, so that several workers on one database poll it one at
+ * a time. The lease is a sequence of inserted terms (`mailbox_leases`, `<mailbox>#<term>`): taking
+ * it inserts term n+1 once the newest term n has run out; renewing inserts term n+1 while our term
+ * n still runs; releasing inserts a term that runs out at once. A duplicate key means another
+ * replica won. Inserts with a unique `_id` are atomic on MongoDB and FerretDB v1 alike; updates are
+ * never the guard (FerretDB v1's findOneAndUpdate is not atomic, and every update scans).
+ *
+ * Expiry is judged by each replica's own clock: keep the clocks in sync (NTP) to well under a
+ * third of the lease, the renewal period.
+ */
+export class MailboxLease {
+  readonly holder: string;
+  readonly leaseMs: number;
+  readonly #o: MailboxLeaseOptions;
+  readonly #now: () => Date;
+  /** The term we wrote last, while we hold it. */
+  #term: MailboxLeaseDoc | undefined;
+
+  constructor(options: MailboxLeaseOptions) {
+    this.#o = options;
+    this.leaseMs = options.leaseMs;
+    this.holder = options.holder ?? defaultHolderId();
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** How often the holder renews, and a non-holder tries to take the lease: a third of it. */
+  get renewEveryMs(): number {
+    return Math.max(1, Math.floor(this.leaseMs / 3));
+  }
+
+  /** True while our newest term runs (by our clock). */
+  get held(): boolean {
+    return this.#term !== undefined && this.#now() < this.#term.until;
+  }
+
+  /** The term we hold, if any. */
+  get term(): number | undefined {
+    return this.held ? this.#term?.term : undefined;
+  }
+
+  /** Takes the lease when nobody holds it (the newest term has run out). True when we hold it now. */
+  async tryAcquire(): Promise<boolean> {
+    if (this.held) return true;
+    this.#term = undefined;
+    const newest = await this.newest();
+    const now = this.#now();
+    if (newest && newest.until > now) {
+      // Ours when a write of ours landed but its answer was lost: nobody else can follow it before it runs out.
+      if (newest.holder === this.holder) this.#term = newest;
+      return newest.holder === this.holder;
+    }
+    return this.#insert((newest?.term ?? 0) + 1, new Date(now.getTime() + this.leaseMs));
+  }
+
+  /**
+   * Extends the lease by inserting the next term, while ours still runs. False: the lease is lost
+   * (it ran out first, or another replica wrote the next term) and we must stop polling at once.
+   */
+  async renew(): Promise<boolean> {
+    const current = this.#term;
+    if (!current || !this.held) {
+      this.#term = undefined;
+      return false;
+    }
+    const renewed = await this.#insert(current.term + 1, new Date(this.#now().getTime() + this.leaseMs));
+    if (renewed && (current.term + 1) % CLEANUP_EVERY_TERMS === 0) {
+      // Rare: FerretDB v1 scans the collection for it.
+      await this.#o.db.mailboxLeases.deleteMany({ mailbox: this.#o.mailbox, term: { $lt: current.term + 1 - KEEP_TERMS } });
+    }
+    return renewed;
+  }
+
+  /** Hands the lease over: a term that has already run out, so the next replica may take it at once. */
+  async release(): Promise<void> {
+    const current = this.#term;
+    if (!current || !this.held) {
+      this.#term = undefined;
+      return;
+    }
+    const now = this.#now();
+    this.#term = undefined; // we stop counting ourselves the holder before the write
+    await this.#write(current.term + 1, now).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+  }
+
+  /** The newest term of this mailbox, whoever wrote it. */
+  async newest(): Promise<MailboxLeaseDoc | undefined> {
+    const [latest] = await this.#o.db.mailboxLeases.find({ mailbox: this.#o.mailbox }).sort({ term: -1 }).limit(1).toArray();
+    return latest;
+  }
+
+  async #insert(term: number, until: Date): Promise<boolean> {
+    try {
+      this.#term = await this.#write(term, until);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error; // the term we had (if any) still runs out on time
+      this.#term = undefined;
+      return false;
+    }
+  }
+
+  async #write(term: number, until: Date): Promise<MailboxLeaseDoc> {
+    const doc: MailboxLeaseDoc = { _id: `${this.#o.mailbox}#${term}`, mailbox: this.#o.mailbox, term, holder: this.holder, at: this.#now(), until };
+    await this.#o.db.mailboxLeases.insertOne(doc);
+    return doc;
+  }
+}
