@@ -3,27 +3,21 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDatabase, type Database } from '../src/db/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import type { Database } from '../src/db/index.ts';
+import { startTestDatabase, type TestDatabase } from './support/database.ts';
 import { runCli } from './support/worker-process.ts';
 
 // `parley contacts import`, `parley events import` and `parley segments ...` as real processes on
 // the real database: bad rows named by line, good rows in, nothing twice, and the reasons shown.
 describe('contacts, events and segments from the command line', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let testDb: TestDatabase | undefined;
   let db: Database;
   let env: Record<string, string>;
   let dir: string;
   let eventsFile: string;
-  const database = `parley_cli_${process.pid}`;
-
   before(async () => {
-    let url = process.env.MONGODB_URL;
-    if (!url) {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    db = await connectDatabase(url, database);
+    testDb = await startTestDatabase('cli');
+    db = testDb.db;
     dir = await mkdtemp(join(tmpdir(), 'parley-events-'));
     eventsFile = join(dir, 'events.jsonl');
     // Times relative to now, so the repo's 7-day pricing segment holds Ada whenever this runs.
@@ -38,11 +32,10 @@ describe('contacts, events and segments from the command line', () => {
         JSON.stringify({ id: 'e5', email: 'dee@lead.example', type: 'trial_started', at: Date.now() - 3600_000 }),
       ].join('\n'),
     );
-    env = { MONGODB_URL: url, MONGODB_DB: database, LOG_LEVEL: 'silent', SEGMENTS_DIR: 'segments', SEQUENCES_DIR: 'sequences' };
+    env = { MONGODB_URL: testDb.url, MONGODB_DB: testDb.name, LOG_LEVEL: 'silent', SEGMENTS_DIR: 'segments', SEQUENCES_DIR: 'sequences' };
   });
   after(async () => {
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectDatabase, type Database } from '../src/db/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import type { Database } from '../src/db/index.ts';
 import { recordEvents } from '../src/events/index.ts';
 import { explainContact, parseSegment, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
 import { parseSequence, type Sequence } from '../src/sequences/index.ts';
+import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -45,21 +45,16 @@ steps:
 // Segments on the real database (FerretDB v1, or MONGODB_URL): the events API's recorder, the
 // database-side counting of the full refresh, the per-contact path, and what entries and exits do.
 describe('behaviour segments', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let testDb: TestDatabase | undefined;
   let db: Database;
   const t0 = new Date('2026-11-02T10:00:00Z');
 
   before(async () => {
-    let url = process.env.MONGODB_URL;
-    if (!url) {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    db = await connectDatabase(url, `parley_segments_${process.pid}`);
+    testDb = await startTestDatabase('segments');
+    db = testDb.db;
   });
   after(async () => {
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
   });
 
   const visit = (email: string, id: string, url: string, at: Date) => ({ id, email, type: 'page_visited', at: at.toISOString(), props: { url, title: 'Plans' } });
