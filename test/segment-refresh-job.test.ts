@@ -1,0 +1,46 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { silentLogger } from '../src/logger.ts';
+import { startWorker, type Worker } from '../src/worker.ts';
+import { eventually, startTestServices, type TestServices } from './support/services.ts';
+
+// The periodic full refresh as a running worker schedules it (the recurring Agenda job): events
+// that no event pass will see (received an hour ago) still put the contact in the segment, and
+// the sequence whose audience it is sends the first step.
+describe('the segment refresh job', () => {
+  let services: TestServices;
+  let worker: Worker;
+
+  before(async () => {
+    services = await startTestServices();
+    worker = await startWorker({
+      config: services.config({
+        SEQUENCES_DIR: 'test/fixtures/segment-audience/sequences',
+        SEGMENTS_DIR: 'test/fixtures/segment-audience/segments',
+        WEB_PORT: '0',
+        SEGMENTS_REFRESH_MS: '1000',
+        SEGMENT_EVENTS_MS: '600000',
+      }),
+      logger: silentLogger(),
+    });
+  });
+  after(async () => {
+    await worker?.stop();
+    await services?.stop();
+  });
+
+  it('re-evaluates everyone on its own and enrolls who entered', async () => {
+    const db = worker.database;
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const now = new Date();
+    await db.contacts.insertOne({ _id: 'c-late', email: 'late@lead.example', fields: {}, createdAt: now, updatedAt: now });
+    await db.events.insertMany(
+      ['a', 'b'].map((k) => ({ _id: `ext:late-${k}`, contactId: 'c-late', type: 'page_visited', at: hourAgo, source: 'import' as const, props: { url: '/pricing' }, receivedAt: hourAgo })),
+    );
+    const change = await eventually('the entry recorded by the refresh job', async () => (await db.segmentChanges.findOne({ contactId: 'c-late', segmentId: 'pricing-visitors' })) ?? undefined, 20_000);
+    assert.equal(change.change, 'entered');
+    const [mail] = await services.sink.waitFor(1, 20_000);
+    assert.equal(mail?.envelopeTo[0], 'late@lead.example');
+    assert.ok(await db.db.collection('agenda_jobs').findOne({ name: 'refresh-segments' }), 'the job is stored for every worker to share');
+  });
+});
