@@ -1,0 +1,92 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectDatabase, type Database } from '../src/db/index.ts';
+import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { fixtureMessages, hostileMessages, mutate, seeded } from './support/hostile-mail.ts';
+import { replyMessage } from './support/mail.ts';
+import { eventually, startTestServices, type TestServices } from './support/services.ts';
+
+const MUTATIONS = 2000;
+
+// Bad mail must never stop the inbound path: thousands of mutated real messages and a set of
+// hostile ones (NUL bytes, broken encodings, huge headers, deep nesting, a 30 MB attachment).
+describe('hostile and mutated mail', () => {
+  describe('through the reply handler', () => {
+    let testDb: TestDatabase | undefined;
+    before(async () => {
+      testDb = await startTestDatabase('fuzz');
+    });
+    after(async () => {
+      await testDb?.stop();
+    });
+
+    it(`handles or rejects with a reason each of ${MUTATIONS} mutated messages, in bounded memory`, async () => {
+      assert.ok(testDb);
+      const handler = new ReplyHandler({ db: testDb.db, logger: silentLogger(), ownAddresses: () => new Set(), getSequence: () => undefined });
+      const seeds = fixtureMessages();
+      const random = seeded(20261201);
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      const outcomes = new Map<string, number>();
+      for (let i = 0; i < MUTATIONS; i++) {
+        const raw = mutate(seeds[i % seeds.length]!, random);
+        try {
+          const outcome = await handler.handle(raw, { mailbox: 'INBOX', uidValidity: '1', uid: i + 1 });
+          outcomes.set(outcome.kind, (outcomes.get(outcome.kind) ?? 0) + 1);
+        } catch (error) {
+          // What the poller quarantines: it must come with a message that says what went wrong.
+          assert.ok(error instanceof Error && error.message.length > 0, `case ${i}: threw without a reason: ${String(error)}`);
+          outcomes.set('rejected', (outcomes.get('rejected') ?? 0) + 1);
+        }
+        if (i % 100 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+      }
+      const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
+      assert.equal(total, MUTATIONS);
+      assert.ok((outcomes.get('unmatched') ?? 0) + (outcomes.get('duplicate') ?? 0) > MUTATIONS / 2, `most mutations still parse: ${JSON.stringify([...outcomes])}`);
+      const growthMiB = (peak - rssBefore) / 2 ** 20;
+      assert.ok(growthMiB < 400, `memory grew by ${growthMiB.toFixed(0)} MiB`);
+    });
+  });
+
+  describe('through Dovecot and the mailbox poller', () => {
+    let services: TestServices;
+    let db: Database;
+    let poller: MailboxPoller;
+    const polls: PollResult[] = [];
+
+    before(async () => {
+      services = await startTestServices();
+      const config = services.config({ IMAP_MAX_MESSAGE_BYTES: String(10 * 1024 * 1024) });
+      db = await connectDatabase(services.mongoUrl, config.mongo.database);
+      const handler = new ReplyHandler({ db, logger: silentLogger(), ownAddresses: () => new Set(), getSequence: () => undefined });
+      poller = new MailboxPoller({ imap: config.imap, db, handle: (source, origin) => handler.handle(source, origin), logger: silentLogger(), onPoll: (r) => polls.push(r) });
+      await poller.start();
+    });
+    after(async () => {
+      await poller?.stop();
+      await db?.close();
+      await services?.stop();
+    });
+
+    it('quarantines what it cannot read, with the reason, and goes on to the next reply', async () => {
+      const hostile = hostileMessages();
+      const attachment = Buffer.alloc(30 * 1024 * 1024, 'A').toString('base64');
+      const big = `From: Big <big@lead.example>\r\nTo: dana@parley.test\r\nSubject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--x--\r\n`;
+      for (const { raw } of hostile) await services.mailbox.deliver(raw.length === 0 ? Buffer.from('\r\n') : raw);
+      await services.mailbox.deliver(big);
+      await services.mailbox.deliver(replyMessage({ from: 'Last <last@lead.example>', to: 'dana@parley.test', subject: 'Re: hello', messageId: '<after-the-storm@lead.example>', body: 'Sounds good, call me Tuesday.' }));
+      const last = await eventually('the reply after the hostile ones', async () => (await db.replies.findOne({ messageId: '<after-the-storm@lead.example>' })) ?? undefined, 60_000);
+      assert.equal(last.state, 'unmatched');
+      const quarantined = await db.quarantine.find({}).toArray();
+      const tooLarge = quarantined.find((q) => q.code === 'MESSAGE_TOO_LARGE');
+      assert.ok(tooLarge, 'the 30 MB message is quarantined unread');
+      assert.match(tooLarge.reason, /IMAP_MAX_MESSAGE_BYTES/);
+      for (const q of quarantined) assert.ok(q.reason.length > 0 && q.code.length > 0, `quarantined without a reason: ${JSON.stringify(q)}`);
+      // Every hostile message was looked at: stored as a reply, or quarantined.
+      const handled = polls.reduce((n, p) => n + p.outcomes.length + p.quarantined, 0);
+      assert.equal(handled, hostile.length + 2);
+    });
+  });
+});
