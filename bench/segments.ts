@@ -5,21 +5,11 @@ import { recordEvents } from '../src/events/index.ts';
 import { loadSegments, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { loadSequences } from '../src/sequences/index.ts';
 import { outlineOf, readStats } from '../src/stats/index.ts';
+import { seeded } from '../test/support/random.ts';
 import type { BenchRow } from './results.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const INTENTS = ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear', 'unsubscribe'];
-
-/** A fixed pseudo-random sequence (mulberry32), so every run seeds the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * Seeds `contacts` contacts and `events` events (page visits to pricing, blog and docs pages,
@@ -35,7 +25,7 @@ export async function seedBehaviour(
   now: Date,
   sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }> = [{ id: 'seq', stepIds: ['one', 'two'] }],
 ): Promise<{ contactIds: string[]; seedMs: number }> {
-  const rnd = random(42);
+  const rnd = seeded(42);
   const contactIds: string[] = [];
   const start = process.hrtime.bigint();
   for (let i = 0; i < contacts; i += 5000) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { connectDatabase, type Database } from '../src/db/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import type { Database } from '../src/db/index.ts';
+import { startTestDatabase, type TestDatabase } from './support/database.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../src/events/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';
@@ -34,22 +34,16 @@ const numbers = (report: StatsReport | Record<string, unknown>) => JSON.parse(JS
 // The metrics on a real database (FerretDB v1, or MONGODB_URL): readStats, `parley stats` as a
 // process, and the rep app's stats page and API through fastify.inject, all on one known history.
 describe('conversation metrics from the database', () => {
-  let ferret: EmbeddedDatabase | undefined;
-  let url: string;
+  let testDb: TestDatabase | undefined;
   let db: Database;
   let sequences: ReadonlyMap<string, Sequence>;
   let app: FastifyInstance;
-  const database = `parley_stats_${process.pid}`;
   /** The pure computation on the same documents, as the database read must find them. */
   let expected: StatsReport;
 
   before(async () => {
-    if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
-    else {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    db = await connectDatabase(url, database);
+    testDb = await startTestDatabase('stats');
+    db = testDb.db;
     const events = fixtureEvents();
     // Two of them the way Parley records them, the rest as stored documents; recording one again is a no-op.
     const [first, ...rest] = events;
@@ -82,9 +76,7 @@ describe('conversation metrics from the database', () => {
   });
   after(async () => {
     await app?.close();
-    if (!ferret) await db?.db.dropDatabase();
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
   });
 
   it('reads every metric of the fixture from the database, as worked out by hand', async () => {
@@ -107,7 +99,7 @@ describe('conversation metrics from the database', () => {
   });
 
   it('`parley stats --json` prints the same report', async () => {
-    const env = { MONGODB_URL: url, MONGODB_DB: database, SEQUENCES_DIR, LOG_LEVEL: 'silent' };
+    const env = { MONGODB_URL: testDb?.url ?? '', MONGODB_DB: testDb?.name ?? '', SEQUENCES_DIR, LOG_LEVEL: 'silent' };
     const out = await runCli(['stats', ...MARCH, '--json'], env);
     const report = JSON.parse(out) as StatsReport & Record<string, unknown>;
     assert.deepEqual(reportShape(report), FIXTURE_EXPECTED);
@@ -117,7 +109,7 @@ describe('conversation metrics from the database', () => {
   });
 
   it('`parley stats` prints a table per sequence with the opt-out warning marked, and refuses a bad period', async () => {
-    const env = { MONGODB_URL: url, MONGODB_DB: database, SEQUENCES_DIR, LOG_LEVEL: 'silent' };
+    const env = { MONGODB_URL: testDb?.url ?? '', MONGODB_DB: testDb?.name ?? '', SEQUENCES_DIR, LOG_LEVEL: 'silent' };
     const out = await runCli(['stats', ...MARCH], env);
     assert.match(out, /^trial: Trial follow-up$/m);
     assert.match(out, /^ {2}1 hello +7 +6 +1 +2 +33\.3% +16\.7% +16\.7% +16\.7% ! +50\.0% +4m +1d 6h$/m);

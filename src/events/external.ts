@@ -84,7 +84,7 @@ export async function recordEvents(
   const { ids } = await upsertContacts(db, emails.map((email) => ({ email })), now);
   const docs: EventDoc[] = valid.map(({ event, at, eventId }) => ({
     _id: eventId,
-    contactId: ids.get(event.email) ?? '',
+    contactId: contactIdOf(ids, event.email),
     type: event.type,
     at,
     source: options.source,
@@ -118,4 +118,11 @@ export async function recordEvents(
 function contentKey(email: string, type: string, at: Date, props: Record<string, string>): string {
   const sorted = Object.entries(props).sort(([a], [b]) => a.localeCompare(b));
   return `sha256:${createHash('sha256').update(JSON.stringify([email, type, at.toISOString(), sorted])).digest('hex').slice(0, 32)}`;
+}
+
+/** upsertContacts returns an id for every address it was given; a missing one is a bug, not bad input. */
+function contactIdOf(ids: ReadonlyMap<string, string>, email: string): string {
+  const id = ids.get(email);
+  if (id === undefined) throw new Error(`no contact id for ${email} after the upsert`);
+  return id;
 }

@@ -105,7 +105,7 @@ export function fieldValue(contact: SegmentContact, name: string): string | unde
 
 /** Every key of the matcher must hold. A missing value only passes `exists: false` (and a matcher of that alone). */
 export function matchesValue(raw: string | number | undefined | null, m: ValueMatcher): boolean {
-  // Not trimmed: the database runs the same test on event properties (facts.ts eventFilter).
+  // Not trimmed: values are compared as stored, so `equals` means exactly that.
   const value = raw === undefined || raw === null ? '' : String(raw);
   if (m.exists !== undefined && (value !== '') !== m.exists) return false;
   if (value === '') return m.exists === false;

@@ -18,10 +18,13 @@ export async function startTestDatabase(prefix: string): Promise<TestDatabase> {
   const name = `parley_${prefix}_${process.pid}`;
   try {
     const db = await connectDatabase(url, name);
-    return { url, name, db, stop: async () => {
+    const stop = async () => {
+      // On a shared server (MONGODB_URL) the test's database goes; an embedded FerretDB goes whole.
+      if (!ferret) await db.db.dropDatabase().catch(() => undefined);
       await db.close();
       await ferret?.stop();
-    } };
+    };
+    return { url, name, db, stop };
   } catch (error) {
     await ferret?.stop();
     throw error;
