@@ -43,6 +43,8 @@ const envSchema = z.object({
   SMTP_PASS: z.string().optional(),
   /** Milliseconds to wait for any SMTP answer; keep well under SEND_LEASE_MS. */
   SMTP_TIMEOUT_MS: positiveMs.default(30_000),
+  /** Open SMTP connections kept and reused by each worker (a pool); 1 sends strictly one at a time. */
+  SMTP_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(2),
 
   /** The reply mailbox Parley listens to. */
   IMAP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -174,6 +176,7 @@ export interface Config {
     readonly requireTLS: boolean;
     readonly auth: { readonly user: string; readonly pass: string } | undefined;
     readonly timeoutMs: number;
+    readonly poolConnections: number;
   };
   readonly imap: {
     readonly host: string;
@@ -265,6 +268,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       requireTLS: !e.SMTP_SECURE && !insecure,
       auth: credentials(e.SMTP_USER, e.SMTP_PASS, 'SMTP'),
       timeoutMs: e.SMTP_TIMEOUT_MS,
+      poolConnections: e.SMTP_POOL_CONNECTIONS,
     }),
     imap: Object.freeze({
       host: e.IMAP_HOST,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import type { SendMetrics } from '../src/monitoring/index.ts';
+import { freePort } from '../src/embedded/index.ts';
 import { createSmtpTransport, stepMessageId, type MailTransport, type StepSenderOptions } from '../src/sending/index.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { testSender } from './support/sender.ts';
@@ -18,6 +19,14 @@ describe('sending due steps', () => {
   let clock = new Date('2026-03-02T09:00:00Z');
 
   const sender = (worker: Partial<StepSenderOptions> = {}) => testSender({ db, transport, sequence: () => sequence, now: () => clock }, worker);
+  /** The database as one sender sees it when only this enrollment is due. */
+  const only = (enrolled: Awaited<ReturnType<typeof enrollContacts>>[number] | undefined) => {
+    const id = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
+    return {
+      ...db,
+      enrollments: Object.create(db.enrollments, { find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) } }) as typeof db.enrollments,
+    };
+  };
 
   before(async () => {
     services = await startTestServices();
@@ -146,30 +155,73 @@ describe('sending due steps', () => {
     const [soft, hard] = await enrollContacts(db, sequence, [{ email: 'soft@lead.example' }, { email: 'hard@lead.example' }], clock);
     const softId = soft?.outcome === 'enrolled' ? soft.enrollmentId : '';
     const hardId = hard?.outcome === 'enrolled' ? hard.enrollmentId : '';
-    const only = (id: string) => ({
-      ...db,
-      enrollments: Object.create(db.enrollments, {
-        find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) },
-      }) as typeof db.enrollments,
-    });
 
     services.sink.refuseNext(451, 'Greylisted, try again later');
-    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+    assert.deepEqual(await sender({ db: only(soft) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
     const waiting = await db.enrollments.findOne({ _id: softId });
     assert.equal(waiting?.status, 'active');
     assert.ok(waiting?.nextStepAt && waiting.nextStepAt > clock, 'retry is scheduled later');
     clock = new Date(waiting!.nextStepAt!.getTime());
-    assert.deepEqual(await sender({ db: only(softId) }).runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
+    assert.deepEqual(await sender({ db: only(soft) }).runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const softAttempts = await db.deliveries.find({ enrollmentId: softId }).sort({ attempt: 1 }).toArray();
     assert.deepEqual(softAttempts.map((d) => [d.attempt, d.state, d.error?.code]), [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'sent', undefined]]);
 
     services.sink.refuseNext(550, 'No such user here');
-    assert.deepEqual(await sender({ db: only(hardId) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+    assert.deepEqual(await sender({ db: only(hard) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
     const stopped = await db.enrollments.findOne({ _id: hardId });
     assert.equal(stopped?.status, 'stopped');
     assert.match(stopped?.statusReason ?? '', /550|No such user/);
     const [failed] = await db.deliveries.find({ enrollmentId: hardId }).toArray();
     assert.deepEqual([failed?.state, failed?.error?.code, failed?.error?.permanent], ['failed', 'SMTP_PERMANENT', true]);
+  });
+
+  it('treats a refused connection and a server too slow to answer as temporary: each attempt recorded, retried with backoff, sent once', async () => {
+    const email = 'flaky@lead.example';
+    const [enrolled] = await enrollContacts(db, sequence, [{ email }], clock);
+    const id = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
+    const config = services.config();
+    const nobodyListening = createSmtpTransport({ ...config.smtp, port: await freePort() });
+    const impatient = createSmtpTransport({ ...config.smtp, timeoutMs: 300 });
+    const started = clock;
+    try {
+      assert.deepEqual(await sender({ db: only(enrolled), transport: nobodyListening }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+      const afterRefused = await db.enrollments.findOne({ _id: id });
+      assert.equal(afterRefused?.nextStepAt?.getTime(), started.getTime() + 60_000, 'first retry a minute later');
+
+      clock = afterRefused!.nextStepAt!;
+      const holding = services.sink.holdNext('rcpt', 2_000);
+      assert.deepEqual(await sender({ db: only(enrolled), transport: impatient }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+      await holding;
+      const afterSlow = await db.enrollments.findOne({ _id: id });
+      assert.equal(afterSlow?.nextStepAt?.getTime(), clock.getTime() + 120_000, 'the next retry backs off to two minutes');
+
+      clock = afterSlow!.nextStepAt!;
+      assert.equal((await sender({ db: only(enrolled) }).runOnce()).sent, 1);
+    } finally {
+      nobodyListening.close();
+      impatient.close();
+    }
+    const attempts = await db.deliveries.find({ enrollmentId: id, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.state, a.error?.code]),
+      [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'failed', 'SMTP_TEMPORARY'], [3, 'sent', undefined]],
+    );
+    assert.match(attempts[0]?.error?.message ?? '', /ECONNREFUSED/);
+    assert.match(attempts[1]?.error?.message ?? '', /timeout|timed out/i);
+    // The slow server did take the message's envelope but never the message: one copy arrived.
+    assert.equal(services.sink.received.filter((m) => m.envelopeTo[0] === email).length, 1);
+  });
+
+  it('stops the enrollment once temporary failures reach the attempt limit', async () => {
+    const [enrolled] = await enrollContacts(db, sequence, [{ email: 'greylisted@lead.example' }], clock);
+    for (const _ of [1, 2]) {
+      services.sink.refuseNext(452, 'Mailbox full, try later');
+      assert.deepEqual(await sender({ db: only(enrolled), maxAttempts: 2 }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+      clock = (await db.enrollments.findOne({ _id: enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '' }))?.nextStepAt ?? clock;
+    }
+    const stopped = await db.enrollments.findOne({ _id: enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '' });
+    assert.equal(stopped?.status, 'stopped');
+    assert.match(stopped?.statusReason ?? '', /452|try later/);
   });
 
   it('reports what happened to each due step to its metrics: sent, skipped, failed by kind', async () => {
@@ -183,13 +235,6 @@ describe('sending due steps', () => {
     };
     const emails = ['refused@metrics.example', 'rejected@metrics.example', 'accepted@metrics.example'];
     const [refused, rejected, accepted] = await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
-    const only = (outcome: typeof refused) => {
-      const id = outcome?.outcome === 'enrolled' ? outcome.enrollmentId : '';
-      return {
-        ...db,
-        enrollments: Object.create(db.enrollments, { find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) } }) as typeof db.enrollments,
-      };
-    };
     // The sequence's file missing: the step waits, skipped.
     await sender({ db: only(accepted), metrics, getSequence: () => undefined }).runOnce();
     services.sink.refuseNext(451, 'Greylisted, try again later');

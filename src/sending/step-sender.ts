@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts';
 import { NO_SEND_METRICS, type SendMetrics } from '../monitoring/index.ts';
 import type { Sequence, SequenceStep } from '../sequences/index.ts';
 import { composeStep } from './compose.ts';
-import { sendGate } from './send-gate.ts';
+import { SendGate } from './send-gate.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface StepSenderOptions {
@@ -73,8 +73,20 @@ export class StepSender {
       .sort({ nextStepAt: 1 })
       .limit(this.#o.batchSize)
       .toArray();
+    if (due.length === 0) return result;
+    // Workers that read the same batch at once would all race for its first enrollment: in a
+    // shuffled order each mostly claims different ones, so more workers send more.
+    shuffle(due);
+    const mailboxes = new Set<string>();
+    for (const e of due) {
+      const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
+      if (sender) mailboxes.add(sender);
+    }
+    const gate = await SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
+      exactWithin: this.#o.batchSize * 8,
+    });
     for (const enrollment of due) {
-      const outcome = await this.#processEnrollment(enrollment);
+      const outcome = await this.#processEnrollment(enrollment, gate);
       result[outcome] += 1;
       this.#count(outcome, enrollment.sequenceId);
     }
@@ -88,8 +100,11 @@ export class StepSender {
     // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
-  async #processEnrollment(enrollment: EnrollmentDoc): Promise<StepOutcome> {
+  async #processEnrollment(read: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
     const { db, logger } = this.#o;
+    // Read again by _id (cheap everywhere): another worker may have sent this step since the batch was read.
+    const enrollment = await db.enrollments.findOne({ _id: read._id });
+    if (enrollment?.status !== 'active' || !enrollment.nextStepAt || enrollment.nextStepAt > this.#o.now()) return 'skipped';
     const log = logger.child({ enrollmentId: enrollment._id, sequenceId: enrollment.sequenceId });
     const sequence = this.#o.getSequence(enrollment.sequenceId);
     if (!sequence) {
@@ -108,7 +123,7 @@ export class StepSender {
       return 'skipped';
     }
 
-    const attempts = await db.deliveries.find({ enrollmentId: enrollment._id, stepId: step.id }).sort({ attempt: -1 }).toArray();
+    const attempts = await this.#attempts(enrollment._id, step.id);
     const sent = attempts.find((a) => a.state === 'sent');
     if (sent) {
       // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
@@ -118,7 +133,7 @@ export class StepSender {
     const latest = attempts[0];
     if (latest?.state === 'sending' && latest.leaseUntil > this.#o.now()) return 'skipped';
 
-    const allowedAt = await sendGate(db, sequence, contact, this.#o.now());
+    const allowedAt = await gate.check(sequence, contact, this.#o.now());
     if (allowedAt) {
       await db.enrollments.updateOne(
         { _id: enrollment._id, status: 'active', passedStepIds: { $ne: step.id } },
@@ -160,6 +175,7 @@ export class StepSender {
       if (isDuplicateKey(error)) return 'skipped';
       throw error;
     }
+    gate.claimed(sequence, contact, now);
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
     const current = await db.enrollments.findOne({ _id: enrollment._id });
@@ -223,6 +239,19 @@ export class StepSender {
     await this.#o.db.enrollments.updateOne({ _id: enrollment._id, passedStepIds: { $ne: step.id } }, { $set: update, $push: push });
   }
 
+  /**
+   * The step's attempts, newest first. Read by their _id (`<enrollment>:<step>#<n>`, numbered from
+   * 1 with no gaps) rather than by a filter: FerretDB v1 answers only _id lookups without scanning.
+   */
+  async #attempts(enrollmentId: string, stepId: string): Promise<DeliveryDoc[]> {
+    const found: DeliveryDoc[] = [];
+    for (let n = 1; ; n += 1) {
+      const attempt = await this.#o.db.deliveries.findOne({ _id: `${enrollmentId}:${stepId}#${n}` });
+      if (!attempt) return found.reverse();
+      found.push(attempt);
+    }
+  }
+
   async #recordFailure(enrollment: EnrollmentDoc, delivery: DeliveryDoc, error: unknown) {
     // Anything the transport throws that it did not classify is treated as temporary: retry, don't stop.
     const permanent = isParleyError(error) && !error.retryable;
@@ -257,5 +286,13 @@ export class StepSender {
       { _id: enrollment._id, status: 'active' },
       { $set: { status: 'stopped', statusReason: reason, nextStepAt: null, updatedAt: this.#o.now() } },
     );
+  }
+}
+
+/** Fisher-Yates, in place. */
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
   }
 }

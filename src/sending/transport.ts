@@ -43,8 +43,12 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
     connectionTimeout: smtp.timeoutMs,
     greetingTimeout: smtp.timeoutMs,
     socketTimeout: smtp.timeoutMs,
-    // One connection per message keeps a failure local to one send; pooling comes with rate limits.
-    pool: false,
+    // Reused connections spare a TCP, TLS and AUTH handshake per email. A connection's failure fails
+    // only the message on it (retried as temporary); the pool opens a new one for the next send.
+    pool: true,
+    maxConnections: smtp.poolConnections,
+    // Mail servers close long sessions anyway; renewing after 100 messages keeps that orderly.
+    maxMessages: 100,
   });
   return {
     async send(message) {
