@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { normaliseAddress, upsertContact, type ContactInput } from '../contacts/index.ts';
+import { normaliseAddress, upsertContacts, type ContactInput } from '../contacts/index.ts';
 import { isDuplicateKey, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { stepDueTime } from './progress.ts';
@@ -31,12 +31,23 @@ export async function enrollContacts(
 ): Promise<EnrollOutcome[]> {
   const checked = contacts.map((c) => ({ ...c, email: normaliseAddress(c.email) }));
   const outcomes: EnrollOutcome[] = [];
-  for (const input of checked) {
-    const outcome = await enrollContact(db, sequence, await upsertContact(db, input, now), now);
-    if (outcome) outcomes.push(outcome);
+  // Contacts are written and read back a slice at a time: one query per slice rather than one per
+  // address, which on FerretDB v1 would scan the contacts once per address.
+  for (let i = 0; i < checked.length; i += ENROLL_SLICE) {
+    const slice = checked.slice(i, i + ENROLL_SLICE);
+    const { ids } = await upsertContacts(db, slice, now);
+    const stored = new Map((await db.contacts.find({ _id: { $in: [...new Set(ids.values())] } }).toArray()).map((c) => [c._id, c]));
+    for (const input of slice) {
+      const contact = stored.get(ids.get(input.email) ?? '');
+      if (!contact) throw new Error(`bug: the contact ${input.email} was upserted but cannot be read back`);
+      const outcome = await enrollContact(db, sequence, contact, now);
+      if (outcome) outcomes.push(outcome);
+    }
   }
   return outcomes;
 }
+
+const ENROLL_SLICE = 1_000;
 
 /**
  * Enrolls one stored contact. The unique index on contact, sequence and round is the guard: two
