@@ -63,6 +63,12 @@ const envSchema = z.object({
    * third of this; when the holder dies another worker takes the mailbox over after at most this.
    */
   IMAP_LEASE_MS: positiveMs.default(30_000),
+  /**
+   * Milliseconds, the longest wait between attempts to reconnect to IMAP after the session is lost
+   * (the wait starts at 500 ms and doubles). It bounds how long after the server is back replies
+   * go unseen; 30 s matches the default poll interval.
+   */
+  IMAP_RECONNECT_MAX_MS: positiveMs.default(30_000),
 
   /**
    * Local development only: allow SMTP and IMAP without TLS (a test sink, a dev mail server).
@@ -189,6 +195,8 @@ export interface Config {
     readonly maxMessageBytes: number;
     /** Milliseconds a worker's lease on the mailbox lasts (renewed every third of it). */
     readonly leaseMs: number;
+    /** Milliseconds, the cap of the reconnect backoff (500 ms doubling). */
+    readonly reconnectMaxMs: number;
   };
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
@@ -280,6 +288,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
       maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
       leaseMs: e.IMAP_LEASE_MS,
+      reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
     }),
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { startServerProcess } from './child-process.ts';
+import { startServerProcess, type ServerProcess } from './child-process.ts';
 import { freePort, waitForPort } from './ports.ts';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -61,8 +61,23 @@ export interface EmbeddedMailbox {
    * SMTP sink in this process can take the mail dovecot-lda sends before it exits.
    */
   deliverWithLda(raw: string | Buffer, delivery: LdaDelivery): Promise<LdaResult>;
+  /** Ends every Dovecot process for good and deletes the maildir. Safe after `kill()`. */
   stop(): Promise<void>;
+  /**
+   * For fault tests: takes the server down but keeps its port, user and mail, so `start()` brings
+   * the same mailbox back. Every Dovecot process gets the signal, the imap processes holding
+   * sessions too (they outlive a master killed alone). SIGKILL (the default) is a crash: sessions
+   * are cut without a word; SIGTERM is an orderly shutdown: sessions end with a BYE.
+   */
+  kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** After `kill()`: starts Dovecot again on the same port and maildir; resolves once it accepts connections. A no-op while it runs. */
+  start(): Promise<void>;
 }
+
+/** Milliseconds Dovecot may take to listen, at start and after `start()` (it is ready in ~60 ms). */
+const READY_TIMEOUT_MS = 10_000;
+/** Milliseconds Dovecot's processes get to exit after SIGTERM before they are killed. */
+const STOP_GRACE_MS = 5_000;
 
 /**
  * Starts a throwaway Dovecot IMAP server (Debian's dovecot-imapd) on a free loopback port with a
@@ -94,18 +109,33 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Embedd
   if (asRoot) await chownTree(dir);
 
   const configFile = join(dir, 'dovecot.conf');
-  const server = startServerProcess(...asMailUser(asRoot, DOVECOT_BINARY, ['-F', '-c', configFile]));
+  let server: ServerProcess | undefined;
+  const running = () => server !== undefined && server.child.exitCode === null && server.child.signalCode === null;
+  const launch = async () => {
+    const started = startServerProcess(...asMailUser(asRoot, DOVECOT_BINARY, ['-F', '-c', configFile]));
+    server = started;
+    try {
+      await Promise.race([waitForPort(port, READY_TIMEOUT_MS), started.exited]);
+    } catch (error) {
+      await killProcessTree(started, 'SIGKILL');
+      // After a kill() the port may have been taken meanwhile: the output says so.
+      throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot did not start: ${String(error)}\n${started.output()}`, {
+        cause: error,
+      });
+    }
+  };
+  const kill = async (signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
+    if (server && running()) await killProcessTree(server, signal);
+  };
   const stop = async () => {
-    await server.stop();
+    await kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.race([waitForPort(port, 10_000), server.exited]);
+    await launch();
   } catch (error) {
-    await stop();
-    throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot did not start: ${String(error)}\n${server.output()}`, {
-      cause: error,
-    });
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
   const mailbox: EmbeddedMailbox = {
     host: '127.0.0.1',
@@ -121,6 +151,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Embedd
         raw,
       ),
     stop,
+    kill,
+    async start() {
+      if (!running()) await launch();
+    },
   };
   return mailbox;
 }
@@ -128,6 +162,76 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Embedd
 /** As root, Dovecot and its LDA run as nobody: Dovecot refuses mail users that map to uid 0. */
 function asMailUser(asRoot: boolean, binary: string, args: string[]): [string, string[]] {
   return asRoot ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', binary, ...args]] : [binary, args];
+}
+
+/**
+ * Signals the Dovecot master and all its descendants at once. The master is paused first so it
+ * forks nothing new while its children are listed (from /proc; Linux only, as Dovecot here is).
+ * Killing the master alone leaves the imap processes running, with their sessions open.
+ */
+async function killProcessTree(server: ServerProcess, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+  const master = server.child.pid;
+  if (master === undefined || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGSTOP');
+  const pids = [...(await descendantsOf(master)), master];
+  for (const pid of pids) signalQuietly(pid, signal);
+  signalQuietly(master, 'SIGCONT'); // a stopped process acts on SIGTERM only once continued
+  const deadline = Date.now() + STOP_GRACE_MS;
+  let escalated = signal === 'SIGKILL';
+  // The children are no longer ours once the master is gone (no exit event): watch /proc instead.
+  while ((await Promise.all(pids.map(isAlive))).some(Boolean)) {
+    if (Date.now() > deadline + STOP_GRACE_MS) throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot processes ${pids.join(', ')} did not exit after SIGKILL.`);
+    if (!escalated && Date.now() > deadline) {
+      for (const pid of pids) signalQuietly(pid, 'SIGKILL');
+      escalated = true;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await server.exited.catch(() => undefined);
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The parent pid and state of a process from /proc/<pid>/stat; undefined once it is gone. */
+async function procStat(pid: number | string): Promise<{ ppid: number; state: string } | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state = '', ppid = ''] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(ppid), state };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive = exists and is not a zombie (orphans are reparented to a pid 1 that may never reap them). */
+async function isAlive(pid: number): Promise<boolean> {
+  const found = await procStat(pid);
+  return found !== undefined && found.state !== 'Z' && found.state !== 'X';
+}
+
+async function descendantsOf(root: number): Promise<number[]> {
+  const childrenOf = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const found = await procStat(entry);
+    if (found) childrenOf.set(found.ppid, [...(childrenOf.get(found.ppid) ?? []), Number(entry)]);
+  }
+  const result: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of childrenOf.get(queue.shift() ?? -1) ?? []) {
+      result.push(child);
+      queue.push(child);
+    }
+  }
+  return result;
 }
 
 /** dovecot-lda exits within a second or two; a stuck one (an SMTP peer that never answers) is killed. */

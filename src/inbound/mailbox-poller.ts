@@ -12,6 +12,9 @@ import type { MessageOrigin, ReplyOutcome } from './reply-handler.ts';
 export const PROCESSED_KEYWORD = '$Parley-Processed';
 export const QUARANTINED_KEYWORD = '$Parley-Quarantined';
 
+/** Milliseconds before the first reconnect attempt; each failed attempt doubles it, up to `imap.reconnectMaxMs`. */
+const FIRST_RECONNECT_DELAY_MS = 500;
+
 export interface PollResult {
   fetched: number;
   outcomes: ReplyOutcome[];
@@ -166,7 +169,11 @@ export class MailboxPoller {
     client.on('error', (error: unknown) => this.#log.warn({ err: describeError(error) }, 'IMAP connection error'));
     client.on('exists', () => this.#requestPoll());
     client.on('close', () => {
-      if (this.#client === client) this.#client = undefined;
+      if (this.#client === client) {
+        this.#client = undefined;
+        // Said once per lost session; the failed attempts after it say so on their own.
+        if (this.#mayWatch()) this.#log.warn({ host: imap.host, port: imap.port }, 'IMAP session lost');
+      }
       if (!this.#stopping) this.#scheduleReconnect();
     });
     try {
@@ -188,14 +195,19 @@ export class MailboxPoller {
     this.#requestPoll();
   }
 
-  /** imapflow instances never reconnect: make a new one, backing off up to a minute. */
+  /**
+   * imapflow instances never reconnect: make a new one, waiting FIRST_RECONNECT_DELAY_MS and twice
+   * as long after each failed attempt, up to `imap.reconnectMaxMs`. A session that opens resets it.
+   */
   #scheduleReconnect(): void {
     if (this.#reconnectTimer || !this.#mayWatch()) return;
-    const delay = Math.min(60_000, 500 * 2 ** this.#failures++);
+    const attempt = ++this.#failures;
+    const delayMs = Math.min(this.#o.imap.reconnectMaxMs, FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1));
+    this.#log.info({ attempt, delayMs }, 'IMAP reconnect scheduled');
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#mayWatch() && !this.#client) void this.#connect();
-    }, delay);
+    }, delayMs);
   }
 
   /** Coalesces triggers: one poll at a time, and one more if something arrived meanwhile. */
@@ -222,7 +234,9 @@ export class MailboxPoller {
       } catch (error) {
         this.#metrics.pollFailed(secondsSince(started));
         this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
-        return;
+        // The session this poll used died and the new one asked for a poll meanwhile: run it now,
+        // not a poll interval later. Any other failure (the database down) waits for the next trigger.
+        if (this.#client === client || !this.#pollAgain) return;
       }
     } while (this.#pollAgain);
   }
@@ -279,6 +293,9 @@ export class MailboxPoller {
       return outcome;
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error; // not the message's fault: retry the whole poll later
+      // Nor is a session that dropped mid-message (a server restart): the next session fetches it again
+      // and the handler's dedupe by Message-ID finishes it. Quarantining it would file a good reply as bad.
+      if (!client.usable) throw error;
       const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
       const reason = describeError(error);
       await this.#o.db.quarantine.updateOne(
