@@ -81,6 +81,9 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.enrollments.createIndex({ email: 1 });
   await d.deliveries.createIndex({ enrollmentId: 1, stepId: 1 });
   await d.deliveries.createIndex({ messageId: 1 });
+  // The send caps count recent attempts per contact and per sender mailbox (src/sending/send-gate.ts).
+  await d.deliveries.createIndex({ to: 1, claimedAt: 1 });
+  await d.deliveries.createIndex({ from: 1, claimedAt: 1 });
   await d.tasks.createIndex({ status: 1, priority: 1, createdAt: 1 });
   await d.replies.createIndex({ 'correction.at': 1 });
   await d.tasks.createIndex({ status: 1, dueAt: 1 });
