@@ -1,9 +1,30 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from './config.ts';
 import { isParleyError } from './errors.ts';
 
 describe('loadConfig', () => {
+  it('reads a setting from a mounted file named by <NAME>_FILE, and says which file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
+    try {
+      const secret = join(dir, 'smtp_pass');
+      writeFileSync(secret, 's3cret-from-a-file\n');
+      const config = loadConfig({ SMTP_USER: 'parley', SMTP_PASS_FILE: secret });
+      assert.equal(config.smtp.auth?.pass, 's3cret-from-a-file');
+      assert.throws(() => loadConfig({ SMTP_PASS: 'x', SMTP_PASS_FILE: secret }), /both SMTP_PASS and SMTP_PASS_FILE/);
+      assert.throws(
+        () => loadConfig({ SMTP_PASS_FILE: join(dir, 'missing') }),
+        (error: unknown) => isParleyError(error) && /SMTP_PASS_FILE names .*missing.*ENOENT/.test(error.message) && !error.message.includes('s3cret'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+
   it('applies documented defaults and requires TLS for mail unless told otherwise', () => {
     const config = loadConfig({});
     assert.equal(config.smtp.port, 587);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from './errors.ts';
 
@@ -249,7 +250,7 @@ function credentials(user: string | undefined, pass: string | undefined, prefix:
 
 /** Validates the environment once; throws CONFIG_INVALID listing every bad variable and what it accepts. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = withMountedFiles(Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     // Values are left out of the message on purpose: a bad value may be a secret.
@@ -313,3 +314,29 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }),
   });
 }
+
+/**
+ * `<NAME>_FILE=/path` reads setting NAME from a mounted file (Docker and Kubernetes secrets), so
+ * passwords need not sit in the environment. Trailing line breaks are dropped. Setting both NAME
+ * and NAME_FILE is refused: which one wins would be a guess.
+ */
+function withMountedFiles(env: Record<string, string>): Record<string, string> {
+  const settings = new Set(Object.keys(envSchema.shape));
+  const out = { ...env };
+  for (const [key, path] of Object.entries(env)) {
+    const name = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : undefined;
+    if (!name || !settings.has(name)) continue;
+    delete out[key];
+    if (env[name] !== undefined) {
+      throw new ParleyError(ErrorCodes.CONFIG_INVALID, `Invalid configuration: both ${name} and ${key} are set; keep one.`);
+    }
+    try {
+      out[name] = readFileSync(path, 'utf8').replace(/\r?\n+$/, '');
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+      throw new ParleyError(ErrorCodes.CONFIG_INVALID, `Invalid configuration: ${key} names ${path}, which cannot be read (${reason}). Mount the file or unset ${key}.`);
+    }
+  }
+  return out;
+}
+
