@@ -100,22 +100,16 @@ describe('sending due steps', () => {
     const [outcome] = await enrollContacts(db, sequence, [{ email: 'lease@lead.example' }], clock);
     assert.equal(outcome?.outcome, 'enrolled');
     const enrollmentId = outcome.outcome === 'enrolled' ? outcome.enrollmentId : '';
-    // A worker that claimed the step and died before sending: its attempt is left `sending`.
-    await db.deliveries.insertOne({
+    // A worker that claimed the step and died before sending: its claim has no outcome.
+    await db.sendClaims.insertOne({
       _id: `${enrollmentId}:hello#1`,
       enrollmentId,
       stepId: 'hello',
-      stepIndex: 0,
       attempt: 1,
-      state: 'sending',
       worker: 'dead-worker',
       leaseUntil: new Date(clock.getTime() + 60_000),
-      messageId: stepMessageId(enrollmentId, 'hello', 'parley.test'),
       from: 'dana@parley.test',
       to: 'lease@lead.example',
-      subject: 'x',
-      text: 'x',
-      references: [],
       claimedAt: clock,
     });
     const mine = (r: { envelopeTo: string[] }) => r.envelopeTo[0] === 'lease@lead.example';
@@ -125,9 +119,50 @@ describe('sending due steps', () => {
     clock = new Date(clock.getTime() + 61_000);
     await sender().runOnce();
     await sender().runOnce();
-    const sent = await db.deliveries.find({ enrollmentId, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
-    assert.deepEqual(sent.map((d) => [d.attempt, d.state]), [[1, 'sending'], [2, 'sent']]);
+    const claims = await db.sendClaims.find({ enrollmentId, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(claims.map((c) => c.attempt), [1, 2]);
+    const sent = await db.deliveries.find({ enrollmentId, stepId: 'hello' }).toArray();
+    assert.deepEqual(sent.map((d) => [d.attempt, d.state]), [[2, 'sent']]);
     assert.equal(services.sink.received.filter(mine).length, 1);
+  });
+
+  it('after an upgrade, honours attempts an older version recorded as deliveries only', async () => {
+    const [sentBefore, inFlight] = await enrollContacts(db, sequence, [{ email: 'old-sent@lead.example' }, { email: 'old-sending@lead.example' }], clock);
+    const legacy = (enrolled: typeof sentBefore, state: 'sent' | 'sending') => {
+      const enrollmentId = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
+      return {
+        _id: `${enrollmentId}:hello#1`,
+        enrollmentId,
+        stepId: 'hello',
+        stepIndex: 0,
+        attempt: 1,
+        state,
+        worker: 'old-version',
+        leaseUntil: new Date(clock.getTime() + 60_000),
+        messageId: stepMessageId(enrollmentId, 'hello', 'parley.test'),
+        from: 'dana@parley.test',
+        to: enrolled?.email ?? '',
+        subject: 'x',
+        text: 'x',
+        references: [],
+        claimedAt: clock,
+        ...(state === 'sent' && { sentAt: clock }),
+      };
+    };
+    await db.deliveries.insertMany([legacy(sentBefore, 'sent'), legacy(inFlight, 'sending')]);
+    // The upgrade: the first start of the new version copies a claim for every older delivery.
+    await db.db.collection('migrations').deleteMany({});
+    const upgraded = await connectDatabase(services.mongoUrl, services.config().mongo.database);
+    try {
+      assert.equal(await upgraded.sendClaims.countDocuments({ worker: 'old-version' }), 2);
+      const mine = (r: { envelopeTo: string[] }) => ['old-sent@lead.example', 'old-sending@lead.example'].includes(r.envelopeTo[0] ?? '');
+      await sender({ db: upgraded }).runOnce();
+      assert.equal(services.sink.received.filter(mine).length, 0, 'the sent step is not sent again, the one in flight keeps its lease');
+      const moved = await upgraded.enrollments.findOne({ email: 'old-sent@lead.example' });
+      assert.deepEqual(moved?.passedStepIds, ['hello']);
+    } finally {
+      await upgraded.close();
+    }
   });
 
   it('does not send a step to an enrollment paused after it was read as due', async () => {
@@ -135,16 +170,16 @@ describe('sending due steps', () => {
     const enrollmentId = outcome?.outcome === 'enrolled' ? outcome.enrollmentId : '';
     // A reply pauses the enrollment right after this sender claimed the step (between its query
     // and its send): the re-check after the claim must see it.
-    const deliveries: typeof db.deliveries = Object.create(db.deliveries, {
+    const sendClaims: typeof db.sendClaims = Object.create(db.sendClaims, {
       insertOne: {
-        value: async (doc: Parameters<typeof db.deliveries.insertOne>[0]) => {
-          const inserted = await db.deliveries.insertOne(doc);
+        value: async (doc: Parameters<typeof db.sendClaims.insertOne>[0]) => {
+          const inserted = await db.sendClaims.insertOne(doc);
           await db.enrollments.updateOne({ _id: enrollmentId }, { $set: { status: 'paused' } });
           return inserted;
         },
       },
     });
-    const result = await sender({ db: { ...db, deliveries } }).runOnce();
+    const result = await sender({ db: { ...only(outcome), sendClaims } }).runOnce();
     assert.deepEqual(result, { sent: 0, failed: 0, skipped: 1, deferred: 0 });
     const attempts = await db.deliveries.find({ enrollmentId }).toArray();
     assert.deepEqual(attempts.map((a) => a.state), ['abandoned']);

@@ -67,8 +67,9 @@ describe('worker processes', () => {
     await enrollContacts(db, sequence, [{ email }]);
     await holding;
     await first.kill('SIGKILL');
-    const [claimed] = await db.deliveries.find({ to: email }).toArray();
-    assert.equal(claimed?.state, 'sending', 'the dead worker left its claim behind');
+    const [claimed] = await db.sendClaims.find({ to: email }).toArray();
+    assert.ok(claimed, 'the dead worker left its claim behind');
+    assert.equal(await db.deliveries.countDocuments({ _id: claimed._id }), 0, 'with no outcome');
 
     const second = startCli(['worker'], workerEnv());
     try {
@@ -79,8 +80,39 @@ describe('worker processes', () => {
     }
     const copies = copiesPerMessage(services.sink.received, [email]);
     assert.deepEqual([...copies.values()], [1, 1], 'step 1 once and step 2 once');
-    const attempts = await db.deliveries.find({ to: email, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
-    assert.deepEqual(attempts.map((a) => [a.attempt, a.state]), [[1, 'sending'], [2, 'sent']]);
+    const claims = await db.sendClaims.find({ to: email, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(claims.map((c) => c.attempt), [1, 2], 'the dead claim, then the takeover');
+    const outcomes = await db.deliveries.find({ to: email, stepId: 'hello' }).toArray();
+    assert.deepEqual(outcomes.map((d) => [d.attempt, d.state]), [[2, 'sent']]);
+  });
+
+  it('a worker killed with SIGKILL in the middle of a burst, then restarted: every due step sent, none twice', async () => {
+    const emails = Array.from({ length: 150 }, (_, i) => `burst${i}@lead.example`);
+    // Runs far apart, so one run at a time holds a send: the kill lands on the held one.
+    const env = workerEnv({ SEND_INTERVAL_MS: '4000', SEND_BATCH_SIZE: '100' });
+    await enrollContacts(db, sequence, emails.map((email) => ({ email })));
+    const first = startCli(['worker'], env);
+    await eventually('the burst under way', async () => (copiesPerMessage(services.sink.received, emails).size >= 40 ? true : undefined), 60_000);
+    await services.sink.holdNext('rcpt', 30_000);
+    await first.kill('SIGKILL');
+    const beforeRestart = copiesPerMessage(services.sink.received, emails).size;
+    assert.ok(beforeRestart < emails.length * 2, 'killed before the burst was over');
+
+    const second = startCli(['worker'], env);
+    try {
+      await eventually(
+        'every step sent after the restart',
+        async () => ((await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined),
+        90_000,
+      );
+    } finally {
+      await second.kill('SIGTERM');
+    }
+    const copies = copiesPerMessage(services.sink.received, emails);
+    assert.equal(copies.size, emails.length * 2, 'both steps of every contact arrived');
+    assert.deepEqual([...copies.entries()].filter(([, n]) => n !== 1), [], 'no step arrived twice');
+    const taken = (await db.sendClaims.countDocuments({ to: { $in: emails } })) - (await db.deliveries.countDocuments({ to: { $in: emails } }));
+    console.log(`# ${beforeRestart} sent before the kill; ${taken} claim(s) left by the dead worker and taken over`);
   });
 
   it('a worker killed after the server accepted but before recording it: resent with the same Message-ID', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey, type ContactDoc, type ParleyCollections } from '../db/index.ts';
+import { hasOnlyDuplicateKeys, isDuplicateKey, writeErrorIndexes, type ContactDoc, type ParleyCollections } from '../db/index.ts';
 
 /** What Parley needs to know of a contact: its address and the fields templates and timing use. */
 export type ContactInput = Pick<ContactDoc, 'email'> &
@@ -98,25 +98,4 @@ export async function upsertContacts(db: Pick<ParleyCollections, 'contacts'>, in
   }
   for (const input of raced) ids.set(input.email, (await upsertContact(db, input, now))._id);
   return { created, updated: updates.length + raced.length, ids };
-}
-
-interface BulkWriteErrorLike {
-  writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number };
-}
-
-function writeErrorList(error: unknown): Array<{ index: number; code: number }> {
-  const list = (error as BulkWriteErrorLike | undefined)?.writeErrors;
-  if (list === undefined) return [];
-  return Array.isArray(list) ? list : [list];
-}
-
-/** Indexes of an unordered insertMany's failed documents. */
-export function writeErrorIndexes(error: unknown): number[] {
-  return writeErrorList(error).map((e) => e.index);
-}
-
-/** True for a bulk write whose every failure is a duplicate key (the others went in). */
-export function hasOnlyDuplicateKeys(error: unknown): boolean {
-  const list = writeErrorList(error);
-  return list.length > 0 && list.every((e) => e.code === 11000);
 }

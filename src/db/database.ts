@@ -13,16 +13,19 @@ import type {
   RepMessageDoc,
   RoundRobinTurnDoc,
   SegmentChangeDoc,
+  SendClaimDoc,
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
 } from './documents.ts';
+import { hasOnlyDuplicateKeys } from './write-errors.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
 export interface ParleyCollections {
   contacts: Collection<ContactDoc>;
   enrollments: Collection<EnrollmentDoc>;
   deliveries: Collection<DeliveryDoc>;
+  sendClaims: Collection<SendClaimDoc>;
   replies: Collection<ReplyDoc>;
   tasks: Collection<TaskDoc>;
   mailboxCursors: Collection<MailboxCursorDoc>;
@@ -54,6 +57,7 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     contacts: db.collection('contacts'),
     enrollments: db.collection('enrollments'),
     deliveries: db.collection('deliveries'),
+    sendClaims: db.collection('send_claims'),
     replies: db.collection('replies'),
     tasks: db.collection('tasks'),
     mailboxCursors: db.collection('mailbox_cursors'),
@@ -70,6 +74,7 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     close: () => client.close(),
   };
   await ensureIndexes(database);
+  await copyLegacyClaims(database, db.collection('migrations'));
   return database;
 }
 
@@ -81,9 +86,9 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
   await d.enrollments.createIndex({ email: 1 });
   await d.deliveries.createIndex({ enrollmentId: 1, stepId: 1 });
   await d.deliveries.createIndex({ messageId: 1 });
-  // The send caps count recent attempts per contact and per sender mailbox (src/sending/send-gate.ts).
-  await d.deliveries.createIndex({ to: 1, claimedAt: 1 });
-  await d.deliveries.createIndex({ from: 1, claimedAt: 1 });
+  // The send caps count recent claims per contact and per sender mailbox (src/sending/send-gate.ts).
+  await d.sendClaims.createIndex({ to: 1, claimedAt: 1 });
+  await d.sendClaims.createIndex({ from: 1, claimedAt: 1 });
   await d.tasks.createIndex({ status: 1, priority: 1, createdAt: 1 });
   await d.replies.createIndex({ 'correction.at': 1 });
   await d.tasks.createIndex({ status: 1, dueAt: 1 });
@@ -114,6 +119,35 @@ async function migrateEnrollmentRounds(d: ParleyCollections): Promise<void> {
   // Another worker starting at the same time may have dropped it already.
   if (indexes.some((i) => i.name === 'contactId_1_sequenceId_1')) await d.enrollments.dropIndex('contactId_1_sequenceId_1').catch(() => undefined);
   await d.enrollments.createIndex({ contactId: 1, sequenceId: 1, round: 1 }, { unique: true });
+}
+
+/**
+ * Before send claims, a delivery document was its own claim. Copies a claim for each older
+ * delivery once, so the step sender sees their attempts and the caps count them. Several workers
+ * starting at once may copy together: duplicate claims are skipped. The marker is written last,
+ * so a copy cut short is redone at the next start.
+ */
+async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<{ _id: string; at: Date }>): Promise<void> {
+  const marker = 'send-claims-from-deliveries';
+  if (await migrations.findOne({ _id: marker })) return;
+  const cursor = d.deliveries.find({}, { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1 } });
+  let batch: SendClaimDoc[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await d.sendClaims.insertMany(batch, { ordered: false }).catch((error: unknown) => {
+      if (!hasOnlyDuplicateKeys(error)) throw error;
+    });
+    batch = [];
+  };
+  for await (const old of cursor) {
+    const { _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to } = old;
+    batch.push({ _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to });
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
 }
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */

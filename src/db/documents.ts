@@ -105,13 +105,35 @@ export interface SentEmail {
   sentAt?: Date | undefined;
 }
 
+/** `sending` is only in documents from before send claims (older versions wrote the claim here). */
 export type DeliveryState = 'sending' | 'sent' | 'failed' | 'abandoned' | 'bounced';
 
 /**
- * One attempt to send one step of one enrollment. `_id` is `<enrollmentId>:<stepId>#<attempt>`:
- * inserting it is the claim, atomic on MongoDB and FerretDB alike, so two workers never both own
- * an attempt. A worker that dies leaves a `sending` attempt whose lease runs out; the next worker
- * claims attempt + 1.
+ * One attempt to send one step of one enrollment, claimed: `_id` is `<enrollmentId>:<stepId>#<attempt>`,
+ * and inserting it is the claim, atomic on MongoDB and FerretDB alike, so two workers never both
+ * own an attempt. Never updated: the attempt's outcome is the delivery of the same `_id`,
+ * inserted once it is known. A claim without a delivery is in flight, or its worker died; after
+ * `leaseUntil` the next worker claims attempt + 1. Insert-only because FerretDB v1 scans the
+ * whole collection for every update.
+ */
+export interface SendClaimDoc {
+  _id: string;
+  enrollmentId: string;
+  stepId: string;
+  attempt: number;
+  /** Which worker claimed it (hostname:pid:random). */
+  worker: string;
+  /** Until when the claiming worker owns the attempt. */
+  leaseUntil: Date;
+  claimedAt: Date;
+  /** Sender mailbox and recipient: the send caps count claims. */
+  from: string;
+  to: string;
+}
+
+/**
+ * The outcome of one claimed attempt (same `_id` as its SendClaimDoc): sent, failed or abandoned,
+ * written once when known; `bounced` later when a bounce comes back for it.
  */
 export interface DeliveryDoc extends SentEmail {
   _id: string;

@@ -1,2 +1,3 @@
 export { connectDatabase, isDuplicateKey, type Database, type ParleyCollections } from './database.ts';
 export type * from './documents.ts';
+export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { FIELD_NAME, hasOnlyDuplicateKeys, normaliseAddress, upsertContacts, writeErrorIndexes } from '../contacts/index.ts';
-import type { EventDoc, EventSource, ParleyCollections } from '../db/index.ts';
+import { FIELD_NAME, normaliseAddress, upsertContacts } from '../contacts/index.ts';
+import { hasOnlyDuplicateKeys, writeErrorIndexes, type EventDoc, type EventSource, type ParleyCollections } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { EVENT_TYPE, OWN_EVENT_TYPES } from './types.ts';
 

@@ -4,15 +4,15 @@ import type { Sequence } from '../sequences/index.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
-const COUNTED = { state: { $in: ['sending', 'sent'] as Array<'sending' | 'sent'> } };
 
 /**
  * Decides, for one send run, whether a step may go out now: inside the contact's local send
  * window, under the per-contact 30-day cap (all sequences) and the sender mailbox's hourly and
- * daily caps. Attempts in flight count, so a burst can't overshoot by its own size.
+ * daily caps. Attempts in flight count, so a burst can't overshoot by its own size; attempts
+ * that failed or were abandoned do not.
  *
  * The send times are read once per run for the whole batch (one query per kind, not per step:
- * on FerretDB v1 every such query scans `deliveries`) and this run's own claims are added as they
+ * on FerretDB v1 every such query scans `send_claims`) and this run's own claims are added as they
  * happen. Near a mailbox cap (less room than `exactWithin`) the mailbox's times are read again
  * before every step, so other workers' sends count: caps stay exact within one worker and can be
  * passed by at most one email per extra worker. Far from the cap that precision buys nothing.
@@ -39,9 +39,11 @@ export class SendGate {
     const [toContact, fromMailbox] = await Promise.all([
       batch.contacts.length === 0
         ? []
-        : db.deliveries
-            .find({ ...COUNTED, to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }, { projection: { to: 1, claimedAt: 1 } })
-            .toArray(),
+        : gate.#counted(
+            db.sendClaims
+              .find({ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }, { projection: { to: 1, claimedAt: 1 } })
+              .toArray(),
+          ),
       batch.mailboxes.length === 0 ? [] : gate.#readMailboxes(batch.mailboxes, now),
     ]);
     for (const address of batch.contacts) gate.#toContact.set(address, []);
@@ -87,8 +89,21 @@ export class SendGate {
   }
 
   #readMailboxes(mailboxes: readonly string[], now: Date) {
-    return this.#db.deliveries
-      .find({ ...COUNTED, from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } }, { projection: { from: 1, claimedAt: 1 } })
+    return this.#counted(
+      this.#db.sendClaims
+        .find({ from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } }, { projection: { from: 1, claimedAt: 1 } })
+        .toArray(),
+    );
+  }
+
+  /** The claims less those whose outcome was a failure or an abandon: those sent nothing. */
+  async #counted<T extends { _id: string }>(reading: Promise<T[]>): Promise<T[]> {
+    const claims = await reading;
+    if (claims.length === 0) return claims;
+    const uncounted = await this.#db.deliveries
+      .find({ _id: { $in: claims.map((c) => c._id) }, state: { $in: ['failed', 'abandoned'] } }, { projection: { _id: 1 } })
       .toArray();
+    const skip = new Set(uncounted.map((d) => d._id));
+    return skip.size === 0 ? claims : claims.filter((c) => !skip.has(c._id));
   }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { isDuplicateKey, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { isDuplicateKey, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
 import { nextStep, stepDueTime } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -46,9 +46,11 @@ type StepOutcome = keyof SendRunResult;
  * Sends every due step exactly once across any number of workers.
  *
  * The guard is an insert, never an update filter: FerretDB v1's findOneAndUpdate is not atomic
- * (STACK-NOTES). Claiming a step inserts the delivery `<enrollment>:<step>#<attempt>`; a
- * duplicate-key error means another worker owns that attempt. A worker that dies mid-send leaves
- * its attempt `sending`; once its lease has run out the next worker claims attempt + 1, with the
+ * (STACK-NOTES). Claiming a step inserts the send claim `<enrollment>:<step>#<attempt>`; a
+ * duplicate-key error means another worker owns that attempt. Its outcome is inserted as the
+ * delivery of the same id once known (nothing here updates either: FerretDB v1 scans the whole
+ * collection for every update). A worker that dies mid-send leaves a claim without a delivery;
+ * once its lease has run out the next worker claims attempt + 1, with the
  * same Message-ID.
  *
  * The one window that can still produce two copies: the SMTP server accepted the message and the
@@ -124,14 +126,14 @@ export class StepSender {
     }
 
     const attempts = await this.#attempts(enrollment._id, step.id);
-    const sent = attempts.find((a) => a.state === 'sent');
+    const sent = attempts.find((a) => a.delivery?.state === 'sent')?.delivery;
     if (sent) {
       // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
       await this.#pass(enrollment, sequence, contact, step, { sent });
       return 'skipped';
     }
     const latest = attempts[0];
-    if (latest?.state === 'sending' && latest.leaseUntil > this.#o.now()) return 'skipped';
+    if (latest && (latest.delivery?.state ?? 'sending') === 'sending' && latest.claim.leaseUntil > this.#o.now()) return 'skipped';
 
     const allowedAt = await gate.check(sequence, contact, this.#o.now());
     if (allowedAt) {
@@ -152,11 +154,11 @@ export class StepSender {
     const message = composed.message;
     const now = this.#o.now();
     const delivery: DeliveryDoc = {
-      _id: `${enrollment._id}:${step.id}#${(latest?.attempt ?? 0) + 1}`,
+      _id: `${enrollment._id}:${step.id}#${(latest?.claim.attempt ?? 0) + 1}`,
       enrollmentId: enrollment._id,
       stepId: step.id,
       stepIndex: step.index,
-      attempt: (latest?.attempt ?? 0) + 1,
+      attempt: (latest?.claim.attempt ?? 0) + 1,
       state: 'sending',
       worker: this.#worker,
       leaseUntil: new Date(now.getTime() + this.#o.leaseMs),
@@ -170,7 +172,8 @@ export class StepSender {
       claimedAt: now,
     };
     try {
-      await db.deliveries.insertOne(delivery);
+      const { _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to } = delivery;
+      await db.sendClaims.insertOne({ _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to });
     } catch (error) {
       if (isDuplicateKey(error)) return 'skipped';
       throw error;
@@ -180,7 +183,7 @@ export class StepSender {
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
     const current = await db.enrollments.findOne({ _id: enrollment._id });
     if (current?.status !== 'active' || current.passedStepIds.includes(step.id)) {
-      await db.deliveries.updateOne({ _id: delivery._id, state: 'sending' }, { $set: { state: 'abandoned' } });
+      await db.deliveries.insertOne({ ...delivery, state: 'abandoned' });
       log.info({ stepId: step.id, status: current?.status }, 'enrollment changed before sending; step not sent');
       return 'skipped';
     }
@@ -192,10 +195,10 @@ export class StepSender {
       await this.#recordFailure(current, delivery, error);
       return 'failed';
     }
-    // From here a database error propagates: the attempt stays `sending` and is taken over (and
+    // From here a database error propagates: the claim stays without an outcome and is taken over (and
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
-    await db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'sent', smtpResponse: receipt.response, sentAt } });
+    await db.deliveries.insertOne({ ...delivery, state: 'sent', smtpResponse: receipt.response, sentAt });
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
     await recordOwnEvent(db, {
       type: OWN_EVENTS.sent,
@@ -240,15 +243,17 @@ export class StepSender {
   }
 
   /**
-   * The step's attempts, newest first. Read by their _id (`<enrollment>:<step>#<n>`, numbered from
-   * 1 with no gaps) rather than by a filter: FerretDB v1 answers only _id lookups without scanning.
+   * The step's attempts, newest first: each claim with its outcome, if there is one yet. Read by
+   * _id (`<enrollment>:<step>#<n>`, numbered from 1 with no gaps) rather than by a filter:
+   * FerretDB v1 answers only _id lookups without scanning.
    */
-  async #attempts(enrollmentId: string, stepId: string): Promise<DeliveryDoc[]> {
-    const found: DeliveryDoc[] = [];
+  async #attempts(enrollmentId: string, stepId: string): Promise<Array<{ claim: SendClaimDoc; delivery: DeliveryDoc | null }>> {
+    const found = [];
     for (let n = 1; ; n += 1) {
-      const attempt = await this.#o.db.deliveries.findOne({ _id: `${enrollmentId}:${stepId}#${n}` });
-      if (!attempt) return found.reverse();
-      found.push(attempt);
+      const id = `${enrollmentId}:${stepId}#${n}`;
+      const [claim, delivery] = await Promise.all([this.#o.db.sendClaims.findOne({ _id: id }), this.#o.db.deliveries.findOne({ _id: id })]);
+      if (!claim) return found.reverse();
+      found.push({ claim, delivery });
     }
   }
 
@@ -258,7 +263,7 @@ export class StepSender {
     const code = isParleyError(error) ? error.code : ErrorCodes.SMTP_TEMPORARY;
     const message = describeError(error);
     this.#metrics.sendFailed(enrollment.sequenceId, permanent ? 'permanent' : 'temporary');
-    await this.#o.db.deliveries.updateOne({ _id: delivery._id }, { $set: { state: 'failed', error: { code, message, permanent } } });
+    await this.#o.db.deliveries.insertOne({ ...delivery, state: 'failed', error: { code, message, permanent } });
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');
