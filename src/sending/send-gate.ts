@@ -1,4 +1,4 @@
-import type { ContactDoc, ParleyCollections } from '../db/index.ts';
+import type { ContactDoc, ParleyCollections, SendClaimDoc } from '../db/index.ts';
 import { capRoom, contactZone, nextSendWindow } from '../schedule/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
@@ -39,11 +39,7 @@ export class SendGate {
     const [toContact, fromMailbox] = await Promise.all([
       batch.contacts.length === 0
         ? []
-        : gate.#counted(
-            db.sendClaims
-              .find({ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }, { projection: { to: 1, claimedAt: 1 } })
-              .toArray(),
-          ),
+        : gate.#counted({ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }),
       batch.mailboxes.length === 0 ? [] : gate.#readMailboxes(batch.mailboxes, now),
     ]);
     for (const address of batch.contacts) gate.#toContact.set(address, []);
@@ -89,21 +85,18 @@ export class SendGate {
   }
 
   #readMailboxes(mailboxes: readonly string[], now: Date) {
-    return this.#counted(
-      this.#db.sendClaims
-        .find({ from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } }, { projection: { from: 1, claimedAt: 1 } })
-        .toArray(),
-    );
+    return this.#counted({ from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } });
   }
 
-  /** The claims less those whose outcome was a failure or an abandon: those sent nothing. */
-  async #counted<T extends { _id: string }>(reading: Promise<T[]>): Promise<T[]> {
-    const claims = await reading;
-    if (claims.length === 0) return claims;
-    const uncounted = await this.#db.deliveries
-      .find({ _id: { $in: claims.map((c) => c._id) }, state: { $in: ['failed', 'abandoned'] } }, { projection: { _id: 1 } })
-      .toArray();
+  /** The claims matching `filter`, less those whose outcome was a failure or an abandon: those sent nothing. */
+  async #counted(filter: { to?: { $in: string[] }; from?: { $in: string[] }; claimedAt: { $gte: Date } }): Promise<Array<Pick<SendClaimDoc, '_id' | 'to' | 'from' | 'claimedAt'>>> {
+    const projection = { to: 1, from: 1, claimedAt: 1 };
+    const [claims, uncounted] = await Promise.all([
+      this.#db.sendClaims.find(filter, { projection }).toArray(),
+      this.#db.deliveries.find({ ...filter, state: { $in: ['failed', 'abandoned'] } }, { projection: { _id: 1 } }).toArray(),
+    ]);
+    if (uncounted.length === 0) return claims;
     const skip = new Set(uncounted.map((d) => d._id));
-    return skip.size === 0 ? claims : claims.filter((c) => !skip.has(c._id));
+    return claims.filter((c) => !skip.has(c._id));
   }
 }
