@@ -14,6 +14,8 @@ export const QUARANTINED_KEYWORD = '$Parley-Quarantined';
 
 /** Milliseconds before the first reconnect attempt; each failed attempt doubles it, up to `imap.reconnectMaxMs`. */
 const FIRST_RECONNECT_DELAY_MS = 500;
+/** Milliseconds before a poll that failed because the database was unreachable is tried again. */
+const DATABASE_RETRY_MS = 2_000;
 
 export interface PollResult {
   fetched: number;
@@ -52,6 +54,7 @@ export class MailboxPoller {
   #client: ImapFlow | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
   #stopping = false;
   #failures = 0;
   #polling: Promise<void> | undefined;
@@ -131,6 +134,7 @@ export class MailboxPoller {
     this.#stopping = true;
     clearInterval(this.#timer);
     clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#retryTimer);
     clearInterval(this.#leaseTimer);
     await this.#leaseWork;
     await this.#polling?.catch(() => undefined);
@@ -210,6 +214,15 @@ export class MailboxPoller {
     }, delayMs);
   }
 
+  /** One retry in DATABASE_RETRY_MS (never more than one pending), unless a poll runs first. */
+  #retryPollSoon(): void {
+    if (this.#retryTimer || this.#stopping) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#requestPoll();
+    }, Math.min(DATABASE_RETRY_MS, this.#o.imap.pollIntervalMs));
+  }
+
   /** Coalesces triggers: one poll at a time, and one more if something arrived meanwhile. */
   #requestPoll(): void {
     if (this.#polling) {
@@ -234,6 +247,9 @@ export class MailboxPoller {
       } catch (error) {
         this.#metrics.pollFailed(secondsSince(started));
         this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
+        // The database down: retry soon rather than a poll interval later, so a reply that came
+        // in meanwhile pauses its enrollment before the next step is due.
+        if (isDatabaseUnavailable(error)) this.#retryPollSoon();
         // The session this poll used died and the new one asked for a poll meanwhile: run it now,
         // not a poll interval later. Any other failure (the database down) waits for the next trigger.
         if (this.#client === client || !this.#pollAgain) return;

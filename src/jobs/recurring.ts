@@ -1,4 +1,4 @@
-import { Agenda } from 'agenda';
+import { Agenda, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import { describeError } from '../errors.ts';
@@ -37,8 +37,10 @@ const LOCK_LIFETIME_MS = 10_000;
 export async function startRecurringJobs(options: { db: Db; jobs: readonly RecurringJob[]; logger: Logger }): Promise<RecurringJobs> {
   const log = options.logger.child({ component: 'jobs' });
   const total = options.jobs.reduce((n, j) => n + (j.concurrency ?? 1), 0);
+  const backend = new MongoBackend({ mongo: options.db, collection: 'agenda_jobs' });
+  tolerateFailedUnlocks(backend.repository, log);
   const agenda = new Agenda({
-    backend: new MongoBackend({ mongo: options.db, collection: 'agenda_jobs' }),
+    backend,
     processEvery: Math.min(...options.jobs.map((j) => j.intervalMs), 60_000),
     maxConcurrency: total,
     defaultConcurrency: 1,
@@ -75,5 +77,23 @@ export async function startRecurringJobs(options: { db: Db; jobs: readonly Recur
       await Promise.allSettled([...running.keys()]);
     },
     running: () => [...running.values()],
+  };
+}
+
+/**
+ * Agenda 6.2.6 calls `unlockJob` without awaiting it (JobProcessor: a job locked past its lock
+ * limit, or locked through an expired lock while its next run is far off). If the database is down
+ * at that moment the rejection is unhandled and Node ends the worker, which a supervisor then
+ * restarts into the same outage (issue 7). An unlock is only a courtesy, since the lock runs out
+ * after LOCK_LIFETIME_MS anyway, so a failed one is logged and dropped.
+ */
+function tolerateFailedUnlocks(repository: JobRepository, log: Logger): void {
+  const unlock = repository.unlockJob.bind(repository);
+  repository.unlockJob = async (job) => {
+    try {
+      await unlock(job);
+    } catch (error) {
+      log.warn({ job: job.name, err: describeError(error) }, 'could not unlock a job; its lock runs out on its own');
+    }
   };
 }

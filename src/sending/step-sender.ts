@@ -129,6 +129,7 @@ export class StepSender {
     const sent = attempts.find((a) => a.delivery?.state === 'sent')?.delivery;
     if (sent) {
       // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
+      await this.#recordSent(sent, contact, sequence);
       await this.#pass(enrollment, sequence, contact, step, { sent });
       return 'skipped';
     }
@@ -199,17 +200,9 @@ export class StepSender {
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
     await db.deliveries.insertOne({ ...delivery, state: 'sent', smtpResponse: receipt.response, sentAt });
+    // The event before the enrollment moves on: a crash between them is finished by the `sent` branch above.
+    await this.#recordSent({ ...delivery, sentAt }, contact, sequence);
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
-    await recordOwnEvent(db, {
-      type: OWN_EVENTS.sent,
-      key: delivery._id,
-      contactId: contact._id,
-      at: sentAt,
-      sequenceId: sequence.id,
-      stepId: step.id,
-      enrollmentId: enrollment._id,
-      props: { attempt: String(delivery.attempt) },
-    });
     log.info({ stepId: step.id, attempt: delivery.attempt, messageId: delivery.messageId }, 'step sent');
     return 'sent';
   }
@@ -240,6 +233,20 @@ export class StepSender {
         ? { passedStepIds: step.id, skippedSteps: { stepId: step.id, reason: how.skipReason, at: now } }
         : { passedStepIds: step.id, ...(sent?.inReplyTo && { threadMessageIds: sent.messageId }) };
     await this.#o.db.enrollments.updateOne({ _id: enrollment._id, passedStepIds: { $ne: step.id } }, { $set: update, $push: push });
+  }
+
+  /** The `email_sent` event; keyed by the delivery, so recording it again changes nothing. */
+  async #recordSent(delivery: DeliveryDoc, contact: ContactDoc, sequence: Sequence): Promise<void> {
+    await recordOwnEvent(this.#o.db, {
+      type: OWN_EVENTS.sent,
+      key: delivery._id,
+      contactId: contact._id,
+      at: delivery.sentAt ?? this.#o.now(),
+      sequenceId: sequence.id,
+      stepId: delivery.stepId,
+      enrollmentId: delivery.enrollmentId,
+      props: { attempt: String(delivery.attempt) },
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { embeddedServerSettings, startEmbeddedServers, type EmbeddedServers } from '../../src/embedded/index.ts';
+import { embeddedServerSettings, startEmbeddedServers, startFerretDB, type EmbeddedDatabase, type EmbeddedServers } from '../../src/embedded/index.ts';
 
 /**
  * The real servers one test file needs: MongoDB wire protocol (FerretDB, or MONGODB_URL when
@@ -10,6 +10,8 @@ import { embeddedServerSettings, startEmbeddedServers, type EmbeddedServers } fr
 export interface TestServices extends EmbeddedServers {
   /** A database name of its own, so test files never see each other's data. */
   database: string;
+  /** The embedded FerretDB, for fault tests that restart it; undefined when MONGODB_URL names a server. */
+  ferret: EmbeddedDatabase | undefined;
   /** Worker settings pointing at these servers; `overrides` are raw environment variables. */
   config(overrides?: Record<string, string>): Config;
   /** The same settings as environment variables, for worker child processes. */
@@ -17,7 +19,19 @@ export interface TestServices extends EmbeddedServers {
 }
 
 export async function startTestServices(): Promise<TestServices> {
-  const servers = await startEmbeddedServers({ mongoUrl: process.env.MONGODB_URL });
+  // FerretDB is started here rather than by startEmbeddedServers, so a test can hold its handle.
+  const ferret = process.env.MONGODB_URL ? undefined : await startFerretDB();
+  let servers: EmbeddedServers;
+  try {
+    servers = await startEmbeddedServers({ mongoUrl: process.env.MONGODB_URL || ferret?.url });
+  } catch (error) {
+    await ferret?.stop();
+    throw error;
+  }
+  const stop = async () => {
+    await servers.stop();
+    await ferret?.stop().catch(() => undefined);
+  };
   const database = `parley_test_${randomBytes(4).toString('hex')}`;
   const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
     ...embeddedServerSettings(servers),
@@ -28,7 +42,7 @@ export async function startTestServices(): Promise<TestServices> {
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  return { ...servers, database, env, config: (overrides) => loadConfig(env(overrides)) };
+  return { ...servers, stop, ferret, database, env, config: (overrides) => loadConfig(env(overrides)) };
 }
 
 /** Polls `check` until it returns a value other than undefined; fails with `what` after timeoutMs. */
