@@ -105,6 +105,8 @@ export class MailboxPoller {
       try {
         if (had) {
           if (!(await lease.renew())) this.#log.warn({ holder: lease.holder }, 'mailbox lease lost; closing IMAP');
+          // The renewal landed, but too late (a slow or absent database): the term it wrote had run out.
+          else if (!lease.held) this.#log.warn({ holder: lease.holder }, 'mailbox lease lapsed while renewing; closing IMAP until it is taken again');
         } else if (await lease.tryAcquire()) {
           this.#log.info({ holder: lease.holder, term: lease.term }, 'mailbox lease taken');
           if (!this.#stopping) await this.#connect();
