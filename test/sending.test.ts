@@ -259,6 +259,22 @@ describe('sending due steps', () => {
     assert.match(stopped?.statusReason ?? '', /452|try later/);
   });
 
+  it('does not count a failed attempt against the caps: the retry of a one-email-per-contact step still goes out', async () => {
+    const strict: Sequence = { ...sequence, policy: { ...sequence.policy, maxPerContact30d: 1 } };
+    const [enrolled] = await enrollContacts(db, strict, [{ email: 'capped@lead.example' }], clock);
+    const id = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
+    const strictSender = (worker: Partial<StepSenderOptions> = {}) =>
+      testSender({ db: only(enrolled), transport, sequence: () => strict, now: () => clock }, worker);
+    services.sink.refuseNext(451, 'Greylisted, try again later');
+    assert.equal((await strictSender().runOnce()).failed, 1);
+    clock = (await db.enrollments.findOne({ _id: id }))?.nextStepAt ?? clock;
+    assert.deepEqual(await strictSender().runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 }, 'the failed attempt left the one slot free');
+    assert.equal(await db.sendClaims.countDocuments({ releases: `${id}:hello#1` }), 1, 'the failed claim was released');
+    // The step that did go out fills the slot: the next step waits 30 days.
+    clock = new Date(clock.getTime() + 10_000);
+    assert.deepEqual(await strictSender().runOnce(), { sent: 0, failed: 0, skipped: 0, deferred: 1 });
+  });
+
   it('reports what happened to each due step to its metrics: sent, skipped, failed by kind', async () => {
     const seen: string[] = [];
     const metrics: SendMetrics = {

@@ -18,6 +18,7 @@ import type {
   TaskDoc,
   TaskEventDoc,
 } from './documents.ts';
+import { claimOf, releaseOf } from './send-claims.ts';
 import { hasOnlyDuplicateKeys } from './write-errors.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
@@ -130,7 +131,7 @@ async function migrateEnrollmentRounds(d: ParleyCollections): Promise<void> {
 async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<{ _id: string; at: Date }>): Promise<void> {
   const marker = 'send-claims-from-deliveries';
   if (await migrations.findOne({ _id: marker })) return;
-  const cursor = d.deliveries.find({}, { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1 } });
+  const cursor = d.deliveries.find({}, { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1, state: 1 } });
   let batch: SendClaimDoc[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -140,8 +141,8 @@ async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<{ _
     batch = [];
   };
   for await (const old of cursor) {
-    const { _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to } = old;
-    batch.push({ _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to });
+    batch.push(claimOf(old));
+    if (old.state === 'failed' || old.state === 'abandoned') batch.push(releaseOf(old));
     if (batch.length >= 1000) await flush();
   }
   await flush();

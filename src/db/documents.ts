@@ -129,6 +129,11 @@ export interface SendClaimDoc {
   /** Sender mailbox and recipient: the send caps count claims. */
   from: string;
   to: string;
+  /**
+   * Set on a release: the `_id` of a claim whose attempt failed or was abandoned (this document's
+   * own `_id` is that id + `~released`), so the caps stop counting it. Insert-only, like claims.
+   */
+  releases?: string | undefined;
 }
 
 /**

@@ -9,11 +9,10 @@ const DAY = 24 * HOUR;
  * Decides, for one send run, whether a step may go out now: inside the contact's local send
  * window, under the per-contact 30-day cap (all sequences) and the sender mailbox's hourly and
  * daily caps. Attempts in flight count, so a burst can't overshoot by its own size; attempts
- * that failed or were abandoned do not.
+ * that failed or were abandoned do not (their release, a second claim document, cancels them).
  *
- * The send times are read once per run for the whole batch (one query per kind, not per step:
- * on FerretDB v1 every such query scans `send_claims`) and this run's own claims are added as they
- * happen. Near a mailbox cap (less room than `exactWithin`) the mailbox's times are read again
+ * The send times are read once per run for the whole batch, in one query (on FerretDB v1 every
+ * such query scans `send_claims`), and this run's own claims are added as they happen. Near a mailbox cap (less room than `exactWithin`) the mailbox's times are read again
  * before every step, so other workers' sends count: caps stay exact within one worker and can be
  * passed by at most one email per extra worker. Far from the cap that precision buys nothing.
  */
@@ -36,16 +35,18 @@ export class SendGate {
     options: { exactWithin: number },
   ): Promise<SendGate> {
     const gate = new SendGate(db, options.exactWithin);
-    const [toContact, fromMailbox] = await Promise.all([
-      batch.contacts.length === 0
-        ? []
-        : gate.#counted({ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }),
-      batch.mailboxes.length === 0 ? [] : gate.#readMailboxes(batch.mailboxes, now),
+    const recent = await gate.#counted([
+      ...(batch.contacts.length > 0 ? [{ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }] : []),
+      ...(batch.mailboxes.length > 0 ? [gate.#mailboxFilter(batch.mailboxes, now)] : []),
     ]);
     for (const address of batch.contacts) gate.#toContact.set(address, []);
-    for (const d of toContact) gate.#toContact.get(d.to)?.push(d.claimedAt);
     for (const address of batch.mailboxes) gate.#fromMailbox.set(address, []);
-    for (const d of fromMailbox) gate.#fromMailbox.get(d.from)?.push(d.claimedAt);
+    const dayAgo = now.getTime() - DAY;
+    for (const c of recent) {
+      gate.#toContact.get(c.to)?.push(c.claimedAt);
+      // The contact part of the query reaches back 30 days; the mailbox caps look back one.
+      if (c.claimedAt.getTime() >= dayAgo) gate.#fromMailbox.get(c.from)?.push(c.claimedAt);
+    }
     return gate;
   }
 
@@ -60,7 +61,7 @@ export class SendGate {
     let fromMailbox = this.#fromMailbox.get(mailbox) ?? [];
     const caps = { maxPerContact30d: policy.maxPerContact30d, perHour: policy.mailboxCaps.perHour, perDay: policy.mailboxCaps.perDay };
     if (this.#nearCap(fromMailbox, caps, now)) {
-      fromMailbox = (await this.#readMailboxes([mailbox], now)).map((d) => d.claimedAt);
+      fromMailbox = (await this.#counted([this.#mailboxFilter([mailbox], now)])).map((d) => d.claimedAt);
       this.#fromMailbox.set(mailbox, fromMailbox);
     }
     const room = capRoom(now, caps, { toContact: this.#toContact.get(contact.email) ?? [], fromMailbox });
@@ -84,19 +85,17 @@ export class SendGate {
     return caps.perHour - since(HOUR) < this.#exactWithin || caps.perDay - since(DAY) < this.#exactWithin;
   }
 
-  #readMailboxes(mailboxes: readonly string[], now: Date) {
-    return this.#counted({ from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } });
+  #mailboxFilter(mailboxes: readonly string[], now: Date) {
+    return { from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } };
   }
 
-  /** The claims matching `filter`, less those whose outcome was a failure or an abandon: those sent nothing. */
-  async #counted(filter: { to?: { $in: string[] }; from?: { $in: string[] }; claimedAt: { $gte: Date } }): Promise<Array<Pick<SendClaimDoc, '_id' | 'to' | 'from' | 'claimedAt'>>> {
-    const projection = { to: 1, from: 1, claimedAt: 1 };
-    const [claims, uncounted] = await Promise.all([
-      this.#db.sendClaims.find(filter, { projection }).toArray(),
-      this.#db.deliveries.find({ ...filter, state: { $in: ['failed', 'abandoned'] } }, { projection: { _id: 1 } }).toArray(),
-    ]);
-    if (uncounted.length === 0) return claims;
-    const skip = new Set(uncounted.map((d) => d._id));
-    return claims.filter((c) => !skip.has(c._id));
+  /** The claims matching any of `filters`, less the released ones (failed or abandoned: those sent nothing). */
+  async #counted(filters: object[]): Promise<Array<Pick<SendClaimDoc, '_id' | 'to' | 'from' | 'claimedAt' | 'releases'>>> {
+    if (filters.length === 0) return [];
+    const found = await this.#db.sendClaims
+      .find(filters.length === 1 ? filters[0]! : { $or: filters }, { projection: { to: 1, from: 1, claimedAt: 1, releases: 1 } })
+      .toArray();
+    const released = new Set(found.flatMap((c) => (c.releases === undefined ? [] : [c.releases])));
+    return found.filter((c) => c.releases === undefined && !released.has(c._id));
   }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { isDuplicateKey, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
+import { claimOf, isDuplicateKey, releaseOf, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
 import { nextStep, stepDueTime } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -173,8 +173,7 @@ export class StepSender {
       claimedAt: now,
     };
     try {
-      const { _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to } = delivery;
-      await db.sendClaims.insertOne({ _id, enrollmentId, stepId, attempt, worker, leaseUntil, claimedAt, from, to });
+      await db.sendClaims.insertOne(claimOf(delivery));
     } catch (error) {
       if (isDuplicateKey(error)) return 'skipped';
       throw error;
@@ -185,6 +184,7 @@ export class StepSender {
     const current = await db.enrollments.findOne({ _id: enrollment._id });
     if (current?.status !== 'active' || current.passedStepIds.includes(step.id)) {
       await db.deliveries.insertOne({ ...delivery, state: 'abandoned' });
+      await db.sendClaims.insertOne(releaseOf(delivery));
       log.info({ stepId: step.id, status: current?.status }, 'enrollment changed before sending; step not sent');
       return 'skipped';
     }
@@ -271,6 +271,7 @@ export class StepSender {
     const message = describeError(error);
     this.#metrics.sendFailed(enrollment.sequenceId, permanent ? 'permanent' : 'temporary');
     await this.#o.db.deliveries.insertOne({ ...delivery, state: 'failed', error: { code, message, permanent } });
+    await this.#o.db.sendClaims.insertOne(releaseOf(delivery));
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');
