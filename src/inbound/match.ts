@@ -1,5 +1,6 @@
 import type { BounceVerdict } from '../classify/index.ts';
 import type { EnrollmentDoc, ParleyCollections } from '../db/index.ts';
+import { parseStepMessageId } from '../sending/index.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
 export interface EnrollmentMatch {
@@ -32,6 +33,13 @@ export async function matchEnrollment(
 async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | undefined>) {
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   if (wanted.length === 0) return undefined;
+  // Our own step Message-IDs name their enrollment: one lookup by _id. The newest reference first,
+  // as the In-Reply-To comes first.
+  for (const id of wanted) {
+    const named = parseStepMessageId(id);
+    const enrollment = named && (await db.enrollments.findOne({ _id: named.enrollmentId }));
+    if (enrollment) return { enrollment, stepId: named.stepId };
+  }
   const delivery = await db.deliveries.findOne({ messageId: { $in: wanted } });
   const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
   if (enrollment) return { enrollment, stepId: delivery.stepId };
@@ -54,5 +62,7 @@ async function latestFor(db: ParleyCollections, email: string, matchedBy: Enroll
 export async function isOwnMessage(db: ParleyCollections, message: InboundMessage, ownAddresses: ReadonlySet<string>): Promise<boolean> {
   if (ownAddresses.has(message.from)) return true;
   if (!message.messageId) return false;
+  // Only a Message-ID of our steps' shape can be one of ours: others skip the lookup.
+  if (!parseStepMessageId(message.messageId)) return false;
   return (await db.deliveries.countDocuments({ messageId: message.messageId }, { limit: 1 })) > 0;
 }

@@ -6,3 +6,14 @@
 export function stepMessageId(enrollmentId: string, stepId: string, domain: string): string {
   return `<${enrollmentId}.${stepId}@${domain}>`;
 }
+
+const STEP_MESSAGE_ID = /^<([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([^@>]+)@[^@>]+>$/i;
+
+/**
+ * The enrollment and step a Message-ID of stepMessageId's shape names; undefined for any other
+ * Message-ID. Lets the reply path skip lookups that FerretDB v1 answers only by scanning.
+ */
+export function parseStepMessageId(messageId: string): { enrollmentId: string; stepId: string } | undefined {
+  const match = STEP_MESSAGE_ID.exec(messageId.trim());
+  return match?.[1] && match[2] ? { enrollmentId: match[1].toLowerCase(), stepId: match[2] } : undefined;
+}
