@@ -1,8 +1,12 @@
 import { benchInbound } from './inbound.ts';
+import { benchReaction } from './reaction.ts';
+import { benchReplies } from './replies.ts';
+import { benchScheduling } from './scheduling.ts';
 import { benchSegments } from './segments.ts';
+import { benchSending } from './sending.ts';
 import { machine, recordResults } from './results.ts';
 
-// `npm run bench [-- inbound=500 contacts=100000 events=1000000 only=segments]`: runs the
+// `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 only=segments|replies|reaction]`: runs the
 // benchmarks and writes their rows to docs/BENCHMARKS.md.
 const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 // 500 by default: on FerretDB lookups scan whole collections, so larger runs measure FerretDB, not Parley.
@@ -11,11 +15,25 @@ const inboundCount = Number(args.get('inbound') ?? 500);
 const contacts = Number(args.get('contacts') ?? 100_000);
 const events = Number(args.get('events') ?? 1_000_000);
 const only = args.get('only');
+// replies=500 waiting in Dovecot; reaction=40 replies per mode (IDLE, polling), one at a time.
+const repliesCount = Number(args.get('replies') ?? 500);
+const reactionCount = Number(args.get('reaction') ?? 40);
+// only=sending|scheduling: enrollments=100000 active, of which due=500 are due now (sending);
+// scheduled=300 come due over spread=60 seconds (scheduling). On FerretDB each step scans the
+// enrollments (~12 s a step at 100,000), so there 20 and 30 keep each run near 15 minutes.
+const enrollments = Number(args.get('enrollments') ?? 100_000);
+const dueCount = Number(args.get('due') ?? (process.env.MONGODB_URL ? 500 : 20));
+const scheduledCount = Number(args.get('scheduled') ?? (process.env.MONGODB_URL ? 300 : 30));
+const spreadSeconds = Number(args.get('spread') ?? 60);
 
 console.log(`Benchmarks on ${machine()}`);
 const rows = [
   ...(only === undefined || only === 'inbound' ? await benchInbound(inboundCount) : []),
   ...(only === undefined || only === 'segments' ? await benchSegments(contacts, events) : []),
+  ...(only === undefined || only === 'replies' ? await benchReplies(repliesCount) : []),
+  ...(only === undefined || only === 'reaction' ? await benchReaction(reactionCount) : []),
+  ...(only === undefined || only === 'sending' ? await benchSending(enrollments, dueCount) : []),
+  ...(only === undefined || only === 'scheduling' ? await benchScheduling(enrollments, scheduledCount, spreadSeconds) : []),
 ];
 for (const row of rows) console.log(`${row.benchmark}: ${row.measure} ${row.parley} vs ${row.baseline} = ${row.ratio} (${row.notes})`);
 await recordResults(rows);
