@@ -193,16 +193,20 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     // The end state, not a sleep: the cursor is past the last message and every message is marked,
     // so nothing is left to fetch and handle again.
     const key = mailboxKey(services.config().imap);
+    let lastSeen = '';
     const messages = await eventually(
       'every message marked processed and the cursor at the end',
       async () => {
         const flags = await inboxFlags(services);
         const cursor = await db.mailboxCursors.findOne({ _id: key });
         const done = flags.length === 30 && flags.every((m) => m.flags.has(PROCESSED_KEYWORD)) && cursor?.lastUid === Math.max(...flags.map((m) => m.uid));
+        if (!done) lastSeen = `cursor ${cursor?.lastUid}; unmarked UIDs ${flags.filter((m) => !m.flags.has(PROCESSED_KEYWORD)).map((m) => m.uid).join(',')} of ${flags.length}`;
         return done ? flags : undefined;
       },
       10_000,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${lastSeen}\n${worker.output().slice(-4000)}`);
+    });
     const outage2 = logLines(worker).slice(linesBefore2);
 
     // Each reply once: one document, one task, its enrollment paused by it, one "reply handled".

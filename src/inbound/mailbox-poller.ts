@@ -313,7 +313,7 @@ export class MailboxPoller {
       if (isDatabaseUnavailable(error)) throw error; // not the message's fault: retry the whole poll later
       // Nor is a session that dropped mid-message (a server restart): the next session fetches it again
       // and the handler's dedupe by Message-ID finishes it. Quarantining it would file a good reply as bad.
-      if (!client.usable) throw error;
+      if (isSessionLost(client, error)) throw error;
       const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
       const reason = describeError(error);
       await this.#o.db.quarantine.updateOne(
@@ -327,6 +327,16 @@ export class MailboxPoller {
       return undefined;
     }
   }
+}
+
+/**
+ * The IMAP session went away under a command. imapflow rejects a command answered after the
+ * server's BYE with NoConnection while the client still counts as usable, so the code is checked too.
+ */
+function isSessionLost(client: ImapFlow, error: unknown): boolean {
+  if (!client.usable) return true;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  return ['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ETIMEDOUT'].includes(code);
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
