@@ -4,3 +4,17 @@ export { normaliseAddress, type ContactInput } from '../contacts/index.ts';
 export { nextStep, stepDueTime } from './progress.ts';
 export { inFlightFindings, IN_FLIGHT_RULE } from './in-flight.ts';
 export { markQualified } from './qualify.ts';
+export {
+  ALL_STATUSES,
+  softBounceRetryAt,
+  stopsFrom,
+  transition,
+  type EnrollmentChange,
+  type EnrollmentEvent,
+  type EnrollmentFields,
+  type EnrollmentState,
+  type RefusalCode,
+  type StopCause,
+  type TransitionRefusal,
+  type TransitionResult,
+} from './lifecycle.ts';
