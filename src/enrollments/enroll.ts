@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normaliseAddress, upsertContacts, type ContactInput } from '../contacts/index.ts';
-import { isDuplicateKey, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { stepDueTime } from './progress.ts';
 
@@ -66,27 +66,24 @@ export async function enrollContact(
   const firstStepAt = stepDueTime(sequence, first, now, contact.timeZone);
   const enrollmentId = randomUUID();
   const round = origin.round ?? 1;
-  try {
-    await db.enrollments.insertOne({
-      _id: enrollmentId,
-      contactId: contact._id,
-      email: contact.email,
-      sequenceId: sequence.id,
-      status: 'active',
-      passedStepIds: [],
-      skippedSteps: [],
-      nextStepAt: firstStepAt,
-      threadMessageIds: [],
-      enrolledAt: now,
-      updatedAt: now,
-      round,
-      source: origin.source ?? { kind: 'manual' },
-      ...(origin.context && { context: origin.context }),
-    });
-    return { email: contact.email, outcome: 'enrolled', enrollmentId, firstStepAt };
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const existing = await db.enrollments.findOne({ contactId: contact._id, sequenceId: sequence.id, round });
-    return { email: contact.email, outcome: 'already_enrolled', enrollmentId: existing?._id ?? '' };
-  }
+  const store = enrollmentStore(db);
+  const inserted = await store.insert({
+    _id: enrollmentId,
+    contactId: contact._id,
+    email: contact.email,
+    sequenceId: sequence.id,
+    status: 'active',
+    passedStepIds: [],
+    skippedSteps: [],
+    nextStepAt: firstStepAt,
+    threadMessageIds: [],
+    enrolledAt: now,
+    updatedAt: now,
+    round,
+    source: origin.source ?? { kind: 'manual' },
+    ...(origin.context && { context: origin.context }),
+  });
+  if (inserted === 'inserted') return { email: contact.email, outcome: 'enrolled', enrollmentId, firstStepAt };
+  const existing = await store.findRound(contact._id, sequence.id, round);
+  return { email: contact.email, outcome: 'already_enrolled', enrollmentId: existing?._id ?? '' };
 }

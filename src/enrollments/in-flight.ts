@@ -1,4 +1,4 @@
-import type { ParleyCollections } from '../db/index.ts';
+import { enrollmentStore, type ParleyCollections } from '../db/index.ts';
 import { positionOf, type LintFinding, type Sequence } from '../sequences/index.ts';
 import { nextStep } from './progress.ts';
 
@@ -12,9 +12,7 @@ export const IN_FLIGHT_RULE = 'in-flight-edits';
 export async function inFlightFindings(db: ParleyCollections, sequences: readonly Sequence[]): Promise<LintFinding[]> {
   const findings: LintFinding[] = [];
   for (const sequence of sequences) {
-    const inFlight = await db.enrollments
-      .find({ sequenceId: sequence.id, status: { $in: ['active', 'paused'] } }, { projection: { passedStepIds: 1 } })
-      .toArray();
+    const inFlight = await enrollmentStore(db).inFlight(sequence.id);
     if (inFlight.length === 0) continue;
     const ids = new Set(sequence.steps.map((s) => s.id));
     const removed = new Map<string, number>();

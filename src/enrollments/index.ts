@@ -7,14 +7,14 @@ export { markQualified } from './qualify.ts';
 export {
   ALL_STATUSES,
   softBounceRetryAt,
+  stopChange,
   stopsFrom,
   transition,
-  type EnrollmentChange,
   type EnrollmentEvent,
-  type EnrollmentFields,
   type EnrollmentState,
   type RefusalCode,
   type StopCause,
   type TransitionRefusal,
   type TransitionResult,
 } from './lifecycle.ts';
+export { changeEnrollment, stopContactEnrollments, type ChangeResult } from './change.ts';

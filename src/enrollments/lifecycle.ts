@@ -1,4 +1,4 @@
-import type { EnrollmentDoc, EnrollmentStatus } from '../db/index.ts';
+import type { EnrollmentChange, EnrollmentDoc, EnrollmentStatus } from '../db/index.ts';
 
 /**
  * The enrollment's state machine, decided without the database: what may happen to an
@@ -58,32 +58,6 @@ export type EnrollmentEvent =
    */
   | { kind: 'soft_bounced'; stepId: string | undefined; replyId: string; limit: number };
 
-/** The fields a transition writes; absent fields stay as they are. */
-export interface EnrollmentFields {
-  status?: EnrollmentStatus;
-  nextStepAt?: Date | null;
-  statusReason?: string;
-  statusReplyId?: string;
-  softBounces?: number;
-  threadSubject?: string;
-  /** Replaces the thread (a step with its own subject starts a new one). */
-  threadMessageIds?: string[];
-}
-
-/** What a legal transition does, for the store to write. */
-export interface EnrollmentChange {
-  /** The write lands only while the enrollment is in one of these states. */
-  from: readonly EnrollmentStatus[];
-  /** The write lands only while this step is (passed: true) or is not (passed: false) among the passed steps: the exactly-once guard of an advance. */
-  step?: { id: string; passed: boolean } | undefined;
-  set: EnrollmentFields;
-  /** Appended: the step passed, and how. */
-  pass?: { stepId: string; skipped?: { reason: string; at: Date } | undefined; threadMessageId?: string | undefined } | undefined;
-  /** Removed from the passed steps: the soft-bounced step goes out again. */
-  unpass?: string | undefined;
-  at: Date;
-}
-
 export type RefusalCode =
   /** The enrollment is not in a state this event applies to (e.g. a soft-bounce retry of a paused conversation). */
   | 'illegal_state'
@@ -116,6 +90,18 @@ export function softBounceRetryAt(now: Date, bounces: number): Date {
 /** The states a stop may come from: the sender stops only what it is about to send; everyone else stops paused conversations too. */
 export function stopsFrom(cause: StopCause): readonly EnrollmentStatus[] {
   return cause === 'contact_unavailable' || cause === 'send_failed' ? ['active'] : ['active', 'paused'];
+}
+
+/**
+ * A stop, decided without reading the enrollments: for stopping all of a contact's enrollments at
+ * once (an unsubscribe); the store's guard keeps it to the states it may stop from.
+ */
+export function stopChange(event: Extract<EnrollmentEvent, { kind: 'stopped' }>, now: Date): EnrollmentChange {
+  return {
+    from: stopsFrom(event.cause),
+    set: { status: 'stopped', statusReason: event.reason, nextStepAt: null, ...(event.replyId !== undefined && { statusReplyId: event.replyId }) },
+    at: now,
+  };
 }
 
 /**
@@ -169,10 +155,10 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
     case 'rescheduled':
       // Only a running enrollment is pushed back; one a person paused stays paused.
       return only(['active'], { set: { nextStepAt: event.nextStepAt, statusReason: event.reason, statusReplyId: event.replyId } });
-    case 'stopped':
-      return only(stopsFrom(event.cause), {
-        set: { status: 'stopped', statusReason: event.reason, nextStepAt: null, ...(event.replyId !== undefined && { statusReplyId: event.replyId }) },
-      });
+    case 'stopped': {
+      const { from, ...rest } = stopChange(event, now);
+      return only(from, rest);
+    }
     case 'completed':
       return only(['active'], { set: { status: 'completed', nextStepAt: null } });
     case 'soft_bounced':

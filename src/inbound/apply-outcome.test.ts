@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sequence } from '../sequences/index.ts';
-import { decideOutcome, type OutcomeInput } from './apply-outcome.ts';
+import { decideOutcome, type OutcomeInput, type OutcomePlan } from './apply-outcome.ts';
 
 const policy: Sequence['policy'] = {
   timezone: 'America/New_York',
@@ -54,11 +54,15 @@ const input = (intent: OutcomeInput['classification']['intent'], more: Partial<O
   ...more,
 });
 
+/** The enrollment status the plan's event sets (undefined: it stays as it is). */
+const statusOf = (plan: OutcomePlan) => (plan.enrollment?.kind === 'paused' ? 'paused' : plan.enrollment?.kind === 'stopped' ? 'stopped' : undefined);
+const nextAtOf = (plan: OutcomePlan) => (plan.enrollment?.kind === 'rescheduled' ? plan.enrollment.nextStepAt : undefined);
+
 describe('decideOutcome', () => {
   it('pauses and queues a task by default', () => {
     const plan = decideOutcome(input('question'));
     assert.equal(plan.action, 'pause_and_task');
-    assert.deepEqual(plan.enrollment?.set.status, 'paused');
+    assert.deepEqual(statusOf(plan), 'paused');
     assert.deepEqual(plan.task, { assignee: undefined });
   });
 
@@ -67,30 +71,30 @@ describe('decideOutcome', () => {
     const routed = decideOutcome(input('interested', { stepId: 'nudge' }));
     assert.equal(routed.action, 'pause_and_task');
     const qualified = decideOutcome(input('interested', { stepId: 'hello', contact: { timeZone: undefined, owner: 'rep@parley.example' } }));
-    assert.deepEqual([qualified.qualify, qualified.enrollment?.set.status, qualified.task?.assignee], [true, 'stopped', 'rep@parley.example']);
+    assert.deepEqual([qualified.qualify, statusOf(qualified), qualified.task?.assignee], [true, 'stopped', 'rep@parley.example']);
   });
 
   it('resumes "not now" after ten business days, at the window opening in the contact zone', () => {
     const plan = decideOutcome(input('not_now'));
     assert.equal(plan.action, 'resume_after');
-    assert.equal(plan.enrollment?.set.status, undefined, 'stays active');
+    assert.equal(statusOf(plan), undefined, 'stays active');
     // Wed 4 Mar 10:00 EST + 10 business days = Wed 18 Mar 10:00 EDT (DST began 8 Mar).
-    assert.equal(plan.enrollment?.set.nextStepAt?.toISOString(), '2026-03-18T14:00:00.000Z');
+    assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-18T14:00:00.000Z');
   });
 
   it('moves a referral to the named sequence, or leaves it to a person when that sequence is not loaded', () => {
     const moved = decideOutcome(input('wrong_person'));
     assert.equal(moved.moveTo?.id, 'referral');
-    assert.equal(moved.enrollment?.set.status, 'stopped');
+    assert.equal(statusOf(moved), 'stopped');
     const missing = decideOutcome(input('wrong_person', { getSequence: () => undefined }));
-    assert.deepEqual([missing.action, missing.enrollment?.set.status, Boolean(missing.task)], ['pause_and_task', 'paused', true]);
+    assert.deepEqual([missing.action, statusOf(missing), Boolean(missing.task)], ['pause_and_task', 'paused', true]);
   });
 
   it('always suppresses on unsubscribe and stops on a bounce, whatever the file says', () => {
     const custom: Sequence = { ...sequence, outcomes: { ...sequence.outcomes, not_interested: { action: 'pause_and_task' } } };
     assert.equal(decideOutcome(input('unsubscribe', { sequence: custom })).suppress, 'unsubscribe');
     const hard = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'hard', status: '5.1.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
-    assert.deepEqual([hard.suppress, hard.enrollment?.set.status], ['bounce', 'stopped']);
+    assert.deepEqual([hard.suppress, statusOf(hard)], ['bounce', 'stopped']);
     const soft = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'soft', status: '4.2.2', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
     assert.deepEqual([soft.suppress, soft.softBounce, soft.enrollment], [undefined, true, undefined]);
     const delayed = decideOutcome(input('bounce', { bounce: { kind: 'soft', status: '4.7.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined, action: 'delayed' } }));
@@ -105,8 +109,8 @@ describe('decideOutcome', () => {
   it('resumes after an out-of-office return date, at the next send window, with no task', () => {
     const plan = decideOutcome(input('out_of_office', { visibleText: 'I am out of the office until Monday, March 9.' }));
     assert.equal(plan.task, undefined);
-    assert.equal(plan.enrollment?.set.nextStepAt?.toISOString(), '2026-03-09T13:00:00.000Z', 'Mon 9 Mar 09:00 EDT');
+    assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-09T13:00:00.000Z', 'Mon 9 Mar 09:00 EDT');
     const noDate = decideOutcome(input('out_of_office', { visibleText: 'I am on vacation.' }));
-    assert.equal(noDate.enrollment?.set.nextStepAt?.toISOString(), '2026-03-11T15:00:00.000Z', 'a week later, Wed 11 Mar 11:00 EDT');
+    assert.equal(nextAtOf(noDate)?.toISOString(), '2026-03-11T15:00:00.000Z', 'a week later, Wed 11 Mar 11:00 EDT');
   });
 });

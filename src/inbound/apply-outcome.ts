@@ -1,7 +1,7 @@
 import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
-import type { ContactDoc, EnrollmentDoc, EnrollmentStatus, ParleyCollections } from '../db/index.ts';
-import { enrollContacts, markQualified } from '../enrollments/index.ts';
+import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
 import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
 import type { ConfigurableIntent, ReplyOutcome, Sequence } from '../sequences/index.ts';
@@ -9,13 +9,22 @@ import type { ConfigurableIntent, ReplyOutcome, Sequence } from '../sequences/in
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 
 /**
+ * What a reply does to its enrollment: a lifecycle event for `transition` (src/enrollments/lifecycle.ts),
+ * which decides from which states it applies; the reply's id is added when it is applied.
+ */
+export type ReplyEffect =
+  | Omit<Extract<EnrollmentEvent, { kind: 'paused' }>, 'replyId'>
+  | Omit<Extract<EnrollmentEvent, { kind: 'rescheduled' }>, 'replyId'>
+  | (Omit<Extract<EnrollmentEvent, { kind: 'stopped' }>, 'replyId' | 'cause'> & { cause: 'reply' | 'hard_bounce' });
+
+/**
  * What a reply does, decided without touching the database so the simulator can show it too:
- * the enrollment's new state (only from the listed states), and the side effects.
+ * the enrollment's lifecycle event, and the side effects.
  */
 export interface OutcomePlan {
   /** e.g. "pause_and_task", "resume_after", "suppressed"; stored with the reply. */
   action: string;
-  enrollment: { from: EnrollmentStatus[]; set: Partial<Pick<EnrollmentDoc, 'status' | 'statusReason' | 'nextStepAt'>> } | undefined;
+  enrollment: ReplyEffect | undefined;
   /** Suppress the contact for good and stop all its enrollments, for this reason. */
   suppress: 'unsubscribe' | 'bounce' | undefined;
   /** A soft bounce: count it, and send the bounced step again later (up to a limit). */
@@ -74,8 +83,8 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   const owner = input.contact?.owner ?? input.sequence?.owner;
   const policy = input.sequence?.policy;
   const zone = policy ? contactZone(input.contact?.timeZone, policy) : 'UTC';
-  const stop = (statusReason: string) => ({ from: ['active', 'paused'] as EnrollmentStatus[], set: { status: 'stopped' as const, statusReason, nextStepAt: null } });
-  const pause = (statusReason: string) => ({ from: ['active'] as EnrollmentStatus[], set: { status: 'paused' as const, statusReason } });
+  const stop = (why: string): ReplyEffect => ({ kind: 'stopped', cause: 'reply', reason: why });
+  const pause = (why: string): ReplyEffect => ({ kind: 'paused', reason: why });
 
   if (intent === 'unsubscribe') return plan('suppressed', { suppress: 'unsubscribe' });
   // A ticket receipt or "mailbox not monitored" is no answer: the conversation goes on untouched.
@@ -86,14 +95,14 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
     // Mailbox full, try later: not the address's fault. Anything else that bounced is hard.
     if (input.bounce?.kind === 'soft') return plan('soft_bounce', { softBounce: true });
     const status = input.bounce?.status ? ` ${input.bounce.status}` : '';
-    return plan('suppressed', { enrollment: stop(`hard bounce${status}`), suppress: 'bounce' });
+    return plan('suppressed', { enrollment: { kind: 'stopped', cause: 'hard_bounce', reason: `hard bounce${status}` }, suppress: 'bounce' });
   }
   if (intent === 'out_of_office') {
     const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
     const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
     const later = input.nextStepAt && input.nextStepAt > resumeAt ? input.nextStepAt : resumeAt;
-    // Only a running enrollment is pushed back; one a person paused stays paused.
-    return plan('resume_after', { enrollment: { from: ['active'], set: { statusReason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later } } });
+    // Only a running enrollment is pushed back (the transition refuses the others); one a person paused stays paused.
+    return plan('resume_after', { enrollment: { kind: 'rescheduled', reason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later } });
   }
   if (!isConfigurable(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
 
@@ -107,7 +116,7 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
       return plan(outcome.action, { enrollment: stop(reason) });
     case 'resume_after': {
       const at = policy ? stepDueAt(input.now, outcome.wait, zone, policy) : input.now;
-      return plan(outcome.action, { enrollment: { from: ['active'], set: { statusReason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at } } });
+      return plan(outcome.action, { enrollment: { kind: 'rescheduled', reason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at } });
     }
     case 'mark_qualified':
       return plan(outcome.action, { enrollment: stop(`${reason}, qualified`), qualify: true, task: { assignee: owner } });
@@ -139,12 +148,8 @@ export async function applyOutcome(
     await db.contacts.updateOne({ _id: enrollment.contactId }, { $set: { undeliverable: { at: now, status, diagnostic }, updatedAt: now } });
   }
   if (outcome.softBounce) await retryAfterSoftBounce(db, enrollment, target.stepId, replyId, now);
-  if (outcome.enrollment) {
-    await db.enrollments.updateOne(
-      { _id: enrollment._id, status: { $in: outcome.enrollment.from } },
-      { $set: { ...outcome.enrollment.set, statusReplyId: replyId, updatedAt: now } },
-    );
-  }
+  // A refused change (the enrollment is no longer where this reply could move it) writes nothing.
+  if (outcome.enrollment) await changeEnrollment(db, enrollment, { ...outcome.enrollment, replyId }, now);
   if (outcome.qualify) {
     await markQualified(db, { contactId: enrollment.contactId, sequenceId: enrollment.sequenceId, enrollmentId: enrollment._id, replyId, by: 'parley', now });
   }
@@ -153,34 +158,16 @@ export async function applyOutcome(
 
 /**
  * The bounced step goes out again after a back-off (4, 8, 16 hours), as long as it is still the
- * enrollment's latest step; past SOFT_BOUNCE_LIMIT the enrollment stops. The resend keeps the
- * step's Message-ID: the first copy was never delivered.
+ * enrollment's latest step and the enrollment is running; past SOFT_BOUNCE_LIMIT the enrollment
+ * stops (src/enrollments/lifecycle.ts decides). A paused, stopped or finished enrollment is never
+ * set running: a "mailbox full" report is mail anyone can forge. The resend keeps the step's
+ * Message-ID: the first copy was never delivered.
  */
 async function retryAfterSoftBounce(db: ParleyCollections, enrollment: EnrollmentDoc, stepId: string | undefined, replyId: string, now: Date) {
-  const count = (enrollment.softBounces ?? 0) + 1;
-  if (count > SOFT_BOUNCE_LIMIT) {
-    await db.enrollments.updateOne(
-      { _id: enrollment._id, status: { $in: ['active', 'paused'] } },
-      { $set: { status: 'stopped', statusReason: `${count} soft bounces`, statusReplyId: replyId, nextStepAt: null, softBounces: count, updatedAt: now } },
-    );
-    return;
-  }
-  if (!stepId || enrollment.passedStepIds.at(-1) !== stepId || enrollment.status === 'stopped') {
-    await db.enrollments.updateOne({ _id: enrollment._id }, { $set: { softBounces: count, updatedAt: now } });
-    return;
-  }
-  await db.deliveries.updateMany({ enrollmentId: enrollment._id, stepId, state: 'sent' }, { $set: { state: 'bounced' } });
-  await db.enrollments.updateOne(
-    { _id: enrollment._id, passedStepIds: stepId },
-    {
-      $pull: { passedStepIds: stepId },
-      $set: {
-        status: 'active',
-        statusReason: `soft bounce ${count} of ${SOFT_BOUNCE_LIMIT}; sending again`,
-        nextStepAt: new Date(now.getTime() + 4 * HOUR * 2 ** (count - 1)),
-        softBounces: count,
-        updatedAt: now,
-      },
-    },
-  );
+  const decided = transition(enrollment, { kind: 'soft_bounced', stepId, replyId, limit: SOFT_BOUNCE_LIMIT }, now);
+  if (!decided.ok) return;
+  const { change } = decided;
+  // The delivery first, as before the enrollment moves: a redo after a crash in between finds the step no longer passed and only counts.
+  if (change.unpass !== undefined) await db.deliveries.updateMany({ enrollmentId: enrollment._id, stepId: change.unpass, state: 'sent' }, { $set: { state: 'bounced' } });
+  await enrollmentStore(db).apply(enrollment._id, change);
 }

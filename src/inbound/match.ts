@@ -1,5 +1,5 @@
 import type { BounceVerdict } from '../classify/index.ts';
-import type { EnrollmentDoc, ParleyCollections } from '../db/index.ts';
+import { enrollmentStore, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { parseStepMessageId } from '../sending/index.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
@@ -37,24 +37,20 @@ async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | u
   // as the In-Reply-To comes first.
   for (const id of wanted) {
     const named = parseStepMessageId(id);
-    const enrollment = named && (await db.enrollments.findOne({ _id: named.enrollmentId }));
+    const enrollment = named && (await enrollmentStore(db).get(named.enrollmentId));
     if (enrollment) return { enrollment, stepId: named.stepId };
   }
   const delivery = await db.deliveries.findOne({ messageId: { $in: wanted } });
-  const enrollment = delivery && (await db.enrollments.findOne({ _id: delivery.enrollmentId }));
+  const enrollment = delivery && (await enrollmentStore(db).get(delivery.enrollmentId));
   if (enrollment) return { enrollment, stepId: delivery.stepId };
   // A rep's answer to a task (rep_messages) continues the same thread.
   const answer = await db.repMessages.findOne({ messageId: { $in: wanted } });
-  const answered = answer && (await db.enrollments.findOne({ _id: answer.enrollmentId }));
+  const answered = answer && (await enrollmentStore(db).get(answer.enrollmentId));
   return answered ? { enrollment: answered, stepId: answered.passedStepIds.at(-1) } : undefined;
 }
 
 async function latestFor(db: ParleyCollections, email: string, matchedBy: EnrollmentMatch['matchedBy']): Promise<EnrollmentMatch | undefined> {
-  const [latest] = await db.enrollments
-    .find({ email, status: { $in: ['active', 'paused', 'completed'] } })
-    .sort({ updatedAt: -1 })
-    .limit(1)
-    .toArray();
+  const latest = await enrollmentStore(db).latestOfAddress(email);
   return latest ? { enrollment: latest, matchedBy, stepId: latest.passedStepIds.at(-1) } : undefined;
 }
 

@@ -1,4 +1,5 @@
-import type { EnrollmentDoc, ParleyCollections, Suppression, SuppressionSource } from '../db/index.ts';
+import { enrollmentStore, type EnrollmentDoc, type ParleyCollections, type Suppression, type SuppressionSource } from '../db/index.ts';
+import { stopContactEnrollments } from '../enrollments/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 
 export interface SuppressOptions {
@@ -51,23 +52,17 @@ export async function suppressContact(
   if (!suppressedNow && !contact) return { found: false, suppressedNow: false, suppression: undefined, stoppedEnrollments: 0 };
 
   if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, options);
-  const stopped = await db.enrollments.updateMany(
-    { contactId, status: { $in: ['active', 'paused'] } },
-    {
-      $set: {
-        status: 'stopped',
-        statusReason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`,
-        nextStepAt: null,
-        updatedAt: now,
-        ...(replyId !== undefined && { statusReplyId: replyId }),
-      },
-    },
+  const stopped = await stopContactEnrollments(
+    db,
+    contactId,
+    { kind: 'stopped', cause: reason === 'unsubscribe' ? 'unsubscribe' : 'hard_bounce', reason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`, replyId },
+    now,
   );
   return {
     found: true,
     suppressedNow,
     suppression: suppressedNow ? suppression : (contact?.suppressed ?? undefined),
-    stoppedEnrollments: stopped.modifiedCount,
+    stoppedEnrollments: stopped,
   };
 }
 
@@ -79,7 +74,7 @@ export async function suppressContact(
 async function recordUnsubscribe(db: Pick<ParleyCollections, 'enrollments' | 'events'>, contactId: string, options: SuppressOptions): Promise<void> {
   const latest = options.enrollment
     ? undefined
-    : await db.enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next();
+    : await enrollmentStore(db).latestOfContact(contactId);
   const enrollment = options.enrollment ?? (latest ? { _id: latest._id, sequenceId: latest.sequenceId, stepId: latest.passedStepIds.at(-1) } : undefined);
   await recordOwnEvent(db, {
     type: OWN_EVENTS.unsubscribed,

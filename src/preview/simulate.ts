@@ -1,6 +1,6 @@
 import { classifyReply } from '../classify/index.ts';
-import type { EnrollmentStatus } from '../db/index.ts';
-import { nextStep, stepDueTime } from '../enrollments/index.ts';
+import type { EnrollmentFields, EnrollmentStatus } from '../db/index.ts';
+import { nextStep, stepDueTime, transition, type TransitionResult } from '../enrollments/index.ts';
 import { decideOutcome } from '../inbound/index.ts';
 import { capRoom, contactZone, describeLocalTime, nextSendWindow } from '../schedule/index.ts';
 import { renderStep, type Sequence } from '../sequences/index.ts';
@@ -101,10 +101,13 @@ async function simulateContact(
       });
       const details = [plan.action];
       if (plan.suppress) status = 'stopped';
-      if (plan.enrollment && plan.enrollment.from.includes(status)) {
-        status = plan.enrollment.set.status ?? status;
-        if (plan.enrollment.set.nextStepAt !== undefined) nextAt = plan.enrollment.set.nextStepAt;
-        if (plan.enrollment.set.statusReason) details.push(plan.enrollment.set.statusReason);
+      // The same state machine as the worker's, so the simulation refuses what the worker would.
+      const changed: TransitionResult | undefined = plan.enrollment && transition({ status, passedStepIds: [] }, { ...plan.enrollment, replyId: 'simulated' }, replyAt);
+      if (changed?.ok) {
+        const set: EnrollmentFields = changed.change.set;
+        status = set.status ?? status;
+        if (set.nextStepAt !== undefined) nextAt = set.nextStepAt;
+        if (set.statusReason) details.push(set.statusReason);
       }
       if (plan.task) details.push(`task queued${plan.task.assignee ? ` for ${plan.task.assignee}` : ''}`);
       if (plan.moveTo) details.push(`enrolled in ${plan.moveTo.id}`);

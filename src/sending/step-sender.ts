@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { claimOf, isDuplicateKey, releaseOf, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
-import { nextStep, stepDueTime } from '../enrollments/index.ts';
+import { claimOf, enrollmentStore, isDuplicateKey, releaseOf, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
+import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
@@ -61,20 +61,18 @@ export class StepSender {
   readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now'>>;
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #metrics: SendMetrics;
+  readonly #enrollments: EnrollmentStore;
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), ...options };
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
+    this.#enrollments = enrollmentStore(options.db);
   }
 
   /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
   async runOnce(): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
-    const due = await this.#o.db.enrollments
-      .find({ status: 'active', nextStepAt: { $lte: this.#o.now() } })
-      .sort({ nextStepAt: 1 })
-      .limit(this.#o.batchSize)
-      .toArray();
+    const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
     // Workers that read the same batch at once would all race for its first enrollment: in a
     // shuffled order each mostly claims different ones, so more workers send more.
@@ -105,7 +103,7 @@ export class StepSender {
   async #processEnrollment(read: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
     const { db, logger } = this.#o;
     // Read again by _id (cheap everywhere): another worker may have sent this step since the batch was read.
-    const enrollment = await db.enrollments.findOne({ _id: read._id });
+    const enrollment = await this.#enrollments.get(read._id);
     if (enrollment?.status !== 'active' || !enrollment.nextStepAt || enrollment.nextStepAt > this.#o.now()) return 'skipped';
     const log = logger.child({ enrollmentId: enrollment._id, sequenceId: enrollment.sequenceId });
     const sequence = this.#o.getSequence(enrollment.sequenceId);
@@ -116,12 +114,12 @@ export class StepSender {
     }
     const contact = await db.contacts.findOne({ _id: enrollment.contactId });
     if (!contact || contact.suppressed) {
-      await this.#stop(enrollment, contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted');
+      await this.#change(enrollment, { kind: 'stopped', cause: 'contact_unavailable', reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted' });
       return 'skipped';
     }
     const step = nextStep(sequence, enrollment.passedStepIds);
     if (!step) {
-      await this.#complete(enrollment);
+      await this.#change(enrollment, { kind: 'completed' });
       return 'skipped';
     }
 
@@ -138,10 +136,7 @@ export class StepSender {
 
     const allowedAt = await gate.check(sequence, contact, this.#o.now());
     if (allowedAt) {
-      await db.enrollments.updateOne(
-        { _id: enrollment._id, status: 'active', passedStepIds: { $ne: step.id } },
-        { $set: { nextStepAt: allowedAt, updatedAt: this.#o.now() } },
-      );
+      await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: allowedAt });
       log.debug({ stepId: step.id, allowedAt }, 'outside the send window or over a cap; deferred');
       return 'deferred';
     }
@@ -181,7 +176,7 @@ export class StepSender {
     gate.claimed(sequence, contact, now);
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
-    const current = await db.enrollments.findOne({ _id: enrollment._id });
+    const current = await this.#enrollments.get(enrollment._id);
     if (current?.status !== 'active' || current.passedStepIds.includes(step.id)) {
       await db.deliveries.insertOne({ ...delivery, state: 'abandoned' });
       await db.sendClaims.insertOne(releaseOf(delivery));
@@ -208,7 +203,7 @@ export class StepSender {
   }
 
   /**
-   * Moves the enrollment past a step, sent or skipped, and schedules the next one. The filter on
+   * Moves the enrollment past a step, sent or skipped, and schedules the next one. The guard on
    * the step id makes a repeat (a takeover, a second worker) a no-op.
    */
   async #pass(
@@ -218,21 +213,20 @@ export class StepSender {
     step: SequenceStep,
     how: { sent: Pick<DeliveryDoc, 'messageId' | 'subject' | 'inReplyTo' | 'sentAt'> } | { skipReason: string },
   ): Promise<void> {
-    const now = this.#o.now();
     const next = nextStep(sequence, [...enrollment.passedStepIds, step.id]);
     const sent = 'sent' in how ? how.sent : undefined;
-    const update: Partial<EnrollmentDoc> = {
-      nextStepAt: next ? stepDueTime(sequence, next, sent?.sentAt ?? now, contact.timeZone) : null,
-      updatedAt: now,
-      ...(!next && enrollment.status === 'active' && { status: 'completed' as const }),
-      // A step with its own subject starts a new thread; later in-thread steps answer that one.
-      ...(sent && !sent.inReplyTo && { threadSubject: sent.subject, threadMessageIds: [sent.messageId] }),
-    };
-    const push =
-      'skipReason' in how
-        ? { passedStepIds: step.id, skippedSteps: { stepId: step.id, reason: how.skipReason, at: now } }
-        : { passedStepIds: step.id, ...(sent?.inReplyTo && { threadMessageIds: sent.messageId }) };
-    await this.#o.db.enrollments.updateOne({ _id: enrollment._id, passedStepIds: { $ne: step.id } }, { $set: update, $push: push });
+    await this.#change(enrollment, {
+      kind: 'step_passed',
+      stepId: step.id,
+      nextStepAt: next ? stepDueTime(sequence, next, sent?.sentAt ?? this.#o.now(), contact.timeZone) : null,
+      ...(sent && { sent: { messageId: sent.messageId, subject: sent.subject, inReplyTo: sent.inReplyTo } }),
+      ...('skipReason' in how && { skipReason: how.skipReason }),
+    });
+  }
+
+  /** A lifecycle change decided on the enrollment as read; refused or overtaken changes write nothing (someone else moved it first). */
+  async #change(enrollment: EnrollmentDoc, event: EnrollmentEvent): Promise<void> {
+    await changeEnrollment(this.#o.db, enrollment, event, this.#o.now());
   }
 
   /** The `email_sent` event; keyed by the delivery, so recording it again changes nothing. */
@@ -275,30 +269,13 @@ export class StepSender {
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');
-      await this.#stop(enrollment, `send failed: ${message}`);
+      await this.#change(enrollment, { kind: 'stopped', cause: 'send_failed', reason: `send failed: ${message}` });
       return;
     }
     // Back off 1, 2, 4, 8 ... minutes before the next attempt.
     const retryAt = new Date(this.#o.now().getTime() + 60_000 * 2 ** (delivery.attempt - 1));
     log.warn({ code, err: message, retryAt }, 'step failed for now; will retry');
-    await this.#o.db.enrollments.updateOne(
-      { _id: enrollment._id, status: 'active', passedStepIds: { $ne: delivery.stepId } },
-      { $set: { nextStepAt: retryAt, updatedAt: this.#o.now() } },
-    );
-  }
-
-  async #complete(enrollment: EnrollmentDoc) {
-    await this.#o.db.enrollments.updateOne(
-      { _id: enrollment._id, status: 'active' },
-      { $set: { status: 'completed', nextStepAt: null, updatedAt: this.#o.now() } },
-    );
-  }
-
-  async #stop(enrollment: EnrollmentDoc, reason: string) {
-    await this.#o.db.enrollments.updateOne(
-      { _id: enrollment._id, status: 'active' },
-      { $set: { status: 'stopped', statusReason: reason, nextStepAt: null, updatedAt: this.#o.now() } },
-    );
+    await this.#change(enrollment, { kind: 'step_deferred', stepId: delivery.stepId, until: retryAt });
   }
 }
 

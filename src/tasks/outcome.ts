@@ -1,5 +1,5 @@
-import type { ParleyCollections, RepDoc, TaskDoc } from '../db/index.ts';
-import { enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
+import { enrollmentStore, type ParleyCollections, type RepDoc, type TaskDoc } from '../db/index.ts';
+import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
@@ -82,25 +82,23 @@ async function apply(
   }
 }
 
+/** Stops the task's enrollment if it is running or paused; one already over stays as it is. */
 async function stopEnrollment(db: ParleyCollections, task: TaskDoc, reason: string, now: Date) {
-  await db.enrollments.updateOne(
-    { _id: task.enrollmentId, status: { $in: ['active', 'paused'] } },
-    { $set: { status: 'stopped', statusReason: reason, nextStepAt: null, updatedAt: now } },
-  );
+  const enrollment = await enrollmentStore(db).get(task.enrollmentId);
+  if (enrollment) await changeEnrollment(db, enrollment, { kind: 'stopped', cause: 'rep', reason }, now);
 }
 
 /** The enrollment runs again: its next step is due at the time the schedule gives from now; with no step left it completes. */
 async function resume(db: ParleyCollections, task: TaskDoc, getSequence: (id: string) => Sequence | undefined, now: Date): Promise<Applied> {
   const sequence = getSequence(task.sequenceId);
   if (!sequence) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded; fix its file (\`parley lint\`) before resuming.`) as Applied;
-  const [enrollment, contact] = await Promise.all([db.enrollments.findOne({ _id: task.enrollmentId }), db.contacts.findOne({ _id: task.contactId })]);
+  const [enrollment, contact] = await Promise.all([enrollmentStore(db).get(task.enrollmentId), db.contacts.findOne({ _id: task.contactId })]);
   if (!enrollment || !contact) return refuse('invalid', 'The enrollment or contact behind this task is gone.') as Applied;
   if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}); the sequence can't resume.`) as Applied;
-  if (enrollment.status === 'completed') return refuse('invalid', 'The sequence already finished for this contact.') as Applied;
   const step = nextStep(sequence, enrollment.passedStepIds);
-  const set = step
-    ? { status: 'active' as const, nextStepAt: stepDueTime(sequence, step, now, contact.timeZone), statusReason: 'resumed by a rep' }
-    : { status: 'completed' as const, nextStepAt: null, statusReason: 'resumed by a rep with no step left' };
-  await db.enrollments.updateOne({ _id: enrollment._id, status: enrollment.status }, { $set: { ...set, updatedAt: now } });
-  return { ok: true, detail: { status: set.status, ...(set.nextStepAt && { nextStepAt: set.nextStepAt.toISOString() }) } };
+  const nextStepAt = step ? stepDueTime(sequence, step, now, contact.timeZone) : null;
+  const resumed = await changeEnrollment(db, enrollment, { kind: 'resumed', reason: 'resumed by a rep', nextStepAt }, now);
+  if (!resumed.ok) return refuse('invalid', 'The sequence already finished for this contact.') as Applied;
+  const status = resumed.change.set.status ?? enrollment.status;
+  return { ok: true, detail: { status, ...(nextStepAt && { nextStepAt: nextStepAt.toISOString() }) } };
 }

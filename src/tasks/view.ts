@@ -1,4 +1,4 @@
-import type { ContactDoc, EnrollmentDoc, ParleyCollections, ReplyDoc, RepDoc, TaskDoc, TaskEventDoc } from '../db/index.ts';
+import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -27,7 +27,7 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
   if (!task || !canSee(viewer, task)) return undefined;
   const [contact, enrollment, reply, thread, events] = await Promise.all([
     db.contacts.findOne({ _id: task.contactId }),
-    db.enrollments.findOne({ _id: task.enrollmentId }),
+    enrollmentStore(db).get(task.enrollmentId),
     db.replies.findOne({ _id: task.replyId }),
     threadOf(db, task.enrollmentId),
     taskEvents(db, taskId),

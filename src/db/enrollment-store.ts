@@ -1,0 +1,122 @@
+import type { Collection, Filter, UpdateFilter } from 'mongodb';
+import { isDuplicateKey } from './database.ts';
+import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
+
+/** The fields a lifecycle change writes; absent fields stay as they are. */
+export interface EnrollmentFields {
+  status?: EnrollmentStatus;
+  nextStepAt?: Date | null;
+  statusReason?: string;
+  statusReplyId?: string;
+  softBounces?: number;
+  threadSubject?: string;
+  /** Replaces the thread (a step with its own subject starts a new one). */
+  threadMessageIds?: string[];
+}
+
+/**
+ * One lifecycle change, as decided by `transition` in src/enrollments/lifecycle.ts. The store
+ * writes it and nothing else: `from` and `step` become the write's guard.
+ */
+export interface EnrollmentChange {
+  /** The write lands only while the enrollment is in one of these states. */
+  from: readonly EnrollmentStatus[];
+  /** The write lands only while this step is (passed: true) or is not (passed: false) among the passed steps: the exactly-once guard of an advance. */
+  step?: { id: string; passed: boolean } | undefined;
+  set: EnrollmentFields;
+  /** Appended: the step passed, and how. */
+  pass?: { stepId: string; skipped?: { reason: string; at: Date } | undefined; threadMessageId?: string | undefined } | undefined;
+  /** Removed from the passed steps: the soft-bounced step goes out again. */
+  unpass?: string | undefined;
+  at: Date;
+}
+
+/** What the in-flight lint reads of a running or paused enrollment. */
+export type InFlightEnrollment = Pick<EnrollmentDoc, '_id' | 'passedStepIds'>;
+
+/**
+ * Enrollments: one contact's way through one sequence. Reads that run per step are by `_id`
+ * (O(1) on MongoDB and on the patched embedded FerretDB); the due read is served by the
+ * `{status, nextStepAt}` index on MongoDB.
+ *
+ * Every status change goes through `apply`/`applyToContact` with a change from `transition`:
+ * there is no other write to an enrollment's lifecycle fields. The guards are update filters,
+ * which are atomic on MongoDB but not on FerretDB v1 (STACK-NOTES): they keep a stale decision
+ * from landing, while exactly-once sending rests on the send claims' unique inserts.
+ */
+export interface EnrollmentStore {
+  get(id: string): Promise<EnrollmentDoc | null>;
+  /** Running enrollments whose next step is due at `now`, soonest first, at most `limit`. */
+  due(now: Date, limit: number): Promise<EnrollmentDoc[]>;
+  /** Inserts a new enrollment. 'duplicate': the contact already has this sequence and round (unique index), whoever inserted it. */
+  insert(enrollment: EnrollmentDoc): Promise<'inserted' | 'duplicate'>;
+  /** The enrollment of a contact in one round of a sequence. */
+  findRound(contactId: string, sequenceId: string, round: number): Promise<EnrollmentDoc | null>;
+  /** The address's enrollment touched last that is not stopped: whose conversation a reply from it answers, when its headers don't say. */
+  latestOfAddress(email: string): Promise<EnrollmentDoc | null>;
+  /** The contact's enrollment touched last: whose conversation an unsubscribe by link answers. */
+  latestOfContact(contactId: string): Promise<Pick<EnrollmentDoc, '_id' | 'sequenceId' | 'passedStepIds'> | null>;
+  /** Running and paused enrollments of a sequence, for the in-flight lint. */
+  inFlight(sequenceId: string): Promise<InFlightEnrollment[]>;
+  /** Writes one lifecycle change to one enrollment, if its guard still holds. True when it landed. */
+  apply(id: string, change: EnrollmentChange): Promise<boolean>;
+  /** Writes one change to every enrollment of a contact (in one sequence, when given) whose guard holds; how many it changed. */
+  applyToContact(contactId: string, change: EnrollmentChange, options?: { sequenceId?: string | undefined }): Promise<number>;
+}
+
+const STATUS_COUNT = 4;
+
+/** The guard of a change: its states (omitted when any state will do) and its step. */
+function guardOf(change: EnrollmentChange): Filter<EnrollmentDoc> {
+  const [only] = change.from;
+  return {
+    ...(change.from.length < STATUS_COUNT && { status: change.from.length === 1 && only ? only : { $in: [...change.from] } }),
+    ...(change.step && { passedStepIds: change.step.passed ? change.step.id : { $ne: change.step.id } }),
+  };
+}
+
+function updateOf(change: EnrollmentChange): UpdateFilter<EnrollmentDoc> {
+  const { pass, unpass } = change;
+  const push = pass && {
+    passedStepIds: pass.stepId,
+    ...(pass.skipped && { skippedSteps: { stepId: pass.stepId, ...pass.skipped } }),
+    ...(pass.threadMessageId !== undefined && { threadMessageIds: pass.threadMessageId }),
+  };
+  return {
+    $set: { ...change.set, updatedAt: change.at },
+    ...(push && { $push: push }),
+    ...(unpass !== undefined && { $pull: { passedStepIds: unpass } }),
+  };
+}
+
+export function enrollmentStore(collections: { enrollments: Collection<EnrollmentDoc> }): EnrollmentStore {
+  const enrollments = collections.enrollments;
+  return {
+    get: (id) => enrollments.findOne({ _id: id }),
+    due: (now, limit) => enrollments.find({ status: 'active', nextStepAt: { $lte: now } }).sort({ nextStepAt: 1 }).limit(limit).toArray(),
+    async insert(enrollment) {
+      try {
+        await enrollments.insertOne(enrollment);
+        return 'inserted';
+      } catch (error) {
+        if (isDuplicateKey(error)) return 'duplicate';
+        throw error;
+      }
+    },
+    findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
+    latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),
+    latestOfContact: (contactId) =>
+      enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next(),
+    inFlight: (sequenceId) =>
+      enrollments.find({ sequenceId, status: { $in: ['active', 'paused'] } }, { projection: { _id: 1, passedStepIds: 1 } }).toArray(),
+    async apply(id, change) {
+      const result = await enrollments.updateOne({ _id: id, ...guardOf(change) }, updateOf(change));
+      return result.matchedCount === 1;
+    },
+    async applyToContact(contactId, change, options = {}) {
+      const filter: Filter<EnrollmentDoc> = { contactId, ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }), ...guardOf(change) };
+      const result = await enrollments.updateMany(filter, updateOf(change));
+      return result.modifiedCount;
+    },
+  };
+}
