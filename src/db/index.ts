@@ -3,3 +3,15 @@ export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { claimOf, releaseOf } from './send-claims.ts';
 export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment } from './enrollment-store.ts';
+export {
+  mailboxLeaseSlots,
+  numberedSlots,
+  roundRobinSlots,
+  sendClaimSlots,
+  slotId,
+  taskClaimSlots,
+  type NumberedSlots,
+  type SlotMaker,
+  type SlotShape,
+  type TakeResult,
+} from './numbered-slots.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
-import { isDuplicateKey, type MailboxLeaseDoc, type ParleyCollections } from '../db/index.ts';
+import { mailboxLeaseSlots, type MailboxLeaseDoc, type NumberedSlots, type ParleyCollections } from '../db/index.ts';
 
 /** Every this many terms the holder deletes the terms older than the last KEEP_TERMS. */
 const CLEANUP_EVERY_TERMS = 50;
@@ -45,11 +45,13 @@ export class MailboxLease {
   readonly leaseMs: number;
   readonly #o: MailboxLeaseOptions;
   readonly #now: () => Date;
+  readonly #terms: NumberedSlots<MailboxLeaseDoc>;
   /** The term we wrote last, while we hold it. */
   #term: MailboxLeaseDoc | undefined;
 
   constructor(options: MailboxLeaseOptions) {
     this.#o = options;
+    this.#terms = mailboxLeaseSlots(options.db);
     this.leaseMs = options.leaseMs;
     this.holder = options.holder ?? defaultHolderId();
     this.#now = options.now ?? (() => new Date());
@@ -74,14 +76,12 @@ export class MailboxLease {
   async tryAcquire(): Promise<boolean> {
     if (this.held) return true;
     this.#term = undefined;
-    const newest = await this.newest();
     const now = this.#now();
-    if (newest && newest.until > now) {
-      // Ours when a write of ours landed but its answer was lost: nobody else can follow it before it runs out.
-      if (newest.holder === this.holder) this.#term = newest;
-      return newest.holder === this.holder;
-    }
-    return this.#insert((newest?.term ?? 0) + 1, new Date(now.getTime() + this.leaseMs));
+    const result = await this.#terms.takeNext(this.#o.mailbox, { make: (slot) => this.#termDoc(slot, new Date(now.getTime() + this.leaseMs)), held: (t) => t.until > now, tries: 1 });
+    if ('taken' in result) this.#term = result.taken;
+    // Ours when a write of ours landed but its answer was lost: nobody else can follow it before it runs out.
+    else if ('heldBy' in result && result.heldBy.holder === this.holder) this.#term = result.heldBy;
+    return this.#term !== undefined;
   }
 
   /**
@@ -94,10 +94,11 @@ export class MailboxLease {
       this.#term = undefined;
       return false;
     }
-    const renewed = await this.#insert(current.term + 1, new Date(this.#now().getTime() + this.leaseMs));
+    // Undefined: another replica wrote the next term; the one we had still runs out on time.
+    this.#term = await this.#terms.take(this.#o.mailbox, current.term + 1, (slot) => this.#termDoc(slot, new Date(this.#now().getTime() + this.leaseMs)));
+    const renewed = this.#term !== undefined;
     if (renewed && (current.term + 1) % CLEANUP_EVERY_TERMS === 0) {
-      // Rare: FerretDB v1 scans the collection for it.
-      await this.#o.db.mailboxLeases.deleteMany({ mailbox: this.#o.mailbox, term: { $lt: current.term + 1 - KEEP_TERMS } });
+      await this.#terms.forget(this.#o.mailbox, current.term + 1 - KEEP_TERMS);
     }
     return renewed;
   }
@@ -111,31 +112,15 @@ export class MailboxLease {
     }
     const now = this.#now();
     this.#term = undefined; // we stop counting ourselves the holder before the write
-    await this.#write(current.term + 1, now).catch((error: unknown) => {
-      if (!isDuplicateKey(error)) throw error;
-    });
+    await this.#terms.take(this.#o.mailbox, current.term + 1, (slot) => this.#termDoc(slot, now));
   }
 
   /** The newest term of this mailbox, whoever wrote it. */
-  async newest(): Promise<MailboxLeaseDoc | undefined> {
-    const [latest] = await this.#o.db.mailboxLeases.find({ mailbox: this.#o.mailbox }).sort({ term: -1 }).limit(1).toArray();
-    return latest;
+  newest(): Promise<MailboxLeaseDoc | undefined> {
+    return this.#terms.newest(this.#o.mailbox);
   }
 
-  async #insert(term: number, until: Date): Promise<boolean> {
-    try {
-      this.#term = await this.#write(term, until);
-      return true;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // the term we had (if any) still runs out on time
-      this.#term = undefined;
-      return false;
-    }
-  }
-
-  async #write(term: number, until: Date): Promise<MailboxLeaseDoc> {
-    const doc: MailboxLeaseDoc = { _id: `${this.#o.mailbox}#${term}`, mailbox: this.#o.mailbox, term, holder: this.holder, at: this.#now(), until };
-    await this.#o.db.mailboxLeases.insertOne(doc);
-    return doc;
+  #termDoc(slot: { _id: string; n: number }, until: Date): MailboxLeaseDoc {
+    return { _id: slot._id, mailbox: this.#o.mailbox, term: slot.n, holder: this.holder, at: this.#now(), until };
   }
 }

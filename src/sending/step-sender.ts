@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { claimOf, enrollmentStore, isDuplicateKey, releaseOf, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
+import { claimOf, enrollmentStore, releaseOf, sendClaimSlots, slotId, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -149,12 +149,13 @@ export class StepSender {
     }
     const message = composed.message;
     const now = this.#o.now();
+    const attempt = (latest?.claim.attempt ?? 0) + 1;
     const delivery: DeliveryDoc = {
-      _id: `${enrollment._id}:${step.id}#${(latest?.claim.attempt ?? 0) + 1}`,
+      _id: slotId(`${enrollment._id}:${step.id}`, attempt),
       enrollmentId: enrollment._id,
       stepId: step.id,
       stepIndex: step.index,
-      attempt: (latest?.claim.attempt ?? 0) + 1,
+      attempt,
       state: 'sending',
       worker: this.#worker,
       leaseUntil: new Date(now.getTime() + this.#o.leaseMs),
@@ -167,12 +168,8 @@ export class StepSender {
       references: [...message.references],
       claimedAt: now,
     };
-    try {
-      await db.sendClaims.insertOne(claimOf(delivery));
-    } catch (error) {
-      if (isDuplicateKey(error)) return 'skipped';
-      throw error;
-    }
+    // Another worker took this attempt first: it owns the step now.
+    if (!(await sendClaimSlots(db).take(`${enrollment._id}:${step.id}`, attempt, () => claimOf(delivery)))) return 'skipped';
     gate.claimed(sequence, contact, now);
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
@@ -251,7 +248,7 @@ export class StepSender {
   async #attempts(enrollmentId: string, stepId: string): Promise<Array<{ claim: SendClaimDoc; delivery: DeliveryDoc | null }>> {
     const found = [];
     for (let n = 1; ; n += 1) {
-      const id = `${enrollmentId}:${stepId}#${n}`;
+      const id = slotId(`${enrollmentId}:${stepId}`, n);
       const [claim, delivery] = await Promise.all([this.#o.db.sendClaims.findOne({ _id: id }), this.#o.db.deliveries.findOne({ _id: id })]);
       if (!claim) return found.reverse();
       found.push({ claim, delivery });

@@ -1,4 +1,4 @@
-import { isDuplicateKey, type ParleyCollections } from '../db/index.ts';
+import { roundRobinSlots, type ParleyCollections, type RepDoc } from '../db/index.ts';
 
 const POOL = 'tasks';
 
@@ -26,18 +26,17 @@ export async function chooseAssignee(
 async function nextOnDuty(db: ParleyCollections, taskId: string, now: Date): Promise<string | undefined> {
   const reps = await db.reps.find({ onDuty: true }).sort({ _id: 1 }).toArray();
   if (reps.length === 0) return undefined;
-  const [last] = await db.roundRobin.find({ pool: POOL }).sort({ turn: -1 }).limit(1).toArray();
-  let turn = (last?.turn ?? 0) + 1;
-  for (let attempt = 0; attempt < 20; attempt++, turn++) {
-    const rep = reps[(turn - 1) % reps.length];
-    if (!rep) return undefined;
-    try {
-      await db.roundRobin.insertOne({ _id: `${POOL}#${turn}`, pool: POOL, turn, taskId, rep: rep._id, at: now });
-      return rep._id;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-  // Twenty turns lost to other workers in a row: leave it unassigned rather than spin.
-  return undefined;
+  const result = await roundRobinSlots(db).takeNext(POOL, {
+    make: ({ _id, n }) => ({ _id, pool: POOL, turn: n, taskId, rep: repOfTurn(reps, n), at: now }),
+    // Twenty turns lost to other workers in a row: leave it unassigned rather than spin.
+    tries: 20,
+  });
+  return 'taken' in result ? result.taken.rep : undefined;
+}
+
+/** Turn n (from 1) goes to the (n mod count)-th rep; `reps` is not empty. */
+function repOfTurn(reps: readonly Pick<RepDoc, '_id'>[], turn: number): string {
+  const rep = reps[(turn - 1) % reps.length];
+  if (!rep) throw new Error('bug: a round-robin turn with no rep on duty');
+  return rep._id;
 }

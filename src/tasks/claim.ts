@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey, type ParleyCollections, type RepDoc, type TaskClaimDoc, type TaskDoc } from '../db/index.ts';
+import { taskClaimSlots, type ParleyCollections, type RepDoc, type TaskClaimDoc, type TaskDoc } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 import { canSee } from './list.ts';
 import { DEFAULT_TASK_SETTINGS, type TaskSettings } from './settings.ts';
@@ -7,7 +7,7 @@ import { refuse, type TaskActionResult } from './types.ts';
 
 /** The newest claim on the task when it has not run out. */
 export async function liveClaim(db: ParleyCollections, taskId: string, now: Date): Promise<TaskClaimDoc | undefined> {
-  const [latest] = await db.taskClaims.find({ taskId }).sort({ claimNumber: -1 }).limit(1).toArray();
+  const latest = await taskClaimSlots(db).newest(taskId);
   return latest && latest.until > now ? latest : undefined;
 }
 
@@ -30,36 +30,23 @@ export async function claimTask(
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
   if (!canClaim(rep, task)) return refuse('forbidden', `Task ${taskId} is assigned to ${task.assignee ?? 'someone else'}; an admin can reassign it.`);
   if (task.status === 'done') return refuse('invalid', 'This task is done; nothing left to claim.');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const [latest] = await db.taskClaims.find({ taskId }).sort({ claimNumber: -1 }).limit(1).toArray();
-    if (latest && latest.until > now) {
-      if (latest.by === rep._id) return { ok: true, task };
-      return refuse('claimed_by_other', `${untilText(latest)}; pick another task or ask them.`);
-    }
-    const claimNumber = (latest?.claimNumber ?? 0) + 1;
-    const claim: TaskClaimDoc = {
-      _id: `${taskId}#${claimNumber}`,
-      taskId,
-      claimNumber,
-      claimId: randomUUID(),
-      by: rep._id,
-      claimedAt: now,
-      until: new Date(now.getTime() + settings.claimMs),
-    };
-    try {
-      await db.taskClaims.insertOne(claim);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      continue; // another rep took this number: look again at who holds it
-    }
-    const status = task.status === 'open' || task.status === 'snoozed' ? 'claimed' : task.status;
-    const mirror = { by: claim.by, until: claim.until, claimId: claim.claimId };
-    await db.tasks.updateOne({ _id: taskId }, { $set: { claim: mirror, status }, $unset: { snoozedUntil: '' } });
-    await recordEvent(db, { taskId, at: now, by: rep._id, action: 'claimed', detail: { until: claim.until.toISOString(), claimNumber: String(claimNumber) } });
-    const { snoozedUntil: _snoozed, ...rest } = task;
-    return { ok: true, task: { ...rest, claim: mirror, status } };
+  // Another rep taking the same number at once makes takeNext look again at who holds it.
+  const result = await taskClaimSlots(db).takeNext(taskId, {
+    held: (latest) => latest.until > now,
+    make: ({ _id, n }): TaskClaimDoc => ({ _id, taskId, claimNumber: n, claimId: randomUUID(), by: rep._id, claimedAt: now, until: new Date(now.getTime() + settings.claimMs) }),
+  });
+  if ('lost' in result) return refuse('claimed_by_other', 'Another rep claimed this task at the same moment; pick another task.');
+  if ('heldBy' in result) {
+    if (result.heldBy.by === rep._id) return { ok: true, task };
+    return refuse('claimed_by_other', `${untilText(result.heldBy)}; pick another task or ask them.`);
   }
-  return refuse('claimed_by_other', 'Another rep claimed this task at the same moment; pick another task.');
+  const claim = result.taken;
+  const status = task.status === 'open' || task.status === 'snoozed' ? 'claimed' : task.status;
+  const mirror = { by: claim.by, until: claim.until, claimId: claim.claimId };
+  await db.tasks.updateOne({ _id: taskId }, { $set: { claim: mirror, status }, $unset: { snoozedUntil: '' } });
+  await recordEvent(db, { taskId, at: now, by: rep._id, action: 'claimed', detail: { until: claim.until.toISOString(), claimNumber: String(claim.claimNumber) } });
+  const { snoozedUntil: _snoozed, ...rest } = task;
+  return { ok: true, task: { ...rest, claim: mirror, status } };
 }
 
 /** A rep may claim what is theirs or nobody's, and claims they held; admins anything. */
