@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Filter } from 'mongodb';
 import type {
   ContactDoc,
   DeliveryDoc,
@@ -150,6 +150,38 @@ async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<{ _
     if (!isDuplicateKey(error)) throw error;
   });
 }
+
+/**
+ * True when the database could not be reached (network, no server to select, client closed):
+ * an outage to wait out and retry, not a bad request.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError;
+}
+
+/** Waits until a MongoDB-protocol server at `url` answers a ping (a server just started); throws the last error after `timeoutMs`. */
+export async function waitForDatabase(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 500, directConnection: true });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/**
+ * A query on one collection's documents. Transitional: the task and segment code still build
+ * their own queries until they have stores of their own (issue 12).
+ */
+export type DocumentFilter<T> = Filter<T>;
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */
 export function isDuplicateKey(error: unknown): boolean {

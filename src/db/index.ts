@@ -1,7 +1,8 @@
-export { connectDatabase, isDuplicateKey, type Database, type ParleyCollections } from './database.ts';
+export { connectDatabase, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections } from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { claimOf, releaseOf } from './send-claims.ts';
+export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
 export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment } from './enrollment-store.ts';
 export {
   mailboxLeaseSlots,

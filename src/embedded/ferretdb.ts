@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MongoClient } from 'mongodb';
+import { waitForDatabase } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { startServerProcess, type ServerProcess } from './child-process.ts';
 import { freePort } from './ports.ts';
@@ -50,7 +50,7 @@ export async function startFerretDB(): Promise<EmbeddedDatabase> {
     const started = startServerProcess(FERRETDB_BINARY, ['-listen', `127.0.0.1:${port}`, '-state-dir', stateDir]);
     server = started;
     try {
-      await Promise.race([pingUntilReady(url, READY_TIMEOUT_MS), started.exited]);
+      await Promise.race([waitForDatabase(url, READY_TIMEOUT_MS), started.exited]);
     } catch (error) {
       await started.stop();
       // After a kill() the port may have been taken meanwhile: the output says so ("address already in use").
@@ -87,19 +87,3 @@ export async function startFerretDB(): Promise<EmbeddedDatabase> {
   };
 }
 
-async function pingUntilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 500, directConnection: true });
-    try {
-      await client.connect();
-      await client.db('admin').command({ ping: 1 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await client.close();
-    }
-  }
-}

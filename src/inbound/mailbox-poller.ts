@@ -1,7 +1,6 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError } from 'mongodb';
 import type { Config } from '../config.ts';
-import type { ParleyCollections } from '../db/index.ts';
+import { isDatabaseUnreachable, type ParleyCollections } from '../db/index.ts';
 import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
@@ -251,7 +250,7 @@ export class MailboxPoller {
         this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
         // The database down: retry soon rather than a poll interval later, so a reply that came
         // in meanwhile pauses its enrollment before the next step is due.
-        if (isDatabaseUnavailable(error)) this.#retryPollSoon();
+        if (isDatabaseUnreachable(error)) this.#retryPollSoon();
         // The session this poll used died and the new one asked for a poll meanwhile: run it now,
         // not a poll interval later. Any other failure (the database down) waits for the next trigger.
         if (this.#client === client || !this.#pollAgain) return;
@@ -310,7 +309,7 @@ export class MailboxPoller {
       await client.messageFlagsAdd(String(message.uid), [PROCESSED_KEYWORD], { uid: true });
       return outcome;
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error; // not the message's fault: retry the whole poll later
+      if (isDatabaseUnreachable(error)) throw error; // not the message's fault: retry the whole poll later
       // Nor is a session that dropped mid-message (a server restart): the next session fetches it again
       // and the handler's dedupe by Message-ID finishes it. Quarantining it would file a good reply as bad.
       if (isSessionLost(client, error)) throw error;
@@ -337,8 +336,4 @@ function isSessionLost(client: ImapFlow, error: unknown): boolean {
   if (!client.usable) return true;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   return ['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ETIMEDOUT'].includes(code);
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError;
 }

@@ -1,4 +1,3 @@
-import type { Db } from 'mongodb';
 import { cached } from './snapshot.ts';
 
 /**
@@ -31,7 +30,7 @@ export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, ti
 }
 
 /** MongoDB answers a ping (the driver would otherwise wait out its server selection timeout). */
-export function mongoCheck(db: Pick<Db, 'command'>): ReadinessCheck {
+export function mongoCheck(db: { command(command: { ping: 1 }): Promise<unknown> }): ReadinessCheck {
   return async () => {
     try {
       await db.command({ ping: 1 });

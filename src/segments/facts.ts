@@ -1,4 +1,5 @@
-import type { Filter } from 'mongodb';
+// The query type from the storage seam (src/db), so this folder does not import the driver.
+import type { DocumentFilter as Filter } from '../db/index.ts';
 import type { ContactDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../db/index.ts';
 import { eventConditions, eventMatches, positiveEventConditions, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';

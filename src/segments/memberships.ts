@@ -1,4 +1,5 @@
-import type { Filter } from 'mongodb';
+// The query type from the storage seam (src/db), so this folder does not import the driver.
+import type { DocumentFilter as Filter } from '../db/index.ts';
 import type { ParleyCollections, SegmentChangeDoc } from '../db/index.ts';
 
 /** Where a contact stands in a segment: its newest change there. */

@@ -1,5 +1,4 @@
-import type { Filter } from 'mongodb';
-import type { ParleyCollections, RepDoc, TaskDoc, TaskStatus } from '../db/index.ts';
+import type { DocumentFilter, ParleyCollections, RepDoc, TaskDoc, TaskStatus } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 import { TASK_STATUSES, type TaskFilter } from './types.ts';
 
@@ -13,7 +12,7 @@ export function canSee(viewer: RepDoc, task: TaskDoc): boolean {
   return task.status === 'open' || task.claim?.by === viewer._id;
 }
 
-function visibleFilter(viewer: RepDoc): Filter<TaskDoc> {
+function visibleFilter(viewer: RepDoc): DocumentFilter<TaskDoc> {
   if (viewer.role === 'admin') return {};
   return {
     $or: [{ assignee: viewer._id }, { assignee: { $exists: false }, status: 'open' }, { assignee: { $exists: false }, 'claim.by': viewer._id }],
@@ -49,7 +48,7 @@ const LIST_LIMIT = 1000;
 /** The tasks the viewer may see, soonest due first (at most LIST_LIMIT). */
 export async function listTasks(db: ParleyCollections, viewer: RepDoc, filter: TaskFilter = {}, now = new Date()): Promise<TaskDoc[]> {
   await refreshTasks(db, now);
-  const query: Filter<TaskDoc> = {
+  const query: DocumentFilter<TaskDoc> = {
     ...visibleFilter(viewer),
     ...(filter.status !== undefined && { status: filter.status }),
     ...(filter.intent !== undefined && { intent: filter.intent as TaskDoc['intent'] }),

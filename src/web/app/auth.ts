@@ -3,7 +3,7 @@ import type { RepDoc } from '../../reps/index.ts';
 import { getRep, verifyRepLogin } from '../../reps/index.ts';
 import type { Database } from '../../db/index.ts';
 import { loginPage } from './pages.ts';
-import { SESSION_TTL_MS, SessionStore } from './sessions.ts';
+import { SESSION_TTL_MS, SessionStore } from '../../db/index.ts';
 
 export const SESSION_COOKIE = 'parley_session';
 const HTML = 'text/html; charset=utf-8';

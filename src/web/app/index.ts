@@ -10,7 +10,7 @@ import { APP_CSS, APP_JS } from './assets.ts';
 import { registerAuthRoutes, requireSession } from './auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
-import { SessionStore } from './sessions.ts';
+import { SessionStore } from '../../db/index.ts';
 
 export interface RepAppOptions {
   db: Database;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 
+// The reps' web sessions (`sessions`), read by the web app (src/web/app/auth.ts).
+
 /**
  * A signed-in rep's session. The cookie holds a random id; the collection keys the session by the
  * id's SHA-256, so a copy of the database (a backup, a log of queries) holds no usable cookie.
