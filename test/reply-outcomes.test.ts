@@ -142,4 +142,21 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal(delivery?.state, 'bounced');
     assert.equal((await worker.database.contacts.findOne({ email: 'busy@lead.example' }))?.suppressed, undefined);
   });
+
+  it('a "mailbox full" report for a conversation a reply paused leaves it paused (a bounce is mail anyone can forge)', async () => {
+    const lead = await firstEmailTo('talking@lead.example');
+    await replyTo(lead, 'talking@lead.example', '<talking-1@lead.example>', 'How does pricing work for a team of 12?');
+    await handled('<talking-1@lead.example>');
+    const paused = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+    assert.equal(paused?.status, 'paused');
+    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-4.2.2-mailbox-full.eml'), 'utf8');
+    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(fixture.split(/\r?\n\r?\n/).slice(1).join('\n\n'))?.[1];
+    assert.ok(originalId);
+    await services.mailbox.deliver(fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-forged@mx.lead.example>'));
+    const reply = await handled('<bounce-forged@mx.lead.example>');
+    assert.deepEqual([reply.analysis?.bounce?.kind, reply.outcome], ['soft', 'soft_bounce']);
+    const after = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+    assert.deepEqual([after?.status, after?.passedStepIds, after?.nextStepAt, after?.statusReplyId], ['paused', ['hello'], paused?.nextStepAt, paused?.statusReplyId]);
+    assert.equal((await worker.database.deliveries.findOne({ enrollmentId: lead.enrollment._id, stepId: 'hello' }))?.state, 'sent');
+  });
 });

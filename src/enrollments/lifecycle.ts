@@ -119,6 +119,7 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
     case 'step_passed': {
       if (enrollment.passedStepIds.includes(event.stepId)) return refuse('already_passed', `step ${event.stepId} is already passed`);
       const { sent, skipReason } = event;
+      // A step with its own subject starts a new thread; later in-thread steps answer that one.
       const newThread = sent && !sent.inReplyTo;
       // Recording a step that went out is a fact whatever happened since (a reply may have paused
       // it while the step was being sent): any state, guarded by the step alone. Only a running
