@@ -28,6 +28,8 @@ export interface EnrollmentChange {
   pass?: { stepId: string; skipped?: { reason: string; at: Date } | undefined; threadMessageId?: string | undefined } | undefined;
   /** Removed from the passed steps: the soft-bounced step goes out again. */
   unpass?: string | undefined;
+  /** Written instead when this change's guard no longer holds (e.g. record the last step without completing a paused enrollment). Not used by `applyToContact`. */
+  otherwise?: EnrollmentChange | undefined;
   at: Date;
 }
 
@@ -58,7 +60,7 @@ export interface EnrollmentStore {
   latestOfContact(contactId: string): Promise<Pick<EnrollmentDoc, '_id' | 'sequenceId' | 'passedStepIds'> | null>;
   /** Running and paused enrollments of a sequence, for the in-flight lint. */
   inFlight(sequenceId: string): Promise<InFlightEnrollment[]>;
-  /** Writes one lifecycle change to one enrollment, if its guard still holds. True when it landed. */
+  /** Writes one lifecycle change to one enrollment if its guard still holds, else its `otherwise`. True when one landed. */
   apply(id: string, change: EnrollmentChange): Promise<boolean>;
   /** Writes one change to every enrollment of a contact (in one sequence, when given) whose guard holds; how many it changed. */
   applyToContact(contactId: string, change: EnrollmentChange, options?: { sequenceId?: string | undefined }): Promise<number>;
@@ -110,8 +112,11 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
     inFlight: (sequenceId) =>
       enrollments.find({ sequenceId, status: { $in: ['active', 'paused'] } }, { projection: { _id: 1, passedStepIds: 1 } }).toArray(),
     async apply(id, change) {
-      const result = await enrollments.updateOne({ _id: id, ...guardOf(change) }, updateOf(change));
-      return result.matchedCount === 1;
+      for (let next: EnrollmentChange | undefined = change; next; next = next.otherwise) {
+        const result = await enrollments.updateOne({ _id: id, ...guardOf(next) }, updateOf(next));
+        if (result.matchedCount === 1) return true;
+      }
+      return false;
     },
     async applyToContact(contactId, change, options = {}) {
       const filter: Filter<EnrollmentDoc> = { contactId, ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }), ...guardOf(change) };

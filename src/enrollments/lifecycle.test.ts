@@ -27,9 +27,10 @@ describe('transition: a step passed (advance)', () => {
     assert.deepEqual(c.from, ALL_STATUSES);
   });
 
-  it('completes a running enrollment with no step left', () => {
+  it('completes a running enrollment with no step left, or only records the step if a reply paused it meanwhile', () => {
     const c = change(transition(state('active'), { kind: 'step_passed', stepId: 's2', nextStepAt: null, sent }, now));
-    assert.deepEqual(c.set, { nextStepAt: null, status: 'completed' });
+    assert.deepEqual([c.from, c.set], [['active'], { nextStepAt: null, status: 'completed' }]);
+    assert.deepEqual([c.otherwise?.from, c.otherwise?.set, c.otherwise?.step, c.otherwise?.pass], [ALL_STATUSES, { nextStepAt: null }, c.step, c.pass]);
   });
 
   it('records a step that went out while a reply paused the enrollment, and leaves it paused', () => {

@@ -122,21 +122,19 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
       // A step with its own subject starts a new thread; later in-thread steps answer that one.
       const newThread = sent && !sent.inReplyTo;
       // Recording a step that went out is a fact whatever happened since (a reply may have paused
-      // it while the step was being sent): any state, guarded by the step alone. Only a running
-      // enrollment completes.
-      return only(ALL_STATUSES, {
+      // it while the step was being sent): any state, guarded by the step alone.
+      const record: Omit<EnrollmentChange, 'from' | 'at'> = {
         step: { id: event.stepId, passed: false },
-        set: {
-          nextStepAt: event.nextStepAt,
-          ...(event.nextStepAt === null && enrollment.status === 'active' && { status: 'completed' as const }),
-          ...(newThread && { threadSubject: sent.subject, threadMessageIds: [sent.messageId] }),
-        },
+        set: { nextStepAt: event.nextStepAt, ...(newThread && { threadSubject: sent.subject, threadMessageIds: [sent.messageId] }) },
         pass: {
           stepId: event.stepId,
           ...(skipReason !== undefined && { skipped: { reason: skipReason, at: now } }),
           ...(sent && !newThread && { threadMessageId: sent.messageId }),
         },
-      });
+      };
+      if (event.nextStepAt !== null || enrollment.status !== 'active') return only(ALL_STATUSES, record);
+      // The last step completes only a running enrollment: one a reply paused meanwhile stays paused, with the step recorded.
+      return only(['active'], { ...record, set: { ...record.set, status: 'completed' }, otherwise: { ...record, from: ALL_STATUSES, at: now } });
     }
     case 'step_deferred':
       if (enrollment.passedStepIds.includes(event.stepId)) return refuse('already_passed', `step ${event.stepId} is already passed`);

@@ -85,6 +85,16 @@ describe('enrollment store', () => {
     assert.deepEqual([after?.status, after?.nextStepAt, after?.skippedSteps], ['completed', null, [{ stepId: 's1', reason: 'no first_name', at: at(20) }]]);
   });
 
+  it('records the last step without completing an enrollment a reply paused while it went out', async () => {
+    const doc = await stored({ passedStepIds: ['s1'] });
+    const last: EnrollmentEvent = { kind: 'step_passed', stepId: 's2', nextStepAt: null, sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' } };
+    await apply(doc, { kind: 'paused', reason: 'reply: question', replyId: 'r1' });
+    assert.equal(await apply(doc, last), true, 'decided on the running enrollment the sender read');
+    const after = await store.get(doc._id);
+    assert.deepEqual([after?.status, after?.passedStepIds, after?.nextStepAt], ['paused', ['s1', 's2'], null]);
+    assert.equal(await apply(doc, last), false, 'and only once');
+  });
+
   it('starts a new thread for a step with its own subject', async () => {
     const doc = await stored({ passedStepIds: ['s1'], threadMessageIds: ['<m1>'], threadSubject: 'Hi' });
     await apply(doc, { kind: 'step_passed', stepId: 's2', nextStepAt: at(60), sent: { messageId: '<m2>', subject: 'New topic' } });
