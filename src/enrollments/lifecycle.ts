@@ -7,11 +7,16 @@ import type { EnrollmentChange, EnrollmentDoc, EnrollmentStatus } from '../db/in
  * one write path, which turns `from` and `step` into the write's guard so a change decided on a
  * stale read lands only if the enrollment is still where the decision assumed.
  *
- *   active ──step passed, none left──▶ completed
- *   active ──reply──▶ paused ──rep resumes──▶ active
+ *   active ──step passed, none left──▶ completed        (a paused one only records the step)
+ *   active ──reply──▶ paused
+ *   paused | stopped ──rep resumes──▶ active, or completed with no step left
+ *   active ──out of office, resume_after──▶ active, next step later
  *   active | paused ──unsubscribe, bounce, reply, rep, segment exit──▶ stopped
  *   active ──send failed for good, contact gone──▶ stopped
- *   active ──soft bounce──▶ active (the step again, later)   [never from paused, stopped, completed]
+ *   active ──soft bounce──▶ active (the step again, later)
+ *
+ * Only a rep's resume sets a paused or stopped enrollment running, and nothing restarts a
+ * completed one: replies and bounce reports are mail anyone can forge.
  */
 
 export const ALL_STATUSES: readonly EnrollmentStatus[] = ['active', 'paused', 'stopped', 'completed'];
