@@ -405,7 +405,7 @@ export async function benchSending(total: number, due: number, parallel = 3): Pr
           ratio: ratio(one.ms, baselineMs),
           notes:
             `bottleneck: ${one.top}${one.why}; ` +
-            `per step ${perStep(one)} ms = database ${(one.dbMs / due).toFixed(0)} ms + SMTP ${(one.smtpMs / due).toFixed(1)} ms + the rest; by driver time: ${one.breakdown}; ` +
+            `per step ${perStep(one)} ms of wall time with ${bench.config.sending.concurrency} in flight (SEND_CONCURRENCY); summed over the steps in flight, database ${(one.dbMs / due).toFixed(0)} ms + SMTP ${(one.smtpMs / due).toFixed(1)} ms per step; by driver time: ${one.breakdown}; ` +
             `${one.runs} runOnce() of batch ${bench.config.sending.batchSize}; ` +
             `the same ${due} steps at ${smallSize.toLocaleString('en')} enrollments: ${rate(due, smallRun.ms)} steps/s (${perStep(smallRun)} ms per step; ${smallRun.top}); ` +
             `worker peak RSS ${one.peakMiB} MiB (bench process, SMTP sink inside it); ${bench.served}; seeding took ${(seedMs / 1000).toFixed(0)} s`,
@@ -418,7 +418,7 @@ export async function benchSending(total: number, due: number, parallel = 3): Pr
           ratio: ratio(many.ms, manyBaselineMs),
           notes:
             `${parallel} senders in one process, each with its own transport (like ${parallel} workers): ${perStep(many)} ms of wall time per step vs ${perStep(one)} with one, ` +
-            `more work, not more throughput: ${many.skipped} steps lost a race to another sender, and the losers' re-reads, extra due queries and no-op #pass updates scan too; ` +
+            `more work, not more throughput: ${many.skipped} steps lost a race to another sender, and the losers' re-reads, extra due queries and no-op #pass updates cost commands too; ` +
             `driver time per sent step (overlapping): ${many.breakdown}; peak RSS ${many.peakMiB} MiB; ${bench.served}`,
         },
       ];
