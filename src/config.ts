@@ -60,6 +60,11 @@ const envSchema = z.object({
   /** Bytes; larger messages are quarantined unread (mailparser keeps attachments in memory). */
   IMAP_MAX_MESSAGE_BYTES: positiveMs.default(10 * 1024 * 1024),
   /**
+   * Replies handled at once by the mailbox's poller. Replies from one sender or in one thread are
+   * still handled one after another; each holds at most IMAP_MAX_MESSAGE_BYTES in memory.
+   */
+  INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
    * Milliseconds one worker's lease on the mailbox lasts: only the holder polls it, renewing every
    * third of this; when the holder dies another worker takes the mailbox over after at most this.
    */
@@ -196,6 +201,8 @@ export interface Config {
     readonly mailbox: string;
     readonly pollIntervalMs: number;
     readonly maxMessageBytes: number;
+    /** Replies handled at once (INBOUND_CONCURRENCY). */
+    readonly concurrency: number;
     /** Milliseconds a worker's lease on the mailbox lasts (renewed every third of it). */
     readonly leaseMs: number;
     /** Milliseconds, the cap of the reconnect backoff (500 ms doubling). */
@@ -290,6 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       mailbox: e.IMAP_MAILBOX,
       pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
       maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+      concurrency: e.INBOUND_CONCURRENCY,
       leaseMs: e.IMAP_LEASE_MS,
       reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
     }),
