@@ -25,7 +25,7 @@ export interface BenchRow {
 export function databaseServed(): string {
   return process.env.MONGODB_URL
     ? 'MongoDB (MONGODB_URL)'
-    : "FerretDB v1.24.2 embedded on SQLite with Parley's patch (_id and indexed fields pushed down to SQLite indexes; tools/ferretdb/patch)";
+    : "FerretDB v1.24.2 embedded on SQLite (WAL, synchronous=NORMAL) with Parley's patch (_id and indexed fields pushed down to SQLite indexes; tools/ferretdb/patch)";
 }
 
 export function machine(): string {
