@@ -60,6 +60,11 @@ const envSchema = z.object({
   /** Bytes; larger messages are quarantined unread (mailparser keeps attachments in memory). */
   IMAP_MAX_MESSAGE_BYTES: positiveMs.default(10 * 1024 * 1024),
   /**
+   * Replies handled at once by the mailbox's poller. Replies from one sender or in one thread are
+   * still handled one after another; each holds at most IMAP_MAX_MESSAGE_BYTES in memory.
+   */
+  INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
    * Milliseconds one worker's lease on the mailbox lasts: only the holder polls it, renewing every
    * third of this; when the holder dies another worker takes the mailbox over after at most this.
    */
@@ -98,9 +103,11 @@ const envSchema = z.object({
   MODEL_RELOAD_MS: positiveMs.default(60_000),
 
   /** Milliseconds between runs of the job that sends due steps. */
-  SEND_INTERVAL_MS: positiveMs.default(10_000),
+  SEND_INTERVAL_MS: positiveMs.default(2_000),
   /** Most steps one run of the send job takes on. */
   SEND_BATCH_SIZE: positiveMs.default(100),
+  /** Steps of one send run in flight at once, per worker. */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
    * Milliseconds a worker owns a step it claimed. After it, another worker may take the step over
    * (the first one died). Must exceed SMTP_TIMEOUT_MS with room to spare, or a slow send and its
@@ -194,6 +201,8 @@ export interface Config {
     readonly mailbox: string;
     readonly pollIntervalMs: number;
     readonly maxMessageBytes: number;
+    /** Replies handled at once (INBOUND_CONCURRENCY). */
+    readonly concurrency: number;
     /** Milliseconds a worker's lease on the mailbox lasts (renewed every third of it). */
     readonly leaseMs: number;
     /** Milliseconds, the cap of the reconnect backoff (500 ms doubling). */
@@ -210,7 +219,7 @@ export interface Config {
     readonly eventPassMs: number;
   };
   readonly modelReloadMs: number;
-  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
+  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly concurrency: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
   readonly shutdownTimeoutMs: number;
@@ -288,6 +297,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       mailbox: e.IMAP_MAILBOX,
       pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
       maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+      concurrency: e.INBOUND_CONCURRENCY,
       leaseMs: e.IMAP_LEASE_MS,
       reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
     }),
@@ -296,7 +306,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
     segments: Object.freeze({ dir: e.SEGMENTS_DIR, refreshMs: e.SEGMENTS_REFRESH_MS, eventPassMs: e.SEGMENT_EVENTS_MS }),
     modelReloadMs: e.MODEL_RELOAD_MS,
-    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
+    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, concurrency: e.SEND_CONCURRENCY, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     tasks: Object.freeze({

@@ -140,12 +140,44 @@ describe('replies from the IMAP mailbox', () => {
     const reply = await processedReply('<answer-4@lead.example>');
     // The same message delivered again (a new UID), then the cursor lost (a UIDVALIDITY reset):
     // every message in the mailbox is fetched again.
+    const pollsBeforeCopy = polls.length;
     await services.mailbox.deliver(raw);
+    // The copy's poll first: its cursor write would otherwise overwrite the reset below.
+    await eventually('the copy polled', async () => (polls.slice(pollsBeforeCopy).some((p) => p.fetched >= 1) ? true : undefined));
     await db.mailboxCursors.updateMany({}, { $set: { uidValidity: 'reset-by-test' } });
     const pollsBefore = polls.length;
     await eventually('a full rescan', async () => (polls.slice(pollsBefore).some((p) => p.fetched >= 5) ? true : undefined));
     assert.equal(await db.replies.countDocuments({ messageId: '<answer-4@lead.example>' }), 1);
     assert.equal(await db.tasks.countDocuments({ replyId: reply._id }), 1);
+  });
+
+  it('handles a burst a few at a time, and one sender\'s replies in the order they came', async () => {
+    const lead = await startConversation('burst@lead.example');
+    const others = [];
+    for (let i = 0; i < 5; i += 1) others.push(await startConversation(`burst-${i}@lead.example`));
+    // Delivered while the poller is stopped, so one poll finds them all.
+    await poller.stop();
+    const reply = (from: string, to: { messageId: string; subject: string }, messageId: string, body: string) =>
+      replyMessage({ from, to: 'dana@parley.test', subject: `Re: ${to.subject}`, messageId, inReplyTo: to.messageId, references: [to.messageId], body });
+    // Both of one sender's replies first, so they fall in one batch of handled-at-once messages.
+    await services.mailbox.deliver(reply('burst@lead.example', lead, '<burst-first@lead.example>', 'Sounds interesting, could we talk on Thursday?'));
+    await services.mailbox.deliver(reply('burst@lead.example', lead, '<burst-second@lead.example>', 'Actually, please unsubscribe me and remove me from your list.'));
+    for (const [i, other] of others.entries()) {
+      await services.mailbox.deliver(reply(`burst-${i}@lead.example`, other, `<burst-other-${i}@lead.example>`, 'Interesting. What does it cost for a team of 10?'));
+    }
+    const pollsBefore = polls.length;
+    await poller.start();
+
+    const first = await processedReply('<burst-first@lead.example>');
+    const second = await processedReply('<burst-second@lead.example>');
+    for (let i = 0; i < others.length; i += 1) assert.equal((await processedReply(`<burst-other-${i}@lead.example>`)).state, 'processed');
+    assert.ok(polls.slice(pollsBefore).some((p) => p.fetched >= 7), 'one poll found the whole burst');
+    // The same sender's second reply waited for the first: it was taken up after the first was done.
+    assert.ok(first.processedAt && first.processedAt <= second.receivedAt, `first done ${first.processedAt?.toISOString()}, second taken ${second.receivedAt.toISOString()}`);
+    assert.equal(second.intent, 'unsubscribe');
+    assert.equal((await db.enrollments.findOne({ _id: lead.enrollmentId }))?.status, 'stopped');
+    assert.equal((await db.contacts.findOne({ email: 'burst@lead.example' }))?.suppressed?.reason, 'unsubscribe');
+    for (const other of others) assert.equal((await db.enrollments.findOne({ _id: other.enrollmentId }))?.status, 'paused');
   });
 
   it('quarantines a malformed or oversized message with its reason and goes on', async () => {

@@ -74,17 +74,22 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     segmentChanges: db.collection('segment_changes'),
     close: () => client.close(),
   };
-  await ensureIndexes(database);
-  await copyLegacyClaims(database, db.collection('migrations'));
+  const migrations = db.collection<MigrationDoc>('migrations');
+  await ensureIndexes(database, migrations);
+  await copyLegacyClaims(database, migrations);
   return database;
 }
 
 /** Plain indexes both MongoDB and FerretDB v1 accept (no partial, TTL or text indexes). */
-async function ensureIndexes(d: ParleyCollections): Promise<void> {
+type MigrationDoc = { _id: string; at: Date };
+
+async function ensureIndexes(d: ParleyCollections, migrations: Collection<MigrationDoc>): Promise<void> {
   await d.contacts.createIndex({ email: 1 }, { unique: true });
-  await migrateEnrollmentRounds(d);
+  await migrateEnrollmentRounds(d, migrations);
   await d.enrollments.createIndex({ status: 1, nextStepAt: 1 });
   await d.enrollments.createIndex({ email: 1 });
+  // Stats read the enrollments of a period (src/stats/read.ts).
+  await d.enrollments.createIndex({ enrolledAt: 1 });
   await d.deliveries.createIndex({ enrollmentId: 1, stepId: 1 });
   await d.deliveries.createIndex({ messageId: 1 });
   // The send caps count recent claims per contact and per sender mailbox (src/sending/send-gate.ts).
@@ -114,12 +119,18 @@ async function ensureIndexes(d: ParleyCollections): Promise<void> {
  * contact, sequence and round. Older documents get round 1 first: FerretDB's unique index lets
  * documents without the field repeat (STACK-NOTES), so every enrollment must carry it.
  */
-async function migrateEnrollmentRounds(d: ParleyCollections): Promise<void> {
+async function migrateEnrollmentRounds(d: ParleyCollections, migrations: Collection<MigrationDoc>): Promise<void> {
+  // Once per database: the filter reads every enrollment (no index serves "round is missing").
+  const marker = 'enrollment-rounds';
+  if (await migrations.findOne({ _id: marker })) return;
   await d.enrollments.updateMany({ round: { $exists: false } }, { $set: { round: 1 } });
   const indexes = await d.enrollments.indexes().catch(() => []);
   // Another worker starting at the same time may have dropped it already.
   if (indexes.some((i) => i.name === 'contactId_1_sequenceId_1')) await d.enrollments.dropIndex('contactId_1_sequenceId_1').catch(() => undefined);
   await d.enrollments.createIndex({ contactId: 1, sequenceId: 1, round: 1 }, { unique: true });
+  await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
 }
 
 /**
@@ -128,7 +139,7 @@ async function migrateEnrollmentRounds(d: ParleyCollections): Promise<void> {
  * starting at once may copy together: duplicate claims are skipped. The marker is written last,
  * so a copy cut short is redone at the next start.
  */
-async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<{ _id: string; at: Date }>): Promise<void> {
+async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<MigrationDoc>): Promise<void> {
   const marker = 'send-claims-from-deliveries';
   if (await migrations.findOne({ _id: marker })) return;
   const cursor = d.deliveries.find({}, { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1, state: 1 } });

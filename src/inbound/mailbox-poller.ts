@@ -271,26 +271,64 @@ export class MailboxPoller {
     // NOOP first: without it a message delivered a moment ago may not be visible yet (STACK-NOTES).
     await client.noop();
     // `N:*` always returns the last message, even when it is older than N (STACK-NOTES).
-    const found = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, flags: true, size: true }, { uid: true }))
+    const found = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, flags: true, size: true, envelope: true }, { uid: true }))
       .filter((m) => m.uid > lastUid)
       .sort((a, b) => a.uid - b.uid);
 
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
-    for (const message of found) {
+    // A few at once (INBOUND_CONCURRENCY): handling waits mostly on the database.
+    const concurrency = Math.max(1, imap.concurrency);
+    for (let start = 0; start < found.length; start += concurrency) {
       if (!this.#mayWatch()) break; // the lease ran out mid-poll: the next holder goes on from the cursor
-      const origin: MessageOrigin = { mailbox: imap.mailbox, uidValidity, uid: message.uid };
-      if (!message.flags?.has(PROCESSED_KEYWORD) && !message.flags?.has(QUARANTINED_KEYWORD)) {
-        const outcome = await this.#handleOne(client, message, origin);
-        if (outcome) result.outcomes.push(outcome);
+      const chunk = found.slice(start, start + concurrency);
+      const handled = await this.#handleChunk(client, chunk, (uid) => ({ mailbox: imap.mailbox, uidValidity, uid }));
+      // The cursor moves past every message up to the first that failed; a failure (database or
+      // session down) ends the poll, and the next one starts again at that message. Messages after
+      // it that were handled meanwhile are found done by the handler's dedupe.
+      const failedAt = handled.findIndex((h) => h.status === 'rejected');
+      const done = failedAt === -1 ? handled.length : failedAt;
+      for (const h of handled.slice(0, done)) {
+        if (h.status !== 'fulfilled' || h.value === 'skipped') continue;
+        if (h.value) result.outcomes.push(h.value);
         else result.quarantined += 1;
       }
-      await db.mailboxCursors.updateOne(
-        { _id: this.#cursorId },
-        { $set: { uidValidity, lastUid: message.uid, updatedAt: new Date() } },
-        { upsert: true },
-      );
+      if (done > 0) {
+        await db.mailboxCursors.updateOne(
+          { _id: this.#cursorId },
+          { $set: { uidValidity, lastUid: chunk[done - 1]!.uid, updatedAt: new Date() } },
+          { upsert: true },
+        );
+      }
+      const failure = handled[failedAt];
+      if (failure?.status === 'rejected') throw failure.reason;
     }
     return result;
+  }
+
+  /**
+   * Handles a few messages at once. A message waits for the earlier ones from the same sender or
+   * in the same one of our threads, so one conversation's replies still take effect in order.
+   */
+  async #handleChunk(
+    client: ImapFlow,
+    chunk: readonly FetchMessageObject[],
+    originOf: (uid: number) => MessageOrigin,
+  ): Promise<Array<PromiseSettledResult<ReplyOutcome | undefined | 'skipped'>>> {
+    const lanes = new Map<string, Promise<unknown>>();
+    return Promise.allSettled(
+      chunk.map((message) => {
+        const keys = conversationKeys(message);
+        const earlier = keys.flatMap((key) => lanes.get(key) ?? []);
+        const handling = Promise.allSettled(earlier).then(
+          async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
+            message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
+              ? 'skipped'
+              : this.#handleOne(client, message, originOf(message.uid)),
+        );
+        for (const key of keys) lanes.set(key, handling);
+        return handling;
+      }),
+    );
   }
 
   /** Handles one message; a bad message is quarantined and the loop goes on. Undefined = quarantined. */
@@ -326,6 +364,17 @@ export class MailboxPoller {
       return undefined;
     }
   }
+}
+
+/**
+ * What ties a message to a conversation before it is parsed, from its IMAP envelope: the sender's
+ * address, and the thread it answers. Unknown parts get the message's own key, so a message
+ * without an envelope waits for nobody.
+ */
+function conversationKeys(message: FetchMessageObject): string[] {
+  const from = message.envelope?.from?.[0]?.address?.trim().toLowerCase();
+  const inReplyTo = message.envelope?.inReplyTo?.trim().toLowerCase();
+  return [from ? `from:${from}` : `uid:${message.uid}`, ...(inReplyTo ? [`thread:${inReplyTo}`] : [])];
 }
 
 /**

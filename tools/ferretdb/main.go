@@ -20,6 +20,7 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (host:port)")
 	stateDir := flag.String("state-dir", "", "existing directory for the SQLite files")
+	sqliteURL := flag.String("sqlite-url", "", "SQLite URL for FerretDB (default: file:<state-dir>/?_pragma=synchronous(NORMAL))")
 	flag.Parse()
 
 	if *stateDir == "" {
@@ -30,9 +31,13 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *stateDir + "/",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  "sqlite",
+		// WAL (FerretDB's default) with synchronous=NORMAL: a commit survives the process being
+		// killed, only a power loss can take the last ones back, and each commit skips an fsync
+		// (inserts ~1.5x faster measured here). This server is for tests, the demo and trials;
+		// production runs on MongoDB.
+		SQLiteURL: sqliteURLOr(*sqliteURL, "file:"+*stateDir+"/?_pragma=synchronous(NORMAL)"),
 	})
 	if err != nil {
 		log.Fatalf("parley-ferretdb: %v", err)
@@ -45,4 +50,11 @@ func main() {
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatalf("parley-ferretdb: %v", err)
 	}
+}
+
+func sqliteURLOr(url, fallback string) string {
+	if url != "" {
+		return url
+	}
+	return fallback
 }
