@@ -92,6 +92,25 @@ describe('embedded database: indexed queries answer like unindexed ones', () => 
     });
   }
 
+  // A sort SQLite may serve (the filter pins the sorted field to dates or strings) and ones it may
+  // not: the sorted values must come out the same, ties in any order.
+  const sorted: Record<string, { filter: Document; sort: Document; limit: number; key: string }> = {
+    'due steps, oldest first': { filter: { status: 'active', at: { $lte: at(2) } }, sort: { at: 1 }, limit: 7, key: 'at' },
+    'newest first': { filter: { at: { $gte: at(-8) } }, sort: { at: -1 }, limit: 5, key: 'at' },
+    'strings in order': { filter: { status: { $gte: 'a' } }, sort: { status: 1 }, limit: 9, key: 'status' },
+    'a sort the filter does not pin (sorted in Go)': { filter: { flag: true }, sort: { at: 1 }, limit: 6, key: 'at' },
+    'no limit': { filter: { at: { $lt: at(0) } }, sort: { at: 1 }, limit: 0, key: 'at' },
+  };
+  for (const [name, { filter, sort, limit, key }] of Object.entries(sorted)) {
+    it(`sorted: ${name}`, async () => {
+      const values = async (c: Collection<Document>) =>
+        (await c.find(filter).sort(sort).limit(limit).toArray()).map((d) => (d[key] instanceof Date ? d[key].toISOString() : JSON.stringify(d[key])));
+      const expected = await values(plain);
+      assert.ok(expected.length > 0, 'the data has matches');
+      assert.deepEqual(await values(indexed), expected);
+    });
+  }
+
   it('an update filtered on indexed fields changes the same documents', async () => {
     const filter = { status: 'paused', at: { $lte: at(0) } };
     const a = await indexed.updateMany(filter, { $set: { touched: true } });

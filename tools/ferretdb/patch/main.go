@@ -14,6 +14,9 @@
 //  3. Query and Explain push down _id equality/$in together with other conditions, and
 //     equality, $in and ranges on indexed top-level fields (pushdown.go.in). FerretDB filters
 //     every row again in Go, so a pushed-down clause only has to return a superset.
+//  4. find offers its sort to the backend; SQLite orders by an indexed field when the filter pins
+//     that field to one type (a date or string range), so Go skips its sort and a limit stops
+//     reading after that many matches instead of decoding every row the range selects.
 package main
 
 import (
@@ -47,6 +50,55 @@ const oldFilterBlock = `	// that logic should exist in one place
 `
 
 var edits = []edit{
+	{
+		file: "internal/backends/collection.go",
+		old:  "type QueryParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n",
+		new: "type QueryParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n\n" +
+			"\t// ParleySort is find's sort, offered to a backend that can return rows in its order.\n" +
+			"\tParleySort *types.Document\n",
+	},
+	{
+		file: "internal/backends/collection.go",
+		old:  "type QueryResult struct {\n\tIter types.DocumentsIterator\n}",
+		new: "type QueryResult struct {\n\tIter types.DocumentsIterator\n\n" +
+			"\t// ParleySorted is true when Iter returns its rows in ParleySort's order.\n" +
+			"\tParleySorted bool\n}",
+	},
+	{
+		file: "internal/handler/msg_find.go",
+		old:  "\t// Limit pushdown is not applied if:\n",
+		new: "\tif !h.DisablePushdown && params.Sort.Len() == 1 && params.Sort.Keys()[0] != \"$natural\" {\n" +
+			"\t\tqp.ParleySort = params.Sort\n" +
+			"\t}\n\n" +
+			"\t// Limit pushdown is not applied if:\n",
+	},
+	{
+		file: "internal/handler/msg_find.go",
+		old:  "\titer, err := h.makeFindIter(queryRes.Iter, closer, params)\n",
+		new: "\tfindParams := params\n" +
+			"\tif queryRes.ParleySorted {\n" +
+			"\t\t// The rows come in the sort's order and filtering keeps it: the limit stops reading early.\n" +
+			"\t\tsorted := *params\n" +
+			"\t\tsorted.Sort = nil\n" +
+			"\t\tfindParams = &sorted\n" +
+			"\t}\n\n" +
+			"\titer, err := h.makeFindIter(queryRes.Iter, closer, findParams)\n",
+	},
+	{
+		file: "internal/backends/sqlite/collection.go",
+		old:  "\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n",
+		new: "\tq += whereClause\n\n" +
+			"\tparleyOrder, parleySorted := parleyOrderBy(meta, params.Filter, params.ParleySort)\n" +
+			"\tif params.Sort.Len() != 0 {\n" +
+			"\t\tparleyOrder, parleySorted = prepareOrderByClause(params.Sort), false\n" +
+			"\t}\n\n" +
+			"\tq += parleyOrder\n",
+	},
+	{
+		file: "internal/backends/sqlite/collection.go",
+		old:  "\treturn &backends.QueryResult{\n\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t}, nil\n",
+		new:  "\treturn &backends.QueryResult{\n\t\tIter:         newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t\tParleySorted: parleySorted,\n\t}, nil\n",
+	},
 	{
 		file: "internal/backends/sqlite/metadata/metadata.go",
 		old:  `IDColumn = DefaultColumn + "->'$._id'"`,
