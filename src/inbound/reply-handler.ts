@@ -59,18 +59,15 @@ export class ReplyHandler {
     if (await isOwnMessage(db, message, this.#o.ownAddresses())) return { kind: 'own' };
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
-    const existing = await db.replies.findOne({ _id: replyId });
-    if (existing && existing.state !== 'received') return { kind: 'duplicate', replyId };
-
     const visibleText = extractVisibleText(message.text, message.html);
-    if (!existing) {
-      try {
-        await db.replies.insertOne(this.#replyDoc(replyId, message, origin, visibleText));
-      } catch (error) {
-        // Another poller holds the same message right now; it finishes the work.
-        if (isDuplicateKey(error)) return { kind: 'duplicate', replyId };
-        throw error;
-      }
+    // Insert first: a new message (the usual case) costs one command, not a read and a write.
+    try {
+      await db.replies.insertOne(this.#replyDoc(replyId, message, origin, visibleText));
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Seen before: done (a refetch, a copy), or cut off half-way ('received'), which this finishes.
+      const existing = await db.replies.findOne({ _id: replyId });
+      if (existing?.state !== 'received') return { kind: 'duplicate', replyId };
     }
 
     // A first look finds a bounce's returned Message-ID; once the enrollment is known, the question
