@@ -1,4 +1,4 @@
-import { taskStore, type ParleyCollections } from '../db/index.ts';
+import { repStore, taskStore, type ParleyCollections } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 
 /**
@@ -10,7 +10,7 @@ export async function escalateOverdue(db: ParleyCollections, now = new Date()): 
   const tasks = taskStore(db);
   const overdue = await tasks.overdue(now);
   if (overdue.length === 0) return 0;
-  const leads = (await db.reps.find({ lead: true }).sort({ _id: 1 }).toArray()).map((r) => r._id);
+  const leads = (await repStore(db).leads()).map((r) => r._id);
   let count = 0;
   for (const task of overdue) {
     const first = await recordEvent(db, { id: `${task._id}#escalated`, taskId: task._id, at: now, by: 'parley', action: 'escalated', detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() } });
