@@ -4,9 +4,9 @@ import { TASK_STATUSES, type TaskFilter } from './types.ts';
 
 /**
  * A rep sees the tasks assigned to them, unassigned open ones (anyone may take them), and
- * unassigned ones they claimed; an admin sees all.
+ * unassigned ones they claimed; an admin sees all. The task store's `visible` reads are the same
+ * rule as a filter (src/db/task-store.ts): change both.
  */
-// The store's `visible` reads apply the same rule as a filter (src/db/task-store.ts): change both.
 export function canSee(viewer: RepDoc, task: TaskDoc): boolean {
   if (viewer.role === 'admin') return true;
   if (task.assignee !== undefined) return task.assignee === viewer._id;
