@@ -1,5 +1,5 @@
 import type { BounceVerdict } from '../classify/index.ts';
-import { enrollmentStore, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { enrollmentStore, repStore, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { parseStepMessageId } from '../sending/index.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
@@ -44,7 +44,7 @@ async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | u
   const enrollment = delivery && (await enrollmentStore(db).get(delivery.enrollmentId));
   if (enrollment) return { enrollment, stepId: delivery.stepId };
   // A rep's answer to a task (rep_messages) continues the same thread.
-  const answer = await db.repMessages.findOne({ messageId: { $in: wanted } });
+  const answer = await repStore(db).answerWithMessageId(wanted);
   const answered = answer && (await enrollmentStore(db).get(answer.enrollmentId));
   return answered ? { enrollment: answered, stepId: answered.passedStepIds.at(-1) } : undefined;
 }

@@ -1,4 +1,4 @@
-import { isDuplicateKey, type ParleyCollections, type RepDoc } from '../db/index.ts';
+import { repStore, type ParleyCollections, type RepDoc } from '../db/index.ts';
 import { normaliseAddress } from '../contacts/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
@@ -33,12 +33,7 @@ export async function addRep(db: ParleyCollections, input: RepInput, now = new D
     lead: input.lead ?? false,
     createdAt: now,
   };
-  try {
-    await db.reps.insertOne(rep);
-  } catch (error) {
-    if (isDuplicateKey(error)) throw new ParleyError(ErrorCodes.REP_EXISTS, `A rep with the address ${email} exists already.`);
-    throw error;
-  }
+  if ((await repStore(db).insert(rep)) === 'duplicate') throw new ParleyError(ErrorCodes.REP_EXISTS, `A rep with the address ${email} exists already.`);
   return rep;
 }
 
@@ -47,20 +42,19 @@ export async function addRep(db: ParleyCollections, input: RepInput, now = new D
  * scrypt work as a wrong password, so response times don't tell which addresses are reps.
  */
 export async function verifyRepLogin(db: ParleyCollections, email: string, password: string): Promise<RepDoc | undefined> {
-  const rep = await db.reps.findOne({ _id: email.trim().toLowerCase() });
+  const rep = await repStore(db).get(email.trim().toLowerCase());
   const ok = await verifyPassword(password, rep?.passwordHash ?? (await dummyHash()));
   return rep && ok ? rep : undefined;
 }
 
 export async function setOnDuty(db: ParleyCollections, email: string, onDuty: boolean): Promise<void> {
-  const result = await db.reps.updateOne({ _id: email.trim().toLowerCase() }, { $set: { onDuty } });
-  if (result.matchedCount === 0) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; add one with \`parley reps add\`.`);
+  if (!(await repStore(db).setOnDuty(email.trim().toLowerCase(), onDuty))) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; add one with \`parley reps add\`.`);
 }
 
 export async function getRep(db: ParleyCollections, email: string): Promise<RepDoc | undefined> {
-  return (await db.reps.findOne({ _id: email.trim().toLowerCase() })) ?? undefined;
+  return (await repStore(db).get(email.trim().toLowerCase())) ?? undefined;
 }
 
 export async function listReps(db: ParleyCollections): Promise<RepDoc[]> {
-  return db.reps.find({}).sort({ _id: 1 }).toArray();
+  return repStore(db).all();
 }

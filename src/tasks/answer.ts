@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enrollmentStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
+import { enrollmentStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
@@ -36,7 +36,8 @@ export async function answerTask(
   options: AnswerOptions,
 ): Promise<TaskActionResult> {
   const now = options.now ?? new Date();
-  const task = await db.tasks.findOne({ _id: taskId });
+  const tasks = taskStore(db);
+  const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
   const held = await checkClaim(db, task, rep, now, false);
   if (!held.ok) return held;
@@ -69,7 +70,8 @@ export async function answerTask(
     createdAt: now,
   };
   // Recorded before the send: if the process dies after the server's 250, a reply to it still matches.
-  await db.repMessages.insertOne(record);
+  const reps = repStore(db);
+  await reps.recordAnswer(record);
   let response: string;
   try {
     ({ response } = await transport.send({
@@ -83,12 +85,12 @@ export async function answerTask(
       references,
     }));
   } catch (error) {
-    await db.repMessages.updateOne({ _id: messageId }, { $set: { state: 'failed', error: describeError(error) } });
+    await reps.answerFailed(messageId, describeError(error));
     await recordEvent(db, { taskId, at: now, by: rep._id, action: 'answer_failed', detail: { messageId, error: describeError(error) } });
     throw error;
   }
-  await db.repMessages.updateOne({ _id: messageId }, { $set: { state: 'sent', sentAt: now, smtpResponse: response } });
-  await db.tasks.updateOne({ _id: taskId }, { $set: { status: 'answered', answeredAt: now } });
+  await reps.answerSent(messageId, now, response);
+  await tasks.markAnswered(taskId, now);
   // The first answer only (the id is the task's): the metric is time to the first human response.
   await recordOwnEvent(db, {
     type: OWN_EVENTS.taskAnswered,

@@ -1,4 +1,4 @@
-import { roundRobinSlots, type ParleyCollections, type RepDoc } from '../db/index.ts';
+import { repStore, roundRobinSlots, type ParleyCollections, type RepDoc } from '../db/index.ts';
 
 const POOL = 'tasks';
 
@@ -14,7 +14,7 @@ export async function chooseAssignee(
   if (input.given) return input.given.toLowerCase();
   const contact = await db.contacts.findOne({ _id: input.contactId });
   const owner = contact?.owner?.toLowerCase();
-  if (owner && (await db.reps.countDocuments({ _id: owner }, { limit: 1 })) > 0) return owner;
+  if (owner && (await repStore(db).exists(owner))) return owner;
   return nextOnDuty(db, input.taskId, now);
 }
 
@@ -24,7 +24,7 @@ export async function chooseAssignee(
  * that turn, so try the next.
  */
 async function nextOnDuty(db: ParleyCollections, taskId: string, now: Date): Promise<string | undefined> {
-  const reps = await db.reps.find({ onDuty: true }).sort({ _id: 1 }).toArray();
+  const reps = await repStore(db).onDuty();
   if (reps.length === 0) return undefined;
   const result = await roundRobinSlots(db).takeNext(POOL, {
     make: ({ _id, n }) => ({ _id, pool: POOL, turn: n, taskId, rep: repOfTurn(reps, n), at: now }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { taskClaimSlots, type ParleyCollections, type RepDoc, type TaskClaimDoc, type TaskDoc } from '../db/index.ts';
+import { taskStore, type ParleyCollections, type RepDoc, type TaskClaimDoc, type TaskDoc } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 import { canSee } from './list.ts';
 import { DEFAULT_TASK_SETTINGS, type TaskSettings } from './settings.ts';
@@ -7,7 +7,7 @@ import { refuse, type TaskActionResult } from './types.ts';
 
 /** The newest claim on the task when it has not run out. */
 export async function liveClaim(db: ParleyCollections, taskId: string, now: Date): Promise<TaskClaimDoc | undefined> {
-  const latest = await taskClaimSlots(db).newest(taskId);
+  const latest = await taskStore(db).claims.newest(taskId);
   return latest && latest.until > now ? latest : undefined;
 }
 
@@ -26,12 +26,13 @@ export async function claimTask(
   now = new Date(),
   settings: Pick<TaskSettings, 'claimMs'> = DEFAULT_TASK_SETTINGS,
 ): Promise<TaskActionResult> {
-  const task = await db.tasks.findOne({ _id: taskId });
+  const tasks = taskStore(db);
+  const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
   if (!canClaim(rep, task)) return refuse('forbidden', `Task ${taskId} is assigned to ${task.assignee ?? 'someone else'}; an admin can reassign it.`);
   if (task.status === 'done') return refuse('invalid', 'This task is done; nothing left to claim.');
   // Another rep taking the same number at once makes takeNext look again at who holds it.
-  const result = await taskClaimSlots(db).takeNext(taskId, {
+  const result = await tasks.claims.takeNext(taskId, {
     held: (latest) => latest.until > now,
     make: ({ _id, n }): TaskClaimDoc => ({ _id, taskId, claimNumber: n, claimId: randomUUID(), by: rep._id, claimedAt: now, until: new Date(now.getTime() + settings.claimMs) }),
   });
@@ -43,7 +44,7 @@ export async function claimTask(
   const claim = result.taken;
   const status = task.status === 'open' || task.status === 'snoozed' ? 'claimed' : task.status;
   const mirror = { by: claim.by, until: claim.until, claimId: claim.claimId };
-  await db.tasks.updateOne({ _id: taskId }, { $set: { claim: mirror, status }, $unset: { snoozedUntil: '' } });
+  await tasks.markClaimed(taskId, mirror, status);
   await recordEvent(db, { taskId, at: now, by: rep._id, action: 'claimed', detail: { until: claim.until.toISOString(), claimNumber: String(claim.claimNumber) } });
   const { snoozedUntil: _snoozed, ...rest } = task;
   return { ok: true, task: { ...rest, claim: mirror, status } };

@@ -1,5 +1,4 @@
-import type { ParleyCollections } from '../db/index.ts';
-import { isDuplicateKey } from '../db/index.ts';
+import { repStore, taskStore, type ParleyCollections } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 
 /**
@@ -8,18 +7,15 @@ import { recordEvent } from './events.ts';
  * Returns how many tasks were escalated now.
  */
 export async function escalateOverdue(db: ParleyCollections, now = new Date()): Promise<number> {
-  const overdue = await db.tasks.find({ status: { $in: ['open', 'claimed'] }, dueAt: { $lt: now }, escalated: { $exists: false } }).toArray();
+  const tasks = taskStore(db);
+  const overdue = await tasks.overdue(now);
   if (overdue.length === 0) return 0;
-  const leads = (await db.reps.find({ lead: true }).sort({ _id: 1 }).toArray()).map((r) => r._id);
+  const leads = (await repStore(db).leads()).map((r) => r._id);
   let count = 0;
   for (const task of overdue) {
-    try {
-      await recordEvent(db, { id: `${task._id}#escalated`, taskId: task._id, at: now, by: 'parley', action: 'escalated', detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() } });
-    } catch (error) {
-      if (isDuplicateKey(error)) continue;
-      throw error;
-    }
-    await db.tasks.updateOne({ _id: task._id }, { $set: { escalated: { at: now, to: leads } } });
+    const first = await recordEvent(db, { id: `${task._id}#escalated`, taskId: task._id, at: now, by: 'parley', action: 'escalated', detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() } });
+    if (!first) continue;
+    await tasks.markEscalated(task._id, { at: now, to: leads });
     count++;
   }
   return count;

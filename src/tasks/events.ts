@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ParleyCollections, TaskEventDoc } from '../db/index.ts';
+import { taskStore, type ParleyCollections, type TaskEventDoc } from '../db/index.ts';
 
 let sequence = 0n;
 /**
@@ -11,10 +11,14 @@ function eventId(taskId: string, at: Date): string {
   return `${taskId}#${at.getTime().toString().padStart(15, '0')}.${sequence.toString().padStart(12, '0')}.${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * Appends an event to a task's audit trail. Give `id` for an event that happens once per task:
+ * false then means it was recorded already (ids made here never collide).
+ */
 export async function recordEvent(
   db: ParleyCollections,
   event: { taskId: string; at: Date; by: string; action: string; detail?: Record<string, string>; id?: string },
-): Promise<TaskEventDoc> {
+): Promise<boolean> {
   const doc: TaskEventDoc = {
     _id: event.id ?? eventId(event.taskId, event.at),
     taskId: event.taskId,
@@ -23,11 +27,10 @@ export async function recordEvent(
     action: event.action,
     detail: event.detail ?? {},
   };
-  await db.taskEvents.insertOne(doc);
-  return doc;
+  return (await taskStore(db).appendEvent(doc)) === 'appended';
 }
 
 /** A task's audit trail, oldest first. */
 export async function taskEvents(db: ParleyCollections, taskId: string): Promise<TaskEventDoc[]> {
-  return db.taskEvents.find({ taskId }).sort({ at: 1, _id: 1 }).toArray();
+  return taskStore(db).events(taskId);
 }

@@ -1,10 +1,11 @@
-import type { DocumentFilter, ParleyCollections, RepDoc, TaskDoc, TaskStatus } from '../db/index.ts';
+import { taskStore, type ParleyCollections, type RepDoc, type TaskDoc, type TaskQuery, type TaskStatus } from '../db/index.ts';
 import { recordEvent } from './events.ts';
 import { TASK_STATUSES, type TaskFilter } from './types.ts';
 
 /**
  * A rep sees the tasks assigned to them, unassigned open ones (anyone may take them), and
- * unassigned ones they claimed; an admin sees all.
+ * unassigned ones they claimed; an admin sees all. The task store's `visible` reads are the same
+ * rule as a filter (src/db/task-store.ts): change both.
  */
 export function canSee(viewer: RepDoc, task: TaskDoc): boolean {
   if (viewer.role === 'admin') return true;
@@ -12,29 +13,21 @@ export function canSee(viewer: RepDoc, task: TaskDoc): boolean {
   return task.status === 'open' || task.claim?.by === viewer._id;
 }
 
-function visibleFilter(viewer: RepDoc): DocumentFilter<TaskDoc> {
-  if (viewer.role === 'admin') return {};
-  return {
-    $or: [{ assignee: viewer._id }, { assignee: { $exists: false }, status: 'open' }, { assignee: { $exists: false }, 'claim.by': viewer._id }],
-  };
-}
-
 /**
  * Wakes snoozed tasks whose time came and reopens claimed ones whose claim ran out. Each write is
  * conditional on the state it changes, so concurrent refreshes at worst both write an event.
  */
 export async function refreshTasks(db: ParleyCollections, now = new Date()): Promise<number> {
+  const tasks = taskStore(db);
   let changed = 0;
-  for (const task of await db.tasks.find({ status: 'snoozed', snoozedUntil: { $lte: now } }).toArray()) {
-    const result = await db.tasks.updateOne({ _id: task._id, status: 'snoozed' }, { $set: { status: 'open' }, $unset: { snoozedUntil: '' } });
-    if (result.modifiedCount > 0) {
+  for (const task of await tasks.snoozedUntil(now)) {
+    if (await tasks.wake(task._id)) {
       changed++;
       await recordEvent(db, { taskId: task._id, at: now, by: 'parley', action: 'woke', detail: {} });
     }
   }
-  for (const task of await db.tasks.find({ status: 'claimed', 'claim.until': { $lte: now } }).toArray()) {
-    const result = await db.tasks.updateOne({ _id: task._id, status: 'claimed', 'claim.until': { $lte: now } }, { $set: { status: 'open' } });
-    if (result.modifiedCount > 0) {
+  for (const task of await tasks.claimRunOut(now)) {
+    if (await tasks.reopenExpired(task._id, now)) {
       changed++;
       await recordEvent(db, { taskId: task._id, at: now, by: 'parley', action: 'claim_expired', detail: { by: task.claim?.by ?? '' } });
     }
@@ -48,19 +41,20 @@ const LIST_LIMIT = 1000;
 /** The tasks the viewer may see, soonest due first (at most LIST_LIMIT). */
 export async function listTasks(db: ParleyCollections, viewer: RepDoc, filter: TaskFilter = {}, now = new Date()): Promise<TaskDoc[]> {
   await refreshTasks(db, now);
-  const query: DocumentFilter<TaskDoc> = {
-    ...visibleFilter(viewer),
-    ...(filter.status !== undefined && { status: filter.status }),
-    ...(filter.intent !== undefined && { intent: filter.intent as TaskDoc['intent'] }),
-    ...(filter.assignee !== undefined && { assignee: filter.assignee.toLowerCase() }),
+  const query: TaskQuery = {
+    status: filter.status,
+    // An intent that is no intent matches nothing, as before: the store compares it as given.
+    intent: filter.intent as TaskDoc['intent'] | undefined,
+    assignee: filter.assignee?.toLowerCase(),
   };
-  return db.tasks.find(query).sort({ dueAt: 1, _id: 1 }).limit(LIST_LIMIT).toArray();
+  return taskStore(db).visible(viewer, query, LIST_LIMIT);
 }
 
 /** How many tasks the viewer sees in each status. */
 export async function taskCounts(db: ParleyCollections, viewer: RepDoc, now = new Date()): Promise<Record<TaskStatus, number>> {
   await refreshTasks(db, now);
   const counts: Record<TaskStatus, number> = { open: 0, claimed: 0, answered: 0, snoozed: 0, done: 0 };
-  for (const status of TASK_STATUSES) counts[status] = await db.tasks.countDocuments({ ...visibleFilter(viewer), status });
+  const tasks = taskStore(db);
+  for (const status of TASK_STATUSES) counts[status] = await tasks.countVisible(viewer, status);
   return counts;
 }

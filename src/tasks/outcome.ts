@@ -1,4 +1,4 @@
-import { enrollmentStore, type ParleyCollections, type RepDoc, type TaskDoc } from '../db/index.ts';
+import { enrollmentStore, taskStore, type ParleyCollections, type RepDoc, type TaskDoc, type TaskSettled } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -31,14 +31,15 @@ export async function applyTaskOutcome(
   options: OutcomeOptions,
 ): Promise<TaskActionResult> {
   const now = options.now ?? new Date();
-  const task = await db.tasks.findOne({ _id: taskId });
+  const tasks = taskStore(db);
+  const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
   const held = await checkClaim(db, task, rep, now, true);
   if (!held.ok) return held;
   const applied = await apply(db, task, rep, outcome, options.getSequence, now);
   if (!applied.ok) return applied;
-  const set: Pick<TaskDoc, 'status' | 'snoozedUntil'> = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
-  await db.tasks.updateOne({ _id: taskId }, outcome.kind === 'snooze' ? { $set: set } : { $set: set, $unset: { snoozedUntil: '' } });
+  const set: TaskSettled = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
+  await tasks.settle(taskId, set);
   await recordEvent(db, { taskId, at: now, by: rep._id, action: outcome.kind, detail: applied.detail });
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };

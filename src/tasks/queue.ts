@@ -1,4 +1,4 @@
-import { isDuplicateKey, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
+import { taskStore, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
 import { recordEvent } from './events.ts';
@@ -27,7 +27,8 @@ export async function queueTaskForReply(
   const priority = taskPriority(source.classification.intent);
   if (priority === undefined) return undefined;
   const _id = `reply:${source.reply._id}`;
-  const existing = await db.tasks.findOne({ _id });
+  const tasks = taskStore(db);
+  const existing = await tasks.get(_id);
   if (existing) return existing;
   const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId }, now);
   const task: TaskDoc = {
@@ -47,12 +48,8 @@ export async function queueTaskForReply(
     createdAt: now,
     dueAt: taskDueAt(priority, now, settings.targetMinutes),
   };
-  try {
-    await db.tasks.insertOne(task);
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return (await db.tasks.findOne({ _id })) ?? task;
-  }
+  const inserted = await tasks.insert(task);
+  if ('existing' in inserted) return inserted.existing;
   await recordEvent(db, {
     taskId: _id,
     at: now,
@@ -65,5 +62,5 @@ export async function queueTaskForReply(
 
 /** Open tasks, most urgent first, oldest first within a priority. */
 export async function listOpenTasks(db: ParleyCollections, limit = 100): Promise<TaskDoc[]> {
-  return db.tasks.find({ status: 'open' }).sort({ priority: 1, createdAt: 1 }).limit(limit).toArray();
+  return taskStore(db).open(limit);
 }

@@ -1,4 +1,4 @@
-import type { ParleyCollections, RepDoc } from '../db/index.ts';
+import { taskStore, type ParleyCollections, type RepDoc } from '../db/index.ts';
 import { isParleyError } from '../errors.ts';
 import { isIntent, relabelReply } from '../learning/index.ts';
 import { recordEvent } from './events.ts';
@@ -7,7 +7,8 @@ import { refuse, type TaskActionResult } from './types.ts';
 
 /** A rep corrects the reply's intent: stored on the reply for the next training, and on the task. */
 export async function relabelTask(db: ParleyCollections, taskId: string, rep: RepDoc, intent: string, now = new Date()): Promise<TaskActionResult> {
-  const task = await db.tasks.findOne({ _id: taskId });
+  const tasks = taskStore(db);
+  const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
   if (!canSee(rep, task)) return refuse('forbidden', `Task ${taskId} is assigned to someone else.`);
   if (!isIntent(intent)) return refuse('invalid', `"${intent}" is not an intent.`);
@@ -17,7 +18,7 @@ export async function relabelTask(db: ParleyCollections, taskId: string, rep: Re
     if (isParleyError(error)) return refuse('invalid', error.message);
     throw error;
   }
-  await db.tasks.updateOne({ _id: taskId }, { $set: { intent } });
+  await tasks.relabel(taskId, intent);
   await recordEvent(db, { taskId, at: now, by: rep._id, action: 'relabeled', detail: { from: task.intent, to: intent } });
   return { ok: true, task: { ...task, intent } };
 }

@@ -1,4 +1,4 @@
-import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
+import { enrollmentStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -23,7 +23,7 @@ export interface TaskView {
 
 /** Everything a rep needs to answer a task; undefined when the viewer may not see it. */
 export async function getTaskView(db: ParleyCollections, taskId: string, viewer: RepDoc): Promise<TaskView | undefined> {
-  const task = await db.tasks.findOne({ _id: taskId });
+  const task = await taskStore(db).get(taskId);
   if (!task || !canSee(viewer, task)) return undefined;
   const [contact, enrollment, reply, thread, events] = await Promise.all([
     db.contacts.findOne({ _id: task.contactId }),
@@ -39,7 +39,7 @@ async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<Th
   const [steps, replies, answers] = await Promise.all([
     db.deliveries.find({ enrollmentId, state: 'sent' }).toArray(),
     db.replies.find({ enrollmentId }).toArray(),
-    db.repMessages.find({ enrollmentId, state: 'sent' }).toArray(),
+    repStore(db).answersInThread(enrollmentId),
   ]);
   // Ordered by when Parley saw each message: a reply's Date header has whole seconds (and the
   // sender's clock), so it could sort before the step it answers.
