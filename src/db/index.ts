@@ -2,3 +2,4 @@ export { connectDatabase, isDuplicateKey, type Database, type ParleyCollections 
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { claimOf, releaseOf } from './send-claims.ts';
+export { queueForRollup } from './rollup-queue.ts';

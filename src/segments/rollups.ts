@@ -1,0 +1,178 @@
+import { hasOnlyDuplicateKeys, isDuplicateKey, type ContactRollupDoc, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
+import { buildRollup, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
+
+/**
+ * Per-contact rollups kept in `contact_rollups`: written from a contact's events, read by the
+ * segment refreshes instead of the events. See rollup.ts for what they hold.
+ */
+
+type RollupDb = Pick<ParleyCollections, 'events' | 'contactRollups'>;
+
+/** Writes after which a contact whose events keep changing under us is left to the next pass. */
+const MAX_WRITES = 5;
+
+export interface Recomputed {
+  rollup: ContactRollupDoc;
+  /** Ids of the events the written rollup counts, when it was checked to be current after the write (empty otherwise). */
+  counted: ReadonlySet<string>;
+}
+
+const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string) =>
+  // contactId is indexed: one contact's events, not the collection.
+  db.events.find({ contactId, type: { $in: [...plan.types] } }, { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
+
+/**
+ * Recomputes a contact's rollup from its events and writes it whole. Writes are not atomic on
+ * FerretDB v1, so two writers for one contact can finish in either order: each reads the events
+ * again after its write and, when more are there than it counted, computes and writes again. The
+ * last write of all is then by a writer whose check came after it, so it counts every event
+ * recorded before that check; any event recorded later is written by its own pass, later still.
+ */
+export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId: string, now: Date): Promise<Recomputed> {
+  let events = await contactEvents(db, plan, contactId);
+  let rollup = buildRollup(plan, contactId, events, now);
+  for (let write = 1; write <= MAX_WRITES; write += 1) {
+    try {
+      await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
+    } catch (error) {
+      // Two first writes raced on FerretDB's upsert (query, then insert): write again as an update.
+      if (!isDuplicateKey(error)) throw error;
+      continue;
+    }
+    const after = await contactEvents(db, plan, contactId);
+    if (after.length === events.length) return { rollup, counted: new Set(events.map((e) => e._id)) };
+    events = after;
+    rollup = buildRollup(plan, contactId, events, now);
+  }
+  return { rollup, counted: new Set() };
+}
+
+/** One contact's tallies, read by _id; empty when it has no rollup (no events of the referenced types). */
+export async function readRollup(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan, contactId: string): Promise<RollupTallies> {
+  const doc = await db.contactRollups.findOne({ _id: rollupId(plan, contactId) }, { projection: { conditions: 1 } });
+  return doc?.conditions ?? {};
+}
+
+/** Every rollup of the plan, by contact: a refresh of everyone reads this (a few numbers per contact), not the events. */
+export async function readAllRollups(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<Map<string, RollupTallies>> {
+  const byContact = new Map<string, RollupTallies>();
+  const cursor = db.contactRollups.find({ definitions: plan.definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 });
+  for await (const r of cursor) byContact.set(r.contactId, r.conditions);
+  return byContact;
+}
+
+const STATE_ID = 'segment-conditions';
+
+/** Whether the rollups were built for this plan's conditions (false after a segment edit that changed them, and before the first build). */
+export async function rollupsAreBuilt(db: Pick<ParleyCollections, 'rollupState'>, plan: RollupPlan): Promise<boolean> {
+  const state = await db.rollupState.findOne({ _id: STATE_ID });
+  return state?.definitions === plan.definitions;
+}
+
+/** Rollups written per insert. */
+const INSERT_BATCH = 2000;
+
+/**
+ * Builds every contact's rollup for the plan from one streamed pass over the events of its types
+ * (after a segment edit that changed the conditions, and on first start): memory holds a few
+ * numbers per contact with events, never the events. Rollups of the plan already there were
+ * written from fresher reads by the event pass and are kept; events recorded during the pass are
+ * folded again at the end. Then the rollups of other condition sets are deleted.
+ */
+export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
+  const started = new Date();
+  const builders = new Map<string, RollupBuilder>();
+  if (plan.types.length > 0) {
+    const cursor = db.events.find({ type: { $in: [...plan.types] } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
+    for await (const event of cursor) {
+      let builder = builders.get(event.contactId);
+      if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
+      builder.add(event);
+    }
+  }
+  let batch: ContactRollupDoc[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await db.contactRollups.insertMany(batch, { ordered: false }).catch((error: unknown) => {
+      // A rollup of this plan already there was written by the event pass from a fresher read: keep it.
+      if (!isDuplicateKey(error) && !hasOnlyDuplicateKeys(error)) throw error;
+    });
+    batch = [];
+  };
+  for (const [contactId, builder] of builders) {
+    batch.push(builder.build(contactId));
+    builders.delete(contactId);
+    if (batch.length >= INSERT_BATCH) await flush();
+  }
+  await flush();
+  const late = await db.events.find({ receivedAt: { $gte: started }, type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
+  for (const contactId of new Set(late.map((e) => e.contactId))) await recomputeRollup(db, plan, contactId, now);
+  await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
+  await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
+  return { contacts: await countOf(db, plan) };
+}
+
+async function countOf(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<number> {
+  return db.contactRollups.countDocuments({ definitions: plan.definitions });
+}
+
+/** Queue markers read per pass: the queue is read whole by FerretDB, so a pass takes a slice. */
+const QUEUE_SLICE = 5000;
+/** A marker whose event never appeared (the recorder died between the two inserts) is dropped after this long. */
+const ORPHAN_MS = 10 * 60_000;
+
+export interface FoldReport {
+  /** Contacts whose rollups were written. */
+  contactIds: string[];
+  /** Markers left for the next pass (their events not visible yet, or a contact too busy to settle). */
+  left: number;
+}
+
+/**
+ * Folds queued events into their contacts' rollups: one slice of the queue, each contact
+ * recomputed once, then the markers of the events the rollups now count are deleted (and markers of
+ * types no segment reads). Call again while `full`; what is `left` waits for the next pass.
+ */
+export async function foldQueuedEvents(
+  db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>,
+  plan: RollupPlan,
+  now: Date,
+  onContact?: (contactId: string, tallies: RollupTallies) => Promise<void>,
+): Promise<FoldReport & { full: boolean }> {
+  const markers = await db.rollupQueue.find({}, { limit: QUEUE_SLICE }).toArray();
+  const wanted = new Set(plan.types);
+  const byContact = new Map<string, RollupQueueDoc[]>();
+  const done: string[] = [];
+  for (const m of markers) {
+    if (!wanted.has(m.type)) done.push(m._id);
+    else byContact.set(m.contactId, [...(byContact.get(m.contactId) ?? []), m]);
+  }
+  let left = 0;
+  const contactIds: string[] = [];
+  await inParallel([...byContact], CONTACTS_AT_ONCE, async ([contactId, queued]) => {
+    const { rollup, counted } = await recomputeRollup(db, plan, contactId, now);
+    contactIds.push(contactId);
+    await onContact?.(contactId, rollup.conditions);
+    for (const m of queued) {
+      if (counted.has(m._id) || now.getTime() - m.queuedAt.getTime() > ORPHAN_MS) done.push(m._id);
+      else left += 1;
+    }
+  });
+  if (done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: done } });
+  // Another slice is worth reading only when this one was full and took something off the queue.
+  return { contactIds, left, full: markers.length === QUEUE_SLICE && done.length > 0 };
+}
+
+/** Contacts handled at once: their reads are independent, and the database overlaps them. */
+const CONTACTS_AT_ONCE = 8;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
