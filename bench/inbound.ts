@@ -8,7 +8,7 @@ import { analyzeReply, extractVisibleText } from '../src/classify/index.ts';
 import { parseInboundMessage, ReplyHandler, toReplyToClassify } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadSequenceFile } from '../src/sequences/index.ts';
-import type { BenchRow } from './results.ts';
+import { databaseServed, type BenchRow } from './results.ts';
 
 /**
  * The whole inbound path per message (parse, strip quotes, classify, match, store, act) against
@@ -70,7 +70,7 @@ export async function benchInbound(count: number): Promise<BenchRow[]> {
         parley: (parleyMs / count).toFixed(2),
         baseline: `${(baselineMs / count).toFixed(2)} (mailparser only)`,
         ratio: `${(parleyMs / baselineMs).toFixed(1)}×`,
-        notes: `${Math.round(count / (parleyMs / 1000))} msg/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (+${((peakRss - rssBefore) / 2 ** 20).toFixed(0)}); ${process.env.MONGODB_URL ? 'MongoDB' : 'FerretDB v1 (SQLite; most filters are not pushed down, so lookups scan)'}`,
+        notes: `${Math.round(count / (parleyMs / 1000))} msg/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (+${((peakRss - rssBefore) / 2 ** 20).toFixed(0)}); ${databaseServed()}`,
       },
     ];
   } finally {

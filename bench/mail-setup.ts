@@ -11,12 +11,13 @@ import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type MessageOrigin, type PollResult, type ReplyOutcome } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import { databaseServed } from './results.ts';
 
 /** FerretDB (or MONGODB_URL) plus a throwaway Dovecot mailbox; `close()` stops both. */
 export async function openMailBench(name: string) {
   const ferret = process.env.MONGODB_URL ? undefined : await startFerretDB();
   const url = process.env.MONGODB_URL ?? ferret!.url;
-  const served = process.env.MONGODB_URL ? 'MongoDB (MONGODB_URL)' : 'FerretDB v1.24 (SQLite; only _id filters pushed down, so every other query scans)';
+  const served = databaseServed();
   let db: Database | undefined;
   let mailbox: EmbeddedMailbox | undefined;
   const close = async () => {

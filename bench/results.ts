@@ -21,6 +21,13 @@ export interface BenchRow {
   notes: string;
 }
 
+/** The database a run measured, named in every row. */
+export function databaseServed(): string {
+  return process.env.MONGODB_URL
+    ? 'MongoDB (MONGODB_URL)'
+    : "FerretDB v1.24.2 embedded on SQLite with Parley's patch (_id and indexed fields pushed down to SQLite indexes; tools/ferretdb/patch)";
+}
+
 export function machine(): string {
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   return `${cpus().length}× ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

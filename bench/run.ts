@@ -9,7 +9,6 @@ import { machine, recordResults } from './results.ts';
 // `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 only=segments|replies|reaction]`: runs the
 // benchmarks and writes their rows to docs/BENCHMARKS.md.
 const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
-// 500 by default: on FerretDB lookups scan whole collections, so larger runs measure FerretDB, not Parley.
 const inboundCount = Number(args.get('inbound') ?? 500);
 
 const contacts = Number(args.get('contacts') ?? 100_000);
@@ -19,11 +18,10 @@ const only = args.get('only');
 const repliesCount = Number(args.get('replies') ?? 500);
 const reactionCount = Number(args.get('reaction') ?? 40);
 // only=sending|scheduling: enrollments=100000 active, of which due=500 are due now (sending);
-// scheduled=300 come due over spread=60 seconds (scheduling). On FerretDB each step scans the
-// enrollments (~12 s a step at 100,000), so there 20 and 30 keep each run near 15 minutes.
+// scheduled=300 come due over spread=60 seconds (scheduling). Full size on every database.
 const enrollments = Number(args.get('enrollments') ?? 100_000);
-const dueCount = Number(args.get('due') ?? (process.env.MONGODB_URL ? 500 : 20));
-const scheduledCount = Number(args.get('scheduled') ?? (process.env.MONGODB_URL ? 300 : 30));
+const dueCount = Number(args.get('due') ?? 500);
+const scheduledCount = Number(args.get('scheduled') ?? 300);
 const spreadSeconds = Number(args.get('spread') ?? 60);
 
 console.log(`Benchmarks on ${machine()}`);

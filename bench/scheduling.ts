@@ -42,16 +42,15 @@ export async function benchScheduling(total: number, count: number, spreadSecond
     const dueEveryMs = (spreadSeconds * 1000) / count;
     // One sender sends a step at most every dbPerStep ms: above the due spacing, a queue builds.
     const queue = large.dbPerStep > dueEveryMs ? 'more than the spacing of the due times, so a queue builds' : 'less than the spacing of the due times';
-    const reduced = count < 300 ? `M reduced from 300 to ${count} so the run fits ~15 min (the steps queue behind scans of the whole collection); ` : '';
     return [
       {
         benchmark: `scheduling lateness (${total.toLocaleString('en')} active enrollments, ${count} steps due over ${spreadSeconds} s)`,
-        measure: 'p95 lateness, s (sentAt − due time)',
-        parley: seconds(percentile(large.late, 95)),
-        baseline: `${seconds(percentile(small.late, 95))} (same steps among ${Math.max(SMALL_SIZE, count).toLocaleString('en')} enrollments)`,
-        ratio: `${(percentile(large.late, 95) / percentile(small.late, 95)).toFixed(1)}×`,
+        measure: 'p99 lateness, s (sentAt − due time)',
+        parley: seconds(percentile(large.late, 99)),
+        baseline: `${seconds(percentile(small.late, 99))} (same steps among ${Math.max(SMALL_SIZE, count).toLocaleString('en')} enrollments)`,
+        ratio: `${(percentile(large.late, 99) / percentile(small.late, 99)).toFixed(1)}×`,
         notes:
-          `${reduced}real Agenda job send-due-steps every ${intervalS} s (SEND_INTERVAL_MS, default 10 s; 2 overlapping runs allowed), one StepSender, batch ${bench.config.sending.batchSize}; ` +
+          `real Agenda job send-due-steps every ${intervalS} s (SEND_INTERVAL_MS, default 2 s; 2 overlapping runs allowed), one StepSender, batch ${bench.config.sending.batchSize}; ` +
           `at ${total.toLocaleString('en')}: ${summary(large.late)}, last step out ${seconds(large.drainMs)} s after the first came due; ` +
           `at ${Math.max(SMALL_SIZE, count).toLocaleString('en')}: ${summary(small.late)}; ` +
           `floor set by the interval: a step waits for the next run, ~${intervalS / 2} s median, up to ${intervalS} s; ` +
@@ -119,5 +118,5 @@ function percentile(sorted: readonly number[], p: number): number {
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 function summary(late: readonly number[]): string {
-  return `median ${seconds(percentile(late, 50))} s, p95 ${seconds(percentile(late, 95))} s, max ${seconds(percentile(late, 100))} s`;
+  return `median ${seconds(percentile(late, 50))} s, p95 ${seconds(percentile(late, 95))} s, p99 ${seconds(percentile(late, 99))} s, max ${seconds(percentile(late, 100))} s`;
 }

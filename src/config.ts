@@ -98,9 +98,11 @@ const envSchema = z.object({
   MODEL_RELOAD_MS: positiveMs.default(60_000),
 
   /** Milliseconds between runs of the job that sends due steps. */
-  SEND_INTERVAL_MS: positiveMs.default(10_000),
+  SEND_INTERVAL_MS: positiveMs.default(2_000),
   /** Most steps one run of the send job takes on. */
   SEND_BATCH_SIZE: positiveMs.default(100),
+  /** Steps of one send run in flight at once, per worker. */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
    * Milliseconds a worker owns a step it claimed. After it, another worker may take the step over
    * (the first one died). Must exceed SMTP_TIMEOUT_MS with room to spare, or a slow send and its
@@ -210,7 +212,7 @@ export interface Config {
     readonly eventPassMs: number;
   };
   readonly modelReloadMs: number;
-  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly leaseMs: number };
+  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly concurrency: number; readonly leaseMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
   readonly shutdownTimeoutMs: number;
@@ -296,7 +298,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
     segments: Object.freeze({ dir: e.SEGMENTS_DIR, refreshMs: e.SEGMENTS_REFRESH_MS, eventPassMs: e.SEGMENT_EVENTS_MS }),
     modelReloadMs: e.MODEL_RELOAD_MS,
-    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, leaseMs: e.SEND_LEASE_MS }),
+    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, concurrency: e.SEND_CONCURRENCY, leaseMs: e.SEND_LEASE_MS }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     tasks: Object.freeze({

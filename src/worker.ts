@@ -68,6 +68,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     messageIdDomain: config.messageIdDomain,
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
+    concurrency: config.sending.concurrency,
     unsubscribe,
     metrics,
   });

@@ -21,6 +21,8 @@ export class SendGate {
   readonly #exactWithin: number;
   readonly #toContact = new Map<string, Date[]>();
   readonly #fromMailbox = new Map<string, Date[]>();
+  /** Reservations run one at a time, so concurrent steps of one run can't both take the last room under a cap. */
+  #reserving: Promise<unknown> = Promise.resolve();
 
   private constructor(db: ParleyCollections, exactWithin: number) {
     this.#db = db;
@@ -48,6 +50,22 @@ export class SendGate {
       if (c.claimedAt.getTime() >= dayAgo) gate.#fromMailbox.get(c.from)?.push(c.claimedAt);
     }
     return gate;
+  }
+
+  /**
+   * Undefined when the step may go out now, and then it counts as sent for the rest of this run;
+   * otherwise the next moment it may. A reservation whose step is then not sent (claimed by
+   * another worker, skipped) stays counted until the next run reads the claims again: near a cap
+   * that errs on the side of sending less.
+   */
+  reserve(sequence: Sequence, contact: ContactDoc, now: Date): Promise<Date | undefined> {
+    const reservation = this.#reserving.then(async () => {
+      const allowedAt = await this.check(sequence, contact, now);
+      if (!allowedAt) this.claimed(sequence, contact, now);
+      return allowedAt;
+    });
+    this.#reserving = reservation.catch(() => undefined);
+    return reservation;
   }
 
   /** Undefined when the step may go out now; otherwise the next moment it may. */

@@ -22,6 +22,8 @@ export interface StepSenderOptions {
   leaseMs: number;
   /** Most due enrollments looked at per run. */
   batchSize: number;
+  /** Steps of one run in flight at once (SEND_CONCURRENCY); 1 sends them one after another. */
+  concurrency?: number;
   /** Needed by sequences with `list_unsubscribe`: where the one-click link points and its signing key. */
   unsubscribe?: { baseUrl: string; secret: string } | undefined;
   /** Temporary failures (4xx, timeouts) retried this many times in all before the enrollment stops. */
@@ -58,12 +60,12 @@ type StepOutcome = keyof SendRunResult;
  * Message-ID lets receivers and mail clients fold the copies into one.
  */
 export class StepSender {
-  readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now'>>;
+  readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now' | 'concurrency'>>;
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #metrics: SendMetrics;
 
   constructor(options: StepSenderOptions) {
-    this.#o = { maxAttempts: 5, now: () => new Date(), ...options };
+    this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, ...options };
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
   }
 
@@ -87,11 +89,24 @@ export class StepSender {
     const gate = await SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
       exactWithin: this.#o.batchSize * 8,
     });
-    for (const enrollment of due) {
-      const outcome = await this.#processEnrollment(enrollment, gate);
-      result[outcome] += 1;
-      this.#count(outcome, enrollment.sequenceId);
-    }
+    // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
+    // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
+    const queue = [...due];
+    let failure: { error: unknown } | undefined;
+    const lane = async () => {
+      for (let enrollment = queue.shift(); enrollment && !failure; enrollment = queue.shift()) {
+        try {
+          const outcome = await this.#processEnrollment(enrollment, gate);
+          result[outcome] += 1;
+          this.#count(outcome, enrollment.sequenceId);
+        } catch (error) {
+          // The first error ends the run (as with one lane); steps already in flight finish.
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.#o.concurrency, due.length)) }, lane));
+    if (failure) throw failure.error;
     return result;
   }
 
@@ -136,7 +151,7 @@ export class StepSender {
     const latest = attempts[0];
     if (latest && (latest.delivery?.state ?? 'sending') === 'sending' && latest.claim.leaseUntil > this.#o.now()) return 'skipped';
 
-    const allowedAt = await gate.check(sequence, contact, this.#o.now());
+    const allowedAt = await gate.reserve(sequence, contact, this.#o.now());
     if (allowedAt) {
       await db.enrollments.updateOne(
         { _id: enrollment._id, status: 'active', passedStepIds: { $ne: step.id } },
@@ -178,7 +193,6 @@ export class StepSender {
       if (isDuplicateKey(error)) return 'skipped';
       throw error;
     }
-    gate.claimed(sequence, contact, now);
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
     const current = await db.enrollments.findOne({ _id: enrollment._id });
@@ -258,9 +272,10 @@ export class StepSender {
     const found = [];
     for (let n = 1; ; n += 1) {
       const id = `${enrollmentId}:${stepId}#${n}`;
-      const [claim, delivery] = await Promise.all([this.#o.db.sendClaims.findOne({ _id: id }), this.#o.db.deliveries.findOne({ _id: id })]);
+      // Every delivery has its claim, so a missing claim ends the list without asking for its delivery.
+      const claim = await this.#o.db.sendClaims.findOne({ _id: id });
       if (!claim) return found.reverse();
-      found.push({ claim, delivery });
+      found.push({ claim, delivery: await this.#o.db.deliveries.findOne({ _id: id }) });
     }
   }
 
