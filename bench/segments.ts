@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { connectDatabase, type ContactDoc, type Database, type EventDoc } from '../src/db/index.ts';
 import { startFerretDB } from '../src/embedded/index.ts';
 import { recordEvents } from '../src/events/index.ts';
@@ -71,8 +76,13 @@ export async function seedBehaviour(
   return { contactIds, seedMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+// A full collection before each measured step, so its peak RSS is its own, not the garbage of the seeding before it.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /** Peak RSS while `work` runs, sampled every 50 ms. */
 export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peakMiB: number }> {
+  collectGarbage();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const start = process.hrtime.bigint();
@@ -86,8 +96,20 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
 
 export async function openBenchDatabase(name: string) {
   const ferret = process.env.MONGODB_URL ? undefined : await startFerretDB();
-  const db = await connectDatabase(process.env.MONGODB_URL ?? ferret!.url, `parley_bench_${name}_${Date.now()}`);
-  return { db, served: databaseServed(), close: async () => { await db.db.dropDatabase().catch(() => undefined); await db.close(); await ferret?.stop(); } };
+  const url = process.env.MONGODB_URL ?? ferret!.url;
+  const database = `parley_bench_${name}_${Date.now()}`;
+  const db = await connectDatabase(url, database);
+  return { db, url, database, served: databaseServed(), close: async () => { await db.db.dropDatabase().catch(() => undefined); await db.close(); await ferret?.stop(); } };
+}
+
+/** seedBehaviour in a child process (bench/seed-child.ts): its memory is not the measured work's. */
+async function seedInChild(url: string, database: string, contacts: number, events: number, now: Date, sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }>): Promise<number> {
+  const child = fileURLToPath(new URL('./seed-child.ts', import.meta.url));
+  const args = ['--import', 'tsx', child, url, database, String(contacts), String(events), String(now.getTime()), JSON.stringify(sequences)];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  const { seedMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seedMs?: number };
+  if (seedMs === undefined) throw new Error(`seeding printed no result: ${stdout.slice(0, 200)}`);
+  return seedMs;
 }
 
 /** Milliseconds of `read`, which streams a cursor to the end; throws when it read nothing (a baseline of nothing means nothing). */
@@ -109,13 +131,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const ratioOf = (ms: number, baselineMs: number) => `${(ms / baselineMs).toFixed(1)}×`;
 
 export async function benchSegments(contacts: number, events: number): Promise<BenchRow[]> {
-  const { db, served, close } = await openBenchDatabase('segments');
+  const { db, url, database, served, close } = await openBenchDatabase('segments');
   try {
     const now = new Date();
     const { segments: loaded, problems } = await loadSegments('segments');
     const { sequences } = await loadSequences('sequences');
     const outlines = [...sequences.values()].map(outlineOf);
-    const { contactIds, seedMs } = await seedBehaviour(db, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
+    const seedMs = await seedInChild(url, database, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
     if (problems.length > 0 || loaded.size === 0) throw new Error('the repo segments do not load');
     const input = { segments: [...loaded.values()], sequences: [...sequences.values()], now };
     const plan = planRollups(input.segments);
@@ -135,7 +157,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
 
     // 1,000 new events for 1,000 contacts through the real recorder (which queues them for the
     // rollups), then the worker's event pass (refreshQueuedContacts) folds and re-evaluates them.
-    const fresh = contactIds.slice(0, 1000).map((_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
+    const fresh = Array.from({ length: Math.min(1000, contacts) }, (_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
     const insertBaseline = await plainInsert(db, fresh.length, now);
     const eventPath = await withPeakRss(async () => {
       const recorded = await recordEvents(db, fresh, { source: 'api', now });
@@ -161,7 +183,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(rebuild.ms),
         baseline: eventsBaseline,
         ratio: ratioOf(rebuild.ms, eventsBaselineMs),
-        notes: `rebuildRollups: one streamed pass over the events of the ${plan.types.length} types the ${loaded.size} segments read (${plan.conditions.size} conditions), ${rebuild.value.contacts.toLocaleString('en')} rollups inserted; runs once after an edit changes the segments' event conditions (and here as the bulk path after seeding); peak RSS ${rebuild.peakMiB} MiB (bench process); ${served}; seeding took ${seconds(seedMs)} s (insertMany of 10,000)`,
+        notes: `rebuildRollups: one streamed pass over the events of the ${plan.types.length} types the ${loaded.size} segments read (${plan.conditions.size} conditions), ${rebuild.value.contacts.toLocaleString('en')} rollups inserted; runs once after an edit changes the segments' event conditions (and here as the bulk path after seeding); peak RSS ${rebuild.peakMiB} MiB (bench process); ${served}; seeding took ${seconds(seedMs)} s (insertMany of 10,000, in a child process)`,
       },
       {
         benchmark: `segment refresh, first (${scale})`,

@@ -17,9 +17,14 @@ export interface Recomputed {
   counted: ReadonlySet<string>;
 }
 
+// contactId is indexed: one contact's events, not the collection.
+const contactFilter = (plan: RollupPlan, contactId: string) => ({ contactId, type: { $in: [...plan.types] } });
+
 const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string) =>
-  // contactId is indexed: one contact's events, not the collection.
-  db.events.find({ contactId, type: { $in: [...plan.types] } }, { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
+  db.events.find(contactFilter(plan, contactId), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
+
+/** The check after a write only needs how many events there are now: a count ships none of them. */
+const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string) => db.events.countDocuments(contactFilter(plan, contactId));
 
 /**
  * Recomputes a contact's rollup from its events and writes it whole. Writes are not atomic on
@@ -39,9 +44,9 @@ export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId:
       if (!isDuplicateKey(error)) throw error;
       continue;
     }
-    const after = await contactEvents(db, plan, contactId);
-    if (after.length === events.length) return { rollup, counted: new Set(events.map((e) => e._id)) };
-    events = after;
+    // Events are only ever added, so the same count means the same events.
+    if ((await contactEventCount(db, plan, contactId)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)) };
+    events = await contactEvents(db, plan, contactId);
     rollup = buildRollup(plan, contactId, events, now);
   }
   return { rollup, counted: new Set() };
@@ -81,14 +86,34 @@ const INSERT_BATCH = 2000;
  */
 export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
   const started = new Date();
+  if (plan.types.length > 0) for (const range of CONTACT_RANGES) await rebuildRange(db, plan, range, now);
+  const late = await db.events.find({ receivedAt: { $gte: started }, type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
+  for (const contactId of new Set(late.map((e) => e.contactId))) await recomputeRollup(db, plan, contactId, now);
+  await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
+  await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
+  return { contacts: await countOf(db, plan) };
+}
+
+/**
+ * Contact id ranges rebuilt one after the other, so memory holds the builders of one range, not of
+ * every contact. Contact ids are UUIDs, so their first hex digit splits them about evenly; the
+ * ranges cover every string, so any other id still lands in exactly one. contactId is indexed:
+ * each range reads its own events only.
+ */
+type ContactRange = { $gte?: string; $lt?: string };
+const RANGE_BOUNDS = [...'123456789abcdefg'];
+const CONTACT_RANGES: readonly ContactRange[] = [undefined, ...RANGE_BOUNDS].map((from, i) => {
+  const to = RANGE_BOUNDS[i];
+  return { ...(from !== undefined && { $gte: from }), ...(to !== undefined && { $lt: to }) };
+});
+
+async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollups'>, plan: RollupPlan, contactId: ContactRange, now: Date): Promise<void> {
   const builders = new Map<string, RollupBuilder>();
-  if (plan.types.length > 0) {
-    const cursor = db.events.find({ type: { $in: [...plan.types] } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
-    for await (const event of cursor) {
-      let builder = builders.get(event.contactId);
-      if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
-      builder.add(event);
-    }
+  const cursor = db.events.find({ contactId, type: { $in: [...plan.types] } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
+  for await (const event of cursor) {
+    let builder = builders.get(event.contactId);
+    if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
+    builder.add(event);
   }
   let batch: ContactRollupDoc[] = [];
   const flush = async () => {
@@ -105,11 +130,6 @@ export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'con
     if (batch.length >= INSERT_BATCH) await flush();
   }
   await flush();
-  const late = await db.events.find({ receivedAt: { $gte: started }, type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
-  for (const contactId of new Set(late.map((e) => e.contactId))) await recomputeRollup(db, plan, contactId, now);
-  await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
-  await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
-  return { contacts: await countOf(db, plan) };
 }
 
 async function countOf(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<number> {
