@@ -79,6 +79,19 @@ describe('segment rollups', () => {
     assert.equal((await readMemberships(db, { contactId: bo })).get(`pricing:${bo}`)?.member, false);
   });
 
+  it('reads only what can still count: an imported old visit leaves the queue without being read into the rollup', async () => {
+    const now = new Date(t0.getTime() + 40 * DAY);
+    const old = new Date(now.getTime() - 30 * DAY);
+    await recordEvents(db, [visit('ola@lead.example', 'o1', '/pricing', old), visit('ola@lead.example', 'o2', '/pricing', now)], { source: 'import', now });
+    const report = await refreshQueuedContacts(db, input(now));
+    assert.equal(report.entered, 0, 'one visit in the 7 days is not two');
+    assert.equal(await db.rollupQueue.countDocuments({ contactId: await contactId('ola@lead.example') }), 0, 'both markers done, the old one as past the horizon');
+    const rollup = await rollupOf(await contactId('ola@lead.example'));
+    assert.equal(rollup?.events, 1, 'the visit 30 days ago was not read');
+    await recordEvents(db, [visit('ola@lead.example', 'o3', '/pricing/teams', now)], { source: 'api', now });
+    assert.equal((await refreshQueuedContacts(db, input(now))).entered, 1);
+  });
+
   it('loses no event when two writers fold the same contact at once', async () => {
     const at = new Date(t0.getTime() + 40 * DAY);
     const lanes = ['x', 'y'].map(async (lane) => {
@@ -151,7 +164,8 @@ name: Trial
 rules:
   event: trial_started
 `);
-    const at = new Date(t0.getTime() + 50 * DAY);
+    // Two days after cy's visits: still inside the 7-day horizon, so the rebuild reads them.
+    const at = new Date(t0.getTime() + 42 * DAY);
     await recordEvents(db, [{ id: 't1', email: 'eve@lead.example', type: 'trial_started', at: at.toISOString() }], { source: 'import', now: at });
     await refreshQueuedContacts(db, input(at));
     // Under the old segments trial_started is read by nobody: no rollup counts it yet.

@@ -427,7 +427,7 @@ export interface RollupQueueDoc {
 
 /** What one segment event condition saw of a contact's events (see ContactRollupDoc). */
 export interface ConditionTallyDoc {
-  /** Matching events, ever (future-dated ones included). */
+  /** Matching events (future-dated ones included): ever for a condition without a window; for a windowed one only those within its type's horizon (read `recent` instead). */
   count: number;
   /** Only for conditions with a window: times of the matching events still inside it when computed, oldest first. */
   recent?: Date[] | undefined;
@@ -450,7 +450,7 @@ export interface ContactRollupDoc {
   definitions: string;
   /** Keyed by condition id (a hex hash of the condition: never an address, never a dot). */
   conditions: Record<string, ConditionTallyDoc>;
-  /** Events of the referenced types this was computed from. */
+  /** Events of the referenced types, within their horizons (see segments/rollup.ts), this was computed from. */
   events: number;
   computedAt: Date;
 }

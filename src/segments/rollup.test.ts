@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventMatches, matchesRule, type ContactFacts } from './evaluate.ts';
 import { parseSegment } from './parse.ts';
-import { buildRollup, conditionId, planRollups, rollupFacts, talliesOf } from './rollup.ts';
+import { buildRollup, conditionId, pastHorizon, planRollups, rollupFacts, talliesOf } from './rollup.ts';
 import type { EventCondition, Segment } from './types.ts';
 
 const DAY = 24 * 3600_000;
@@ -81,6 +81,28 @@ describe('per-contact rollups', () => {
     assert.equal(matchesRule(pricing.rule, rollupFacts(plan, contact, rollup.conditions, [], daysAfter(6))), false);
     assert.equal(matchesRule(quiet.rule, rollupFacts(plan, contact, rollup.conditions, [], daysAfter(5))), false);
     assert.equal(matchesRule(quiet.rule, rollupFacts(plan, contact, rollup.conditions, [], daysAfter(11))), true);
+  });
+
+  it('reads each type back only as far as its longest window, and every event of a type some condition counts ever', () => {
+    assert.equal(plan.horizons.get('page_visited'), 7 * DAY);
+    assert.equal(plan.horizons.get('logged_in'), 30 * DAY);
+    assert.equal(plan.horizons.get('trial_started'), undefined, 'trial_started counts ever');
+    assert.equal(plan.horizons.get('replied'), undefined, 'not replied, ever');
+    assert.equal(pastHorizon(plan, { type: 'page_visited', at: daysAfter(-8) }, built), true);
+    assert.equal(pastHorizon(plan, { type: 'page_visited', at: daysAfter(-6) }, built), false);
+    assert.equal(pastHorizon(plan, { type: 'trial_started', at: daysAfter(-400) }, built), false);
+  });
+
+  it('gives the same verdicts from the events within the horizons as from all of them', () => {
+    const within = contactEvents.filter((e) => plan.types.includes(e.type) && !pastHorizon(plan, e, built));
+    assert.ok(within.length < 6, 'the visit 10 days ago is past the horizon');
+    const partial = buildRollup(plan, 'c1', within, built);
+    for (const days of [0, 1, 5, 6, 10, 40]) {
+      const now = daysAfter(days);
+      for (const segment of [pricing, quiet]) {
+        assert.equal(matchesRule(segment.rule, rollupFacts(plan, contact, partial.conditions, [], now)), matchesRule(segment.rule, eventFacts(now)), `${segment.id} ${days} days on`);
+      }
+    }
   });
 
   it('reads a rollup built for other conditions as empty, and names a changed set differently', () => {

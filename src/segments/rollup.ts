@@ -35,6 +35,12 @@ export interface RollupPlan {
   keepsNewest: ReadonlySet<string>;
   /** Event types any condition looks at. */
   types: readonly string[];
+  /**
+   * Per event type, how far back a contact's events of that type can still count: the longest
+   * window of its conditions, or undefined when one of them has no window (then every event
+   * counts). Recomputing a contact reads only these: its old page visits never again.
+   */
+  horizons: ReadonlyMap<string, number | undefined>;
 }
 
 export function planRollups(segments: readonly Segment[]): RollupPlan {
@@ -44,7 +50,18 @@ export function planRollups(segments: readonly Segment[]): RollupPlan {
   for (const [id, c] of conditions) byType.set(c.type, [...(byType.get(c.type) ?? []), id]);
   const keepsNewest = new Set(segments.flatMap((s) => positiveEventConditions(s.rule).map(conditionId)));
   const ids = [...conditions.keys()].sort();
-  return { definitions: hash(ids.join(','), 12), conditions, byType, keepsNewest, types: [...byType.keys()].sort() };
+  const horizons = new Map<string, number | undefined>();
+  for (const [type, typeIds] of byType) {
+    const windows = typeIds.map((id) => conditions.get(id)?.windowMs);
+    horizons.set(type, windows.some((w) => w === undefined) ? undefined : Math.max(...(windows as number[])));
+  }
+  return { definitions: hash(ids.join(','), 12), conditions, byType, keepsNewest, types: [...byType.keys()].sort(), horizons };
+}
+
+/** Whether an event of the plan's types is too old to ever count again at `now` (or later). */
+export function pastHorizon(plan: Pick<RollupPlan, 'horizons'>, event: Pick<EventDoc, 'type' | 'at'>, now: Date): boolean {
+  const horizon = plan.horizons.get(event.type);
+  return horizon !== undefined && event.at.getTime() < now.getTime() - horizon;
 }
 
 /** A rollup's `_id`: per condition set, so a rebuild for edited segments never collides with the old documents. */

@@ -1,5 +1,6 @@
-import { hasOnlyDuplicateKeys, isDuplicateKey, type ContactRollupDoc, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
-import { buildRollup, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
+import type { Filter } from 'mongodb';
+import { hasOnlyDuplicateKeys, isDuplicateKey, type ContactRollupDoc, type EventDoc, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
+import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
 
 /**
  * Per-contact rollups kept in `contact_rollups`: written from a contact's events, read by the
@@ -15,16 +16,30 @@ export interface Recomputed {
   rollup: ContactRollupDoc;
   /** Ids of the events the written rollup counts, when it was checked to be current after the write (empty otherwise). */
   counted: ReadonlySet<string>;
+  /** Whether the written rollup was checked to count every event that can still count. */
+  current: boolean;
 }
 
-// contactId is indexed: one contact's events, not the collection.
-const contactFilter = (plan: RollupPlan, contactId: string) => ({ contactId, type: { $in: [...plan.types] } });
+/**
+ * One contact's events that can still count at `now`: of the types without a horizon all of them,
+ * of the others only those inside it (contactId, type and at are indexed: the database reads these
+ * rows only, not the contact's whole history nor the collection).
+ */
+function contactFilter(plan: RollupPlan, contactId: string | ContactRange, now: Date): Filter<EventDoc> {
+  const ever = plan.types.filter((t) => plan.horizons.get(t) === undefined);
+  const windowed = plan.types.flatMap((t) => {
+    const horizon = plan.horizons.get(t);
+    return horizon === undefined ? [] : [{ type: t, at: { $gte: new Date(now.getTime() - horizon) } }];
+  });
+  if (windowed.length === 0) return { contactId, type: { $in: ever } };
+  return { contactId, $or: [...(ever.length > 0 ? [{ type: { $in: ever } }] : []), ...windowed] };
+}
 
-const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string) =>
-  db.events.find(contactFilter(plan, contactId), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
+const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) =>
+  db.events.find(contactFilter(plan, contactId, now), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
 
 /** The check after a write only needs how many events there are now: a count ships none of them. */
-const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string) => db.events.countDocuments(contactFilter(plan, contactId));
+const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) => db.events.countDocuments(contactFilter(plan, contactId, now));
 
 /**
  * Recomputes a contact's rollup from its events and writes it whole. Writes are not atomic on
@@ -34,7 +49,7 @@ const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string) =>
  * recorded before that check; any event recorded later is written by its own pass, later still.
  */
 export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId: string, now: Date): Promise<Recomputed> {
-  let events = await contactEvents(db, plan, contactId);
+  let events = await contactEvents(db, plan, contactId, now);
   let rollup = buildRollup(plan, contactId, events, now);
   for (let write = 1; write <= MAX_WRITES; write += 1) {
     try {
@@ -44,12 +59,12 @@ export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId:
       if (!isDuplicateKey(error)) throw error;
       continue;
     }
-    // Events are only ever added, so the same count means the same events.
-    if ((await contactEventCount(db, plan, contactId)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)) };
-    events = await contactEvents(db, plan, contactId);
+    // Events are only ever added, and the filter is the same (same now), so the same count means the same events.
+    if ((await contactEventCount(db, plan, contactId, now)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
+    events = await contactEvents(db, plan, contactId, now);
     rollup = buildRollup(plan, contactId, events, now);
   }
-  return { rollup, counted: new Set() };
+  return { rollup, counted: new Set(), current: false };
 }
 
 /** One contact's tallies, read by _id; empty when it has no rollup (no events of the referenced types). */
@@ -79,6 +94,7 @@ const INSERT_BATCH = 2000;
 
 /**
  * Builds every contact's rollup for the plan from one streamed pass over the events of its types
+ * (within their horizons)
  * (after a segment edit that changed the conditions, and on first start): memory holds a few
  * numbers per contact with events, never the events. Rollups of the plan already there were
  * written from fresher reads by the event pass and are kept; events recorded during the pass are
@@ -109,7 +125,7 @@ const CONTACT_RANGES: readonly ContactRange[] = [undefined, ...RANGE_BOUNDS].map
 
 async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollups'>, plan: RollupPlan, contactId: ContactRange, now: Date): Promise<void> {
   const builders = new Map<string, RollupBuilder>();
-  const cursor = db.events.find({ contactId, type: { $in: [...plan.types] } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
+  const cursor = db.events.find(contactFilter(plan, contactId, now), { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
   for await (const event of cursor) {
     let builder = builders.get(event.contactId);
     if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
@@ -170,17 +186,29 @@ export async function foldQueuedEvents(
   let left = 0;
   const contactIds: string[] = [];
   await inParallel([...byContact], CONTACTS_AT_ONCE, async ([contactId, queued]) => {
-    const { rollup, counted } = await recomputeRollup(db, plan, contactId, now);
+    const { rollup, counted, current } = await recomputeRollup(db, plan, contactId, now);
     contactIds.push(contactId);
     await onContact?.(contactId, rollup.conditions);
+    const uncounted = queued.filter((m) => !counted.has(m._id));
+    const tooOld = current && uncounted.length > 0 ? await pastHorizonIds(db, plan, uncounted, now) : new Set<string>();
     for (const m of queued) {
-      if (counted.has(m._id) || now.getTime() - m.queuedAt.getTime() > ORPHAN_MS) done.push(m._id);
+      if (counted.has(m._id) || tooOld.has(m._id) || now.getTime() - m.queuedAt.getTime() > ORPHAN_MS) done.push(m._id);
       else left += 1;
     }
   });
   if (done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: done } });
   // Another slice is worth reading only when this one was full and took something off the queue.
   return { contactIds, left, full: markers.length === QUEUE_SLICE && done.length > 0 };
+}
+
+/**
+ * Queued events a current rollup did not count because they are too old to ever count (an import
+ * of last year's visits): their markers are done. Decided from each event's own type and time, so
+ * an event that only became visible after the rollup's read is never mistaken for one.
+ */
+async function pastHorizonIds(db: Pick<ParleyCollections, 'events'>, plan: RollupPlan, markers: readonly RollupQueueDoc[], now: Date): Promise<Set<string>> {
+  const events = await db.events.find({ _id: { $in: markers.map((m) => m._id) } }, { projection: { type: 1, at: 1 } }).toArray();
+  return new Set(events.filter((e) => pastHorizon(plan, e, now)).map((e) => e._id));
 }
 
 /** Contacts handled at once: their reads are independent, and the database overlaps them. */
