@@ -1,22 +1,30 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { connectDatabase, type ContactDoc, type Database, type EventDoc } from '../src/db/index.ts';
 import { startFerretDB } from '../src/embedded/index.ts';
 import { recordEvents } from '../src/events/index.ts';
-import { loadSegments, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
+import { loadSegments, planRollups, rebuildRollups, refreshAllSegments, refreshQueuedContacts } from '../src/segments/index.ts';
 import { loadSequences } from '../src/sequences/index.ts';
 import { outlineOf, readStats } from '../src/stats/index.ts';
 import { seeded } from '../test/support/random.ts';
-import type { BenchRow } from './results.ts';
+import { databaseServed, type BenchRow } from './results.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
+/** Documents per seeding insertMany: big batches, the bulk path. */
+const SEED_BATCH = 10_000;
 const INTENTS = ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear', 'unsubscribe'];
 
 /**
  * Seeds `contacts` contacts and `events` events (page visits to pricing, blog and docs pages,
- * logins, trials, replies, sends, spread over 60 days), then measures the repo's segments
- * (segments/*.yaml) and sequences: a full refresh that enters thousands of contacts and enrolls
- * them, a second one with nothing to change, and the event path for 1,000 fresh events.
- * Baseline: one plain driver read of the same events (what any refresh has to pay at least).
+ * logins, trials, replies, sends, spread over 60 days) with big insertMany batches, then measures
+ * the repo's segments (segments/*.yaml) and sequences: the rollup rebuild (the bulk path), a full
+ * refresh that enters thousands of contacts and enrolls them, a second one with nothing to change,
+ * the event path for 1,000 fresh events, and `parley stats` for 30 days. Each against a plain
+ * driver read or write of what it has to touch at least, measured in the same run.
  */
 export async function seedBehaviour(
   db: Database,
@@ -28,9 +36,9 @@ export async function seedBehaviour(
   const rnd = seeded(42);
   const contactIds: string[] = [];
   const start = process.hrtime.bigint();
-  for (let i = 0; i < contacts; i += 5000) {
+  for (let i = 0; i < contacts; i += SEED_BATCH) {
     const docs: ContactDoc[] = [];
-    for (let j = i; j < Math.min(i + 5000, contacts); j++) {
+    for (let j = i; j < Math.min(i + SEED_BATCH, contacts); j++) {
       const id = randomUUID();
       contactIds.push(id);
       docs.push({ _id: id, email: `lead${j}@bench.example`, firstName: `Lead${j}`, company: j % 3 ? `Company ${j % 997}` : undefined, fields: { plan: j % 4 ? 'free' : 'pro' }, createdAt: now, updatedAt: now });
@@ -38,9 +46,9 @@ export async function seedBehaviour(
     await db.contacts.insertMany(docs, { ordered: false });
   }
   const pages = ['/pricing', '/pricing/teams', '/blog/conversations', '/blog/cold-email', '/docs/start', '/docs/segments'];
-  for (let i = 0; i < events; i += 10_000) {
+  for (let i = 0; i < events; i += SEED_BATCH) {
     const docs: EventDoc[] = [];
-    for (let j = i; j < Math.min(i + 10_000, events); j++) {
+    for (let j = i; j < Math.min(i + SEED_BATCH, events); j++) {
       const r = rnd();
       // Skewed: a few contacts are very active, most visit now and then.
       const contactId = contactIds[Math.floor(contacts * rnd() ** 2)] ?? contactIds[0]!;
@@ -68,8 +76,13 @@ export async function seedBehaviour(
   return { contactIds, seedMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+// A full collection before each measured step, so its peak RSS is its own, not the garbage of the seeding before it.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /** Peak RSS while `work` runs, sampled every 50 ms. */
 export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peakMiB: number }> {
+  collectGarbage();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const start = process.hrtime.bigint();
@@ -83,85 +96,155 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
 
 export async function openBenchDatabase(name: string) {
   const ferret = process.env.MONGODB_URL ? undefined : await startFerretDB();
-  const db = await connectDatabase(process.env.MONGODB_URL ?? ferret!.url, `parley_bench_${name}_${Date.now()}`);
-  const served = process.env.MONGODB_URL ? 'MongoDB' : 'FerretDB v1.24 (SQLite; only _id filters pushed down, so every other query scans)';
-  return { db, served, close: async () => { await db.db.dropDatabase().catch(() => undefined); await db.close(); await ferret?.stop(); } };
+  const url = process.env.MONGODB_URL ?? ferret!.url;
+  const database = `parley_bench_${name}_${Date.now()}`;
+  const db = await connectDatabase(url, database);
+  return { db, url, database, served: databaseServed(), close: async () => { await db.db.dropDatabase().catch(() => undefined); await db.close(); await ferret?.stop(); } };
 }
 
-/** One plain driver read of every event, the baseline the refresh is measured against. */
-export async function readAllEvents(db: Database): Promise<number> {
+/** seedBehaviour in a child process (bench/seed-child.ts): its memory is not the measured work's. */
+async function seedInChild(url: string, database: string, contacts: number, events: number, now: Date, sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }>): Promise<number> {
+  const child = fileURLToPath(new URL('./seed-child.ts', import.meta.url));
+  const args = ['--import', 'tsx', child, url, database, String(contacts), String(events), String(now.getTime()), JSON.stringify(sequences)];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  const { seedMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seedMs?: number };
+  if (seedMs === undefined) throw new Error(`seeding printed no result: ${stdout.slice(0, 200)}`);
+  return seedMs;
+}
+
+/** Milliseconds of `read`, which streams a cursor to the end; throws when it read nothing (a baseline of nothing means nothing). */
+async function timedRead(what: string, read: () => AsyncIterable<unknown>): Promise<{ ms: number; n: number }> {
   const start = process.hrtime.bigint();
   let n = 0;
-  for await (const _ of db.events.find({}, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 })) n += 1;
-  if (n === 0) throw new Error('no events to read');
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  for await (const _ of read()) n += 1;
+  if (n === 0) throw new Error(`baseline read no ${what}`);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, n };
 }
 
+/** One plain driver read of every event, the baseline a rebuild of the rollups is measured against. */
+export async function readAllEvents(db: Database): Promise<number> {
+  const read = await timedRead('events', () => db.events.find({}, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 }));
+  return read.ms;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const ratioOf = (ms: number, baselineMs: number) => `${(ms / baselineMs).toFixed(1)}×`;
+
 export async function benchSegments(contacts: number, events: number): Promise<BenchRow[]> {
-  const { db, served, close } = await openBenchDatabase('segments');
+  const { db, url, database, served, close } = await openBenchDatabase('segments');
   try {
     const now = new Date();
     const { segments: loaded, problems } = await loadSegments('segments');
     const { sequences } = await loadSequences('sequences');
     const outlines = [...sequences.values()].map(outlineOf);
-    const { contactIds, seedMs } = await seedBehaviour(db, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
+    const seedMs = await seedInChild(url, database, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
     if (problems.length > 0 || loaded.size === 0) throw new Error('the repo segments do not load');
     const input = { segments: [...loaded.values()], sequences: [...sequences.values()], now };
+    const plan = planRollups(input.segments);
+    console.error(`bench: seeded ${contacts} contacts and ${events} events in ${seconds(seedMs)} s`);
 
-    console.error(`bench: seeded ${contacts} contacts and ${events} events in ${(seedMs / 1000).toFixed(0)} s`);
-    const baselineMs = await readAllEvents(db);
+    // Rollups for the seeded events: the bulk path (one streamed pass over the events), as after a segment edit.
+    const eventsBaselineMs = await readAllEvents(db);
+    const rebuild = await withPeakRss(() => rebuildRollups(db, plan, now));
+    console.error(`bench: rollup rebuild ${seconds(rebuild.ms)} s`, rebuild.value);
 
+    // What a refresh has to read at least: every contact and every rollup, plainly.
+    const refreshBaseline = await refreshFloor(db, plan.definitions);
     const first = await withPeakRss(() => refreshAllSegments(db, input));
-    console.error(`bench: first refresh ${(first.ms / 1000).toFixed(1)} s`, first.value);
+    console.error(`bench: first refresh ${seconds(first.ms)} s`, first.value);
     const second = await withPeakRss(() => refreshAllSegments(db, input));
+    console.error(`bench: nothing-to-change refresh ${seconds(second.ms)} s`, second.value);
 
-    // 1,000 new events for 1,000 contacts, through the recorder and the per-contact path.
-    const fresh = contactIds.slice(0, 1000).map((_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
+    // 1,000 new events for 1,000 contacts through the real recorder (which queues them for the
+    // rollups), then the worker's event pass (refreshQueuedContacts) folds and re-evaluates them.
+    const fresh = Array.from({ length: Math.min(1000, contacts) }, (_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
+    const insertBaseline = await plainInsert(db, fresh.length, now);
     const eventPath = await withPeakRss(async () => {
       const recorded = await recordEvents(db, fresh, { source: 'api', now });
-      return refreshContacts(db, recorded.contactIds, input);
+      if (recorded.recorded !== fresh.length) throw new Error(`recorded ${recorded.recorded} of ${fresh.length} events`);
+      const report = await refreshQueuedContacts(db, input);
+      return { ...report, left: await db.rollupQueue.countDocuments({}) };
     });
+    console.error(`bench: event path ${seconds(eventPath.ms)} s`, eventPath.value);
+
     const period = { from: new Date(now.getTime() - 30 * DAY), to: now };
+    const statsBaseline = await statsFloor(db, period, now);
     const stats = await withPeakRss(() => readStats(db, { period, sequences: outlines, now: () => now }));
     const counted = stats.value.sequences.reduce((n, s) => n + s.total.sent, 0);
+    console.error(`bench: stats ${seconds(stats.ms)} s, ${counted} sent`);
+
     const scale = `${contacts.toLocaleString('en')} contacts, ${events.toLocaleString('en')} events`;
-    const ratio = (ms: number) => `${(ms / baselineMs).toFixed(1)}×`;
-    const baseline = `${(baselineMs / 1000).toFixed(1)} s (one plain read of the events)`;
+    const eventsBaseline = `${seconds(eventsBaselineMs)} s (one plain read of every event)`;
+    const refreshBaselineText = `${seconds(refreshBaseline.ms)} s (one plain read of the ${refreshBaseline.n.toLocaleString('en')} contacts and rollups)`;
     return [
+      {
+        benchmark: `rollup rebuild (${scale})`,
+        measure: 's',
+        parley: seconds(rebuild.ms),
+        baseline: eventsBaseline,
+        ratio: ratioOf(rebuild.ms, eventsBaselineMs),
+        notes: `rebuildRollups: one streamed pass over the events of the ${plan.types.length} types the ${loaded.size} segments read (${plan.conditions.size} conditions), ${rebuild.value.contacts.toLocaleString('en')} rollups inserted; runs once after an edit changes the segments' event conditions (and here as the bulk path after seeding); peak RSS ${rebuild.peakMiB} MiB (bench process); ${served}; seeding took ${seconds(seedMs)} s (insertMany of 10,000, in a child process)`,
+      },
       {
         benchmark: `segment refresh, first (${scale})`,
         measure: 's',
-        parley: (first.ms / 1000).toFixed(1),
-        baseline,
-        ratio: ratio(first.ms),
-        notes: `${loaded.size} segments; ${first.value.entered} entered, ${first.value.enrolled} enrolled; peak RSS ${first.peakMiB} MiB; ${served}; seeding took ${(seedMs / 1000).toFixed(0)} s`,
+        parley: seconds(first.ms),
+        baseline: refreshBaselineText,
+        ratio: ratioOf(first.ms, refreshBaseline.ms),
+        notes: `${loaded.size} segments; ${first.value.entered} entered, ${first.value.enrolled} enrolled; reads rollups, contacts, memberships and enrollments, never events; peak RSS ${first.peakMiB} MiB (bench process); ${served}`,
       },
       {
         benchmark: `segment refresh, nothing to change (${scale})`,
         measure: 's',
-        parley: (second.ms / 1000).toFixed(1),
-        baseline,
-        ratio: ratio(second.ms),
-        notes: `${second.value.entered + second.value.exited} changes; peak RSS ${second.peakMiB} MiB; bottleneck: reading the events from the database (the in-memory matching is a small share)`,
+        parley: seconds(second.ms),
+        baseline: refreshBaselineText,
+        ratio: ratioOf(second.ms, refreshBaseline.ms),
+        notes: `${second.value.entered + second.value.exited} changes; peak RSS ${second.peakMiB} MiB (bench process); ${served}`,
       },
       {
         benchmark: `event path, 1,000 new events (${scale})`,
         measure: 's',
-        parley: (eventPath.ms / 1000).toFixed(1),
-        baseline,
-        ratio: ratio(eventPath.ms),
-        notes: `record + re-evaluate 1,000 contacts in batches of 500; ${eventPath.value.entered} entered; peak RSS ${eventPath.peakMiB} MiB; on FerretDB each batch scans the events (contactId is indexed on MongoDB)`,
+        parley: seconds(eventPath.ms),
+        baseline: `${seconds(insertBaseline)} s (one plain insertMany of 1,000 events)`,
+        ratio: ratioOf(eventPath.ms, insertBaseline),
+        notes: `recordEvents (queues each event for its contact's rollup, then inserts it) + refreshQueuedContacts (the worker's event pass: each contact's rollup recomputed from its events read by indexed contactId, then re-evaluated); ${eventPath.value.contacts} contacts evaluated, ${eventPath.value.entered} entered, ${eventPath.value.left} markers left; peak RSS ${eventPath.peakMiB} MiB (bench process); ${served}`,
       },
       {
         benchmark: `parley stats, last 30 days (${scale})`,
         measure: 's',
-        parley: (stats.ms / 1000).toFixed(1),
-        baseline,
-        ratio: ratio(stats.ms),
-        notes: `${outlines.length} sequences, ${counted.toLocaleString('en')} people sent to; peak RSS ${stats.peakMiB} MiB; reads the period's sends, then their outcomes: two passes over the events on FerretDB (an index on type+at serves both on MongoDB)`,
+        parley: seconds(stats.ms),
+        baseline: `${seconds(statsBaseline.ms)} s (one plain read of the period's ${statsBaseline.n.toLocaleString('en')} sends and outcomes)`,
+        ratio: ratioOf(stats.ms, statsBaseline.ms),
+        notes: `${outlines.length} sequences, ${counted.toLocaleString('en')} people sent to; readStats reads the period's sends and outcomes by the indexed {type, at} range, never all events; peak RSS ${stats.peakMiB} MiB (bench process); ${served}`,
       },
     ];
   } finally {
     await close();
   }
+}
+
+/** The floor of a full refresh: every contact and every rollup of the plan, read plainly. */
+async function refreshFloor(db: Database, definitions: string): Promise<{ ms: number; n: number }> {
+  const contactsRead = await timedRead('contacts', () => db.contacts.find({}, { projection: { _id: 1, email: 1 }, batchSize: 5000 }));
+  const rollupsRead = await timedRead('rollups', () => db.contactRollups.find({ definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 }));
+  return { ms: contactsRead.ms + rollupsRead.ms, n: contactsRead.n + rollupsRead.n };
+}
+
+/** The floor of the event path: the same number of events inserted with one plain insertMany (then removed). */
+async function plainInsert(db: Database, n: number, now: Date): Promise<number> {
+  const docs: EventDoc[] = Array.from({ length: n }, (_, i) => ({ _id: `baseline:${i}`, contactId: `baseline-${i}`, type: 'page_visited', at: now, source: 'import', props: { url: '/pricing' }, receivedAt: now }));
+  const start = process.hrtime.bigint();
+  await db.events.insertMany(docs, { ordered: false });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  await db.events.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+  return ms;
+}
+
+/** The floor of `parley stats`: the period's sends and outcomes, read plainly by the same ranges. */
+async function statsFloor(db: Database, period: { from: Date; to: Date }, now: Date): Promise<{ ms: number; n: number }> {
+  const sends = await timedRead('sends', () => db.events.find({ type: 'email_sent', at: { $gte: period.from, $lt: period.to } }, { projection: { _id: 1 }, batchSize: 2000 }));
+  const outcomes = await timedRead('outcomes', () =>
+    db.events.find({ type: { $in: ['email_bounced', 'replied', 'unsubscribed', 'qualified', 'task_answered'] }, at: { $gte: period.from, $lte: now } }, { projection: { _id: 1 }, batchSize: 2000 }),
+  );
+  return { ms: sends.ms + outcomes.ms, n: sends.n + outcomes.n };
 }

@@ -13,6 +13,9 @@ import type {
   RepMessageDoc,
   RoundRobinTurnDoc,
   SegmentChangeDoc,
+  ContactRollupDoc,
+  RollupQueueDoc,
+  RollupStateDoc,
   SendClaimDoc,
   TaskClaimDoc,
   TaskDoc,
@@ -40,6 +43,9 @@ export interface ParleyCollections {
   roundRobin: Collection<RoundRobinTurnDoc>;
   events: Collection<EventDoc>;
   segmentChanges: Collection<SegmentChangeDoc>;
+  rollupQueue: Collection<RollupQueueDoc>;
+  contactRollups: Collection<ContactRollupDoc>;
+  rollupState: Collection<RollupStateDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -72,6 +78,9 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     roundRobin: db.collection('round_robin'),
     events: db.collection('events'),
     segmentChanges: db.collection('segment_changes'),
+    rollupQueue: db.collection('rollup_queue'),
+    contactRollups: db.collection('contact_rollups'),
+    rollupState: db.collection('rollup_state'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');
@@ -112,6 +121,9 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   await d.segmentChanges.createIndex({ segmentId: 1, contactId: 1, n: 1 });
   await d.segmentChanges.createIndex({ contactId: 1 });
   await d.segmentChanges.createIndex({ segmentId: 1, at: 1 });
+  // A refresh reads the rollups of the current segment conditions (a string equality); one contact's
+  // rollup is read by _id; the queue is read whole (it holds only what is not folded yet).
+  await d.contactRollups.createIndex({ definitions: 1 });
 }
 
 /**

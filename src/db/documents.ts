@@ -410,3 +410,54 @@ export interface SegmentChangeDoc {
   /** On an entry: what brought the contact in, for templates (see EnrollmentDoc.context). */
   context?: Record<string, string> | undefined;
 }
+
+/**
+ * An event waiting to be folded into its contact's rollup (collection `rollup_queue`). `_id` is
+ * the event's own `_id`, so recording an event twice queues it once. Inserted *before* the event,
+ * so a crash between the two leaves a marker (harmless: it expires) rather than an event no rollup
+ * ever counts. Deleted once a rollup pass has read the event. Kept small on purpose: FerretDB v1
+ * reads a collection whole for most queries, and this one holds only what is not yet folded.
+ */
+export interface RollupQueueDoc {
+  _id: string;
+  contactId: string;
+  type: string;
+  queuedAt: Date;
+}
+
+/** What one segment event condition saw of a contact's events (see ContactRollupDoc). */
+export interface ConditionTallyDoc {
+  /** Matching events (future-dated ones included): ever for a condition without a window; for a windowed one only those within its type's horizon (read `recent` instead). */
+  count: number;
+  /** Only for conditions with a window: times of the matching events still inside it when computed, oldest first. */
+  recent?: Date[] | undefined;
+  /** The newest matching event, for conditions that bring contacts in (templates' event_* variables). */
+  newest?: { type: string; at: Date; props: Record<string, string> } | undefined;
+}
+
+/**
+ * Per contact, what the segments' event conditions see of its events (collection
+ * `contact_rollups`), so evaluating a contact reads one document, not its
+ * events. Always recomputed whole from the contact's events (insert-only, the truth), never
+ * incremented: a writer that lost a race writes again (see segments/rollups.ts), so two writers
+ * cannot lose a count. Built for one set of conditions (`definitions`, a hash); a document built
+ * for another set counts as empty until the rebuild that follows a segment-file edit.
+ */
+export interface ContactRollupDoc {
+  /** `<definitions>:<contactId>`. */
+  _id: string;
+  contactId: string;
+  definitions: string;
+  /** Keyed by condition id (a hex hash of the condition: never an address, never a dot). */
+  conditions: Record<string, ConditionTallyDoc>;
+  /** Events of the referenced types, within their horizons (see segments/rollup.ts), this was computed from. */
+  events: number;
+  computedAt: Date;
+}
+
+/** Which condition set the rollups were last rebuilt for (collection `rollup_state`, `_id: 'segment-conditions'`). */
+export interface RollupStateDoc {
+  _id: string;
+  definitions: string;
+  builtAt: Date;
+}

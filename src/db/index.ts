@@ -18,3 +18,4 @@ export {
   type SlotShape,
   type TakeResult,
 } from './numbered-slots.ts';
+export { queueForRollup } from './rollup-queue.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FIELD_NAME, normaliseAddress, upsertContacts } from '../contacts/index.ts';
-import { hasOnlyDuplicateKeys, writeErrorIndexes, type EventDoc, type EventSource, type ParleyCollections } from '../db/index.ts';
+import { hasOnlyDuplicateKeys, queueForRollup, writeErrorIndexes, type EventDoc, type EventSource, type ParleyCollections } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { EVENT_TYPE, OWN_EVENT_TYPES } from './types.ts';
 
@@ -58,7 +58,7 @@ export interface RecordEventsResult {
  * contacts. Idempotent by event id (`ext:<id>`), so a sender may retry a whole batch.
  */
 export async function recordEvents(
-  db: Pick<ParleyCollections, 'contacts' | 'events'>,
+  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue'>,
   inputs: readonly unknown[],
   options: { source: Exclude<EventSource, 'parley'>; now?: Date },
 ): Promise<RecordEventsResult> {
@@ -93,6 +93,8 @@ export async function recordEvents(
   }));
   const failed = new Set<number>();
   if (docs.length > 0) {
+    // Queued first: see queueForRollup.
+    await queueForRollup(db, docs, now);
     try {
       await db.events.insertMany(docs, { ordered: false });
     } catch (error) {

@@ -1,4 +1,4 @@
-import { isDuplicateKey, type EventDoc, type ParleyCollections } from '../db/index.ts';
+import { isDuplicateKey, queueForRollup, type EventDoc, type ParleyCollections } from '../db/index.ts';
 import type { OwnEventType } from './types.ts';
 
 export interface OwnEvent {
@@ -15,10 +15,10 @@ export interface OwnEvent {
 
 /**
  * Records one of Parley's own events (a send, a reply, an unsubscribe, ...). Idempotent: the id is
- * `<type>:<key>`, so a step handled twice (a takeover, a refetch) records once. Segment membership
- * catches up on it through the worker's event pass (see segments).
+ * `<type>:<key>`, so a step handled twice (a takeover, a refetch) records once. It is queued for
+ * its contact's rollup first; segment membership catches up through the worker's event pass.
  */
-export async function recordOwnEvent(db: Pick<ParleyCollections, 'events'>, event: OwnEvent): Promise<void> {
+export async function recordOwnEvent(db: Pick<ParleyCollections, 'events' | 'rollupQueue'>, event: OwnEvent): Promise<void> {
   const props: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.props ?? {})) if (v !== undefined && v !== '') props[k] = v.replace(/\0/g, '');
   const doc: EventDoc = {
@@ -33,6 +33,7 @@ export async function recordOwnEvent(db: Pick<ParleyCollections, 'events'>, even
     ...(event.enrollmentId !== undefined && { enrollmentId: event.enrollmentId }),
     receivedAt: new Date(),
   };
+  await queueForRollup(db, [doc], doc.receivedAt);
   try {
     await db.events.insertOne(doc);
   } catch (error) {

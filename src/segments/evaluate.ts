@@ -226,8 +226,13 @@ export function entryContext(segment: Segment, facts: ContactFacts): Record<stri
 
 /** Does one stored event meet the condition's type, properties and window? */
 export function eventMatches(condition: EventCondition, event: { type: string; at: Date; props: Readonly<Record<string, string>> }, now: Date): boolean {
-  if (event.type !== condition.type) return false;
   if (condition.windowMs !== undefined && event.at.getTime() < now.getTime() - condition.windowMs) return false;
   if (event.at.getTime() > now.getTime()) return false;
+  return eventFits(condition, event);
+}
+
+/** The condition's type and properties, whatever the time: what a rollup counts (the window is applied when it is read). */
+export function eventFits(condition: EventCondition, event: { type: string; props: Readonly<Record<string, string>> }): boolean {
+  if (event.type !== condition.type) return false;
   return Object.entries(condition.where).every(([prop, m]) => matchesValue(event.props[prop], m));
 }

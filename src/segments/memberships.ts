@@ -25,11 +25,13 @@ export const membershipKey = (segmentId: string, contactId: string) => `${segmen
  */
 export async function readMemberships(
   db: Pick<ParleyCollections, 'segmentChanges'>,
-  scope: { segmentId?: string; contactIds?: readonly string[] } = {},
+  scope: { segmentId?: string; contactIds?: readonly string[]; contactId?: string } = {},
 ): Promise<Map<string, SegmentMembership>> {
   const filter: Filter<SegmentChangeDoc> = {
     ...(scope.segmentId !== undefined && { segmentId: scope.segmentId }),
     ...(scope.contactIds !== undefined && { contactId: { $in: [...scope.contactIds] } }),
+    // Equality on the indexed contactId: one contact's changes, not a pass over all of them.
+    ...(scope.contactId !== undefined && { contactId: scope.contactId }),
   };
   const memberships = new Map<string, SegmentMembership>();
   for await (const c of db.segmentChanges.find(filter, { batchSize: 5000 })) {

@@ -2,9 +2,11 @@ import type { ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
 import type { ContactFacts } from './evaluate.ts';
-import { bulkFacts, CONTACT_PROJECTION, enrollmentsByContact, loadContactFacts, tallyEvents, type FactsContact } from './facts.ts';
+import { CONTACT_PROJECTION, enrollmentsByContact, referencedSequences, type FactsContact } from './facts.ts';
 import { recordMembershipChange, type ChangeEffects } from './membership.ts';
 import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
+import { planRollups, rollupFacts, type RollupPlan, type RollupTallies } from './rollup.ts';
+import { foldQueuedEvents, readAllRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt } from './rollups.ts';
 import type { Segment } from './types.ts';
 
 export interface RefreshReport {
@@ -51,48 +53,80 @@ async function applyFacts(
   }
 }
 
-/** Contacts re-evaluated per round trip on the event path. */
-const BATCH = 500;
+/**
+ * One contact against every segment, from its rollup: its contact document, memberships and
+ * enrollments are read by equality on an indexed key (_id, contactId), so the cost is the
+ * contact's, not the collections'.
+ */
+async function evaluateContact(db: ParleyCollections, plan: RollupPlan, contactId: string, tallies: RollupTallies, input: RefreshInput, report: RefreshReport): Promise<void> {
+  const readsEnrollments = referencedSequences(input.segments).length > 0;
+  const [contact, memberships, enrollments] = await Promise.all([
+    db.contacts.findOne({ _id: contactId }, { projection: CONTACT_PROJECTION }),
+    readMemberships(db, { contactId }),
+    readsEnrollments ? db.enrollments.find({ contactId }, { projection: { sequenceId: 1, status: 1 } }).toArray() : Promise.resolve([]),
+  ]);
+  if (!contact) return;
+  report.contacts += 1;
+  await applyFacts(db, contact, rollupFacts(plan, contact, tallies, enrollments, input.now), memberships, input, report);
+}
+
+/** Contacts re-evaluated at once on the event path. */
+const CONTACTS_AT_ONCE = 8;
 
 /**
- * Segment membership of these contacts brought up to date from their own events and enrollments
- * (the path for new events), a batch of contacts per query.
+ * Segment membership of these contacts brought up to date: each one's rollup recomputed from its
+ * events, then evaluated (a contact changed outside the event queue: a test, a repair).
  */
 export async function refreshContacts(db: ParleyCollections, contactIds: readonly string[], input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
   if (input.segments.length === 0 || contactIds.length === 0) return report;
+  const plan = planRollups(input.segments);
   const unique = [...new Set(contactIds)];
-  for (let i = 0; i < unique.length; i += BATCH) {
-    const ids = unique.slice(i, i + BATCH);
-    const [contacts, memberships] = await Promise.all([
-      db.contacts.find({ _id: { $in: ids } }, { projection: CONTACT_PROJECTION }).toArray(),
-      readMemberships(db, { contactIds: ids }),
-    ]);
-    const facts = await loadContactFacts(db, contacts, input.segments, input.now);
-    for (const contact of contacts) {
-      report.contacts += 1;
-      const contactFacts = facts.get(contact._id);
-      if (contactFacts) await applyFacts(db, contact, contactFacts, memberships, input, report);
-    }
+  for (let i = 0; i < unique.length; i += CONTACTS_AT_ONCE) {
+    await Promise.all(
+      unique.slice(i, i + CONTACTS_AT_ONCE).map(async (contactId) => {
+        const { rollup } = await recomputeRollup(db, plan, contactId, input.now);
+        await evaluateContact(db, plan, contactId, rollup.conditions, input, report);
+      }),
+    );
   }
   return report;
 }
 
 /**
- * Every contact against every segment, so time windows expire ("in the last 7 days") and edited
- * segment files take effect. One pass over the events (tallyEvents), one over the enrollments the
- * rules name, one over the contacts; only changes are written.
+ * The event path: folds the queued events into their contacts' rollups and re-evaluates those
+ * contacts, a slice of the queue at a time, until the queue holds nothing it can fold yet.
+ */
+export async function refreshQueuedContacts(db: ParleyCollections, input: RefreshInput): Promise<RefreshReport> {
+  const report = emptyReport();
+  if (input.segments.length === 0) return report;
+  const plan = planRollups(input.segments);
+  for (;;) {
+    const folded = await foldQueuedEvents(db, plan, input.now, (contactId, tallies) => evaluateContact(db, plan, contactId, tallies, input, report));
+    if (!folded.full) return report;
+  }
+}
+
+/**
+ * Every contact against every segment, so time windows expire ("in the last 7 days"), edited
+ * segment files take effect and field or enrollment changes count. Reads the rollups (a few
+ * numbers per contact), the enrollments the rules name and the contacts, never the events, except
+ * once after the segments' event conditions changed (rebuildRollups). Only changes are written.
  */
 export async function refreshAllSegments(db: ParleyCollections, input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
   const { segments, now } = input;
   if (segments.length === 0) return report;
-  const [tally, enrollments, memberships] = await Promise.all([tallyEvents(db, segments, now), enrollmentsByContact(db, segments), readMemberships(db)]);
+  const plan = planRollups(segments);
+  if (!(await rollupsAreBuilt(db, plan))) await rebuildRollups(db, plan, now);
+  // Events recorded since the last event pass are folded first, so the verdicts below see them.
+  for (let folded = await foldQueuedEvents(db, plan, now); folded.full; folded = await foldQueuedEvents(db, plan, now));
+  const [rollups, enrollments, memberships] = await Promise.all([readAllRollups(db, plan), enrollmentsByContact(db, segments), readMemberships(db)]);
   const changing: Array<{ contact: FactsContact; facts: ContactFacts }> = [];
   const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 5000 });
   for await (const contact of cursor) {
     report.contacts += 1;
-    const facts = bulkFacts(contact, tally, enrollments);
+    const facts = rollupFacts(plan, contact, rollups.get(contact._id) ?? {}, enrollments.get(contact._id) ?? [], now);
     const isMember = (segmentId: string) => memberships.get(membershipKey(segmentId, contact._id))?.member ?? false;
     if (segments.some((s) => matchesRule(s.rule, facts) !== isMember(s.id))) changing.push({ contact, facts });
   }

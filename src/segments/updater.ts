@@ -2,8 +2,7 @@ import type { ParleyCollections } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence } from '../sequences/index.ts';
-import { referencedEventTypes } from './facts.ts';
-import { refreshAllSegments, refreshContacts, type RefreshReport } from './refresh.ts';
+import { refreshAllSegments, refreshQueuedContacts, type RefreshReport } from './refresh.ts';
 import type { Segment } from './types.ts';
 
 export interface SegmentUpdaterOptions {
@@ -17,21 +16,14 @@ export interface SegmentUpdaterOptions {
 }
 
 /**
- * Events recorded by another process (or another worker) may carry a receivedAt a little behind
- * the newest one seen; each pass looks back this far, skipping the events it already handled.
- */
-const LOOK_BACK_MS = 15_000;
-
-/**
  * Keeps segment membership current as events arrive: every `eventPassMs` (or at once after
- * `nudge()`, which the events API calls) it re-evaluates the contacts with new events of the
- * types segments use. `refreshAll` re-evaluates everyone (the periodic job), so time windows expire.
+ * `nudge()`, which the events API calls) it folds the queued events (`rollup_queue`, written by
+ * every event recorder) into their contacts' rollups and re-evaluates those contacts.
+ * `refreshAll` re-evaluates everyone from the rollups (the periodic job), so time windows expire.
  */
 export class SegmentUpdater {
   readonly #o: SegmentUpdaterOptions & Required<Pick<SegmentUpdaterOptions, 'now'>>;
   readonly #log: Logger;
-  #since: Date;
-  #seen = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
@@ -39,7 +31,6 @@ export class SegmentUpdater {
   constructor(options: SegmentUpdaterOptions) {
     this.#o = { now: () => new Date(), ...options };
     this.#log = options.logger.child({ component: 'segments' });
-    this.#since = new Date(this.#o.now().getTime() - LOOK_BACK_MS);
   }
 
   start(): void {
@@ -82,20 +73,7 @@ export class SegmentUpdater {
   }
 
   async #eventPass(): Promise<void> {
-    const segments = this.#o.segments();
-    const types = [...referencedEventTypes(segments)];
-    if (types.length === 0) return;
-    const from = new Date(this.#since.getTime() - LOOK_BACK_MS);
-    const events = await this.#o.db.events
-      .find({ receivedAt: { $gte: from }, type: { $in: types } }, { projection: { contactId: 1, receivedAt: 1 } })
-      .toArray();
-    const fresh = events.filter((e) => !this.#seen.has(e._id));
-    if (fresh.length === 0) return;
-    const report = await refreshContacts(this.#o.db, fresh.map((e) => e.contactId), this.#input());
-    for (const e of fresh) if (e.receivedAt > this.#since) this.#since = e.receivedAt;
-    // Only the ids still inside the look-back window need remembering.
-    const horizon = this.#since.getTime() - LOOK_BACK_MS;
-    this.#seen = new Set([...events.filter((e) => e.receivedAt.getTime() >= horizon).map((e) => e._id)]);
+    const report = await refreshQueuedContacts(this.#o.db, this.#input());
     if (report.entered + report.exited > 0) this.#log.info(report, 'segment membership changed');
   }
 

@@ -1,0 +1,227 @@
+// The query type from the storage seam (src/db), so this folder does not import the driver.
+import type { DocumentFilter as Filter } from '../db/index.ts';
+import { hasOnlyDuplicateKeys, isDuplicateKey, type ContactRollupDoc, type EventDoc, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
+import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
+
+/**
+ * Per-contact rollups kept in `contact_rollups`: written from a contact's events, read by the
+ * segment refreshes instead of the events. See rollup.ts for what they hold.
+ */
+
+type RollupDb = Pick<ParleyCollections, 'events' | 'contactRollups'>;
+
+/** Writes after which a contact whose events keep changing under us is left to the next pass. */
+const MAX_WRITES = 5;
+
+export interface Recomputed {
+  rollup: ContactRollupDoc;
+  /** Ids of the events the written rollup counts, when it was checked to be current after the write (empty otherwise). */
+  counted: ReadonlySet<string>;
+  /** Whether the written rollup was checked to count every event that can still count. */
+  current: boolean;
+}
+
+/**
+ * One contact's events that can still count at `now`: of the types without a horizon all of them,
+ * of the others only those inside it (contactId, type and at are indexed: the database reads these
+ * rows only, not the contact's whole history nor the collection).
+ */
+function contactFilter(plan: RollupPlan, contactId: string | ContactRange, now: Date): Filter<EventDoc> {
+  const ever = plan.types.filter((t) => plan.horizons.get(t) === undefined);
+  const windowed = plan.types.flatMap((t) => {
+    const horizon = plan.horizons.get(t);
+    return horizon === undefined ? [] : [{ type: t, at: { $gte: new Date(now.getTime() - horizon) } }];
+  });
+  if (windowed.length === 0) return { contactId, type: { $in: ever } };
+  return { contactId, $or: [...(ever.length > 0 ? [{ type: { $in: ever } }] : []), ...windowed] };
+}
+
+const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) =>
+  db.events.find(contactFilter(plan, contactId, now), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
+
+/** The check after a write only needs how many events there are now: a count ships none of them. */
+const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) => db.events.countDocuments(contactFilter(plan, contactId, now));
+
+/**
+ * Recomputes a contact's rollup from its events and writes it whole. Writes are not atomic on
+ * FerretDB v1, so two writers for one contact can finish in either order: each reads the events
+ * again after its write and, when more are there than it counted, computes and writes again. The
+ * last write of all is then by a writer whose check came after it, so it counts every event
+ * recorded before that check; any event recorded later is written by its own pass, later still.
+ */
+export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId: string, now: Date): Promise<Recomputed> {
+  let events = await contactEvents(db, plan, contactId, now);
+  let rollup = buildRollup(plan, contactId, events, now);
+  for (let write = 1; write <= MAX_WRITES; write += 1) {
+    try {
+      await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
+    } catch (error) {
+      // Two first writes raced on FerretDB's upsert (query, then insert): write again as an update.
+      if (!isDuplicateKey(error)) throw error;
+      continue;
+    }
+    // Events are only ever added, and the filter is the same (same now), so the same count means the same events.
+    if ((await contactEventCount(db, plan, contactId, now)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
+    events = await contactEvents(db, plan, contactId, now);
+    rollup = buildRollup(plan, contactId, events, now);
+  }
+  return { rollup, counted: new Set(), current: false };
+}
+
+/** One contact's tallies, read by _id; empty when it has no rollup (no events of the referenced types). */
+export async function readRollup(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan, contactId: string): Promise<RollupTallies> {
+  const doc = await db.contactRollups.findOne({ _id: rollupId(plan, contactId) }, { projection: { conditions: 1 } });
+  return doc?.conditions ?? {};
+}
+
+/** Every rollup of the plan, by contact: a refresh of everyone reads this (a few numbers per contact), not the events. */
+export async function readAllRollups(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<Map<string, RollupTallies>> {
+  const byContact = new Map<string, RollupTallies>();
+  const cursor = db.contactRollups.find({ definitions: plan.definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 });
+  for await (const r of cursor) byContact.set(r.contactId, r.conditions);
+  return byContact;
+}
+
+const STATE_ID = 'segment-conditions';
+
+/** Whether the rollups were built for this plan's conditions (false after a segment edit that changed them, and before the first build). */
+export async function rollupsAreBuilt(db: Pick<ParleyCollections, 'rollupState'>, plan: RollupPlan): Promise<boolean> {
+  const state = await db.rollupState.findOne({ _id: STATE_ID });
+  return state?.definitions === plan.definitions;
+}
+
+/** Rollups written per insert. */
+const INSERT_BATCH = 2000;
+
+/**
+ * Builds every contact's rollup for the plan from one streamed pass over the events of its types
+ * (within their horizons)
+ * (after a segment edit that changed the conditions, and on first start): memory holds a few
+ * numbers per contact with events, never the events. Rollups of the plan already there were
+ * written from fresher reads by the event pass and are kept; events recorded during the pass are
+ * folded again at the end. Then the rollups of other condition sets are deleted.
+ */
+export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
+  const started = new Date();
+  if (plan.types.length > 0) for (const range of CONTACT_RANGES) await rebuildRange(db, plan, range, now);
+  const late = await db.events.find({ receivedAt: { $gte: started }, type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
+  for (const contactId of new Set(late.map((e) => e.contactId))) await recomputeRollup(db, plan, contactId, now);
+  await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
+  await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
+  return { contacts: await countOf(db, plan) };
+}
+
+/**
+ * Contact id ranges rebuilt one after the other, so memory holds the builders of one range, not of
+ * every contact. Contact ids are UUIDs, so their first hex digit splits them about evenly; the
+ * ranges cover every string, so any other id still lands in exactly one. contactId is indexed:
+ * each range reads its own events only.
+ */
+type ContactRange = { $gte?: string; $lt?: string };
+const RANGE_BOUNDS = [...'123456789abcdefg'];
+const CONTACT_RANGES: readonly ContactRange[] = [undefined, ...RANGE_BOUNDS].map((from, i) => {
+  const to = RANGE_BOUNDS[i];
+  return { ...(from !== undefined && { $gte: from }), ...(to !== undefined && { $lt: to }) };
+});
+
+async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollups'>, plan: RollupPlan, contactId: ContactRange, now: Date): Promise<void> {
+  const builders = new Map<string, RollupBuilder>();
+  const cursor = db.events.find(contactFilter(plan, contactId, now), { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
+  for await (const event of cursor) {
+    let builder = builders.get(event.contactId);
+    if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
+    builder.add(event);
+  }
+  let batch: ContactRollupDoc[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await db.contactRollups.insertMany(batch, { ordered: false }).catch((error: unknown) => {
+      // A rollup of this plan already there was written by the event pass from a fresher read: keep it.
+      if (!isDuplicateKey(error) && !hasOnlyDuplicateKeys(error)) throw error;
+    });
+    batch = [];
+  };
+  for (const [contactId, builder] of builders) {
+    batch.push(builder.build(contactId));
+    builders.delete(contactId);
+    if (batch.length >= INSERT_BATCH) await flush();
+  }
+  await flush();
+}
+
+async function countOf(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<number> {
+  return db.contactRollups.countDocuments({ definitions: plan.definitions });
+}
+
+/** Queue markers read per pass: the queue is read whole by FerretDB, so a pass takes a slice. */
+const QUEUE_SLICE = 5000;
+/** A marker whose event never appeared (the recorder died between the two inserts) is dropped after this long. */
+const ORPHAN_MS = 10 * 60_000;
+
+export interface FoldReport {
+  /** Contacts whose rollups were written. */
+  contactIds: string[];
+  /** Markers left for the next pass (their events not visible yet, or a contact too busy to settle). */
+  left: number;
+}
+
+/**
+ * Folds queued events into their contacts' rollups: one slice of the queue, each contact
+ * recomputed once, then the markers of the events the rollups now count are deleted (and markers of
+ * types no segment reads). Call again while `full`; what is `left` waits for the next pass.
+ */
+export async function foldQueuedEvents(
+  db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>,
+  plan: RollupPlan,
+  now: Date,
+  onContact?: (contactId: string, tallies: RollupTallies) => Promise<void>,
+): Promise<FoldReport & { full: boolean }> {
+  const markers = await db.rollupQueue.find({}, { limit: QUEUE_SLICE }).toArray();
+  const wanted = new Set(plan.types);
+  const byContact = new Map<string, RollupQueueDoc[]>();
+  const done: string[] = [];
+  for (const m of markers) {
+    if (!wanted.has(m.type)) done.push(m._id);
+    else byContact.set(m.contactId, [...(byContact.get(m.contactId) ?? []), m]);
+  }
+  let left = 0;
+  const contactIds: string[] = [];
+  await inParallel([...byContact], CONTACTS_AT_ONCE, async ([contactId, queued]) => {
+    const { rollup, counted, current } = await recomputeRollup(db, plan, contactId, now);
+    contactIds.push(contactId);
+    await onContact?.(contactId, rollup.conditions);
+    const uncounted = queued.filter((m) => !counted.has(m._id));
+    const tooOld = current && uncounted.length > 0 ? await pastHorizonIds(db, plan, uncounted, now) : new Set<string>();
+    for (const m of queued) {
+      if (counted.has(m._id) || tooOld.has(m._id) || now.getTime() - m.queuedAt.getTime() > ORPHAN_MS) done.push(m._id);
+      else left += 1;
+    }
+  });
+  if (done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: done } });
+  // Another slice is worth reading only when this one was full and took something off the queue.
+  return { contactIds, left, full: markers.length === QUEUE_SLICE && done.length > 0 };
+}
+
+/**
+ * Queued events a current rollup did not count because they are too old to ever count (an import
+ * of last year's visits): their markers are done. Decided from each event's own type and time, so
+ * an event that only became visible after the rollup's read is never mistaken for one.
+ */
+async function pastHorizonIds(db: Pick<ParleyCollections, 'events'>, plan: RollupPlan, markers: readonly RollupQueueDoc[], now: Date): Promise<Set<string>> {
+  const events = await db.events.find({ _id: { $in: markers.map((m) => m._id) } }, { projection: { type: 1, at: 1 } }).toArray();
+  return new Set(events.filter((e) => pastHorizon(plan, e, now)).map((e) => e._id));
+}
+
+/** Contacts handled at once: their reads are independent, and the database overlaps them. */
+const CONTACTS_AT_ONCE = 8;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
