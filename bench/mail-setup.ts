@@ -44,6 +44,8 @@ export async function openMailBench(name: string) {
       IMAP_PASS: box.pass,
       PARLEY_INSECURE_LOCAL_MAIL: 'true',
       MESSAGE_ID_DOMAIN: 'parley.test',
+      // A worker setting to try, as the sending bench takes SEND_CONCURRENCY.
+      ...(process.env.INBOUND_CONCURRENCY && { INBOUND_CONCURRENCY: process.env.INBOUND_CONCURRENCY }),
       ...env,
     });
   return { db, url, served, mailbox: box, config, close };

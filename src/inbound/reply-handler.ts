@@ -139,7 +139,7 @@ export class ReplyHandler {
     const task = plan.task
       ? await queueTaskForReply(
           db,
-          { reply: { _id: replyId }, enrollment, classification: analysis.classification, assignee: plan.task.assignee, outcome: plan.action },
+          { reply: { _id: replyId }, enrollment, classification: analysis.classification, assignee: plan.task.assignee, contact, outcome: plan.action },
           now,
           this.#o.taskSettings,
         )

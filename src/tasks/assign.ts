@@ -1,4 +1,4 @@
-import { repStore, roundRobinSlots, type ParleyCollections, type RepDoc } from '../db/index.ts';
+import { repStore, roundRobinSlots, type ContactDoc, type ParleyCollections, type RepDoc } from '../db/index.ts';
 
 const POOL = 'tasks';
 
@@ -8,11 +8,11 @@ const POOL = 'tasks';
  */
 export async function chooseAssignee(
   db: ParleyCollections,
-  input: { taskId: string; given: string | undefined; contactId: string },
+  input: { taskId: string; given: string | undefined; contactId: string; contact?: Pick<ContactDoc, 'owner'> | null | undefined },
   now: Date,
 ): Promise<string | undefined> {
   if (input.given) return input.given.toLowerCase();
-  const contact = await db.contacts.findOne({ _id: input.contactId });
+  const contact = input.contact !== undefined ? input.contact : await db.contacts.findOne({ _id: input.contactId });
   const owner = contact?.owner?.toLowerCase();
   if (owner && (await repStore(db).exists(owner))) return owner;
   return nextOnDuty(db, input.taskId, now);

@@ -1,4 +1,4 @@
-import { taskStore, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
+import { taskStore, type ContactDoc, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
 import { recordEvent } from './events.ts';
@@ -10,6 +10,8 @@ export interface TaskSource {
   enrollment: { _id: string; contactId: string; email: string; sequenceId: string };
   classification: Classification;
   assignee?: string | undefined;
+  /** The contact as the caller already read it (null: none), so choosing an assignee need not read it again. */
+  contact?: Pick<ContactDoc, 'owner'> | null | undefined;
   outcome: string;
 }
 
@@ -30,7 +32,7 @@ export async function queueTaskForReply(
   const tasks = taskStore(db);
   const existing = await tasks.get(_id);
   if (existing) return existing;
-  const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId }, now);
+  const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId, contact: source.contact }, now);
   const task: TaskDoc = {
     _id,
     replyId: source.reply._id,
