@@ -40,6 +40,8 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'task queue', collection: 'tasks', matches: (f) => has(f, 'status') },
   { name: 'a contact\'s events', collection: 'events', matches: (f) => has(f, 'contactId') },
   { name: 'mailbox cursor and lease', collection: 'mailbox_cursors', matches: (f) => has(f, '_id') },
+  { name: 'a contact\'s segment rollup', collection: 'contact_rollups', matches: (f) => has(f, '_id') },
+  { name: 'queued events folded into rollups', collection: 'rollup_queue', matches: (f) => has(f, '_id') },
   { name: 'stats: the period\'s sends and outcomes', collection: 'events', matches: (f) => has(f, 'type', 'at') },
   { name: 'stats: the period\'s enrollments', collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
 ];
