@@ -30,8 +30,8 @@ export async function queueTaskForReply(
   if (priority === undefined) return undefined;
   const _id = `reply:${source.reply._id}`;
   const tasks = taskStore(db);
-  const existing = await tasks.get(_id);
-  if (existing) return existing;
+  // No read first: the insert below finds an existing task (a reply handled again after a cut-off).
+  // Such a rare second try may take a round-robin turn for nothing; the task keeps its assignee.
   const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId, contact: source.contact }, now);
   const task: TaskDoc = {
     _id,
