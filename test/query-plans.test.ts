@@ -116,6 +116,9 @@ describe('query plans: the hot queries are served by an index', () => {
       60_000,
     );
     await runCli(['tasks', 'list', '--as', 'rita@parley.test'], env);
+    const task = await database.collection('tasks').findOne({});
+    await runCli(['reps', 'add', 'ada@parley.test', '--name', 'Ada', '--admin'], env);
+    await runCli(['tasks', 'show', String(task?._id), '--as', 'ada@parley.test'], env);
     await runCli(['stats'], env);
     assert.equal(await worker.kill('SIGTERM'), 0, worker.output());
 
