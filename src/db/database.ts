@@ -1,4 +1,4 @@
-import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
 import type {
   ContactDoc,
   DeliveryDoc,
@@ -205,6 +205,20 @@ export async function waitForDatabase(url: string, timeoutMs: number): Promise<v
  * their own queries until they have stores of their own (issue 12).
  */
 export type DocumentFilter<T> = Filter<T>;
+
+/**
+ * Inserts a document whose key makes it once-only: 'duplicate' when that key is taken already
+ * (an insert is atomic on MongoDB and FerretDB alike, so this is the guard the stores share).
+ */
+export async function insertOnce<T extends Document>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>): Promise<'inserted' | 'duplicate'> {
+  try {
+    await collection.insertOne(doc);
+    return 'inserted';
+  } catch (error) {
+    if (isDuplicateKey(error)) return 'duplicate';
+    throw error;
+  }
+}
 
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */
 export function isDuplicateKey(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
-import { isDuplicateKey } from './database.ts';
+import { insertOnce } from './database.ts';
 import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
 
 /** The fields a lifecycle change writes; absent fields stay as they are. */
@@ -96,15 +96,7 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
   return {
     get: (id) => enrollments.findOne({ _id: id }),
     due: (now, limit) => enrollments.find({ status: 'active', nextStepAt: { $lte: now } }).sort({ nextStepAt: 1 }).limit(limit).toArray(),
-    async insert(enrollment) {
-      try {
-        await enrollments.insertOne(enrollment);
-        return 'inserted';
-      } catch (error) {
-        if (isDuplicateKey(error)) return 'duplicate';
-        throw error;
-      }
-    },
+    insert: (enrollment) => insertOnce(enrollments, enrollment),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
     latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),
     latestOfContact: (contactId) =>

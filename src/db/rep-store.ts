@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKey } from './database.ts';
+import { insertOnce } from './database.ts';
 import type { RepDoc, RepMessageDoc } from './documents.ts';
 
 /**
@@ -35,15 +35,7 @@ export function repStore(collections: { reps: Collection<RepDoc>; repMessages: C
   return {
     get: (id) => reps.findOne({ _id: id }),
     exists: async (id) => (await reps.countDocuments({ _id: id }, { limit: 1 })) > 0,
-    async insert(rep) {
-      try {
-        await reps.insertOne(rep);
-        return 'inserted';
-      } catch (error) {
-        if (isDuplicateKey(error)) return 'duplicate';
-        throw error;
-      }
-    },
+    insert: (rep) => insertOnce(reps, rep),
     async setOnDuty(id, onDuty) {
       const result = await reps.updateOne({ _id: id }, { $set: { onDuty } });
       return result.matchedCount > 0;

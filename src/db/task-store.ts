@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import { isDuplicateKey } from './database.ts';
+import { insertOnce } from './database.ts';
 import type { RepDoc, TaskClaimDoc, TaskDoc, TaskEventDoc, TaskStatus } from './documents.ts';
 import { taskClaimSlots, type NumberedSlots } from './numbered-slots.ts';
 
@@ -77,13 +77,8 @@ export function taskStore(collections: {
   return {
     get,
     async insert(task) {
-      try {
-        await tasks.insertOne(task);
-        return { inserted: task };
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        return { existing: (await get(task._id)) ?? task };
-      }
+      if ((await insertOnce(tasks, task)) === 'inserted') return { inserted: task };
+      return { existing: (await get(task._id)) ?? task };
     },
     open: (limit) => tasks.find({ status: 'open' }).sort({ priority: 1, createdAt: 1 }).limit(limit).toArray(),
     visible: (viewer, query, limit) =>
@@ -124,15 +119,7 @@ export function taskStore(collections: {
     async markEscalated(id, escalated) {
       await tasks.updateOne({ _id: id }, { $set: { escalated } });
     },
-    async appendEvent(event) {
-      try {
-        await taskEvents.insertOne(event);
-        return 'appended';
-      } catch (error) {
-        if (isDuplicateKey(error)) return 'duplicate';
-        throw error;
-      }
-    },
+    appendEvent: async (event) => ((await insertOnce(taskEvents, event)) === 'inserted' ? 'appended' : 'duplicate'),
     events: (taskId) => taskEvents.find({ taskId }).sort({ at: 1, _id: 1 }).toArray(),
     claims: taskClaimSlots(collections),
   };

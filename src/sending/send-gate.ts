@@ -61,7 +61,7 @@ export class SendGate {
   reserve(sequence: Sequence, contact: ContactDoc, now: Date): Promise<Date | undefined> {
     const reservation = this.#reserving.then(async () => {
       const allowedAt = await this.check(sequence, contact, now);
-      if (!allowedAt) this.claimed(sequence, contact, now);
+      if (!allowedAt) this.#claimed(sequence, contact, now);
       return allowedAt;
     });
     this.#reserving = reservation.catch(() => undefined);
@@ -87,7 +87,7 @@ export class SendGate {
   }
 
   /** Counts a claim this run made, so later steps in the run see it without reading again. */
-  claimed(sequence: Sequence, contact: ContactDoc, at: Date): void {
+  #claimed(sequence: Sequence, contact: ContactDoc, at: Date): void {
     for (const [map, key] of [
       [this.#toContact, contact.email],
       [this.#fromMailbox, sequence.sender.address],
