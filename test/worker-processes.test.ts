@@ -88,8 +88,10 @@ describe('worker processes', () => {
 
   it('a worker killed with SIGKILL in the middle of a burst, then restarted: every due step sent, none twice', async () => {
     const emails = Array.from({ length: 150 }, (_, i) => `burst${i}@lead.example`);
-    // Runs far apart, so one run at a time holds a send: the kill lands on the held one.
-    const env = workerEnv({ SEND_INTERVAL_MS: '4000', SEND_BATCH_SIZE: '100' });
+    // One send in flight at a time (no parallel lanes), so the kill lands on the held send and on
+    // no other: a lane whose message the sink had just accepted would be the documented resend
+    // window that the next test covers, not a duplicate this one should forbid.
+    const env = workerEnv({ SEND_INTERVAL_MS: '4000', SEND_BATCH_SIZE: '100', SEND_CONCURRENCY: '1' });
     await enrollContacts(db, sequence, emails.map((email) => ({ email })));
     const first = startCli(['worker'], env);
     await eventually('the burst under way', async () => (copiesPerMessage(services.sink.received, emails).size >= 40 ? true : undefined), 60_000);
