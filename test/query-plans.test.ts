@@ -42,6 +42,9 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'mailbox cursor and lease', collection: 'mailbox_cursors', matches: (f) => has(f, '_id') },
   { name: 'a contact\'s segment rollup', collection: 'contact_rollups', matches: (f) => has(f, '_id') },
   { name: 'queued events folded into rollups', collection: 'rollup_queue', matches: (f) => has(f, '_id') },
+  { name: 'every queued event of the contacts being folded', collection: 'rollup_queue', matches: (f) => has(f, 'contactId') },
+  { name: 'the queued events themselves, by id', collection: 'events', matches: (f) => has(f, '_id') },
+  { name: 'the event pass\'s lease', collection: 'mailbox_leases', matches: (f) => has(f, 'mailbox') },
   { name: 'stats: the period\'s sends and outcomes', collection: 'events', matches: (f) => has(f, 'type', 'at') },
   { name: 'stats: the period\'s enrollments', collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
 ];

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { OWN_EVENTS, recordEvents, recordOwnEvent } from '../src/events/index.ts';
 import { parseSegment, planRollups, readMemberships, refreshAllSegments, refreshContacts, refreshQueuedContacts, type Segment } from '../src/segments/index.ts';
-import { recomputeRollup } from '../src/segments/rollups.ts';
+import { conditionId, matchingAt, type RollupTallies } from '../src/segments/rollup.ts';
+import { foldQueuedEvents, recomputeRollup } from '../src/segments/rollups.ts';
+import { seeded } from './support/random.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -121,6 +123,7 @@ describe('segment rollups', () => {
     const rollups = db.contactRollups;
     const slow = {
       events: db.events,
+      rollupQueue: db.rollupQueue,
       contactRollups: new Proxy(rollups, {
         get(target, key) {
           if (key === 'replaceOne' && !stalled) {
@@ -177,5 +180,73 @@ rules:
     assert.equal((await rollupOf(eve, edited.definitions))?.events, 1);
     assert.equal(await db.contactRollups.countDocuments({ definitions: plan.definitions }), 0, 'rollups of the old conditions are deleted');
     assert.equal((await rollupOf(await contactId('cy@lead.example'), edited.definitions))?.events, 20, 'the rebuild counts what the old rollups counted');
+  });
+
+  it('counts an event once when a fold is cut off after writing, before taking its markers off the queue', async () => {
+    const at = new Date(t0.getTime() + 43 * DAY);
+    // Rollups built for these segments again (the test before edited them): the fold adds to them.
+    await refreshAllSegments(db, input(at));
+    await recordEvents(db, [visit('gus@lead.example', 'g1', '/pricing', at), visit('gus@lead.example', 'g2', '/pricing', at)], { source: 'api', now: at });
+    const gus = await contactId('gus@lead.example');
+    const queue = db.rollupQueue;
+    const cutOff = {
+      ...db,
+      rollupQueue: new Proxy(queue, {
+        get(target, key) {
+          if (key === 'deleteMany') return async () => Promise.reject(new Error('worker killed'));
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    };
+    await assert.rejects(foldQueuedEvents(cutOff, plan, at), /worker killed/);
+    assert.equal((await rollupOf(gus))?.events, 2, 'the rollup was written');
+    assert.equal(await db.rollupQueue.countDocuments({ contactId: gus }), 2, 'its markers are still queued');
+    const report = await refreshQueuedContacts(db, input(at));
+    assert.equal(report.entered, 1, 'the contact is evaluated on the pass that finds the markers');
+    assert.equal((await rollupOf(gus))?.events, 2, 'not four');
+    assert.equal(await db.rollupQueue.countDocuments({ contactId: gus }), 0);
+  });
+
+  it('does not count an event again when it is recorded again after it was folded (a re-import)', async () => {
+    const at = new Date(t0.getTime() + 43 * DAY);
+    await refreshAllSegments(db, input(at));
+    const hal = (await recordEvents(db, [visit('hal@lead.example', 'h1', '/pricing', at)], { source: 'import', now: at })).contactIds[0] ?? '';
+    await refreshQueuedContacts(db, input(at));
+    const later = new Date(at.getTime() + 60_000);
+    const again = await recordEvents(db, [visit('hal@lead.example', 'h1', '/pricing', at)], { source: 'import', now: later });
+    assert.equal(again.recorded, 0, 'the event is a duplicate');
+    await refreshQueuedContacts(db, input(later));
+    assert.equal((await rollupOf(hal))?.events, 1);
+    assert.equal(await db.rollupQueue.countDocuments({ contactId: hal }), 0);
+  });
+
+  it('adds queued events to the stored rollup and ends where a recompute from all the events ends', async () => {
+    const rnd = seeded(7);
+    const start = new Date(t0.getTime() + 50 * DAY);
+    const people = ['ida', 'jo', 'kim'].map((n) => `${n}@lead.example`);
+    const urls = ['/pricing', '/pricing/teams', '/blog', '/docs'];
+    let now = start;
+    await refreshAllSegments(db, input(now));
+    for (let round = 0; round < 12; round += 1) {
+      now = new Date(now.getTime() + Math.floor(rnd() * 2 * DAY));
+      const batch = Array.from({ length: 1 + Math.floor(rnd() * 4) }, (_, i) => {
+        const email = people[Math.floor(rnd() * people.length)] ?? 'ida@lead.example';
+        // Some visits arrive late, dated days back (some beyond the 7-day window).
+        const when = new Date(now.getTime() - Math.floor(rnd() * 9 * DAY));
+        return visit(email, `r${round}-${i}`, urls[Math.floor(rnd() * urls.length)] ?? '/pricing', when);
+      });
+      await recordEvents(db, batch, { source: 'api', now });
+      await refreshQueuedContacts(db, input(now));
+    }
+    const [condition] = [...plan.conditions.values()];
+    assert.ok(condition);
+    for (const email of people) {
+      const id = await contactId(email);
+      const folded = await rollupOf(id);
+      const fresh = (await recomputeRollup({ events: db.events, rollupQueue: db.rollupQueue, contactRollups: db.contactRollups }, plan, id, now)).rollup;
+      const facts = (tallies: RollupTallies): ReturnType<typeof matchingAt> => matchingAt(condition, tallies[conditionId(condition)], now);
+      assert.deepEqual(facts(folded?.conditions ?? {}), facts(fresh.conditions), `${email}: the same count and newest visit in the window`);
+    }
   });
 });

@@ -124,6 +124,8 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   // A refresh reads the rollups of the current segment conditions (a string equality); one contact's
   // rollup is read by _id; the queue is read whole (it holds only what is not folded yet).
   await d.contactRollups.createIndex({ definitions: 1 });
+  // The event pass reads all queued markers of the contacts it folds.
+  await d.rollupQueue.createIndex({ contactId: 1 });
 }
 
 /**

@@ -438,9 +438,9 @@ export interface ConditionTallyDoc {
 /**
  * Per contact, what the segments' event conditions see of its events (collection
  * `contact_rollups`), so evaluating a contact reads one document, not its
- * events. Always recomputed whole from the contact's events (insert-only, the truth), never
- * incremented: a writer that lost a race writes again (see segments/rollups.ts), so two writers
- * cannot lose a count. Built for one set of conditions (`definitions`, a hash); a document built
+ * events. The event pass adds queued events to it, one pass at a time (a lease); rebuilds and
+ * repairs recompute it whole from the contact's events (see segments/rollups.ts). Built for one
+ * set of conditions (`definitions`, a hash); a document built
  * for another set counts as empty until the rebuild that follows a segment-file edit.
  */
 export interface ContactRollupDoc {
@@ -453,6 +453,11 @@ export interface ContactRollupDoc {
   /** Events of the referenced types, within their horizons (see segments/rollup.ts), this was computed from. */
   events: number;
   computedAt: Date;
+  /**
+   * Queue markers (`rollup_queue`, the events' ids) this rollup counts that were still queued when
+   * it was written: a fold cut off before it deleted them must not count them again.
+   */
+  folded?: string[] | undefined;
 }
 
 /** Which condition set the rollups were last rebuilt for (collection `rollup_state`, `_id: 'segment-conditions'`). */

@@ -19,3 +19,4 @@ export {
   type TakeResult,
 } from './numbered-slots.ts';
 export { queueForRollup } from './rollup-queue.ts';
+export { defaultHolderId, Lease, type LeaseOptions } from './lease.ts';

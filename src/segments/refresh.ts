@@ -1,4 +1,4 @@
-import type { ParleyCollections } from '../db/index.ts';
+import { Lease, type EnrollmentStatus, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
 import type { ContactFacts } from './evaluate.ts';
@@ -6,7 +6,7 @@ import { CONTACT_PROJECTION, enrollmentsByContact, referencedSequences, type Fac
 import { recordMembershipChange, type ChangeEffects } from './membership.ts';
 import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import { planRollups, rollupFacts, type RollupPlan, type RollupTallies } from './rollup.ts';
-import { foldQueuedEvents, readAllRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt } from './rollups.ts';
+import { foldQueuedEvents, readAllRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt, type OnFolded } from './rollups.ts';
 import type { Segment } from './types.ts';
 
 export interface RefreshReport {
@@ -54,24 +54,36 @@ async function applyFacts(
 }
 
 /**
- * One contact against every segment, from its rollup: its contact document, memberships and
- * enrollments are read by equality on an indexed key (_id, contactId), so the cost is the
- * contact's, not the collections'.
+ * Contacts against every segment, from their rollups: their contact documents, memberships and
+ * enrollments are read with one `$in` each on an indexed key (_id, contactId), so the cost is
+ * theirs, not the collections'.
  */
-async function evaluateContact(db: ParleyCollections, plan: RollupPlan, contactId: string, tallies: RollupTallies, input: RefreshInput, report: RefreshReport): Promise<void> {
+async function evaluateContacts(db: ParleyCollections, plan: RollupPlan, tallies: ReadonlyMap<string, RollupTallies>, input: RefreshInput, report: RefreshReport): Promise<void> {
+  const ids = [...tallies.keys()];
   const readsEnrollments = referencedSequences(input.segments).length > 0;
-  const [contact, memberships, enrollments] = await Promise.all([
-    db.contacts.findOne({ _id: contactId }, { projection: CONTACT_PROJECTION }),
-    readMemberships(db, { contactId }),
-    readsEnrollments ? db.enrollments.find({ contactId }, { projection: { sequenceId: 1, status: 1 } }).toArray() : Promise.resolve([]),
+  const [contacts, memberships, enrollments] = await Promise.all([
+    db.contacts.find({ _id: { $in: ids } }, { projection: CONTACT_PROJECTION }).toArray(),
+    readMemberships(db, { contactIds: ids }),
+    readsEnrollments ? db.enrollments.find({ contactId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 } }).toArray() : Promise.resolve([]),
   ]);
-  if (!contact) return;
-  report.contacts += 1;
-  await applyFacts(db, contact, rollupFacts(plan, contact, tallies, enrollments, input.now), memberships, input, report);
+  const enrollmentsOf = new Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>();
+  for (const e of enrollments) enrollmentsOf.set(e.contactId, [...(enrollmentsOf.get(e.contactId) ?? []), { sequenceId: e.sequenceId, status: e.status }]);
+  report.contacts += contacts.length;
+  await inParallel(contacts, CONTACTS_AT_ONCE, (contact) =>
+    applyFacts(db, contact, rollupFacts(plan, contact, tallies.get(contact._id) ?? {}, enrollmentsOf.get(contact._id) ?? [], input.now), memberships, input, report),
+  );
 }
 
-/** Contacts re-evaluated at once on the event path. */
+/** Contacts whose changes are written at once: each one's are independent of the others'. */
 const CONTACTS_AT_ONCE = 8;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 /**
  * Segment membership of these contacts brought up to date: each one's rollup recomputed from its
@@ -81,30 +93,48 @@ export async function refreshContacts(db: ParleyCollections, contactIds: readonl
   const report = emptyReport();
   if (input.segments.length === 0 || contactIds.length === 0) return report;
   const plan = planRollups(input.segments);
-  const unique = [...new Set(contactIds)];
-  for (let i = 0; i < unique.length; i += CONTACTS_AT_ONCE) {
-    await Promise.all(
-      unique.slice(i, i + CONTACTS_AT_ONCE).map(async (contactId) => {
-        const { rollup } = await recomputeRollup(db, plan, contactId, input.now);
-        await evaluateContact(db, plan, contactId, rollup.conditions, input, report);
-      }),
-    );
-  }
+  const tallies = new Map<string, RollupTallies>();
+  await inParallel([...new Set(contactIds)], CONTACTS_AT_ONCE, async (contactId) => {
+    tallies.set(contactId, (await recomputeRollup(db, plan, contactId, input.now)).rollup.conditions);
+  });
+  await evaluateContacts(db, plan, tallies, input, report);
   return report;
 }
 
+/** The lease that lets one fold of the queue run at a time, across every worker. */
+const EVENT_PASS_LEASE = 'segments/event-queue';
+const EVENT_PASS_LEASE_MS = 60_000;
+
 /**
- * The event path: folds the queued events into their contacts' rollups and re-evaluates those
- * contacts, a slice of the queue at a time, until the queue holds nothing it can fold yet.
+ * Folds the event queue into the rollups, a slice at a time, under the event-pass lease (folds add
+ * to rollups, so two at once would count an event twice). False when another worker holds the
+ * lease: its pass folds what is queued.
+ */
+async function foldQueue(db: ParleyCollections, plan: RollupPlan, now: Date, onFolded?: OnFolded): Promise<boolean> {
+  const lease = new Lease({ db, key: EVENT_PASS_LEASE, leaseMs: EVENT_PASS_LEASE_MS });
+  if (!(await lease.tryAcquire())) return false;
+  try {
+    for (;;) {
+      const folded = await foldQueuedEvents(db, plan, now, onFolded);
+      if (!folded.full) return true;
+      // A long queue: keep the lease for the next slice, or stop when it was lost.
+      if (!(await lease.renew())) return false;
+    }
+  } finally {
+    await lease.release();
+  }
+}
+
+/**
+ * The event pass: folds the queued events into their contacts' rollups and re-evaluates those
+ * contacts, until the queue holds nothing it can fold yet (or another worker's pass is folding it).
  */
 export async function refreshQueuedContacts(db: ParleyCollections, input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
   if (input.segments.length === 0) return report;
   const plan = planRollups(input.segments);
-  for (;;) {
-    const folded = await foldQueuedEvents(db, plan, input.now, (contactId, tallies) => evaluateContact(db, plan, contactId, tallies, input, report));
-    if (!folded.full) return report;
-  }
+  await foldQueue(db, plan, input.now, (tallies) => evaluateContacts(db, plan, tallies, input, report));
+  return report;
 }
 
 /**
@@ -120,7 +150,7 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   const plan = planRollups(segments);
   if (!(await rollupsAreBuilt(db, plan))) await rebuildRollups(db, plan, now);
   // Events recorded since the last event pass are folded first, so the verdicts below see them.
-  for (let folded = await foldQueuedEvents(db, plan, now); folded.full; folded = await foldQueuedEvents(db, plan, now));
+  await foldQueue(db, plan, now);
   const [rollups, enrollments, memberships] = await Promise.all([readAllRollups(db, plan), enrollmentsByContact(db, segments), readMemberships(db)]);
   const changing: Array<{ contact: FactsContact; facts: ContactFacts }> = [];
   const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 5000 });

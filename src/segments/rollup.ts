@@ -76,9 +76,22 @@ export class RollupBuilder {
   readonly #tallies = new Map<string, ConditionTallyDoc>();
   #events = 0;
 
-  constructor(plan: RollupPlan, now: Date) {
+  /**
+   * `base`, a stored rollup of the plan, is what the new events are added to (the event pass):
+   * its tallies carry over, less the times that have left their windows by `now`.
+   */
+  constructor(plan: RollupPlan, now: Date, base?: Pick<ContactRollupDoc, 'conditions' | 'events'>) {
     this.#plan = plan;
     this.#now = now;
+    if (!base) return;
+    this.#events = base.events;
+    for (const [id, tally] of Object.entries(base.conditions)) {
+      const condition = plan.conditions.get(id);
+      if (!condition) continue;
+      const from = condition.windowMs === undefined ? undefined : now.getTime() - condition.windowMs;
+      const recent = from === undefined ? undefined : (tally.recent ?? []).filter((at) => at.getTime() >= from);
+      this.#tallies.set(id, { count: tally.count, ...(recent !== undefined && { recent }), ...(tally.newest && { newest: tally.newest }) });
+    }
   }
 
   add(event: RollupEvent): void {

@@ -8,7 +8,7 @@ import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, typ
  * segment refreshes instead of the events. See rollup.ts for what they hold.
  */
 
-type RollupDb = Pick<ParleyCollections, 'events' | 'contactRollups'>;
+type RollupDb = Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>;
 
 /** Writes after which a contact whose events keep changing under us is left to the next pass. */
 const MAX_WRITES = 5;
@@ -51,7 +51,7 @@ const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string, no
  */
 export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId: string, now: Date): Promise<Recomputed> {
   let events = await contactEvents(db, plan, contactId, now);
-  let rollup = buildRollup(plan, contactId, events, now);
+  let rollup = await withFolded(db, buildRollup(plan, contactId, events, now), events);
   for (let write = 1; write <= MAX_WRITES; write += 1) {
     try {
       await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
@@ -63,9 +63,20 @@ export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId:
     // Events are only ever added, and the filter is the same (same now), so the same count means the same events.
     if ((await contactEventCount(db, plan, contactId, now)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
     events = await contactEvents(db, plan, contactId, now);
-    rollup = buildRollup(plan, contactId, events, now);
+    rollup = await withFolded(db, buildRollup(plan, contactId, events, now), events);
   }
   return { rollup, counted: new Set(), current: false };
+}
+
+/**
+ * A recomputed rollup counts queued events too: it names the markers still queued for them
+ * (read after the events), so the event pass deletes those markers instead of adding them again.
+ */
+async function withFolded(db: Pick<ParleyCollections, 'rollupQueue'>, rollup: ContactRollupDoc, counted: ReadonlyArray<{ _id: string }>): Promise<ContactRollupDoc> {
+  const ids = new Set(counted.map((e) => e._id));
+  const queued = await db.rollupQueue.find({ contactId: rollup.contactId }, { projection: { _id: 1 } }).toArray();
+  const folded = queued.map((m) => m._id).filter((id) => ids.has(id));
+  return folded.length > 0 ? { ...rollup, folded } : rollup;
 }
 
 /** One contact's tallies, read by _id; empty when it has no rollup (no events of the referenced types). */
@@ -101,11 +112,14 @@ const INSERT_BATCH = 2000;
  * written from fresher reads by the event pass and are kept; events recorded during the pass are
  * folded again at the end. Then the rollups of other condition sets are deleted.
  */
-export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
-  const started = new Date();
+export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState' | 'rollupQueue'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
   if (plan.types.length > 0) for (const range of CONTACT_RANGES) await rebuildRange(db, plan, range, now);
-  const late = await db.events.find({ receivedAt: { $gte: started }, type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
-  for (const contactId of new Set(late.map((e) => e.contactId))) await recomputeRollup(db, plan, contactId, now);
+  // The pass counted queued events (or missed ones recorded during it): contacts with queued events
+  // are recomputed, and their rollups name the markers they count, so the event pass adds none twice.
+  const queued = await db.rollupQueue.find({ type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
+  await inParallel([...new Set(queued.map((m) => m.contactId))], CONTACTS_AT_ONCE, async (contactId) => {
+    await recomputeRollup(db, plan, contactId, now);
+  });
   await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
   await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
   return { contacts: await countOf(db, plan) };
@@ -165,16 +179,132 @@ export interface FoldReport {
   left: number;
 }
 
+/** Evaluates contacts whose rollups a fold wrote, a chunk at a time. */
+export type OnFolded = (tallies: ReadonlyMap<string, RollupTallies>) => Promise<void>;
+
+/** Contacts folded together: their markers, events and rollups are read with one `$in` each. */
+const FOLD_CHUNK = 500;
+
 /**
- * Folds queued events into their contacts' rollups: one slice of the queue, each contact
- * recomputed once, then the markers of the events the rollups now count are deleted (and markers of
- * types no segment reads). Call again while `full`; what is `left` waits for the next pass.
+ * Folds one slice of the queue into the rollups. Once the rollups are built for the plan each
+ * contact's stored rollup gets only its newly queued events added: the work is the new events',
+ * never the contact's history. The caller holds the event-pass lease, so folds never overlap;
+ * recomputes (rebuilds, repairs) may, and they name what they counted (`folded`). Before the
+ * first build (or after an edit, until the rebuild) contacts are recomputed from their events.
+ * Call again while `full`; what is `left` waits for the next pass.
  */
 export async function foldQueuedEvents(
+  db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue' | 'rollupState'>,
+  plan: RollupPlan,
+  now: Date,
+  onFolded?: OnFolded,
+): Promise<FoldReport & { full: boolean }> {
+  const slice = await db.rollupQueue.find({}, { limit: QUEUE_SLICE, projection: { contactId: 1 } }).toArray();
+  if (slice.length === 0) return { contactIds: [], left: 0, full: false };
+  if (!(await rollupsAreBuilt(db, plan))) return recomputeQueued(db, plan, now, onFolded);
+  const report: FoldReport = { contactIds: [], left: 0 };
+  let deleted = 0;
+  const contacts = [...new Set(slice.map((m) => m.contactId))];
+  for (let i = 0; i < contacts.length; i += FOLD_CHUNK) {
+    const chunk = await foldChunk(db, plan, contacts.slice(i, i + FOLD_CHUNK), now);
+    report.contactIds.push(...chunk.tallies.keys());
+    report.left += chunk.left;
+    if (chunk.tallies.size > 0) await onFolded?.(chunk.tallies);
+    if (chunk.done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: chunk.done } });
+    deleted += chunk.done.length;
+  }
+  // Another slice is worth reading only when this one was full and took something off the queue.
+  return { ...report, full: slice.length === QUEUE_SLICE && deleted > 0 };
+}
+
+interface FoldedChunk {
+  /** The written rollups' tallies, by contact. */
+  tallies: Map<string, RollupTallies>;
+  /** Markers to delete. */
+  done: string[];
+  left: number;
+}
+
+/** Every queued event of these contacts added to their rollups (each written once). */
+async function foldChunk(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>, plan: RollupPlan, contactIds: readonly string[], now: Date): Promise<FoldedChunk> {
+  // All of each contact's markers, not only the slice's: a rollup's `folded` must name every marker it counts.
+  const markers = await db.rollupQueue.find({ contactId: { $in: [...contactIds] } }).toArray();
+  const wanted = new Set(plan.types);
+  const eventIds = markers.filter((m) => wanted.has(m.type)).map((m) => m._id);
+  const [events, rollups] = await Promise.all([
+    // An empty $in is no lookup at all to FerretDB: it reads the whole collection to find nothing.
+    eventIds.length === 0 ? [] : db.events.find({ _id: { $in: eventIds } }, { projection: { type: 1, at: 1, props: 1, receivedAt: 1 } }).toArray(),
+    db.contactRollups.find({ _id: { $in: contactIds.map((id) => rollupId(plan, id)) } }).toArray(),
+  ]);
+  const eventById = new Map(events.map((e) => [e._id, e]));
+  const rollupOf = new Map(rollups.map((r) => [r.contactId, r]));
+  const byContact = new Map<string, RollupQueueDoc[]>();
+  for (const m of markers) byContact.set(m.contactId, [...(byContact.get(m.contactId) ?? []), m]);
+
+  const chunk: FoldedChunk = { tallies: new Map(), done: [], left: 0 };
+  const writes: ContactRollupDoc[] = [];
+  for (const [contactId, queued] of byContact) {
+    const base = rollupOf.get(contactId);
+    const counted = new Set(base?.folded ?? []);
+    const builder = new RollupBuilder(plan, now, base);
+    const folded: string[] = [];
+    let added = 0;
+    for (const m of queued) {
+      const event = eventById.get(m._id);
+      if (!wanted.has(m.type)) chunk.done.push(m._id);
+      else if (!event) {
+        // Not visible yet (its recorder inserts the marker first), or never will be (the recorder died).
+        if (now.getTime() - m.queuedAt.getTime() > ORPHAN_MS) chunk.done.push(m._id);
+        else chunk.left += 1;
+      } else if (event.receivedAt.getTime() !== m.queuedAt.getTime()) {
+        // The same event recorded again after its first marker was folded: counted already.
+        chunk.done.push(m._id);
+      } else if (counted.has(m._id)) {
+        // Counted by a write whose markers were not deleted (a fold cut off, or a recompute).
+        chunk.done.push(m._id);
+        folded.push(m._id);
+      } else if (pastHorizon(plan, event, now)) chunk.done.push(m._id);
+      else {
+        builder.add(event);
+        added += 1;
+        chunk.done.push(m._id);
+        folded.push(m._id);
+      }
+    }
+    if (added === 0) {
+      // Only markers a written rollup already counts: evaluate again (the fold that wrote it may
+      // have stopped before evaluating), write nothing.
+      if (folded.length > 0) chunk.tallies.set(contactId, builder.build(contactId).conditions);
+      continue;
+    }
+    const rollup = { ...builder.build(contactId), folded };
+    writes.push(rollup);
+    chunk.tallies.set(contactId, rollup.conditions);
+  }
+  await inParallel(writes, CONTACTS_AT_ONCE, async (rollup) => {
+    try {
+      await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
+    } catch (error) {
+      // A recompute inserted this contact's first rollup at the same moment: fold it next pass.
+      if (!isDuplicateKey(error)) throw error;
+      const notYet = new Set(rollup.folded);
+      chunk.done = chunk.done.filter((id) => !notYet.has(id));
+      chunk.left += notYet.size;
+      chunk.tallies.delete(rollup.contactId);
+    }
+  });
+  return chunk;
+}
+
+/**
+ * Before the rollups are built for the plan: each queued contact's rollup recomputed from its
+ * events (idempotent, so it needs no lease), then the markers of the events it counts deleted.
+ */
+async function recomputeQueued(
   db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>,
   plan: RollupPlan,
   now: Date,
-  onContact?: (contactId: string, tallies: RollupTallies) => Promise<void>,
+  onFolded?: OnFolded,
 ): Promise<FoldReport & { full: boolean }> {
   const markers = await db.rollupQueue.find({}, { limit: QUEUE_SLICE }).toArray();
   const wanted = new Set(plan.types);
@@ -185,11 +315,10 @@ export async function foldQueuedEvents(
     else byContact.set(m.contactId, [...(byContact.get(m.contactId) ?? []), m]);
   }
   let left = 0;
-  const contactIds: string[] = [];
+  const tallies = new Map<string, RollupTallies>();
   await inParallel([...byContact], CONTACTS_AT_ONCE, async ([contactId, queued]) => {
     const { rollup, counted, current } = await recomputeRollup(db, plan, contactId, now);
-    contactIds.push(contactId);
-    await onContact?.(contactId, rollup.conditions);
+    tallies.set(contactId, rollup.conditions);
     const uncounted = queued.filter((m) => !counted.has(m._id));
     const tooOld = current && uncounted.length > 0 ? await pastHorizonIds(db, plan, uncounted, now) : new Set<string>();
     for (const m of queued) {
@@ -197,9 +326,9 @@ export async function foldQueuedEvents(
       else left += 1;
     }
   });
+  if (tallies.size > 0) await onFolded?.(tallies);
   if (done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: done } });
-  // Another slice is worth reading only when this one was full and took something off the queue.
-  return { contactIds, left, full: markers.length === QUEUE_SLICE && done.length > 0 };
+  return { contactIds: [...tallies.keys()], left, full: markers.length === QUEUE_SLICE && done.length > 0 };
 }
 
 /**
