@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enrollmentStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
+import { enrollmentStore, replyStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
@@ -44,7 +44,7 @@ export async function answerTask(
   if (task.status === 'done') return refuse('invalid', 'This task is done; reopen it by claiming a new reply.');
   const body = text.trim();
   if (!body) return refuse('invalid', 'The answer is empty; write what the contact should read.');
-  const [reply, enrollment] = await Promise.all([db.replies.findOne({ _id: task.replyId }), enrollmentStore(db).get(task.enrollmentId)]);
+  const [reply, enrollment] = await Promise.all([replyStore(db).get(task.replyId), enrollmentStore(db).get(task.enrollmentId)]);
   if (!reply || !enrollment) return refuse('invalid', 'The reply or enrollment behind this task is gone; nothing to answer.');
 
   const sequence = options.getSequence?.(task.sequenceId);
