@@ -1,4 +1,4 @@
-import { replyStore, type Database, type TaskDoc } from '../db/index.ts';
+import { deliveryStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
 /** Prints, per lead, the steps that went out, the reply and what it did; then the task queue. */
@@ -15,7 +15,7 @@ export async function printSummary(
   for (const enrollment of enrollments) {
     out('');
     out(`${enrollment.email}  -> enrollment ${enrollment.status}${enrollment.statusReason ? ` (${enrollment.statusReason})` : ''}`);
-    const sent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ stepIndex: 1 }).toArray();
+    const sent = await deliveryStore(db).sentInThread(enrollment._id);
     for (const delivery of sent) {
       const thread = delivery.inReplyTo ? `in thread, In-Reply-To ${delivery.inReplyTo}` : `new thread ${delivery.messageId}`;
       out(`  sent step ${delivery.stepIndex + 1} "${delivery.stepId}": "${delivery.subject}" (${thread})`);

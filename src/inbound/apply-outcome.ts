@@ -1,6 +1,6 @@
 import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
-import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
 import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
@@ -168,6 +168,6 @@ async function retryAfterSoftBounce(db: ParleyCollections, enrollment: Enrollmen
   if (!decided.ok) return;
   const { change } = decided;
   // The delivery first, as before the enrollment moves: a redo after a crash in between finds the step no longer passed and only counts.
-  if (change.unpass !== undefined) await db.deliveries.updateMany({ enrollmentId: enrollment._id, stepId: change.unpass, state: 'sent' }, { $set: { state: 'bounced' } });
+  if (change.unpass !== undefined) await deliveryStore(db).markBounced(enrollment._id, change.unpass);
   await enrollmentStore(db).apply(enrollment._id, change);
 }

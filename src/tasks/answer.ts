@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enrollmentStore, replyStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
@@ -48,7 +48,7 @@ export async function answerTask(
   if (!reply || !enrollment) return refuse('invalid', 'The reply or enrollment behind this task is gone; nothing to answer.');
 
   const sequence = options.getSequence?.(task.sequenceId);
-  const lastSent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ sentAt: -1 }).limit(1).next();
+  const lastSent = await deliveryStore(db).lastSentInThread(enrollment._id);
   const address = sequence?.sender.address ?? lastSent?.from;
   if (!address) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`);
   const replyTo = sequence?.sender.replyTo;

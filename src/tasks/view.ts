@@ -1,4 +1,4 @@
-import { enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -37,7 +37,7 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
 
 async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<ThreadEntry[]> {
   const [steps, replies, answers] = await Promise.all([
-    db.deliveries.find({ enrollmentId, state: 'sent' }).toArray(),
+    deliveryStore(db).sentInThread(enrollmentId),
     replyStore(db).inThread(enrollmentId),
     repStore(db).answersInThread(enrollmentId),
   ]);
