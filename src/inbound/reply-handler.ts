@@ -1,5 +1,5 @@
 import { analyzeReply, extractVisibleText, type Classification, type IntentModel, type ReplyAnalysis } from '../classify/index.ts';
-import { replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import { contactStore, replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
@@ -110,7 +110,7 @@ export class ReplyHandler {
     const { db } = this.#o;
     const { enrollment, stepId } = match;
     const now = this.#o.now();
-    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const contact = await contactStore(db).get(enrollment.contactId);
     const plan = decideOutcome({
       sequence: this.#o.getSequence(enrollment.sequenceId),
       getSequence: this.#o.getSequence,
@@ -174,7 +174,7 @@ async function recordQualification(db: ParleyCollections, contact: ContactDoc, a
   const found = Object.fromEntries(Object.entries(analysis.qualification).filter(([, v]) => v !== undefined));
   if (Object.keys(found).length === 0 && !analysis.answer) return;
   const answers = { ...contact.qualification?.answers, ...(analysis.answer && { [analysis.answer.asks]: analysis.answer.value }) };
-  await db.contacts.updateOne({ _id: contact._id }, { $set: { qualification: { ...contact.qualification, ...found, answers }, updatedAt: now } });
+  await contactStore(db).recordQualification(contact._id, { ...contact.qualification, ...found, answers }, now);
 }
 
 /** What the reply was, as an event: a bounce, an automatic answer, or a person replying (with the intent). */

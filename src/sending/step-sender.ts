@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { deliveryStore, enrollmentStore, slotId, type ContactDoc, type DeliveryDoc, type DeliveryStore, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections } from '../db/index.ts';
+import { contactStore, deliveryStore, enrollmentStore, slotId, type ContactDoc, type DeliveryDoc, type DeliveryStore, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -129,7 +129,7 @@ export class StepSender {
       log.warn('sequence not loaded; step waits');
       return 'skipped';
     }
-    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const contact = await contactStore(db).get(enrollment.contactId);
     if (!contact || contact.suppressed) {
       await this.#change(enrollment, { kind: 'stopped', cause: 'contact_unavailable', reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted' });
       return 'skipped';

@@ -1,4 +1,4 @@
-import { deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
+import { contactStore, deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -26,7 +26,7 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
   const task = await taskStore(db).get(taskId);
   if (!task || !canSee(viewer, task)) return undefined;
   const [contact, enrollment, reply, thread, events] = await Promise.all([
-    db.contacts.findOne({ _id: task.contactId }),
+    contactStore(db).get(task.contactId),
     enrollmentStore(db).get(task.enrollmentId),
     replyStore(db).get(task.replyId),
     threadOf(db, task.enrollmentId),
