@@ -1,4 +1,4 @@
-import { deliveryStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
+import { deliveryStore, mailboxStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
 /** Prints, per lead, the steps that went out, the reply and what it did; then the task queue. */
@@ -37,7 +37,7 @@ export async function printSummary(
     out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}${assignee}`);
   }
   const unmatched = await replyStore(db).countUnmatched();
-  const quarantined = await db.quarantine.countDocuments({});
+  const quarantined = await mailboxStore(db).countQuarantined();
   out('');
   out(`Unmatched replies: ${unmatched}. Quarantined messages: ${quarantined}.`);
 }
