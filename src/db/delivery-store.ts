@@ -33,7 +33,7 @@ export interface CapQuery {
 export interface DeliveryStore {
   /**
    * A step's attempts, newest first. Read by `_id` from 1 up (numbered with no gaps) rather than
-   * by a filter: FerretDB v1 answers only `_id` lookups without scanning.
+   * by a filter: stock FerretDB v1 answers only `_id` lookups without scanning.
    */
   attempts(enrollmentId: string, stepId: string): Promise<SendAttempt[]>;
   /** Claims an attempt (its `_id` is the claim's); false when another worker claimed that attempt first. */
@@ -46,7 +46,8 @@ export interface DeliveryStore {
   recordAbandoned(attempt: DeliveryDoc): Promise<void>;
   /**
    * The claims the send caps count: those matching the query, less released ones (failed or
-   * abandoned attempts sent nothing). One read: on FerretDB v1 each such read scans `send_claims`.
+   * abandoned attempts sent nothing). One read per run: stock FerretDB v1 scans `send_claims` for
+   * it (MongoDB and the patched embedded FerretDB use the two `claimedAt` indexes).
    */
   countedClaims(query: CapQuery): Promise<CountedClaim[]>;
   /** A delivery with one of these Message-IDs, whatever its state: the step a reply or bounce names. */
