@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { contactStore } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { describeRule, explainContact, formatExplanation, loadSegments, readMemberships, refreshAllSegments, type Segment } from '../segments/index.ts';
 import { formatProblem, loadSequences } from '../sequences/index.ts';
@@ -44,7 +45,7 @@ export function segmentsCommand(): Command {
         const all = [...(await readMemberships(db, { segmentId: id })).values()].filter((m) => m.member);
         const total = all.length;
         const members = all.sort((a, b) => b.since.getTime() - a.since.getTime()).slice(0, limit);
-        const emails = new Map((await db.contacts.find({ _id: { $in: members.map((m) => m.contactId) } }, { projection: { email: 1 } }).toArray()).map((c) => [c._id, c.email]));
+        const emails = await contactStore(db).emailsOf(members.map((m) => m.contactId));
         console.log(`\n${total} members${total > members.length ? ` (newest ${members.length})` : ''}:`);
         for (const m of members) console.log(`  ${emails.get(m.contactId) ?? m.contactId}\tsince ${day(m.since)}\t${m.reason}`);
         const changes = await db.segmentChanges.find({ segmentId: id }).sort({ at: -1 }).limit(limit).toArray();

@@ -1,9 +1,12 @@
 export { connectDatabase, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections } from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
-export { claimOf, releaseOf } from './send-claims.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
 export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment } from './enrollment-store.ts';
+export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
+export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type QuarantinedMessage } from './mailbox-store.ts';
+export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
+export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
 export {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.ts';
 import { embeddedServerSettings, startEmbeddedServers } from '../embedded/index.ts';
+import { deliveryStore, replyStore } from '../db/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -42,12 +43,12 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
 
     await enrollContacts(db, sequence, DEMO_LEADS);
     out(`Enrolled ${DEMO_LEADS.length} leads. Waiting for the first emails...`);
-    await until(async () => (await db.deliveries.countDocuments({ stepId: sequence.steps[0]!.id, state: 'sent' })) === DEMO_LEADS.length);
+    await until(async () => (await deliveryStore(db).countSentOfStep(sequence.steps[0]!.id)) === DEMO_LEADS.length);
 
     const repliers = DEMO_LEADS.filter((lead) => lead.reply);
     for (const lead of repliers) {
       const reply = lead.reply!;
-      const delivery = await db.deliveries.findOne({ to: lead.email, state: 'sent' });
+      const delivery = await deliveryStore(db).sentTo(lead.email);
       const threadHeaders = reply.keepThreadHeaders && delivery ? [`In-Reply-To: ${delivery.messageId}`, `References: ${delivery.messageId}`] : [];
       const headers = [
         `From: ${reply.from}`,
@@ -62,7 +63,7 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
       await mailbox.deliver(`${headers.join('\r\n')}\r\n\r\n${reply.body.replace(/\n/g, '\r\n')}`);
     }
     out(`${repliers.length} leads replied; the worker is reading the mailbox...`);
-    await until(async () => (await db.replies.countDocuments({ state: { $ne: 'received' } })) === repliers.length);
+    await until(async () => (await replyStore(db).countHandled()) === repliers.length);
     out('Waiting for the follow-ups of the lead who did not reply...');
     await until(async () => (await db.enrollments.countDocuments({ status: 'completed' })) === DEMO_LEADS.length - repliers.length, 30_000);
 

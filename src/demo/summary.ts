@@ -1,4 +1,4 @@
-import type { Database, TaskDoc } from '../db/index.ts';
+import { deliveryStore, mailboxStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
 /** Prints, per lead, the steps that went out, the reply and what it did; then the task queue. */
@@ -15,7 +15,7 @@ export async function printSummary(
   for (const enrollment of enrollments) {
     out('');
     out(`${enrollment.email}  -> enrollment ${enrollment.status}${enrollment.statusReason ? ` (${enrollment.statusReason})` : ''}`);
-    const sent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ stepIndex: 1 }).toArray();
+    const sent = await deliveryStore(db).sentInThread(enrollment._id);
     for (const delivery of sent) {
       const thread = delivery.inReplyTo ? `in thread, In-Reply-To ${delivery.inReplyTo}` : `new thread ${delivery.messageId}`;
       out(`  sent step ${delivery.stepIndex + 1} "${delivery.stepId}": "${delivery.subject}" (${thread})`);
@@ -23,7 +23,7 @@ export async function printSummary(
     for (const skip of enrollment.skippedSteps) out(`  skipped step "${skip.stepId}": ${skip.reason}`);
     const notSent = sequence.steps.filter((s) => !enrollment.passedStepIds.includes(s.id)).map((s) => s.id);
     if (notSent.length > 0 && enrollment.status !== 'active') out(`  not sent: ${notSent.join(', ')}`);
-    const replies = await db.replies.find({ enrollmentId: enrollment._id }).toArray();
+    const replies = await replyStore(db).inThread(enrollment._id);
     for (const reply of replies) {
       out(`  reply (matched by ${reply.matchedBy}): "${oneLine(reply.visibleText)}"`);
       out(`    intent ${reply.intent} (${(reply.confidence ?? 0).toFixed(2)}): ${reply.explanation}`);
@@ -36,8 +36,8 @@ export async function printSummary(
     const assignee = task.assignee ? ` -> ${task.assignee}` : '';
     out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}${assignee}`);
   }
-  const unmatched = await db.replies.countDocuments({ state: 'unmatched' });
-  const quarantined = await db.quarantine.countDocuments({});
+  const unmatched = await replyStore(db).countUnmatched();
+  const quarantined = await mailboxStore(db).countQuarantined();
   out('');
   out(`Unmatched replies: ${unmatched}. Quarantined messages: ${quarantined}.`);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normaliseAddress, upsertContacts, type ContactInput } from '../contacts/index.ts';
-import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { contactStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { stepDueTime } from './progress.ts';
 
@@ -36,7 +36,7 @@ export async function enrollContacts(
   for (let i = 0; i < checked.length; i += ENROLL_SLICE) {
     const slice = checked.slice(i, i + ENROLL_SLICE);
     const { ids } = await upsertContacts(db, slice, now);
-    const stored = new Map((await db.contacts.find({ _id: { $in: [...new Set(ids.values())] } }).toArray()).map((c) => [c._id, c]));
+    const stored = new Map((await contactStore(db).getMany([...new Set(ids.values())])).map((c) => [c._id, c]));
     for (const input of slice) {
       const contact = stored.get(ids.get(input.email) ?? '');
       if (!contact) throw new Error(`bug: the contact ${input.email} was upserted but cannot be read back`);

@@ -1,4 +1,4 @@
-import type { ParleyCollections } from '../db/index.ts';
+import { contactStore, type ParleyCollections } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 
 /**
@@ -10,10 +10,7 @@ export async function markQualified(
   input: { contactId: string; sequenceId: string; enrollmentId: string; replyId: string; by: string; now: Date },
 ): Promise<void> {
   const { contactId, sequenceId, replyId, now } = input;
-  await db.contacts.updateOne(
-    { _id: contactId, qualified: { $exists: false } },
-    { $set: { qualified: { at: now, sequenceId, replyId }, updatedAt: now } },
-  );
+  await contactStore(db).markQualified(contactId, { at: now, sequenceId, replyId }, now);
   await recordOwnEvent(db, {
     type: OWN_EVENTS.qualified,
     key: contactId,

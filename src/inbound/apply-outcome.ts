@@ -1,6 +1,6 @@
 import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
-import { enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { contactStore, deliveryStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
 import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
@@ -145,7 +145,7 @@ export async function applyOutcome(
   }
   if (outcome.suppress === 'bounce') {
     const { status, diagnostic } = target.bounce ?? { status: undefined, diagnostic: undefined };
-    await db.contacts.updateOne({ _id: enrollment.contactId }, { $set: { undeliverable: { at: now, status, diagnostic }, updatedAt: now } });
+    await contactStore(db).markUndeliverable(enrollment.contactId, { at: now, status, diagnostic }, now);
   }
   if (outcome.softBounce) await retryAfterSoftBounce(db, enrollment, target.stepId, replyId, now);
   // A refused change (the enrollment is no longer where this reply could move it) writes nothing.
@@ -168,6 +168,6 @@ async function retryAfterSoftBounce(db: ParleyCollections, enrollment: Enrollmen
   if (!decided.ok) return;
   const { change } = decided;
   // The delivery first, as before the enrollment moves: a redo after a crash in between finds the step no longer passed and only counts.
-  if (change.unpass !== undefined) await db.deliveries.updateMany({ enrollmentId: enrollment._id, stepId: change.unpass, state: 'sent' }, { $set: { state: 'bounced' } });
+  if (change.unpass !== undefined) await deliveryStore(db).markBounced(enrollment._id, change.unpass);
   await enrollmentStore(db).apply(enrollment._id, change);
 }

@@ -1,6 +1,6 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Config } from '../config.ts';
-import { isDatabaseUnreachable, type ParleyCollections } from '../db/index.ts';
+import { isDatabaseUnreachable, mailboxStore, type MailboxStore, type ParleyCollections } from '../db/index.ts';
 import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
@@ -49,6 +49,7 @@ export class MailboxPoller {
   readonly #o: MailboxPollerOptions;
   readonly #log: Logger;
   readonly #cursorId: string;
+  readonly #store: MailboxStore;
   readonly #metrics: InboundMetrics;
   #client: ImapFlow | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -67,6 +68,7 @@ export class MailboxPoller {
     this.#metrics = options.metrics ?? NO_INBOUND_METRICS;
     this.#log = options.logger.child({ component: 'mailbox-poller', mailbox: options.imap.mailbox });
     this.#cursorId = mailboxKey(options.imap);
+    this.#store = mailboxStore(options.db);
   }
 
   /** True while an IMAP session is open and usable (for /readyz); false while reconnecting or stopped. */
@@ -259,11 +261,11 @@ export class MailboxPoller {
   }
 
   async #pollOnce(client: ImapFlow): Promise<PollResult> {
-    const { db, imap } = this.#o;
+    const { imap } = this.#o;
     const box = client.mailbox;
     if (!box) throw new Error('no mailbox open');
     const uidValidity = box.uidValidity.toString();
-    const cursor = await db.mailboxCursors.findOne({ _id: this.#cursorId });
+    const cursor = await this.#store.cursor(this.#cursorId);
     let lastUid = 0;
     if (cursor?.uidValidity === uidValidity) lastUid = cursor.lastUid;
     else if (cursor) this.#log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning (replies dedupe by Message-ID)');
@@ -293,11 +295,7 @@ export class MailboxPoller {
         else result.quarantined += 1;
       }
       if (done > 0) {
-        await db.mailboxCursors.updateOne(
-          { _id: this.#cursorId },
-          { $set: { uidValidity, lastUid: chunk[done - 1]!.uid, updatedAt: new Date() } },
-          { upsert: true },
-        );
+        await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid: chunk[done - 1]!.uid }, new Date());
       }
       const failure = handled[failedAt];
       if (failure?.status === 'rejected') throw failure.reason;
@@ -353,11 +351,7 @@ export class MailboxPoller {
       if (isSessionLost(client, error)) throw error;
       const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
       const reason = describeError(error);
-      await this.#o.db.quarantine.updateOne(
-        { _id: `${origin.mailbox}:${origin.uidValidity}:${origin.uid}` },
-        { $set: { ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() } },
-        { upsert: true },
-      );
+      await this.#store.quarantine({ ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() });
       await client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true });
       this.#metrics.quarantined(code);
       this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');

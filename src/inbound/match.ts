@@ -1,5 +1,5 @@
 import type { BounceVerdict } from '../classify/index.ts';
-import { enrollmentStore, repStore, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, repStore, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { parseStepMessageId } from '../sending/index.ts';
 import type { InboundMessage } from './inbound-message.ts';
 
@@ -40,7 +40,7 @@ async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | u
     const enrollment = named && (await enrollmentStore(db).get(named.enrollmentId));
     if (enrollment) return { enrollment, stepId: named.stepId };
   }
-  const delivery = await db.deliveries.findOne({ messageId: { $in: wanted } });
+  const delivery = await deliveryStore(db).withMessageId(wanted);
   const enrollment = delivery && (await enrollmentStore(db).get(delivery.enrollmentId));
   if (enrollment) return { enrollment, stepId: delivery.stepId };
   // A rep's answer to a task (rep_messages) continues the same thread.
@@ -60,5 +60,5 @@ export async function isOwnMessage(db: ParleyCollections, message: InboundMessag
   if (!message.messageId) return false;
   // Only a Message-ID of our steps' shape can be one of ours: others skip the lookup.
   if (!parseStepMessageId(message.messageId)) return false;
-  return (await db.deliveries.countDocuments({ messageId: message.messageId }, { limit: 1 })) > 0;
+  return deliveryStore(db).isOurs(message.messageId);
 }

@@ -1,5 +1,5 @@
 import { analyzeReply, extractVisibleText, type Classification, type IntentModel, type ReplyAnalysis } from '../classify/index.ts';
-import { isDuplicateKey, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import { contactStore, replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
@@ -60,13 +60,11 @@ export class ReplyHandler {
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
     const visibleText = extractVisibleText(message.text, message.html);
+    const replies = replyStore(db);
     // Insert first: a new message (the usual case) costs one command, not a read and a write.
-    try {
-      await db.replies.insertOne(this.#replyDoc(replyId, message, origin, visibleText));
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+    if ((await replies.receive(this.#replyDoc(replyId, message, origin, visibleText))) === 'duplicate') {
       // Seen before: done (a refetch, a copy), or cut off half-way ('received'), which this finishes.
-      const existing = await db.replies.findOne({ _id: replyId });
+      const existing = await replies.get(replyId);
       if (existing?.state !== 'received') return { kind: 'duplicate', replyId };
     }
 
@@ -86,27 +84,18 @@ export class ReplyHandler {
       analysis: storedAnalysis(analysis, trained?.version),
     };
     if (!match) {
-      await db.replies.updateOne({ _id: replyId }, { $set: { state: 'unmatched', ...decided, processedAt: this.#o.now() } });
+      await replies.markUnmatched(replyId, decided, this.#o.now());
       this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
       this.#metrics.replyHandled(classification.intent, 'unmatched', secondsSince(started));
       return { kind: 'unmatched', replyId, classification };
     }
     const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
     await recordReplyEvent(db, match, replyId, analysis, this.#o.now());
-    await db.replies.updateOne(
-      { _id: replyId },
-      {
-        $set: {
-          state: 'processed',
-          enrollmentId: match.enrollment._id,
-          contactId: match.enrollment.contactId,
-          matchedBy: match.matchedBy,
-          stepId: match.stepId,
-          ...decided,
-          outcome,
-          processedAt: this.#o.now(),
-        },
-      },
+    await replies.markProcessed(
+      replyId,
+      { enrollmentId: match.enrollment._id, contactId: match.enrollment.contactId, matchedBy: match.matchedBy, stepId: match.stepId, outcome },
+      decided,
+      this.#o.now(),
     );
     this.#o.logger.info(
       { replyId, enrollmentId: match.enrollment._id, matchedBy: match.matchedBy, intent: classification.intent, outcome, taskId },
@@ -121,7 +110,7 @@ export class ReplyHandler {
     const { db } = this.#o;
     const { enrollment, stepId } = match;
     const now = this.#o.now();
-    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const contact = await contactStore(db).get(enrollment.contactId);
     const plan = decideOutcome({
       sequence: this.#o.getSequence(enrollment.sequenceId),
       getSequence: this.#o.getSequence,
@@ -185,7 +174,7 @@ async function recordQualification(db: ParleyCollections, contact: ContactDoc, a
   const found = Object.fromEntries(Object.entries(analysis.qualification).filter(([, v]) => v !== undefined));
   if (Object.keys(found).length === 0 && !analysis.answer) return;
   const answers = { ...contact.qualification?.answers, ...(analysis.answer && { [analysis.answer.asks]: analysis.answer.value }) };
-  await db.contacts.updateOne({ _id: contact._id }, { $set: { qualification: { ...contact.qualification, ...found, answers }, updatedAt: now } });
+  await contactStore(db).recordQualification(contact._id, { ...contact.qualification, ...found, answers }, now);
 }
 
 /** What the reply was, as an event: a bounce, an automatic answer, or a person replying (with the intent). */

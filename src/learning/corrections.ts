@@ -1,5 +1,5 @@
 import type { Intent } from '../classify/index.ts';
-import type { ParleyCollections, ReplyDoc } from '../db/index.ts';
+import { replyStore, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 
 const INTENTS: ReadonlySet<string> = new Set<Intent>([
@@ -19,9 +19,10 @@ export async function relabelReply(db: ParleyCollections, replyId: string, inten
   if (!isIntent(intent)) {
     throw new ParleyError(ErrorCodes.INTENT_UNKNOWN, `"${intent}" is not an intent; use one of ${[...INTENTS].join(', ')}.`);
   }
-  const reply = await db.replies.findOne({ _id: replyId });
+  const replies = replyStore(db);
+  const reply = await replies.get(replyId);
   if (!reply) throw new ParleyError(ErrorCodes.REPLY_NOT_FOUND, `No reply with id ${replyId}; ids look like "mid:<message-id>".`);
   const correction = { intent, by, at: now };
-  await db.replies.updateOne({ _id: replyId }, { $set: { correction } });
+  await replies.correct(replyId, correction);
   return { ...reply, correction };
 }

@@ -1,5 +1,5 @@
 import { IntentModel, splitCorpus, TRAINING_CORPUS, type TrainingExample } from '../classify/index.ts';
-import type { IntentModelDoc, ParleyCollections } from '../db/index.ts';
+import { replyStore, type IntentModelDoc, type ParleyCollections } from '../db/index.ts';
 
 export interface TrainingResult {
   version: string;
@@ -15,9 +15,7 @@ export interface TrainingResult {
  */
 export async function trainIntentModel(db: ParleyCollections, now = new Date()): Promise<TrainingResult> {
   const corpus = splitCorpus(TRAINING_CORPUS).train;
-  const corrected = await db.replies
-    .find({ correction: { $exists: true } }, { projection: { visibleText: 1, correction: 1 } })
-    .toArray();
+  const corrected = await replyStore(db).corrected();
   const corrections: TrainingExample[] = corrected.flatMap((r) =>
     r.correction && r.visibleText.trim() !== '' ? [{ text: r.visibleText, intent: r.correction.intent }] : [],
   );

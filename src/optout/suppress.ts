@@ -1,4 +1,4 @@
-import { enrollmentStore, type EnrollmentDoc, type ParleyCollections, type Suppression, type SuppressionSource } from '../db/index.ts';
+import { contactStore, enrollmentStore, type EnrollmentDoc, type ParleyCollections, type Suppression, type SuppressionSource, type SuppressOutcome } from '../db/index.ts';
 import { stopContactEnrollments } from '../enrollments/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 
@@ -12,13 +12,8 @@ export interface SuppressOptions {
   enrollment?: (Pick<EnrollmentDoc, '_id' | 'sequenceId'> & { stepId: string | undefined }) | undefined;
 }
 
-export interface SuppressResult {
-  /** False when no contact has this id (deleted since the mail went out): nothing to do. */
-  found: boolean;
-  /** True when this call set the suppression; false when an earlier one was already there. */
-  suppressedNow: boolean;
-  /** The suppression stored on the contact: this one, or the earlier one that stays. */
-  suppression: Suppression | undefined;
+/** `found` is false when no contact has this id (deleted since the mail went out): nothing to do. */
+export interface SuppressResult extends SuppressOutcome {
   /** Enrollments this call stopped. */
   stoppedEnrollments: number;
 }
@@ -42,14 +37,8 @@ export async function suppressContact(
 ): Promise<SuppressResult> {
   const { reason, source, replyId, now } = options;
   const suppression: Suppression = { reason, at: now, source, ...(replyId !== undefined && { replyId }) };
-  const marked = await db.contacts.updateOne(
-    // null too: the driver stores a `suppressed: undefined` written by anyone as null.
-    { _id: contactId, $or: [{ suppressed: { $exists: false } }, { suppressed: { $type: 'null' } }] },
-    { $set: { suppressed: suppression, updatedAt: now } },
-  );
-  const suppressedNow = marked.modifiedCount === 1;
-  const contact = suppressedNow ? undefined : await db.contacts.findOne({ _id: contactId }, { projection: { suppressed: 1 } });
-  if (!suppressedNow && !contact) return { found: false, suppressedNow: false, suppression: undefined, stoppedEnrollments: 0 };
+  const marked = await contactStore(db).suppress(contactId, suppression, now);
+  if (!marked.found) return { ...marked, stoppedEnrollments: 0 };
 
   if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, options);
   const stopped = await stopContactEnrollments(
@@ -58,12 +47,7 @@ export async function suppressContact(
     { kind: 'stopped', cause: reason === 'unsubscribe' ? 'unsubscribe' : 'hard_bounce', reason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`, replyId },
     now,
   );
-  return {
-    found: true,
-    suppressedNow,
-    suppression: suppressedNow ? suppression : (contact?.suppressed ?? undefined),
-    stoppedEnrollments: stopped,
-  };
+  return { ...marked, stoppedEnrollments: stopped };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ContactDoc, ParleyCollections, SendClaimDoc } from '../db/index.ts';
+import { deliveryStore, type CapQuery, type ContactDoc, type DeliveryStore, type ParleyCollections } from '../db/index.ts';
 import { capRoom, contactZone, nextSendWindow } from '../schedule/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
@@ -17,7 +17,7 @@ const DAY = 24 * HOUR;
  * passed by at most one email per extra worker. Far from the cap that precision buys nothing.
  */
 export class SendGate {
-  readonly #db: ParleyCollections;
+  readonly #deliveries: DeliveryStore;
   readonly #exactWithin: number;
   readonly #toContact = new Map<string, Date[]>();
   readonly #fromMailbox = new Map<string, Date[]>();
@@ -25,7 +25,7 @@ export class SendGate {
   #reserving: Promise<unknown> = Promise.resolve();
 
   private constructor(db: ParleyCollections, exactWithin: number) {
-    this.#db = db;
+    this.#deliveries = deliveryStore(db);
     this.#exactWithin = exactWithin;
   }
 
@@ -37,10 +37,10 @@ export class SendGate {
     options: { exactWithin: number },
   ): Promise<SendGate> {
     const gate = new SendGate(db, options.exactWithin);
-    const recent = await gate.#counted([
-      ...(batch.contacts.length > 0 ? [{ to: { $in: [...batch.contacts] }, claimedAt: { $gte: new Date(now.getTime() - 30 * DAY) } }] : []),
-      ...(batch.mailboxes.length > 0 ? [gate.#mailboxFilter(batch.mailboxes, now)] : []),
-    ]);
+    const recent = await gate.#deliveries.countedClaims({
+      to: { addresses: batch.contacts, since: new Date(now.getTime() - 30 * DAY) },
+      ...gate.#mailboxQuery(batch.mailboxes, now),
+    });
     for (const address of batch.contacts) gate.#toContact.set(address, []);
     for (const address of batch.mailboxes) gate.#fromMailbox.set(address, []);
     const dayAgo = now.getTime() - DAY;
@@ -79,7 +79,7 @@ export class SendGate {
     let fromMailbox = this.#fromMailbox.get(mailbox) ?? [];
     const caps = { maxPerContact30d: policy.maxPerContact30d, perHour: policy.mailboxCaps.perHour, perDay: policy.mailboxCaps.perDay };
     if (this.#nearCap(fromMailbox, caps, now)) {
-      fromMailbox = (await this.#counted([this.#mailboxFilter([mailbox], now)])).map((d) => d.claimedAt);
+      fromMailbox = (await this.#deliveries.countedClaims(this.#mailboxQuery([mailbox], now))).map((d) => d.claimedAt);
       this.#fromMailbox.set(mailbox, fromMailbox);
     }
     const room = capRoom(now, caps, { toContact: this.#toContact.get(contact.email) ?? [], fromMailbox });
@@ -103,17 +103,8 @@ export class SendGate {
     return caps.perHour - since(HOUR) < this.#exactWithin || caps.perDay - since(DAY) < this.#exactWithin;
   }
 
-  #mailboxFilter(mailboxes: readonly string[], now: Date) {
-    return { from: { $in: [...mailboxes] }, claimedAt: { $gte: new Date(now.getTime() - DAY) } };
-  }
-
-  /** The claims matching any of `filters`, less the released ones (failed or abandoned: those sent nothing). */
-  async #counted(filters: object[]): Promise<Array<Pick<SendClaimDoc, '_id' | 'to' | 'from' | 'claimedAt' | 'releases'>>> {
-    if (filters.length === 0) return [];
-    const found = await this.#db.sendClaims
-      .find(filters.length === 1 ? filters[0]! : { $or: filters }, { projection: { to: 1, from: 1, claimedAt: 1, releases: 1 } })
-      .toArray();
-    const released = new Set(found.flatMap((c) => (c.releases === undefined ? [] : [c.releases])));
-    return found.filter((c) => c.releases === undefined && !released.has(c._id));
+  /** The mailbox caps look back one day. */
+  #mailboxQuery(mailboxes: readonly string[], now: Date): Pick<CapQuery, 'from'> {
+    return { from: { addresses: mailboxes, since: new Date(now.getTime() - DAY) } };
   }
 }

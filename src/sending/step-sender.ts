@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { claimOf, enrollmentStore, releaseOf, sendClaimSlots, slotId, type ContactDoc, type DeliveryDoc, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections, type SendClaimDoc } from '../db/index.ts';
+import { contactStore, deliveryStore, enrollmentStore, slotId, type ContactDoc, type DeliveryDoc, type DeliveryStore, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -64,11 +64,13 @@ export class StepSender {
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #metrics: SendMetrics;
   readonly #enrollments: EnrollmentStore;
+  readonly #deliveries: DeliveryStore;
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, ...options };
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
     this.#enrollments = enrollmentStore(options.db);
+    this.#deliveries = deliveryStore(options.db);
   }
 
   /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
@@ -127,7 +129,7 @@ export class StepSender {
       log.warn('sequence not loaded; step waits');
       return 'skipped';
     }
-    const contact = await db.contacts.findOne({ _id: enrollment.contactId });
+    const contact = await contactStore(db).get(enrollment.contactId);
     if (!contact || contact.suppressed) {
       await this.#change(enrollment, { kind: 'stopped', cause: 'contact_unavailable', reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted' });
       return 'skipped';
@@ -138,7 +140,7 @@ export class StepSender {
       return 'skipped';
     }
 
-    const attempts = await this.#attempts(enrollment._id, step.id);
+    const attempts = await this.#deliveries.attempts(enrollment._id, step.id);
     const sent = attempts.find((a) => a.delivery?.state === 'sent')?.delivery;
     if (sent) {
       // Sent, but the worker stopped before moving the enrollment on: finish that, send nothing.
@@ -184,13 +186,12 @@ export class StepSender {
       claimedAt: now,
     };
     // Another worker took this attempt first: it owns the step now.
-    if (!(await sendClaimSlots(db).take(`${enrollment._id}:${step.id}`, attempt, () => claimOf(delivery)))) return 'skipped';
+    if (!(await this.#deliveries.claim(delivery))) return 'skipped';
 
     // A reply may have paused the enrollment between our read and our claim: look again, after it.
     const current = await this.#enrollments.get(enrollment._id);
     if (current?.status !== 'active' || current.passedStepIds.includes(step.id)) {
-      await db.deliveries.insertOne({ ...delivery, state: 'abandoned' });
-      await db.sendClaims.insertOne(releaseOf(delivery));
+      await this.#deliveries.recordAbandoned(delivery);
       log.info({ stepId: step.id, status: current?.status }, 'enrollment changed before sending; step not sent');
       return 'skipped';
     }
@@ -205,7 +206,7 @@ export class StepSender {
     // From here a database error propagates: the claim stays without an outcome and is taken over (and
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
-    await db.deliveries.insertOne({ ...delivery, state: 'sent', smtpResponse: receipt.response, sentAt });
+    await this.#deliveries.recordSent(delivery, receipt.response, sentAt);
     // The event before the enrollment moves on: a crash between them is finished by the `sent` branch above.
     await this.#recordSent({ ...delivery, sentAt }, contact, sequence);
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
@@ -254,30 +255,13 @@ export class StepSender {
     });
   }
 
-  /**
-   * The step's attempts, newest first: each claim with its outcome, if there is one yet. Read by
-   * _id (`<enrollment>:<step>#<n>`, numbered from 1 with no gaps) rather than by a filter:
-   * FerretDB v1 answers only _id lookups without scanning.
-   */
-  async #attempts(enrollmentId: string, stepId: string): Promise<Array<{ claim: SendClaimDoc; delivery: DeliveryDoc | null }>> {
-    const found = [];
-    for (let n = 1; ; n += 1) {
-      const id = slotId(`${enrollmentId}:${stepId}`, n);
-      // Every delivery has its claim, so a missing claim ends the list without asking for its delivery.
-      const claim = await this.#o.db.sendClaims.findOne({ _id: id });
-      if (!claim) return found.reverse();
-      found.push({ claim, delivery: await this.#o.db.deliveries.findOne({ _id: id }) });
-    }
-  }
-
   async #recordFailure(enrollment: EnrollmentDoc, delivery: DeliveryDoc, error: unknown) {
     // Anything the transport throws that it did not classify is treated as temporary: retry, don't stop.
     const permanent = isParleyError(error) && !error.retryable;
     const code = isParleyError(error) ? error.code : ErrorCodes.SMTP_TEMPORARY;
     const message = describeError(error);
     this.#metrics.sendFailed(enrollment.sequenceId, permanent ? 'permanent' : 'temporary');
-    await this.#o.db.deliveries.insertOne({ ...delivery, state: 'failed', error: { code, message, permanent } });
-    await this.#o.db.sendClaims.insertOne(releaseOf(delivery));
+    await this.#deliveries.recordFailed(delivery, { code, message, permanent });
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
     if (permanent || delivery.attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enrollmentStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
@@ -44,11 +44,11 @@ export async function answerTask(
   if (task.status === 'done') return refuse('invalid', 'This task is done; reopen it by claiming a new reply.');
   const body = text.trim();
   if (!body) return refuse('invalid', 'The answer is empty; write what the contact should read.');
-  const [reply, enrollment] = await Promise.all([db.replies.findOne({ _id: task.replyId }), enrollmentStore(db).get(task.enrollmentId)]);
+  const [reply, enrollment] = await Promise.all([replyStore(db).get(task.replyId), enrollmentStore(db).get(task.enrollmentId)]);
   if (!reply || !enrollment) return refuse('invalid', 'The reply or enrollment behind this task is gone; nothing to answer.');
 
   const sequence = options.getSequence?.(task.sequenceId);
-  const lastSent = await db.deliveries.find({ enrollmentId: enrollment._id, state: 'sent' }).sort({ sentAt: -1 }).limit(1).next();
+  const lastSent = await deliveryStore(db).lastSentInThread(enrollment._id);
   const address = sequence?.sender.address ?? lastSent?.from;
   if (!address) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`);
   const replyTo = sequence?.sender.replyTo;

@@ -1,4 +1,4 @@
-import { repStore, roundRobinSlots, type ContactDoc, type ParleyCollections, type RepDoc } from '../db/index.ts';
+import { contactStore, repStore, roundRobinSlots, type ContactDoc, type ParleyCollections, type RepDoc } from '../db/index.ts';
 
 const POOL = 'tasks';
 
@@ -12,7 +12,7 @@ export async function chooseAssignee(
   now: Date,
 ): Promise<string | undefined> {
   if (input.given) return input.given.toLowerCase();
-  const contact = input.contact !== undefined ? input.contact : await db.contacts.findOne({ _id: input.contactId });
+  const contact = input.contact !== undefined ? input.contact : await contactStore(db).get(input.contactId);
   const owner = contact?.owner?.toLowerCase();
   if (owner && (await repStore(db).exists(owner))) return owner;
   return nextOnDuty(db, input.taskId, now);

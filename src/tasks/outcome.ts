@@ -1,4 +1,4 @@
-import { enrollmentStore, taskStore, type ParleyCollections, type RepDoc, type TaskDoc, type TaskSettled } from '../db/index.ts';
+import { contactStore, enrollmentStore, taskStore, type ParleyCollections, type RepDoc, type TaskDoc, type TaskSettled } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -71,7 +71,7 @@ async function apply(
     case 'move': {
       const target = getSequence(outcome.sequenceId);
       if (!target) return refuse('invalid', `No loaded sequence '${outcome.sequenceId}'; check the id (\`parley lint\` lists broken files).`) as Applied;
-      const contact = await db.contacts.findOne({ _id: task.contactId });
+      const contact = await contactStore(db).get(task.contactId);
       if (!contact) return refuse('invalid', 'The contact behind this task is gone.') as Applied;
       if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}).`) as Applied;
       await stopEnrollment(db, task, `moved to ${target.id} by ${rep._id}`, now);
@@ -93,7 +93,7 @@ async function stopEnrollment(db: ParleyCollections, task: TaskDoc, reason: stri
 async function resume(db: ParleyCollections, task: TaskDoc, getSequence: (id: string) => Sequence | undefined, now: Date): Promise<Applied> {
   const sequence = getSequence(task.sequenceId);
   if (!sequence) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded; fix its file (\`parley lint\`) before resuming.`) as Applied;
-  const [enrollment, contact] = await Promise.all([enrollmentStore(db).get(task.enrollmentId), db.contacts.findOne({ _id: task.contactId })]);
+  const [enrollment, contact] = await Promise.all([enrollmentStore(db).get(task.enrollmentId), contactStore(db).get(task.contactId)]);
   if (!enrollment || !contact) return refuse('invalid', 'The enrollment or contact behind this task is gone.') as Applied;
   if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}); the sequence can't resume.`) as Applied;
   const step = nextStep(sequence, enrollment.passedStepIds);

@@ -1,4 +1,4 @@
-import { enrollmentStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
+import { contactStore, deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -26,9 +26,9 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
   const task = await taskStore(db).get(taskId);
   if (!task || !canSee(viewer, task)) return undefined;
   const [contact, enrollment, reply, thread, events] = await Promise.all([
-    db.contacts.findOne({ _id: task.contactId }),
+    contactStore(db).get(task.contactId),
     enrollmentStore(db).get(task.enrollmentId),
-    db.replies.findOne({ _id: task.replyId }),
+    replyStore(db).get(task.replyId),
     threadOf(db, task.enrollmentId),
     taskEvents(db, taskId),
   ]);
@@ -37,8 +37,8 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
 
 async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<ThreadEntry[]> {
   const [steps, replies, answers] = await Promise.all([
-    db.deliveries.find({ enrollmentId, state: 'sent' }).toArray(),
-    db.replies.find({ enrollmentId }).toArray(),
+    deliveryStore(db).sentInThread(enrollmentId),
+    replyStore(db).inThread(enrollmentId),
     repStore(db).answersInThread(enrollmentId),
   ]);
   // Ordered by when Parley saw each message: a reply's Date header has whole seconds (and the

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ParleyCollections } from '../db/index.ts';
+import { contactStore, type ParleyCollections } from '../db/index.ts';
 import { suppressContact, UNSUBSCRIBE_PATH, verifyUnsubscribeToken } from '../optout/index.ts';
 import { alreadyUnsubscribedPage, confirmPage, notFoundPage, unsubscribedPage } from './pages.ts';
 
@@ -34,7 +34,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, context: Context
   app.get<{ Params: { token: string } }>(path, async (request, reply) => {
     const contactId = contactIdOf(request.params.token);
     if (contactId === undefined) return reply.code(404).type(HTML).send(notFoundPage());
-    const contact = await db.contacts.findOne({ _id: contactId }, { projection: { email: 1, suppressed: 1 } });
+    const contact = await contactStore(db).mailingStatus(contactId);
     if (!contact) return reply.type(HTML).send(unsubscribedPage(undefined));
     return reply.type(HTML).send(contact.suppressed ? alreadyUnsubscribedPage(contact.email) : confirmPage(contact.email));
   });
@@ -42,7 +42,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, context: Context
   app.post<{ Params: { token: string } }>(path, async (request, reply) => {
     const contactId = contactIdOf(request.params.token);
     if (contactId === undefined) return reply.code(404).type(HTML).send(notFoundPage());
-    const contact = await db.contacts.findOne({ _id: contactId }, { projection: { email: 1 } });
+    const contact = await contactStore(db).mailingStatus(contactId);
     if (!contact) return reply.type(HTML).send(unsubscribedPage(undefined));
     const result = await suppressContact(db, contactId, { reason: 'unsubscribe', source: 'link', now: now() });
     request.log.info(

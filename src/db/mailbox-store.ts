@@ -1,0 +1,46 @@
+import type { Collection } from 'mongodb';
+import type { MailboxCursorDoc, QuarantineDoc } from './documents.ts';
+
+/** Where a poll resumes: the mailbox's UIDVALIDITY and the last UID handled under it. */
+export type MailboxCursor = Pick<MailboxCursorDoc, 'uidValidity' | 'lastUid'>;
+
+/** A message that could not be handled, and why. Its id is made from where it sits. */
+export type QuarantinedMessage = Omit<QuarantineDoc, '_id'>;
+
+/**
+ * What the reply mailbox's poller keeps: its cursor (`mailbox_cursors`, one per mailbox key
+ * `<user>@<host>:<port>/<mailbox>`) and the messages it quarantined (`quarantine`, one per
+ * `<mailbox>:<uidValidity>:<uid>`). Both are read and written by `_id` only, served by the `_id`
+ * index. The writes are upserts, which are not atomic on FerretDB v1 (STACK-NOTES), and need not
+ * be: only the mailbox lease's holder polls, and writing either again writes the same thing.
+ */
+export interface MailboxStore {
+  /** The mailbox's cursor; undefined before its first poll. */
+  cursor(mailboxKey: string): Promise<MailboxCursor | undefined>;
+  /** Moves the cursor past `lastUid`; creates it on the first poll. */
+  advanceCursor(mailboxKey: string, cursor: MailboxCursor, at: Date): Promise<void>;
+  /** Files a message as unhandleable; quarantining it again overwrites the record. */
+  quarantine(message: QuarantinedMessage): Promise<void>;
+  /** How many messages are quarantined. Counts the whole collection (the demo's summary only). */
+  countQuarantined(): Promise<number>;
+}
+
+export const quarantineId = (message: Pick<QuarantineDoc, 'mailbox' | 'uidValidity' | 'uid'>): string =>
+  `${message.mailbox}:${message.uidValidity}:${message.uid}`;
+
+export function mailboxStore(collections: { mailboxCursors: Collection<MailboxCursorDoc>; quarantine: Collection<QuarantineDoc> }): MailboxStore {
+  const { mailboxCursors, quarantine } = collections;
+  return {
+    async cursor(mailboxKey) {
+      const found = await mailboxCursors.findOne({ _id: mailboxKey });
+      return found ? { uidValidity: found.uidValidity, lastUid: found.lastUid } : undefined;
+    },
+    async advanceCursor(mailboxKey, cursor, at) {
+      await mailboxCursors.updateOne({ _id: mailboxKey }, { $set: { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, updatedAt: at } }, { upsert: true });
+    },
+    async quarantine(message) {
+      await quarantine.updateOne({ _id: quarantineId(message) }, { $set: message }, { upsert: true });
+    },
+    countQuarantined: () => quarantine.countDocuments({}),
+  };
+}
