@@ -37,6 +37,7 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'send caps per mailbox', collection: 'send_claims', matches: (f) => has(f, 'from', 'claimedAt') },
   { name: 'a reply by Message-ID', collection: 'replies', matches: (f) => has(f, 'messageId') || has(f, '_id') },
   { name: 'a task by id', collection: 'tasks', matches: (f) => has(f, '_id') },
+  { name: 'a task\'s thread: the replies of its enrollment', collection: 'replies', matches: (f) => has(f, 'enrollmentId') },
   { name: 'task queue', collection: 'tasks', matches: (f) => has(f, 'status') },
   { name: 'a contact\'s events', collection: 'events', matches: (f) => has(f, 'contactId') },
   { name: 'mailbox cursor and lease', collection: 'mailbox_cursors', matches: (f) => has(f, '_id') },

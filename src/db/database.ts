@@ -106,6 +106,8 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   await d.sendClaims.createIndex({ from: 1, claimedAt: 1 });
   await d.tasks.createIndex({ status: 1, priority: 1, createdAt: 1 });
   await d.replies.createIndex({ 'correction.at': 1 });
+  // A task's thread: the replies of its enrollment, read on every task view.
+  await d.replies.createIndex({ enrollmentId: 1 });
   await d.tasks.createIndex({ status: 1, dueAt: 1 });
   await d.tasks.createIndex({ assignee: 1, dueAt: 1 });
   await d.taskEvents.createIndex({ taskId: 1, at: 1 });
