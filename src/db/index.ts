@@ -19,3 +19,4 @@ export {
   type TakeResult,
 } from './numbered-slots.ts';
 export { queueForRollup } from './rollup-queue.ts';
+export { queueForStats, utcDay } from './stats-queue.ts';
