@@ -44,6 +44,8 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'queued events folded into rollups', collection: 'rollup_queue', matches: (f) => has(f, '_id') },
   { name: 'stats: the period\'s sends and outcomes', collection: 'events', matches: (f) => has(f, 'type', 'at') },
   { name: 'stats: the period\'s enrollments', collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
+  { name: 'stats: days with a late event', collection: 'stats_queue', matches: (f) => has(f, 'day') || has(f, '_id') },
+  { name: 'stats: the period\'s day summaries', collection: 'stats_days', matches: (f) => has(f, 'day') || has(f, '_id') },
 ];
 
 interface Plan {
