@@ -9,7 +9,7 @@ import { startFerretDB } from '../src/embedded/index.ts';
 import { recordEvents } from '../src/events/index.ts';
 import { loadSegments, planRollups, rebuildRollups, refreshAllSegments, refreshQueuedContacts } from '../src/segments/index.ts';
 import { loadSequences } from '../src/sequences/index.ts';
-import { outlineOf, readStats } from '../src/stats/index.ts';
+import { buildStatsDays, outlineOf, SUMMARY_HORIZON_DAYS, type SequenceOutline } from '../src/stats/index.ts';
 import { seeded } from '../test/support/random.ts';
 import { databaseServed, type BenchRow } from './results.ts';
 
@@ -169,9 +169,12 @@ export async function benchSegments(contacts: number, events: number): Promise<B
 
     const period = { from: new Date(now.getTime() - 30 * DAY), to: now };
     const statsBaseline = await statsFloor(db, period, now);
-    const stats = await withPeakRss(() => readStats(db, { period, sequences: outlines, now: () => now }));
-    const counted = stats.value.sequences.reduce((n, s) => n + s.total.sent, 0);
-    console.error(`bench: stats ${seconds(stats.ms)} s, ${counted} sent`);
+    // The day summaries stats read, built as the worker's stats-days job does after midnight (here
+    // every seeded day at once, as on the first run after an upgrade); timed on its own.
+    const summaryBuild = await withPeakRss(() => buildStatsDays(db, { now }));
+    console.error(`bench: stats day summaries built in ${seconds(summaryBuild.ms)} s`, { built: summaryBuild.value.built, lost: summaryBuild.value.lost });
+    const stats = await statsInChild(url, database, period, now, outlines);
+    console.error(`bench: stats ${seconds(stats.ms)} s (peak RSS ${stats.peakMiB} MiB), ${stats.sent} sent; from the events alone ${seconds(stats.eventsOnlyMs)} s (peak RSS ${stats.peakBothMiB} MiB), the same report`);
 
     const scale = `${contacts.toLocaleString('en')} contacts, ${events.toLocaleString('en')} events`;
     const eventsBaseline = `${seconds(eventsBaselineMs)} s (one plain read of every event)`;
@@ -215,12 +218,30 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(stats.ms),
         baseline: `${seconds(statsBaseline.ms)} s (one plain read of the period's ${statsBaseline.n.toLocaleString('en')} sends and outcomes)`,
         ratio: ratioOf(stats.ms, statsBaseline.ms),
-        notes: `${outlines.length} sequences, ${counted.toLocaleString('en')} people sent to; readStats reads the period's sends and outcomes by the indexed {type, at} range, never all events; peak RSS ${stats.peakMiB} MiB (bench process); ${served}`,
+        notes: `${outlines.length} sequences, ${stats.sent.toLocaleString('en')} people sent to; readStats reads whole closed days from their summaries (stats_days) and only the period's cut-off first day and today from the events, by the indexed {type, at} range; the same report from the events alone took ${seconds(stats.eventsOnlyMs)} s (peak RSS ${stats.peakBothMiB} MiB over both reads); peak RSS ${stats.peakMiB} MiB (a process of its own, as \`parley stats\` runs); ${served}`,
+      },
+      {
+        benchmark: `stats day summaries, first build (${scale})`,
+        measure: 's',
+        parley: seconds(summaryBuild.ms),
+        baseline: `${seconds(statsBaseline.ms)} s (one plain read of the period's ${statsBaseline.n.toLocaleString('en')} sends and outcomes)`,
+        ratio: ratioOf(summaryBuild.ms, statsBaseline.ms),
+        notes: `buildStatsDays: ${summaryBuild.value.built} days (the 60 seeded and the empty rest of the ${SUMMARY_HORIZON_DAYS}-day horizon) from their events, as the worker's stats-days job does once after an upgrade; afterwards it builds one closed day a night, and again any day a late event came in for; peak RSS ${summaryBuild.peakMiB} MiB (bench process); ${served}`,
       },
     ];
   } finally {
     await close();
   }
+}
+
+/** `parley stats` in a process of its own (bench/stats-child.ts): its time, its peak RSS, and the same read from the events alone. */
+async function statsInChild(url: string, database: string, period: { from: Date; to: Date }, now: Date, outlines: readonly SequenceOutline[]) {
+  const child = fileURLToPath(new URL('./stats-child.ts', import.meta.url));
+  const args = ['--import', 'tsx', child, url, database, String(period.from.getTime()), String(period.to.getTime()), String(now.getTime()), JSON.stringify(outlines)];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms?: number; peakMiB?: number; eventsOnlyMs?: number; peakBothMiB?: number; sent?: number };
+  if (result.ms === undefined || result.peakMiB === undefined || result.eventsOnlyMs === undefined || result.peakBothMiB === undefined || result.sent === undefined) throw new Error(`the stats child printed no result: ${stdout.slice(0, 200)}`);
+  return { ms: result.ms, peakMiB: result.peakMiB, eventsOnlyMs: result.eventsOnlyMs, peakBothMiB: result.peakBothMiB, sent: result.sent };
 }
 
 /** The floor of a full refresh: every contact and every rollup of the plan, read plainly. */

@@ -10,6 +10,7 @@ import { startRecurringJobs } from './jobs/index.ts';
 import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
 import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
+import { STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 
 /** How often overdue tasks are escalated and snoozed ones woken (milliseconds). */
@@ -91,6 +92,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     jobs: [
       sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, logger, metrics }),
       segmentRefreshJob(segments, config.segments.refreshMs),
+      // Summarizes each closed day for `parley stats`, and again a day a late event came in for.
+      statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
     ],
   });
   const models = new IntentModelStore(database, logger);

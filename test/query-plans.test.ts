@@ -48,6 +48,8 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'the event pass\'s lease', collection: 'mailbox_leases', matches: (f) => has(f, 'mailbox') },
   { name: 'stats: the period\'s sends and outcomes', collection: 'events', matches: (f) => has(f, 'type', 'at') },
   { name: 'stats: the period\'s enrollments', collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
+  { name: 'stats: days with a late event', collection: 'stats_queue', matches: (f) => has(f, 'day') || has(f, '_id') },
+  { name: 'stats: the period\'s day summaries', collection: 'stats_days', matches: (f) => has(f, 'day') || has(f, '_id') },
 ];
 
 interface Plan {

@@ -17,6 +17,9 @@ import type {
   RollupQueueDoc,
   RollupStateDoc,
   SendClaimDoc,
+  StatsDayDoc,
+  StatsDayPartDoc,
+  StatsQueueDoc,
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
@@ -46,6 +49,9 @@ export interface ParleyCollections {
   rollupQueue: Collection<RollupQueueDoc>;
   contactRollups: Collection<ContactRollupDoc>;
   rollupState: Collection<RollupStateDoc>;
+  statsQueue: Collection<StatsQueueDoc>;
+  statsDays: Collection<StatsDayDoc>;
+  statsDayParts: Collection<StatsDayPartDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -81,6 +87,9 @@ export async function connectDatabase(url: string, name: string): Promise<Databa
     rollupQueue: db.collection('rollup_queue'),
     contactRollups: db.collection('contact_rollups'),
     rollupState: db.collection('rollup_state'),
+    statsQueue: db.collection('stats_queue'),
+    statsDays: db.collection('stats_days'),
+    statsDayParts: db.collection('stats_day_parts'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');
@@ -128,6 +137,9 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   await d.contactRollups.createIndex({ definitions: 1 });
   // The event pass reads all queued markers of the contacts it folds.
   await d.rollupQueue.createIndex({ contactId: 1 });
+  // Stats summaries: the markers and the summaries of a range of days (src/stats/days.ts).
+  await d.statsQueue.createIndex({ day: 1 });
+  await d.statsDays.createIndex({ day: 1 });
 }
 
 /**

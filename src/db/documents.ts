@@ -466,3 +466,41 @@ export interface RollupStateDoc {
   definitions: string;
   builtAt: Date;
 }
+
+/**
+ * A stats event not yet in its day's summary (collection `stats_queue`): inserted *before* the
+ * event (src/events/own.ts), so a day whose summary may miss an event always has a marker, and a
+ * stats read takes such a day from the events themselves. `_id` is the event's `_id`. Deleted by
+ * the summary build that includes the event (src/stats/days.ts).
+ */
+export interface StatsQueueDoc {
+  _id: string;
+  /** The event's UTC day, YYYY-MM-DD. */
+  day: string;
+  queuedAt: Date;
+}
+
+/**
+ * One version of one UTC day's stats summary (collection `stats_days`): the day's sends and
+ * outcomes in compact form, split into parts (collection `stats_day_parts`) by sequence. `_id` is
+ * `<day>#<version>`: inserting it (after its parts) is the guard, atomic on MongoDB and FerretDB,
+ * so two builds at once make one version; never updated. The highest version is the day's summary.
+ */
+export interface StatsDayDoc {
+  _id: string;
+  day: string;
+  version: number;
+  /** The parts, by `_id`, each with the sequence its events name (absent: none). */
+  parts: Array<{ id: string; sequenceId?: string | undefined; events: number }>;
+  builtAt: Date;
+}
+
+/** A slice of a day summary's events, all of one sequence (see StatsDayDoc and src/stats/days.ts). */
+export interface StatsDayPartDoc {
+  /** `<day>#<version>/<build>/<n>`: a random build id, so a losing build's parts never collide. */
+  _id: string;
+  day: string;
+  sequenceId?: string | undefined;
+  /** JSON of the compact event tuples (src/stats/days.ts): one string decodes far faster than subdocuments. */
+  events: string;
+}

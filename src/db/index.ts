@@ -23,3 +23,4 @@ export {
 } from './numbered-slots.ts';
 export { queueForRollup } from './rollup-queue.ts';
 export { defaultHolderId, Lease, type LeaseOptions } from './lease.ts';
+export { queueForStats, utcDay } from './stats-queue.ts';

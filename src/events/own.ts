@@ -1,5 +1,7 @@
-import { isDuplicateKey, queueForRollup, type EventDoc, type ParleyCollections } from '../db/index.ts';
-import type { OwnEventType } from './types.ts';
+import { isDuplicateKey, queueForRollup, queueForStats, type EventDoc, type ParleyCollections } from '../db/index.ts';
+import { STATS_EVENT_TYPES, type OwnEventType } from './types.ts';
+
+const STATS_TYPES: ReadonlySet<string> = new Set(STATS_EVENT_TYPES);
 
 export interface OwnEvent {
   type: OwnEventType;
@@ -16,9 +18,10 @@ export interface OwnEvent {
 /**
  * Records one of Parley's own events (a send, a reply, an unsubscribe, ...). Idempotent: the id is
  * `<type>:<key>`, so a step handled twice (a takeover, a refetch) records once. It is queued for
- * its contact's rollup first; segment membership catches up through the worker's event pass.
+ * its contact's rollup first; segment membership catches up through the worker's event pass. A
+ * send or an outcome is also marked for its day's stats summary first (src/stats/days.ts).
  */
-export async function recordOwnEvent(db: Pick<ParleyCollections, 'events' | 'rollupQueue'>, event: OwnEvent): Promise<void> {
+export async function recordOwnEvent(db: Pick<ParleyCollections, 'events' | 'rollupQueue' | 'statsQueue'>, event: OwnEvent): Promise<void> {
   const props: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.props ?? {})) if (v !== undefined && v !== '') props[k] = v.replace(/\0/g, '');
   const doc: EventDoc = {
@@ -33,7 +36,7 @@ export async function recordOwnEvent(db: Pick<ParleyCollections, 'events' | 'rol
     ...(event.enrollmentId !== undefined && { enrollmentId: event.enrollmentId }),
     receivedAt: new Date(),
   };
-  await queueForRollup(db, [doc], doc.receivedAt);
+  await Promise.all([queueForRollup(db, [doc], doc.receivedAt), STATS_TYPES.has(doc.type) ? queueForStats(db, doc, doc.receivedAt) : undefined]);
   try {
     await db.events.insertOne(doc);
   } catch (error) {

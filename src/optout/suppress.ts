@@ -31,7 +31,7 @@ export interface SuppressResult extends SuppressOutcome {
  *   reply being handled again).
  */
 export async function suppressContact(
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue'>,
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>,
   contactId: string,
   options: SuppressOptions,
 ): Promise<SuppressResult> {
@@ -55,7 +55,7 @@ export async function suppressContact(
  * is completed by the next), credited to the conversation it answers: the reply's enrollment, or
  * the contact's newest one for a link or mailto.
  */
-async function recordUnsubscribe(db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue'>, contactId: string, options: SuppressOptions): Promise<void> {
+async function recordUnsubscribe(db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>, contactId: string, options: SuppressOptions): Promise<void> {
   const latest = options.enrollment
     ? undefined
     : await enrollmentStore(db).latestOfContact(contactId);

@@ -169,9 +169,13 @@ export function tallyReport(f: Folded, options: StatsOptions): StatsReport {
 /**
  * The step a qualification is credited to: the one the enrollment last replied to before it
  * qualified (else its latest reply at all, for clocks a little apart); none without a counted reply.
+ * Replies at the same millisecond go by step id, so the credit does not depend on the order the
+ * events were read in (from the events or from day summaries).
  */
 function creditedStep(replies: readonly ReplyRecord[], at: Date): string | undefined {
-  const withStep = replies.filter((r) => r.stepId !== undefined).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const withStep = replies
+    .filter((r) => r.stepId !== undefined)
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || ((a.stepId ?? '') < (b.stepId ?? '') ? -1 : (a.stepId ?? '') > (b.stepId ?? '') ? 1 : 0));
   const before = withStep.filter((r) => r.at <= at);
   return (before.at(-1) ?? withStep.at(-1))?.stepId;
 }
