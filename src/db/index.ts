@@ -1,4 +1,4 @@
-export { connectDatabase, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections } from './database.ts';
+export { connectDatabase, insertEachOnce, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections } from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { claimOf, releaseOf } from './send-claims.ts';
