@@ -25,7 +25,7 @@ import type {
   TaskEventDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
-import { hasOnlyDuplicateKeys } from './write-errors.ts';
+import { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
 export interface ParleyCollections {
@@ -233,6 +233,23 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
   } catch (error) {
     if (isDuplicateKey(error)) return 'duplicate';
     throw error;
+  }
+}
+
+/**
+ * insertOnce for many documents in one unordered insert (one round trip, one transaction on
+ * FerretDB instead of one per document): for each, 'duplicate' when its key was taken already.
+ */
+export async function insertEachOnce<T extends Document>(collection: Collection<T>, docs: ReadonlyArray<OptionalUnlessRequiredId<T>>): Promise<Array<'inserted' | 'duplicate'>> {
+  if (docs.length === 0) return [];
+  try {
+    await collection.insertMany([...docs], { ordered: false });
+    return docs.map(() => 'inserted');
+  } catch (error) {
+    // Unordered: every other document went in; only duplicates are an answer, anything else is a failure.
+    if (!hasOnlyDuplicateKeys(error)) throw error;
+    const duplicates = new Set(writeErrorIndexes(error));
+    return docs.map((_, i) => (duplicates.has(i) ? 'duplicate' : 'inserted'));
   }
 }
 

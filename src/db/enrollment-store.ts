@@ -1,5 +1,5 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce } from './database.ts';
+import { insertEachOnce, insertOnce } from './database.ts';
 import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
 
 /** The fields a lifecycle change writes; absent fields stay as they are. */
@@ -52,6 +52,8 @@ export interface EnrollmentStore {
   due(now: Date, limit: number): Promise<EnrollmentDoc[]>;
   /** Inserts a new enrollment. 'duplicate': the contact already has this sequence and round (unique index), whoever inserted it. */
   insert(enrollment: EnrollmentDoc): Promise<'inserted' | 'duplicate'>;
+  /** Inserts many new enrollments in one write; for each, as `insert` answers. */
+  insertEach(enrollments: readonly EnrollmentDoc[]): Promise<Array<'inserted' | 'duplicate'>>;
   /** The enrollment of a contact in one round of a sequence. */
   findRound(contactId: string, sequenceId: string, round: number): Promise<EnrollmentDoc | null>;
   /** The address's enrollment touched last that is not stopped: whose conversation a reply from it answers, when its headers don't say. */
@@ -97,6 +99,7 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
     get: (id) => enrollments.findOne({ _id: id }),
     due: (now, limit) => enrollments.find({ status: 'active', nextStepAt: { $lte: now } }).sort({ nextStepAt: 1 }).limit(limit).toArray(),
     insert: (enrollment) => insertOnce(enrollments, enrollment),
+    insertEach: (docs) => insertEachOnce(enrollments, docs),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
     latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),
     latestOfContact: (contactId) =>

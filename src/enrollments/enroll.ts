@@ -49,26 +49,16 @@ export async function enrollContacts(
 
 const ENROLL_SLICE = 1_000;
 
-/**
- * Enrolls one stored contact. The unique index on contact, sequence and round is the guard: two
- * callers at once (two workers seeing the same segment entry) enroll it once.
- */
-export async function enrollContact(
-  db: Pick<ParleyCollections, 'enrollments'>,
-  sequence: Sequence,
-  contact: Pick<ContactDoc, '_id' | 'email' | 'timeZone' | 'suppressed'>,
-  now: Date,
-  origin: EnrollmentOrigin = {},
-): Promise<EnrollOutcome | undefined> {
-  if (contact.suppressed) return { email: contact.email, outcome: 'suppressed', reason: contact.suppressed.reason };
+type EnrollableContact = Pick<ContactDoc, '_id' | 'email' | 'timeZone' | 'suppressed'>;
+
+/** The enrollment a stored contact gets, or the outcome that stands instead (suppressed; undefined for a sequence without steps). */
+function newEnrollment(sequence: Sequence, contact: EnrollableContact, now: Date, origin: EnrollmentOrigin): { doc: EnrollmentDoc; firstStepAt: Date } | { outcome: EnrollOutcome | undefined } {
+  if (contact.suppressed) return { outcome: { email: contact.email, outcome: 'suppressed', reason: contact.suppressed.reason } };
   const first = sequence.steps[0];
-  if (!first) return undefined;
+  if (!first) return { outcome: undefined };
   const firstStepAt = stepDueTime(sequence, first, now, contact.timeZone);
-  const enrollmentId = randomUUID();
-  const round = origin.round ?? 1;
-  const store = enrollmentStore(db);
-  const inserted = await store.insert({
-    _id: enrollmentId,
+  const doc: EnrollmentDoc = {
+    _id: randomUUID(),
     contactId: contact._id,
     email: contact.email,
     sequenceId: sequence.id,
@@ -79,11 +69,49 @@ export async function enrollContact(
     threadMessageIds: [],
     enrolledAt: now,
     updatedAt: now,
-    round,
+    round: origin.round ?? 1,
     source: origin.source ?? { kind: 'manual' },
     ...(origin.context && { context: origin.context }),
-  });
-  if (inserted === 'inserted') return { email: contact.email, outcome: 'enrolled', enrollmentId, firstStepAt };
-  const existing = await store.findRound(contact._id, sequence.id, round);
+  };
+  return { doc, firstStepAt };
+}
+
+/**
+ * Enrolls one stored contact. The unique index on contact, sequence and round is the guard: two
+ * callers at once (two workers seeing the same segment entry) enroll it once.
+ */
+export async function enrollContact(
+  db: Pick<ParleyCollections, 'enrollments'>,
+  sequence: Sequence,
+  contact: EnrollableContact,
+  now: Date,
+  origin: EnrollmentOrigin = {},
+): Promise<EnrollOutcome | undefined> {
+  const enrollment = newEnrollment(sequence, contact, now, origin);
+  if ('outcome' in enrollment) return enrollment.outcome;
+  const { doc, firstStepAt } = enrollment;
+  const store = enrollmentStore(db);
+  if ((await store.insert(doc)) === 'inserted') return { email: contact.email, outcome: 'enrolled', enrollmentId: doc._id, firstStepAt };
+  const existing = await store.findRound(contact._id, sequence.id, doc.round ?? 1);
   return { email: contact.email, outcome: 'already_enrolled', enrollmentId: existing?._id ?? '' };
+}
+
+/**
+ * enrollContact for many stored contacts of one sequence in one write (a slice of a segment
+ * refresh), with the same guard: the unique index enrolls each contact once per round, however
+ * many callers try. Returns how many were enrolled now (the others are suppressed or were enrolled
+ * already).
+ */
+export async function enrollStoredContacts(
+  db: Pick<ParleyCollections, 'enrollments'>,
+  sequence: Sequence,
+  entries: ReadonlyArray<{ contact: EnrollableContact; origin: EnrollmentOrigin }>,
+  now: Date,
+): Promise<number> {
+  const docs = entries.flatMap(({ contact, origin }) => {
+    const enrollment = newEnrollment(sequence, contact, now, origin);
+    return 'doc' in enrollment ? [enrollment.doc] : [];
+  });
+  const results = await enrollmentStore(db).insertEach(docs);
+  return results.filter((r) => r === 'inserted').length;
 }

@@ -1,5 +1,5 @@
 /** Contacts and their enrollments in sequences: who is where, and when their next step is due. */
-export { enrollContact, enrollContacts, type EnrollmentOrigin, type EnrollOutcome } from './enroll.ts';
+export { enrollContact, enrollContacts, enrollStoredContacts, type EnrollmentOrigin, type EnrollOutcome } from './enroll.ts';
 export { normaliseAddress, type ContactInput } from '../contacts/index.ts';
 export { nextStep, stepDueTime } from './progress.ts';
 export { inFlightFindings, IN_FLIGHT_RULE } from './in-flight.ts';

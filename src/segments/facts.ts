@@ -69,15 +69,20 @@ export async function loadContactFacts(
   return new Map(contacts.map((c) => [c._id, factsFromEvents(c, eventsBy.get(c._id) ?? [], enrollmentsBy.get(c._id) ?? [], now)]));
 }
 
-/** Enrollment states by contact, for the sequences the segments name (none read when no rule names one). */
+/**
+ * Enrollment states of some contacts (a slice of the full refresh), by contact, for the sequences
+ * the segments name (none read when no rule names one): `contactId $in` is served by the index
+ * that leads with contactId.
+ */
 export async function enrollmentsByContact(
   db: Pick<ParleyCollections, 'enrollments'>,
   segments: readonly Segment[],
+  contactIds: readonly string[],
 ): Promise<Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>> {
   const ids = referencedSequences(segments);
   const byContact = new Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>();
-  if (ids.length === 0) return byContact;
-  const cursor = db.enrollments.find({ sequenceId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 } });
+  if (ids.length === 0 || contactIds.length === 0) return byContact;
+  const cursor = db.enrollments.find({ contactId: { $in: [...contactIds] }, sequenceId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 }, batchSize: 5000 });
   for await (const e of cursor) {
     const list = byContact.get(e.contactId) ?? [];
     list.push({ sequenceId: e.sequenceId, status: e.status });

@@ -1,5 +1,5 @@
-import { enrollContact } from '../enrollments/index.ts';
-import { isDuplicateKey, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
+import { enrollContact, enrollStoredContacts } from '../enrollments/index.ts';
+import { insertEachOnce, isDuplicateKey, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import type { FactsContact } from './facts.ts';
 import { membershipKey, type SegmentMembership } from './memberships.ts';
@@ -37,23 +37,9 @@ export async function recordMembershipChange(
   sequences: readonly Sequence[],
   now: Date,
 ): Promise<ChangeEffects> {
-  const { segment, contact, entering } = change;
-  if ((current?.member ?? false) === entering) return NOTHING;
-  const n = (current?.n ?? 0) + 1;
-  const entries = (current?.entries ?? 0) + (entering ? 1 : 0);
-  const effects = await applyToAudiences(db, change, entries, sequences, now);
-  const doc: SegmentChangeDoc = {
-    _id: `${membershipKey(segment.id, contact._id)}#${n}`,
-    segmentId: segment.id,
-    contactId: contact._id,
-    n,
-    change: entering ? 'entered' : 'exited',
-    member: entering,
-    entries,
-    at: now,
-    reason: change.reason,
-    ...(entering && change.context && { context: change.context }),
-  };
+  const doc = changeDoc(change, current, now);
+  if (!doc) return NOTHING;
+  const effects = await applyToAudiences(db, change, doc.entries, sequences, now);
   try {
     await db.segmentChanges.insertOne(doc);
   } catch (error) {
@@ -62,6 +48,82 @@ export async function recordMembershipChange(
     throw error;
   }
   return { recorded: true, ...effects };
+}
+
+export interface PendingChange {
+  change: MembershipChange;
+  /** The contact's newest change in the segment, as read before deciding. */
+  current: SegmentMembership | undefined;
+}
+
+export interface BatchEffects {
+  /** Per pending change: whether this call recorded it. */
+  recorded: boolean[];
+  enrolled: number;
+  stopped: number;
+}
+
+/**
+ * recordMembershipChange for many changes at once (a slice of the full refresh), with the same
+ * guarantees: what the changes mean for the sequences is done first (idempotent: the enrollments'
+ * unique index, stops that find nothing left to stop), and only then are the changes inserted,
+ * each by its number. A change another refresh recorded first fails as a duplicate and is not
+ * counted; a batch cut off before its insert leaves its changes unrecorded, and the next refresh
+ * does their sequence work again and records them. One write per sequence and one for the changes
+ * instead of one per change: on FerretDB every write is a SQLite transaction of its own.
+ */
+export async function recordMembershipChanges(
+  db: ParleyCollections,
+  pending: readonly PendingChange[],
+  sequences: readonly Sequence[],
+  now: Date,
+): Promise<BatchEffects> {
+  const docs = pending.map(({ change, current }) => changeDoc(change, current, now));
+  const due = pending.flatMap(({ change }, i) => {
+    const doc = docs[i];
+    return doc ? [{ change, entries: doc.entries }] : [];
+  });
+  let enrolled = 0;
+  let stopped = 0;
+  for (const sequence of sequences) {
+    const { audience } = sequence;
+    const ours = due.filter(({ change }) => audience.segment === change.segment.id);
+    const entering = ours.filter(({ change }) => change.entering);
+    if (entering.length > 0) {
+      const entries = entering.map(({ change, entries }) => ({
+        contact: change.contact,
+        origin: { round: audience.reenter ? entries : 1, source: { kind: 'segment' as const, segmentId: change.segment.id }, ...(change.context && { context: change.context }) },
+      }));
+      enrolled += await enrollStoredContacts(db, sequence, entries, now);
+    }
+    const leaving = ours.filter(({ change }) => !change.entering);
+    if (leaving.length > 0 && audience.onExit === 'stop' && audience.segment !== undefined) stopped += await stopEnrollments(db, sequence.id, audience.segment, leaving.map(({ change }) => change.contact._id), now);
+  }
+  const written = docs.flatMap((doc, i) => (doc ? [{ doc, i }] : []));
+  const results = await insertEachOnce(db.segmentChanges, written.map(({ doc }) => doc));
+  const recorded = pending.map(() => false);
+  // A duplicate: another refresh recorded change n first; what it did to the sequences is what we did.
+  written.forEach(({ i }, k) => (recorded[i] = results[k] === 'inserted'));
+  return { recorded, enrolled, stopped };
+}
+
+/** The change document that records `change` after `current`: number n + 1; none when the contact already stands so. */
+function changeDoc(change: MembershipChange, current: SegmentMembership | undefined, now: Date): SegmentChangeDoc | undefined {
+  const { segment, contact, entering } = change;
+  if ((current?.member ?? false) === entering) return undefined;
+  const n = (current?.n ?? 0) + 1;
+  return {
+    _id: `${membershipKey(segment.id, contact._id)}#${n}`,
+    segmentId: segment.id,
+    contactId: contact._id,
+    n,
+    change: entering ? 'entered' : 'exited',
+    member: entering,
+    entries: (current?.entries ?? 0) + (entering ? 1 : 0),
+    at: now,
+    reason: change.reason,
+    ...(entering && change.context && { context: change.context }),
+  };
 }
 
 /** Sequences whose audience is the segment: enroll on entry (again on re-entry when allowed), stop on exit when asked to. */
@@ -79,12 +141,18 @@ async function applyToAudiences(db: ParleyCollections, change: MembershipChange,
       });
       if (outcome?.outcome === 'enrolled') enrolled += 1;
     } else if (audience.onExit === 'stop') {
-      const result = await db.enrollments.updateMany(
-        { contactId: change.contact._id, sequenceId: sequence.id, status: { $in: ['active', 'paused'] } },
-        { $set: { status: 'stopped', statusReason: `left segment ${change.segment.id}`, nextStepAt: null, updatedAt: now } },
-      );
-      stopped += result.modifiedCount;
+      stopped += await stopEnrollments(db, sequence.id, change.segment.id, [change.contact._id], now);
     }
   }
   return { enrolled, stopped };
+}
+
+/** Stops the running and paused enrollments of these contacts in the sequence, because they left the segment; how many it stopped. */
+async function stopEnrollments(db: ParleyCollections, sequenceId: string, segmentId: string, contactIds: readonly string[], now: Date): Promise<number> {
+  const contactId = contactIds.length === 1 && contactIds[0] !== undefined ? contactIds[0] : { $in: [...contactIds] };
+  const result = await db.enrollments.updateMany(
+    { contactId, sequenceId, status: { $in: ['active', 'paused'] } },
+    { $set: { status: 'stopped', statusReason: `left segment ${segmentId}`, nextStepAt: null, updatedAt: now } },
+  );
+  return result.modifiedCount;
 }

@@ -3,10 +3,10 @@ import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
 import type { ContactFacts } from './evaluate.ts';
 import { CONTACT_PROJECTION, enrollmentsByContact, referencedSequences, type FactsContact } from './facts.ts';
-import { recordMembershipChange, type ChangeEffects } from './membership.ts';
+import { recordMembershipChange, recordMembershipChanges, type ChangeEffects, type PendingChange } from './membership.ts';
 import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import { planRollups, rollupFacts, type RollupPlan, type RollupTallies } from './rollup.ts';
-import { foldQueuedEvents, readAllRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt, type OnFolded } from './rollups.ts';
+import { foldQueuedEvents, readRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt, type OnFolded } from './rollups.ts';
 import type { Segment } from './types.ts';
 
 export interface RefreshReport {
@@ -138,10 +138,30 @@ export async function refreshQueuedContacts(db: ParleyCollections, input: Refres
 }
 
 /**
+ * Contacts evaluated together by the full refresh: their rollups, memberships and enrollments are
+ * read with one `$in` query each (served by the _id and contactId indexes) and their changes written
+ * with one insert per collection.
+ */
+const SLICE = 1000;
+/**
+ * Slices in work at once while the contacts cursor reads the next. The driver's cursor does not
+ * read ahead, and FerretDB spends its time decoding documents while Node waits: with slices in hand
+ * the database decodes the next contacts and the slices' rollups side by side, on both cores.
+ */
+const SLICES_AT_ONCE = 3;
+
+/**
  * Every contact against every segment, so time windows expire ("in the last 7 days"), edited
  * segment files take effect and field or enrollment changes count. Reads the rollups (a few
  * numbers per contact), the enrollments the rules name and the contacts, never the events, except
  * once after the segments' event conditions changed (rebuildRollups). Only changes are written.
+ *
+ * The contacts are read in one pass and evaluated a slice at a time, so memory holds a few slices,
+ * never every contact's rollup and membership. (Not by contact id range: FerretDB serves no range
+ * on _id from an index, so a pass per range would read every contact each time.) Each contact is
+ * in exactly one slice, whatever its id, and a slice's changes go through recordMembershipChanges,
+ * so a refresh cut off anywhere can run again, several can run at once, and each change is
+ * recorded once.
  */
 export async function refreshAllSegments(db: ParleyCollections, input: RefreshInput): Promise<RefreshReport> {
   const report = emptyReport();
@@ -151,16 +171,65 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   if (!(await rollupsAreBuilt(db, plan))) await rebuildRollups(db, plan, now);
   // Events recorded since the last event pass are folded first, so the verdicts below see them.
   await foldQueue(db, plan, now);
-  const [rollups, enrollments, memberships] = await Promise.all([readAllRollups(db, plan), enrollmentsByContact(db, segments), readMemberships(db)]);
-  const changing: Array<{ contact: FactsContact; facts: ContactFacts }> = [];
-  const cursor = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: 5000 });
-  for await (const contact of cursor) {
+  const contacts = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: SLICE });
+  await inSlices(contacts, (slice) => refreshSlice(db, plan, slice, input, report));
+  return report;
+}
+
+/** One slice of the full refresh: its contacts' rollups, memberships and enrollments read together, then each contact's changes written. */
+async function refreshSlice(db: ParleyCollections, plan: RollupPlan, contacts: readonly FactsContact[], input: RefreshInput, report: RefreshReport): Promise<void> {
+  const { segments, now } = input;
+  const ids = contacts.map((c) => c._id);
+  const [rollups, memberships, enrollments] = await Promise.all([readRollups(db, plan, ids), readMemberships(db, { contactIds: ids }), enrollmentsByContact(db, segments, ids)]);
+  const pending: PendingChange[] = [];
+  for (const contact of contacts) {
     report.contacts += 1;
     const facts = rollupFacts(plan, contact, rollups.get(contact._id) ?? {}, enrollments.get(contact._id) ?? [], now);
-    const isMember = (segmentId: string) => memberships.get(membershipKey(segmentId, contact._id))?.member ?? false;
-    if (segments.some((s) => matchesRule(s.rule, facts) !== isMember(s.id))) changing.push({ contact, facts });
+    for (const segment of segments) {
+      const current = memberships.get(membershipKey(segment.id, contact._id));
+      if (matchesRule(segment.rule, facts) === (current?.member ?? false)) continue;
+      const explanation = explainSegment(segment, facts);
+      const context = explanation.ok ? entryContext(segment, facts) : undefined;
+      pending.push({ change: { segment, contact, entering: explanation.ok, reason: shortReason(explanation), context }, current });
+    }
   }
-  // Written after the scan: writing while the contacts cursor is open would slow both on FerretDB.
-  for (const { contact, facts } of changing) await applyFacts(db, contact, facts, memberships, input, report);
-  return report;
+  const effects = await recordMembershipChanges(db, pending, input.sequences, now);
+  effects.recorded.forEach((recorded, i) => {
+    if (recorded) report[pending[i]?.change.entering ? 'entered' : 'exited'] += 1;
+  });
+  report.enrolled += effects.enrolled;
+  report.stopped += effects.stopped;
+}
+
+/**
+ * Cuts the contacts into slices and runs `work` on up to SLICES_AT_ONCE of them while reading the
+ * next. The first failure stops the reading; the slices already running finish (or fail) before it
+ * is thrown, so nothing is left writing after the refresh returned.
+ */
+async function inSlices(contacts: AsyncIterable<FactsContact>, work: (slice: FactsContact[]) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const start = (slice: FactsContact[]) => {
+    const task: Promise<void> = work(slice)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+  };
+  try {
+    let slice: FactsContact[] = [];
+    for await (const contact of contacts) {
+      slice.push(contact);
+      if (slice.length < SLICE) continue;
+      start(slice);
+      slice = [];
+      while (running.size >= SLICES_AT_ONCE && !failure) await Promise.race(running);
+      if (failure) break;
+    }
+    if (!failure && slice.length > 0) start(slice);
+  } finally {
+    await Promise.all(running);
+  }
+  if (failure) throw failure.error;
 }

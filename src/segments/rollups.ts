@@ -85,11 +85,15 @@ export async function readRollup(db: Pick<ParleyCollections, 'contactRollups'>, 
   return doc?.conditions ?? {};
 }
 
-/** Every rollup of the plan, by contact: a refresh of everyone reads this (a few numbers per contact), not the events. */
-export async function readAllRollups(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<Map<string, RollupTallies>> {
+/**
+ * The tallies of some contacts (a slice of the full refresh), by contact: read by `_id $in`, which
+ * the database serves from the _id index. Contacts without a rollup have no events of the plan.
+ */
+export async function readRollups(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan, contactIds: readonly string[]): Promise<Map<string, RollupTallies>> {
   const byContact = new Map<string, RollupTallies>();
-  const cursor = db.contactRollups.find({ definitions: plan.definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 });
-  for await (const r of cursor) byContact.set(r.contactId, r.conditions);
+  if (contactIds.length === 0) return byContact;
+  const ids = contactIds.map((contactId) => rollupId(plan, contactId));
+  for await (const r of db.contactRollups.find({ _id: { $in: ids } }, { projection: { contactId: 1, conditions: 1 }, batchSize: ids.length })) byContact.set(r.contactId, r.conditions);
   return byContact;
 }
 

@@ -59,6 +59,16 @@ describe('enrollment store', () => {
     assert.equal(await store.get('missing'), null);
   });
 
+  it('inserts many in one write, each once per contact, sequence and round, and says which were there already', async () => {
+    const taken = await stored({ contactId: 'lee', round: 1 });
+    const fresh = [enrollment({ contactId: 'lee', round: 2 }), enrollment({ contactId: 'mo' })];
+    assert.deepEqual(await store.insertEach([fresh[0]!, { ...taken, _id: 'again' }, fresh[1]!]), ['inserted', 'duplicate', 'inserted']);
+    assert.deepEqual(await store.insertEach([]), []);
+    assert.equal(await store.get('again'), null);
+    assert.equal((await store.findRound('lee', 'trial', 2))?._id, fresh[0]?._id);
+    assert.equal((await store.findRound('mo', 'trial', 1))?._id, fresh[1]?._id);
+  });
+
   it('reads the running enrollments that are due, soonest first, up to the limit', async () => {
     const late = await stored({ nextStepAt: at(5) });
     const early = await stored({ nextStepAt: at(1) });
