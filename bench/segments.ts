@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { connectDatabase, type ContactDoc, type Database, type EventDoc } from '../src/db/index.ts';
 import { startFerretDB } from '../src/embedded/index.ts';
-import { recordEvents } from '../src/events/index.ts';
-import { loadSegments, planRollups, rebuildRollups, refreshAllSegments, refreshQueuedContacts } from '../src/segments/index.ts';
+import { loadSegments, planRollups, type RefreshReport } from '../src/segments/index.ts';
 import { loadSequences } from '../src/sequences/index.ts';
 import { buildStatsDays, outlineOf, SUMMARY_HORIZON_DAYS, type SequenceOutline } from '../src/stats/index.ts';
 import { seeded } from '../test/support/random.ts';
+import { runBenchChild } from './child-rss.ts';
 import { databaseServed, type BenchRow } from './results.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -104,11 +101,7 @@ export async function openBenchDatabase(name: string) {
 
 /** seedBehaviour in a child process (bench/seed-child.ts): its memory is not the measured work's. */
 async function seedInChild(url: string, database: string, contacts: number, events: number, now: Date, sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }>): Promise<number> {
-  const child = fileURLToPath(new URL('./seed-child.ts', import.meta.url));
-  const args = ['--import', 'tsx', child, url, database, String(contacts), String(events), String(now.getTime()), JSON.stringify(sequences)];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
-  const { seedMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seedMs?: number };
-  if (seedMs === undefined) throw new Error(`seeding printed no result: ${stdout.slice(0, 200)}`);
+  const { seedMs } = await runBenchChild<{ seedMs: number }>('seed-child.ts', [url, database, String(contacts), String(events), String(now.getTime()), JSON.stringify(sequences)]);
   return seedMs;
 }
 
@@ -139,32 +132,26 @@ export async function benchSegments(contacts: number, events: number): Promise<B
     const outlines = [...sequences.values()].map(outlineOf);
     const seedMs = await seedInChild(url, database, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
     if (problems.length > 0 || loaded.size === 0) throw new Error('the repo segments do not load');
-    const input = { segments: [...loaded.values()], sequences: [...sequences.values()], now };
-    const plan = planRollups(input.segments);
+    const plan = planRollups([...loaded.values()]);
     console.error(`bench: seeded ${contacts} contacts and ${events} events in ${seconds(seedMs)} s`);
 
     // Rollups for the seeded events: the bulk path (one streamed pass over the events), as after a segment edit.
     const eventsBaselineMs = await readAllEvents(db);
-    const rebuild = await withPeakRss(() => rebuildRollups(db, plan, now));
+    const rebuild = await segmentJobInChild<{ contacts: number }>(url, database, 'rebuild', now);
     console.error(`bench: rollup rebuild ${seconds(rebuild.ms)} s`, rebuild.value);
 
     // What a refresh has to read at least: every contact and every rollup, plainly.
     const refreshBaseline = await refreshFloor(db, plan.definitions);
-    const first = await withPeakRss(() => refreshAllSegments(db, input));
+    const first = await segmentJobInChild<RefreshReport>(url, database, 'refresh', now);
     console.error(`bench: first refresh ${seconds(first.ms)} s`, first.value);
-    const second = await withPeakRss(() => refreshAllSegments(db, input));
+    const second = await segmentJobInChild<RefreshReport>(url, database, 'refresh', now);
     console.error(`bench: nothing-to-change refresh ${seconds(second.ms)} s`, second.value);
 
     // 1,000 new events for 1,000 contacts through the real recorder (which queues them for the
     // rollups), then the worker's event pass (refreshQueuedContacts) folds and re-evaluates them.
-    const fresh = Array.from({ length: Math.min(1000, contacts) }, (_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
-    const insertBaseline = await plainInsert(db, fresh.length, now);
-    const eventPath = await withPeakRss(async () => {
-      const recorded = await recordEvents(db, fresh, { source: 'api', now });
-      if (recorded.recorded !== fresh.length) throw new Error(`recorded ${recorded.recorded} of ${fresh.length} events`);
-      const report = await refreshQueuedContacts(db, input);
-      return { ...report, left: await db.rollupQueue.countDocuments({}) };
-    });
+    const freshCount = Math.min(1000, contacts);
+    const insertBaseline = await plainInsert(db, freshCount, now);
+    const eventPath = await segmentJobInChild<RefreshReport & { left: number }>(url, database, 'event-path', now, freshCount);
     console.error(`bench: event path ${seconds(eventPath.ms)} s`, eventPath.value);
 
     const period = { from: new Date(now.getTime() - 30 * DAY), to: now };
@@ -186,7 +173,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(rebuild.ms),
         baseline: eventsBaseline,
         ratio: ratioOf(rebuild.ms, eventsBaselineMs),
-        notes: `rebuildRollups: one streamed pass over the events of the ${plan.types.length} types the ${loaded.size} segments read (${plan.conditions.size} conditions), ${rebuild.value.contacts.toLocaleString('en')} rollups inserted; runs once after an edit changes the segments' event conditions (and here as the bulk path after seeding); peak RSS ${rebuild.peakMiB} MiB (bench process); ${served}; seeding took ${seconds(seedMs)} s (insertMany of 10,000, in a child process)`,
+        notes: `rebuildRollups: one streamed pass over the events of the ${plan.types.length} types the ${loaded.size} segments read (${plan.conditions.size} conditions), ${rebuild.value.contacts.toLocaleString('en')} rollups inserted; runs once after an edit changes the segments' event conditions (and here as the bulk path after seeding); peak RSS ${rebuild.peakMiB} MiB (a process of its own); ${served}; seeding took ${seconds(seedMs)} s (insertMany of 10,000, in a child process)`,
       },
       {
         benchmark: `segment refresh, first (${scale})`,
@@ -194,7 +181,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(first.ms),
         baseline: refreshBaselineText,
         ratio: ratioOf(first.ms, refreshBaseline.ms),
-        notes: `${loaded.size} segments; ${first.value.entered} entered, ${first.value.enrolled} enrolled; reads rollups, contacts, memberships and enrollments, never events; peak RSS ${first.peakMiB} MiB (bench process); ${served}`,
+        notes: `${loaded.size} segments; ${first.value.entered} entered, ${first.value.enrolled} enrolled; reads rollups, contacts, memberships and enrollments, never events, a slice of 1,000 contacts at a time; peak RSS ${first.peakMiB} MiB (a process of its own, as the worker's job runs); ${served}`,
       },
       {
         benchmark: `segment refresh, nothing to change (${scale})`,
@@ -202,7 +189,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(second.ms),
         baseline: refreshBaselineText,
         ratio: ratioOf(second.ms, refreshBaseline.ms),
-        notes: `${second.value.entered + second.value.exited} changes; peak RSS ${second.peakMiB} MiB (bench process); ${served}`,
+        notes: `${second.value.entered + second.value.exited} changes; peak RSS ${second.peakMiB} MiB (a process of its own); ${served}`,
       },
       {
         benchmark: `event path, 1,000 new events (${scale})`,
@@ -210,7 +197,7 @@ export async function benchSegments(contacts: number, events: number): Promise<B
         parley: seconds(eventPath.ms),
         baseline: `${seconds(insertBaseline)} s (one plain insertMany of 1,000 events)`,
         ratio: ratioOf(eventPath.ms, insertBaseline),
-        notes: `recordEvents (queues each event for its contact's rollup, then inserts it) + refreshQueuedContacts (the worker's event pass: each contact's rollup recomputed from its events read by indexed contactId, then re-evaluated); ${eventPath.value.contacts} contacts evaluated, ${eventPath.value.entered} entered, ${eventPath.value.left} markers left; peak RSS ${eventPath.peakMiB} MiB (bench process); ${served}`,
+        notes: `recordEvents (queues each event for its contact's rollup, then inserts it) + refreshQueuedContacts (the worker's event pass, under its lease: the queued events added to each contact's stored rollup, 500 contacts at a time, then re-evaluated), for the 1,000 busiest contacts; ${eventPath.value.contacts} contacts evaluated, ${eventPath.value.entered} entered, ${eventPath.value.left} markers left; peak RSS ${eventPath.peakMiB} MiB (a process of its own); ${served}`,
       },
       {
         benchmark: `parley stats, last 30 days (${scale})`,
@@ -234,14 +221,21 @@ export async function benchSegments(contacts: number, events: number): Promise<B
   }
 }
 
+/** One segment job (bench/segments-child.ts) in a process of its own: its time and its peak RSS. */
+async function segmentJobInChild<T>(url: string, database: string, job: 'rebuild' | 'refresh' | 'event-path', now: Date, events?: number): Promise<{ ms: number; peakMiB: number; value: T }> {
+  return runBenchChild(`segments-child.ts`, [url, database, job, String(now.getTime()), ...(events === undefined ? [] : [String(events)])]);
+}
+
 /** `parley stats` in a process of its own (bench/stats-child.ts): its time, its peak RSS, and the same read from the events alone. */
 async function statsInChild(url: string, database: string, period: { from: Date; to: Date }, now: Date, outlines: readonly SequenceOutline[]) {
-  const child = fileURLToPath(new URL('./stats-child.ts', import.meta.url));
-  const args = ['--import', 'tsx', child, url, database, String(period.from.getTime()), String(period.to.getTime()), String(now.getTime()), JSON.stringify(outlines)];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
-  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms?: number; peakMiB?: number; eventsOnlyMs?: number; peakBothMiB?: number; sent?: number };
-  if (result.ms === undefined || result.peakMiB === undefined || result.eventsOnlyMs === undefined || result.peakBothMiB === undefined || result.sent === undefined) throw new Error(`the stats child printed no result: ${stdout.slice(0, 200)}`);
-  return { ms: result.ms, peakMiB: result.peakMiB, eventsOnlyMs: result.eventsOnlyMs, peakBothMiB: result.peakBothMiB, sent: result.sent };
+  return runBenchChild<{ ms: number; peakMiB: number; eventsOnlyMs: number; peakBothMiB: number; sent: number }>('stats-child.ts', [
+    url,
+    database,
+    String(period.from.getTime()),
+    String(period.to.getTime()),
+    String(now.getTime()),
+    JSON.stringify(outlines),
+  ]);
 }
 
 /** The floor of a full refresh: every contact and every rollup of the plan, read plainly. */

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { connectDatabase } from '../src/db/index.ts';
 import { readStats, type SequenceOutline } from '../src/stats/index.ts';
+import { peakRssMiB } from './child-rss.ts';
 
 // `node --import tsx bench/stats-child.ts <url> <database> <from ms> <to ms> <now ms> <outlines json>`:
 // `parley stats` as it runs, in a process of its own, so its peak RSS is the read's and not what
@@ -11,20 +11,6 @@ import { readStats, type SequenceOutline } from '../src/stats/index.ts';
 // the first read; peakBothMiB: after both).
 const [url, name, fromMs, toMs, nowMs, outlinesJson] = process.argv.slice(2);
 if (url === undefined || name === undefined || outlinesJson === undefined) throw new Error('usage: stats-child.ts <url> <database> <from ms> <to ms> <now ms> <outlines json>');
-
-/**
- * This process's peak RSS in MiB: Linux's VmHWM. Not resourceUsage().maxRSS, which survives the
- * exec and so starts at the RSS of the parent that forked us (the bench process, hundreds of MiB).
- */
-function peakRssMiB(): number {
-  try {
-    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kib !== undefined) return Math.round(Number(kib) / 1024);
-  } catch {
-    // Not Linux: the bound below is all there is.
-  }
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
 
 const db = await connectDatabase(url, name);
 try {
