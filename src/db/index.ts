@@ -6,6 +6,7 @@ export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type Enr
 export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
 export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type QuarantinedMessage } from './mailbox-store.ts';
 export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
+export { eventStore, type EventStore, type StatsEventQuery, type StatsEventRecord } from './event-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
