@@ -36,6 +36,12 @@ export interface EnrollmentChange {
 /** What the in-flight lint reads of a running or paused enrollment. */
 export type InFlightEnrollment = Pick<EnrollmentDoc, '_id' | 'passedStepIds'>;
 
+/** What the stats read of an enrollment (its completion rate). */
+export type StatsEnrollmentRecord = Pick<EnrollmentDoc, 'sequenceId' | 'status' | 'enrolledAt'>;
+
+/** Enrollments per round trip of a streamed read: memory holds one batch plus what the reader keeps. */
+const BATCH_SIZE = 2000;
+
 /**
  * Enrollments: one contact's way through one sequence. Reads that run per step are by `_id`
  * (O(1) on MongoDB and on the patched embedded FerretDB); the due read is served by the
@@ -60,6 +66,8 @@ export interface EnrollmentStore {
   latestOfContact(contactId: string): Promise<Pick<EnrollmentDoc, '_id' | 'sequenceId' | 'passedStepIds'> | null>;
   /** Running and paused enrollments of a sequence, for the in-flight lint. */
   inFlight(sequenceId: string): Promise<InFlightEnrollment[]>;
+  /** The enrollments enrolled in [from, to) (of one sequence, when given), streamed in batches of 2000; served by the `{enrolledAt}` index. */
+  enrolledWithin(span: { from: Date; to: Date; sequenceId?: string | undefined }): AsyncIterable<StatsEnrollmentRecord>;
   /** Writes one lifecycle change to one enrollment if its guard still holds, else its `otherwise`. True when one landed. */
   apply(id: string, change: EnrollmentChange): Promise<boolean>;
   /** Writes one change to every enrollment of a contact (in one sequence, when given) whose guard holds; how many it changed. */
@@ -103,6 +111,11 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
       enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next(),
     inFlight: (sequenceId) =>
       enrollments.find({ sequenceId, status: { $in: ['active', 'paused'] } }, { projection: { _id: 1, passedStepIds: 1 } }).toArray(),
+    enrolledWithin: (span) =>
+      enrollments.find<StatsEnrollmentRecord>(
+        { enrolledAt: { $gte: span.from, $lt: span.to }, ...(span.sequenceId !== undefined && { sequenceId: span.sequenceId }) },
+        { projection: { _id: 0, sequenceId: 1, status: 1, enrolledAt: 1 }, batchSize: BATCH_SIZE },
+      ),
     async apply(id, change) {
       for (let next: EnrollmentChange | undefined = change; next; next = next.otherwise) {
         const result = await enrollments.updateOne({ _id: id, ...guardOf(next) }, updateOf(next));

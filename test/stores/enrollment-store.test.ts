@@ -69,6 +69,22 @@ describe('enrollment store', () => {
     assert.deepEqual((await store.due(at(10), 1)).map((e) => e._id), [early._id]);
   });
 
+  it('streams the enrollments enrolled in a half-open span, of one sequence when asked, with what the stats read', async () => {
+    await stored({ enrolledAt: at(0), status: 'completed' });
+    await stored({ enrolledAt: at(5), sequenceId: 'other' });
+    await stored({ enrolledAt: at(10) });
+    const within = async (span: { from: Date; to: Date; sequenceId?: string }) => {
+      const all = [];
+      for await (const e of store.enrolledWithin(span)) all.push(e);
+      return all.sort((a, b) => a.enrolledAt.getTime() - b.enrolledAt.getTime());
+    };
+    assert.deepEqual(await within({ from: at(0), to: at(10) }), [
+      { sequenceId: 'trial', status: 'completed', enrolledAt: at(0) },
+      { sequenceId: 'other', status: 'active', enrolledAt: at(5) },
+    ]);
+    assert.deepEqual(await within({ from: at(1), to: at(11), sequenceId: 'trial' }), [{ sequenceId: 'trial', status: 'active', enrolledAt: at(10) }]);
+  });
+
   it('passes a step once: the second write of the same step does not land', async () => {
     const doc = await stored({ passedStepIds: ['s1'], threadMessageIds: ['<m1>'] });
     const event: EnrollmentEvent = { kind: 'step_passed', stepId: 's2', nextStepAt: at(60), sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' } };
