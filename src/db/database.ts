@@ -216,6 +216,11 @@ export async function waitForDatabase(url: string, timeoutMs: number): Promise<v
   }
 }
 
+/** How long the server may spend on a read before it gives up with an error (MongoDB's maxTimeMS). */
+export interface TimeBound {
+  maxTimeMS: number;
+}
+
 /**
  * A query on one collection's documents. Transitional: the task and segment code still build
  * their own queries until they have stores of their own (issue 12).

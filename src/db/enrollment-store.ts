@@ -1,5 +1,5 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce } from './database.ts';
+import { insertOnce, type TimeBound } from './database.ts';
 import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
 
 /** The fields a lifecycle change writes; absent fields stay as they are. */
@@ -56,6 +56,10 @@ export interface EnrollmentStore {
   get(id: string): Promise<EnrollmentDoc | null>;
   /** Running enrollments whose next step is due at `now`, soonest first, at most `limit`. */
   due(now: Date, limit: number): Promise<EnrollmentDoc[]>;
+  /** How many running enrollments are due at `now` (a range count on the `{status, nextStepAt}` index). */
+  countDue(now: Date, bound: TimeBound): Promise<number>;
+  /** When the longest-waiting due step fell due (the first entry of the same range); undefined when nothing is due. */
+  oldestDue(now: Date, bound: TimeBound): Promise<Date | undefined>;
   /** Inserts a new enrollment. 'duplicate': the contact already has this sequence and round (unique index), whoever inserted it. */
   insert(enrollment: EnrollmentDoc): Promise<'inserted' | 'duplicate'>;
   /** The enrollment of a contact in one round of a sequence. */
@@ -75,6 +79,9 @@ export interface EnrollmentStore {
 }
 
 const STATUS_COUNT = 4;
+
+/** Running enrollments whose next step is due at `now`: the `{status, nextStepAt}` index's range. */
+const dueAt = (now: Date): Filter<EnrollmentDoc> => ({ status: 'active', nextStepAt: { $lte: now } });
 
 /** The guard of a change: its states (omitted when any state will do) and its step. */
 function guardOf(change: EnrollmentChange): Filter<EnrollmentDoc> {
@@ -103,7 +110,12 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
   const enrollments = collections.enrollments;
   return {
     get: (id) => enrollments.findOne({ _id: id }),
-    due: (now, limit) => enrollments.find({ status: 'active', nextStepAt: { $lte: now } }).sort({ nextStepAt: 1 }).limit(limit).toArray(),
+    due: (now, limit) => enrollments.find(dueAt(now)).sort({ nextStepAt: 1 }).limit(limit).toArray(),
+    countDue: (now, bound) => enrollments.countDocuments(dueAt(now), bound),
+    async oldestDue(now, bound) {
+      const oldest = await enrollments.findOne(dueAt(now), { sort: { nextStepAt: 1 }, projection: { nextStepAt: 1 }, ...bound });
+      return oldest?.nextStepAt ?? undefined;
+    },
     insert: (enrollment) => insertOnce(enrollments, enrollment),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
     latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),

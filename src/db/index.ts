@@ -1,4 +1,4 @@
-export { connectDatabase, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections } from './database.ts';
+export { connectDatabase, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections, type TimeBound } from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';

@@ -69,6 +69,17 @@ describe('enrollment store', () => {
     assert.deepEqual((await store.due(at(10), 1)).map((e) => e._id), [early._id]);
   });
 
+  it('counts the due enrollments and finds when the longest-waiting step fell due, within a time bound', async () => {
+    const bound = { maxTimeMS: 2000 };
+    assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [0, undefined]);
+    await stored({ nextStepAt: at(5) });
+    await stored({ nextStepAt: at(1) });
+    await stored({ nextStepAt: at(30) });
+    await stored({ status: 'paused', nextStepAt: at(0) });
+    await stored({ nextStepAt: null });
+    assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [2, at(1)]);
+  });
+
   it('streams the enrollments enrolled in a half-open span, of one sequence when asked, with what the stats read', async () => {
     await stored({ enrolledAt: at(0), status: 'completed' });
     await stored({ enrolledAt: at(5), sequenceId: 'other' });
