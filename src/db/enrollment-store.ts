@@ -60,6 +60,10 @@ export interface EnrollmentStore {
   countDue(now: Date, bound: TimeBound): Promise<number>;
   /** When the longest-waiting due step fell due (the first entry of the same range); undefined when nothing is due. */
   oldestDue(now: Date, bound: TimeBound): Promise<Date | undefined>;
+  /** How many enrollments are in a status (the demo waits on it); served by the prefix of the `{status, nextStepAt}` index. */
+  countInStatus(status: EnrollmentStatus): Promise<number>;
+  /** A sequence's enrollments, oldest first (then by address). No index serves it: the demo's summary only. */
+  inSequence(sequenceId: string): Promise<EnrollmentDoc[]>;
   /** Inserts a new enrollment. 'duplicate': the contact already has this sequence and round (unique index), whoever inserted it. */
   insert(enrollment: EnrollmentDoc): Promise<'inserted' | 'duplicate'>;
   /** The enrollment of a contact in one round of a sequence. */
@@ -116,6 +120,8 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
       const oldest = await enrollments.findOne(dueAt(now), { sort: { nextStepAt: 1 }, projection: { nextStepAt: 1 }, ...bound });
       return oldest?.nextStepAt ?? undefined;
     },
+    countInStatus: (status) => enrollments.countDocuments({ status }),
+    inSequence: (sequenceId) => enrollments.find({ sequenceId }).sort({ enrolledAt: 1, email: 1 }).toArray(),
     insert: (enrollment) => insertOnce(enrollments, enrollment),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
     latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),

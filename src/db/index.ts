@@ -8,6 +8,7 @@ export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type
 export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
 export { eventStore, type EventStore, type StatsEventQuery, type StatsEventRecord } from './event-store.ts';
 export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMarker } from './stats-day-store.ts';
+export { segmentChangeStore, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';

@@ -80,6 +80,16 @@ describe('enrollment store', () => {
     assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [2, at(1)]);
   });
 
+  it('counts the enrollments in a status and lists a sequence\'s, oldest first, then by address', async () => {
+    const b = await stored({ email: 'b@lead.example', enrolledAt: at(1) });
+    const a = await stored({ email: 'a@lead.example', enrolledAt: at(1), status: 'completed' });
+    const first = await stored({ email: 'z@lead.example', enrolledAt: at(0), status: 'completed' });
+    await stored({ sequenceId: 'other', status: 'completed' });
+    assert.deepEqual([await store.countInStatus('completed'), await store.countInStatus('stopped')], [3, 0]);
+    assert.deepEqual((await store.inSequence('trial')).map((e) => e._id), [first._id, a._id, b._id]);
+    assert.deepEqual(await store.inSequence('none'), []);
+  });
+
   it('streams the enrollments enrolled in a half-open span, of one sequence when asked, with what the stats read', async () => {
     await stored({ enrolledAt: at(0), status: 'completed' });
     await stored({ enrolledAt: at(5), sequenceId: 'other' });
