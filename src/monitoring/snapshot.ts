@@ -32,11 +32,12 @@ const QUERY_MAX_MS = 2_000;
  * equality count per status).
  */
 export async function readSnapshot(sources: SnapshotSources, now: Date): Promise<OperationalSnapshot> {
+  const { enrollments, tasks } = sources;
   const bounded = { maxTimeMS: QUERY_MAX_MS };
   const [dueEnrollments, oldestDueAt, ...taskCounts] = await Promise.all([
-    sources.enrollments.countDue(now, bounded),
-    sources.enrollments.oldestDue(now, bounded),
-    ...OPEN_TASK_STATUSES.map((status) => sources.tasks.countInStatus(status, bounded)),
+    enrollments.countDue(now, bounded),
+    enrollments.oldestDue(now, bounded),
+    ...OPEN_TASK_STATUSES.map((status) => tasks.countInStatus(status, bounded)),
   ]);
   const openTasks = Object.fromEntries(OPEN_TASK_STATUSES.map((status, i) => [status, taskCounts[i] ?? 0])) as Record<OpenTaskStatus, number>;
   return { dueEnrollments, oldestDueAt, openTasks };
