@@ -52,6 +52,7 @@ export function eventStore(collections: Pick<ParleyCollections, 'events' | 'roll
   const events: Collection<EventDoc> = collections.events;
   return {
     async record(event, options) {
+      // Markers first, then the event: see above.
       await Promise.all([queueForRollup(collections, [event], event.receivedAt), options.stats ? queueForStats(collections, event, event.receivedAt) : undefined]);
       return (await insertOnce(events, event)) === 'inserted' ? 'recorded' : 'duplicate';
     },
