@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import { connectDatabase, type Database } from './db/index.ts';
+import { connectDatabase, enrollmentStore, taskStore, type Database } from './db/index.ts';
 import { describeError, ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
@@ -57,8 +57,9 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const database = await connectDatabase(config.mongo.url, config.mongo.database);
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const metricsLog = logger.child({ component: 'metrics' });
+  const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
   const metrics = createWorkerMetrics({
-    snapshot: (now) => readSnapshot(database, now),
+    snapshot: (now) => readSnapshot(snapshotSources, now),
     onSnapshotError: (error) => metricsLog.warn({ err: describeError(error) }, 'metrics snapshot failed'),
   });
   const sender = new StepSender({

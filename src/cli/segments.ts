@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { contactStore } from '../db/index.ts';
+import { contactStore, segmentChangeStore } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { describeRule, explainContact, formatExplanation, loadSegments, readMemberships, refreshAllSegments, type Segment } from '../segments/index.ts';
 import { formatProblem, loadSequences } from '../sequences/index.ts';
@@ -48,7 +48,7 @@ export function segmentsCommand(): Command {
         const emails = await contactStore(db).emailsOf(members.map((m) => m.contactId));
         console.log(`\n${total} members${total > members.length ? ` (newest ${members.length})` : ''}:`);
         for (const m of members) console.log(`  ${emails.get(m.contactId) ?? m.contactId}\tsince ${day(m.since)}\t${m.reason}`);
-        const changes = await db.segmentChanges.find({ segmentId: id }).sort({ at: -1 }).limit(limit).toArray();
+        const changes = await segmentChangeStore(db).latest(id, limit);
         console.log('\nLatest changes:');
         for (const c of changes) console.log(`  ${day(c.at)}\t${c.change}\t${c.contactId}\t${c.reason}`);
       });

@@ -216,9 +216,14 @@ export async function waitForDatabase(url: string, timeoutMs: number): Promise<v
   }
 }
 
+/** How long the server may spend on a read before it gives up with an error (MongoDB's maxTimeMS). */
+export interface TimeBound {
+  maxTimeMS: number;
+}
+
 /**
- * A query on one collection's documents. Transitional: the task and segment code still build
- * their own queries until they have stores of their own (issue 12).
+ * A query on one collection's documents. Transitional: src/segments still builds its own
+ * queries until it has stores of its own (issue 12); nothing else outside src/db uses it.
  */
 export type DocumentFilter<T> = Filter<T>;
 

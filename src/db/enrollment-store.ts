@@ -1,5 +1,5 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
-import { insertEachOnce, insertOnce } from './database.ts';
+import { insertEachOnce, insertOnce, type TimeBound } from './database.ts';
 import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
 
 /** The fields a lifecycle change writes; absent fields stay as they are. */
@@ -36,6 +36,12 @@ export interface EnrollmentChange {
 /** What the in-flight lint reads of a running or paused enrollment. */
 export type InFlightEnrollment = Pick<EnrollmentDoc, '_id' | 'passedStepIds'>;
 
+/** What the stats read of an enrollment (its completion rate). */
+export type StatsEnrollmentRecord = Pick<EnrollmentDoc, 'sequenceId' | 'status' | 'enrolledAt'>;
+
+/** Enrollments per round trip of a streamed read: memory holds one batch plus what the reader keeps. */
+const BATCH_SIZE = 2000;
+
 /**
  * Enrollments: one contact's way through one sequence. Reads that run per step are by `_id`
  * (O(1) on MongoDB and on the patched embedded FerretDB); the due read is served by the
@@ -50,6 +56,14 @@ export interface EnrollmentStore {
   get(id: string): Promise<EnrollmentDoc | null>;
   /** Running enrollments whose next step is due at `now`, soonest first, at most `limit`. */
   due(now: Date, limit: number): Promise<EnrollmentDoc[]>;
+  /** How many running enrollments are due at `now` (a range count on the `{status, nextStepAt}` index). */
+  countDue(now: Date, bound: TimeBound): Promise<number>;
+  /** When the longest-waiting due step fell due (the first entry of the same range); undefined when nothing is due. */
+  oldestDue(now: Date, bound: TimeBound): Promise<Date | undefined>;
+  /** How many enrollments are in a status (the demo waits on it); served by the prefix of the `{status, nextStepAt}` index. */
+  countInStatus(status: EnrollmentStatus): Promise<number>;
+  /** A sequence's enrollments, oldest first (then by address). No index serves it: the demo's summary only. */
+  inSequence(sequenceId: string): Promise<EnrollmentDoc[]>;
   /** Inserts a new enrollment. 'duplicate': the contact already has this sequence and round (unique index), whoever inserted it. */
   insert(enrollment: EnrollmentDoc): Promise<'inserted' | 'duplicate'>;
   /** Inserts many new enrollments in one write; for each, as `insert` answers. */
@@ -62,6 +76,8 @@ export interface EnrollmentStore {
   latestOfContact(contactId: string): Promise<Pick<EnrollmentDoc, '_id' | 'sequenceId' | 'passedStepIds'> | null>;
   /** Running and paused enrollments of a sequence, for the in-flight lint. */
   inFlight(sequenceId: string): Promise<InFlightEnrollment[]>;
+  /** The enrollments enrolled in [from, to) (of one sequence, when given), streamed in batches of 2000; served by the `{enrolledAt}` index. */
+  enrolledWithin(span: { from: Date; to: Date; sequenceId?: string | undefined }): AsyncIterable<StatsEnrollmentRecord>;
   /** Writes one lifecycle change to one enrollment if its guard still holds, else its `otherwise`. True when one landed. */
   apply(id: string, change: EnrollmentChange): Promise<boolean>;
   /** Writes one change to every enrollment of a contact (in one sequence, when given) whose guard holds; how many it changed. */
@@ -69,6 +85,9 @@ export interface EnrollmentStore {
 }
 
 const STATUS_COUNT = 4;
+
+/** Running enrollments whose next step is due at `now`: the `{status, nextStepAt}` index's range. */
+const dueAt = (now: Date): Filter<EnrollmentDoc> => ({ status: 'active', nextStepAt: { $lte: now } });
 
 /** The guard of a change: its states (omitted when any state will do) and its step. */
 function guardOf(change: EnrollmentChange): Filter<EnrollmentDoc> {
@@ -97,7 +116,14 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
   const enrollments = collections.enrollments;
   return {
     get: (id) => enrollments.findOne({ _id: id }),
-    due: (now, limit) => enrollments.find({ status: 'active', nextStepAt: { $lte: now } }).sort({ nextStepAt: 1 }).limit(limit).toArray(),
+    due: (now, limit) => enrollments.find(dueAt(now)).sort({ nextStepAt: 1 }).limit(limit).toArray(),
+    countDue: (now, bound) => enrollments.countDocuments(dueAt(now), bound),
+    async oldestDue(now, bound) {
+      const oldest = await enrollments.findOne(dueAt(now), { sort: { nextStepAt: 1 }, projection: { nextStepAt: 1 }, ...bound });
+      return oldest?.nextStepAt ?? undefined;
+    },
+    countInStatus: (status) => enrollments.countDocuments({ status }),
+    inSequence: (sequenceId) => enrollments.find({ sequenceId }).sort({ enrolledAt: 1, email: 1 }).toArray(),
     insert: (enrollment) => insertOnce(enrollments, enrollment),
     insertEach: (docs) => insertEachOnce(enrollments, docs),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
@@ -106,6 +132,11 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
       enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next(),
     inFlight: (sequenceId) =>
       enrollments.find({ sequenceId, status: { $in: ['active', 'paused'] } }, { projection: { _id: 1, passedStepIds: 1 } }).toArray(),
+    enrolledWithin: (span) =>
+      enrollments.find<StatsEnrollmentRecord>(
+        { enrolledAt: { $gte: span.from, $lt: span.to }, ...(span.sequenceId !== undefined && { sequenceId: span.sequenceId }) },
+        { projection: { _id: 0, sequenceId: 1, status: 1, enrolledAt: 1 }, batchSize: BATCH_SIZE },
+      ),
     async apply(id, change) {
       for (let next: EnrollmentChange | undefined = change; next; next = next.otherwise) {
         const result = await enrollments.updateOne({ _id: id, ...guardOf(next) }, updateOf(next));

@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import { insertOnce } from './database.ts';
+import { insertOnce, type TimeBound } from './database.ts';
 import type { RepDoc, TaskClaimDoc, TaskDoc, TaskEventDoc, TaskStatus } from './documents.ts';
 import { taskClaimSlots, type NumberedSlots } from './numbered-slots.ts';
 
@@ -34,6 +34,8 @@ export interface TaskStore {
   visible(viewer: TaskViewer, query: TaskQuery, limit: number): Promise<TaskDoc[]>;
   /** How many tasks in this status the viewer may see. */
   countVisible(viewer: TaskViewer, status: TaskStatus): Promise<number>;
+  /** How many tasks are in this status, whoever sees them (an equality count on the `{status, priority, createdAt}` index). */
+  countInStatus(status: TaskStatus, bound: TimeBound): Promise<number>;
   /** Snoozed tasks whose time came by `now`. */
   snoozedUntil(now: Date): Promise<TaskDoc[]>;
   /** Claimed tasks whose mirrored claim ran out by `now`. */
@@ -93,6 +95,7 @@ export function taskStore(collections: {
         .limit(limit)
         .toArray(),
     countVisible: (viewer, status) => tasks.countDocuments({ ...visibleTo(viewer), status }),
+    countInStatus: (status, bound) => tasks.countDocuments({ status }, bound),
     snoozedUntil: (now) => tasks.find({ status: 'snoozed', snoozedUntil: { $lte: now } }).toArray(),
     claimRunOut: (now) => tasks.find({ status: 'claimed', 'claim.until': { $lte: now } }).toArray(),
     overdue: (now) => tasks.find({ status: { $in: ['open', 'claimed'] }, dueAt: { $lt: now }, escalated: { $exists: false } }).toArray(),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.ts';
 import { embeddedServerSettings, startEmbeddedServers } from '../embedded/index.ts';
-import { deliveryStore, replyStore } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, replyStore } from '../db/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -65,7 +65,7 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
     out(`${repliers.length} leads replied; the worker is reading the mailbox...`);
     await until(async () => (await replyStore(db).countHandled()) === repliers.length);
     out('Waiting for the follow-ups of the lead who did not reply...');
-    await until(async () => (await db.enrollments.countDocuments({ status: 'completed' })) === DEMO_LEADS.length - repliers.length, 30_000);
+    await until(async () => (await enrollmentStore(db).countInStatus('completed')) === DEMO_LEADS.length - repliers.length, 30_000);
 
     await printSummary(db, sequence, await listOpenTasks(db), sink.received.length, out);
   } finally {

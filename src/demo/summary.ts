@@ -1,4 +1,4 @@
-import { deliveryStore, mailboxStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
+import { deliveryStore, enrollmentStore, mailboxStore, replyStore, type Database, type TaskDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 
 /** Prints, per lead, the steps that went out, the reply and what it did; then the task queue. */
@@ -9,7 +9,7 @@ export async function printSummary(
   messagesAtSink: number,
   out: (line: string) => void,
 ): Promise<void> {
-  const enrollments = await db.enrollments.find({ sequenceId: sequence.id }).sort({ enrolledAt: 1, email: 1 }).toArray();
+  const enrollments = await enrollmentStore(db).inSequence(sequence.id);
   out('');
   out(`=== What happened (${messagesAtSink} emails reached the SMTP sink) ===`);
   for (const enrollment of enrollments) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FIELD_NAME, normaliseAddress, upsertContacts } from '../contacts/index.ts';
-import { hasOnlyDuplicateKeys, queueForRollup, writeErrorIndexes, type EventDoc, type EventSource, type ParleyCollections } from '../db/index.ts';
+import { eventStore, type EventDoc, type EventSource, type ParleyCollections } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { EVENT_TYPE, OWN_EVENT_TYPES } from './types.ts';
 
@@ -58,7 +58,7 @@ export interface RecordEventsResult {
  * contacts. Idempotent by event id (`ext:<id>`), so a sender may retry a whole batch.
  */
 export async function recordEvents(
-  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue'>,
+  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue' | 'statsQueue'>,
   inputs: readonly unknown[],
   options: { source: Exclude<EventSource, 'parley'>; now?: Date },
 ): Promise<RecordEventsResult> {
@@ -91,17 +91,8 @@ export async function recordEvents(
     props: event.props ?? {},
     receivedAt: now,
   }));
-  const failed = new Set<number>();
-  if (docs.length > 0) {
-    // Queued first: see queueForRollup.
-    await queueForRollup(db, docs, now);
-    try {
-      await db.events.insertMany(docs, { ordered: false });
-    } catch (error) {
-      if (!hasOnlyDuplicateKeys(error)) throw error;
-      for (const i of writeErrorIndexes(error)) failed.add(i);
-    }
-  }
+  // Each queued for its rollup first, then inserted: see EventStore.
+  const failed = await eventStore(db).recordMany(docs, now);
   const touched = new Set<string>();
   valid.forEach(({ index, eventId }, i) => {
     if (failed.has(i)) results.push({ index, status: 'duplicate', eventId });

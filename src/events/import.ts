@@ -26,7 +26,7 @@ function eventFromCsvRow(row: Record<string, unknown>): Record<string, unknown> 
 
 /** Imports behaviour events from a file, in batches; each row is checked on its own, and re-importing the same file records nothing twice (by event id). */
 export async function importEvents(
-  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue'>,
+  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue' | 'statsQueue'>,
   path: string,
   options: { now?: Date; onProgress?: (rows: number) => void } = {},
 ): Promise<EventImportReport> {

@@ -1,4 +1,4 @@
-import { isDuplicateKey, queueForRollup, queueForStats, type EventDoc, type ParleyCollections } from '../db/index.ts';
+import { eventStore, type EventDoc, type ParleyCollections } from '../db/index.ts';
 import { STATS_EVENT_TYPES, type OwnEventType } from './types.ts';
 
 const STATS_TYPES: ReadonlySet<string> = new Set(STATS_EVENT_TYPES);
@@ -36,10 +36,6 @@ export async function recordOwnEvent(db: Pick<ParleyCollections, 'events' | 'rol
     ...(event.enrollmentId !== undefined && { enrollmentId: event.enrollmentId }),
     receivedAt: new Date(),
   };
-  await Promise.all([queueForRollup(db, [doc], doc.receivedAt), STATS_TYPES.has(doc.type) ? queueForStats(db, doc, doc.receivedAt) : undefined]);
-  try {
-    await db.events.insertOne(doc);
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
+  // Markers first, then the event: see EventStore.
+  await eventStore(db).record(doc, { stats: STATS_TYPES.has(doc.type) });
 }

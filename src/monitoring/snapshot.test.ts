@@ -1,51 +1,50 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cached, readSnapshot, type SnapshotCollections } from './snapshot.ts';
+import { cached, readSnapshot, type SnapshotSources } from './snapshot.ts';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 
-/** Collections that answer from fixed numbers and remember what they were asked. */
-function fakeCollections(answers: { due: number; oldest: Date | null; tasks: Record<string, number> }) {
-  const asked: Array<{ collection: string; filter: object; options: object }> = [];
-  const collections: SnapshotCollections = {
+/** Store reads that answer from fixed numbers and remember what they were asked. */
+function fakeSources(answers: { due: number; oldest: Date | undefined; tasks: Record<string, number> }) {
+  const asked: Array<{ read: string; arg: Date | string; bound: { maxTimeMS: number } }> = [];
+  const sources: SnapshotSources = {
     enrollments: {
-      countDocuments: async (filter, options) => {
-        asked.push({ collection: 'enrollments', filter, options });
+      countDue: async (now, bound) => {
+        asked.push({ read: 'countDue', arg: now, bound });
         return answers.due;
       },
-      findOne: async (filter, options) => {
-        asked.push({ collection: 'enrollments', filter, options });
-        return answers.oldest === null ? null : { nextStepAt: answers.oldest };
+      oldestDue: async (now, bound) => {
+        asked.push({ read: 'oldestDue', arg: now, bound });
+        return answers.oldest;
       },
     },
     tasks: {
-      countDocuments: async (filter, options) => {
-        asked.push({ collection: 'tasks', filter, options });
-        const status = 'status' in filter ? String(filter.status) : '';
+      countInStatus: async (status, bound) => {
+        asked.push({ read: 'countInStatus', arg: status, bound });
         return answers.tasks[status] ?? 0;
       },
     },
   };
-  return { collections, asked };
+  return { sources, asked };
 }
 
 describe('operational snapshot', () => {
   it('counts due active enrollments, finds the oldest due step, and counts unfinished tasks per status', async () => {
     const oldest = new Date('2026-03-02T08:58:00Z');
-    const { collections, asked } = fakeCollections({ due: 12, oldest, tasks: { open: 4, snoozed: 1 } });
-    const snapshot = await readSnapshot(collections, NOW);
+    const { sources, asked } = fakeSources({ due: 12, oldest, tasks: { open: 4, snoozed: 1 } });
+    const snapshot = await readSnapshot(sources, NOW);
     assert.deepEqual(snapshot, { dueEnrollments: 12, oldestDueAt: oldest, openTasks: { open: 4, claimed: 0, answered: 0, snoozed: 1 } });
 
-    const due = { status: 'active', nextStepAt: { $lte: NOW } };
-    assert.deepEqual(asked.filter((q) => q.collection === 'enrollments').map((q) => q.filter), [due, due]);
-    assert.deepEqual(asked.find((q) => 'sort' in q.options)?.options, { sort: { nextStepAt: 1 }, projection: { nextStepAt: 1 }, maxTimeMS: 2000 });
-    assert.deepEqual(asked.filter((q) => q.collection === 'tasks').map((q) => q.filter), [{ status: 'open' }, { status: 'claimed' }, { status: 'answered' }, { status: 'snoozed' }]);
-    assert.ok(asked.every((q) => 'maxTimeMS' in q.options), 'every query is bounded in time');
+    assert.deepEqual(
+      asked.map((q) => [q.read, q.arg]),
+      [['countDue', NOW], ['oldestDue', NOW], ['countInStatus', 'open'], ['countInStatus', 'claimed'], ['countInStatus', 'answered'], ['countInStatus', 'snoozed']],
+    );
+    assert.ok(asked.every((q) => q.bound.maxTimeMS === 2000), 'every query is bounded in time');
   });
 
   it('has no oldest due step when nothing is due', async () => {
-    const { collections } = fakeCollections({ due: 0, oldest: null, tasks: {} });
-    assert.equal((await readSnapshot(collections, NOW)).oldestDueAt, undefined);
+    const { sources } = fakeSources({ due: 0, oldest: undefined, tasks: {} });
+    assert.equal((await readSnapshot(sources, NOW)).oldestDueAt, undefined);
   });
 
   it('shares one read among callers within the window, and one read in flight among concurrent callers', async () => {

@@ -1,4 +1,4 @@
-import type { EnrollmentDoc, TaskStatus } from '../db/index.ts';
+import type { EnrollmentStore, TaskStatus, TaskStore } from '../db/index.ts';
 
 /** Task statuses that still want a person; `done` is left out (it only grows, and nobody waits on it). */
 export const OPEN_TASK_STATUSES = ['open', 'claimed', 'answered', 'snoozed'] as const satisfies readonly TaskStatus[];
@@ -14,16 +14,10 @@ export interface OperationalSnapshot {
   openTasks: Readonly<Record<OpenTaskStatus, number>>;
 }
 
-/**
- * The slice of the collections the snapshot reads: a structural subset of the driver's
- * `Collection`, so a unit test can hand in a few functions.
- */
-export interface SnapshotCollections {
-  enrollments: {
-    countDocuments(filter: object, options: { maxTimeMS: number }): Promise<number>;
-    findOne(filter: object, options: { sort: { nextStepAt: 1 }; projection: { nextStepAt: 1 }; maxTimeMS: number }): Promise<Pick<EnrollmentDoc, 'nextStepAt'> | null>;
-  };
-  tasks: { countDocuments(filter: object, options: { maxTimeMS: number }): Promise<number> };
+/** The store reads the snapshot makes: a narrow slice, so a unit test can hand in a few functions. */
+export interface SnapshotSources {
+  enrollments: Pick<EnrollmentStore, 'countDue' | 'oldestDue'>;
+  tasks: Pick<TaskStore, 'countInStatus'>;
 }
 
 /**
@@ -37,16 +31,16 @@ const QUERY_MAX_MS = 2_000;
  * range count and the first entry of the range), `{status, priority, createdAt}` on tasks (one
  * equality count per status).
  */
-export async function readSnapshot(db: SnapshotCollections, now: Date): Promise<OperationalSnapshot> {
-  const due = { status: 'active', nextStepAt: { $lte: now } };
+export async function readSnapshot(sources: SnapshotSources, now: Date): Promise<OperationalSnapshot> {
+  const { enrollments, tasks } = sources;
   const bounded = { maxTimeMS: QUERY_MAX_MS };
-  const [dueEnrollments, oldest, ...taskCounts] = await Promise.all([
-    db.enrollments.countDocuments(due, bounded),
-    db.enrollments.findOne(due, { sort: { nextStepAt: 1 }, projection: { nextStepAt: 1 }, ...bounded }),
-    ...OPEN_TASK_STATUSES.map((status) => db.tasks.countDocuments({ status }, bounded)),
+  const [dueEnrollments, oldestDueAt, ...taskCounts] = await Promise.all([
+    enrollments.countDue(now, bounded),
+    enrollments.oldestDue(now, bounded),
+    ...OPEN_TASK_STATUSES.map((status) => tasks.countInStatus(status, bounded)),
   ]);
   const openTasks = Object.fromEntries(OPEN_TASK_STATUSES.map((status, i) => [status, taskCounts[i] ?? 0])) as Record<OpenTaskStatus, number>;
-  return { dueEnrollments, oldestDueAt: oldest?.nextStepAt ?? undefined, openTasks };
+  return { dueEnrollments, oldestDueAt, openTasks };
 }
 
 /**

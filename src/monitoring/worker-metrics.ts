@@ -5,7 +5,7 @@ import { cached, OPEN_TASK_STATUSES, type OperationalSnapshot } from './snapshot
 export interface WorkerMetricsOptions {
   /**
    * Reads what the scrape-time gauges show (queue depth, job lag, open tasks), e.g.
-   * `(now) => readSnapshot(database, now)`. Undefined: those gauges stay at 0.
+   * `(now) => readSnapshot({ enrollments: enrollmentStore(database), tasks: taskStore(database) }, now)`. Undefined: those gauges stay at 0.
    */
   snapshot?: ((now: Date) => Promise<OperationalSnapshot>) | undefined;
   /** Milliseconds one snapshot is reused across scrapes. Default 5000. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey, utcDay, type ParleyCollections, type StatsDayDoc, type StatsDayPartDoc } from '../db/index.ts';
+import { eventStore, statsDayStore, utcDay, type ParleyCollections, type StatsDayDoc, type StatsDayPartDoc, type StatsDayStore } from '../db/index.ts';
 import { OWN_EVENTS, STATS_EVENT_TYPES } from '../events/types.ts';
 import type { RecurringJob } from '../jobs/index.ts';
 import type { StatsEvent } from './types.ts';
@@ -37,12 +37,9 @@ export const SUMMARY_HORIZON_DAYS = 400;
  * (its recorder died between marker and event): it is dropped so the day can be summarized.
  */
 const MARKER_EXPIRY_MS = 60 * 60_000;
-const BATCH_SIZE = 2000;
 
-export type SummaryCollections = Pick<ParleyCollections, 'events' | 'statsQueue' | 'statsDays' | 'statsDayParts'>;
-
-/** The event fields the metrics read (StatsEvent). */
-export const STATS_EVENT_FIELDS = { _id: 1, type: 1, at: 1, sequenceId: 1, stepId: 1, enrollmentId: 1, 'props.kind': 1, 'props.intent': 1, 'props.response_ms': 1 } as const;
+/** The collections behind the event and summary stores a build uses (of the events it only reads). */
+export type SummaryCollections = Pick<ParleyCollections, 'events' | 'rollupQueue' | 'statsQueue' | 'statsDays' | 'statsDayParts'>;
 
 /**
  * One event in a part: [type index in STATS_EVENT_TYPES, ms since the day's start, enrollment id,
@@ -125,18 +122,16 @@ export type BuildResult = 'built' | 'lost';
 
 /** Builds the next version of one day's summary from its events (see the consistency notes above). */
 export async function buildStatsDay(db: SummaryCollections, day: string, now: Date): Promise<BuildResult> {
+  const store = statsDayStore(db);
   const start = dayStart(day);
-  const older = await db.statsDays.find({ day }, { projection: { version: 1, parts: 1 } }).toArray();
+  const older = await store.versionsOf(day);
   const version = Math.max(0, ...older.map((h) => h.version)) + 1;
-  const markers = await db.statsQueue.find({ day }, { projection: { _id: 1, queuedAt: 1 } }).toArray();
+  const markers = await store.markersOf(day);
   const marked = new Set(markers.map((m) => m._id));
   const found = new Set<string>();
 
   const summary = new DaySummary(day);
-  const events = db.events.find<StatsEvent>(
-    { type: { $in: [...STATS_EVENT_TYPES] }, at: { $gte: new Date(start), $lt: new Date(start + DAY_MS) } },
-    { projection: STATS_EVENT_FIELDS, batchSize: BATCH_SIZE },
-  );
+  const events = eventStore(db).statsEvents({ type: STATS_EVENT_TYPES, from: new Date(start), to: new Date(start + DAY_MS) });
   for await (const event of events) {
     if (marked.has(event._id)) found.add(event._id);
     summary.add(event);
@@ -150,7 +145,7 @@ export async function buildStatsDay(db: SummaryCollections, day: string, now: Da
     parts.push({ _id: id, day, ...(sequenceId !== undefined && { sequenceId }), events: json });
     listed.push({ id, ...(sequenceId !== undefined && { sequenceId }), events: count });
   }
-  if (parts.length > 0) await db.statsDayParts.insertMany(parts, { ordered: false });
+  await store.addParts(parts);
   const head: StatsDayDoc = {
     _id: `${day}#${version}`,
     day,
@@ -158,12 +153,9 @@ export async function buildStatsDay(db: SummaryCollections, day: string, now: Da
     parts: listed,
     builtAt: now,
   };
-  try {
-    await db.statsDays.insertOne(head);
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
+  if ((await store.addVersion(head)) === 'duplicate') {
     // Another build made this version: its parts are the day's, ours are nobody's.
-    if (parts.length > 0) await db.statsDayParts.deleteMany({ _id: { $in: parts.map((p) => p._id) } });
+    await store.removeParts(parts.map((p) => p._id));
     return 'lost';
   }
 
@@ -171,10 +163,9 @@ export async function buildStatsDay(db: SummaryCollections, day: string, now: Da
   // holding one of those notices its missing parts and reads that day from the events).
   const expired = now.getTime() - MARKER_EXPIRY_MS;
   const done = markers.filter((m) => found.has(m._id) || m.queuedAt.getTime() < expired).map((m) => m._id);
-  if (done.length > 0) await db.statsQueue.deleteMany({ _id: { $in: done } });
-  const oldParts = older.flatMap((h) => h.parts.map((p) => p.id));
-  if (oldParts.length > 0) await db.statsDayParts.deleteMany({ _id: { $in: oldParts } });
-  if (older.length > 0) await db.statsDays.deleteMany({ _id: { $in: older.map((h) => h._id) } });
+  await store.removeMarkers(done);
+  await store.removeParts(older.flatMap((h) => h.parts.map((p) => p.id)));
+  await store.removeVersions(older.map((h) => h._id));
   return 'built';
 }
 
@@ -193,8 +184,9 @@ export async function buildStatsDays(db: SummaryCollections, options: { now: Dat
   const { now } = options;
   const lastClosed = utcDay(new Date(now.getTime() - SETTLE_MS - DAY_MS));
   const first = utcDay(new Date(now.getTime() - (options.horizonDays ?? SUMMARY_HORIZON_DAYS) * DAY_MS));
-  const have = new Set((await db.statsDays.find({ day: { $gte: first, $lte: lastClosed } }, { projection: { day: 1 } }).toArray()).map((h) => h.day));
-  const dirty = new Set((await db.statsQueue.find({ day: { $lte: lastClosed } }, { projection: { day: 1 } }).toArray()).map((m) => m.day));
+  const store = statsDayStore(db);
+  const have = new Set(await store.summarizedDays(first, lastClosed));
+  const dirty = new Set(await store.markedDays({ last: lastClosed }));
   const days = new Set(dirty);
   for (let day = first; day <= lastClosed; day = nextDay(day)) if (!have.has(day)) days.add(day);
   const report: BuildDaysReport = { built: 0, lost: 0, days: [...days].sort() };
@@ -221,11 +213,11 @@ export function statsDaysJob(db: SummaryCollections, intervalMs: number, now: ()
 }
 
 /** The summary of each day in [first, last] that a read may use: the latest version of a day without markers. */
-export async function usableSummaries(db: Pick<ParleyCollections, 'statsQueue' | 'statsDays'>, first: string, last: string): Promise<Map<string, StatsDayDoc>> {
+export async function usableSummaries(store: Pick<StatsDayStore, 'markedDays' | 'versionsWithin'>, first: string, last: string): Promise<Map<string, StatsDayDoc>> {
   // Markers first, then heads: see the consistency notes above.
-  const dirty = new Set((await db.statsQueue.find({ day: { $gte: first, $lte: last } }, { projection: { day: 1 } }).toArray()).map((m) => m.day));
+  const dirty = new Set(await store.markedDays({ first, last }));
   const latest = new Map<string, StatsDayDoc>();
-  for (const head of await db.statsDays.find({ day: { $gte: first, $lte: last } }).toArray()) {
+  for (const head of await store.versionsWithin(first, last)) {
     if (dirty.has(head.day)) continue;
     const seen = latest.get(head.day);
     if (!seen || seen.version < head.version) latest.set(head.day, head);

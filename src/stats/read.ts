@@ -1,10 +1,9 @@
-import type { ParleyCollections, StatsDayDoc } from '../db/index.ts';
-import { utcDay } from '../db/index.ts';
+import { enrollmentStore, eventStore, statsDayStore, utcDay, type ParleyCollections, type StatsDayDoc, type StatsDayStore } from '../db/index.ts';
 import { OUTCOME_EVENT_TYPES, OWN_EVENTS } from '../events/types.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { StatsCollector } from './collector.ts';
-import { dayStart, decodePart, nextDay, STATS_EVENT_FIELDS, usableSummaries } from './days.ts';
-import type { EnrolledRecord, SequenceOutline, StatsEvent, StatsPeriod, StatsReport } from './types.ts';
+import { dayStart, decodePart, nextDay, usableSummaries } from './days.ts';
+import type { SequenceOutline, StatsEvent, StatsPeriod, StatsReport } from './types.ts';
 
 export interface ReadStatsOptions {
   period: StatsPeriod;
@@ -17,11 +16,10 @@ export interface ReadStatsOptions {
   summaries?: boolean;
 }
 
-/** Events per round trip; the cursor streams them, so memory holds one batch plus the tallies. */
-const BATCH_SIZE = 2000;
 const DAY_MS = 86_400_000;
 
-export type StatsCollections = Pick<ParleyCollections, 'events' | 'enrollments' | 'statsQueue' | 'statsDays' | 'statsDayParts'>;
+/** The collections behind the stores a read uses: the events and enrollments (streamed, in batches of 2000) and the day summaries. */
+export type StatsCollections = Pick<ParleyCollections, 'events' | 'enrollments' | 'rollupQueue' | 'statsQueue' | 'statsDays' | 'statsDayParts'>;
 
 export const outlineOf = (sequence: Pick<Sequence, 'id' | 'name' | 'steps'>): SequenceOutline => ({
   id: sequence.id,
@@ -47,44 +45,36 @@ export async function readStats(db: StatsCollections, options: ReadStatsOptions)
   const { period, sequenceId } = options;
   const asOf = (options.now ?? (() => new Date()))();
   const collector = new StatsCollector({ period, asOf, sequences: options.sequences, sequenceId });
-  const onlySequence = sequenceId === undefined ? {} : { sequenceId };
+  const events = eventStore(db);
+  const summaryStore = statsDayStore(db);
 
   // Sends count in [from, to), outcomes in [from, asOf]: everything the read covers is in [from, end).
   const end = Math.max(period.to.getTime(), asOf.getTime() + 1);
-  const summaries = options.summaries === false ? new Map<string, StatsDayDoc>() : await summariesWithin(db, { from: period.from.getTime(), to: asOf.getTime() + 1 });
+  const summaries = options.summaries === false ? new Map<string, StatsDayDoc>() : await summariesWithin(summaryStore, { from: period.from.getTime(), to: asOf.getTime() + 1 });
 
   const readEvents = async (spans: readonly Span[]) => {
     for (const span of spans) {
       const sendsTo = Math.min(span.to, period.to.getTime());
       if (span.from < sendsTo) {
-        const sends = db.events.find<StatsEvent>(
-          { type: OWN_EVENTS.sent, at: { $gte: new Date(span.from), $lt: new Date(sendsTo) }, ...onlySequence },
-          { projection: STATS_EVENT_FIELDS, batchSize: BATCH_SIZE },
-        );
+        const sends = events.statsEvents({ type: OWN_EVENTS.sent, from: new Date(span.from), to: new Date(sendsTo), sequenceId });
         for await (const event of sends) collector.add(event);
       }
       const outcomesTo = Math.min(span.to, asOf.getTime() + 1);
       if (span.from < outcomesTo) {
-        const outcomes = db.events.find<StatsEvent>(
-          { type: { $in: [...OUTCOME_EVENT_TYPES] }, at: { $gte: new Date(span.from), $lt: new Date(outcomesTo) }, ...onlySequence },
-          { projection: STATS_EVENT_FIELDS, batchSize: BATCH_SIZE },
-        );
+        const outcomes = events.statsEvents({ type: OUTCOME_EVENT_TYPES, from: new Date(span.from), to: new Date(outcomesTo), sequenceId });
         for await (const event of outcomes) collector.add(event);
       }
     }
   };
 
   const readEnrolled = async () => {
-    const enrolled = db.enrollments.find<EnrolledRecord>(
-      { enrolledAt: { $gte: period.from, $lt: period.to }, ...onlySequence },
-      { projection: { _id: 0, sequenceId: 1, status: 1, enrolledAt: 1 }, batchSize: BATCH_SIZE },
-    );
+    const enrolled = enrollmentStore(db).enrolledWithin({ from: period.from, to: period.to, sequenceId });
     for await (const enrollment of enrolled) collector.addEnrollment(enrollment);
   };
 
   const summarizedDays = [...summaries.keys()];
   const [unread] = await Promise.all([
-    feedSummaries(db, summaries, sequenceId, (event) => collector.add(event)),
+    feedSummaries(summaryStore, summaries, sequenceId, (event) => collector.add(event)),
     readEvents(without({ from: period.from.getTime(), to: end }, summarizedDays)),
     readEnrolled(),
   ]);
@@ -95,12 +85,12 @@ export async function readStats(db: StatsCollections, options: ReadStatsOptions)
 }
 
 /** The usable summaries of the whole UTC days inside `span`. */
-async function summariesWithin(db: Pick<ParleyCollections, 'statsQueue' | 'statsDays'>, span: Span): Promise<Map<string, StatsDayDoc>> {
+async function summariesWithin(store: Pick<StatsDayStore, 'markedDays' | 'versionsWithin'>, span: Span): Promise<Map<string, StatsDayDoc>> {
   const startOfFirst = dayStart(utcDay(new Date(span.from)));
   const first = startOfFirst === span.from ? utcDay(new Date(span.from)) : nextDay(utcDay(new Date(span.from)));
   const last = utcDay(new Date(span.to - DAY_MS));
   if (dayStart(first) + DAY_MS > span.to) return new Map();
-  return usableSummaries(db, first, last);
+  return usableSummaries(store, first, last);
 }
 
 /** `span` less the given days, as sorted spans. */
@@ -122,7 +112,7 @@ function without(span: Span, days: readonly string[]): Span[] {
  * gone (superseded by a newer version during the read).
  */
 async function feedSummaries(
-  db: Pick<ParleyCollections, 'statsDayParts'>,
+  store: Pick<StatsDayStore, 'parts'>,
   summaries: ReadonlyMap<string, StatsDayDoc>,
   sequenceId: string | undefined,
   add: (event: StatsEvent) => void,
@@ -141,7 +131,7 @@ async function feedSummaries(
   };
   for (const [day, w] of wanted) if (w.left === 0) feed(day);
   if (dayOfPart.size > 0) {
-    const parts = db.statsDayParts.find({ _id: { $in: [...dayOfPart.keys()] } }, { batchSize: 16 });
+    const parts = store.parts([...dayOfPart.keys()]);
     for await (const part of parts) {
       const day = dayOfPart.get(part._id);
       const w = day === undefined ? undefined : wanted.get(day);

@@ -4,7 +4,7 @@ import type { ParleyCollections } from '../db/index.ts';
 import { MAX_EVENTS_PER_BATCH, recordEvents } from '../events/index.ts';
 
 export interface EventsApiOptions {
-  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue'>;
+  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue' | 'statsQueue'>;
   /** The bearer token senders must present (config EVENTS_API_TOKEN). */
   token: string;
   /** Called with the contacts that got new events, so segment membership follows at once. */

@@ -79,6 +79,43 @@ describe('enrollment store', () => {
     assert.deepEqual((await store.due(at(10), 1)).map((e) => e._id), [early._id]);
   });
 
+  it('counts the due enrollments and finds when the longest-waiting step fell due, within a time bound', async () => {
+    const bound = { maxTimeMS: 2000 };
+    assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [0, undefined]);
+    await stored({ nextStepAt: at(5) });
+    await stored({ nextStepAt: at(1) });
+    await stored({ nextStepAt: at(30) });
+    await stored({ status: 'paused', nextStepAt: at(0) });
+    await stored({ nextStepAt: null });
+    assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [2, at(1)]);
+  });
+
+  it('counts the enrollments in a status and lists a sequence\'s, oldest first, then by address', async () => {
+    const b = await stored({ email: 'b@lead.example', enrolledAt: at(1) });
+    const a = await stored({ email: 'a@lead.example', enrolledAt: at(1), status: 'completed' });
+    const first = await stored({ email: 'z@lead.example', enrolledAt: at(0), status: 'completed' });
+    await stored({ sequenceId: 'other', status: 'completed' });
+    assert.deepEqual([await store.countInStatus('completed'), await store.countInStatus('stopped')], [3, 0]);
+    assert.deepEqual((await store.inSequence('trial')).map((e) => e._id), [first._id, a._id, b._id]);
+    assert.deepEqual(await store.inSequence('none'), []);
+  });
+
+  it('streams the enrollments enrolled in a half-open span, of one sequence when asked, with what the stats read', async () => {
+    await stored({ enrolledAt: at(0), status: 'completed' });
+    await stored({ enrolledAt: at(5), sequenceId: 'other' });
+    await stored({ enrolledAt: at(10) });
+    const within = async (span: { from: Date; to: Date; sequenceId?: string }) => {
+      const all = [];
+      for await (const e of store.enrolledWithin(span)) all.push(e);
+      return all.sort((a, b) => a.enrolledAt.getTime() - b.enrolledAt.getTime());
+    };
+    assert.deepEqual(await within({ from: at(0), to: at(10) }), [
+      { sequenceId: 'trial', status: 'completed', enrolledAt: at(0) },
+      { sequenceId: 'other', status: 'active', enrolledAt: at(5) },
+    ]);
+    assert.deepEqual(await within({ from: at(1), to: at(11), sequenceId: 'trial' }), [{ sequenceId: 'trial', status: 'active', enrolledAt: at(10) }]);
+  });
+
   it('passes a step once: the second write of the same step does not land', async () => {
     const doc = await stored({ passedStepIds: ['s1'], threadMessageIds: ['<m1>'] });
     const event: EnrollmentEvent = { kind: 'step_passed', stepId: 's2', nextStepAt: at(60), sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' } };

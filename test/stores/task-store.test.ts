@@ -75,6 +75,9 @@ describe('task store', () => {
     assert.equal((await store.visible(admin, {}, 3)).length, 3);
     assert.equal(await store.countVisible(ann, 'claimed'), 1);
     assert.equal(await store.countVisible(admin, 'claimed'), 2);
+    // Whoever sees them, within a time bound (the metrics snapshot).
+    assert.deepEqual([await store.countInStatus('open', { maxTimeMS: 2000 }), await store.countInStatus('claimed', { maxTimeMS: 2000 })], [4, 2]);
+    assert.equal(await store.countInStatus('done', { maxTimeMS: 2000 }), 0);
   });
 
   it('wakes a snoozed task and reopens a run-out claim once, guarded by the state it changes', async () => {

@@ -1,0 +1,43 @@
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { segmentChangeStore, type SegmentChangeDoc, type SegmentChangeStore } from '../../src/db/index.ts';
+import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// The segment-change store's contract (what `parley segments show` reads), against the embedded FerretDB or MONGODB_URL.
+describe('segment change store', () => {
+  let server: TestDatabase;
+  let store: SegmentChangeStore;
+  const t0 = new Date('2026-03-02T09:00:00Z');
+  const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+  const change = (segmentId: string, contactId: string, n: number, minutes: number): SegmentChangeDoc => ({
+    _id: `${segmentId}:${contactId}#${n}`,
+    segmentId,
+    contactId,
+    n,
+    change: n % 2 === 1 ? 'entered' : 'exited',
+    member: n % 2 === 1,
+    entries: Math.ceil(n / 2),
+    at: at(minutes),
+    reason: 'visited /pricing twice',
+  });
+
+  before(async () => {
+    server = await startTestDatabase('segment_change_store');
+    store = segmentChangeStore(server.db);
+  });
+  after(() => server?.stop());
+  beforeEach(() => server.db.segmentChanges.deleteMany({}));
+
+  it("reads a segment's latest entries and exits, newest first, up to the limit", async () => {
+    await server.db.segmentChanges.insertMany([
+      change('pricing', 'c1', 1, 0),
+      change('pricing', 'c2', 1, 5),
+      change('pricing', 'c1', 2, 10),
+      change('trial', 'c1', 1, 20),
+    ]);
+    assert.deepEqual((await store.latest('pricing', 10)).map((c) => c._id), ['pricing:c1#2', 'pricing:c2#1', 'pricing:c1#1']);
+    assert.deepEqual(await store.latest('pricing', 1), [change('pricing', 'c1', 2, 10)]);
+    assert.deepEqual(await store.latest('none', 10), []);
+  });
+});
