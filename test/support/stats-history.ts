@@ -1,4 +1,4 @@
-import type { EnrollmentDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../../src/db/index.ts';
+import { utcDay, type EnrollmentDoc, type EnrollmentStatus, type EventDoc, type ParleyCollections } from '../../src/db/index.ts';
 import { OWN_EVENTS } from '../../src/events/index.ts';
 import { fixtureEnrollment } from '../../src/stats/testing.ts';
 
@@ -9,7 +9,7 @@ import { fixtureEnrollment } from '../../src/stats/testing.ts';
  * Deterministic (a fixed seed), so the screenshot changes only when the page does.
  */
 export async function insertStatsHistory(
-  db: Pick<ParleyCollections, 'events' | 'enrollments'>,
+  db: Pick<ParleyCollections, 'events' | 'enrollments' | 'statsQueue'>,
   options: { sequenceId: string; stepIds: readonly string[]; enrollments: number; now: Date },
 ): Promise<void> {
   let seed = 20260301;
@@ -79,6 +79,10 @@ export async function insertStatsHistory(
     enrollments.push(fixtureEnrollment(id, options.sequenceId, status, enrolledAt));
   }
   // Future-dated events (answers, qualifications after the read) would not count anyway; keep the data honest.
-  await db.events.insertMany(events.filter((e) => e.at.getTime() <= options.now.getTime()));
+  const recorded = events.filter((e) => e.at.getTime() <= options.now.getTime());
+  // Marked for the stats summaries first, as Parley records them: a running worker may have
+  // summarized these days already (empty), and a marker makes a read take the day from its events.
+  await db.statsQueue.insertMany(recorded.map((e) => ({ _id: e._id, day: utcDay(e.at), queuedAt: options.now })));
+  await db.events.insertMany(recorded);
   await db.enrollments.insertMany(enrollments);
 }
