@@ -6,7 +6,16 @@ export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type Enr
 export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
 export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type QuarantinedMessage } from './mailbox-store.ts';
 export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
-export { eventStore, type EventStore, type StatsEventQuery, type StatsEventRecord } from './event-store.ts';
+export {
+  eventStore,
+  type ContactIdRange,
+  type CountableType,
+  type CountedEventRecord,
+  type EventStore,
+  type StatsEventQuery,
+  type StatsEventRecord,
+} from './event-store.ts';
+export { rollupStore, type RollupStore, type RollupTalliesRecord } from './rollup-store.ts';
 export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMarker } from './stats-day-store.ts';
 export { segmentChangeStore, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
