@@ -36,3 +36,4 @@ export {
 export { queueForRollup } from './rollup-queue.ts';
 export { defaultHolderId, Lease, type LeaseOptions } from './lease.ts';
 export { queueForStats, utcDay } from './stats-queue.ts';
+export { intentModelStore, type IntentModelStore } from './intent-model-store.ts';
