@@ -122,8 +122,7 @@ describe('segment rollups', () => {
     let stalled = false;
     const rollups = db.contactRollups;
     const slow = {
-      events: db.events,
-      rollupQueue: db.rollupQueue,
+      ...db,
       contactRollups: new Proxy(rollups, {
         get(target, key) {
           if (key === 'replaceOne' && !stalled) {
@@ -244,7 +243,7 @@ rules:
     for (const email of people) {
       const id = await contactId(email);
       const folded = await rollupOf(id);
-      const fresh = (await recomputeRollup({ events: db.events, rollupQueue: db.rollupQueue, contactRollups: db.contactRollups }, plan, id, now)).rollup;
+      const fresh = (await recomputeRollup(db, plan, id, now)).rollup;
       const facts = (tallies: RollupTallies): ReturnType<typeof matchingAt> => matchingAt(condition, tallies[conditionId(condition)], now);
       assert.deepEqual(facts(folded?.conditions ?? {}), facts(fresh.conditions), `${email}: the same count and newest visit in the window`);
     }

@@ -23,4 +23,17 @@ describe('the storage boundary', () => {
     }
     assert.deepEqual(offenders, []);
   });
+
+  it('no source file outside src/db calls a collection of its own: the stores do', async () => {
+    const collections = ['contacts', 'enrollments', 'deliveries', 'sendClaims', 'replies', 'tasks', 'mailboxCursors', 'mailboxLeases', 'quarantine', 'reps', 'taskEvents', 'taskClaims', 'repMessages', 'roundRobin', 'events', 'segmentChanges', 'rollupQueue', 'contactRollups', 'rollupState', 'statsQueue', 'statsDays', 'statsDayParts', 'intentModels', 'migrations'];
+    // The collections object is `db` (or `collections`, or a private `#db`) wherever it is passed around.
+    const rawCall = new RegExp(`\\b(db|collections)\\.(${collections.join('|')})\\.[a-zA-Z]+\\(`);
+    const offenders: string[] = [];
+    for (const file of await sourceFiles(SRC)) {
+      const path = relative(SRC, file);
+      if (path.startsWith('db/') || path.endsWith('.test.ts')) continue;
+      if (rawCall.test(await readFile(file, 'utf8'))) offenders.push(path);
+    }
+    assert.deepEqual(offenders, []);
+  });
 });

@@ -15,6 +15,17 @@ export interface UpsertManyResult {
   ids: Map<string, string>;
 }
 
+/** What segment rules read of a contact (src/segments). */
+export type SegmentContactRecord = Pick<
+  ContactDoc,
+  '_id' | 'email' | 'firstName' | 'lastName' | 'company' | 'owner' | 'timeZone' | 'fields' | 'qualification' | 'qualified' | 'suppressed'
+>;
+
+/** The fields of SegmentContactRecord: the projection of every segment read. */
+const SEGMENT_CONTACT_FIELDS = {
+  email: 1, firstName: 1, lastName: 1, company: 1, owner: 1, timeZone: 1, fields: 1, qualification: 1, qualified: 1, suppressed: 1,
+} as const;
+
 /** What the unsubscribe page shows of a contact. */
 export type MailingStatus = Pick<ContactDoc, '_id' | 'email' | 'suppressed'>;
 
@@ -61,6 +72,17 @@ export interface ContactStore {
   markQualified(id: string, qualified: NonNullable<ContactDoc['qualified']>, now: Date): Promise<void>;
   /** Replaces what replies revealed about the contact (the caller merges it with the stored one). */
   recordQualification(id: string, qualification: NonNullable<ContactDoc['qualification']>, now: Date): Promise<void>;
+
+  /** What segment rules read of the contact with this (normalised) address; null when there is none. */
+  segmentContactByEmail(email: string): Promise<SegmentContactRecord | null>;
+  /** What segment rules read of these contacts (missing ones left out), in no particular order. */
+  segmentContacts(ids: readonly string[]): Promise<SegmentContactRecord[]>;
+  /**
+   * What segment rules read of every contact, in one streamed pass of `batchSize` per round trip
+   * (a whole collection read: FerretDB serves no range on `_id` from an index, so it is not cut
+   * by id range). Each contact comes once.
+   */
+  allSegmentContacts(batchSize: number): AsyncIterable<SegmentContactRecord>;
 }
 
 /** The standard fields given (not undefined), as a $set. */
@@ -178,5 +200,8 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
     async recordQualification(id, qualification, now) {
       await contacts.updateOne({ _id: id }, { $set: { qualification, updatedAt: now } });
     },
+    segmentContactByEmail: (email) => contacts.findOne<SegmentContactRecord>({ email }, { projection: SEGMENT_CONTACT_FIELDS }),
+    segmentContacts: async (ids) => (ids.length === 0 ? [] : contacts.find<SegmentContactRecord>({ _id: { $in: [...ids] } }, { projection: SEGMENT_CONTACT_FIELDS }).toArray()),
+    allSegmentContacts: (batchSize) => contacts.find<SegmentContactRecord>({}, { projection: SEGMENT_CONTACT_FIELDS, batchSize }),
   };
 }

@@ -222,12 +222,6 @@ export interface TimeBound {
 }
 
 /**
- * A query on one collection's documents. Transitional: src/segments still builds its own
- * queries until it has stores of its own (issue 12); nothing else outside src/db uses it.
- */
-export type DocumentFilter<T> = Filter<T>;
-
-/**
  * Inserts a document whose key makes it once-only: 'duplicate' when that key is taken already
  * (an insert is atomic on MongoDB and FerretDB alike, so this is the guard the stores share).
  */

@@ -52,6 +52,9 @@ const BATCH_SIZE = 2000;
  * which are atomic on MongoDB but not on FerretDB v1 (STACK-NOTES): they keep a stale decision
  * from landing, while exactly-once sending rests on the send claims' unique inserts.
  */
+/** Where a contact stands in a sequence, as segment rules read it. */
+export type EnrollmentStateRecord = Pick<EnrollmentDoc, '_id' | 'contactId' | 'sequenceId' | 'status'>;
+
 export interface EnrollmentStore {
   get(id: string): Promise<EnrollmentDoc | null>;
   /** Running enrollments whose next step is due at `now`, soonest first, at most `limit`. */
@@ -82,6 +85,12 @@ export interface EnrollmentStore {
   apply(id: string, change: EnrollmentChange): Promise<boolean>;
   /** Writes one change to every enrollment of a contact (in one sequence, when given) whose guard holds; how many it changed. */
   applyToContact(contactId: string, change: EnrollmentChange, options?: { sequenceId?: string | undefined }): Promise<number>;
+  /** applyToContact for several contacts in one write (an equality for one, `$in` for more); how many it changed. */
+  applyToContacts(contactIds: readonly string[], change: EnrollmentChange, options?: { sequenceId?: string | undefined }): Promise<number>;
+  /** The enrollment states of these contacts (served by the index that leads with contactId). */
+  statesOf(contactIds: readonly string[]): Promise<EnrollmentStateRecord[]>;
+  /** The enrollment states of these contacts in these sequences, streamed in batches of 5000. */
+  statesIn(contactIds: readonly string[], sequenceIds: readonly string[]): AsyncIterable<EnrollmentStateRecord>;
 }
 
 const STATUS_COUNT = 4;
@@ -112,8 +121,20 @@ function updateOf(change: EnrollmentChange): UpdateFilter<EnrollmentDoc> {
   };
 }
 
+/** The fields of EnrollmentStateRecord. */
+const STATE_FIELDS = { contactId: 1, sequenceId: 1, status: 1 } as const;
+/** Enrollment states per round trip of a segment refresh's read. */
+const STATES_BATCH_SIZE = 5000;
+
 export function enrollmentStore(collections: { enrollments: Collection<EnrollmentDoc> }): EnrollmentStore {
   const enrollments = collections.enrollments;
+
+  async function applyToContacts(contactId: Filter<EnrollmentDoc>['contactId'], change: EnrollmentChange, options: { sequenceId?: string | undefined }): Promise<number> {
+    const filter: Filter<EnrollmentDoc> = { contactId, ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }), ...guardOf(change) };
+    const result = await enrollments.updateMany(filter, updateOf(change));
+    return result.modifiedCount;
+  }
+
   return {
     get: (id) => enrollments.findOne({ _id: id }),
     due: (now, limit) => enrollments.find(dueAt(now)).sort({ nextStepAt: 1 }).limit(limit).toArray(),
@@ -144,10 +165,17 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
       }
       return false;
     },
-    async applyToContact(contactId, change, options = {}) {
-      const filter: Filter<EnrollmentDoc> = { contactId, ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }), ...guardOf(change) };
-      const result = await enrollments.updateMany(filter, updateOf(change));
-      return result.modifiedCount;
+    applyToContact: (contactId, change, options = {}) => applyToContacts(contactId, change, options),
+    async applyToContacts(contactIds, change, options = {}) {
+      if (contactIds.length === 0) return 0;
+      const [only] = contactIds;
+      return applyToContacts(contactIds.length === 1 && only !== undefined ? only : { $in: [...contactIds] }, change, options);
+    },
+    statesOf: async (contactIds) =>
+      contactIds.length === 0 ? [] : enrollments.find<EnrollmentStateRecord>({ contactId: { $in: [...contactIds] } }, { projection: STATE_FIELDS }).toArray(),
+    async *statesIn(contactIds, sequenceIds) {
+      if (contactIds.length === 0 || sequenceIds.length === 0) return;
+      yield* enrollments.find<EnrollmentStateRecord>({ contactId: { $in: [...contactIds] }, sequenceId: { $in: [...sequenceIds] } }, { projection: STATE_FIELDS, batchSize: STATES_BATCH_SIZE });
     },
   };
 }

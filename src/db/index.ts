@@ -1,14 +1,23 @@
-export { connectDatabase, insertEachOnce, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type DocumentFilter, type ParleyCollections, type TimeBound } from './database.ts';
+export { connectDatabase, insertEachOnce, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type ParleyCollections, type TimeBound } from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
-export { enrollmentStore, type EnrollmentChange, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment, type StatsEnrollmentRecord } from './enrollment-store.ts';
-export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
+export { enrollmentStore, type EnrollmentChange, type EnrollmentStateRecord, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment, type StatsEnrollmentRecord } from './enrollment-store.ts';
+export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SegmentContactRecord, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
 export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type QuarantinedMessage } from './mailbox-store.ts';
 export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
-export { eventStore, type EventStore, type StatsEventQuery, type StatsEventRecord } from './event-store.ts';
+export {
+  eventStore,
+  type ContactIdRange,
+  type CountableType,
+  type CountedEventRecord,
+  type EventStore,
+  type StatsEventQuery,
+  type StatsEventRecord,
+} from './event-store.ts';
+export { rollupStore, type RollupStore, type RollupTalliesRecord } from './rollup-store.ts';
 export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMarker } from './stats-day-store.ts';
-export { segmentChangeStore, type SegmentChangeStore } from './segment-change-store.ts';
+export { segmentChangeStore, type SegmentChangeScope, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
@@ -27,3 +36,4 @@ export {
 export { queueForRollup } from './rollup-queue.ts';
 export { defaultHolderId, Lease, type LeaseOptions } from './lease.ts';
 export { queueForStats, utcDay } from './stats-queue.ts';
+export { intentModelStore, type IntentModelStore } from './intent-model-store.ts';

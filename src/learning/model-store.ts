@@ -1,5 +1,5 @@
 import { IntentModel } from '../classify/index.ts';
-import type { ParleyCollections } from '../db/index.ts';
+import { intentModelStore, type IntentModelStore as StoredModels, type ParleyCollections } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -9,13 +9,13 @@ import type { Logger } from '../logger.ts';
  * current() is undefined and the built-in model is used.
  */
 export class IntentModelStore {
-  readonly #db: ParleyCollections;
+  readonly #models: StoredModels;
   readonly #log: Logger;
   #current: { model: IntentModel; version: string } | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(db: ParleyCollections, logger: Logger) {
-    this.#db = db;
+    this.#models = intentModelStore(db);
     this.#log = logger.child({ component: 'intent-models' });
   }
 
@@ -24,9 +24,9 @@ export class IntentModelStore {
   }
 
   async refresh(): Promise<void> {
-    const [newest] = await this.#db.intentModels.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
-    if (!newest || newest._id === this.#current?.version) return;
-    const doc = await this.#db.intentModels.findOne({ _id: newest._id });
+    const newest = await this.#models.newestVersion();
+    if (newest === undefined || newest === this.#current?.version) return;
+    const doc = await this.#models.get(newest);
     if (!doc) return;
     try {
       this.#current = { model: IntentModel.fromJSON(doc.json), version: doc._id };

@@ -1,5 +1,5 @@
 import { IntentModel, splitCorpus, TRAINING_CORPUS, type TrainingExample } from '../classify/index.ts';
-import { replyStore, type IntentModelDoc, type ParleyCollections } from '../db/index.ts';
+import { intentModelStore, replyStore, type IntentModelDoc, type ParleyCollections } from '../db/index.ts';
 
 export interface TrainingResult {
   version: string;
@@ -22,6 +22,6 @@ export async function trainIntentModel(db: ParleyCollections, now = new Date()):
   const model = IntentModel.train([...corpus, ...corrections], now);
   const version = now.toISOString();
   const doc: IntentModelDoc = { _id: version, createdAt: now, json: model.toJSON(), corpusExamples: corpus.length, corrections: corrections.length };
-  await db.intentModels.insertOne(doc);
+  await intentModelStore(db).save(doc);
   return { version, model, corpusExamples: corpus.length, corrections: corrections.length };
 }

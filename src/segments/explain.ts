@@ -1,6 +1,6 @@
-import type { ParleyCollections } from '../db/index.ts';
+import { contactStore, type ParleyCollections } from '../db/index.ts';
 import { explainSegment } from './evaluate.ts';
-import { CONTACT_PROJECTION, loadContactFacts } from './facts.ts';
+import { loadContactFacts } from './facts.ts';
 import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import type { RuleExplanation, Segment } from './types.ts';
 
@@ -14,7 +14,7 @@ export interface SegmentVerdict {
 
 /** Why a contact is in or out of each segment, now; undefined when no contact has the address. */
 export async function explainContact(db: ParleyCollections, email: string, segments: readonly Segment[], now: Date): Promise<SegmentVerdict[] | undefined> {
-  const contact = await db.contacts.findOne({ email: email.trim().toLowerCase() }, { projection: CONTACT_PROJECTION });
+  const contact = await contactStore(db).segmentContactByEmail(email.trim().toLowerCase());
   if (!contact) return undefined;
   const facts = (await loadContactFacts(db, [contact], segments, now)).get(contact._id);
   if (!facts) return undefined;

@@ -1,13 +1,9 @@
-import type { ContactDoc, EnrollmentStatus, EventDoc, ParleyCollections } from '../db/index.ts';
+import { enrollmentStore, eventStore, type EnrollmentStatus, type EventDoc, type ParleyCollections, type SegmentContactRecord } from '../db/index.ts';
 import { eventConditions, eventMatches, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';
 
-/** The contact fields rules read: the projection of every contact query here. */
-export const CONTACT_PROJECTION = {
-  email: 1, firstName: 1, lastName: 1, company: 1, owner: 1, timeZone: 1, fields: 1, qualification: 1, qualified: 1, suppressed: 1,
-} as const;
-
-export type FactsContact = SegmentContact & Pick<ContactDoc, '_id' | 'suppressed'>;
+/** A contact as the segments evaluate it: the fields rules read (the contact store's segment reads). */
+export type FactsContact = SegmentContact & SegmentContactRecord;
 
 /** The event types any of the segments looks at: only events of these types can change a membership. */
 export function referencedEventTypes(segments: readonly Segment[]): Set<string> {
@@ -48,17 +44,14 @@ function factsFromEvents(contact: SegmentContact, events: ReadonlyArray<Pick<Eve
  * shows the live verdict); refreshes read rollups instead (rollups.ts).
  */
 export async function loadContactFacts(
-  db: Pick<ParleyCollections, 'events' | 'enrollments'>,
+  db: Pick<ParleyCollections, 'events' | 'rollupQueue' | 'statsQueue' | 'enrollments'>,
   contacts: readonly FactsContact[],
   segments: readonly Segment[],
   now: Date,
 ): Promise<Map<string, ContactFacts>> {
   const ids = contacts.map((c) => c._id);
   const types = [...referencedEventTypes(segments)];
-  const [events, enrollments] = await Promise.all([
-    types.length === 0 ? Promise.resolve([]) : db.events.find({ contactId: { $in: ids }, type: { $in: types } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 } }).toArray(),
-    db.enrollments.find({ contactId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 } }).toArray(),
-  ]);
+  const [events, enrollments] = await Promise.all([eventStore(db).ofContacts(ids, types), enrollmentStore(db).statesOf(ids)]);
   const group = <T extends { contactId: string }>(rows: readonly T[]) => {
     const by = new Map<string, T[]>();
     for (const r of rows) by.set(r.contactId, [...(by.get(r.contactId) ?? []), r]);
@@ -82,8 +75,7 @@ export async function enrollmentsByContact(
   const ids = referencedSequences(segments);
   const byContact = new Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>();
   if (ids.length === 0 || contactIds.length === 0) return byContact;
-  const cursor = db.enrollments.find({ contactId: { $in: [...contactIds] }, sequenceId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 }, batchSize: 5000 });
-  for await (const e of cursor) {
+  for await (const e of enrollmentStore(db).statesIn(contactIds, ids)) {
     const list = byContact.get(e.contactId) ?? [];
     list.push({ sequenceId: e.sequenceId, status: e.status });
     byContact.set(e.contactId, list);

@@ -8,7 +8,7 @@ export type { ContactFieldName, EventCondition, QualificationSignal, RuleExplana
 export { parseSegment, type SegmentLoadResult } from './parse.ts';
 export { loadSegments, SegmentCatalog, type LoadedSegments } from './load.ts';
 export { describeRule, entryContext, explainSegment, formatExplanation, matchesRule, shortReason, type ContactFacts, type SegmentContact } from './evaluate.ts';
-export { CONTACT_PROJECTION, loadContactFacts, referencedEventTypes } from './facts.ts';
+export { loadContactFacts, referencedEventTypes } from './facts.ts';
 export { refreshAllSegments, refreshContacts, refreshQueuedContacts, type RefreshInput, type RefreshReport } from './refresh.ts';
 export { planRollups, type RollupPlan } from './rollup.ts';
 export { rebuildRollups } from './rollups.ts';

@@ -1,5 +1,5 @@
-import { enrollContact, enrollStoredContacts } from '../enrollments/index.ts';
-import { insertEachOnce, isDuplicateKey, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
+import { enrollContact, enrollStoredContacts, stopChange } from '../enrollments/index.ts';
+import { enrollmentStore, segmentChangeStore, type ParleyCollections, type SegmentChangeDoc } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import type { FactsContact } from './facts.ts';
 import { membershipKey, type SegmentMembership } from './memberships.ts';
@@ -40,14 +40,8 @@ export async function recordMembershipChange(
   const doc = changeDoc(change, current, now);
   if (!doc) return NOTHING;
   const effects = await applyToAudiences(db, change, doc.entries, sequences, now);
-  try {
-    await db.segmentChanges.insertOne(doc);
-  } catch (error) {
-    // Another refresh recorded change n first; what it did to the sequences is what we did.
-    if (isDuplicateKey(error)) return { ...effects, recorded: false };
-    throw error;
-  }
-  return { recorded: true, ...effects };
+  // A duplicate: another refresh recorded change n first; what it did to the sequences is what we did.
+  return { recorded: (await segmentChangeStore(db).record(doc)) === 'recorded', ...effects };
 }
 
 export interface PendingChange {
@@ -100,10 +94,10 @@ export async function recordMembershipChanges(
     if (leaving.length > 0 && audience.onExit === 'stop' && audience.segment !== undefined) stopped += await stopEnrollments(db, sequence.id, audience.segment, leaving.map(({ change }) => change.contact._id), now);
   }
   const written = docs.flatMap((doc, i) => (doc ? [{ doc, i }] : []));
-  const results = await insertEachOnce(db.segmentChanges, written.map(({ doc }) => doc));
+  const results = await segmentChangeStore(db).recordEach(written.map(({ doc }) => doc));
   const recorded = pending.map(() => false);
   // A duplicate: another refresh recorded change n first; what it did to the sequences is what we did.
-  written.forEach(({ i }, k) => (recorded[i] = results[k] === 'inserted'));
+  written.forEach(({ i }, k) => (recorded[i] = results[k] === 'recorded'));
   return { recorded, enrolled, stopped };
 }
 
@@ -149,10 +143,6 @@ async function applyToAudiences(db: ParleyCollections, change: MembershipChange,
 
 /** Stops the running and paused enrollments of these contacts in the sequence, because they left the segment; how many it stopped. */
 async function stopEnrollments(db: ParleyCollections, sequenceId: string, segmentId: string, contactIds: readonly string[], now: Date): Promise<number> {
-  const contactId = contactIds.length === 1 && contactIds[0] !== undefined ? contactIds[0] : { $in: [...contactIds] };
-  const result = await db.enrollments.updateMany(
-    { contactId, sequenceId, status: { $in: ['active', 'paused'] } },
-    { $set: { status: 'stopped', statusReason: `left segment ${segmentId}`, nextStepAt: null, updatedAt: now } },
-  );
-  return result.modifiedCount;
+  const stop = stopChange({ kind: 'stopped', cause: 'segment_exit', reason: `left segment ${segmentId}` }, now);
+  return enrollmentStore(db).applyToContacts(contactIds, stop, { sequenceId });
 }

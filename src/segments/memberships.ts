@@ -1,6 +1,4 @@
-// The query type from the storage seam (src/db), so this folder does not import the driver.
-import type { DocumentFilter as Filter } from '../db/index.ts';
-import type { ParleyCollections, SegmentChangeDoc } from '../db/index.ts';
+import { segmentChangeStore, type ParleyCollections, type SegmentChangeScope } from '../db/index.ts';
 
 /** Where a contact stands in a segment: its newest change there. */
 export interface SegmentMembership {
@@ -25,16 +23,10 @@ export const membershipKey = (segmentId: string, contactId: string) => `${segmen
  */
 export async function readMemberships(
   db: Pick<ParleyCollections, 'segmentChanges'>,
-  scope: { segmentId?: string; contactIds?: readonly string[]; contactId?: string } = {},
+  scope: SegmentChangeScope = {},
 ): Promise<Map<string, SegmentMembership>> {
-  const filter: Filter<SegmentChangeDoc> = {
-    ...(scope.segmentId !== undefined && { segmentId: scope.segmentId }),
-    ...(scope.contactIds !== undefined && { contactId: { $in: [...scope.contactIds] } }),
-    // Equality on the indexed contactId: one contact's changes, not a pass over all of them.
-    ...(scope.contactId !== undefined && { contactId: scope.contactId }),
-  };
   const memberships = new Map<string, SegmentMembership>();
-  for await (const c of db.segmentChanges.find(filter, { batchSize: 5000 })) {
+  for await (const c of segmentChangeStore(db).changes(scope)) {
     const key = membershipKey(c.segmentId, c.contactId);
     const seen = memberships.get(key);
     if (seen && seen.n >= c.n) continue;

@@ -1,8 +1,8 @@
-import { Lease, type EnrollmentStatus, type ParleyCollections } from '../db/index.ts';
+import { contactStore, enrollmentStore, Lease, type EnrollmentStatus, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
 import type { ContactFacts } from './evaluate.ts';
-import { CONTACT_PROJECTION, enrollmentsByContact, referencedSequences, type FactsContact } from './facts.ts';
+import { enrollmentsByContact, referencedSequences, type FactsContact } from './facts.ts';
 import { recordMembershipChange, recordMembershipChanges, type ChangeEffects, type PendingChange } from './membership.ts';
 import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
 import { planRollups, rollupFacts, type RollupPlan, type RollupTallies } from './rollup.ts';
@@ -62,9 +62,9 @@ async function evaluateContacts(db: ParleyCollections, plan: RollupPlan, tallies
   const ids = [...tallies.keys()];
   const readsEnrollments = referencedSequences(input.segments).length > 0;
   const [contacts, memberships, enrollments] = await Promise.all([
-    db.contacts.find({ _id: { $in: ids } }, { projection: CONTACT_PROJECTION }).toArray(),
+    contactStore(db).segmentContacts(ids),
     readMemberships(db, { contactIds: ids }),
-    readsEnrollments ? db.enrollments.find({ contactId: { $in: ids } }, { projection: { contactId: 1, sequenceId: 1, status: 1 } }).toArray() : Promise.resolve([]),
+    readsEnrollments ? enrollmentStore(db).statesOf(ids) : Promise.resolve([]),
   ]);
   const enrollmentsOf = new Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>();
   for (const e of enrollments) enrollmentsOf.set(e.contactId, [...(enrollmentsOf.get(e.contactId) ?? []), { sequenceId: e.sequenceId, status: e.status }]);
@@ -171,7 +171,7 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   if (!(await rollupsAreBuilt(db, plan))) await rebuildRollups(db, plan, now);
   // Events recorded since the last event pass are folded first, so the verdicts below see them.
   await foldQueue(db, plan, now);
-  const contacts = db.contacts.find({}, { projection: CONTACT_PROJECTION, batchSize: SLICE });
+  const contacts = contactStore(db).allSegmentContacts(SLICE);
   await inSlices(contacts, (slice) => refreshSlice(db, plan, slice, input, report));
   return report;
 }

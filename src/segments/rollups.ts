@@ -1,6 +1,4 @@
-// The query type from the storage seam (src/db), so this folder does not import the driver.
-import type { DocumentFilter as Filter } from '../db/index.ts';
-import { hasOnlyDuplicateKeys, isDuplicateKey, type ContactRollupDoc, type EventDoc, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
+import { eventStore, rollupStore, type ContactIdRange, type ContactRollupDoc, type CountableType, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
 import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
 
 /**
@@ -8,7 +6,8 @@ import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, typ
  * segment refreshes instead of the events. See rollup.ts for what they hold.
  */
 
-type RollupDb = Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>;
+/** The collections of the rollups, their queue and the events, for their stores. */
+export type RollupDb = Pick<ParleyCollections, 'events' | 'statsQueue' | 'contactRollups' | 'rollupState' | 'rollupQueue'>;
 
 /** Writes after which a contact whose events keep changing under us is left to the next pass. */
 const MAX_WRITES = 5;
@@ -22,25 +21,15 @@ export interface Recomputed {
 }
 
 /**
- * One contact's events that can still count at `now`: of the types without a horizon all of them,
- * of the others only those inside it (contactId, type and at are indexed: the database reads these
- * rows only, not the contact's whole history nor the collection).
+ * The plan's types with the oldest time each can still count from at `now`: of the types without a
+ * horizon all events count, of the others only those inside it.
  */
-function contactFilter(plan: RollupPlan, contactId: string | ContactRange, now: Date): Filter<EventDoc> {
-  const ever = plan.types.filter((t) => plan.horizons.get(t) === undefined);
-  const windowed = plan.types.flatMap((t) => {
-    const horizon = plan.horizons.get(t);
-    return horizon === undefined ? [] : [{ type: t, at: { $gte: new Date(now.getTime() - horizon) } }];
+function countableTypes(plan: RollupPlan, now: Date): CountableType[] {
+  return plan.types.map((type) => {
+    const horizon = plan.horizons.get(type);
+    return { type, since: horizon === undefined ? undefined : new Date(now.getTime() - horizon) };
   });
-  if (windowed.length === 0) return { contactId, type: { $in: ever } };
-  return { contactId, $or: [...(ever.length > 0 ? [{ type: { $in: ever } }] : []), ...windowed] };
 }
-
-const contactEvents = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) =>
-  db.events.find(contactFilter(plan, contactId, now), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray();
-
-/** The check after a write only needs how many events there are now: a count ships none of them. */
-const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string, now: Date) => db.events.countDocuments(contactFilter(plan, contactId, now));
 
 /**
  * Recomputes a contact's rollup from its events and writes it whole. Writes are not atomic on
@@ -50,19 +39,17 @@ const contactEventCount = (db: RollupDb, plan: RollupPlan, contactId: string, no
  * recorded before that check; any event recorded later is written by its own pass, later still.
  */
 export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId: string, now: Date): Promise<Recomputed> {
-  let events = await contactEvents(db, plan, contactId, now);
+  const recorded = eventStore(db);
+  const rollups = rollupStore(db);
+  const types = countableTypes(plan, now);
+  let events = await recorded.countableEvents(contactId, types);
   let rollup = await withFolded(db, buildRollup(plan, contactId, events, now), events);
   for (let write = 1; write <= MAX_WRITES; write += 1) {
-    try {
-      await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
-    } catch (error) {
-      // Two first writes raced on FerretDB's upsert (query, then insert): write again as an update.
-      if (!isDuplicateKey(error)) throw error;
-      continue;
-    }
-    // Events are only ever added, and the filter is the same (same now), so the same count means the same events.
-    if ((await contactEventCount(db, plan, contactId, now)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
-    events = await contactEvents(db, plan, contactId, now);
+    // Two first writes raced on FerretDB's upsert (query, then insert): write again as an update.
+    if ((await rollups.write(rollup)) === 'raced') continue;
+    // Events are only ever added, and the types and dates are the same (same now), so the same count means the same events.
+    if ((await recorded.countCountableEvents(contactId, types)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
+    events = await recorded.countableEvents(contactId, types);
     rollup = await withFolded(db, buildRollup(plan, contactId, events, now), events);
   }
   return { rollup, counted: new Set(), current: false };
@@ -72,37 +59,33 @@ export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId:
  * A recomputed rollup counts queued events too: it names the markers still queued for them
  * (read after the events), so the event pass deletes those markers instead of adding them again.
  */
-async function withFolded(db: Pick<ParleyCollections, 'rollupQueue'>, rollup: ContactRollupDoc, counted: ReadonlyArray<{ _id: string }>): Promise<ContactRollupDoc> {
+async function withFolded(db: RollupDb, rollup: ContactRollupDoc, counted: ReadonlyArray<{ _id: string }>): Promise<ContactRollupDoc> {
   const ids = new Set(counted.map((e) => e._id));
-  const queued = await db.rollupQueue.find({ contactId: rollup.contactId }, { projection: { _id: 1 } }).toArray();
-  const folded = queued.map((m) => m._id).filter((id) => ids.has(id));
+  const queued = await rollupStore(db).markerIdsOf(rollup.contactId);
+  const folded = queued.filter((id) => ids.has(id));
   return folded.length > 0 ? { ...rollup, folded } : rollup;
 }
 
 /** One contact's tallies, read by _id; empty when it has no rollup (no events of the referenced types). */
-export async function readRollup(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan, contactId: string): Promise<RollupTallies> {
-  const doc = await db.contactRollups.findOne({ _id: rollupId(plan, contactId) }, { projection: { conditions: 1 } });
-  return doc?.conditions ?? {};
+export async function readRollup(db: RollupDb, plan: RollupPlan, contactId: string): Promise<RollupTallies> {
+  return (await rollupStore(db).tallies(rollupId(plan, contactId))) ?? {};
 }
 
 /**
  * The tallies of some contacts (a slice of the full refresh), by contact: read by `_id $in`, which
  * the database serves from the _id index. Contacts without a rollup have no events of the plan.
  */
-export async function readRollups(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan, contactIds: readonly string[]): Promise<Map<string, RollupTallies>> {
+export async function readRollups(db: RollupDb, plan: RollupPlan, contactIds: readonly string[]): Promise<Map<string, RollupTallies>> {
   const byContact = new Map<string, RollupTallies>();
   if (contactIds.length === 0) return byContact;
   const ids = contactIds.map((contactId) => rollupId(plan, contactId));
-  for await (const r of db.contactRollups.find({ _id: { $in: ids } }, { projection: { contactId: 1, conditions: 1 }, batchSize: ids.length })) byContact.set(r.contactId, r.conditions);
+  for await (const r of rollupStore(db).talliesOf(ids)) byContact.set(r.contactId, r.conditions);
   return byContact;
 }
 
-const STATE_ID = 'segment-conditions';
-
 /** Whether the rollups were built for this plan's conditions (false after a segment edit that changed them, and before the first build). */
-export async function rollupsAreBuilt(db: Pick<ParleyCollections, 'rollupState'>, plan: RollupPlan): Promise<boolean> {
-  const state = await db.rollupState.findOne({ _id: STATE_ID });
-  return state?.definitions === plan.definitions;
+export async function rollupsAreBuilt(db: RollupDb, plan: RollupPlan): Promise<boolean> {
+  return (await rollupStore(db).builtFor()) === plan.definitions;
 }
 
 /** Rollups written per insert. */
@@ -116,17 +99,18 @@ const INSERT_BATCH = 2000;
  * written from fresher reads by the event pass and are kept; events recorded during the pass are
  * folded again at the end. Then the rollups of other condition sets are deleted.
  */
-export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupState' | 'rollupQueue'>, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
+export async function rebuildRollups(db: RollupDb, plan: RollupPlan, now: Date): Promise<{ contacts: number }> {
+  const rollups = rollupStore(db);
   if (plan.types.length > 0) for (const range of CONTACT_RANGES) await rebuildRange(db, plan, range, now);
   // The pass counted queued events (or missed ones recorded during it): contacts with queued events
   // are recomputed, and their rollups name the markers they count, so the event pass adds none twice.
-  const queued = await db.rollupQueue.find({ type: { $in: [...plan.types] } }, { projection: { contactId: 1 } }).toArray();
+  const queued = await rollups.markersOfTypes(plan.types);
   await inParallel([...new Set(queued.map((m) => m.contactId))], CONTACTS_AT_ONCE, async (contactId) => {
     await recomputeRollup(db, plan, contactId, now);
   });
-  await db.contactRollups.deleteMany({ definitions: { $ne: plan.definitions } });
-  await db.rollupState.replaceOne({ _id: STATE_ID }, { definitions: plan.definitions, builtAt: now }, { upsert: true });
-  return { contacts: await countOf(db, plan) };
+  await rollups.deleteOtherDefinitions(plan.definitions);
+  await rollups.markBuilt(plan.definitions, now);
+  return { contacts: await rollups.count(plan.definitions) };
 }
 
 /**
@@ -135,17 +119,13 @@ export async function rebuildRollups(db: Pick<ParleyCollections, 'events' | 'con
  * ranges cover every string, so any other id still lands in exactly one. contactId is indexed:
  * each range reads its own events only.
  */
-type ContactRange = { $gte?: string; $lt?: string };
 const RANGE_BOUNDS = [...'123456789abcdefg'];
-const CONTACT_RANGES: readonly ContactRange[] = [undefined, ...RANGE_BOUNDS].map((from, i) => {
-  const to = RANGE_BOUNDS[i];
-  return { ...(from !== undefined && { $gte: from }), ...(to !== undefined && { $lt: to }) };
-});
+const CONTACT_RANGES: readonly ContactIdRange[] = [undefined, ...RANGE_BOUNDS].map((from, i) => ({ from, to: RANGE_BOUNDS[i] }));
 
-async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollups'>, plan: RollupPlan, contactId: ContactRange, now: Date): Promise<void> {
+async function rebuildRange(db: RollupDb, plan: RollupPlan, range: ContactIdRange, now: Date): Promise<void> {
+  const rollups = rollupStore(db);
   const builders = new Map<string, RollupBuilder>();
-  const cursor = db.events.find(contactFilter(plan, contactId, now), { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 });
-  for await (const event of cursor) {
+  for await (const event of eventStore(db).countableEventsIn(range, countableTypes(plan, now))) {
     let builder = builders.get(event.contactId);
     if (!builder) builders.set(event.contactId, (builder = new RollupBuilder(plan, now)));
     builder.add(event);
@@ -153,10 +133,8 @@ async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollu
   let batch: ContactRollupDoc[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await db.contactRollups.insertMany(batch, { ordered: false }).catch((error: unknown) => {
-      // A rollup of this plan already there was written by the event pass from a fresher read: keep it.
-      if (!isDuplicateKey(error) && !hasOnlyDuplicateKeys(error)) throw error;
-    });
+    // A rollup of this plan already there was written by the event pass from a fresher read: keep it.
+    await rollups.insertMissing(batch);
     batch = [];
   };
   for (const [contactId, builder] of builders) {
@@ -165,10 +143,6 @@ async function rebuildRange(db: Pick<ParleyCollections, 'events' | 'contactRollu
     if (batch.length >= INSERT_BATCH) await flush();
   }
   await flush();
-}
-
-async function countOf(db: Pick<ParleyCollections, 'contactRollups'>, plan: RollupPlan): Promise<number> {
-  return db.contactRollups.countDocuments({ definitions: plan.definitions });
 }
 
 /** Queue markers read per pass: the queue is read whole by FerretDB, so a pass takes a slice. */
@@ -198,12 +172,13 @@ const FOLD_CHUNK = 500;
  * Call again while `full`; what is `left` waits for the next pass.
  */
 export async function foldQueuedEvents(
-  db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue' | 'rollupState'>,
+  db: RollupDb,
   plan: RollupPlan,
   now: Date,
   onFolded?: OnFolded,
 ): Promise<FoldReport & { full: boolean }> {
-  const slice = await db.rollupQueue.find({}, { limit: QUEUE_SLICE, projection: { contactId: 1 } }).toArray();
+  const rollups = rollupStore(db);
+  const slice = await rollups.queuedContacts(QUEUE_SLICE);
   if (slice.length === 0) return { contactIds: [], left: 0, full: false };
   if (!(await rollupsAreBuilt(db, plan))) return recomputeQueued(db, plan, now, onFolded);
   const report: FoldReport = { contactIds: [], left: 0 };
@@ -214,7 +189,7 @@ export async function foldQueuedEvents(
     report.contactIds.push(...chunk.tallies.keys());
     report.left += chunk.left;
     if (chunk.tallies.size > 0) await onFolded?.(chunk.tallies);
-    if (chunk.done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: chunk.done } });
+    if (chunk.done.length > 0) await rollups.removeMarkers(chunk.done);
     deleted += chunk.done.length;
   }
   // Another slice is worth reading only when this one was full and took something off the queue.
@@ -230,16 +205,13 @@ interface FoldedChunk {
 }
 
 /** Every queued event of these contacts added to their rollups (each written once). */
-async function foldChunk(db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>, plan: RollupPlan, contactIds: readonly string[], now: Date): Promise<FoldedChunk> {
+async function foldChunk(db: RollupDb, plan: RollupPlan, contactIds: readonly string[], now: Date): Promise<FoldedChunk> {
+  const store = rollupStore(db);
   // All of each contact's markers, not only the slice's: a rollup's `folded` must name every marker it counts.
-  const markers = await db.rollupQueue.find({ contactId: { $in: [...contactIds] } }).toArray();
+  const markers = await store.markersOf(contactIds);
   const wanted = new Set(plan.types);
   const eventIds = markers.filter((m) => wanted.has(m.type)).map((m) => m._id);
-  const [events, rollups] = await Promise.all([
-    // An empty $in is no lookup at all to FerretDB: it reads the whole collection to find nothing.
-    eventIds.length === 0 ? [] : db.events.find({ _id: { $in: eventIds } }, { projection: { type: 1, at: 1, props: 1, receivedAt: 1 } }).toArray(),
-    db.contactRollups.find({ _id: { $in: contactIds.map((id) => rollupId(plan, id)) } }).toArray(),
-  ]);
+  const [events, rollups] = await Promise.all([eventStore(db).toFold(eventIds), store.getMany(contactIds.map((id) => rollupId(plan, id)))]);
   const eventById = new Map(events.map((e) => [e._id, e]));
   const rollupOf = new Map(rollups.map((r) => [r.contactId, r]));
   const byContact = new Map<string, RollupQueueDoc[]>();
@@ -286,11 +258,8 @@ async function foldChunk(db: Pick<ParleyCollections, 'events' | 'contactRollups'
     chunk.tallies.set(contactId, rollup.conditions);
   }
   await inParallel(writes, CONTACTS_AT_ONCE, async (rollup) => {
-    try {
-      await db.contactRollups.replaceOne({ _id: rollup._id }, rollup, { upsert: true });
-    } catch (error) {
+    if ((await store.write(rollup)) === 'raced') {
       // A recompute inserted this contact's first rollup at the same moment: fold it next pass.
-      if (!isDuplicateKey(error)) throw error;
       const notYet = new Set(rollup.folded);
       chunk.done = chunk.done.filter((id) => !notYet.has(id));
       chunk.left += notYet.size;
@@ -305,12 +274,13 @@ async function foldChunk(db: Pick<ParleyCollections, 'events' | 'contactRollups'
  * events (idempotent, so it needs no lease), then the markers of the events it counts deleted.
  */
 async function recomputeQueued(
-  db: Pick<ParleyCollections, 'events' | 'contactRollups' | 'rollupQueue'>,
+  db: RollupDb,
   plan: RollupPlan,
   now: Date,
   onFolded?: OnFolded,
 ): Promise<FoldReport & { full: boolean }> {
-  const markers = await db.rollupQueue.find({}, { limit: QUEUE_SLICE }).toArray();
+  const rollups = rollupStore(db);
+  const markers = await rollups.queueSlice(QUEUE_SLICE);
   const wanted = new Set(plan.types);
   const byContact = new Map<string, RollupQueueDoc[]>();
   const done: string[] = [];
@@ -331,7 +301,7 @@ async function recomputeQueued(
     }
   });
   if (tallies.size > 0) await onFolded?.(tallies);
-  if (done.length > 0) await db.rollupQueue.deleteMany({ _id: { $in: done } });
+  if (done.length > 0) await rollups.removeMarkers(done);
   return { contactIds: [...tallies.keys()], left, full: markers.length === QUEUE_SLICE && done.length > 0 };
 }
 
@@ -340,8 +310,8 @@ async function recomputeQueued(
  * of last year's visits): their markers are done. Decided from each event's own type and time, so
  * an event that only became visible after the rollup's read is never mistaken for one.
  */
-async function pastHorizonIds(db: Pick<ParleyCollections, 'events'>, plan: RollupPlan, markers: readonly RollupQueueDoc[], now: Date): Promise<Set<string>> {
-  const events = await db.events.find({ _id: { $in: markers.map((m) => m._id) } }, { projection: { type: 1, at: 1 } }).toArray();
+async function pastHorizonIds(db: RollupDb, plan: RollupPlan, markers: readonly RollupQueueDoc[], now: Date): Promise<Set<string>> {
+  const events = await eventStore(db).typesAndTimes(markers.map((m) => m._id));
   return new Set(events.filter((e) => pastHorizon(plan, e, now)).map((e) => e._id));
 }
 

@@ -96,4 +96,17 @@ describe('contact store', () => {
     assert.deepEqual(stored?.undeliverable, { at: t1, status: '5.1.1', diagnostic: 'no such user' });
     assert.deepEqual(stored?.updatedAt, t1);
   });
+
+  it('reads what segment rules read of contacts: by address, by ids, and all in one streamed pass', async () => {
+    const ann = await store.upsert({ email: 'ann@lead.example', firstName: 'Ann', company: 'Acme', fields: { plan: 'pro' } }, t0);
+    const bo = await store.upsert({ email: 'bo@lead.example' }, t0);
+    const seen = { _id: ann._id, email: 'ann@lead.example', firstName: 'Ann', company: 'Acme', fields: { plan: 'pro' } };
+    assert.deepEqual(await store.segmentContactByEmail('ann@lead.example'), seen);
+    assert.equal(await store.segmentContactByEmail('nobody@lead.example'), null);
+    assert.deepEqual(await store.segmentContacts([ann._id, 'missing']), [seen]);
+    assert.deepEqual(await store.segmentContacts([]), []);
+    const all: string[] = [];
+    for await (const c of store.allSegmentContacts(1)) all.push(c._id);
+    assert.deepEqual(all.sort(), [ann._id, bo._id].sort());
+  });
 });

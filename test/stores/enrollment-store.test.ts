@@ -212,4 +212,41 @@ describe('enrollment store', () => {
     assert.equal((await store.latestOfContact('kim'))?.sequenceId, 'onboarding');
     assert.deepEqual(await store.inFlight('trial'), [{ _id: old._id, passedStepIds: ['s1'] }]);
   });
+
+  describe('what segments read and write', () => {
+    beforeEach(() => server.db.enrollments.deleteMany({}));
+
+    it('reads the enrollment states of contacts, of all sequences or of some', async () => {
+      const a = await stored({ contactId: 'ann', sequenceId: 'trial' });
+      await stored({ contactId: 'ann', sequenceId: 'onboarding', status: 'completed' });
+      await stored({ contactId: 'bo', sequenceId: 'trial', status: 'paused' });
+      await stored({ contactId: 'cy', sequenceId: 'trial' });
+      const key = (e: { contactId: string; sequenceId: string }) => `${e.contactId}/${e.sequenceId}`;
+      const states = await store.statesOf(['ann', 'bo']);
+      assert.deepEqual(states.map(key).sort(), ['ann/onboarding', 'ann/trial', 'bo/trial']);
+      assert.deepEqual(states.find((e) => e._id === a._id), { _id: a._id, contactId: 'ann', sequenceId: 'trial', status: 'active' });
+      assert.deepEqual(await store.statesOf([]), []);
+      const inTrial: string[] = [];
+      for await (const e of store.statesIn(['ann', 'bo'], ['trial'])) inTrial.push(`${key(e)}:${e.status}`);
+      assert.deepEqual(inTrial.sort(), ['ann/trial:active', 'bo/trial:paused']);
+      for await (const e of store.statesIn([], ['trial'])) assert.fail(`read ${key(e)} for no contacts`);
+      for await (const e of store.statesIn(['ann'], [])) assert.fail(`read ${key(e)} for no sequences`);
+    });
+
+    it('writes one change to the enrollments of several contacts in a sequence whose guard holds', async () => {
+      const running = await stored({ contactId: 'ann' });
+      const paused = await stored({ contactId: 'bo', status: 'paused' });
+      const done = await stored({ contactId: 'bo', status: 'completed', round: 2 });
+      const elsewhere = await stored({ contactId: 'ann', sequenceId: 'onboarding' });
+      const other = await stored({ contactId: 'cy' });
+      const stop = stopChange({ kind: 'stopped', cause: 'segment_exit', reason: 'left segment pricing' }, at(30));
+      assert.equal(await store.applyToContacts(['ann', 'bo'], stop, { sequenceId: 'trial' }), 2);
+      const status = async (id: string) => (await store.get(id))?.status;
+      assert.deepEqual(await Promise.all([running, paused, done, elsewhere, other].map((e) => status(e._id))), ['stopped', 'stopped', 'completed', 'active', 'active']);
+      assert.equal((await store.get(running._id))?.statusReason, 'left segment pricing');
+      assert.equal((await store.get(running._id))?.nextStepAt, null);
+      assert.equal(await store.applyToContacts(['cy'], stop, { sequenceId: 'trial' }), 1);
+      assert.equal(await store.applyToContacts([], stop), 0);
+    });
+  });
 });

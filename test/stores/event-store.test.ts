@@ -91,4 +91,66 @@ describe('event store', () => {
     ]);
     assert.deepEqual(await collect(store.statsEvents({ type: ['replied'], from: at(0), to: at(11), sequenceId: 's2' })), []);
   });
+
+  describe('what the segment rollups read', () => {
+    // Visits count for 7 days, trials ever: the shape of a plan with a windowed and an unwindowed type.
+    const types = [
+      { type: 'page_visited', since: at(0) },
+      { type: 'trial_started', since: undefined },
+    ];
+    const seed = () =>
+      store.recordMany(
+        [
+          event('ext:old-visit', { type: 'page_visited', at: at(-1) }),
+          event('ext:visit', { type: 'page_visited', at: at(0), props: { url: '/pricing' } }),
+          event('ext:old-trial', { type: 'trial_started', at: at(-10_000) }),
+          event('ext:sent', { type: 'email_sent', at: at(1) }),
+          event('ext:other', { contactId: 'c2', type: 'page_visited', at: at(2) }),
+          event('ext:range', { contactId: 'b7', type: 'trial_started', at: at(3) }),
+        ],
+        t0,
+      );
+    const ids = (rows: ReadonlyArray<{ _id: string }>) => rows.map((e) => e._id).sort();
+
+    it("reads a contact's events that can still count, and counts them", async () => {
+      await seed();
+      assert.deepEqual(await store.countableEvents('c1', types).then((rows) => rows.sort((a, b) => a._id.localeCompare(b._id))), [
+        { _id: 'ext:old-trial', type: 'trial_started', at: at(-10_000), props: {} },
+        { _id: 'ext:visit', type: 'page_visited', at: at(0), props: { url: '/pricing' } },
+      ]);
+      assert.equal(await store.countCountableEvents('c1', types), 2);
+      assert.deepEqual(ids(await store.countableEvents('c1', [{ type: 'trial_started', since: undefined }])), ['ext:old-trial']);
+      assert.deepEqual(ids(await store.countableEvents('c1', [{ type: 'page_visited', since: at(-1) }])), ['ext:old-visit', 'ext:visit']);
+      assert.equal(await store.countCountableEvents('c1', []), 0);
+    });
+
+    it('streams the countable events of a contact id range, either end open when left out', async () => {
+      await seed();
+      const of = async (range: { from?: string; to?: string }) => {
+        const rows: Array<{ _id: string; contactId: string }> = [];
+        for await (const e of store.countableEventsIn(range, types)) rows.push(e);
+        return ids(rows);
+      };
+      assert.deepEqual(await of({ to: 'c' }), ['ext:range']);
+      assert.deepEqual(await of({ from: 'c', to: 'c2' }), ['ext:old-trial', 'ext:visit']);
+      assert.deepEqual(await of({ from: 'c2' }), ['ext:other']);
+    });
+
+    it('reads events by id with what a fold reads, or their types and times; none for no ids', async () => {
+      await seed();
+      assert.deepEqual(await store.toFold(['ext:visit', 'ext:missing']), [{ _id: 'ext:visit', type: 'page_visited', at: at(0), props: { url: '/pricing' }, receivedAt: t0 }]);
+      assert.deepEqual(await store.typesAndTimes(['ext:sent']), [{ _id: 'ext:sent', type: 'email_sent', at: at(1) }]);
+      assert.deepEqual(await store.toFold([]), []);
+      assert.deepEqual(await store.typesAndTimes([]), []);
+    });
+
+    it('reads the events of some types of some contacts', async () => {
+      await seed();
+      assert.deepEqual(ids(await store.ofContacts(['c1', 'c2'], ['page_visited'])), ['ext:old-visit', 'ext:other', 'ext:visit']);
+      const [sent] = await store.ofContacts(['c1'], ['email_sent']);
+      assert.deepEqual(sent, { _id: 'ext:sent', contactId: 'c1', type: 'email_sent', at: at(1), props: {} });
+      assert.deepEqual(await store.ofContacts(['c1'], []), []);
+      assert.deepEqual(await store.ofContacts([], ['page_visited']), []);
+    });
+  });
 });
