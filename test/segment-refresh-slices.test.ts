@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { BulkWriteOptions, Collection, Document, Filter, FindOptions } from 'mongodb';
 import type { ContactDoc, ContactRollupDoc, Database, EventDoc, ParleyCollections, SegmentChangeDoc } from '../src/db/index.ts';
-import { parseSegment, planRollups, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
-import { parseSequence, type Sequence } from '../src/sequences/index.ts';
+import { planRollups, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { sequenceOf } from '../src/sequences/testing.ts';
+import { segmentOf } from '../src/segments/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function segmentOf(source: string): Segment {
-  const result = parseSegment(source, 'segments/test.yaml');
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.segment;
-}
 
 const pricing = segmentOf(`id: pricing
 name: Pricing page visitors
@@ -33,20 +28,13 @@ rules:
       exists: true
 `);
 
-const followUp = (() => {
-  const result = parseSequence(
-    `id: pricing-follow-up
+const followUp = sequenceOf(`id: pricing-follow-up
 name: Pricing follow-up
 sender: { name: Dana, address: dana@parley.example }
 audience: { manual: false, segment: pricing }
 steps:
   - { id: one, subject: Hello, body: "Hi. Which plan were you weighing? Just reply." }
-`,
-    'sequences/test.yaml',
-  );
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.sequence;
-})();
+`);
 
 /** Ids that are not UUIDs still land in exactly one slice: below every hex digit, upper case, past 'f', empty, not ASCII. */
 const ODD_IDS = ['zz-contact', 'A1', '', '0', '~tilde', 'ä-contact', 'g', 'FFFF'];

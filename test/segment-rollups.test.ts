@@ -2,19 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { OWN_EVENTS, recordEvents, recordOwnEvent } from '../src/events/index.ts';
-import { parseSegment, planRollups, readMemberships, refreshAllSegments, refreshContacts, refreshQueuedContacts, type Segment } from '../src/segments/index.ts';
+import { planRollups, readMemberships, refreshAllSegments, refreshContacts, refreshQueuedContacts, type Segment } from '../src/segments/index.ts';
 import { conditionId, matchingAt, type RollupTallies } from '../src/segments/rollup.ts';
 import { foldQueuedEvents, recomputeRollup } from '../src/segments/rollups.ts';
 import { seeded } from './support/random.ts';
+import { segmentOf } from '../src/segments/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function segmentOf(source: string): Segment {
-  const result = parseSegment(source, 'segments/test.yaml');
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.segment;
-}
 
 const pricing = segmentOf(`id: pricing
 name: Pricing page visitors

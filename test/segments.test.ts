@@ -2,23 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { recordEvents } from '../src/events/index.ts';
-import { explainContact, parseSegment, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
-import { parseSequence, type Sequence } from '../src/sequences/index.ts';
+import { explainContact, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { segmentOf } from '../src/segments/testing.ts';
+import { sequenceOf } from '../src/sequences/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function segmentOf(source: string): Segment {
-  const result = parseSegment(source, 'segments/test.yaml');
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.segment;
-}
-
-function sequenceOf(source: string): Sequence {
-  const result = parseSequence(source, 'sequences/test.yaml');
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.sequence;
-}
 
 const pricing = segmentOf(`id: pricing
 name: Pricing page visitors

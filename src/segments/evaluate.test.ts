@@ -1,17 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { entryContext, eventMatches, explainSegment, formatExplanation, matchesRule, matchesValue, shortReason, type ContactFacts } from './evaluate.ts';
-import { parseSegment } from './parse.ts';
 import type { EventCondition, Segment } from './types.ts';
+import { segmentOf as segmentFrom } from './testing.ts';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
 
-function segmentOf(rules: string): Segment {
-  const result = parseSegment(`id: s\nname: Hot leads\nrules:\n${rules}`, 'segments/s.yaml');
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.segment;
-}
+const segmentOf = (rules: string): Segment => segmentFrom(`id: s\nname: Hot leads\nrules:\n${rules}`, 'segments/s.yaml');
 
 /** Facts from a list of events held in memory, as the per-contact path builds them. */
 function facts(events: Array<{ type: string; at: Date; props?: Record<string, string> }>, contact: Partial<ContactFacts['contact']> = {}, enrollments: ContactFacts['enrollments'] = []): ContactFacts {

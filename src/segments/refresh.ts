@@ -1,10 +1,9 @@
-import { contactStore, enrollmentStore, Lease, type EnrollmentStatus, type ParleyCollections } from '../db/index.ts';
+import { contactStore, Lease, type ParleyCollections } from '../db/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { entryContext, explainSegment, matchesRule, shortReason } from './evaluate.ts';
-import type { ContactFacts } from './evaluate.ts';
-import { enrollmentsByContact, referencedSequences, type FactsContact } from './facts.ts';
-import { recordMembershipChange, recordMembershipChanges, type ChangeEffects, type PendingChange } from './membership.ts';
-import { membershipKey, readMemberships, type SegmentMembership } from './memberships.ts';
+import { enrollmentsByContact, type FactsContact } from './facts.ts';
+import { recordMembershipChanges, type PendingChange } from './membership.ts';
+import { membershipKey, readMemberships } from './memberships.ts';
 import { planRollups, rollupFacts, type RollupPlan, type RollupTallies } from './rollup.ts';
 import { foldQueuedEvents, readRollups, rebuildRollups, recomputeRollup, rollupsAreBuilt, type OnFolded } from './rollups.ts';
 import type { Segment } from './types.ts';
@@ -26,52 +25,13 @@ export interface RefreshInput {
 
 const emptyReport = (): RefreshReport => ({ contacts: 0, entered: 0, exited: 0, enrolled: 0, stopped: 0 });
 
-function add(report: RefreshReport, entering: boolean, effects: ChangeEffects): void {
-  if (effects.recorded) report[entering ? 'entered' : 'exited'] += 1;
-  report.enrolled += effects.enrolled;
-  report.stopped += effects.stopped;
-}
-
-/** Records an entry or exit for each segment whose verdict differs from the stored membership. */
-async function applyFacts(
-  db: ParleyCollections,
-  contact: FactsContact,
-  facts: ContactFacts,
-  memberships: ReadonlyMap<string, SegmentMembership>,
-  input: RefreshInput,
-  report: RefreshReport,
-): Promise<void> {
-  const { segments, sequences, now } = input;
-  for (const segment of segments) {
-    const current = memberships.get(membershipKey(segment.id, contact._id));
-    const explanation = explainSegment(segment, facts);
-    if (explanation.ok === (current?.member ?? false)) continue;
-    const context = explanation.ok ? entryContext(segment, facts) : undefined;
-    const change = { segment, contact, entering: explanation.ok, reason: shortReason(explanation), context };
-    const effects = await recordMembershipChange(db, change, current, sequences, now);
-    add(report, explanation.ok, effects);
-  }
-}
-
 /**
- * Contacts against every segment, from their rollups: their contact documents, memberships and
- * enrollments are read with one `$in` each on an indexed key (_id, contactId), so the cost is
- * theirs, not the collections'.
+ * Contacts whose rollups the event pass or a repair just wrote, against every segment: their
+ * contact documents are read with one `$in`, then they go through the full refresh's slice path.
  */
 async function evaluateContacts(db: ParleyCollections, plan: RollupPlan, tallies: ReadonlyMap<string, RollupTallies>, input: RefreshInput, report: RefreshReport): Promise<void> {
-  const ids = [...tallies.keys()];
-  const readsEnrollments = referencedSequences(input.segments).length > 0;
-  const [contacts, memberships, enrollments] = await Promise.all([
-    contactStore(db).segmentContacts(ids),
-    readMemberships(db, { contactIds: ids }),
-    readsEnrollments ? enrollmentStore(db).statesOf(ids) : Promise.resolve([]),
-  ]);
-  const enrollmentsOf = new Map<string, Array<{ sequenceId: string; status: EnrollmentStatus }>>();
-  for (const e of enrollments) enrollmentsOf.set(e.contactId, [...(enrollmentsOf.get(e.contactId) ?? []), { sequenceId: e.sequenceId, status: e.status }]);
-  report.contacts += contacts.length;
-  await inParallel(contacts, CONTACTS_AT_ONCE, (contact) =>
-    applyFacts(db, contact, rollupFacts(plan, contact, tallies.get(contact._id) ?? {}, enrollmentsOf.get(contact._id) ?? [], input.now), memberships, input, report),
-  );
+  const contacts = await contactStore(db).segmentContacts([...tallies.keys()]);
+  await refreshSlice(db, plan, contacts, input, report, tallies);
 }
 
 /** Contacts whose changes are written at once: each one's are independent of the others'. */
@@ -176,11 +136,21 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   return report;
 }
 
-/** One slice of the full refresh: its contacts' rollups, memberships and enrollments read together, then each contact's changes written. */
-async function refreshSlice(db: ParleyCollections, plan: RollupPlan, contacts: readonly FactsContact[], input: RefreshInput, report: RefreshReport): Promise<void> {
+/**
+ * One slice of contacts: their rollups (unless the caller has them), memberships and enrollments
+ * read together, then their changes recorded in one batch.
+ */
+async function refreshSlice(
+  db: ParleyCollections,
+  plan: RollupPlan,
+  contacts: readonly FactsContact[],
+  input: RefreshInput,
+  report: RefreshReport,
+  known?: ReadonlyMap<string, RollupTallies>,
+): Promise<void> {
   const { segments, now } = input;
   const ids = contacts.map((c) => c._id);
-  const [rollups, memberships, enrollments] = await Promise.all([readRollups(db, plan, ids), readMemberships(db, { contactIds: ids }), enrollmentsByContact(db, segments, ids)]);
+  const [rollups, memberships, enrollments] = await Promise.all([known ?? readRollups(db, plan, ids), readMemberships(db, { contactIds: ids }), enrollmentsByContact(db, segments, ids)]);
   const pending: PendingChange[] = [];
   for (const contact of contacts) {
     report.contacts += 1;

@@ -1,19 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventMatches, matchesRule, type ContactFacts } from './evaluate.ts';
-import { parseSegment } from './parse.ts';
 import { buildRollup, conditionId, pastHorizon, planRollups, rollupFacts, talliesOf } from './rollup.ts';
 import type { EventCondition, Segment } from './types.ts';
+import { segmentOf as segmentFrom } from './testing.ts';
 
 const DAY = 24 * 3600_000;
 const built = new Date('2026-12-01T12:00:00Z');
 const daysAfter = (d: number) => new Date(built.getTime() + d * DAY);
 
-function segmentOf(id: string, rules: string): Segment {
-  const result = parseSegment(`id: ${id}\nname: ${id}\nrules:\n${rules}`, `segments/${id}.yaml`);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
-  return result.segment;
-}
+const segmentOf = (id: string, rules: string): Segment => segmentFrom(`id: ${id}\nname: ${id}\nrules:\n${rules}`, `segments/${id}.yaml`);
 
 const pricing = segmentOf('pricing', `  all:
     - event: page_visited
