@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { simpleParser } from 'mailparser';
-import { analyzeReply, extractVisibleText } from '../src/classify/index.ts';
+import { analyzeReply, answerQuestion, extractVisibleText } from '../src/classify/index.ts';
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/index.ts';
 import type { EmbeddedMailbox } from '../src/embedded/index.ts';
@@ -69,7 +69,7 @@ export async function benchReplies(count: number): Promise<BenchRow[]> {
 }
 
 /**
- * Parse, strip quotes and classify alone, as the handler does (a second look when the step asks
+ * Parse, strip quotes and classify alone, as the handler does (then the answer when the step asks
  * a question), with no database and no IMAP; one warm-up pass first, since the poller runs warm.
  */
 async function analysisAlone(messages: readonly string[], samples: readonly string[], sequence: Sequence): Promise<number> {
@@ -77,8 +77,8 @@ async function analysisAlone(messages: readonly string[], samples: readonly stri
   const analyse = async (raw: string) => {
     const message = await parseInboundMessage(Buffer.from(raw));
     const reply = toReplyToClassify(message, extractVisibleText(message.text, message.html));
-    analyzeReply(reply);
-    if (asks) analyzeReply(reply, { asks });
+    const analysis = analyzeReply(reply);
+    if (asks) answerQuestion(analysis, asks);
   };
   for (const raw of samples) await analyse(raw);
   return timed(async () => {

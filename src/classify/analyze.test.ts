@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeReply, classifyReply, IntentModel, type ReplyToClassify } from './index.ts';
+import { analyzeReply, answerQuestion, classifyReply, IntentModel, type ReplyToClassify } from './index.ts';
 import { replyOf } from './testing.ts';
 
 const reply = replyOf;
@@ -163,6 +163,16 @@ describe('analyzeReply: the answer to the question the step asked', () => {
 
   it('an automatic message answers nothing', () => {
     assert.equal(analyzeReply(reply('I am out of the office until next quarter.'), { asks: 'timeline' }).answer, undefined);
+  });
+
+  it('answerQuestion after a first look gives what analyzing with the question gives', () => {
+    const texts = [...cases.map(([, text]) => text), 'I am out of the office until next quarter.', 'Please unsubscribe me.'];
+    const replies = [...texts.map((text) => reply(text)), bounce('We are a team of 40; delivery failed.')];
+    for (const one of replies) {
+      for (const asks of ['team_size', 'timeline', 'budget', 'decision_maker', 'main_goal'] as const) {
+        assert.deepEqual(answerQuestion(analyzeReply(one), asks), analyzeReply(one, { asks }), `${asks}: ${JSON.stringify(one.visibleText)}`);
+      }
+    }
   });
 });
 

@@ -66,13 +66,27 @@ function personAnalysis(reply: ReplyToClassify, automatic: AutomaticVerdict, con
   if (classification.intent === 'wrong_person') analysis.referral = extractNamedContact(text, [reply.fromAddress]);
   if (classification.intent === 'not_interested') analysis.objection = objectionReason(text);
   analysis.qualification = qualificationSignals(text);
-  if (context.asks) {
-    const value = answerFor(context.asks, text, analysis.qualification);
-    // The first sentence of a "no" or a "later" is no answer to "what is your main goal?".
-    const noGoalStated = context.asks === 'main_goal' && !analysis.qualification.mainGoal && !MAY_STATE_GOAL.has(classification.intent);
-    if (value && !noGoalStated) analysis.answer = { asks: context.asks, value };
-  }
-  return analysis;
+  personAnalyses.add(analysis);
+  return context.asks ? withAnswer(analysis, context.asks) : analysis;
+}
+
+/** Analyses of a person's words: only they can answer the step's question. */
+const personAnalyses = new WeakSet<ReplyAnalysis>();
+
+/**
+ * The analysis with the answer to the question a step asked, when the reply gives one. The same
+ * as `analyzeReply(reply, { asks })`, for when the question is known only after a first look
+ * (which found the enrollment): nothing is classified twice.
+ */
+export function answerQuestion(analysis: ReplyAnalysis, asks: Qualification): ReplyAnalysis {
+  return personAnalyses.has(analysis) ? withAnswer(analysis, asks) : analysis;
+}
+
+function withAnswer(analysis: ReplyAnalysis, asks: Qualification): ReplyAnalysis {
+  const value = answerFor(asks, analysis.visibleText, analysis.qualification);
+  // The first sentence of a "no" or a "later" is no answer to "what is your main goal?".
+  const noGoalStated = asks === 'main_goal' && !analysis.qualification.mainGoal && !MAY_STATE_GOAL.has(analysis.classification.intent);
+  return value && !noGoalStated ? { ...analysis, answer: { asks, value } } : analysis;
 }
 
 function result(reply: ReplyToClassify, automatic: AutomaticVerdict, classification: Classification): ReplyAnalysis {

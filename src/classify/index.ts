@@ -9,7 +9,7 @@ export type {
   ReplyToClassify,
   ReportPart,
 } from './types.ts';
-export { analyzeReply, type AnalyzeContext } from './analyze.ts';
+export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';
 export { outOfOfficeReturnDate } from './return-date.ts';

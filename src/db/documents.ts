@@ -237,6 +237,11 @@ export interface TaskDoc {
   escalated?: { at: Date; to: string[] } | undefined;
   /** When a rep's answer went out. */
   answeredAt?: Date | undefined;
+  /**
+   * The task as Parley queued it, never updated: its audit trail's first entry ("created"), kept
+   * on the task so queueing one costs one write. Tasks queued before it have a stored event instead.
+   */
+  asCreated?: Record<string, string> | undefined;
 }
 
 /** A person who answers tasks: a rep, or an admin who sees every task. */

@@ -55,7 +55,7 @@ export interface TaskStore {
   markEscalated(id: string, escalated: NonNullable<TaskDoc['escalated']>): Promise<void>;
   /** Appends to a task's audit trail; 'duplicate' when an event with this `_id` is there already (how an escalation happens once). */
   appendEvent(event: TaskEventDoc): Promise<'appended' | 'duplicate'>;
-  /** A task's audit trail, oldest first. */
+  /** A task's audit trail, oldest first: "created" (from the task's `asCreated`), then the events appended. */
   events(taskId: string): Promise<TaskEventDoc[]>;
   /** Reps' claims: key the task id, n the claim number. */
   readonly claims: NumberedSlots<TaskClaimDoc>;
@@ -123,7 +123,15 @@ export function taskStore(collections: {
       await tasks.updateOne({ _id: id }, { $set: { escalated } });
     },
     appendEvent: async (event) => ((await insertOnce(taskEvents, event)) === 'inserted' ? 'appended' : 'duplicate'),
-    events: (taskId) => taskEvents.find({ taskId }).sort({ at: 1, _id: 1 }).toArray(),
+    async events(taskId) {
+      const [task, appended] = await Promise.all([
+        tasks.findOne({ _id: taskId }, { projection: { createdAt: 1, asCreated: 1 } }),
+        taskEvents.find({ taskId }).sort({ at: 1, _id: 1 }).toArray(),
+      ]);
+      if (!task?.asCreated) return appended;
+      const created: TaskEventDoc = { _id: `${taskId}#created`, taskId, at: task.createdAt, by: 'parley', action: 'created', detail: task.asCreated };
+      return [created, ...appended];
+    },
     claims: taskClaimSlots(collections),
   };
 }

@@ -278,55 +278,93 @@ export class MailboxPoller {
       .sort((a, b) => a.uid - b.uid);
 
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
-    // A few at once (INBOUND_CONCURRENCY): handling waits mostly on the database.
-    const concurrency = Math.max(1, imap.concurrency);
-    for (let start = 0; start < found.length; start += concurrency) {
-      if (!this.#mayWatch()) break; // the lease ran out mid-poll: the next holder goes on from the cursor
-      const chunk = found.slice(start, start + concurrency);
-      const handled = await this.#handleChunk(client, chunk, (uid) => ({ mailbox: imap.mailbox, uidValidity, uid }));
-      // The cursor moves past every message up to the first that failed; a failure (database or
-      // session down) ends the poll, and the next one starts again at that message. Messages after
-      // it that were handled meanwhile are found done by the handler's dedupe.
-      const failedAt = handled.findIndex((h) => h.status === 'rejected');
-      const done = failedAt === -1 ? handled.length : failedAt;
-      for (const h of handled.slice(0, done)) {
-        if (h.status !== 'fulfilled' || h.value === 'skipped') continue;
-        if (h.value) result.outcomes.push(h.value);
-        else result.quarantined += 1;
-      }
-      if (done > 0) {
-        await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid: chunk[done - 1]!.uid }, new Date());
-      }
-      const failure = handled[failedAt];
-      if (failure?.status === 'rejected') throw failure.reason;
-    }
+    const originOf = (uid: number): MessageOrigin => ({ mailbox: imap.mailbox, uidValidity, uid });
+    // The handled ones get their keyword first: a cursor past a message says it is marked too.
+    const markDone = async (handled: readonly number[], lastUid: number) => {
+      if (handled.length > 0) await client.messageFlagsAdd(handled.join(','), [PROCESSED_KEYWORD], { uid: true });
+      await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
+    };
+    await this.#handleInOrder(client, found, originOf, markDone, result);
     return result;
   }
 
   /**
-   * Handles a few messages at once. A message waits for the earlier ones from the same sender or
-   * in the same one of our threads, so one conversation's replies still take effect in order.
+   * Handles the messages a few at once (INBOUND_CONCURRENCY; handling waits mostly on the
+   * database): as one finishes the next starts, so one slow message holds up only its own slot.
+   * A message waits for the earlier ones from the same sender or in the same one of our threads,
+   * so one conversation's replies still take effect in order.
+   *
+   * Every few messages and at the end, the handled ones up to the first that is not done yet are
+   * marked (keyword and cursor) in one go: two commands for several messages. A failure (database
+   * or session down) starts nothing new and ends the poll once the messages in hand are done; the
+   * next poll starts again at the failed message, and those after it that were handled meanwhile
+   * are found done by the handler's dedupe.
    */
-  async #handleChunk(
+  async #handleInOrder(
     client: ImapFlow,
-    chunk: readonly FetchMessageObject[],
+    found: readonly FetchMessageObject[],
     originOf: (uid: number) => MessageOrigin,
-  ): Promise<Array<PromiseSettledResult<ReplyOutcome | undefined | 'skipped'>>> {
+    markDone: (handled: readonly number[], lastUid: number) => Promise<void>,
+    result: PollResult,
+  ): Promise<void> {
+    const concurrency = Math.max(1, this.#o.imap.concurrency);
     const lanes = new Map<string, Promise<unknown>>();
-    return Promise.allSettled(
-      chunk.map((message) => {
-        const keys = conversationKeys(message);
-        const earlier = keys.flatMap((key) => lanes.get(key) ?? []);
-        const handling = Promise.allSettled(earlier).then(
-          async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
-            message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
-              ? 'skipped'
-              : this.#handleOne(client, message, originOf(message.uid)),
-        );
-        for (const key of keys) lanes.set(key, handling);
-        return handling;
-      }),
-    );
+    const settled: Array<PromiseSettledResult<ReplyOutcome | undefined | 'skipped'> | undefined> = [];
+    const inFlight = new Set<Promise<void>>();
+    let next = 0;
+    let done = 0; // messages [0, done) are handled
+    let saved = 0; // messages [0, saved) are marked done
+    let handled: number[] = []; // UIDs in [saved, done) to mark
+    let failure: { reason: unknown } | undefined;
+    const mark = async () => {
+      const uids = handled;
+      handled = [];
+      await markDone(uids, found[done - 1]!.uid);
+      saved = done;
+    };
+
+    const begin = (index: number): void => {
+      const message = found[index]!;
+      const keys = conversationKeys(message);
+      const earlier = keys.flatMap((key) => lanes.get(key) ?? []);
+      const handling = Promise.allSettled(earlier).then(
+        async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
+          message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
+            ? 'skipped'
+            : this.#handleOne(client, message, originOf(message.uid)),
+      );
+      for (const key of keys) lanes.set(key, handling);
+      const slot: Promise<void> = handling
+        .then(
+          (value) => {
+            settled[index] = { status: 'fulfilled', value };
+          },
+          (reason: unknown) => {
+            settled[index] = { status: 'rejected', reason };
+            failure ??= { reason };
+          },
+        )
+        .finally(() => inFlight.delete(slot));
+      inFlight.add(slot);
+    };
+
+    for (;;) {
+      // Nothing new once the lease ran out (or stop() began): the next holder goes on from the cursor.
+      while (inFlight.size < concurrency && next < found.length && !failure && this.#mayWatch()) begin(next++);
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+      for (let s = settled[done]; s?.status === 'fulfilled'; s = settled[done]) {
+        if (s.value === undefined) result.quarantined += 1;
+        else if (s.value !== 'skipped') {
+          result.outcomes.push(s.value);
+          handled.push(found[done]!.uid);
+        }
+        done += 1;
+      }
+      if (done - saved >= concurrency && !failure) await mark().catch((reason: unknown) => (failure ??= { reason }));
+    }
+    if (done > saved && !failure) await mark();
+    if (failure) throw failure.reason;
   }
 
   /** Handles one message; a bad message is quarantined and the loop goes on. Undefined = quarantined. */
@@ -341,9 +379,7 @@ export class MailboxPoller {
       }
       const full = await client.fetchOne(String(message.uid), { source: true }, { uid: true });
       if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
-      const outcome = await this.#o.handle(full.source, origin);
-      await client.messageFlagsAdd(String(message.uid), [PROCESSED_KEYWORD], { uid: true });
-      return outcome;
+      return await this.#o.handle(full.source, origin);
     } catch (error) {
       if (isDatabaseUnreachable(error)) throw error; // not the message's fault: retry the whole poll later
       // Nor is a session that dropped mid-message (a server restart): the next session fetches it again

@@ -17,6 +17,16 @@ describe('contactZone', () => {
     assert.equal(contactZone('GMT+2', policy), 'Europe/Berlin');
   });
 
+  it('answers the same for a zone asked again, and for many junk zones in a row', () => {
+    for (let round = 0; round < 2; round += 1) {
+      assert.equal(contactZone('Asia/Tokyo', policy), 'Asia/Tokyo');
+      assert.equal(contactZone('Mars/Olympus', policy), 'Europe/Berlin');
+    }
+    // More junk names than the remembered checks hold: the answers stay right after it is cleared.
+    for (let i = 0; i < 1_100; i += 1) assert.equal(contactZone(`Junk/Zone${i}`, policy), 'Europe/Berlin');
+    assert.equal(contactZone('Asia/Tokyo', policy), 'Asia/Tokyo');
+  });
+
   it("throws TIMEZONE_INVALID when the policy's zone is unknown too", () => {
     assert.throws(() => contactZone(undefined, { timezone: 'Mars/Olympus' }), (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID));
   });

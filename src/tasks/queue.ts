@@ -1,7 +1,6 @@
 import { taskStore, type ContactDoc, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
-import { recordEvent } from './events.ts';
 import { taskPriority } from './priority.ts';
 import { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.ts';
 
@@ -33,6 +32,7 @@ export async function queueTaskForReply(
   // No read first: the insert below finds an existing task (a reply handled again after a cut-off).
   // Such a rare second try may take a round-robin turn for nothing; the task keeps its assignee.
   const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId, contact: source.contact }, now);
+  const dueAt = taskDueAt(priority, now, settings.targetMinutes);
   const task: TaskDoc = {
     _id,
     replyId: source.reply._id,
@@ -48,18 +48,12 @@ export async function queueTaskForReply(
     outcome: source.outcome,
     status: 'open',
     createdAt: now,
-    dueAt: taskDueAt(priority, now, settings.targetMinutes),
+    dueAt,
+    // The audit trail's "created" entry, on the task itself: one write queues it.
+    asCreated: { priority: String(priority), dueAt: dueAt.toISOString(), intent: source.classification.intent, ...(assignee !== undefined && { assignee }) },
   };
   const inserted = await tasks.insert(task);
-  if ('existing' in inserted) return inserted.existing;
-  await recordEvent(db, {
-    taskId: _id,
-    at: now,
-    by: 'parley',
-    action: 'created',
-    detail: { priority: String(priority), dueAt: task.dueAt.toISOString(), intent: task.intent, ...(assignee !== undefined && { assignee }) },
-  });
-  return task;
+  return 'existing' in inserted ? inserted.existing : task;
 }
 
 /** Open tasks, most urgent first, oldest first within a priority. */

@@ -127,6 +127,26 @@ describe('task store', () => {
     assert.deepEqual(await store.events('reply:other'), []);
   });
 
+  it('starts the audit trail with "created" from the task as it was queued, however it changed since', async () => {
+    const queued = task({ createdAt: at(0), asCreated: { priority: '2', intent: 'question', dueAt: at(60).toISOString() } });
+    await store.insert(queued);
+    await store.relabel(queued._id, 'interested');
+    await store.appendEvent({ _id: `${queued._id}#x`, taskId: queued._id, at: at(5), by: 'ann@parley.example', action: 'relabeled', detail: { intent: 'interested' } });
+    const trail = await store.events(queued._id);
+    assert.deepEqual(
+      trail.map((e) => [e.action, e.by, e.at.toISOString(), e.detail]),
+      [
+        ['created', 'parley', at(0).toISOString(), { priority: '2', intent: 'question', dueAt: at(60).toISOString() }],
+        ['relabeled', 'ann@parley.example', at(5).toISOString(), { intent: 'interested' }],
+      ],
+    );
+    // A task queued before `asCreated` keeps its stored "created" event and gets no second one.
+    const older = task({ createdAt: at(0) });
+    await store.insert(older);
+    await store.appendEvent({ _id: `${older._id}#c`, taskId: older._id, at: at(0), by: 'parley', action: 'created', detail: {} });
+    assert.deepEqual((await store.events(older._id)).map((e) => e.action), ['created']);
+  });
+
   it('keeps claims as numbered slots of the task: one of two racing reps takes the next', async () => {
     const make = (by: string) => ({ _id, n }: { _id: string; n: number }) => ({ _id, taskId: 'reply:t', claimNumber: n, claimId: by, by, claimedAt: t0, until: at(30) });
     const held = (latest: { until: Date }) => latest.until > t0;
