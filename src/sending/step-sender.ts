@@ -117,11 +117,11 @@ export class StepSender {
     // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
-  async #processEnrollment(read: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
+  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
     const { db, logger } = this.#o;
-    // Read again by _id (cheap everywhere): another worker may have sent this step since the batch was read.
-    const enrollment = await this.#enrollments.get(read._id);
-    if (enrollment?.status !== 'active' || !enrollment.nextStepAt || enrollment.nextStepAt > this.#o.now()) return 'skipped';
+    // As the batch read it, not read again: a step another worker sent since then shows in the
+    // attempts below, and a reply that paused the enrollment in the read after the claim.
+    if (enrollment.status !== 'active' || !enrollment.nextStepAt || enrollment.nextStepAt > this.#o.now()) return 'skipped';
     const log = logger.child({ enrollmentId: enrollment._id, sequenceId: enrollment.sequenceId });
     const sequence = this.#o.getSequence(enrollment.sequenceId);
     if (!sequence) {
