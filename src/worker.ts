@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { connectDatabase, enrollmentStore, taskStore, type Database } from './db/index.ts';
-import { describeError, ErrorCodes, ParleyError } from './errors.ts';
+import { ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
@@ -60,7 +60,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
   const metrics = createWorkerMetrics({
     snapshot: (now) => readSnapshot(snapshotSources, now),
-    onSnapshotError: (error) => metricsLog.warn({ err: describeError(error) }, 'metrics snapshot failed'),
+    onSnapshotError: (error) => metricsLog.warn({ err: error }, 'metrics snapshot failed'),
   });
   const sender = new StepSender({
     db: database,
@@ -118,7 +118,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       .then(([escalated]) => escalated > 0 && taskLog.info({ escalated }, 'overdue tasks escalated'))
       .catch((error: unknown) => {
         metrics.failed('task-upkeep');
-        taskLog.warn({ err: describeError(error) }, 'task upkeep failed');
+        taskLog.warn({ err: error }, 'task upkeep failed');
       });
   }, TASK_UPKEEP_MS);
   taskTimer.unref();
@@ -153,7 +153,10 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const { eventsApiToken } = config.web;
   const eventsApi = eventsApiToken ? { token: eventsApiToken, onRecorded: () => segments.nudge() } : undefined;
   let stopping: Promise<void> | undefined;
-  const checks = readinessOf({ mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) });
+  const readinessLog = logger.child({ component: 'readiness' });
+  const checks = readinessOf({ mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) }, undefined, (check, result) =>
+    result.ok ? readinessLog.info({ check }, 'readiness check passes again') : readinessLog.warn({ check, detail: result.detail }, 'readiness check failed'),
+  );
   // Not ready once stopping: load balancers stop sending rep and unsubscribe traffic before the server closes.
   const readiness = async () => (stopping ? { ready: false, checks: { worker: { ok: false, detail: 'shutting down' } } } : checks());
   const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp, metrics, metricsToken: config.web.metricsToken, eventsApi, readiness });

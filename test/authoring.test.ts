@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,10 @@ import { runCli, startCli } from './support/worker-process.ts';
 // The marketer's commands as a marketer runs them: lint, preview, simulate; and live edits.
 describe('authoring sequences', () => {
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-authoring-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -112,12 +112,12 @@ describe('authoring sequences', () => {
     let url: string;
     let db: Database;
     const database = `parley_authoring_${process.pid}`;
-    before(async () => {
+    beforeAll(async () => {
       if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
       else url = (ferret = await startFerretDB()).url;
       db = await connectDatabase(url, database);
     });
-    after(async () => {
+    afterAll(async () => {
       await db?.close();
       await ferret?.stop();
     });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort, type EmbeddedDatabase, type ReceivedMail } from '../src/embedded/index.ts';
@@ -44,7 +44,7 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
   /** Filled by the first test, checked by the second. */
   let sentDeliveryIds: string[] | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     assert.ok(services.ferret, 'the embedded FerretDB runs (MONGODB_URL unset)');
     ferret = services.ferret;
@@ -53,7 +53,7 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     // Up again in case the test failed during the outage, so the client closes without waiting.
     await ferret?.start().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase } from '../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -8,10 +8,10 @@ import { startTestDatabase, type TestDatabase } from './support/database.ts';
 describe('database upgrades at start', () => {
   let t: TestDatabase;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestDatabase('migrations');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.stop();
   });
 

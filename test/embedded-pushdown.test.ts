@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Collection, Document } from 'mongodb';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -15,7 +15,7 @@ describe('embedded database: indexed queries answer like unindexed ones', () => 
   const base = Date.UTC(2026, 11, 5);
   const day = 86_400_000;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestDatabase('pushdown');
     indexed = t.db.db.collection('pushdown_indexed');
     plain = t.db.db.collection('pushdown_plain');
@@ -52,7 +52,7 @@ describe('embedded database: indexed queries answer like unindexed ones', () => 
     await indexed.insertMany(docs);
     await plain.insertMany(docs);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.stop();
   });
 

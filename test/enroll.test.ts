@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -15,7 +15,7 @@ describe('enrolling contacts', () => {
   let sequence: Sequence;
   const database = `parley_enroll_${process.pid}`;
 
-  before(async () => {
+  beforeAll(async () => {
     if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
     else {
       ferret = await startFerretDB();
@@ -26,7 +26,7 @@ describe('enrolling contacts', () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.close();
     await ferret?.stop();
   });

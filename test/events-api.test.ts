@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { freePort } from '../src/embedded/index.ts';
 import { createLogger } from '../src/logger.ts';
@@ -16,7 +16,7 @@ describe('events API to segment-driven enrollment', () => {
   let url: string;
   let logged = '';
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config({
       SEQUENCES_DIR: 'test/fixtures/segment-audience/sequences',
@@ -30,7 +30,7 @@ describe('events API to segment-driven enrollment', () => {
     worker = await startWorker({ config, logger: createLogger('info', sink) });
     url = `${worker.webUrl}/api/events`;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,7 +102,7 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
   let sequenceDir: string;
   let sequence: Sequence;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     sequenceDir = await mkdtemp(join(tmpdir(), 'parley-imap-restart-'));
@@ -111,7 +111,7 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     assert.ok(loaded.ok, JSON.stringify(loaded));
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();

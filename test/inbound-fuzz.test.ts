@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
@@ -15,10 +15,10 @@ const MUTATIONS = 2000;
 describe('hostile and mutated mail', () => {
   describe('through the reply handler', () => {
     let testDb: TestDatabase | undefined;
-    before(async () => {
+    beforeAll(async () => {
       testDb = await startTestDatabase('fuzz');
     });
-    after(async () => {
+    afterAll(async () => {
       await testDb?.stop();
     });
 
@@ -56,7 +56,7 @@ describe('hostile and mutated mail', () => {
     let poller: MailboxPoller;
     const polls: PollResult[] = [];
 
-    before(async () => {
+    beforeAll(async () => {
       services = await startTestServices();
       const config = services.config({ IMAP_MAX_MESSAGE_BYTES: String(10 * 1024 * 1024) });
       db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -64,7 +64,7 @@ describe('hostile and mutated mail', () => {
       poller = new MailboxPoller({ imap: config.imap, db, handle: (source, origin) => handler.handle(source, origin), logger: silentLogger(), onPoll: (r) => polls.push(r) });
       await poller.start();
     });
-    after(async () => {
+    afterAll(async () => {
       await poller?.stop();
       await db?.close();
       await services?.stop();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import { connectDatabase, type Database } from '../src/db/index.ts';
@@ -40,7 +40,7 @@ describe('replies from the IMAP mailbox', () => {
       return reply && reply.state !== 'received' ? reply : undefined;
     });
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     config = services.config({ IMAP_MAX_MESSAGE_BYTES: '200000' });
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -63,7 +63,7 @@ describe('replies from the IMAP mailbox', () => {
     });
     await poller.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await poller?.stop();
     transport?.close();
     await db?.close();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
@@ -12,12 +12,12 @@ describe('learning from reps', () => {
   let db: Database;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     const url = process.env.MONGODB_URL ?? (ferret = await startFerretDB()).url;
     env = { MONGODB_URL: url, MONGODB_DB: `parley_learning_${process.pid}`, LOG_LEVEL: 'silent' };
     db = await connectDatabase(url, env.MONGODB_DB!);
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.close();
     await ferret?.stop();
   });

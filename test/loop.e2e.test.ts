@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { replyMessage } from './support/mail.ts';
@@ -14,13 +14,13 @@ describe('the loop, end to end', () => {
   let worker: CliProcess;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     env = services.env({ SEQUENCES_DIR: 'test/fixtures/sequences' });
     db = await connectDatabase(services.mongoUrl, services.database);
     worker = startCli(['worker'], env);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -18,7 +18,7 @@ describe('the mailbox lease between worker processes', () => {
   let sequence: Sequence;
   let mailbox: string;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
@@ -26,7 +26,7 @@ describe('the mailbox lease between worker processes', () => {
     sequence = loaded.sequence;
     mailbox = mailboxKey(services.config().imap);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();

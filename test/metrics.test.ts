@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -30,7 +30,7 @@ describe('GET /metrics on a running worker', () => {
       return sample(text, series) === value ? text : undefined;
     });
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config({
       SEQUENCES_DIR: 'test/fixtures/outcomes',
@@ -42,7 +42,7 @@ describe('GET /metrics on a running worker', () => {
     assert.ok(worker.webUrl);
     metricsUrl = `${worker.webUrl}/metrics`;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ describe('query plans: the hot queries are served by an index', () => {
   let dir: string;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     recorder = await startCommandRecorder(services.mongoUrl);
     client = await new MongoClient(services.mongoUrl).connect();
@@ -81,7 +81,7 @@ describe('query plans: the hot queries are served by an index', () => {
       PARLEY_REP_PASSWORD: 'correct horse battery staple',
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await client?.close();
     await recorder?.stop();

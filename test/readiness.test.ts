@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort } from '../src/embedded/index.ts';
@@ -30,11 +30,11 @@ describe('readiness and shutdown', () => {
   let services: TestServices;
   let db: Database;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -90,11 +90,11 @@ describe('readiness and shutdown', () => {
 
   describe('GET /readyz on a running worker', () => {
     let worker: Worker;
-    before(async () => {
+    beforeAll(async () => {
       worker = await startWorker({ config: services.config({ WEB_PORT: String(await freePort()), IMAP_LEASE_MS: '2000' }), logger: silentLogger() });
       assert.ok(worker.webUrl);
     });
-    after(async () => {
+    afterAll(async () => {
       await worker?.stop();
     });
 

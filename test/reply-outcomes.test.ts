@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,14 +37,14 @@ describe('what replies do, through the real mailbox', () => {
   const replyTo = (lead: { messageId: string }, from: string, messageId: string, body: string, extraHeaders: Record<string, string> = {}) =>
     services.mailbox.deliver(replyMessage({ from, to: 'dana@parley.test', subject: 'Re: Quick question about your team', messageId, inReplyTo: lead.messageId, references: [lead.messageId], body, extraHeaders }));
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     worker = await startWorker({ config: services.config({ SEQUENCES_DIR: 'test/fixtures/outcomes' }), logger: silentLogger() });
     const loaded = worker.getSequence('outcomes');
     assert.ok(loaded);
     sequence = loaded;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -28,7 +28,7 @@ describe('when steps go out', () => {
     }
   }
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     transport = createSmtpTransport(services.config().smtp);
@@ -36,7 +36,7 @@ describe('when steps go out', () => {
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.problems));
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { recordEvents } from '../src/events/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -12,7 +12,7 @@ describe('the segment refresh job', () => {
   let services: TestServices;
   let worker: Worker;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     worker = await startWorker({
       config: services.config({
@@ -25,7 +25,7 @@ describe('the segment refresh job', () => {
       logger: silentLogger(),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });

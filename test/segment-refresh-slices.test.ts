@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { BulkWriteOptions, Collection, Document, Filter, FindOptions } from 'mongodb';
@@ -85,12 +85,12 @@ describe('full segment refresh in slices', () => {
   const input = { segments: [pricing, withCompany], sequences: [followUp], now };
   const plan = planRollups(input.segments);
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('refresh_slices');
     db = testDb.db;
     ids = await seed(db, now);
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { OWN_EVENTS, recordEvents, recordOwnEvent } from '../src/events/index.ts';
@@ -34,13 +34,13 @@ describe('segment rollups', () => {
   const contactId = async (email: string) => (await db.contacts.findOne({ email }))?._id ?? assert.fail(`no contact ${email}`);
   const rollupOf = async (id: string, definitions = plan.definitions) => db.contactRollups.findOne({ _id: `${definitions}:${id}` });
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('rollups');
     db = testDb.db;
     // Rollups built (for no events yet), as a worker's first refresh leaves them.
     await refreshAllSegments(db, input(t0));
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { recordEvents } from '../src/events/index.ts';
@@ -38,11 +38,11 @@ describe('behaviour segments', () => {
   let db: Database;
   const t0 = new Date('2026-11-02T10:00:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('segments');
     db = testDb.db;
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -28,7 +28,7 @@ describe('sending due steps', () => {
     };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -37,7 +37,7 @@ describe('sending due steps', () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();
@@ -294,5 +294,40 @@ describe('sending due steps', () => {
     await sender({ db: only(rejected), metrics }).runOnce();
     await sender({ db: only(accepted), metrics }).runOnce();
     assert.deepEqual(seen, [`skipped ${sequence.id}`, `failed ${sequence.id} temporary`, `failed ${sequence.id} permanent`, `sent ${sequence.id}`]);
+  });
+  it('claims no more steps once stopping: those left stay due and go out once in the next run', async () => {
+    const emails = Array.from({ length: 6 }, (_, i) => `stopping-${i}@lead.example`);
+    const enrolled = await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
+    const ids = enrolled.map((e) => (e.outcome === 'enrolled' ? e.enrollmentId : ''));
+    const these = { ...db, enrollments: Object.create(db.enrollments, { find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: { $in: ids } }) } }) as typeof db.enrollments };
+    const sentTo = async () => (await db.deliveries.find({ enrollmentId: { $in: ids }, state: 'sent' }).toArray()).map((d) => d.enrollmentId);
+
+    // Stopping before the run: nothing is claimed.
+    await sender({ db: these }).runOnce(AbortSignal.abort());
+    assert.equal(await db.deliveries.countDocuments({ enrollmentId: { $in: ids } }), 0);
+
+    // Stopping once the second step went out, one step at a time: two sent, four still due, unclaimed.
+    const stopping = new AbortController();
+    let sends = 0;
+    const stopAfterTwo: MailTransport = {
+      ...transport,
+      send: async (message) => {
+        const receipt = await transport.send(message);
+        if (++sends === 2) stopping.abort();
+        return receipt;
+      },
+    };
+    const stopped = await sender({ db: these, transport: stopAfterTwo, concurrency: 1 }).runOnce(stopping.signal);
+    assert.equal(stopped.sent, 2);
+    assert.equal((await sentTo()).length, 2);
+    assert.equal(await db.deliveries.countDocuments({ enrollmentId: { $in: ids } }), 2, 'no claim left behind for the steps not sent');
+    const due = await db.enrollments.countDocuments({ _id: { $in: ids }, status: 'active', nextStepAt: { $lte: clock } });
+    assert.equal(due, 4, 'the steps not sent are still due');
+
+    // The next run sends exactly those four.
+    assert.equal((await sender({ db: these }).runOnce()).sent, 4);
+    const all = await sentTo();
+    assert.equal(all.length, 6);
+    assert.equal(new Set(all).size, 6, 'each step went out once');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Database, EnrollmentStatus, EventDoc } from '../src/db/index.ts';
 import { recordOwnEvent, type OwnEvent } from '../src/events/index.ts';
 import type { OwnEventType } from '../src/events/types.ts';
@@ -59,7 +59,7 @@ describe('stats from day summaries on the database', () => {
     }
   };
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('stats_days');
     db = testDb.db;
     const history = randomHistory(7, { start: START, days: 9, events: 600 });
@@ -69,7 +69,7 @@ describe('stats from day summaries on the database', () => {
     await db.events.insertMany(history.events);
     await db.enrollments.insertMany(enrollments.map((e, i) => fixtureEnrollment(`enr-${i}`, e.sequenceId, e.status as EnrollmentStatus, e.enrolledAt)));
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -41,7 +41,7 @@ describe('conversation metrics from the database', () => {
   /** The pure computation on the same documents, as the database read must find them. */
   let expected: StatsReport;
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('stats');
     db = testDb.db;
     const events = fixtureEvents();
@@ -74,7 +74,7 @@ describe('conversation metrics from the database', () => {
     });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await testDb?.stop();
   });
@@ -127,7 +127,7 @@ describe('conversation metrics from the database', () => {
     const cookies = new Map<string, string>();
     const get = (path: string) => app.inject({ method: 'GET', url: path, headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
 
-    before(async () => {
+    beforeAll(async () => {
       const page = await get('/login');
       for (const c of page.cookies) cookies.set(c.name, c.value);
       const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database, type RepDoc, type TaskDoc } from '../src/db/index.ts';
 import { enrollContacts, stepDueTime } from '../src/enrollments/index.ts';
@@ -71,7 +71,7 @@ describe('the task queue', () => {
     return { task, enrollment, delivery, replyId, replyMessageId: messageId };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -86,7 +86,7 @@ describe('the task queue', () => {
     await setOnDuty(db, 'admin@parley.test', false);
     await setOnDuty(db, 'lead@parley.test', false);
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../src/db/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from '../src/optout/test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from '../src/optout/testing.ts';
 import { addRep } from '../src/reps/index.ts';
 import type { MailTransport } from '../src/sending/index.ts';
 import { claimTask } from '../src/tasks/index.ts';
@@ -67,7 +67,7 @@ describe('rep web app', () => {
   let app: FastifyInstance;
   const now = new Date();
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop: stopDb } = await startTestDatabase('webapp'));
     await addRep(db, { email: 'alice@parley.test', name: 'Alice Admin', role: 'admin', password: PASSWORD });
     await addRep(db, { email: 'bob@parley.test', name: 'Bob Rep', role: 'rep', password: PASSWORD });
@@ -123,7 +123,7 @@ describe('rep web app', () => {
     });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });

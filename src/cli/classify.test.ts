@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { describe, it, mock } from 'node:test';
+import { describe, it, vi } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CommanderError } from 'commander';
@@ -16,14 +16,16 @@ async function classify(...args: string[]): Promise<{ out: string; err: string; 
   const command = classifyCommand()
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-  const log = mock.method(console, 'log', (...parts: unknown[]) => out.push(parts.join(' ')));
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(' '));
+  });
   try {
     await command.parseAsync(args, { from: 'user' });
     return { out: out.join('\n'), err: err.join('') };
   } catch (error) {
     return { out: out.join('\n'), err: err.join(''), error };
   } finally {
-    log.mock.restore();
+    log.mockRestore();
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { EnrollmentStatus } from '../db/index.ts';
 import { ALL_STATUSES, softBounceRetryAt, transition, type EnrollmentEvent, type EnrollmentState, type TransitionResult } from './lifecycle.ts';

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../db/index.ts';
 import { startFerretDB, type EmbeddedDatabase } from '../embedded/index.ts';
@@ -19,7 +19,7 @@ describe('mailbox lease', () => {
     return { mailbox, a: make('host:1:aaaa'), b: make('host:2:bbbb') };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     let url = process.env.MONGODB_URL;
     if (!url) {
       ferret = await startFerretDB();
@@ -27,7 +27,7 @@ describe('mailbox lease', () => {
     }
     db = await connectDatabase(url, `parley_lease_${process.pid}`);
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.db.dropDatabase().catch(() => undefined);
     await db?.close();
     await ferret?.stop();

@@ -114,7 +114,7 @@ export class MailboxPoller {
           return;
         }
       } catch (error) {
-        this.#log.warn({ err: describeError(error) }, 'mailbox lease check failed; will retry');
+        this.#log.warn({ err: error }, 'mailbox lease check failed; will retry');
       }
       if (!lease.held) this.#dropClient();
     };
@@ -146,7 +146,7 @@ export class MailboxPoller {
     if (client?.usable) await client.logout().catch(() => client.close());
     else client?.close();
     // Hand the mailbox over now rather than after the lease runs out.
-    await this.#o.lease?.release().catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'mailbox lease release failed'));
+    await this.#o.lease?.release().catch((error: unknown) => this.#log.warn({ err: error }, 'mailbox lease release failed'));
   }
 
   async #connect(): Promise<void> {
@@ -173,7 +173,7 @@ export class MailboxPoller {
       missingIdleCommand: 'NOOP',
     });
     // Before connect(): an unhandled socket error would crash the process (STACK-NOTES).
-    client.on('error', (error: unknown) => this.#log.warn({ err: describeError(error) }, 'IMAP connection error'));
+    client.on('error', (error: unknown) => this.#log.warn({ err: error }, 'IMAP connection error'));
     client.on('exists', () => this.#requestPoll());
     client.on('close', () => {
       if (this.#client === client) {
@@ -187,7 +187,7 @@ export class MailboxPoller {
       await client.connect();
       await client.mailboxOpen(imap.mailbox);
     } catch (error) {
-      this.#log.warn({ err: describeError(error) }, 'IMAP connect failed');
+      this.#log.warn({ err: error }, 'IMAP connect failed');
       client.close();
       return;
     }
@@ -249,7 +249,7 @@ export class MailboxPoller {
         if (result.fetched > 0) this.#o.onPoll?.(result);
       } catch (error) {
         this.#metrics.pollFailed(secondsSince(started));
-        this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
+        this.#log.warn({ err: error }, 'poll failed; will retry');
         // The database down: retry soon rather than a poll interval later, so a reply that came
         // in meanwhile pauses its enrollment before the next step is due.
         if (isDatabaseUnreachable(error)) this.#retryPollSoon();

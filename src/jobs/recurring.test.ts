@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { MongoClient, MongoNetworkError, type Collection, type Db, type Document } from 'mongodb';
@@ -11,12 +11,12 @@ describe('recurring jobs', () => {
   let ferret: EmbeddedDatabase | undefined;
   let client: MongoClient;
   let db: Db;
-  /** The promise, not the value: a failing test may end (and after() run) before the jobs have started. */
+  /** The promise, not the value: a failing test may end (and afterAll() run) before the jobs have started. */
   let jobs: Promise<RecurringJobs> | undefined;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  before(async () => {
+  beforeAll(async () => {
     let url = process.env.MONGODB_URL;
     if (!url) {
       ferret = await startFerretDB();
@@ -26,7 +26,7 @@ describe('recurring jobs', () => {
     db = client.db(`parley_jobs_${process.pid}`);
     process.on('unhandledRejection', onUnhandled);
   });
-  after(async () => {
+  afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await (await jobs?.catch(() => undefined))?.stop();
     await db?.dropDatabase().catch(() => undefined);

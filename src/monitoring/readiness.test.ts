@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../logger.ts';
@@ -16,6 +16,22 @@ describe('readiness checks', () => {
     const result = await notReady();
     assert.equal(result.ready, false);
     assert.deepEqual(result.checks, { fine: { ok: true }, throws: { ok: false, detail: 'check failed' }, hangs: { ok: false, detail: 'no answer within 50 ms' } });
+  });
+
+  it('says when a check starts failing, with why, and when it passes again, once per change', async () => {
+    let up = true;
+    const changes: string[] = [];
+    const ready = readinessOf({ db: async () => (up ? { ok: true } : { ok: false, detail: 'ping failed (ECONNREFUSED)' }) }, 50, (name, result) =>
+      changes.push(`${name} ${result.ok ? 'ok' : `failed: ${result.detail}`}`),
+    );
+    await ready();
+    up = false;
+    await ready();
+    await ready();
+    up = true;
+    await ready();
+    await ready();
+    assert.deepEqual(changes, ['db failed: ping failed (ECONNREFUSED)', 'db ok']);
   });
 
   it('reports error codes, never error messages (they can hold hosts and credentials)', async () => {

@@ -19,12 +19,21 @@ export const CHECK_TIMEOUT_MS = 3_000;
 /** Milliseconds an SMTP verification is reused: a probe every few seconds must not open an SMTP session each time. */
 export const SMTP_VERIFY_TTL_MS = 30_000;
 
+/** Told when a check starts failing (with why) and when it passes again: once per change, not per probe. */
+export type CheckChange = (name: string, result: CheckResult) => void;
+
 /** Runs the checks at once; a check that throws or takes longer than `timeoutMs` is not ok. */
-export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs = CHECK_TIMEOUT_MS): () => Promise<Readiness> {
+export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs = CHECK_TIMEOUT_MS, onChange?: CheckChange): () => Promise<Readiness> {
+  const wasOk = new Map<string, boolean>();
   return async () => {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await bounded(check, timeoutMs)] as const),
     );
+    for (const [name, result] of entries) {
+      // Unknown at first: a first failure is a change, a first pass is not news.
+      if (wasOk.get(name) !== result.ok && (wasOk.has(name) || !result.ok)) onChange?.(name, result);
+      wasOk.set(name, result.ok);
+    }
     return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
   };
 }

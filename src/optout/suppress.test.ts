@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { suppressContact } from './index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from './test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from './testing.ts';
 
 // Against FerretDB (or MONGODB_URL): the writes are the point.
 describe('suppressContact', () => {
@@ -11,10 +11,10 @@ describe('suppressContact', () => {
   const t1 = new Date('2026-02-01T10:00:00Z');
   const t2 = new Date('2026-02-02T10:00:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop } = await startTestDatabase('optout'));
   });
-  after(async () => {
+  afterAll(async () => {
     await stop?.();
   });
 

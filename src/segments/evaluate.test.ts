@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { entryContext, eventMatches, explainSegment, formatExplanation, matchesRule, matchesValue, shortReason, type ContactFacts } from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';

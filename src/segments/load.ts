@@ -81,7 +81,7 @@ export class SegmentCatalog {
 
   watch(intervalMs: number): void {
     this.#timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.#log.error({ err: describeError(error) }, 'reloading segments failed'));
+      this.reload().catch((error: unknown) => this.#log.error({ err: error }, 'reloading segments failed'));
     }, intervalMs);
     this.#timer.unref();
   }

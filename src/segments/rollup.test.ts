@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { eventMatches, matchesRule, type ContactFacts } from './evaluate.ts';
 import { buildRollup, conditionId, pastHorizon, planRollups, rollupFacts, talliesOf } from './rollup.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isParleyError } from '../errors.ts';
 import { compileMjml, renderHtmlAlternative, textToHtml } from './html.ts';
 

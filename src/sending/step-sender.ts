@@ -73,8 +73,12 @@ export class StepSender {
     this.#deliveries = deliveryStore(options.db);
   }
 
-  /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
-  async runOnce(): Promise<SendRunResult> {
+  /**
+   * One pass over the due enrollments. Safe to run concurrently, in one process or many. Once
+   * `stopping` is aborted no step is claimed any more: steps in flight finish, the rest stay due
+   * for the next run (of this worker or another).
+   */
+  async runOnce(stopping?: AbortSignal): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
     const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
@@ -94,9 +98,9 @@ export class StepSender {
     const queue = [...due];
     let failure: { error: unknown } | undefined;
     const lane = async () => {
-      for (let enrollment = queue.shift(); enrollment && !failure; enrollment = queue.shift()) {
+      for (let enrollment = queue.shift(); enrollment && !failure && !stopping?.aborted; enrollment = queue.shift()) {
         try {
-          const outcome = await this.#processEnrollment(enrollment, gate);
+          const outcome = await this.#processEnrollment(enrollment, gate, stopping);
           result[outcome] += 1;
           this.#count(outcome, enrollment.sequenceId);
         } catch (error) {
@@ -117,7 +121,7 @@ export class StepSender {
     // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
-  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
+  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate, stopping: AbortSignal | undefined): Promise<StepOutcome> {
     const { db, logger } = this.#o;
     // As the batch read it, not read again: a step another worker sent since then shows in the
     // attempts below, and a reply that paused the enrollment in the read after the claim.
@@ -185,6 +189,9 @@ export class StepSender {
       references: [...message.references],
       claimedAt: now,
     };
+    // Stopping: the step stays due, unclaimed, for the next run. Checked last before the claim,
+    // since everything above may have waited on a slow database.
+    if (stopping?.aborted) return 'skipped';
     // Another worker took this attempt first: it owns the step now.
     if (!(await this.#deliveries.claim(delivery))) return 'skipped';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { assertOneProblem, HEAD, ONE_STEP, sequenceOf } from './testing.ts';
 
 // Line numbers below count from HEAD's three lines: the field under test is on line 4.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes } from '../errors.ts';
 import { DEFAULT_OPT_OUT_SENTENCE, formatProblem, parseSequence, SequenceInvalidError, type SequenceProblem } from './index.ts';
 

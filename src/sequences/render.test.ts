@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes, isParleyError } from '../errors.ts';
 import { DEFAULT_OPT_OUT_SENTENCE, renderStep, type RenderedStep, type Sequence, type TemplateContact } from './index.ts';
 import { sequenceOf } from './testing.ts';

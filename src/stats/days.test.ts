@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { utcDay, type EventDoc } from '../db/index.ts';
 import { HISTORY_SEQUENCES, randomHistory } from '../../test/support/random-stats-history.ts';
 import { computeStats } from './collector.ts';

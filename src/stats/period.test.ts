@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { resolvePeriod, type PeriodInput } from './period.ts';
 
 const NOW = new Date('2026-03-20T15:00:00Z');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { formatDay, formatDuration, formatRate } from './format.ts';
 import { nearestRank, rate } from './rates.ts';
 import { bucketOf, summarizeResponseTimes } from './response-times.ts';

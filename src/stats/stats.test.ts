@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { OWN_EVENTS } from '../events/types.ts';
 import { computeStats } from './collector.ts';
 import { FIXTURE_AS_OF, FIXTURE_EXPECTED, FIXTURE_PERIOD, FIXTURE_SEQUENCES, fixtureEnrollments, fixtureEvents, reportShape } from './testing.ts';

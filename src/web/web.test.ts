@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
 import { connectDatabase, type Database } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { unsubscribeToken } from '../optout/index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from '../optout/test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from '../optout/testing.ts';
 import { buildWebServer, startWebServer } from './index.ts';
 
 const SECRET = 'web-test-secret-0123456789abcdefghijkl';
@@ -28,7 +28,7 @@ describe('web server', () => {
   let app: FastifyInstance;
   const logLines: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, url, stop: stopDb } = await startTestDatabase('web'));
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
@@ -36,7 +36,7 @@ describe('web server', () => {
     app = buildWebServer({ db, unsubscribeSecret: SECRET, logger, now: () => NOW });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });
@@ -205,10 +205,10 @@ describe('web server on a socket', () => {
   let stopDb: () => Promise<void>;
   let app: FastifyInstance | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop: stopDb } = await startTestDatabase('websock'));
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });

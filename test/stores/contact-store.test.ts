@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { contactStore, type ContactStore, type Suppression } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -10,11 +10,11 @@ describe('contact store', () => {
   const t0 = new Date('2026-03-02T09:00:00Z');
   const t1 = new Date('2026-03-02T09:05:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('contact_store');
     store = contactStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await server.db.contacts.deleteMany({});
   });

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { deliveryStore, isDuplicateKey, slotId, type DeliveryDoc, type DeliveryStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -30,11 +30,11 @@ describe('delivery store', () => {
     ...fields,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('delivery_store');
     store = deliveryStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.deliveries.deleteMany({}), server.db.sendClaims.deleteMany({})]);
   });

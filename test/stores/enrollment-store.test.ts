@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { enrollmentStore, type EnrollmentDoc, type EnrollmentStore } from '../../src/db/index.ts';
 import { stopChange, transition, type EnrollmentEvent } from '../../src/enrollments/index.ts';
@@ -43,11 +43,11 @@ describe('enrollment store', () => {
     return store.apply(read._id, result.change);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('enrollment_store');
     store = enrollmentStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(() => server.db.enrollments.deleteMany({}));
 
   it('inserts once per contact, sequence and round, and finds it again by id and by round', async () => {

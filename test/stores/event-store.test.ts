@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Collection } from 'mongodb';
 import { eventStore, type EventDoc, type EventStore, type StatsEventRecord } from '../../src/db/index.ts';
@@ -27,11 +27,11 @@ describe('event store', () => {
     return all.sort((a, b) => a._id.localeCompare(b._id));
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('event_store');
     store = eventStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.events.deleteMany({}), server.db.rollupQueue.deleteMany({}), server.db.statsQueue.deleteMany({})]);
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mailboxLeaseSlots, roundRobinSlots, sendClaimSlots, taskClaimSlots, type MailboxLeaseDoc, type NumberedSlots, type TaskClaimDoc } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -14,12 +14,12 @@ describe('numbered slots', () => {
   const term = (mailbox: string, holder: string, until: Date) => (slot: { _id: string; n: number }): MailboxLeaseDoc => ({ _id: slot._id, mailbox, term: slot.n, holder, at: t0, until });
   const claim = (taskId: string, by: string, until: Date) => (slot: { _id: string; n: number }): TaskClaimDoc => ({ _id: slot._id, taskId, claimNumber: slot.n, claimId: `${by}-${slot.n}`, by, claimedAt: t0, until });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('numbered_slots');
     leases = mailboxLeaseSlots(server.db);
     claims = taskClaimSlots(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
 
   it('gives slot n to exactly one of many writers racing for it', async () => {
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((holder) => leases.take('race', 1, term('race', holder, at(5)))));

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { repStore, type RepDoc, type RepMessageDoc, type RepStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -35,11 +35,11 @@ describe('rep store', () => {
     ...fields,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('rep_store');
     store = repStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.reps.deleteMany({}), server.db.repMessages.deleteMany({})]);
   });

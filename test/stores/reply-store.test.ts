@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { replyStore, type ReplyDecision, type ReplyDoc, type ReplyStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -26,11 +26,11 @@ describe('reply store', () => {
   });
   const decision: ReplyDecision = { intent: 'interested', confidence: 0.9, explanation: 'asks for a call' };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('reply_store');
     store = replyStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await server.db.replies.deleteMany({});
   });

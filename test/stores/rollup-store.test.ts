@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { rollupStore, type ContactRollupDoc, type RollupQueueDoc, type RollupStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -20,11 +20,11 @@ describe('rollup store', () => {
   const marker = (id: string, contactId: string, type = 'page_visited'): RollupQueueDoc => ({ _id: id, contactId, type, queuedAt: t0 });
   const ids = (rows: ReadonlyArray<{ _id: string }>) => rows.map((r) => r._id).sort();
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('rollup_store');
     store = rollupStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.contactRollups.deleteMany({}), server.db.rollupState.deleteMany({}), server.db.rollupQueue.deleteMany({})]);
   });

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { segmentChangeStore, type SegmentChangeDoc, type SegmentChangeStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -22,11 +22,11 @@ describe('segment change store', () => {
     reason: 'visited /pricing twice',
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('segment_change_store');
     store = segmentChangeStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(() => server.db.segmentChanges.deleteMany({}));
 
   it("reads a segment's latest entries and exits, newest first, up to the limit", async () => {

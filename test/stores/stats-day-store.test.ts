@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { queueForStats, statsDayStore, type StatsDayDoc, type StatsDayPartDoc, type StatsDayStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -24,11 +24,11 @@ describe('stats day store', () => {
     return all.sort();
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('stats_day_store');
     store = statsDayStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.statsQueue.deleteMany({}), server.db.statsDays.deleteMany({}), server.db.statsDayParts.deleteMany({})]);
   });

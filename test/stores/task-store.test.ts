@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { taskStore, type TaskDoc, type TaskStore, type TaskViewer } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -40,11 +40,11 @@ describe('task store', () => {
   };
   const ids = (tasks: TaskDoc[]) => tasks.map((t) => t._id);
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('task_store');
     store = taskStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.tasks.deleteMany({}), server.db.taskEvents.deleteMany({}), server.db.taskClaims.deleteMany({})]);
   });

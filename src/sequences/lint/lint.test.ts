@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FILE, sequenceOf } from '../testing.ts';
@@ -53,13 +53,13 @@ describe('lintSequence levels and positions', () => {
 
 describe('lintPaths and `parley lint`', () => {
   let dir = '';
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-lint-'));
     await writeFile(join(dir, 'loud.yaml'), twoQuestions('outcomes: { wrong_person: { action: move_to, sequence: quiet } }\n'));
     await writeFile(join(dir, 'quiet.yaml'), twoQuestions().replace('id: demo', 'id: quiet').replace(' Is it fast?', '').replace('{{ first_name }}', 'there'));
     await writeFile(join(dir, 'broken.yaml'), 'id: broken\nname: Broken\n');
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
