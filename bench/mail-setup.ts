@@ -9,7 +9,7 @@ import { connectDatabase, type Database, type DeliveryDoc } from '../src/db/inde
 import { startDovecot, startFerretDB, type EmbeddedMailbox } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type MessageOrigin, type PollResult, type ReplyOutcome } from '../src/inbound/index.ts';
-import { silentLogger } from '../src/logger.ts';
+import { createLogger, silentLogger } from '../src/logger.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { databaseServed } from './results.ts';
 
@@ -243,7 +243,8 @@ export function wireInbound(
     imap: config.imap,
     db,
     handle: (source, origin) => around(() => handler.handle(source, origin), origin),
-    logger: silentLogger(),
+    // BENCH_LOG=1: the poller's warnings (a failed poll, a lapsed lease) on stderr, to explain a slow run.
+    logger: process.env.BENCH_LOG ? createLogger('warn', process.stderr) : silentLogger(),
     lease: new MailboxLease({ db, mailbox: mailboxKey(config.imap), leaseMs: config.imap.leaseMs }),
     ...(options.onPoll && { onPoll: options.onPoll }),
     ...(options.idleDelayMs !== undefined && { idleDelayMs: options.idleDelayMs }),

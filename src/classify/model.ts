@@ -2,6 +2,7 @@
 // .env in the working directory. The explicit `/index.js` is needed because Node's ESM resolver
 // (and tsc under NodeNext) refuse directory imports; its types are the index.d.ts beside it.
 import { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
+import { bayesScorer, type LabelScore } from './bayes-scores.ts';
 import { tokenize } from './tokenize.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Intent } from './types.ts';
@@ -54,10 +55,13 @@ export class IntentModel {
   /** Per stem: in how many training replies of each label it occurs. */
   readonly #docFrequency: Map<string, Counts>;
   readonly #docsPerLabel: Counts;
+  /** natural's scores from the reply's words alone (natural walks its whole vocabulary per reply). */
+  readonly #scores: (stems: readonly string[]) => LabelScore[];
 
   private constructor(info: ModelInfo, bayes: BayesClassifier, docFrequency: Map<string, Counts>, docsPerLabel: Counts) {
     this.info = info;
     this.#bayes = bayes;
+    this.#scores = bayesScorer(bayes);
     this.#docFrequency = docFrequency;
     this.#docsPerLabel = docsPerLabel;
   }
@@ -91,7 +95,7 @@ export class IntentModel {
     const stems = [...new Set(known.map((t) => t.stem))].slice(0, MAX_TOKENS);
     if (stems.length === 0) return { intent: 'unclear', confidence: 0, strongestWords: [], knownWords: false };
 
-    const scores = this.#bayes.getClassifications(stems);
+    const scores = this.#scores(stems);
     const total = scores.reduce((sum, s) => sum + s.value, 0);
     const top = scores[0];
     if (!top || !(total > 0)) return { intent: 'unclear', confidence: 0, strongestWords: [], knownWords: false };
