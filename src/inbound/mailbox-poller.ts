@@ -280,8 +280,15 @@ export class MailboxPoller {
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
     const originOf = (uid: number): MessageOrigin => ({ mailbox: imap.mailbox, uidValidity, uid });
     // The handled ones get their keyword first: a cursor past a message says it is marked too.
+    // A server that keeps no custom keywords (no \* in PERMANENTFLAGS) gets none: there the cursor
+    // and the replies' dedupe are all there is.
+    const keywords = !box.permanentFlags || box.permanentFlags.has('\\*') || box.permanentFlags.has(PROCESSED_KEYWORD);
     const markDone = async (handled: readonly number[], lastUid: number) => {
-      if (handled.length > 0) await client.messageFlagsAdd(handled.join(','), [PROCESSED_KEYWORD], { uid: true });
+      // imapflow answers a failed STORE with false, not an error: the cursor must not pass
+      // messages left without their keyword (a session lost mid-poll); the next poll redoes them.
+      if (keywords && handled.length > 0 && !(await client.messageFlagsAdd(handled.join(','), [PROCESSED_KEYWORD], { uid: true }))) {
+        throw new ParleyError(ErrorCodes.IMAP_COMMAND_FAILED, 'The IMAP server did not store the processed keyword; the next poll marks those messages again.', { retryable: true });
+      }
       await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
     };
     await this.#handleInOrder(client, found, originOf, markDone, result);
