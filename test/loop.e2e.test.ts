@@ -70,7 +70,7 @@ describe('the loop, end to end', () => {
     // ...and a send run that started after the replier's follow-up was due has finished, yet it
     // did not go out.
     await eventually('a send run after the replier was due', async () => {
-      const dueAt = replier!.nextStepAt!;
+      const dueAt = replier.nextStepAt!;
       const run = await db.db.collection('agenda_jobs').findOne({ name: 'send-due-steps', lastRunAt: { $gt: dueAt }, lastFinishedAt: { $gt: dueAt } });
       return run ?? undefined;
     });

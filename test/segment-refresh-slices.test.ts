@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { BulkWriteOptions, Collection, Document, Filter, FindOptions } from 'mongodb';
 import type { ContactDoc, ContactRollupDoc, Database, EventDoc, ParleyCollections, SegmentChangeDoc } from '../src/db/index.ts';
-import { planRollups, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { planRollups, readMemberships, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { sequenceOf } from '../src/sequences/testing.ts';
 import { segmentOf } from '../src/segments/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';

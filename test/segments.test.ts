@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { recordEvents } from '../src/events/index.ts';
-import { explainContact, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { explainContact, readMemberships, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { segmentOf } from '../src/segments/testing.ts';
 import { sequenceOf } from '../src/sequences/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';

@@ -196,7 +196,7 @@ describe('sending due steps', () => {
     const waiting = await db.enrollments.findOne({ _id: softId });
     assert.equal(waiting?.status, 'active');
     assert.ok(waiting?.nextStepAt && waiting.nextStepAt > clock, 'retry is scheduled later');
-    clock = new Date(waiting!.nextStepAt!.getTime());
+    clock = new Date(waiting.nextStepAt.getTime());
     assert.deepEqual(await sender({ db: only(soft) }).runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const softAttempts = await db.deliveries.find({ enrollmentId: softId }).sort({ attempt: 1 }).toArray();
     assert.deepEqual(softAttempts.map((d) => [d.attempt, d.state, d.error?.code]), [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'sent', undefined]]);
@@ -223,14 +223,14 @@ describe('sending due steps', () => {
       const afterRefused = await db.enrollments.findOne({ _id: id });
       assert.equal(afterRefused?.nextStepAt?.getTime(), started.getTime() + 60_000, 'first retry a minute later');
 
-      clock = afterRefused!.nextStepAt!;
+      clock = afterRefused.nextStepAt!;
       const holding = services.sink.holdNext('rcpt', 2_000);
       assert.deepEqual(await sender({ db: only(enrolled), transport: impatient }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
       await holding;
       const afterSlow = await db.enrollments.findOne({ _id: id });
       assert.equal(afterSlow?.nextStepAt?.getTime(), clock.getTime() + 120_000, 'the next retry backs off to two minutes');
 
-      clock = afterSlow!.nextStepAt!;
+      clock = afterSlow.nextStepAt!;
       assert.equal((await sender({ db: only(enrolled) }).runOnce()).sent, 1);
     } finally {
       nobodyListening.close();

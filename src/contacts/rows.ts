@@ -33,7 +33,9 @@ export function contactFromRecord(record: Readonly<Record<string, unknown>>): Co
   const fields: Record<string, string> = {};
   for (const [key, raw] of Object.entries(record)) {
     if (raw === null || raw === undefined || raw === '') continue;
-    if (typeof raw === 'object') throw new Error(`'${key}' is not a plain value; use strings or numbers`);
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean' && typeof raw !== 'bigint') {
+      throw new Error(`'${key}' is not a plain value; use strings or numbers`);
+    }
     const value = String(raw).trim();
     if (value === '') continue;
     const standard = COLUMNS[key.replace(/[A-Z]/g, (c) => `_${c}`).toLowerCase()];

@@ -1,4 +1,4 @@
-import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import type {
   ContactDoc,
   DeliveryDoc,

@@ -23,7 +23,7 @@ const DAY_IN_DEMO_MS = 1000;
 export async function runDemo(env: Readonly<Record<string, string | undefined>>, logger: Logger, out: (line: string) => void): Promise<void> {
   if (!env.MONGODB_URL) out('Starting the embedded FerretDB (MongoDB wire protocol), Dovecot and an SMTP sink...');
   const servers = await startEmbeddedServers({ mongoUrl: env.MONGODB_URL });
-  const stops: Array<() => Promise<void>> = [servers.stop];
+  const stops: Array<() => Promise<void>> = [() => servers.stop()];
   try {
     const { mongoUrl, sink, mailbox } = servers;
     out(`Mail: SMTP sink on 127.0.0.1:${sink.port}, Dovecot IMAP on 127.0.0.1:${mailbox.port} (local demo servers, no TLS).`);
@@ -38,7 +38,7 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
     out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s and sends at any hour.`);
 
     const worker = await startWorker({ config, logger, sequences: new Map([[sequence.id, sequence]]) });
-    stops.push(worker.stop);
+    stops.push(() => worker.stop());
     const db = worker.database;
 
     await enrollContacts(db, sequence, DEMO_LEADS);

@@ -131,7 +131,6 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
 
 /** Soft bounces of one enrollment before it stops trying. */
 export const SOFT_BOUNCE_LIMIT = 3;
-const HOUR = 60 * 60 * 1000;
 
 /** Carries out a plan for one reply. Each write is conditional or idempotent, so a redo is harmless. */
 export async function applyOutcome(

@@ -42,7 +42,7 @@ describe('mailbox lease', () => {
     for (let round = 0; round < 5; round++) {
       const { a, b, mailbox } = pair();
       const won = await Promise.all([a.tryAcquire(), b.tryAcquire()]);
-      assert.equal(won.filter(Boolean).length, 1, `round ${round}: one winner, got ${won}`);
+      assert.equal(won.filter(Boolean).length, 1, `round ${round}: one winner, got ${JSON.stringify(won)}`);
       assert.equal([a.held, b.held].filter(Boolean).length, 1);
       const terms = await db.mailboxLeases.find({ mailbox }).toArray();
       assert.equal(terms.length, 1);

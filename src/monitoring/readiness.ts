@@ -55,10 +55,10 @@ export function mongoCheck(db: { command(command: { ping: 1 }): Promise<unknown>
  * is up now). A worker on standby (another worker holds the mailbox's lease) has none on purpose: ok.
  */
 export function imapCheck(mailbox: { readonly connected: boolean; readonly standby?: boolean }): ReadinessCheck {
-  return async () => {
-    if (mailbox.connected) return { ok: true };
-    if (mailbox.standby === true) return { ok: true, detail: 'standby: another worker holds the mailbox lease' };
-    return { ok: false, detail: 'no IMAP session (reconnecting)' };
+  return () => {
+    if (mailbox.connected) return Promise.resolve({ ok: true });
+    if (mailbox.standby === true) return Promise.resolve({ ok: true, detail: 'standby: another worker holds the mailbox lease' });
+    return Promise.resolve({ ok: false, detail: 'no IMAP session (reconnecting)' });
   };
 }
 
