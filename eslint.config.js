@@ -8,7 +8,10 @@ import prettier from 'eslint-config-prettier';
 
 /** Folders of pure domain logic: no storage, no screens, no command line, no mailboxes. */
 const PURE = ['src/classify/**', 'src/sequences/**', 'src/schedule/**'];
-const STORAGE = { group: ['**/db/*', '**/db/index.ts', 'mongodb'], message: 'Pure domain logic reads no storage: take what it needs as arguments.' };
+const STORAGE = {
+  group: ['**/db/*', '**/db/index.ts', 'mongodb'],
+  message: 'Pure domain logic reads no storage: take what it needs as arguments.',
+};
 const SCREENS = { group: ['**/web/*', '**/cli/*'], message: 'Only the app and the command line import screens and commands.' };
 
 export default tseslint.config(
@@ -31,16 +34,39 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/db/**', '**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'mongodb', message: 'Only src/db talks to the database driver: add a store method there.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'mongodb', message: 'Only src/db talks to the database driver: add a store method there.' }] },
+      ],
+    },
   },
   {
     files: PURE,
     ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [STORAGE, SCREENS, { group: ['**/inbound/*', '**/sending/*'], message: 'Pure domain logic does no mail I/O.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [STORAGE, SCREENS, { group: ['**/inbound/*', '**/sending/*'], message: 'Pure domain logic does no mail I/O.' }] },
+      ],
+    },
   },
   {
     files: ['src/db/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [SCREENS, { group: ['**/inbound/*', '**/sending/*', '**/tasks/*', '**/segments/*', '**/web/*'], message: 'Storage knows documents, not the parts that use them.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            SCREENS,
+            {
+              group: ['**/inbound/*', '**/sending/*', '**/tasks/*', '**/segments/*', '**/web/*'],
+              message: 'Storage knows documents, not the parts that use them.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests and benchmarks read JSON output loosely and fake boundaries with small stand-ins.

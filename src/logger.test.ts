@@ -11,14 +11,28 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 describe('logging an error as { err }', () => {
   it('keeps the type, message, stack, code and causes, and no other property', () => {
     const out = capture();
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { code: 'ECONNREFUSED', topology: { servers: ['a', 'b'] } });
-    const failed = Object.assign(new Error('send run failed', { cause: refused }), { name: 'MongoServerSelectionError', responseCode: 421 });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), {
+      code: 'ECONNREFUSED',
+      topology: { servers: ['a', 'b'] },
+    });
+    const failed = Object.assign(new Error('send run failed', { cause: refused }), {
+      name: 'MongoServerSelectionError',
+      responseCode: 421,
+    });
     createLogger('info', out.stream).warn({ err: failed }, 'send run failed');
     const [line] = out.lines();
     const err = line?.err as Record<string, unknown>;

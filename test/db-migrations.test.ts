@@ -16,8 +16,19 @@ describe('database upgrades at start', () => {
   });
 
   it('gives enrollments stored before rounds round 1, once', async () => {
-    const old = { contactId: 'c1', email: 'old@lead.example', sequenceId: 's', status: 'active', passedStepIds: [], skippedSteps: [], nextStepAt: null, threadMessageIds: [] };
-    await t.db.db.collection('enrollments').insertOne({ _id: 'before-rounds' as never, ...old, enrolledAt: new Date(), updatedAt: new Date() });
+    const old = {
+      contactId: 'c1',
+      email: 'old@lead.example',
+      sequenceId: 's',
+      status: 'active',
+      passedStepIds: [],
+      skippedSteps: [],
+      nextStepAt: null,
+      threadMessageIds: [],
+    };
+    await t.db.db
+      .collection('enrollments')
+      .insertOne({ _id: 'before-rounds' as never, ...old, enrolledAt: new Date(), updatedAt: new Date() });
     await t.db.db.collection('migrations').deleteOne({ _id: 'enrollment-rounds' as never });
 
     const upgraded = await connectDatabase(t.url, t.name);

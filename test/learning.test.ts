@@ -30,10 +30,23 @@ describe('learning from reps', () => {
     const texts = ['Ping me again once our board has met in the spring.', 'Circle back after the board meets, not before.'];
     for (const [i, visibleText] of texts.entries()) {
       await db.replies.insertOne({
-        _id: `mid:<r${i}@lead.example>`, messageId: `<r${i}@lead.example>`, mailbox: 'INBOX', uidValidity: '1', uid: i + 1,
-        from: 'lead@lead.example', subject: 'Re: hi', references: [], visibleText, state: 'processed', intent: 'unclear', receivedAt: new Date(),
+        _id: `mid:<r${i}@lead.example>`,
+        messageId: `<r${i}@lead.example>`,
+        mailbox: 'INBOX',
+        uidValidity: '1',
+        uid: i + 1,
+        from: 'lead@lead.example',
+        subject: 'Re: hi',
+        references: [],
+        visibleText,
+        state: 'processed',
+        intent: 'unclear',
+        receivedAt: new Date(),
       });
-      assert.match(await runCli(['classify', 'relabel', `mid:<r${i}@lead.example>`, 'not_now', '--by', 'rita'], env), /unclear -> not_now \(by rita\)/);
+      assert.match(
+        await runCli(['classify', 'relabel', `mid:<r${i}@lead.example>`, 'not_now', '--by', 'rita'], env),
+        /unclear -> not_now \(by rita\)/,
+      );
     }
     const wrong = startCli(['classify', 'relabel', 'mid:<r0@lead.example>', 'angry'], env);
     assert.equal(await wrong.exited, 1);

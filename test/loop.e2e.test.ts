@@ -56,7 +56,10 @@ describe('the loop, end to end', () => {
     assert.equal(replier?.status, 'paused');
     assert.equal(reply.enrollmentId, replier?._id);
     // The reply came in before the follow-up's send time: that is the case under test.
-    assert.ok(replier?.nextStepAt && reply.processedAt && reply.processedAt < replier.nextStepAt, 'reply handled before the follow-up was due');
+    assert.ok(
+      replier?.nextStepAt && reply.processedAt && reply.processedAt < replier.nextStepAt,
+      'reply handled before the follow-up was due',
+    );
     const task = await db.tasks.findOne({ replyId: reply._id });
     assert.equal(task?.status, 'open');
     assert.equal(task?.intent, reply.intent);
@@ -71,7 +74,9 @@ describe('the loop, end to end', () => {
     // did not go out.
     await eventually('a send run after the replier was due', async () => {
       const dueAt = replier.nextStepAt!;
-      const run = await db.db.collection('agenda_jobs').findOne({ name: 'send-due-steps', lastRunAt: { $gt: dueAt }, lastFinishedAt: { $gt: dueAt } });
+      const run = await db.db
+        .collection('agenda_jobs')
+        .findOne({ name: 'send-due-steps', lastRunAt: { $gt: dueAt }, lastFinishedAt: { $gt: dueAt } });
       return run ?? undefined;
     });
     assert.equal(services.sink.received.filter((m) => m.envelopeTo[0] === 'replier@lead.example').length, 1);

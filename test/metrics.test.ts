@@ -48,7 +48,11 @@ describe('GET /metrics on a running worker', () => {
   });
 
   it('refuses a scrape without the bearer token', async () => {
-    const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-the-token-0123456789' }, { authorization: `Basic ${TOKEN}` }];
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer not-the-token-0123456789' },
+      { authorization: `Basic ${TOKEN}` },
+    ];
     for (const headers of refused) {
       const response = await scrape(headers);
       assert.equal(response.status, 401, JSON.stringify(headers));
@@ -79,7 +83,9 @@ describe('GET /metrics on a running worker', () => {
     assert.ok(sequence);
     const [enrolled] = await enrollContacts(worker.database, sequence, [{ email: 'meet@lead.example', firstName: 'Mel' }]);
     assert.equal(enrolled?.outcome, 'enrolled');
-    const sent = await eventually('step 1 to meet@lead.example', async () => services.sink.received.find((m) => m.envelopeTo[0] === 'meet@lead.example'));
+    const sent = await eventually('step 1 to meet@lead.example', async () =>
+      services.sink.received.find((m) => m.envelopeTo[0] === 'meet@lead.example'),
+    );
     const stepOne = sent.parsed.messageId ?? '';
     await scrapeUntil('parley_steps_sent_total{sequence="outcomes"}', 1);
 

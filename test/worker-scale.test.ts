@@ -34,7 +34,11 @@ describe(`three workers sending ${STEPS_TEXT} steps`, () => {
     const loaded = await loadSequenceFile('test/fixtures/scale-sequences/twenty-steps.yaml');
     assert.ok(loaded.ok);
     const emails = Array.from({ length: CONTACTS }, (_, i) => `scale${i}@lead.example`);
-    const enrolled = await enrollContacts(db, loaded.sequence, emails.map((email) => ({ email })));
+    const enrolled = await enrollContacts(
+      db,
+      loaded.sequence,
+      emails.map((email) => ({ email })),
+    );
     assert.equal(enrolled.filter((e) => e.outcome === 'enrolled').length, CONTACTS);
 
     // No segment files: their event passes would read every new event, and this test is about sending.
@@ -76,7 +80,11 @@ describe(`three workers sending ${STEPS_TEXT} steps`, () => {
       copies.set(key, (copies.get(key) ?? 0) + 1);
     }
     assert.equal(copies.size, STEPS, 'every step of every enrollment arrived');
-    assert.deepEqual([...copies.entries()].filter(([, n]) => n !== 1), [], 'no step arrived twice');
+    assert.deepEqual(
+      [...copies.entries()].filter(([, n]) => n !== 1),
+      [],
+      'no step arrived twice',
+    );
     assert.equal(services.sink.received.length, STEPS);
     assert.equal(await db.deliveries.countDocuments({ state: 'sent' }), STEPS, 'one sent attempt recorded per step');
 
@@ -90,6 +98,8 @@ describe(`three workers sending ${STEPS_TEXT} steps`, () => {
     // each sending exactly once is proved above.
     // In the smaller run of `npm test` (ten send runs or so) one worker may well win every lock.
     if (STEPS >= 10_000) assert.ok(perWorker.size >= 2, `the work was shared between workers: ${[...perWorker.values()].join(', ')}`);
-    console.log(`# ${STEPS} steps in ${seconds.toFixed(0)} s (${(STEPS / seconds).toFixed(1)}/s); per worker: ${[...perWorker.values()].join(', ')}`);
+    console.log(
+      `# ${STEPS} steps in ${seconds.toFixed(0)} s (${(STEPS / seconds).toFixed(1)}/s); per worker: ${[...perWorker.values()].join(', ')}`,
+    );
   });
 });

@@ -66,7 +66,6 @@ describe('classifyReply rules', () => {
     ];
     for (const text of negatives) assert.notEqual(classifyReply(reply(text)).intent, 'unsubscribe', text);
   });
-
 });
 
 describe('classifyReply model', () => {

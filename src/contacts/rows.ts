@@ -76,13 +76,19 @@ async function* readJsonLines(path: string): AsyncGenerator<FileRow<Record<strin
 
 async function* readCsv(path: string): AsyncGenerator<FileRow<Record<string, unknown>>> {
   // relax_column_count: a short or long row is that row's problem, not the whole file's.
-  const parser = openFile(path).pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true }));
+  const parser = openFile(path).pipe(
+    parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true }),
+  );
   try {
     for await (const entry of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { line: entry.info.lines, ok: true, value: entry.record };
     }
   } catch (error) {
-    throw new ParleyError(ErrorCodes.CONTACTS_FILE_INVALID, `${path}: ${describeError(error)}; fix the file and import again (rows before it were imported).`, { cause: error });
+    throw new ParleyError(
+      ErrorCodes.CONTACTS_FILE_INVALID,
+      `${path}: ${describeError(error)}; fix the file and import again (rows before it were imported).`,
+      { cause: error },
+    );
   }
 }
 

@@ -34,7 +34,10 @@ describe('mailbox lease', () => {
   });
 
   it('uses the cursor key of the mailbox', () => {
-    assert.equal(mailboxKey({ auth: { user: 'lee', pass: 'x' }, host: 'imap.test', port: 993, mailbox: 'INBOX' }), 'lee@imap.test:993/INBOX');
+    assert.equal(
+      mailboxKey({ auth: { user: 'lee', pass: 'x' }, host: 'imap.test', port: 993, mailbox: 'INBOX' }),
+      'lee@imap.test:993/INBOX',
+    );
     assert.equal(mailboxKey({ auth: undefined, host: 'imap.test', port: 143, mailbox: 'Replies' }), '@imap.test:143/Replies');
   });
 

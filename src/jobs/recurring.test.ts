@@ -50,7 +50,11 @@ describe('recurring jobs', () => {
     let failedUnlocks = 0;
     const log: string[] = [];
     const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _encoding, done) => (log.push(chunk.toString()), done()) }));
-    jobs = startRecurringJobs({ db: withFailingUnlocks(db, () => failedUnlocks++), logger, jobs: [{ name: 'far-off', intervalMs: hour, run: async () => undefined }] });
+    jobs = startRecurringJobs({
+      db: withFailingUnlocks(db, () => failedUnlocks++),
+      logger,
+      jobs: [{ name: 'far-off', intervalMs: hour, run: async () => undefined }],
+    });
     await jobs;
 
     const deadline = Date.now() + 10_000;
@@ -58,7 +62,10 @@ describe('recurring jobs', () => {
     assert.ok(failedUnlocks > 0, 'Agenda tried to unlock the far-off job');
     await new Promise((r) => setTimeout(r, 100)); // an unhandled rejection is reported after the microtasks
     assert.deepEqual(unhandled, []);
-    assert.ok(log.some((l) => l.includes('could not unlock a job')), log.join(''));
+    assert.ok(
+      log.some((l) => l.includes('could not unlock a job')),
+      log.join(''),
+    );
   });
 });
 
@@ -70,7 +77,7 @@ function withFailingUnlocks(db: Db, onFail: () => void): Db {
       return (name: string): Collection => {
         const collection = target.collection(name);
         const updateOne: Collection['updateOne'] = async (filter, update, options) => {
-          const unset = Array.isArray(update) ? undefined : (update as Document).$unset as Document | undefined;
+          const unset = Array.isArray(update) ? undefined : ((update as Document).$unset as Document | undefined);
           if (unset && 'lockedAt' in unset) {
             onFail();
             throw new MongoNetworkError('injected: the database is away');

@@ -34,7 +34,11 @@ const LOCK_LIFETIME_MS = 10_000;
  * Agenda instance. Each job claims its work from Parley's own collections, so Agenda's lock, which
  * is not atomic on FerretDB (STACK-NOTES), is never the guard: a run twice at once is safe.
  */
-export async function startRecurringJobs(options: { db: Database['db']; jobs: readonly RecurringJob[]; logger: Logger }): Promise<RecurringJobs> {
+export async function startRecurringJobs(options: {
+  db: Database['db'];
+  jobs: readonly RecurringJob[];
+  logger: Logger;
+}): Promise<RecurringJobs> {
   const log = options.logger.child({ component: 'jobs' });
   const total = options.jobs.reduce((n, j) => n + (j.concurrency ?? 1), 0);
   const backend = new MongoBackend({ mongo: options.db, collection: 'agenda_jobs' });

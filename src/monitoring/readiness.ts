@@ -23,7 +23,11 @@ export const SMTP_VERIFY_TTL_MS = 30_000;
 export type CheckChange = (name: string, result: CheckResult) => void;
 
 /** Runs the checks at once; a check that throws or takes longer than `timeoutMs` is not ok. */
-export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs = CHECK_TIMEOUT_MS, onChange?: CheckChange): () => Promise<Readiness> {
+export function readinessOf(
+  checks: Readonly<Record<string, ReadinessCheck>>,
+  timeoutMs = CHECK_TIMEOUT_MS,
+  onChange?: CheckChange,
+): () => Promise<Readiness> {
   const wasOk = new Map<string, boolean>();
   return async () => {
     const entries = await Promise.all(
@@ -63,15 +67,23 @@ export function imapCheck(mailbox: { readonly connected: boolean; readonly stand
 }
 
 /** The SMTP server accepts a connection and login; the answer is reused for `ttlMs`, failures included. */
-export function smtpCheck(transport: { verify(): Promise<void> }, ttlMs = SMTP_VERIFY_TTL_MS, timeoutMs = CHECK_TIMEOUT_MS): ReadinessCheck {
-  return cached(() => bounded(async () => {
-    try {
-      await transport.verify();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, detail: `verify failed${codeOf(error)}` };
-    }
-  }, timeoutMs), ttlMs);
+export function smtpCheck(
+  transport: { verify(): Promise<void> },
+  ttlMs = SMTP_VERIFY_TTL_MS,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): ReadinessCheck {
+  return cached(
+    () =>
+      bounded(async () => {
+        try {
+          await transport.verify();
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, detail: `verify failed${codeOf(error)}` };
+        }
+      }, timeoutMs),
+    ttlMs,
+  );
 }
 
 async function bounded(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {

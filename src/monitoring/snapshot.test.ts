@@ -37,9 +37,19 @@ describe('operational snapshot', () => {
 
     assert.deepEqual(
       asked.map((q) => [q.read, q.arg]),
-      [['countDue', NOW], ['oldestDue', NOW], ['countInStatus', 'open'], ['countInStatus', 'claimed'], ['countInStatus', 'answered'], ['countInStatus', 'snoozed']],
+      [
+        ['countDue', NOW],
+        ['oldestDue', NOW],
+        ['countInStatus', 'open'],
+        ['countInStatus', 'claimed'],
+        ['countInStatus', 'answered'],
+        ['countInStatus', 'snoozed'],
+      ],
     );
-    assert.ok(asked.every((q) => q.bound.maxTimeMS === 2000), 'every query is bounded in time');
+    assert.ok(
+      asked.every((q) => q.bound.maxTimeMS === 2000),
+      'every query is bounded in time',
+    );
   });
 
   it('has no oldest due step when nothing is due', async () => {

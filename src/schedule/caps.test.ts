@@ -49,6 +49,9 @@ describe('capRoom', () => {
   });
 
   it('rejects a cap below 1', () => {
-    assert.throws(() => room({ perHour: 0 }, [], []), (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID));
+    assert.throws(
+      () => room({ perHour: 0 }, [], []),
+      (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID),
+    );
   });
 });

@@ -1,6 +1,17 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { contactStore, deliveryStore, enrollmentStore, slotId, type ContactDoc, type DeliveryDoc, type DeliveryStore, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections } from '../db/index.ts';
+import {
+  contactStore,
+  deliveryStore,
+  enrollmentStore,
+  slotId,
+  type ContactDoc,
+  type DeliveryDoc,
+  type DeliveryStore,
+  type EnrollmentDoc,
+  type EnrollmentStore,
+  type ParleyCollections,
+} from '../db/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -90,9 +101,14 @@ export class StepSender {
       const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
       if (sender) mailboxes.add(sender);
     }
-    const gate = await SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
-      exactWithin: this.#o.batchSize * 8,
-    });
+    const gate = await SendGate.open(
+      this.#o.db,
+      { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] },
+      this.#o.now(),
+      {
+        exactWithin: this.#o.batchSize * 8,
+      },
+    );
     // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
     // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
     const queue = [...due];
@@ -135,7 +151,11 @@ export class StepSender {
     }
     const contact = await contactStore(db).get(enrollment.contactId);
     if (!contact || contact.suppressed) {
-      await this.#change(enrollment, { kind: 'stopped', cause: 'contact_unavailable', reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted' });
+      await this.#change(enrollment, {
+        kind: 'stopped',
+        cause: 'contact_unavailable',
+        reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted',
+      });
       return 'skipped';
     }
     const step = nextStep(sequence, enrollment.passedStepIds);
@@ -162,7 +182,14 @@ export class StepSender {
       return 'deferred';
     }
 
-    const composed = await composeStep({ sequence, step, contact, enrollment, messageIdDomain: this.#o.messageIdDomain, unsubscribe: this.#o.unsubscribe });
+    const composed = await composeStep({
+      sequence,
+      step,
+      contact,
+      enrollment,
+      messageIdDomain: this.#o.messageIdDomain,
+      unsubscribe: this.#o.unsubscribe,
+    });
     if (!composed.ok) {
       await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
       log.info({ stepId: step.id, reason: composed.reason }, 'step skipped for this contact');

@@ -91,8 +91,13 @@ describe('GET /metrics', () => {
     const config = loadConfig({ METRICS_TOKEN: TOKEN });
     app.log.info({ config }, 'config');
     app.log.info({ web: config.web }, 'web config');
-    const requests = logLines.map((l) => JSON.parse(l) as { msg: string; route?: string; status?: number }).filter((l) => l.msg === 'request');
-    assert.deepEqual(requests.map((l) => [l.route, l.status]), [['/metrics', 401]]);
+    const requests = logLines
+      .map((l) => JSON.parse(l) as { msg: string; route?: string; status?: number })
+      .filter((l) => l.msg === 'request');
+    assert.deepEqual(
+      requests.map((l) => [l.route, l.status]),
+      [['/metrics', 401]],
+    );
     const log = logLines.join('\n');
     assert.ok(!log.includes(TOKEN), 'the token reached the log');
     assert.match(log, /"metricsToken":"\[redacted\]"/);

@@ -35,13 +35,22 @@ describe('contact store', () => {
     const updated = await store.upsert({ email: 'ann@lead.example', company: 'Acme', fields: { seats: '8' } }, t1);
     assert.equal(updated._id, created._id);
     const stored = await store.get(created._id);
-    assert.deepEqual([stored?.firstName, stored?.company, stored?.fields, stored?.createdAt, stored?.updatedAt], ['Ann', 'Acme', { plan: 'pro', seats: '8' }, t0, t1]);
+    assert.deepEqual(
+      [stored?.firstName, stored?.company, stored?.fields, stored?.createdAt, stored?.updatedAt],
+      ['Ann', 'Acme', { plan: 'pro', seats: '8' }, t0, t1],
+    );
     assert.deepEqual(updated, stored);
   });
 
   it('upserts many: creates the new, updates the known, and gives an id per address', async () => {
     const known = await store.upsert({ email: 'ann@lead.example', fields: { plan: 'pro' } }, t0);
-    const result = await store.upsertMany([{ email: 'ann@lead.example', fields: { seats: '3' } }, { email: 'bo@lead.example', lastName: 'Bo' }], t1);
+    const result = await store.upsertMany(
+      [
+        { email: 'ann@lead.example', fields: { seats: '3' } },
+        { email: 'bo@lead.example', lastName: 'Bo' },
+      ],
+      t1,
+    );
     assert.deepEqual([result.created, result.updated], [1, 1]);
     assert.equal(result.ids.get('ann@lead.example'), known._id);
     const bo = await store.get(result.ids.get('bo@lead.example') ?? '');

@@ -7,7 +7,13 @@ import { startTestDatabase, type TestDatabase } from '../support/database.ts';
 describe('intent model store', () => {
   let server: TestDatabase;
   let store: IntentModelStore;
-  const model = (at: string, corrections: number): IntentModelDoc => ({ _id: at, createdAt: new Date(at), json: `{"trained":"${at}"}`, corpusExamples: 100, corrections });
+  const model = (at: string, corrections: number): IntentModelDoc => ({
+    _id: at,
+    createdAt: new Date(at),
+    json: `{"trained":"${at}"}`,
+    corpusExamples: 100,
+    corrections,
+  });
 
   beforeAll(async () => {
     server = await startTestDatabase('intent_model_store');

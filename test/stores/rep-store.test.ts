@@ -45,7 +45,10 @@ describe('rep store', () => {
   });
 
   it('adds a rep once per address: of two racing inserts one goes in', async () => {
-    const results = await Promise.all([store.insert(rep('ann@parley.example')), store.insert(rep('ann@parley.example', { name: 'Other' }))]);
+    const results = await Promise.all([
+      store.insert(rep('ann@parley.example')),
+      store.insert(rep('ann@parley.example', { name: 'Other' })),
+    ]);
     assert.deepEqual(results.sort(), ['duplicate', 'inserted']);
     assert.equal(await store.exists('ann@parley.example'), true);
     assert.equal(await store.exists('bo@parley.example'), false);
