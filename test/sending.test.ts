@@ -365,8 +365,9 @@ describe('sending due steps', () => {
     const ids = enrolled.map((e) => (e.outcome === 'enrolled' ? e.enrollmentId : ''));
     const these = {
       ...db,
+      // Both conditions: findOne (the read after the claim) goes through find too.
       enrollments: Object.create(db.enrollments, {
-        find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: { $in: ids } }) },
+        find: { value: (filter: object) => db.enrollments.find({ $and: [filter, { _id: { $in: ids } }] }) },
       }) as typeof db.enrollments,
     };
     const sentTo = async () =>
@@ -388,7 +389,7 @@ describe('sending due steps', () => {
       },
     };
     const stopped = await sender({ db: these, transport: stopAfterTwo, concurrency: 1 }).runOnce(stopping.signal);
-    assert.equal(stopped.sent, 2);
+    assert.equal(stopped.sent, 2, JSON.stringify(stopped));
     assert.equal((await sentTo()).length, 2);
     assert.equal(await db.deliveries.countDocuments({ enrollmentId: { $in: ids } }), 2, 'no claim left behind for the steps not sent');
     const due = await db.enrollments.countDocuments({ _id: { $in: ids }, status: 'active', nextStepAt: { $lte: clock } });
