@@ -22,7 +22,11 @@ export async function benchInbound(count: number): Promise<BenchRow[]> {
     const loaded = await loadSequenceFile('sequences/trial-follow-up.yaml');
     if (!loaded.ok) throw new Error('the example sequence does not load');
     const sequence = loaded.sequence;
-    await enrollContacts(db, sequence, Array.from({ length: 200 }, (_, i) => ({ email: `lead${i}@bench.example` })));
+    await enrollContacts(
+      db,
+      sequence,
+      Array.from({ length: 200 }, (_, i) => ({ email: `lead${i}@bench.example` })),
+    );
     // Each message gets its own Message-ID and a sender with an enrollment, so none is a duplicate.
     const messages = Array.from({ length: count }, (_, i) => {
       const sample = samples[i % samples.length]!;

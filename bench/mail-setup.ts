@@ -8,7 +8,15 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { connectDatabase, type Database, type DeliveryDoc } from '../src/db/index.ts';
 import { startDovecot, startFerretDB, type EmbeddedMailbox } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type MessageOrigin, type PollResult, type ReplyOutcome } from '../src/inbound/index.ts';
+import {
+  MailboxLease,
+  MailboxPoller,
+  mailboxKey,
+  ReplyHandler,
+  type MessageOrigin,
+  type PollResult,
+  type ReplyOutcome,
+} from '../src/inbound/index.ts';
 import { createLogger, silentLogger } from '../src/logger.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { databaseServed } from './results.ts';
@@ -124,7 +132,12 @@ export interface Conversation {
  */
 export async function seedConversations(db: Database, sequence: Sequence, emails: readonly string[]): Promise<Conversation[]> {
   const now = new Date();
-  const enrolled = await enrollContacts(db, sequence, emails.map((email) => ({ email })), now);
+  const enrolled = await enrollContacts(
+    db,
+    sequence,
+    emails.map((email) => ({ email })),
+    now,
+  );
   const step = sequence.steps[0];
   if (!step) throw new Error('the sequence has no steps');
   const conversations = enrolled.map((e) => {
@@ -190,7 +203,10 @@ function setHeaders(raw: string, headers: Record<string, string>): string {
 }
 
 /** A plain imapflow session on the bench mailbox (for appends and the baselines). */
-export async function plainClient(mailbox: EmbeddedMailbox, options: { disableAutoIdle?: boolean; autoIdleDelay?: number } = {}): Promise<ImapFlow> {
+export async function plainClient(
+  mailbox: EmbeddedMailbox,
+  options: { disableAutoIdle?: boolean; autoIdleDelay?: number } = {},
+): Promise<ImapFlow> {
   const client = new ImapFlow({
     host: mailbox.host,
     port: mailbox.port,
@@ -274,7 +290,11 @@ export function childServerCpu(): Map<string, number> {
       // After "pid (comm) ": state is field 3, so field n sits at index n - 3 (proc(5)).
       const fields = stat.slice(close + 2).split(' ');
       const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0); // utime stime cutime cstime
-      procs.set(Number(pid), { ppid: Number(fields[1]), comm: stat.slice(stat.indexOf('(') + 1, close), seconds: ticks / TICKS_PER_SECOND });
+      procs.set(Number(pid), {
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        seconds: ticks / TICKS_PER_SECOND,
+      });
     } catch {
       // The process exited while we looked: its time went to its parent's cutime.
     }

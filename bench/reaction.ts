@@ -65,7 +65,11 @@ export async function benchReaction(count: number): Promise<BenchRow[]> {
   try {
     const sequence = await pauseAndTaskSequence();
     const samples = await samplesThatNeedAPerson();
-    const conversations = await seedConversations(bench.db, sequence, Array.from({ length: 2 * count }, (_, i) => `lead${i}@bench.example`));
+    const conversations = await seedConversations(
+      bench.db,
+      sequence,
+      Array.from({ length: 2 * count }, (_, i) => `lead${i}@bench.example`),
+    );
     const appender = await plainClient(bench.mailbox);
     try {
       const run = { ...bench, sequence, samples, appender, delivered: 0 };
@@ -138,7 +142,8 @@ async function measureMode(run: Run, mode: Mode, conversations: readonly Convers
       while (!seen.has(expected) && performance.now() - appendedAt < REACTION_TIMEOUT_MS) await sleep(5);
       const seenAt = seen.get(expected);
       const startedAt = handleStarted.get(appended.uid);
-      if (seenAt === undefined || startedAt === undefined) throw new Error(`${mode}: reply ${i} was not seen by the baseline session or the poller`);
+      if (seenAt === undefined || startedAt === undefined)
+        throw new Error(`${mode}: reply ${i} was not seen by the baseline session or the poller`);
       results.push({
         reactionMs: actedAt - appendedAt,
         // Negative when the EXISTS overtook the APPEND's own OK: seen at once.
@@ -166,7 +171,8 @@ async function waitUntilActed(db: Database, enrollmentId: string, taskId: string
     ]);
     const now = performance.now();
     if (enrollment?.status === 'paused' && task) return now;
-    if (now - since > REACTION_TIMEOUT_MS) throw new Error(`enrollment ${enrollmentId} not paused with task ${taskId} after ${REACTION_TIMEOUT_MS} ms`);
+    if (now - since > REACTION_TIMEOUT_MS)
+      throw new Error(`enrollment ${enrollmentId} not paused with task ${taskId} after ${REACTION_TIMEOUT_MS} ms`);
     await sleep(CHECK_EVERY_MS);
   }
 }
@@ -191,7 +197,10 @@ function row(mode: Mode, samples: readonly Sample[], served: string): BenchRow {
   const pair = (pick: (s: Sample) => number) => `${ms(median(pick))} / ${ms(p95(pick))}`;
   // Where the median reply's time went: until the server told anyone (IDLE) or the next poll
   // (polling), Parley's IMAP reads before handle(), then handle() up to the pause and the task.
-  const handling: [string, (s: Sample) => number] = ['handling (parse, classify, match, database writes up to the pause and the task)', (s) => s.reactionMs - s.toHandleMs];
+  const handling: [string, (s: Sample) => number] = [
+    'handling (parse, classify, match, database writes up to the pause and the task)',
+    (s) => s.reactionMs - s.toHandleMs,
+  ];
   const parts: Array<[string, (s: Sample) => number]> =
     mode === 'idle'
       ? [

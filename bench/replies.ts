@@ -42,7 +42,11 @@ export async function benchReplies(count: number): Promise<BenchRow[]> {
     const sequence = await pauseAndTaskSequence();
     const samples = await replySamples();
     const seedStart = performance.now();
-    const conversations = await seedConversations(db, sequence, Array.from({ length: count }, (_, i) => `lead${i}@bench.example`));
+    const conversations = await seedConversations(
+      db,
+      sequence,
+      Array.from({ length: count }, (_, i) => `lead${i}@bench.example`),
+    );
     const messages = conversations.map((c, i) => threadedReply(samples[i % samples.length]!, c, `<bench-reply-${i}@lead.example>`));
     const appender = await plainClient(mailbox);
     try {
@@ -62,7 +66,19 @@ export async function benchReplies(count: number): Promise<BenchRow[]> {
       tasks: await db.tasks.countDocuments({}),
       quarantined: await db.quarantine.countDocuments({}),
     };
-    return [repliesRow({ count, run, outcome, bulkMs, oneByOneMs, parsedMs, analysisMs, formats: samples.length, served: `${bench.served}; ${load}` })];
+    return [
+      repliesRow({
+        count,
+        run,
+        outcome,
+        bulkMs,
+        oneByOneMs,
+        parsedMs,
+        analysisMs,
+        formats: samples.length,
+        served: `${bench.served}; ${load}`,
+      }),
+    ];
   } finally {
     await bench.close();
   }

@@ -38,6 +38,8 @@ export async function recordResults(rows: readonly BenchRow[]): Promise<void> {
   const existing = existsSync(TABLE) ? await readFile(TABLE, 'utf8') : HEADER;
   const [head = HEADER, ...older] = existing.split(/(?<=\|---\|---\|---\|---\|---\|---\|---\|---\|\n)/);
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const lines = rows.map((r) => `| ${date} | ${machine()} | ${r.benchmark} | ${r.measure} | ${r.parley} | ${r.baseline} | ${r.ratio} | ${r.notes} |\n`);
+  const lines = rows.map(
+    (r) => `| ${date} | ${machine()} | ${r.benchmark} | ${r.measure} | ${r.parley} | ${r.baseline} | ${r.ratio} | ${r.notes} |\n`,
+  );
   await writeFile(TABLE, head + lines.join('') + older.join(''));
 }

@@ -41,7 +41,8 @@ export async function benchScheduling(total: number, count: number, spreadSecond
     const intervalS = bench.config.sending.intervalMs / 1000;
     const dueEveryMs = (spreadSeconds * 1000) / count;
     // One sender sends a step at most every dbPerStep ms: above the due spacing, a queue builds.
-    const queue = large.dbPerStep > dueEveryMs ? 'more than the spacing of the due times, so a queue builds' : 'less than the spacing of the due times';
+    const queue =
+      large.dbPerStep > dueEveryMs ? 'more than the spacing of the due times, so a queue builds' : 'less than the spacing of the due times';
     return [
       {
         benchmark: `scheduling lateness (${total.toLocaleString('en')} active enrollments, ${count} steps due over ${spreadSeconds} s)`,
@@ -64,7 +65,14 @@ export async function benchScheduling(total: number, count: number, spreadSecond
   }
 }
 
-async function measureLateness(bench: SendBench, sequence: Sequence, total: number, count: number, spreadMs: number, name: string): Promise<Lateness> {
+async function measureLateness(
+  bench: SendBench,
+  sequence: Sequence,
+  total: number,
+  count: number,
+  spreadMs: number,
+  name: string,
+): Promise<Lateness> {
   const { db, times, drop } = await bench.open(name);
   try {
     const seedStart = performance.now();
@@ -74,7 +82,9 @@ async function measureLateness(bench: SendBench, sequence: Sequence, total: numb
     const first = Date.now() + LEAD_MS;
     const dueAt = await seedEnrollments(db, sequence, count, (i) => new Date(first + (i * spreadMs) / count), 'due');
     const seedMs = performance.now() - seedStart;
-    console.error(`bench: seeded ${total} enrollments in ${seconds(seedMs)} s; ${count} steps come due over the next ${seconds(LEAD_MS + spreadMs)} s`);
+    console.error(
+      `bench: seeded ${total} enrollments in ${seconds(seedMs)} s; ${count} steps come due over the next ${seconds(LEAD_MS + spreadMs)} s`,
+    );
 
     const transport = createSmtpTransport(bench.config.smtp);
     const sender = stepSender(db, transport, sequence, bench.config);

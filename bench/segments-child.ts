@@ -9,7 +9,8 @@ import { peakRssMiB } from './child-rss.ts';
 // and not what the seeding and the benchmarks before it left in the bench process. Prints
 // `{"ms", "peakMiB", "value"}`; the time is the job's alone (not the process start).
 const [url, name, job, nowMs, count] = process.argv.slice(2);
-if (url === undefined || name === undefined || job === undefined || nowMs === undefined) throw new Error('usage: segments-child.ts <url> <database> <rebuild|refresh|event-path> <now ms> [events]');
+if (url === undefined || name === undefined || job === undefined || nowMs === undefined)
+  throw new Error('usage: segments-child.ts <url> <database> <rebuild|refresh|event-path> <now ms> [events]');
 
 const db = await connectDatabase(url, name);
 try {
@@ -28,7 +29,12 @@ try {
     if (which === 'event-path') {
       // New events for the first `count` contacts (the busiest: the seeding skews towards them)
       // through the real recorder, then the worker's event pass.
-      const fresh = Array.from({ length: Number(count ?? 1000) }, (_, i) => ({ id: `fresh-${i}`, email: `lead${i}@bench.example`, type: 'page_visited', props: { url: '/pricing' } }));
+      const fresh = Array.from({ length: Number(count ?? 1000) }, (_, i) => ({
+        id: `fresh-${i}`,
+        email: `lead${i}@bench.example`,
+        type: 'page_visited',
+        props: { url: '/pricing' },
+      }));
       const recorded = await recordEvents(db, fresh, { source: 'api', now });
       if (recorded.recorded !== fresh.length) throw new Error(`recorded ${recorded.recorded} of ${fresh.length} events`);
       const report = await refreshQueuedContacts(db, input);

@@ -38,7 +38,15 @@ export async function seedBehaviour(
     for (let j = i; j < Math.min(i + SEED_BATCH, contacts); j++) {
       const id = randomUUID();
       contactIds.push(id);
-      docs.push({ _id: id, email: `lead${j}@bench.example`, firstName: `Lead${j}`, company: j % 3 ? `Company ${j % 997}` : undefined, fields: { plan: j % 4 ? 'free' : 'pro' }, createdAt: now, updatedAt: now });
+      docs.push({
+        _id: id,
+        email: `lead${j}@bench.example`,
+        firstName: `Lead${j}`,
+        company: j % 3 ? `Company ${j % 997}` : undefined,
+        fields: { plan: j % 4 ? 'free' : 'pro' },
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     await db.contacts.insertMany(docs, { ordered: false });
   }
@@ -52,21 +60,41 @@ export async function seedBehaviour(
       const at = new Date(now.getTime() - Math.floor(rnd() * 60 * DAY));
       const intent = INTENTS[Math.floor(rnd() * INTENTS.length)]!;
       const [type, props]: [string, Record<string, string>] =
-        r < 0.55 ? ['page_visited', { url: pages[Math.floor(rnd() * pages.length)]!, title: 'Page' }]
-        : r < 0.65 ? ['logged_in', {}]
-        : r < 0.67 ? ['trial_started', {}]
-        : r < 0.87 ? ['email_sent', { attempt: '1' }]
-        : r < 0.93 ? ['replied', { intent }]
-        : r < 0.94 ? ['email_bounced', { kind: rnd() < 0.7 ? 'hard' : 'soft' }]
-        : r < 0.945 ? ['unsubscribed', { via: 'reply' }]
-        : r < 0.97 ? ['task_answered', { response_ms: String(Math.floor(rnd() * 2 * DAY)) }]
-        : r < 0.975 ? ['qualified', { by: 'parley' }]
-        : ['feature_used', { feature: 'segments' }];
+        r < 0.55
+          ? ['page_visited', { url: pages[Math.floor(rnd() * pages.length)]!, title: 'Page' }]
+          : r < 0.65
+            ? ['logged_in', {}]
+            : r < 0.67
+              ? ['trial_started', {}]
+              : r < 0.87
+                ? ['email_sent', { attempt: '1' }]
+                : r < 0.93
+                  ? ['replied', { intent }]
+                  : r < 0.94
+                    ? ['email_bounced', { kind: rnd() < 0.7 ? 'hard' : 'soft' }]
+                    : r < 0.945
+                      ? ['unsubscribed', { via: 'reply' }]
+                      : r < 0.97
+                        ? ['task_answered', { response_ms: String(Math.floor(rnd() * 2 * DAY)) }]
+                        : r < 0.975
+                          ? ['qualified', { by: 'parley' }]
+                          : ['feature_used', { feature: 'segments' }];
       // Parley's own events belong to a conversation: a sequence, a step, an enrollment.
       const own = !['page_visited', 'logged_in', 'trial_started', 'feature_used'].includes(type);
       const sequence = sequences[j % sequences.length]!;
-      const conversation = own ? { sequenceId: sequence.id, stepId: sequence.stepIds[j % sequence.stepIds.length], enrollmentId: `${contactId}:${sequence.id}` } : {};
-      docs.push({ _id: `${own ? type : 'ext'}:bench-${j}`, contactId, type, at, source: own ? 'parley' : 'import', props, ...conversation, receivedAt: at });
+      const conversation = own
+        ? { sequenceId: sequence.id, stepId: sequence.stepIds[j % sequence.stepIds.length], enrollmentId: `${contactId}:${sequence.id}` }
+        : {};
+      docs.push({
+        _id: `${own ? type : 'ext'}:bench-${j}`,
+        contactId,
+        type,
+        at,
+        source: own ? 'parley' : 'import',
+        props,
+        ...conversation,
+        receivedAt: at,
+      });
     }
     await db.events.insertMany(docs, { ordered: false });
   }
@@ -85,7 +113,11 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
   const start = process.hrtime.bigint();
   try {
     const value = await work();
-    return { value, ms: Number(process.hrtime.bigint() - start) / 1e6, peakMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) };
+    return {
+      value,
+      ms: Number(process.hrtime.bigint() - start) / 1e6,
+      peakMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -96,12 +128,36 @@ export async function openBenchDatabase(name: string) {
   const url = process.env.MONGODB_URL ?? ferret!.url;
   const database = `parley_bench_${name}_${Date.now()}`;
   const db = await connectDatabase(url, database);
-  return { db, url, database, served: databaseServed(), close: async () => { await db.db.dropDatabase().catch(() => undefined); await db.close(); await ferret?.stop(); } };
+  return {
+    db,
+    url,
+    database,
+    served: databaseServed(),
+    close: async () => {
+      await db.db.dropDatabase().catch(() => undefined);
+      await db.close();
+      await ferret?.stop();
+    },
+  };
 }
 
 /** seedBehaviour in a child process (bench/seed-child.ts): its memory is not the measured work's. */
-async function seedInChild(url: string, database: string, contacts: number, events: number, now: Date, sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }>): Promise<number> {
-  const { seedMs } = await runBenchChild<{ seedMs: number }>('seed-child.ts', [url, database, String(contacts), String(events), String(now.getTime()), JSON.stringify(sequences)]);
+async function seedInChild(
+  url: string,
+  database: string,
+  contacts: number,
+  events: number,
+  now: Date,
+  sequences: ReadonlyArray<{ id: string; stepIds: readonly string[] }>,
+): Promise<number> {
+  const { seedMs } = await runBenchChild<{ seedMs: number }>('seed-child.ts', [
+    url,
+    database,
+    String(contacts),
+    String(events),
+    String(now.getTime()),
+    JSON.stringify(sequences),
+  ]);
   return seedMs;
 }
 
@@ -116,7 +172,9 @@ async function timedRead(what: string, read: () => AsyncIterable<unknown>): Prom
 
 /** One plain driver read of every event, the baseline a rebuild of the rollups is measured against. */
 export async function readAllEvents(db: Database): Promise<number> {
-  const read = await timedRead('events', () => db.events.find({}, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 }));
+  const read = await timedRead('events', () =>
+    db.events.find({}, { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: 5000 }),
+  );
   return read.ms;
 }
 
@@ -130,7 +188,14 @@ export async function benchSegments(contacts: number, events: number): Promise<B
     const { segments: loaded, problems } = await loadSegments('segments');
     const { sequences } = await loadSequences('sequences');
     const outlines = [...sequences.values()].map(outlineOf);
-    const seedMs = await seedInChild(url, database, contacts, events, now, outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })));
+    const seedMs = await seedInChild(
+      url,
+      database,
+      contacts,
+      events,
+      now,
+      outlines.map((o) => ({ id: o.id, stepIds: o.stepIds })),
+    );
     if (problems.length > 0 || loaded.size === 0) throw new Error('the repo segments do not load');
     const plan = planRollups([...loaded.values()]);
     console.error(`bench: seeded ${contacts} contacts and ${events} events in ${seconds(seedMs)} s`);
@@ -159,9 +224,14 @@ export async function benchSegments(contacts: number, events: number): Promise<B
     // The day summaries stats read, built as the worker's stats-days job does after midnight (here
     // every seeded day at once, as on the first run after an upgrade); timed on its own.
     const summaryBuild = await withPeakRss(() => buildStatsDays(db, { now }));
-    console.error(`bench: stats day summaries built in ${seconds(summaryBuild.ms)} s`, { built: summaryBuild.value.built, lost: summaryBuild.value.lost });
+    console.error(`bench: stats day summaries built in ${seconds(summaryBuild.ms)} s`, {
+      built: summaryBuild.value.built,
+      lost: summaryBuild.value.lost,
+    });
     const stats = await statsInChild(url, database, period, now, outlines);
-    console.error(`bench: stats ${seconds(stats.ms)} s (peak RSS ${stats.peakMiB} MiB), ${stats.sent} sent; from the events alone ${seconds(stats.eventsOnlyMs)} s (peak RSS ${stats.peakBothMiB} MiB), the same report`);
+    console.error(
+      `bench: stats ${seconds(stats.ms)} s (peak RSS ${stats.peakMiB} MiB), ${stats.sent} sent; from the events alone ${seconds(stats.eventsOnlyMs)} s (peak RSS ${stats.peakBothMiB} MiB), the same report`,
+    );
 
     const scale = `${contacts.toLocaleString('en')} contacts, ${events.toLocaleString('en')} events`;
     const eventsBaseline = `${seconds(eventsBaselineMs)} s (one plain read of every event)`;
@@ -222,12 +292,24 @@ export async function benchSegments(contacts: number, events: number): Promise<B
 }
 
 /** One segment job (bench/segments-child.ts) in a process of its own: its time and its peak RSS. */
-async function segmentJobInChild<T>(url: string, database: string, job: 'rebuild' | 'refresh' | 'event-path', now: Date, events?: number): Promise<{ ms: number; peakMiB: number; value: T }> {
+async function segmentJobInChild<T>(
+  url: string,
+  database: string,
+  job: 'rebuild' | 'refresh' | 'event-path',
+  now: Date,
+  events?: number,
+): Promise<{ ms: number; peakMiB: number; value: T }> {
   return runBenchChild(`segments-child.ts`, [url, database, job, String(now.getTime()), ...(events === undefined ? [] : [String(events)])]);
 }
 
 /** `parley stats` in a process of its own (bench/stats-child.ts): its time, its peak RSS, and the same read from the events alone. */
-async function statsInChild(url: string, database: string, period: { from: Date; to: Date }, now: Date, outlines: readonly SequenceOutline[]) {
+async function statsInChild(
+  url: string,
+  database: string,
+  period: { from: Date; to: Date },
+  now: Date,
+  outlines: readonly SequenceOutline[],
+) {
   return runBenchChild<{ ms: number; peakMiB: number; eventsOnlyMs: number; peakBothMiB: number; sent: number }>('stats-child.ts', [
     url,
     database,
@@ -241,13 +323,23 @@ async function statsInChild(url: string, database: string, period: { from: Date;
 /** The floor of a full refresh: every contact and every rollup of the plan, read plainly. */
 async function refreshFloor(db: Database, definitions: string): Promise<{ ms: number; n: number }> {
   const contactsRead = await timedRead('contacts', () => db.contacts.find({}, { projection: { _id: 1, email: 1 }, batchSize: 5000 }));
-  const rollupsRead = await timedRead('rollups', () => db.contactRollups.find({ definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 }));
+  const rollupsRead = await timedRead('rollups', () =>
+    db.contactRollups.find({ definitions }, { projection: { contactId: 1, conditions: 1 }, batchSize: 5000 }),
+  );
   return { ms: contactsRead.ms + rollupsRead.ms, n: contactsRead.n + rollupsRead.n };
 }
 
 /** The floor of the event path: the same number of events inserted with one plain insertMany (then removed). */
 async function plainInsert(db: Database, n: number, now: Date): Promise<number> {
-  const docs: EventDoc[] = Array.from({ length: n }, (_, i) => ({ _id: `baseline:${i}`, contactId: `baseline-${i}`, type: 'page_visited', at: now, source: 'import', props: { url: '/pricing' }, receivedAt: now }));
+  const docs: EventDoc[] = Array.from({ length: n }, (_, i) => ({
+    _id: `baseline:${i}`,
+    contactId: `baseline-${i}`,
+    type: 'page_visited',
+    at: now,
+    source: 'import',
+    props: { url: '/pricing' },
+    receivedAt: now,
+  }));
   const start = process.hrtime.bigint();
   await db.events.insertMany(docs, { ordered: false });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -257,9 +349,14 @@ async function plainInsert(db: Database, n: number, now: Date): Promise<number> 
 
 /** The floor of `parley stats`: the period's sends and outcomes, read plainly by the same ranges. */
 async function statsFloor(db: Database, period: { from: Date; to: Date }, now: Date): Promise<{ ms: number; n: number }> {
-  const sends = await timedRead('sends', () => db.events.find({ type: 'email_sent', at: { $gte: period.from, $lt: period.to } }, { projection: { _id: 1 }, batchSize: 2000 }));
+  const sends = await timedRead('sends', () =>
+    db.events.find({ type: 'email_sent', at: { $gte: period.from, $lt: period.to } }, { projection: { _id: 1 }, batchSize: 2000 }),
+  );
   const outcomes = await timedRead('outcomes', () =>
-    db.events.find({ type: { $in: ['email_bounced', 'replied', 'unsubscribed', 'qualified', 'task_answered'] }, at: { $gte: period.from, $lte: now } }, { projection: { _id: 1 }, batchSize: 2000 }),
+    db.events.find(
+      { type: { $in: ['email_bounced', 'replied', 'unsubscribed', 'qualified', 'task_answered'] }, at: { $gte: period.from, $lte: now } },
+      { projection: { _id: 1 }, batchSize: 2000 },
+    ),
   );
   return { ms: sends.ms + outcomes.ms, n: sends.n + outcomes.n };
 }

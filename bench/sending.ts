@@ -52,9 +52,17 @@ export function benchSequence(): Sequence {
 /** Parley's defaults from src/config.ts, pointed at the sink; SMTP_POOL_CONNECTIONS, SEND_BATCH_SIZE and SEND_INTERVAL_MS may be set. */
 export function benchConfig(sink: SmtpSink): Config {
   const passed = Object.fromEntries(
-    ['SMTP_POOL_CONNECTIONS', 'SEND_BATCH_SIZE', 'SEND_CONCURRENCY', 'SEND_INTERVAL_MS'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+    ['SMTP_POOL_CONNECTIONS', 'SEND_BATCH_SIZE', 'SEND_CONCURRENCY', 'SEND_INTERVAL_MS'].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
   );
-  return loadConfig({ ...passed, SMTP_HOST: sink.host, SMTP_PORT: String(sink.port), PARLEY_INSECURE_LOCAL_MAIL: 'true', MESSAGE_ID_DOMAIN: 'parley.bench' });
+  return loadConfig({
+    ...passed,
+    SMTP_HOST: sink.host,
+    SMTP_PORT: String(sink.port),
+    PARLEY_INSECURE_LOCAL_MAIL: 'true',
+    MESSAGE_ID_DOMAIN: 'parley.bench',
+  });
 }
 
 /** Driver-side duration of every command, by command, collection and whether the filter is `_id` alone. */
@@ -119,7 +127,12 @@ function targetOf(e: CommandStartedEvent): string {
   const command: Document = e.command;
   const collection: unknown = e.commandName === 'getMore' ? command.collection : command[e.commandName];
   const updates: unknown = command.updates;
-  const filter: unknown = e.commandName === 'find' ? command.filter : e.commandName === 'update' && Array.isArray(updates) ? (updates[0] as Document | undefined)?.q : undefined;
+  const filter: unknown =
+    e.commandName === 'find'
+      ? command.filter
+      : e.commandName === 'update' && Array.isArray(updates)
+        ? (updates[0] as Document | undefined)?.q
+        : undefined;
   return `${e.commandName} ${typeof collection === 'string' ? collection : '?'}${filterKind(filter)}`;
 }
 
@@ -208,7 +221,15 @@ export async function seedEnrollments(
     const contacts: ContactDoc[] = [];
     const enrollments: EnrollmentDoc[] = [];
     for (let j = i; j < Math.min(i + 1000, count); j++) {
-      const contact: ContactDoc = { _id: randomUUID(), email: `${prefix}${j}@bench.example`, firstName: `Lead${j}`, company: `Company ${j % 997}`, fields: {}, createdAt: now, updatedAt: now };
+      const contact: ContactDoc = {
+        _id: randomUUID(),
+        email: `${prefix}${j}@bench.example`,
+        firstName: `Lead${j}`,
+        company: `Company ${j % 997}`,
+        fields: {},
+        createdAt: now,
+        updatedAt: now,
+      };
       contacts.push(contact);
       const enrollment: EnrollmentDoc = {
         _id: randomUUID(),
@@ -279,7 +300,12 @@ export async function sendAll(senders: readonly StepSender[], count: number): Pr
 }
 
 /** Plain nodemailer with Parley's pool settings, `lanes` transports each sending its share one after another. */
-export async function plainNodemailer(config: Config, sequence: Sequence, messages: readonly DeliveryDoc[], lanes: number): Promise<number> {
+export async function plainNodemailer(
+  config: Config,
+  sequence: Sequence,
+  messages: readonly DeliveryDoc[],
+  lanes: number,
+): Promise<number> {
   const transports = Array.from({ length: lanes }, () =>
     nodemailer.createTransport({
       host: config.smtp.host,
@@ -299,7 +325,13 @@ export async function plainNodemailer(config: Config, sequence: Sequence, messag
       transports.map(async (transport, lane) => {
         for (let i = lane; i < messages.length; i += lanes) {
           const m = messages[i]!;
-          await transport.sendMail({ from: { name: sequence.sender.name, address: m.from }, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+          await transport.sendMail({
+            from: { name: sequence.sender.name, address: m.from },
+            to: m.to,
+            subject: m.subject,
+            text: m.text,
+            messageId: m.messageId,
+          });
         }
       }),
     );
@@ -328,13 +360,25 @@ interface SendMeasure {
 }
 
 /** `count` due steps through `senders` StepSenders (each with its own pooled transport, as separate workers have). */
-async function measureParley(bench: SendBench, db: Database, times: CommandTimes, sequence: Sequence, count: number, senders: number): Promise<SendMeasure> {
+async function measureParley(
+  bench: SendBench,
+  db: Database,
+  times: CommandTimes,
+  sequence: Sequence,
+  count: number,
+  senders: number,
+): Promise<SendMeasure> {
   const transports = Array.from({ length: senders }, () => timedTransport(createSmtpTransport(bench.config.smtp)));
   const received = bench.sink.received.length;
   times.reset();
   const stop = progress(() => `${bench.sink.received.length - received} of ${count} sent`);
   try {
-    const run = await withPeakRss(() => sendAll(transports.map((t) => stepSender(db, t, sequence, bench.config)), count));
+    const run = await withPeakRss(() =>
+      sendAll(
+        transports.map((t) => stepSender(db, t, sequence, bench.config)),
+        count,
+      ),
+    );
     await bench.sink.waitFor(received + count);
     return {
       ms: run.ms,

@@ -10,12 +10,17 @@ import { peakRssMiB } from './child-rss.ts';
 // `{"ms", "peakMiB", "eventsOnlyMs", "peakBothMiB", "sent"}` (peakMiB: the process's maximum RSS after
 // the first read; peakBothMiB: after both).
 const [url, name, fromMs, toMs, nowMs, outlinesJson] = process.argv.slice(2);
-if (url === undefined || name === undefined || outlinesJson === undefined) throw new Error('usage: stats-child.ts <url> <database> <from ms> <to ms> <now ms> <outlines json>');
+if (url === undefined || name === undefined || outlinesJson === undefined)
+  throw new Error('usage: stats-child.ts <url> <database> <from ms> <to ms> <now ms> <outlines json>');
 
 const db = await connectDatabase(url, name);
 try {
   const now = new Date(Number(nowMs));
-  const options = { period: { from: new Date(Number(fromMs)), to: new Date(Number(toMs)) }, sequences: JSON.parse(outlinesJson) as SequenceOutline[], now: () => now };
+  const options = {
+    period: { from: new Date(Number(fromMs)), to: new Date(Number(toMs)) },
+    sequences: JSON.parse(outlinesJson) as SequenceOutline[],
+    now: () => now,
+  };
   const timed = async <T>(work: () => Promise<T>) => {
     const start = process.hrtime.bigint();
     const value = await work();

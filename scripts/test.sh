@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Parley's whole test suite, from a fresh clone: sets up what it needs (scripts/setup.sh), type
-# checks, then runs every test file: unit tests next to the code (src/**/*.test.ts) and
-# integration tests against real servers (test/*.test.ts). Each test file starts and stops its
-# own FerretDB (or uses MONGODB_URL), Dovecot and SMTP sink on free loopback ports.
+# checks and lints, then runs every vitest project (vitest.config.ts): unit tests next to the code
+# (src/**/*.test.ts), integration tests against real servers (test/*.test.ts), fault tests that
+# kill and restart servers, and the smaller scale test (1,000 steps over three workers). Each test
+# file starts and stops its own FerretDB (or uses MONGODB_URL), Dovecot and SMTP sink on free
+# loopback ports. Extra arguments go to vitest (`npm test -- --project unit`, a file name, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,11 +12,9 @@ start=$(date +%s)
 bash scripts/setup.sh
 echo "test: type check (tsc --noEmit, strict)"
 npx tsc --noEmit
-
-# Node 20's test runner takes no globs: list the files. Sorted, so runs are comparable.
-mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-echo "test: ${#files[@]} test files"
+echo "test: lint (eslint with the import boundaries, prettier --check)"
+npm run --silent lint
 status=0
-node --import tsx --test --test-reporter=spec "${files[@]}" || status=$?
+npx vitest run "$@" || status=$?
 echo "test: finished in $(( $(date +%s) - start )) s with exit code $status"
 exit $status

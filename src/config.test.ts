@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadConfig } from './config.ts';
 import { isParleyError } from './errors.ts';
@@ -17,13 +17,13 @@ describe('loadConfig', () => {
       assert.throws(() => loadConfig({ SMTP_PASS: 'x', SMTP_PASS_FILE: secret }), /both SMTP_PASS and SMTP_PASS_FILE/);
       assert.throws(
         () => loadConfig({ SMTP_PASS_FILE: join(dir, 'missing') }),
-        (error: unknown) => isParleyError(error) && /SMTP_PASS_FILE names .*missing.*ENOENT/.test(error.message) && !error.message.includes('s3cret'),
+        (error: unknown) =>
+          isParleyError(error) && /SMTP_PASS_FILE names .*missing.*ENOENT/.test(error.message) && !error.message.includes('s3cret'),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
 
   it('applies documented defaults and requires TLS for mail unless told otherwise', () => {
     const config = loadConfig({});

@@ -6,9 +6,7 @@ import { ErrorCodes, ParleyError } from './errors.ts';
  * Every setting Parley reads, with its unit and default, in one place. Read once at start
  * (`loadConfig(process.env)`), then frozen and passed in: nothing below reads `process.env`.
  */
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -31,9 +29,15 @@ const positiveMs = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   /** MongoDB connection string. Unset: the `demo` command starts an embedded FerretDB. */
-  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
   /** Database name inside MONGODB_URL. */
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('parley'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+    .default('parley'),
 
   /** Outgoing mail server. */
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -83,7 +87,10 @@ const envSchema = z.object({
   PARLEY_INSECURE_LOCAL_MAIL: booleanFromEnv.default(false),
 
   /** Right-hand side of the Message-IDs Parley writes, normally the sending domain. */
-  MESSAGE_ID_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com').default('parley.local'),
+  MESSAGE_ID_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com')
+    .default('parley.local'),
   /** Folder of sequence YAML files. */
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
   /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
@@ -125,10 +132,7 @@ const envSchema = z.object({
    * https (RFC 8058 §3.1: one-click unsubscribe needs an HTTPS URI); plain http is accepted only for
    * loopback hosts, for local development.
    */
-  PUBLIC_BASE_URL: z
-    .string()
-    .refine(isPublicBaseUrl, 'an https:// URL without query or fragment (http:// only for localhost)')
-    .optional(),
+  PUBLIC_BASE_URL: z.string().refine(isPublicBaseUrl, 'an https:// URL without query or fragment (http:// only for localhost)').optional(),
   /**
    * Key of the HMAC that signs unsubscribe links, at least 32 characters (e.g. `openssl rand
    * -base64 48`). No default on purpose: a guessable key lets anyone unsubscribe anyone. Changing
@@ -158,7 +162,11 @@ const envSchema = z.object({
     .refine((v) => parseTargetMinutes(v) !== undefined, 'priority:minutes pairs such as "1:5,2:30,3:120,4:480,5:1440"')
     .default('1:5,2:30,3:120,4:480,5:1440'),
   /** Minutes a rep's claim on a task lasts; after it another rep may claim the task. */
-  TASK_CLAIM_MINUTES: z.coerce.number().int().positive().default(DEFAULT_TASK_CLAIM_MS / 60_000),
+  TASK_CLAIM_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_TASK_CLAIM_MS / 60_000),
 
   /**
    * Milliseconds `parley worker` waits, after SIGTERM or SIGINT, for running sends and polls to
@@ -249,25 +257,21 @@ export interface Config {
 function credentials(user: string | undefined, pass: string | undefined, prefix: string) {
   if (user === undefined && pass === undefined) return undefined;
   if (user === undefined || pass === undefined) {
-    throw new ParleyError(
-      ErrorCodes.CONFIG_INVALID,
-      `Invalid configuration: set both ${prefix}_USER and ${prefix}_PASS, or neither.`,
-    );
+    throw new ParleyError(ErrorCodes.CONFIG_INVALID, `Invalid configuration: set both ${prefix}_USER and ${prefix}_PASS, or neither.`);
   }
   return Object.freeze({ user, pass });
 }
 
 /** Validates the environment once; throws CONFIG_INVALID listing every bad variable and what it accepts. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const present = withMountedFiles(Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')));
+  const present = withMountedFiles(
+    Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     // Values are left out of the message on purpose: a bad value may be a secret.
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError(
-      ErrorCodes.CONFIG_INVALID,
-      `Invalid configuration (see .env.example for every setting):\n${lines.join('\n')}`,
-    );
+    throw new ParleyError(ErrorCodes.CONFIG_INVALID, `Invalid configuration (see .env.example for every setting):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
   const insecure = e.PARLEY_INSECURE_LOCAL_MAIL;
@@ -306,7 +310,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,
     segments: Object.freeze({ dir: e.SEGMENTS_DIR, refreshMs: e.SEGMENTS_REFRESH_MS, eventPassMs: e.SEGMENT_EVENTS_MS }),
     modelReloadMs: e.MODEL_RELOAD_MS,
-    sending: Object.freeze({ intervalMs: e.SEND_INTERVAL_MS, batchSize: e.SEND_BATCH_SIZE, concurrency: e.SEND_CONCURRENCY, leaseMs: e.SEND_LEASE_MS }),
+    sending: Object.freeze({
+      intervalMs: e.SEND_INTERVAL_MS,
+      batchSize: e.SEND_BATCH_SIZE,
+      concurrency: e.SEND_CONCURRENCY,
+      leaseMs: e.SEND_LEASE_MS,
+    }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     tasks: Object.freeze({
@@ -344,9 +353,11 @@ function withMountedFiles(env: Record<string, string>): Record<string, string> {
       out[name] = readFileSync(path, 'utf8').replace(/\r?\n+$/, '');
     } catch (error) {
       const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-      throw new ParleyError(ErrorCodes.CONFIG_INVALID, `Invalid configuration: ${key} names ${path}, which cannot be read (${reason}). Mount the file or unset ${key}.`);
+      throw new ParleyError(
+        ErrorCodes.CONFIG_INVALID,
+        `Invalid configuration: ${key} names ${path}, which cannot be read (${reason}). Mount the file or unset ${key}.`,
+      );
     }
   }
   return out;
 }
-

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { connectDatabase, enrollmentStore, taskStore, type Database } from './db/index.ts';
-import { describeError, ErrorCodes, ParleyError } from './errors.ts';
+import { ErrorCodes, ParleyError } from './errors.ts';
 import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
@@ -42,7 +42,10 @@ export interface WorkerOptions {
 /** The composition root: builds every part from the configuration and wires them together. */
 export async function startWorker({ config, logger, onPoll, ...given }: WorkerOptions): Promise<Worker> {
   if (!config.mongo.url) {
-    throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at MongoDB, or try `npm run demo`, which starts its own.');
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      'MONGODB_URL is not set: point it at MongoDB, or try `npm run demo`, which starts its own.',
+    );
   }
   let catalog: SequenceCatalog | undefined;
   if (!given.sequences) {
@@ -60,7 +63,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
   const metrics = createWorkerMetrics({
     snapshot: (now) => readSnapshot(snapshotSources, now),
-    onSnapshotError: (error) => metricsLog.warn({ err: describeError(error) }, 'metrics snapshot failed'),
+    onSnapshotError: (error) => metricsLog.warn({ err: error }, 'metrics snapshot failed'),
   });
   const sender = new StepSender({
     db: database,
@@ -78,7 +81,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   await segmentCatalog.reload();
   segmentCatalog.watch(config.sequencesReloadMs);
   // A sequence whose audience segment is missing enrolls nobody; say so once at start (lint says it too).
-  for (const finding of audienceFindings(allSequences(), segmentCatalog.all())) logger.warn({ file: finding.file, line: finding.line }, finding.message);
+  for (const finding of audienceFindings(allSequences(), segmentCatalog.all()))
+    logger.warn({ file: finding.file, line: finding.line }, finding.message);
   const segments = new SegmentUpdater({
     db: database,
     segments: () => segmentCatalog.all(),
@@ -118,7 +122,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       .then(([escalated]) => escalated > 0 && taskLog.info({ escalated }, 'overdue tasks escalated'))
       .catch((error: unknown) => {
         metrics.failed('task-upkeep');
-        taskLog.warn({ err: describeError(error) }, 'task upkeep failed');
+        taskLog.warn({ err: error }, 'task upkeep failed');
       });
   }, TASK_UPKEEP_MS);
   taskTimer.unref();
@@ -153,21 +157,44 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const { eventsApiToken } = config.web;
   const eventsApi = eventsApiToken ? { token: eventsApiToken, onRecorded: () => segments.nudge() } : undefined;
   let stopping: Promise<void> | undefined;
-  const checks = readinessOf({ mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) });
+  const readinessLog = logger.child({ component: 'readiness' });
+  const checks = readinessOf(
+    { mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) },
+    undefined,
+    (check, result) =>
+      result.ok
+        ? readinessLog.info({ check }, 'readiness check passes again')
+        : readinessLog.warn({ check, detail: result.detail }, 'readiness check failed'),
+  );
   // Not ready once stopping: load balancers stop sending rep and unsubscribe traffic before the server closes.
   const readiness = async () => (stopping ? { ready: false, checks: { worker: { ok: false, detail: 'shutting down' } } } : checks());
-  const web = config.web.port === 0 ? undefined : buildWebServer({ db: database, unsubscribeSecret: unsubscribe?.secret, logger: webLogger, repApp, metrics, metricsToken: config.web.metricsToken, eventsApi, readiness });
+  const web =
+    config.web.port === 0
+      ? undefined
+      : buildWebServer({
+          db: database,
+          unsubscribeSecret: unsubscribe?.secret,
+          logger: webLogger,
+          repApp,
+          metrics,
+          metricsToken: config.web.metricsToken,
+          eventsApi,
+          readiness,
+        });
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
   logger.info({ webUrl }, 'worker started');
 
   // In order: stop taking work, let running work finish, then close the connections it used.
   const stages: Array<[string, () => unknown]> = [
-    ['file watchers', () => {
-      catalog?.stop();
-      models.stop();
-      clearInterval(taskTimer);
-      segmentCatalog.stop();
-    }],
+    [
+      'file watchers',
+      () => {
+        catalog?.stop();
+        models.stop();
+        clearInterval(taskTimer);
+        segmentCatalog.stop();
+      },
+    ],
     ['segment updater', () => segments.stop()],
     ['jobs', () => jobs.stop()],
     ['mailbox poller', () => poller.stop()],
@@ -192,7 +219,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       })();
       return stopping;
     },
-    stillRunning: () => [...remaining].map((name) => (name === 'jobs' && jobs.running().length > 0 ? `jobs (${jobs.running().join(', ')})` : name)),
+    stillRunning: () =>
+      [...remaining].map((name) => (name === 'jobs' && jobs.running().length > 0 ? `jobs (${jobs.running().join(', ')})` : name)),
   };
 }
 

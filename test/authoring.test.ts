@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,10 @@ import { runCli, startCli } from './support/worker-process.ts';
 // The marketer's commands as a marketer runs them: lint, preview, simulate; and live edits.
 describe('authoring sequences', () => {
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-authoring-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -52,19 +52,41 @@ describe('authoring sequences', () => {
   });
 
   it('`parley preview` shows a step this contact would skip, and why', async () => {
-    const out = await runCli(['preview', 'office-hours', '--contact', 'nameless@lead.example', '--dir', 'test/fixtures/office-hours', '--start', '2026-03-09T14:00:00Z'], {});
+    const out = await runCli(
+      [
+        'preview',
+        'office-hours',
+        '--contact',
+        'nameless@lead.example',
+        '--dir',
+        'test/fixtures/office-hours',
+        '--start',
+        '2026-03-09T14:00:00Z',
+      ],
+      {},
+    );
     assert.match(out, /step 2 "personal" ── .*\nSKIPPED for this contact: no value for first_name/);
     assert.doesNotMatch(out, /Hi ,/);
   });
 
   it('`parley simulate` plays contacts on a virtual clock, with reply scenarios', async () => {
     const csv = join(dir, 'contacts.csv');
-    await writeFile(csv, 'email,first_name,time_zone\nooo@lead.example,Olu,America/New_York\nlater@lead.example,Lia,\nquiet@lead.example,Quinn,Asia/Tokyo\n');
+    await writeFile(
+      csv,
+      'email,first_name,time_zone\nooo@lead.example,Olu,America/New_York\nlater@lead.example,Lia,\nquiet@lead.example,Quinn,Asia/Tokyo\n',
+    );
     const out = await runCli(
       [
-        'simulate', 'trial-follow-up', '--contacts', csv, '--start', '2026-03-02T14:00:00Z',
-        '--reply', 'ooo@lead.example:1:I am out of the office until March 16.',
-        '--reply', 'later@lead.example:hello:Not now, maybe next quarter.@3h',
+        'simulate',
+        'trial-follow-up',
+        '--contacts',
+        csv,
+        '--start',
+        '2026-03-02T14:00:00Z',
+        '--reply',
+        'ooo@lead.example:1:I am out of the office until March 16.',
+        '--reply',
+        'later@lead.example:hello:Not now, maybe next quarter.@3h',
       ],
       {},
     );
@@ -112,12 +134,12 @@ describe('authoring sequences', () => {
     let url: string;
     let db: Database;
     const database = `parley_authoring_${process.pid}`;
-    before(async () => {
+    beforeAll(async () => {
       if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
       else url = (ferret = await startFerretDB()).url;
       db = await connectDatabase(url, database);
     });
-    after(async () => {
+    afterAll(async () => {
       await db?.close();
       await ferret?.stop();
     });
@@ -137,11 +159,17 @@ describe('authoring sequences', () => {
 
       const env = { MONGODB_URL: url, MONGODB_DB: database };
       // The marketer adds a step before `nudge`: this contact is already past its place.
-      const caseStudy = '  - id: case-study\n    wait: 2 days\n    body: |\n      Hi {{ first_name | default: "there" }}, would a short case study help me help you? Just reply.\n\n';
+      const caseStudy =
+        '  - id: case-study\n    wait: 2 days\n    body: |\n      Hi {{ first_name | default: "there" }}, would a short case study help me help you? Just reply.\n\n';
       await writeFile(file, original.replace('  - id: nudge', `${caseStudy}  - id: nudge`));
       const inserted = await runCli(['lint', file], env);
       const caseStudyLine = (await readFile(file, 'utf8')).split('\n').findIndex((l) => l.includes('- id: case-study')) + 1;
-      assert.match(inserted, new RegExp(`trial\\.yaml:${caseStudyLine}:\\d+  warn  in-flight-edits  1 contact\\(s\\) in flight are already past this step's place`));
+      assert.match(
+        inserted,
+        new RegExp(
+          `trial\\.yaml:${caseStudyLine}:\\d+  warn  in-flight-edits  1 contact\\(s\\) in flight are already past this step's place`,
+        ),
+      );
 
       // Then removes `nudge`, which this contact has passed.
       await writeFile(file, original.replace(/  - id: nudge[\s\S]*?(?=  - id: last-check-in)/, ''));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -24,7 +24,7 @@ describe('rep app in a browser', () => {
   let browser: Browser;
   let page: Page;
 
-  before(async () => {
+  beforeAll(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium package)`);
     services = await startTestServices();
     const config = services.config({
@@ -39,7 +39,7 @@ describe('rep app in a browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await worker?.stop();
     await services?.stop();
@@ -56,7 +56,9 @@ describe('rep app in a browser', () => {
 
     const sequence = worker.getSequence('quick-follow-up');
     assert.ok(sequence);
-    const [enrolled] = await enrollContacts(worker.database, sequence, [{ email: 'pat@lead.example', firstName: 'Pat', company: 'Lead Co' }]);
+    const [enrolled] = await enrollContacts(worker.database, sequence, [
+      { email: 'pat@lead.example', firstName: 'Pat', company: 'Lead Co' },
+    ]);
     assert.equal(enrolled?.outcome, 'enrolled');
     const [step1] = await services.sink.waitFor(1, 20_000);
     assert.ok(step1?.parsed.messageId);
@@ -110,7 +112,12 @@ describe('rep app in a browser', () => {
   it('shows the stats page with its charts, and the CSP refuses nothing on it', async () => {
     const base = worker.webUrl;
     assert.ok(base);
-    await insertStatsHistory(worker.database, { sequenceId: 'quick-follow-up', stepIds: ['hello', 'nudge'], enrollments: 160, now: new Date() });
+    await insertStatsHistory(worker.database, {
+      sequenceId: 'quick-follow-up',
+      stepIds: ['hello', 'nudge'],
+      enrollments: 160,
+      now: new Date(),
+    });
     const refused: string[] = [];
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) refused.push(message.text());
@@ -128,7 +135,10 @@ describe('rep app in a browser', () => {
     assert.ok((await page.locator('#intents-chart rect').count()) > 20, 'replies on many days');
     assert.ok((await section.locator('svg.chart rect').count()) >= 6, 'the funnel: three bars per step');
     // Sized by the stylesheet: a chart that the CSP had stripped of its CSS would be unstyled black.
-    assert.equal(await page.evaluate("getComputedStyle(document.querySelector('#response-chart rect.bar-response')).fill"), 'rgb(91, 125, 177)');
+    assert.equal(
+      await page.evaluate("getComputedStyle(document.querySelector('#response-chart rect.bar-response')).fill"),
+      'rgb(91, 125, 177)',
+    );
     await page.screenshot({ path: 'docs/screenshots/stats.png', fullPage: true });
     assert.deepEqual(refused, []);
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ describe('contacts, events and segments from the command line', () => {
   let env: Record<string, string>;
   let dir: string;
   let eventsFile: string;
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('cli');
     db = testDb.db;
     dir = await mkdtemp(join(tmpdir(), 'parley-events-'));
@@ -34,7 +34,7 @@ describe('contacts, events and segments from the command line', () => {
     );
     env = { MONGODB_URL: testDb.url, MONGODB_DB: testDb.name, LOG_LEVEL: 'silent', SEGMENTS_DIR: 'segments', SEQUENCES_DIR: 'sequences' };
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort, type EmbeddedDatabase, type ReceivedMail } from '../src/embedded/index.ts';
@@ -32,11 +32,9 @@ interface ReadyBody {
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
-const skip = process.env.MONGODB_URL
-  ? 'MONGODB_URL is set: this test kills and restarts the database server, which it can only do with the embedded FerretDB'
-  : false;
-
-describe('the database restarts under load (issue 7)', { skip }, () => {
+// With MONGODB_URL set this test is skipped: it kills and restarts the database server, which it
+// can only do with the embedded FerretDB.
+describe.skipIf(process.env.MONGODB_URL !== undefined)('the database restarts under load (issue 7)', () => {
   let services: TestServices;
   let ferret: EmbeddedDatabase;
   let db: Database;
@@ -44,7 +42,7 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
   /** Filled by the first test, checked by the second. */
   let sentDeliveryIds: string[] | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     assert.ok(services.ferret, 'the embedded FerretDB runs (MONGODB_URL unset)');
     ferret = services.ferret;
@@ -53,7 +51,7 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     // Up again in case the test failed during the outage, so the client closes without waiting.
     await ferret?.start().catch(() => undefined);
@@ -85,13 +83,21 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     let exitedEarly: number | string | undefined;
     void worker.exited.then((code) => (exitedEarly = code));
 
-    await eventually('the worker is ready with an IMAP session', async () => {
-      const answer = await readyz(base);
-      return answer?.status === 200 && answer.body.checks.imap?.detail === undefined ? true : undefined;
-    }, 30_000);
+    await eventually(
+      'the worker is ready with an IMAP session',
+      async () => {
+        const answer = await readyz(base);
+        return answer?.status === 200 && answer.body.checks.imap?.detail === undefined ? true : undefined;
+      },
+      30_000,
+    );
 
     const emails = Array.from({ length: CONTACTS }, (_, i) => `restart${i}@lead.example`);
-    const enrolled = await enrollContacts(db, sequence, emails.map((email) => ({ email })));
+    const enrolled = await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+    );
     assert.equal(enrolled.filter((o) => o.outcome === 'enrolled').length, CONTACTS);
     const ours = () => services.sink.received.filter((m) => emails.includes(m.envelopeTo[0] ?? ''));
 
@@ -103,16 +109,26 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     const sentBeforeKill = ours().length;
 
     // The ping check gives up after 3 s (CHECK_TIMEOUT_MS), well inside the outage.
-    const downProbe = eventually('/readyz says MongoDB is down', async () => {
-      const answer = await readyz(base);
-      return answer?.status === 503 ? { ...answer, after: Date.now() - killedAt } : undefined;
-    }, OUTAGE_MS - 500);
+    const downProbe = eventually(
+      '/readyz says MongoDB is down',
+      async () => {
+        const answer = await readyz(base);
+        return answer?.status === 503 ? { ...answer, after: Date.now() - killedAt } : undefined;
+      },
+      OUTAGE_MS - 500,
+    );
     downProbe.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
 
     // Replies to first steps already at the sink whose follow-up has not gone out, delivered while
     // the database is down: each must pause its enrollment once the worker can read it.
-    const followedUp = new Set(ours().filter((m) => !isFirstStep(m)).map((m) => m.envelopeTo[0]));
-    const replied = ours().filter((m) => isFirstStep(m) && !followedUp.has(m.envelopeTo[0])).slice(0, REPLIES);
+    const followedUp = new Set(
+      ours()
+        .filter((m) => !isFirstStep(m))
+        .map((m) => m.envelopeTo[0]),
+    );
+    const replied = ours()
+      .filter((m) => isFirstStep(m) && !followedUp.has(m.envelopeTo[0]))
+      .slice(0, REPLIES);
     assert.equal(replied.length, REPLIES);
     const replyIds = new Map<string, string>();
     for (const [i, mail] of replied.entries()) {
@@ -141,20 +157,46 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     const restartedAt = Date.now();
     const outageMs = restartedAt - killedAt;
 
-    const firstSendAfter = await eventually('a send after the restart', async () => (ours().length > sentBeforeKill + sentDuringOutage ? Date.now() : undefined), 20_000);
-    const readyAgain = await eventually('/readyz is 200 again', async () => ((await readyz(base))?.status === 200 ? Date.now() : undefined), 20_000);
+    const firstSendAfter = await eventually(
+      'a send after the restart',
+      async () => (ours().length > sentBeforeKill + sentDuringOutage ? Date.now() : undefined),
+      20_000,
+    );
+    const readyAgain = await eventually(
+      '/readyz is 200 again',
+      async () => ((await readyz(base))?.status === 200 ? Date.now() : undefined),
+      20_000,
+    );
 
     const unreplied = emails.filter((e) => !replyIds.has(e));
-    await eventually('every enrollment without a reply completed', tolerant(async () =>
-      (await db.enrollments.countDocuments({ email: { $in: unreplied }, status: 'completed' })) === unreplied.length ? true : undefined), 45_000);
-    await eventually('every reply handled', tolerant(async () =>
-      (await db.replies.countDocuments({ messageId: { $in: [...replyIds.values()] }, state: { $ne: 'received' } })) === REPLIES ? true : undefined), 20_000);
+    await eventually(
+      'every enrollment without a reply completed',
+      tolerant(async () =>
+        (await db.enrollments.countDocuments({ email: { $in: unreplied }, status: 'completed' })) === unreplied.length ? true : undefined,
+      ),
+      45_000,
+    );
+    await eventually(
+      'every reply handled',
+      tolerant(async () =>
+        (await db.replies.countDocuments({ messageId: { $in: [...replyIds.values()] }, state: { $ne: 'received' } })) === REPLIES
+          ? true
+          : undefined,
+      ),
+      20_000,
+    );
     const allDoneAt = Date.now();
     // Agenda did not stop for good nor leave its job locked: it keeps running with nothing to do.
-    await eventually('Agenda still runs the send job', tolerant(async () => {
-      const job = await db.db.collection<{ name: string; lastFinishedAt?: Date }>('agenda_jobs').findOne({ name: SEND_JOB }, { sort: { lastFinishedAt: -1 } });
-      return job?.lastFinishedAt && job.lastFinishedAt.getTime() > allDoneAt ? true : undefined;
-    }), 10_000);
+    await eventually(
+      'Agenda still runs the send job',
+      tolerant(async () => {
+        const job = await db.db
+          .collection<{ name: string; lastFinishedAt?: Date }>('agenda_jobs')
+          .findOne({ name: SEND_JOB }, { sort: { lastFinishedAt: -1 } });
+        return job?.lastFinishedAt && job.lastFinishedAt.getTime() > allDoneAt ? true : undefined;
+      }),
+      10_000,
+    );
 
     // The same process throughout: no exit, so no crash loop under a supervisor.
     assert.equal(exitedEarly, undefined, `the worker exited during the outage:\n${tail(worker)}`);
@@ -172,14 +214,19 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     const deliveries = await db.deliveries.find({ to: { $in: emails } }).toArray();
     // Attempts are claims: where the step sender keeps them in `send_claims`, a claim whose worker
     // lost the database has no delivery document yet; elsewhere the delivery is the claim.
-    const claims = await db.db.collection<{ _id: string; to: string; stepId: string }>('send_claims').find({ to: { $in: emails } }).toArray();
+    const claims = await db.db
+      .collection<{ _id: string; to: string; stepId: string }>('send_claims')
+      .find({ to: { $in: emails } })
+      .toArray();
     let resent = 0;
     for (const [key, copies] of byStep) {
       assert.equal(new Set(copies.map((m) => m.parsed.messageId)).size, 1, `${key}: one Message-ID for all copies`);
       const [email, step] = key.split(' ');
       const outcomes = deliveries.filter((d) => d.to === email && d.stepId === step);
       const attempts = new Set([...outcomes, ...claims.filter((c) => c.to === email && c.stepId === step)].map((a) => a._id));
-      const states = [...attempts].map((id) => `${id.slice(id.lastIndexOf('#'))} ${outcomes.find((d) => d._id === id)?.state ?? 'claimed'}`).join(', ');
+      const states = [...attempts]
+        .map((id) => `${id.slice(id.lastIndexOf('#'))} ${outcomes.find((d) => d._id === id)?.state ?? 'claimed'}`)
+        .join(', ');
       assert.equal(outcomes.filter((d) => d.state === 'sent').length, 1, `${key}: recorded sent once (${states})`);
       // A second copy needs a second attempt, claimed after the first one's lease ran out.
       assert.ok(copies.length <= attempts.size, `${key}: ${copies.length} copies from ${attempts.size} attempt(s) (${states})`);
@@ -215,9 +262,18 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
     const lines = logLines(worker);
     const outageWarnings = lines.filter((l) => l.level >= WARN && l.time >= killedAt && l.time <= restartedAt + 2_000);
     assert.ok(outageWarnings.length > 0, `failures logged during the outage:\n${tail(worker)}`);
-    assert.ok(lines.some((l) => l.msg === 'step sent' && l.time > restartedAt), 'sending logged after the restart');
-    assert.ok(lines.some((l) => l.msg === 'reply handled' && l.time > restartedAt), 'replies logged after the restart');
-    assert.ok(lines.some((l) => l.msg === 'watching mailbox' && l.time > killedAt), 'the mailbox watched again after the lease lapsed');
+    assert.ok(
+      lines.some((l) => l.msg === 'step sent' && l.time > restartedAt),
+      'sending logged after the restart',
+    );
+    assert.ok(
+      lines.some((l) => l.msg === 'reply handled' && l.time > restartedAt),
+      'replies logged after the restart',
+    );
+    assert.ok(
+      lines.some((l) => l.msg === 'watching mailbox' && l.time > killedAt),
+      'the mailbox watched again after the lease lapsed',
+    );
     assert.ok(!/unhandled|uncaught/i.test(worker.output()), `nothing unhandled:\n${tail(worker)}`);
 
     // Recovered, not merely alive: it shuts down cleanly.
@@ -228,10 +284,16 @@ describe('the database restarts under load (issue 7)', { skip }, () => {
       const key = `${l.component ?? '-'} "${l.msg}" (${l.err ?? ''})`;
       warned.set(key, (warned.get(key) ?? 0) + 1);
     }
-    console.log(`# sent before the kill: ${sentBeforeKill}/${CONTACTS * 2}, during the outage: ${sentDuringOutage}; database down ${outageMs} ms`);
-    console.log(`# /readyz 503 after ${down.after} ms; after the restart: first send ${firstSendAfter - restartedAt} ms, /readyz 200 ${readyAgain - restartedAt} ms, all done ${allDoneAt - restartedAt} ms`);
+    console.log(
+      `# sent before the kill: ${sentBeforeKill}/${CONTACTS * 2}, during the outage: ${sentDuringOutage}; database down ${outageMs} ms`,
+    );
+    console.log(
+      `# /readyz 503 after ${down.after} ms; after the restart: first send ${firstSendAfter - restartedAt} ms, /readyz 200 ${readyAgain - restartedAt} ms, all done ${allDoneAt - restartedAt} ms`,
+    );
     console.log(`# steps sent twice with the same Message-ID (SMTP 250, then the record failed): ${resent}`);
-    console.log(`# replies: ${REPLIES}, paused by their reply: ${pausedByReply}, step 2 out before the reply was read: ${REPLIES - pausedByReply}`);
+    console.log(
+      `# replies: ${REPLIES}, paused by their reply: ${pausedByReply}, step 2 out before the reply was read: ${REPLIES - pausedByReply}`,
+    );
     console.log(`# warnings and errors logged during the outage: ${[...warned].map(([k, n]) => `${k} x${n}`).join('; ') || 'none'}`);
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase } from '../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -8,16 +8,27 @@ import { startTestDatabase, type TestDatabase } from './support/database.ts';
 describe('database upgrades at start', () => {
   let t: TestDatabase;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestDatabase('migrations');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.stop();
   });
 
   it('gives enrollments stored before rounds round 1, once', async () => {
-    const old = { contactId: 'c1', email: 'old@lead.example', sequenceId: 's', status: 'active', passedStepIds: [], skippedSteps: [], nextStepAt: null, threadMessageIds: [] };
-    await t.db.db.collection('enrollments').insertOne({ _id: 'before-rounds' as never, ...old, enrolledAt: new Date(), updatedAt: new Date() });
+    const old = {
+      contactId: 'c1',
+      email: 'old@lead.example',
+      sequenceId: 's',
+      status: 'active',
+      passedStepIds: [],
+      skippedSteps: [],
+      nextStepAt: null,
+      threadMessageIds: [],
+    };
+    await t.db.db
+      .collection('enrollments')
+      .insertOne({ _id: 'before-rounds' as never, ...old, enrolledAt: new Date(), updatedAt: new Date() });
     await t.db.db.collection('migrations').deleteOne({ _id: 'enrollment-rounds' as never });
 
     const upgraded = await connectDatabase(t.url, t.name);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -15,7 +15,7 @@ describe('enrolling contacts', () => {
   let sequence: Sequence;
   const database = `parley_enroll_${process.pid}`;
 
-  before(async () => {
+  beforeAll(async () => {
     if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
     else {
       ferret = await startFerretDB();
@@ -26,7 +26,7 @@ describe('enrolling contacts', () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.close();
     await ferret?.stop();
   });
@@ -34,9 +34,15 @@ describe('enrolling contacts', () => {
   it('creates one contact and one enrollment per address, however often it is asked', async () => {
     const now = new Date('2026-03-02T09:00:00Z');
     const first = await enrollContacts(db, sequence, [{ email: ' Kim@Lead.Example ', firstName: 'Kim' }], now);
-    assert.deepEqual(first.map((o) => [o.email, o.outcome]), [['kim@lead.example', 'enrolled']]);
+    assert.deepEqual(
+      first.map((o) => [o.email, o.outcome]),
+      [['kim@lead.example', 'enrolled']],
+    );
     const again = await enrollContacts(db, sequence, [{ email: 'kim@lead.example', company: 'Acme' }], now);
-    assert.deepEqual(again.map((o) => o.outcome), ['already_enrolled']);
+    assert.deepEqual(
+      again.map((o) => o.outcome),
+      ['already_enrolled'],
+    );
     const contacts = await db.contacts.find({ email: 'kim@lead.example' }).toArray();
     assert.equal(contacts.length, 1);
     assert.deepEqual([contacts[0]?.firstName, contacts[0]?.company], ['Kim', 'Acme']);
@@ -55,7 +61,10 @@ describe('enrolling contacts', () => {
     assert.equal(await db.contacts.countDocuments({ email: 'ok@lead.example' }), 0);
 
     await enrollContacts(db, { ...sequence, id: 'other' }, [{ email: 'gone@lead.example' }]);
-    await db.contacts.updateOne({ email: 'gone@lead.example' }, { $set: { suppressed: { reason: 'unsubscribe', at: new Date(), replyId: 'r' } } });
+    await db.contacts.updateOne(
+      { email: 'gone@lead.example' },
+      { $set: { suppressed: { reason: 'unsubscribe', at: new Date(), replyId: 'r' } } },
+    );
     const [outcome] = await enrollContacts(db, sequence, [{ email: 'gone@lead.example' }]);
     assert.equal(outcome?.outcome, 'suppressed');
   });
@@ -65,9 +74,15 @@ describe('enrolling contacts', () => {
     const out = await runCli(['enroll', 'trial-follow-up', 'cli@lead.example', '--first-name', 'Cy'], env);
     assert.match(out, /cli@lead\.example: enrolled, first step due/);
     assert.equal((await db.contacts.findOne({ email: 'cli@lead.example' }))?.firstName, 'Cy');
-    await assert.rejects(runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env), /No sequence "no-such-sequence".*known: .*trial-follow-up/s);
+    await assert.rejects(
+      runCli(['enroll', 'no-such-sequence', 'x@lead.example'], env),
+      /No sequence "no-such-sequence".*known: .*trial-follow-up/s,
+    );
     // pricing-page-visitor takes its contacts from a segment only.
-    await assert.rejects(runCli(['enroll', 'pricing-page-visitor', 'x@lead.example'], env), /takes its contacts from segment "pricing-page-visitors"/);
+    await assert.rejects(
+      runCli(['enroll', 'pricing-page-visitor', 'x@lead.example'], env),
+      /takes its contacts from segment "pricing-page-visitors"/,
+    );
     assert.equal(await db.contacts.countDocuments({ email: 'x@lead.example' }), 0);
   });
 });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { freePort } from '../src/embedded/index.ts';
 import { createLogger } from '../src/logger.ts';
@@ -16,7 +16,7 @@ describe('events API to segment-driven enrollment', () => {
   let url: string;
   let logged = '';
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config({
       SEQUENCES_DIR: 'test/fixtures/segment-audience/sequences',
@@ -30,19 +30,27 @@ describe('events API to segment-driven enrollment', () => {
     worker = await startWorker({ config, logger: createLogger('info', sink) });
     url = `${worker.webUrl}/api/events`;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });
 
   const post = (body: unknown, token = TOKEN) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
 
   it('refuses a request without the token and answers a malformed body with JSON', async () => {
     const noToken = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(noToken.status, 401);
     assert.equal((await post({}, 'wrong-token-wrong-token-wrong-token-00')).status, 401);
-    const broken = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"email": ' });
+    const broken = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: '{"email": ',
+    });
     assert.equal(broken.status, 400);
     assert.equal(((await broken.json()) as { error: string }).error, 'bad_request');
     const tooMany = await post({ events: Array.from({ length: 1001 }, () => ({ email: 'x@lead.example', type: 'page_visited' })) });
@@ -52,18 +60,40 @@ describe('events API to segment-driven enrollment', () => {
 
   it('enrolls a contact the moment its events put it in the segment, and the email names the page', async () => {
     const now = Date.now();
-    const single = await post({ id: 'visit-1', email: 'Vera@Lead.example', type: 'page_visited', at: new Date(now - 60_000).toISOString(), props: { url: '/pricing/teams', title: 'Team plans' } });
+    const single = await post({
+      id: 'visit-1',
+      email: 'Vera@Lead.example',
+      type: 'page_visited',
+      at: new Date(now - 60_000).toISOString(),
+      props: { url: '/pricing/teams', title: 'Team plans' },
+    });
     assert.equal(single.status, 200);
-    assert.deepEqual(await single.json(), { recorded: 1, duplicates: 0, rejected: 0, results: [{ index: 0, status: 'recorded', eventId: 'ext:visit-1' }] });
+    assert.deepEqual(await single.json(), {
+      recorded: 1,
+      duplicates: 0,
+      rejected: 0,
+      results: [{ index: 0, status: 'recorded', eventId: 'ext:visit-1' }],
+    });
 
     const batch = await post({
       events: [
         { id: 'visit-1', email: 'vera@lead.example', type: 'page_visited', props: { url: '/pricing/teams' } },
-        { id: 'visit-2', email: 'vera@lead.example', type: 'page_visited', at: now - 1000, props: { url: '/pricing', title: 'Plans and pricing' } },
+        {
+          id: 'visit-2',
+          email: 'vera@lead.example',
+          type: 'page_visited',
+          at: now - 1000,
+          props: { url: '/pricing', title: 'Plans and pricing' },
+        },
         { id: 'bad', email: 'vera@lead.example', type: 'Page Visited' },
       ],
     });
-    const body = (await batch.json()) as { recorded: number; duplicates: number; rejected: number; results: Array<{ status: string; reason?: string }> };
+    const body = (await batch.json()) as {
+      recorded: number;
+      duplicates: number;
+      rejected: number;
+      results: Array<{ status: string; reason?: string }>;
+    };
     assert.deepEqual([body.recorded, body.duplicates, body.rejected], [1, 1, 1]);
     assert.match(body.results[2]?.reason ?? '', /type: lower-case snake_case/);
 
@@ -74,7 +104,10 @@ describe('events API to segment-driven enrollment', () => {
     assert.match(mail?.parsed.text ?? '', /I saw you looking at \/pricing twice this week/);
     const enrollment = await worker.database.enrollments.findOne({ email: 'vera@lead.example' });
     assert.deepEqual(enrollment?.source, { kind: 'segment', segmentId: 'pricing-visitors' });
-    const sent = await eventually('the email_sent event', async () => (await worker.database.events.findOne({ type: 'email_sent', enrollmentId: enrollment?._id })) ?? undefined);
+    const sent = await eventually(
+      'the email_sent event',
+      async () => (await worker.database.events.findOne({ type: 'email_sent', enrollmentId: enrollment?._id })) ?? undefined,
+    );
     assert.equal(sent.sequenceId, 'pricing-visitor');
   });
 });

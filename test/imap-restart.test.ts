@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,14 @@ import { ImapFlow } from 'imapflow';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { MailboxPoller, mailboxKey, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, ReplyHandler, type ReplyOutcome } from '../src/inbound/index.ts';
+import {
+  MailboxPoller,
+  mailboxKey,
+  PROCESSED_KEYWORD,
+  QUARANTINED_KEYWORD,
+  ReplyHandler,
+  type ReplyOutcome,
+} from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { replyMessage } from './support/mail.ts';
@@ -78,13 +85,23 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function assertBackoff(delays: number[], label: string): void {
   assert.ok(delays.length >= 3, `${label}: several attempts while down: ${delays.join(', ')}`);
   assert.equal(delays[0], FIRST_DELAY_MS, `${label}: starts at ${FIRST_DELAY_MS} ms: ${delays.join(', ')}`);
-  delays.slice(1).forEach((delay, i) => assert.equal(delay, Math.min(RECONNECT_MAX_MS, 2 * (delays[i] ?? 0)), `${label}: doubles up to the cap: ${delays.join(', ')}`));
+  delays
+    .slice(1)
+    .forEach((delay, i) =>
+      assert.equal(delay, Math.min(RECONNECT_MAX_MS, 2 * (delays[i] ?? 0)), `${label}: doubles up to the cap: ${delays.join(', ')}`),
+    );
 }
 
 /** Every message in the INBOX with its flags, read by a client of the test's own. */
 async function inboxFlags(services: TestServices): Promise<Array<{ uid: number; messageId: string | undefined; flags: Set<string> }>> {
   const { mailbox } = services;
-  const client = new ImapFlow({ host: mailbox.host, port: mailbox.port, secure: false, auth: { user: mailbox.user, pass: mailbox.pass }, logger: false });
+  const client = new ImapFlow({
+    host: mailbox.host,
+    port: mailbox.port,
+    secure: false,
+    auth: { user: mailbox.user, pass: mailbox.pass },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -102,7 +119,7 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
   let sequenceDir: string;
   let sequence: Sequence;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     sequenceDir = await mkdtemp(join(tmpdir(), 'parley-imap-restart-'));
@@ -111,7 +128,7 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     assert.ok(loaded.ok, JSON.stringify(loaded));
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -141,8 +158,16 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
 
     // 30 conversations, each with step 1 sent: replies name it in In-Reply-To.
     const emails = Array.from({ length: 30 }, (_, i) => `lead-${i + 1}@lead.example`);
-    await enrollContacts(db, sequence, emails.map((email) => ({ email })));
-    await eventually('step 1 sent to all 30', async () => ((await db.deliveries.countDocuments({ stepId: 'hello', state: 'sent' })) === 30 ? true : undefined), 30_000);
+    await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+    );
+    await eventually(
+      'step 1 sent to all 30',
+      async () => ((await db.deliveries.countDocuments({ stepId: 'hello', state: 'sent' })) === 30 ? true : undefined),
+      30_000,
+    );
     const sentTo = new Map((await db.deliveries.find({ stepId: 'hello', state: 'sent' }).toArray()).map((d) => [d.to, d.messageId]));
     const messageIdOf = (i: number) => `<restart-reply-${i}@lead.example>`;
     const deliverReply = async (i: number) => {
@@ -150,10 +175,19 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
       const inReplyTo = sentTo.get(email);
       assert.ok(inReplyTo, `a delivery to ${email}`);
       await services.mailbox.deliver(
-        replyMessage({ from: email, to: 'dana@parley.test', subject: 'Re: Quick question', messageId: messageIdOf(i), inReplyTo, references: [inReplyTo], body: 'Sounds good, can we talk on Thursday?' }),
+        replyMessage({
+          from: email,
+          to: 'dana@parley.test',
+          subject: 'Re: Quick question',
+          messageId: messageIdOf(i),
+          inReplyTo,
+          references: [inReplyTo],
+          body: 'Sounds good, can we talk on Thursday?',
+        }),
       );
     };
-    const untilProcessed = (n: number) => eventually(`${n} replies processed`, async () => ((await processed()) >= n ? true : undefined), 20_000);
+    const untilProcessed = (n: number) =>
+      eventually(`${n} replies processed`, async () => ((await processed()) >= n ? true : undefined), 20_000);
 
     // Outage 1, a crash (SIGKILL) while the worker sits in IDLE with everything handled.
     for (let i = 1; i <= 10; i++) await deliverReply(i);
@@ -177,7 +211,7 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     // replies arrive at once and the server goes down after the first of them are handled.
     const linesBefore2 = logLines(worker).length;
     for (let i = 16; i <= 30; i++) await deliverReply(i);
-    for (let deadline = Date.now() + 20_000; (await processed()) < 17; ) {
+    for (let deadline = Date.now() + 20_000; (await processed()) < 17;) {
       assert.ok(Date.now() < deadline, 'the worker started on the second batch');
       await pause(10);
     }
@@ -199,8 +233,15 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
       async () => {
         const flags = await inboxFlags(services);
         const cursor = await db.mailboxCursors.findOne({ _id: key });
-        const done = flags.length === 30 && flags.every((m) => m.flags.has(PROCESSED_KEYWORD)) && cursor?.lastUid === Math.max(...flags.map((m) => m.uid));
-        if (!done) lastSeen = `cursor ${cursor?.lastUid}; unmarked UIDs ${flags.filter((m) => !m.flags.has(PROCESSED_KEYWORD)).map((m) => m.uid).join(',')} of ${flags.length}`;
+        const done =
+          flags.length === 30 &&
+          flags.every((m) => m.flags.has(PROCESSED_KEYWORD)) &&
+          cursor?.lastUid === Math.max(...flags.map((m) => m.uid));
+        if (!done)
+          lastSeen = `cursor ${cursor?.lastUid}; unmarked UIDs ${flags
+            .filter((m) => !m.flags.has(PROCESSED_KEYWORD))
+            .map((m) => m.uid)
+            .join(',')} of ${flags.length}`;
         return done ? flags : undefined;
       },
       10_000,
@@ -230,7 +271,10 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     assert.equal(handledLog.length, 30);
     assert.equal(await db.tasks.countDocuments({}), 30);
     assert.equal(await db.quarantine.countDocuments({}), 0, 'a dropped session is no reason to quarantine a reply');
-    assert.ok(messages.every((m) => !m.flags.has(QUARANTINED_KEYWORD) && !m.flags.has('\\Seen')), 'marked with the keyword only');
+    assert.ok(
+      messages.every((m) => !m.flags.has(QUARANTINED_KEYWORD) && !m.flags.has('\\Seen')),
+      'marked with the keyword only',
+    );
     assert.ok(!logLines(worker).some((l) => l.msg.startsWith('UIDVALIDITY changed')), 'a restart keeps UIDVALIDITY');
 
     // Backoff: each outage starts at 500 ms and doubles up to the cap; a session that opened reset it.
@@ -240,19 +284,27 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
     assertBackoff(delays1, 'outage 1');
     assert.equal(Math.max(...delays1), RECONNECT_MAX_MS, `outage 1 reached the cap: ${delays1.join(', ')}`);
     assertBackoff(delays2, 'outage 2');
-    for (const [lines, label] of [[outage1, 'outage 1'], [outage2, 'outage 2']] as const) {
+    for (const [lines, label] of [
+      [outage1, 'outage 1'],
+      [outage2, 'outage 2'],
+    ] as const) {
       assert.equal(lines.filter((l) => l.msg === 'IMAP session lost').length, 1, `${label}: the lost session is noticed once`);
       assert.equal(lines.filter((l) => l.msg === 'watching mailbox').length, 1, `${label}: one new session`);
     }
-    const reconnectMs = (lines: LogLine[], restartedAt: number) => (lines.find((l) => l.msg === 'watching mailbox')?.time ?? Infinity) - restartedAt;
+    const reconnectMs = (lines: LogLine[], restartedAt: number) =>
+      (lines.find((l) => l.msg === 'watching mailbox')?.time ?? Infinity) - restartedAt;
     const reconnect1 = reconnectMs(outage1, restart1);
     const reconnect2 = reconnectMs(outage2, restart2);
     // At most one capped delay after the server is back (plus a connect and a login).
     for (const took of [reconnect1, reconnect2]) assert.ok(took <= RECONNECT_MAX_MS + 1_000, `reconnected ${took} ms after the restart`);
 
     assert.equal(exitedEarly, undefined, `the worker kept running:\n${worker.output()}`);
-    console.log(`# outage 1 (SIGKILL while idle, 5 s): /readyz 503 after ${notReady1Ms} ms; reconnect delays ${delays1.join(', ')} ms; session back ${reconnect1} ms after the restart`);
-    console.log(`# outage 2 (SIGTERM mid-poll, 3 s): ${handledWhenDown - 15} of 15 handled when it went down; delays ${delays2.join(', ')} ms; session back ${reconnect2} ms after the restart`);
+    console.log(
+      `# outage 1 (SIGKILL while idle, 5 s): /readyz 503 after ${notReady1Ms} ms; reconnect delays ${delays1.join(', ')} ms; session back ${reconnect1} ms after the restart`,
+    );
+    console.log(
+      `# outage 2 (SIGTERM mid-poll, 3 s): ${handledWhenDown - 15} of 15 handled when it went down; delays ${delays2.join(', ')} ms; session back ${reconnect2} ms after the restart`,
+    );
     assert.ok(handledWhenDown < 30, `the shutdown came mid-poll (${handledWhenDown} of 30 handled)`);
 
     assert.equal(await worker.kill('SIGTERM'), 0, worker.output());
@@ -261,7 +313,12 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
   it('a message cut off mid-handling by the drop is finished on the new session at once, not quarantined', async () => {
     // In-process, to hold the poller inside one message while the server goes away and comes back.
     const config = services.config({ IMAP_POLL_INTERVAL_MS: POLL_INTERVAL_MS, IMAP_RECONNECT_MAX_MS: String(RECONNECT_MAX_MS) });
-    const handler = new ReplyHandler({ db, logger: silentLogger(), ownAddresses: () => new Set([sequence.sender.address]), getSequence: () => sequence });
+    const handler = new ReplyHandler({
+      db,
+      logger: silentLogger(),
+      ownAddresses: () => new Set([sequence.sender.address]),
+      getSequence: () => sequence,
+    });
     const cutOff = '<cut-1@lead.example>';
     const messageIds = [cutOff, '<cut-2@lead.example>', '<cut-3@lead.example>'];
     const outcomes = new Map<string, ReplyOutcome[]>();
@@ -289,7 +346,15 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
       await poller.start(); // no lease: the worker of the test before has stopped
       await eventually('connected', async () => (poller.connected ? true : undefined));
       for (const [i, messageId] of messageIds.entries()) {
-        await services.mailbox.deliver(replyMessage({ from: `cut-${i}@lead.example`, to: 'dana@parley.test', subject: 'Re: Quick question', messageId, body: 'Sounds good, call me.' }));
+        await services.mailbox.deliver(
+          replyMessage({
+            from: `cut-${i}@lead.example`,
+            to: 'dana@parley.test',
+            subject: 'Re: Quick question',
+            messageId,
+            body: 'Sounds good, call me.',
+          }),
+        );
       }
       await inside;
       await services.mailbox.kill('SIGKILL');
@@ -312,7 +377,11 @@ describe('the IMAP server restarts under a running worker (issue 7)', () => {
       release();
       await poller.stop();
     }
-    assert.deepEqual(outcomes.get(cutOff)?.map((o) => o.kind), ['unmatched', 'duplicate'], 'fetched again, and the handler knew it');
+    assert.deepEqual(
+      outcomes.get(cutOff)?.map((o) => o.kind),
+      ['unmatched', 'duplicate'],
+      'fetched again, and the handler knew it',
+    );
     for (const messageId of messageIds) assert.equal(await db.replies.countDocuments({ messageId }), 1, messageId);
     assert.equal(await db.quarantine.countDocuments({}), 0, 'not quarantined');
   });

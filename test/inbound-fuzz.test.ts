@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
@@ -15,16 +15,21 @@ const MUTATIONS = 2000;
 describe('hostile and mutated mail', () => {
   describe('through the reply handler', () => {
     let testDb: TestDatabase | undefined;
-    before(async () => {
+    beforeAll(async () => {
       testDb = await startTestDatabase('fuzz');
     });
-    after(async () => {
+    afterAll(async () => {
       await testDb?.stop();
     });
 
     it(`handles or rejects with a reason each of ${MUTATIONS} mutated messages, in bounded memory`, async () => {
       assert.ok(testDb);
-      const handler = new ReplyHandler({ db: testDb.db, logger: silentLogger(), ownAddresses: () => new Set(), getSequence: () => undefined });
+      const handler = new ReplyHandler({
+        db: testDb.db,
+        logger: silentLogger(),
+        ownAddresses: () => new Set(),
+        getSequence: () => undefined,
+      });
       const seeds = fixtureMessages();
       const random = seeded(20261201);
       const rssBefore = process.memoryUsage().rss;
@@ -44,7 +49,10 @@ describe('hostile and mutated mail', () => {
       }
       const total = [...outcomes.values()].reduce((a, b) => a + b, 0);
       assert.equal(total, MUTATIONS);
-      assert.ok((outcomes.get('unmatched') ?? 0) + (outcomes.get('duplicate') ?? 0) > MUTATIONS / 2, `most mutations still parse: ${JSON.stringify([...outcomes])}`);
+      assert.ok(
+        (outcomes.get('unmatched') ?? 0) + (outcomes.get('duplicate') ?? 0) > MUTATIONS / 2,
+        `most mutations still parse: ${JSON.stringify([...outcomes])}`,
+      );
       const growthMiB = (peak - rssBefore) / 2 ** 20;
       assert.ok(growthMiB < 400, `memory grew by ${growthMiB.toFixed(0)} MiB`);
     });
@@ -56,15 +64,21 @@ describe('hostile and mutated mail', () => {
     let poller: MailboxPoller;
     const polls: PollResult[] = [];
 
-    before(async () => {
+    beforeAll(async () => {
       services = await startTestServices();
       const config = services.config({ IMAP_MAX_MESSAGE_BYTES: String(10 * 1024 * 1024) });
       db = await connectDatabase(services.mongoUrl, config.mongo.database);
       const handler = new ReplyHandler({ db, logger: silentLogger(), ownAddresses: () => new Set(), getSequence: () => undefined });
-      poller = new MailboxPoller({ imap: config.imap, db, handle: (source, origin) => handler.handle(source, origin), logger: silentLogger(), onPoll: (r) => polls.push(r) });
+      poller = new MailboxPoller({
+        imap: config.imap,
+        db,
+        handle: (source, origin) => handler.handle(source, origin),
+        logger: silentLogger(),
+        onPoll: (r) => polls.push(r),
+      });
       await poller.start();
     });
-    after(async () => {
+    afterAll(async () => {
       await poller?.stop();
       await db?.close();
       await services?.stop();
@@ -76,22 +90,37 @@ describe('hostile and mutated mail', () => {
       const big = `From: Big <big@lead.example>\r\nTo: dana@parley.test\r\nSubject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--x--\r\n`;
       for (const { raw } of hostile) await services.mailbox.deliver(raw.length === 0 ? Buffer.from('\r\n') : raw);
       await services.mailbox.deliver(big);
-      await services.mailbox.deliver(replyMessage({ from: 'Last <last@lead.example>', to: 'dana@parley.test', subject: 'Re: hello', messageId: '<after-the-storm@lead.example>', body: 'Sounds good, call me Tuesday.' }));
-      const last = await eventually('the reply after the hostile ones', async () => {
-        const reply = await db.replies.findOne({ messageId: '<after-the-storm@lead.example>' });
-        // Stored as 'received' first; handled once its state moves on.
-        return reply && reply.state !== 'received' ? reply : undefined;
-      }, 60_000);
+      await services.mailbox.deliver(
+        replyMessage({
+          from: 'Last <last@lead.example>',
+          to: 'dana@parley.test',
+          subject: 'Re: hello',
+          messageId: '<after-the-storm@lead.example>',
+          body: 'Sounds good, call me Tuesday.',
+        }),
+      );
+      const last = await eventually(
+        'the reply after the hostile ones',
+        async () => {
+          const reply = await db.replies.findOne({ messageId: '<after-the-storm@lead.example>' });
+          // Stored as 'received' first; handled once its state moves on.
+          return reply && reply.state !== 'received' ? reply : undefined;
+        },
+        60_000,
+      );
       assert.equal(last.state, 'unmatched');
       const quarantined = await db.quarantine.find({}).toArray();
       const tooLarge = quarantined.find((q) => q.code === 'MESSAGE_TOO_LARGE');
       assert.ok(tooLarge, 'the 30 MB message is quarantined unread');
       assert.match(tooLarge.reason, /IMAP_MAX_MESSAGE_BYTES/);
-      for (const q of quarantined) assert.ok(q.reason.length > 0 && q.code.length > 0, `quarantined without a reason: ${JSON.stringify(q)}`);
+      for (const q of quarantined)
+        assert.ok(q.reason.length > 0 && q.code.length > 0, `quarantined without a reason: ${JSON.stringify(q)}`);
       // Every hostile message was looked at: stored as a reply, or quarantined.
       // A poll reports after its last cursor write, which may come a moment after the last reply is stored.
       const handledCount = () => polls.reduce((n, p) => n + p.outcomes.length + p.quarantined, 0);
-      await eventually('every message reported by a poll', async () => (handledCount() >= hostile.length + 2 ? true : undefined)).catch(() => undefined);
+      await eventually('every message reported by a poll', async () => (handledCount() >= hostile.length + 2 ? true : undefined)).catch(
+        () => undefined,
+      );
       assert.equal(handledCount(), hostile.length + 2);
     });
   });

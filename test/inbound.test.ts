@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import { connectDatabase, type Database } from '../src/db/index.ts';
@@ -40,7 +40,7 @@ describe('replies from the IMAP mailbox', () => {
       return reply && reply.state !== 'received' ? reply : undefined;
     });
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     config = services.config({ IMAP_MAX_MESSAGE_BYTES: '200000' });
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -63,7 +63,7 @@ describe('replies from the IMAP mailbox', () => {
     });
     await poller.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await poller?.stop();
     transport?.close();
     await db?.close();
@@ -104,7 +104,13 @@ describe('replies from the IMAP mailbox', () => {
     const lead = await startConversation('sam@lead.example');
     const messageId = '<answer-2@lead.example>';
     await services.mailbox.deliver(
-      replyMessage({ from: 'sam@lead.example', to: 'dana@parley.test', subject: 'about your email', messageId, body: 'Not right now, maybe next quarter.' }),
+      replyMessage({
+        from: 'sam@lead.example',
+        to: 'dana@parley.test',
+        subject: 'about your email',
+        messageId,
+        body: 'Not right now, maybe next quarter.',
+      }),
     );
     const reply = await processedReply(messageId);
     assert.equal(reply.matchedBy, 'sender');
@@ -116,7 +122,14 @@ describe('replies from the IMAP mailbox', () => {
     const lead = await startConversation('stop@lead.example');
     const messageId = '<answer-3@lead.example>';
     await services.mailbox.deliver(
-      replyMessage({ from: 'stop@lead.example', to: 'dana@parley.test', subject: `Re: ${lead.subject}`, messageId, inReplyTo: lead.messageId, body: 'Please remove me from your list.' }),
+      replyMessage({
+        from: 'stop@lead.example',
+        to: 'dana@parley.test',
+        subject: `Re: ${lead.subject}`,
+        messageId,
+        inReplyTo: lead.messageId,
+        body: 'Please remove me from your list.',
+      }),
     );
     const reply = await processedReply(messageId);
     assert.equal(reply.intent, 'unsubscribe');
@@ -151,19 +164,33 @@ describe('replies from the IMAP mailbox', () => {
     assert.equal(await db.tasks.countDocuments({ replyId: reply._id }), 1);
   });
 
-  it('handles a burst a few at a time, and one sender\'s replies in the order they came', async () => {
+  it("handles a burst a few at a time, and one sender's replies in the order they came", async () => {
     const lead = await startConversation('burst@lead.example');
     const others = [];
     for (let i = 0; i < 5; i += 1) others.push(await startConversation(`burst-${i}@lead.example`));
     // Delivered while the poller is stopped, so one poll finds them all.
     await poller.stop();
     const reply = (from: string, to: { messageId: string; subject: string }, messageId: string, body: string) =>
-      replyMessage({ from, to: 'dana@parley.test', subject: `Re: ${to.subject}`, messageId, inReplyTo: to.messageId, references: [to.messageId], body });
+      replyMessage({
+        from,
+        to: 'dana@parley.test',
+        subject: `Re: ${to.subject}`,
+        messageId,
+        inReplyTo: to.messageId,
+        references: [to.messageId],
+        body,
+      });
     // Both of one sender's replies first, so they fall in one batch of handled-at-once messages.
-    await services.mailbox.deliver(reply('burst@lead.example', lead, '<burst-first@lead.example>', 'Sounds interesting, could we talk on Thursday?'));
-    await services.mailbox.deliver(reply('burst@lead.example', lead, '<burst-second@lead.example>', 'Actually, please unsubscribe me and remove me from your list.'));
+    await services.mailbox.deliver(
+      reply('burst@lead.example', lead, '<burst-first@lead.example>', 'Sounds interesting, could we talk on Thursday?'),
+    );
+    await services.mailbox.deliver(
+      reply('burst@lead.example', lead, '<burst-second@lead.example>', 'Actually, please unsubscribe me and remove me from your list.'),
+    );
     for (const [i, other] of others.entries()) {
-      await services.mailbox.deliver(reply(`burst-${i}@lead.example`, other, `<burst-other-${i}@lead.example>`, 'Interesting. What does it cost for a team of 10?'));
+      await services.mailbox.deliver(
+        reply(`burst-${i}@lead.example`, other, `<burst-other-${i}@lead.example>`, 'Interesting. What does it cost for a team of 10?'),
+      );
     }
     const pollsBefore = polls.length;
     await poller.start();
@@ -172,9 +199,14 @@ describe('replies from the IMAP mailbox', () => {
     const second = await processedReply('<burst-second@lead.example>');
     for (let i = 0; i < others.length; i += 1) assert.equal((await processedReply(`<burst-other-${i}@lead.example>`)).state, 'processed');
     // The poll reports after its last cursor write, which may come after the replies read as processed.
-    await eventually('one poll found the whole burst', async () => (polls.slice(pollsBefore).some((p) => p.fetched >= 7) ? true : undefined));
+    await eventually('one poll found the whole burst', async () =>
+      polls.slice(pollsBefore).some((p) => p.fetched >= 7) ? true : undefined,
+    );
     // The same sender's second reply waited for the first: it was taken up after the first was done.
-    assert.ok(first.processedAt && first.processedAt <= second.receivedAt, `first done ${first.processedAt?.toISOString()}, second taken ${second.receivedAt.toISOString()}`);
+    assert.ok(
+      first.processedAt && first.processedAt <= second.receivedAt,
+      `first done ${first.processedAt?.toISOString()}, second taken ${second.receivedAt.toISOString()}`,
+    );
     assert.equal(second.intent, 'unsubscribe');
     assert.equal((await db.enrollments.findOne({ _id: lead.enrollmentId }))?.status, 'stopped');
     assert.equal((await db.contacts.findOne({ email: 'burst@lead.example' }))?.suppressed?.reason, 'unsubscribe');
@@ -188,26 +220,56 @@ describe('replies from the IMAP mailbox', () => {
       replyMessage({ from: 'huge@lead.example', to: 'dana@parley.test', subject: 'big', body: 'x'.repeat(250_000) }),
     );
     await services.mailbox.deliver(
-      replyMessage({ from: 'after@lead.example', to: 'dana@parley.test', subject: `Re: ${lead.subject}`, messageId: '<answer-5@lead.example>', inReplyTo: lead.messageId, body: 'Who else uses this?' }),
+      replyMessage({
+        from: 'after@lead.example',
+        to: 'dana@parley.test',
+        subject: `Re: ${lead.subject}`,
+        messageId: '<answer-5@lead.example>',
+        inReplyTo: lead.messageId,
+        body: 'Who else uses this?',
+      }),
     );
     const reply = await processedReply('<answer-5@lead.example>');
     assert.equal(reply.enrollmentId, lead.enrollmentId);
     const quarantined = await db.quarantine.find({}).sort({ uid: 1 }).toArray();
-    assert.deepEqual(quarantined.map((q) => q.code), ['MESSAGE_MALFORMED', 'MESSAGE_TOO_LARGE']);
+    assert.deepEqual(
+      quarantined.map((q) => q.code),
+      ['MESSAGE_MALFORMED', 'MESSAGE_TOO_LARGE'],
+    );
     assert.match(quarantined[0]?.reason ?? '', /no sender address/);
     assert.match(quarantined[1]?.reason ?? '', /IMAP_MAX_MESSAGE_BYTES/);
   });
 
   it('ignores its own sent copies and never marks mail \\Seen', async () => {
     await services.mailbox.deliver(
-      replyMessage({ from: 'Dana <dana@parley.test>', to: 'someone@lead.example', subject: 'Quick question', messageId: '<copy@parley.test>', body: 'Our own copy.' }),
+      replyMessage({
+        from: 'Dana <dana@parley.test>',
+        to: 'someone@lead.example',
+        subject: 'Quick question',
+        messageId: '<copy@parley.test>',
+        body: 'Our own copy.',
+      }),
     );
     const marker = '<marker@lead.example>';
-    await services.mailbox.deliver(replyMessage({ from: 'nobody-known@lead.example', to: 'dana@parley.test', subject: 'hello', messageId: marker, body: 'Hi, who is this?' }));
+    await services.mailbox.deliver(
+      replyMessage({
+        from: 'nobody-known@lead.example',
+        to: 'dana@parley.test',
+        subject: 'hello',
+        messageId: marker,
+        body: 'Hi, who is this?',
+      }),
+    );
     assert.equal((await processedReply(marker)).state, 'unmatched');
     assert.equal(await db.replies.countDocuments({ messageId: '<copy@parley.test>' }), 0);
 
-    const client = new ImapFlow({ host: services.mailbox.host, port: services.mailbox.port, secure: false, auth: { user: services.mailbox.user, pass: services.mailbox.pass }, logger: false });
+    const client = new ImapFlow({
+      host: services.mailbox.host,
+      port: services.mailbox.port,
+      secure: false,
+      auth: { user: services.mailbox.user, pass: services.mailbox.pass },
+      logger: false,
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -220,7 +282,10 @@ describe('replies from the IMAP mailbox', () => {
       assert.ok(messages.length >= 10);
       for (const message of messages) {
         assert.ok(!message.flags?.has('\\Seen'), `uid ${message.uid} was marked \\Seen`);
-        assert.ok(message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD), `uid ${message.uid} has no Parley keyword`);
+        assert.ok(
+          message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD),
+          `uid ${message.uid} has no Parley keyword`,
+        );
       }
     } finally {
       await client.logout();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
@@ -12,12 +12,12 @@ describe('learning from reps', () => {
   let db: Database;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     const url = process.env.MONGODB_URL ?? (ferret = await startFerretDB()).url;
     env = { MONGODB_URL: url, MONGODB_DB: `parley_learning_${process.pid}`, LOG_LEVEL: 'silent' };
     db = await connectDatabase(url, env.MONGODB_DB!);
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.close();
     await ferret?.stop();
   });
@@ -30,10 +30,23 @@ describe('learning from reps', () => {
     const texts = ['Ping me again once our board has met in the spring.', 'Circle back after the board meets, not before.'];
     for (const [i, visibleText] of texts.entries()) {
       await db.replies.insertOne({
-        _id: `mid:<r${i}@lead.example>`, messageId: `<r${i}@lead.example>`, mailbox: 'INBOX', uidValidity: '1', uid: i + 1,
-        from: 'lead@lead.example', subject: 'Re: hi', references: [], visibleText, state: 'processed', intent: 'unclear', receivedAt: new Date(),
+        _id: `mid:<r${i}@lead.example>`,
+        messageId: `<r${i}@lead.example>`,
+        mailbox: 'INBOX',
+        uidValidity: '1',
+        uid: i + 1,
+        from: 'lead@lead.example',
+        subject: 'Re: hi',
+        references: [],
+        visibleText,
+        state: 'processed',
+        intent: 'unclear',
+        receivedAt: new Date(),
       });
-      assert.match(await runCli(['classify', 'relabel', `mid:<r${i}@lead.example>`, 'not_now', '--by', 'rita'], env), /unclear -> not_now \(by rita\)/);
+      assert.match(
+        await runCli(['classify', 'relabel', `mid:<r${i}@lead.example>`, 'not_now', '--by', 'rita'], env),
+        /unclear -> not_now \(by rita\)/,
+      );
     }
     const wrong = startCli(['classify', 'relabel', 'mid:<r0@lead.example>', 'angry'], env);
     assert.equal(await wrong.exited, 1);

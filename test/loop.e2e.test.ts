@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { replyMessage } from './support/mail.ts';
@@ -14,13 +14,13 @@ describe('the loop, end to end', () => {
   let worker: CliProcess;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     env = services.env({ SEQUENCES_DIR: 'test/fixtures/sequences' });
     db = await connectDatabase(services.mongoUrl, services.database);
     worker = startCli(['worker'], env);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -56,7 +56,10 @@ describe('the loop, end to end', () => {
     assert.equal(replier?.status, 'paused');
     assert.equal(reply.enrollmentId, replier?._id);
     // The reply came in before the follow-up's send time: that is the case under test.
-    assert.ok(replier?.nextStepAt && reply.processedAt && reply.processedAt < replier.nextStepAt, 'reply handled before the follow-up was due');
+    assert.ok(
+      replier?.nextStepAt && reply.processedAt && reply.processedAt < replier.nextStepAt,
+      'reply handled before the follow-up was due',
+    );
     const task = await db.tasks.findOne({ replyId: reply._id });
     assert.equal(task?.status, 'open');
     assert.equal(task?.intent, reply.intent);
@@ -70,8 +73,10 @@ describe('the loop, end to end', () => {
     // ...and a send run that started after the replier's follow-up was due has finished, yet it
     // did not go out.
     await eventually('a send run after the replier was due', async () => {
-      const dueAt = replier!.nextStepAt!;
-      const run = await db.db.collection('agenda_jobs').findOne({ name: 'send-due-steps', lastRunAt: { $gt: dueAt }, lastFinishedAt: { $gt: dueAt } });
+      const dueAt = replier.nextStepAt!;
+      const run = await db.db
+        .collection('agenda_jobs')
+        .findOne({ name: 'send-due-steps', lastRunAt: { $gt: dueAt }, lastFinishedAt: { $gt: dueAt } });
       return run ?? undefined;
     });
     assert.equal(services.sink.received.filter((m) => m.envelopeTo[0] === 'replier@lead.example').length, 1);

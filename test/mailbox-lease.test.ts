@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -18,7 +18,7 @@ describe('the mailbox lease between worker processes', () => {
   let sequence: Sequence;
   let mailbox: string;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
@@ -26,7 +26,7 @@ describe('the mailbox lease between worker processes', () => {
     sequence = loaded.sequence;
     mailbox = mailboxKey(services.config().imap);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -38,19 +38,40 @@ describe('the mailbox lease between worker processes', () => {
   /** Sends step 1 to the contact (through the workers) and returns its Message-ID. */
   async function stepOneSentTo(email: string) {
     await enrollContacts(db, sequence, [{ email }]);
-    const delivery = await eventually(`step 1 sent to ${email}`, async () => (await db.deliveries.findOne({ to: email, stepId: 'hello', state: 'sent' })) ?? undefined, 30_000);
+    const delivery = await eventually(
+      `step 1 sent to ${email}`,
+      async () => (await db.deliveries.findOne({ to: email, stepId: 'hello', state: 'sent' })) ?? undefined,
+      30_000,
+    );
     return delivery.messageId;
   }
 
   async function replyAndWait(email: string, messageId: string, inReplyTo: string) {
     await services.mailbox.deliver(
-      replyMessage({ from: `Lead <${email}>`, to: 'dana@parley.test', subject: 'Re: Quick question', messageId, inReplyTo, references: [inReplyTo], body: 'Sounds good, can we talk on Thursday?' }),
+      replyMessage({
+        from: `Lead <${email}>`,
+        to: 'dana@parley.test',
+        subject: 'Re: Quick question',
+        messageId,
+        inReplyTo,
+        references: [inReplyTo],
+        body: 'Sounds good, can we talk on Thursday?',
+      }),
     );
-    return eventually(`reply ${messageId} handled`, async () => (await db.replies.findOne({ messageId, state: 'processed' })) ?? undefined, 30_000);
+    return eventually(
+      `reply ${messageId} handled`,
+      async () => (await db.replies.findOne({ messageId, state: 'processed' })) ?? undefined,
+      30_000,
+    );
   }
 
   it('one worker polls at a time; the other takes over within two lease periods of a SIGKILL', async () => {
-    const env = services.env({ SEQUENCES_DIR: 'test/fixtures/sequences', IMAP_LEASE_MS: String(LEASE_MS), IMAP_POLL_INTERVAL_MS: '500', LOG_LEVEL: 'info' });
+    const env = services.env({
+      SEQUENCES_DIR: 'test/fixtures/sequences',
+      IMAP_LEASE_MS: String(LEASE_MS),
+      IMAP_POLL_INTERVAL_MS: '500',
+      LOG_LEVEL: 'info',
+    });
     const workers: CliProcess[] = [startCli(['worker'], env), startCli(['worker'], env)];
     const byPid = (pid: number) => workers.find((w) => w.child.pid === pid);
 
@@ -67,7 +88,10 @@ describe('the mailbox lease between worker processes', () => {
     const terms = await db.mailboxLeases.find({ mailbox }).sort({ term: 1 }).toArray();
     assert.ok(terms.length >= 3, `renewed: ${terms.length} terms`);
     assert.deepEqual([...new Set(terms.map((t) => t.holder))], [first.holder], 'one holder throughout');
-    assert.deepEqual(terms.map((t) => t.term), terms.map((_, i) => i + 1));
+    assert.deepEqual(
+      terms.map((t) => t.term),
+      terms.map((_, i) => i + 1),
+    );
     assert.match(holder.output(), /watching mailbox/);
     assert.doesNotMatch(other.output(), /watching mailbox/, 'the other worker never connected to IMAP');
 
@@ -76,10 +100,14 @@ describe('the mailbox lease between worker processes', () => {
 
     await holder.kill('SIGKILL');
     const killedAt = Date.now();
-    const taken = await eventually('the other worker takes the lease', async () => {
-      const term = await newestTerm();
-      return term && pidOf(term.holder) === other.child.pid ? term : undefined;
-    }, LEASE_MS * 4);
+    const taken = await eventually(
+      'the other worker takes the lease',
+      async () => {
+        const term = await newestTerm();
+        return term && pidOf(term.holder) === other.child.pid ? term : undefined;
+      },
+      LEASE_MS * 4,
+    );
     const tookMs = Date.now() - killedAt;
     console.log(`# lease taken over ${tookMs} ms after the SIGKILL (lease ${LEASE_MS} ms), term ${taken.term}`);
     assert.ok(tookMs <= LEASE_MS * 2, `took over within two lease periods (${tookMs} ms)`);

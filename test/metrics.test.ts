@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -30,7 +30,7 @@ describe('GET /metrics on a running worker', () => {
       return sample(text, series) === value ? text : undefined;
     });
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config({
       SEQUENCES_DIR: 'test/fixtures/outcomes',
@@ -42,13 +42,17 @@ describe('GET /metrics on a running worker', () => {
     assert.ok(worker.webUrl);
     metricsUrl = `${worker.webUrl}/metrics`;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });
 
   it('refuses a scrape without the bearer token', async () => {
-    const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-the-token-0123456789' }, { authorization: `Basic ${TOKEN}` }];
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer not-the-token-0123456789' },
+      { authorization: `Basic ${TOKEN}` },
+    ];
     for (const headers of refused) {
       const response = await scrape(headers);
       assert.equal(response.status, 401, JSON.stringify(headers));
@@ -79,7 +83,9 @@ describe('GET /metrics on a running worker', () => {
     assert.ok(sequence);
     const [enrolled] = await enrollContacts(worker.database, sequence, [{ email: 'meet@lead.example', firstName: 'Mel' }]);
     assert.equal(enrolled?.outcome, 'enrolled');
-    const sent = await eventually('step 1 to meet@lead.example', async () => services.sink.received.find((m) => m.envelopeTo[0] === 'meet@lead.example'));
+    const sent = await eventually('step 1 to meet@lead.example', async () =>
+      services.sink.received.find((m) => m.envelopeTo[0] === 'meet@lead.example'),
+    );
     const stepOne = sent.parsed.messageId ?? '';
     await scrapeUntil('parley_steps_sent_total{sequence="outcomes"}', 1);
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { freePort } from '../src/embedded/index.ts';
@@ -12,7 +12,7 @@ describe('opting out by link', () => {
   let services: TestServices;
   let worker: Worker;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const port = await freePort();
     worker = await startWorker({
@@ -25,7 +25,7 @@ describe('opting out by link', () => {
       logger: silentLogger(),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ interface HotQuery {
 
 /** True when the filter, or one of its $or/$and branches, names every key. */
 const has = (f: Document, ...keys: string[]): boolean =>
-  keys.every((k) => k in f) || ['$or', '$and'].some((op) => Array.isArray(f[op]) && (f[op] as Document[]).some((branch) => has(branch, ...keys)));
+  keys.every((k) => k in f) ||
+  ['$or', '$and'].some((op) => Array.isArray(f[op]) && (f[op] as Document[]).some((branch) => has(branch, ...keys)));
 
 /** The queries Parley runs per step, per reply, per task action or per event: never a scan. */
 const HOT_QUERIES: HotQuery[] = [
@@ -37,19 +38,19 @@ const HOT_QUERIES: HotQuery[] = [
   { name: 'send caps per mailbox', collection: 'send_claims', matches: (f) => has(f, 'from', 'claimedAt') },
   { name: 'a reply by Message-ID', collection: 'replies', matches: (f) => has(f, 'messageId') || has(f, '_id') },
   { name: 'a task by id', collection: 'tasks', matches: (f) => has(f, '_id') },
-  { name: 'a task\'s thread: the replies of its enrollment', collection: 'replies', matches: (f) => has(f, 'enrollmentId') },
+  { name: "a task's thread: the replies of its enrollment", collection: 'replies', matches: (f) => has(f, 'enrollmentId') },
   { name: 'task queue', collection: 'tasks', matches: (f) => has(f, 'status') },
-  { name: 'a contact\'s events', collection: 'events', matches: (f) => has(f, 'contactId') },
+  { name: "a contact's events", collection: 'events', matches: (f) => has(f, 'contactId') },
   { name: 'mailbox cursor and lease', collection: 'mailbox_cursors', matches: (f) => has(f, '_id') },
-  { name: 'a contact\'s segment rollup', collection: 'contact_rollups', matches: (f) => has(f, '_id') },
+  { name: "a contact's segment rollup", collection: 'contact_rollups', matches: (f) => has(f, '_id') },
   { name: 'queued events folded into rollups', collection: 'rollup_queue', matches: (f) => has(f, '_id') },
   { name: 'every queued event of the contacts being folded', collection: 'rollup_queue', matches: (f) => has(f, 'contactId') },
   { name: 'the queued events themselves, by id', collection: 'events', matches: (f) => has(f, '_id') },
-  { name: 'the event pass\'s lease', collection: 'mailbox_leases', matches: (f) => has(f, 'mailbox') },
-  { name: 'stats: the period\'s sends and outcomes', collection: 'events', matches: (f) => has(f, 'type', 'at') },
-  { name: 'stats: the period\'s enrollments', collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
+  { name: "the event pass's lease", collection: 'mailbox_leases', matches: (f) => has(f, 'mailbox') },
+  { name: "stats: the period's sends and outcomes", collection: 'events', matches: (f) => has(f, 'type', 'at') },
+  { name: "stats: the period's enrollments", collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
   { name: 'stats: days with a late event', collection: 'stats_queue', matches: (f) => has(f, 'day') || has(f, '_id') },
-  { name: 'stats: the period\'s day summaries', collection: 'stats_days', matches: (f) => has(f, 'day') || has(f, '_id') },
+  { name: "stats: the period's day summaries", collection: 'stats_days', matches: (f) => has(f, 'day') || has(f, '_id') },
 ];
 
 interface Plan {
@@ -64,7 +65,7 @@ describe('query plans: the hot queries are served by an index', () => {
   let dir: string;
   let env: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     recorder = await startCommandRecorder(services.mongoUrl);
     client = await new MongoClient(services.mongoUrl).connect();
@@ -81,7 +82,7 @@ describe('query plans: the hot queries are served by an index', () => {
       PARLEY_REP_PASSWORD: 'correct horse battery staple',
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await client?.close();
     await recorder?.stop();
@@ -111,7 +112,17 @@ describe('query plans: the hot queries are served by an index', () => {
     const at = Date.now();
     await writeFile(
       events,
-      [1, 2].map((n) => JSON.stringify({ id: `visit-${n}`, email: 'visitor@lead.example', type: 'page_visited', at: at - n * 60_000, props: { url: '/pricing' } })).join('\n'),
+      [1, 2]
+        .map((n) =>
+          JSON.stringify({
+            id: `visit-${n}`,
+            email: 'visitor@lead.example',
+            type: 'page_visited',
+            at: at - n * 60_000,
+            props: { url: '/pricing' },
+          }),
+        )
+        .join('\n'),
     );
     await runCli(['events', 'import', events], env);
     await runCli(['segments', 'refresh'], env);
@@ -140,7 +151,10 @@ describe('query plans: the hot queries are served by an index', () => {
     const table = [
       '| collection | filter (shape) | plan on this database |',
       '|---|---|---|',
-      ...rows.map(([, { command, plan }]) => `| ${command.collection} | \`${JSON.stringify(shapeOf(command.filter))}\` | ${plan.indexed ? '' : '**scan** '}${plan.plan} |`),
+      ...rows.map(
+        ([, { command, plan }]) =>
+          `| ${command.collection} | \`${JSON.stringify(shapeOf(command.filter))}\` | ${plan.indexed ? '' : '**scan** '}${plan.plan} |`,
+      ),
     ].join('\n');
     if (process.env.PARLEY_QUERY_PLANS) await writeFile(process.env.PARLEY_QUERY_PLANS, `${table}\n`);
 
@@ -149,7 +163,8 @@ describe('query plans: the hot queries are served by an index', () => {
       const seen = rows.filter(([, { command }]) => command.collection === hot.collection && hot.matches(command.filter));
       if (seen.length === 0) problems.push(`${hot.name}: not sent during the run (the test's workload or the matcher is out of date)`);
       for (const [, { command, plan }] of seen) {
-        if (!plan.indexed) problems.push(`${hot.name}: ${command.collection} ${JSON.stringify(shapeOf(command.filter))} scans: ${plan.plan}`);
+        if (!plan.indexed)
+          problems.push(`${hot.name}: ${command.collection} ${JSON.stringify(shapeOf(command.filter))} scans: ${plan.plan}`);
       }
     }
     assert.deepEqual(problems, [], `\n${table}`);
@@ -169,7 +184,9 @@ function shapeOf(value: unknown): unknown {
 
 /** Explains the recorded query as a find with its filter (FerretDB answers updates the same way). */
 async function explain(client: MongoClient, database: string, command: RecordedCommand): Promise<Plan> {
-  const result = await client.db(database).command({ explain: { find: command.collection, filter: command.filter }, verbosity: 'queryPlanner' });
+  const result = await client
+    .db(database)
+    .command({ explain: { find: command.collection, filter: command.filter }, verbosity: 'queryPlanner' });
   const planner = (result.queryPlanner ?? {}) as Document;
   if (Array.isArray(planner.Plan)) {
     // FerretDB on SQLite: the lines of SQLite's EXPLAIN QUERY PLAN.

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort } from '../src/embedded/index.ts';
@@ -30,11 +30,11 @@ describe('readiness and shutdown', () => {
   let services: TestServices;
   let db: Database;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -43,7 +43,11 @@ describe('readiness and shutdown', () => {
   it('parley worker exits with 0 soon after SIGTERM', async () => {
     const port = await freePort();
     const worker = startCli(['worker'], services.env({ WEB_PORT: String(port), SHUTDOWN_TIMEOUT_MS: '10000' }));
-    await eventually('the worker process is ready', async () => ((await readyz(`http://127.0.0.1:${port}`))?.status === 200 ? true : undefined), 30_000);
+    await eventually(
+      'the worker process is ready',
+      async () => ((await readyz(`http://127.0.0.1:${port}`))?.status === 200 ? true : undefined),
+      30_000,
+    );
     const began = Date.now();
     const code = await worker.kill('SIGTERM');
     const tookMs = Date.now() - began;
@@ -69,7 +73,11 @@ describe('readiness and shutdown', () => {
         LOG_LEVEL: 'info',
       }),
     );
-    await eventually('the worker process is ready', async () => ((await readyz(`http://127.0.0.1:${port}`))?.status === 200 ? true : undefined), 30_000);
+    await eventually(
+      'the worker process is ready',
+      async () => ((await readyz(`http://127.0.0.1:${port}`))?.status === 200 ? true : undefined),
+      30_000,
+    );
     // The next message stalls before the SMTP server's 250: a send that outlasts the bound.
     const held = services.sink.holdNext('data', 15_000);
     await enrollContacts(db, loaded.sequence, [{ email: 'slow-send@lead.example' }]);
@@ -85,16 +93,22 @@ describe('readiness and shutdown', () => {
       .filter((l) => l.includes('shutdown timed out'))
       .map((l) => JSON.parse(l) as { stillRunning?: string[] })[0];
     assert.ok(line, worker.output());
-    assert.ok(line.stillRunning?.some((part) => part.includes('send-due-steps')), JSON.stringify(line));
+    assert.ok(
+      line.stillRunning?.some((part) => part.includes('send-due-steps')),
+      JSON.stringify(line),
+    );
   });
 
   describe('GET /readyz on a running worker', () => {
     let worker: Worker;
-    before(async () => {
-      worker = await startWorker({ config: services.config({ WEB_PORT: String(await freePort()), IMAP_LEASE_MS: '2000' }), logger: silentLogger() });
+    beforeAll(async () => {
+      worker = await startWorker({
+        config: services.config({ WEB_PORT: String(await freePort()), IMAP_LEASE_MS: '2000' }),
+        logger: silentLogger(),
+      });
       assert.ok(worker.webUrl);
     });
-    after(async () => {
+    afterAll(async () => {
       await worker?.stop();
     });
 

@@ -3,7 +3,7 @@
 // vacation replies. Each is read back with the same code as the fixtures, so a Dovecot upgrade
 // that changes its format fails here. PARLEY_WRITE_FIXTURES=1 also saves what was generated as
 // the fixtures in test/fixtures/ (then review the diff).
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

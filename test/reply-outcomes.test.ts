@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,23 +35,39 @@ describe('what replies do, through the real mailbox', () => {
       return reply && reply.state !== 'received' ? reply : undefined;
     });
   const replyTo = (lead: { messageId: string }, from: string, messageId: string, body: string, extraHeaders: Record<string, string> = {}) =>
-    services.mailbox.deliver(replyMessage({ from, to: 'dana@parley.test', subject: 'Re: Quick question about your team', messageId, inReplyTo: lead.messageId, references: [lead.messageId], body, extraHeaders }));
+    services.mailbox.deliver(
+      replyMessage({
+        from,
+        to: 'dana@parley.test',
+        subject: 'Re: Quick question about your team',
+        messageId,
+        inReplyTo: lead.messageId,
+        references: [lead.messageId],
+        body,
+        extraHeaders,
+      }),
+    );
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     worker = await startWorker({ config: services.config({ SEQUENCES_DIR: 'test/fixtures/outcomes' }), logger: silentLogger() });
     const loaded = worker.getSequence('outcomes');
     assert.ok(loaded);
     sequence = loaded;
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });
 
   it('a meeting request pauses the enrollment and queues a first-priority task for the owner', async () => {
     const lead = await firstEmailTo('meet@lead.example');
-    await replyTo(lead, 'meet@lead.example', '<meet-1@lead.example>', 'Can we get on a call Tuesday at 2pm? Please send me a calendar invite.');
+    await replyTo(
+      lead,
+      'meet@lead.example',
+      '<meet-1@lead.example>',
+      'Can we get on a call Tuesday at 2pm? Please send me a calendar invite.',
+    );
     const reply = await handled('<meet-1@lead.example>');
     assert.equal(reply.intent, 'meeting_request', reply.explanation);
     const task = await worker.database.tasks.findOne({ replyId: reply._id });
@@ -59,9 +75,14 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'paused');
   });
 
-  it('stores what the reply reveals on the contact, including the answer to the step\'s question', async () => {
+  it("stores what the reply reveals on the contact, including the answer to the step's question", async () => {
     const lead = await firstEmailTo('team@lead.example');
-    await replyTo(lead, 'team@lead.example', '<team-1@lead.example>', "We're a team of 12 and want to get started next quarter. I'd need to check with my boss first though.");
+    await replyTo(
+      lead,
+      'team@lead.example',
+      '<team-1@lead.example>',
+      "We're a team of 12 and want to get started next quarter. I'd need to check with my boss first though.",
+    );
     await handled('<team-1@lead.example>');
     const contact = await worker.database.contacts.findOne({ email: 'team@lead.example' });
     assert.equal(contact?.qualification?.teamSize, 12);
@@ -73,7 +94,10 @@ describe('what replies do, through the real mailbox', () => {
   it('a real out-of-office reply (Dovecot sieve vacation) resumes the sequence after the return date, with no task', async () => {
     const lead = await firstEmailTo('away@lead.example');
     const vacation = `require ["vacation"]; vacation :days 1 :addresses ["away@lead.example"] :subject "Out of office" "I am out of the office until December 7 with limited access to email. For urgent matters contact Sam Lee at sam@lead.example.";`;
-    const [autoReply] = await whatDovecotSendsBack(lead.sent.raw.toString('utf8'), { sieveScript: vacation, envelopeFrom: 'dana@parley.test' });
+    const [autoReply] = await whatDovecotSendsBack(lead.sent.raw.toString('utf8'), {
+      sieveScript: vacation,
+      envelopeFrom: 'dana@parley.test',
+    });
     assert.ok(autoReply, 'Dovecot answered with a vacation reply');
     await services.mailbox.deliver(autoReply.raw);
     const reply = await handled(autoReply.parsed.messageId ?? '');
@@ -81,7 +105,11 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal(reply.matchedBy, 'thread', 'vacation replies carry In-Reply-To');
     const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
     assert.equal(enrollment?.status, 'active');
-    assert.equal(enrollment?.nextStepAt?.toISOString().slice(5, 10), '12-07', `resumes on the return date, got ${enrollment?.nextStepAt?.toISOString()}`);
+    assert.equal(
+      enrollment?.nextStepAt?.toISOString().slice(5, 10),
+      '12-07',
+      `resumes on the return date, got ${enrollment?.nextStepAt?.toISOString()}`,
+    );
     assert.equal(reply.analysis?.alternateContact?.email, 'sam@lead.example');
     assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
   });
@@ -89,9 +117,15 @@ describe('what replies do, through the real mailbox', () => {
   it('an automatic answer that is not out-of-office (a ticket receipt) changes nothing', async () => {
     const lead = await firstEmailTo('ticket@lead.example');
     const before = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
-    await replyTo(lead, 'support@lead.example', '<ticket-1@lead.example>', 'Thank you for contacting support. Your request #48213 has been received and a member of our team will respond shortly.', {
-      'Auto-Submitted': 'auto-replied',
-    });
+    await replyTo(
+      lead,
+      'support@lead.example',
+      '<ticket-1@lead.example>',
+      'Thank you for contacting support. Your request #48213 has been received and a member of our team will respond shortly.',
+      {
+        'Auto-Submitted': 'auto-replied',
+      },
+    );
     const reply = await handled('<ticket-1@lead.example>');
     assert.equal(reply.intent, 'auto_reply', reply.explanation);
     const after = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
@@ -102,12 +136,20 @@ describe('what replies do, through the real mailbox', () => {
   it('a hard bounce stops the enrollment, suppresses the address and marks it undeliverable', async () => {
     const lead = await firstEmailTo('gone@lead.example');
     const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(fixture.split(/\r?\n\r?\n/).slice(1).join('\n\n'))?.[1];
+    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
+      fixture
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n'),
+    )?.[1];
     assert.ok(originalId, 'the fixture returns the original message');
     const bounce = fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-hard@mx.lead.example>');
     await services.mailbox.deliver(bounce);
     const reply = await handled('<bounce-hard@mx.lead.example>');
-    assert.deepEqual([reply.intent, reply.matchedBy, reply.analysis?.bounce?.kind, reply.analysis?.bounce?.status], ['bounce', 'bounce', 'hard', '5.1.1']);
+    assert.deepEqual(
+      [reply.intent, reply.matchedBy, reply.analysis?.bounce?.kind, reply.analysis?.bounce?.status],
+      ['bounce', 'bounce', 'hard', '5.1.1'],
+    );
     const contact = await worker.database.contacts.findOne({ email: 'gone@lead.example' });
     assert.equal(contact?.suppressed?.reason, 'bounce');
     assert.equal(contact?.undeliverable?.status, '5.1.1');
@@ -129,7 +171,12 @@ describe('what replies do, through the real mailbox', () => {
   it('a soft bounce sends the step again later, up to a limit', async () => {
     const lead = await firstEmailTo('busy@lead.example');
     const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-4.2.2-mailbox-full.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(fixture.split(/\r?\n\r?\n/).slice(1).join('\n\n'))?.[1];
+    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
+      fixture
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n'),
+    )?.[1];
     assert.ok(originalId);
     const bounce = fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-soft@mx.lead.example>');
     await services.mailbox.deliver(bounce);
@@ -137,7 +184,10 @@ describe('what replies do, through the real mailbox', () => {
     assert.deepEqual([reply.analysis?.bounce?.kind, reply.outcome], ['soft', 'soft_bounce']);
     const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
     assert.deepEqual([enrollment?.status, enrollment?.softBounces, enrollment?.passedStepIds], ['active', 1, []]);
-    assert.ok(enrollment?.nextStepAt && enrollment.nextStepAt.getTime() > Date.now() + 3 * 60 * 60 * 1000, 'sent again in about four hours');
+    assert.ok(
+      enrollment?.nextStepAt && enrollment.nextStepAt.getTime() > Date.now() + 3 * 60 * 60 * 1000,
+      'sent again in about four hours',
+    );
     const delivery = await worker.database.deliveries.findOne({ enrollmentId: lead.enrollment._id, stepId: 'hello' });
     assert.equal(delivery?.state, 'bounced');
     assert.equal((await worker.database.contacts.findOne({ email: 'busy@lead.example' }))?.suppressed, undefined);
@@ -150,13 +200,23 @@ describe('what replies do, through the real mailbox', () => {
     const paused = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
     assert.equal(paused?.status, 'paused');
     const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-4.2.2-mailbox-full.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(fixture.split(/\r?\n\r?\n/).slice(1).join('\n\n'))?.[1];
+    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
+      fixture
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n'),
+    )?.[1];
     assert.ok(originalId);
-    await services.mailbox.deliver(fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-forged@mx.lead.example>'));
+    await services.mailbox.deliver(
+      fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-forged@mx.lead.example>'),
+    );
     const reply = await handled('<bounce-forged@mx.lead.example>');
     assert.deepEqual([reply.analysis?.bounce?.kind, reply.outcome], ['soft', 'soft_bounce']);
     const after = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
-    assert.deepEqual([after?.status, after?.passedStepIds, after?.nextStepAt, after?.statusReplyId], ['paused', ['hello'], paused?.nextStepAt, paused?.statusReplyId]);
+    assert.deepEqual(
+      [after?.status, after?.passedStepIds, after?.nextStepAt, after?.statusReplyId],
+      ['paused', ['hello'], paused?.nextStepAt, paused?.statusReplyId],
+    );
     assert.equal((await worker.database.deliveries.findOne({ enrollmentId: lead.enrollment._id, stepId: 'hello' }))?.state, 'sent');
   });
 });

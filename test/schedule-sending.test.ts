@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -28,7 +28,7 @@ describe('when steps go out', () => {
     }
   }
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     transport = createSmtpTransport(services.config().smtp);
@@ -36,7 +36,7 @@ describe('when steps go out', () => {
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.problems));
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();
@@ -60,8 +60,14 @@ describe('when steps go out', () => {
       sent.map((d) => d.sentAt?.toISOString()),
       ['2026-03-09T13:00:00.000Z', '2026-03-10T13:00:00.000Z', '2026-04-08T13:00:00.000Z'],
     );
-    assert.deepEqual(preview.map((p) => p.dueAt.toISOString()), sent.map((d) => d.sentAt?.toISOString()));
-    assert.deepEqual(preview.map((p) => p.kind === 'sent' && p.text), sent.map((d) => d.text));
+    assert.deepEqual(
+      preview.map((p) => p.dueAt.toISOString()),
+      sent.map((d) => d.sentAt?.toISOString()),
+    );
+    assert.deepEqual(
+      preview.map((p) => p.kind === 'sent' && p.text),
+      sent.map((d) => d.text),
+    );
     assert.match(preview[2]?.localTime ?? '', /Wed 8 Apr 2026, 09:00 EDT/);
   });
 
@@ -71,13 +77,22 @@ describe('when steps go out', () => {
     const enrollmentId = outcome?.outcome === 'enrolled' ? outcome.enrollmentId : '';
     await followTheClock(enrollmentId);
     const enrollment = await db.enrollments.findOne({ _id: enrollmentId });
-    assert.deepEqual(enrollment?.skippedSteps.map((s) => [s.stepId, s.reason]), [['personal', 'no value for first_name']]);
+    assert.deepEqual(
+      enrollment?.skippedSteps.map((s) => [s.stepId, s.reason]),
+      [['personal', 'no value for first_name']],
+    );
     const sent = await db.deliveries.find({ enrollmentId, state: 'sent' }).sort({ sentAt: 1 }).toArray();
-    assert.deepEqual(sent.map((d) => d.stepId), ['hello', 'last']);
+    assert.deepEqual(
+      sent.map((d) => d.stepId),
+      ['hello', 'last'],
+    );
     assert.ok(sent.every((d) => !/Hi ,|\{\{/.test(d.text)));
     assert.equal(enrollment?.status, 'completed');
     const preview = await previewSequence(sequence, { email: 'nameless@lead.example' }, { enrolledAt, messageIdDomain: 'parley.test' });
-    assert.deepEqual(preview.map((p) => p.kind), ['sent', 'skipped', 'sent']);
+    assert.deepEqual(
+      preview.map((p) => p.kind),
+      ['sent', 'skipped', 'sent'],
+    );
   });
 
   it('defers a step found due outside the window (a worker that was down overnight) to the next opening', async () => {
@@ -106,7 +121,10 @@ describe('when steps go out', () => {
       sequence = original;
     }
     const sent = await db.deliveries.find({ enrollmentId, state: 'sent' }).sort({ sentAt: 1 }).toArray();
-    assert.deepEqual(sent.map((d) => d.stepId), ['hello', 'last']);
+    assert.deepEqual(
+      sent.map((d) => d.stepId),
+      ['hello', 'last'],
+    );
     assert.match(sent[1]?.text ?? '', /^Edited: would a call help\?/);
     assert.equal(sent[1]?.inReplyTo, sent[0]?.messageId);
   });

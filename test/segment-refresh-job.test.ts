@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { recordEvents } from '../src/events/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -12,7 +12,7 @@ describe('the segment refresh job', () => {
   let services: TestServices;
   let worker: Worker;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     worker = await startWorker({
       config: services.config({
@@ -25,7 +25,7 @@ describe('the segment refresh job', () => {
       logger: silentLogger(),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await worker?.stop();
     await services?.stop();
   });
@@ -34,13 +34,30 @@ describe('the segment refresh job', () => {
     const db = worker.database;
     // After the first run (at start), so only a later, periodic one can find the events.
     const jobs = db.db.collection<{ name: string; lastFinishedAt?: Date }>('agenda_jobs');
-    await eventually('the first refresh finished', async () => (await jobs.findOne({ name: 'refresh-segments', lastFinishedAt: { $type: 'date' } })) ?? undefined);
+    await eventually(
+      'the first refresh finished',
+      async () => (await jobs.findOne({ name: 'refresh-segments', lastFinishedAt: { $type: 'date' } })) ?? undefined,
+    );
     const hourAgo = new Date(Date.now() - 3600_000);
     const now = new Date();
     // Recorded as an import does it (queued for the rollups); the worker's event pass is 10 minutes away.
-    const recorded = await recordEvents(db, ['a', 'b'].map((k) => ({ id: `late-${k}`, email: 'late@lead.example', type: 'page_visited', at: hourAgo.getTime(), props: { url: '/pricing' } })), { source: 'import', now });
+    const recorded = await recordEvents(
+      db,
+      ['a', 'b'].map((k) => ({
+        id: `late-${k}`,
+        email: 'late@lead.example',
+        type: 'page_visited',
+        at: hourAgo.getTime(),
+        props: { url: '/pricing' },
+      })),
+      { source: 'import', now },
+    );
     const contactId = recorded.contactIds[0];
-    const change = await eventually('the entry recorded by the refresh job', async () => (await db.segmentChanges.findOne({ contactId, segmentId: 'pricing-visitors' })) ?? undefined, 20_000);
+    const change = await eventually(
+      'the entry recorded by the refresh job',
+      async () => (await db.segmentChanges.findOne({ contactId, segmentId: 'pricing-visitors' })) ?? undefined,
+      20_000,
+    );
     assert.equal(change.change, 'entered');
     const [mail] = await services.sink.waitFor(1, 20_000);
     assert.equal(mail?.envelopeTo[0], 'late@lead.example');

@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { BulkWriteOptions, Collection, Document, Filter, FindOptions } from 'mongodb';
 import type { ContactDoc, ContactRollupDoc, Database, EventDoc, ParleyCollections, SegmentChangeDoc } from '../src/db/index.ts';
-import { planRollups, readMemberships, refreshAllSegments, refreshContacts, type Segment } from '../src/segments/index.ts';
+import { planRollups, readMemberships, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { sequenceOf } from '../src/sequences/testing.ts';
 import { segmentOf } from '../src/segments/testing.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -47,11 +47,28 @@ const hasCompany = (i: number) => i % 7 === 0;
 
 async function seed(db: Database, now: Date): Promise<string[]> {
   const ids = [...ODD_IDS, ...Array.from({ length: CONTACTS - ODD_IDS.length }, () => randomUUID())];
-  const contacts: ContactDoc[] = ids.map((_id, i) => ({ _id, email: `c${i}@lead.example`, ...(hasCompany(i) && { company: `Company ${i}` }), fields: {}, createdAt: now, updatedAt: now }));
+  const contacts: ContactDoc[] = ids.map((_id, i) => ({
+    _id,
+    email: `c${i}@lead.example`,
+    ...(hasCompany(i) && { company: `Company ${i}` }),
+    fields: {},
+    createdAt: now,
+    updatedAt: now,
+  }));
   await db.contacts.insertMany(contacts);
   const at = new Date(now.getTime() - DAY);
   const events: EventDoc[] = ids.flatMap((contactId, i) =>
-    visitsPricing(i) ? [1, 2].map((n) => ({ _id: `visit-${i}-${n}`, contactId, type: 'page_visited', at, source: 'import' as const, props: { url: '/pricing' }, receivedAt: at })) : [],
+    visitsPricing(i)
+      ? [1, 2].map((n) => ({
+          _id: `visit-${i}-${n}`,
+          contactId,
+          type: 'page_visited',
+          at,
+          source: 'import' as const,
+          props: { url: '/pricing' },
+          receivedAt: at,
+        }))
+      : [],
   );
   await db.events.insertMany(events);
   return ids;
@@ -69,7 +86,10 @@ function withOverrides<T extends Document>(collection: Collection<T>, overrides:
 }
 
 async function membersOf(db: Database, segmentId: string): Promise<string[]> {
-  return [...(await readMemberships(db, { segmentId })).values()].filter((m) => m.member).map((m) => m.contactId).sort();
+  return [...(await readMemberships(db, { segmentId })).values()]
+    .filter((m) => m.member)
+    .map((m) => m.contactId)
+    .sort();
 }
 
 const expected = (ids: readonly string[], holds: (i: number) => boolean) => ids.filter((_, i) => holds(i)).sort();
@@ -85,12 +105,12 @@ describe('full segment refresh in slices', () => {
   const input = { segments: [pricing, withCompany], sequences: [followUp], now };
   const plan = planRollups(input.segments);
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('refresh_slices');
     db = testDb.db;
     ids = await seed(db, now);
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 
@@ -108,7 +128,7 @@ describe('full segment refresh in slices', () => {
 
     assert.equal(report.contacts, CONTACTS);
     const prefix = `${plan.definitions}:`;
-    assert.equal(asked.length, CONTACTS, 'each contact\'s rollup read once');
+    assert.equal(asked.length, CONTACTS, "each contact's rollup read once");
     assert.deepEqual([...asked].sort(), ids.map((id) => prefix + id).sort());
     const pricingMembers = expected(ids, visitsPricing);
     const companyMembers = expected(ids, hasCompany);
@@ -121,7 +141,10 @@ describe('full segment refresh in slices', () => {
     // The per-contact path agrees with every verdict: it finds nothing to change, odd ids included.
     const sample = [...ODD_IDS, ...ids.slice(ODD_IDS.length, ODD_IDS.length + 16)];
     const again = await refreshContacts(db, sample, input);
-    assert.deepEqual({ entered: again.entered, exited: again.exited, contacts: again.contacts }, { entered: 0, exited: 0, contacts: sample.length });
+    assert.deepEqual(
+      { entered: again.entered, exited: again.exited, contacts: again.contacts },
+      { entered: 0, exited: 0, contacts: sample.length },
+    );
     const quiet = await refreshAllSegments(db, input);
     assert.deepEqual(quiet, { contacts: CONTACTS, entered: 0, exited: 0, enrolled: 0, stopped: 0 });
   });
@@ -170,7 +193,10 @@ describe('full segment refresh in slices', () => {
       assert.equal(report.entered, total - recordedBefore, 'the second run records what the first did not');
       const changes = await db.segmentChanges.find({}, { projection: { segmentId: 1, contactId: 1, n: 1 } }).toArray();
       assert.equal(changes.length, total);
-      assert.ok(changes.every((c) => c.n === 1), 'one change per contact and segment');
+      assert.ok(
+        changes.every((c) => c.n === 1),
+        'one change per contact and segment',
+      );
       assert.deepEqual(await membersOf(db, 'pricing'), expected(ids, visitsPricing));
       assert.deepEqual(await membersOf(db, 'with-company'), expected(ids, hasCompany));
       const enrolled = await db.enrollments.find({ sequenceId: followUp.id }, { projection: { contactId: 1 } }).toArray();
@@ -184,8 +210,14 @@ describe('full segment refresh in slices', () => {
     await db.enrollments.deleteMany({});
     const reports = await Promise.all([refreshAllSegments(db, input), refreshAllSegments(db, input)]);
     const total = expected(ids, visitsPricing).length + expected(ids, hasCompany).length;
-    assert.equal(reports.reduce((n, r) => n + r.entered, 0), total);
-    assert.equal(reports.reduce((n, r) => n + r.enrolled, 0), expected(ids, visitsPricing).length);
+    assert.equal(
+      reports.reduce((n, r) => n + r.entered, 0),
+      total,
+    );
+    assert.equal(
+      reports.reduce((n, r) => n + r.enrolled, 0),
+      expected(ids, visitsPricing).length,
+    );
     assert.equal(await db.segmentChanges.countDocuments({}), total);
     assert.equal(await db.enrollments.countDocuments({ sequenceId: followUp.id }), expected(ids, visitsPricing).length);
   });

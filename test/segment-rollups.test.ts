@@ -1,8 +1,15 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Database } from '../src/db/index.ts';
 import { OWN_EVENTS, recordEvents, recordOwnEvent } from '../src/events/index.ts';
-import { planRollups, readMemberships, refreshAllSegments, refreshContacts, refreshQueuedContacts, type Segment } from '../src/segments/index.ts';
+import {
+  planRollups,
+  readMemberships,
+  refreshAllSegments,
+  refreshContacts,
+  refreshQueuedContacts,
+  type Segment,
+} from '../src/segments/index.ts';
 import { conditionId, matchingAt, type RollupTallies } from '../src/segments/rollup.ts';
 import { foldQueuedEvents, recomputeRollup } from '../src/segments/rollups.ts';
 import { seeded } from './support/random.ts';
@@ -30,32 +37,50 @@ describe('segment rollups', () => {
   const t0 = new Date('2026-11-02T10:00:00Z');
   const plan = planRollups([pricing]);
   const input = (now: Date, segments: Segment[] = [pricing]) => ({ segments, sequences: [], now });
-  const visit = (email: string, id: string, url: string, at: Date) => ({ id, email, type: 'page_visited', at: at.toISOString(), props: { url } });
+  const visit = (email: string, id: string, url: string, at: Date) => ({
+    id,
+    email,
+    type: 'page_visited',
+    at: at.toISOString(),
+    props: { url },
+  });
   const contactId = async (email: string) => (await db.contacts.findOne({ email }))?._id ?? assert.fail(`no contact ${email}`);
   const rollupOf = async (id: string, definitions = plan.definitions) => db.contactRollups.findOne({ _id: `${definitions}:${id}` });
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('rollups');
     db = testDb.db;
     // Rollups built (for no events yet), as a worker's first refresh leaves them.
     await refreshAllSegments(db, input(t0));
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 
   it('enters a contact on the event path from its queued events, and takes it out when its own reply arrives', async () => {
-    await recordEvents(db, [visit('ann@lead.example', 'a1', '/pricing', t0), visit('ann@lead.example', 'a2', '/pricing/teams', t0)], { source: 'api', now: t0 });
+    await recordEvents(db, [visit('ann@lead.example', 'a1', '/pricing', t0), visit('ann@lead.example', 'a2', '/pricing/teams', t0)], {
+      source: 'api',
+      now: t0,
+    });
     assert.equal(await db.rollupQueue.countDocuments({}), 2, 'both events queued');
     const entered = await refreshQueuedContacts(db, input(new Date(t0.getTime() + 1000)));
     assert.deepEqual([entered.contacts, entered.entered], [1, 1]);
     assert.equal(await db.rollupQueue.countDocuments({}), 0, 'folded events leave the queue');
     const ann = await contactId('ann@lead.example');
     const rollup = await rollupOf(ann);
-    assert.deepEqual(Object.values(rollup?.conditions ?? {}).map((c) => c.count), [2]);
+    assert.deepEqual(
+      Object.values(rollup?.conditions ?? {}).map((c) => c.count),
+      [2],
+    );
 
     // Parley's own event (a reply) goes through the same queue.
-    await recordOwnEvent(db, { type: OWN_EVENTS.replied, key: 'r-ann', contactId: ann, at: new Date(t0.getTime() + 2000), props: { intent: 'question' } });
+    await recordOwnEvent(db, {
+      type: OWN_EVENTS.replied,
+      key: 'r-ann',
+      contactId: ann,
+      at: new Date(t0.getTime() + 2000),
+      props: { intent: 'question' },
+    });
     const exited = await refreshQueuedContacts(db, input(new Date(t0.getTime() + 3000)));
     assert.equal(exited.exited, 1);
     assert.equal((await readMemberships(db, { contactId: ann })).get(`pricing:${ann}`)?.member, false);
@@ -63,7 +88,10 @@ describe('segment rollups', () => {
 
   it('lets a contact leave by time alone: the full refresh reads the rollup, not the events', async () => {
     const at = new Date(t0.getTime() + 20 * DAY);
-    await recordEvents(db, [visit('bo@lead.example', 'b1', '/pricing', at), visit('bo@lead.example', 'b2', '/pricing', at)], { source: 'api', now: at });
+    await recordEvents(db, [visit('bo@lead.example', 'b1', '/pricing', at), visit('bo@lead.example', 'b2', '/pricing', at)], {
+      source: 'api',
+      now: at,
+    });
     const bo = await contactId('bo@lead.example');
     const first = await refreshAllSegments(db, input(new Date(at.getTime() + 1000)));
     assert.equal(first.entered, 1, 'the full refresh folds the queue first');
@@ -79,10 +107,17 @@ describe('segment rollups', () => {
   it('reads only what can still count: an imported old visit leaves the queue without being read into the rollup', async () => {
     const now = new Date(t0.getTime() + 40 * DAY);
     const old = new Date(now.getTime() - 30 * DAY);
-    await recordEvents(db, [visit('ola@lead.example', 'o1', '/pricing', old), visit('ola@lead.example', 'o2', '/pricing', now)], { source: 'import', now });
+    await recordEvents(db, [visit('ola@lead.example', 'o1', '/pricing', old), visit('ola@lead.example', 'o2', '/pricing', now)], {
+      source: 'import',
+      now,
+    });
     const report = await refreshQueuedContacts(db, input(now));
     assert.equal(report.entered, 0, 'one visit in the 7 days is not two');
-    assert.equal(await db.rollupQueue.countDocuments({ contactId: await contactId('ola@lead.example') }), 0, 'both markers done, the old one as past the horizon');
+    assert.equal(
+      await db.rollupQueue.countDocuments({ contactId: await contactId('ola@lead.example') }),
+      0,
+      'both markers done, the old one as past the horizon',
+    );
     const rollup = await rollupOf(await contactId('ola@lead.example'));
     assert.equal(rollup?.events, 1, 'the visit 30 days ago was not read');
     await recordEvents(db, [visit('ola@lead.example', 'o3', '/pricing/teams', now)], { source: 'api', now });
@@ -102,11 +137,14 @@ describe('segment rollups', () => {
     await refreshQueuedContacts(db, input(at));
     const rollup = await rollupOf(await contactId('cy@lead.example'));
     assert.equal(rollup?.events, 20);
-    assert.deepEqual(Object.values(rollup?.conditions ?? {}).map((c) => c.count), [20]);
+    assert.deepEqual(
+      Object.values(rollup?.conditions ?? {}).map((c) => c.count),
+      [20],
+    );
     assert.equal(await db.rollupQueue.countDocuments({}), 0);
   });
 
-  it('repairs a slow writer\'s stale rollup: the write that lands last has checked the events after it', async () => {
+  it("repairs a slow writer's stale rollup: the write that lands last has checked the events after it", async () => {
     const at = new Date(t0.getTime() + 42 * DAY);
     const fay = (await recordEvents(db, [visit('fay@lead.example', 'f1', '/pricing', at)], { source: 'api', now: at })).contactIds[0] ?? '';
     // Writer A reads Fay's one event, then stalls before its write (the real database, a delayed call).
@@ -148,7 +186,11 @@ describe('segment rollups', () => {
     const at = new Date(t0.getTime() + 41 * DAY);
     const dee = (await recordEvents(db, [visit('dee@lead.example', 'd0', '/pricing', at)], { source: 'api', now: at })).contactIds[0] ?? '';
     await Promise.all([
-      ...Array.from({ length: 6 }, (_, i) => recordEvents(db, [visit('dee@lead.example', `d${i + 1}`, '/pricing', at)], { source: 'api', now: at }).then(() => refreshContacts(db, [dee], input(at)))),
+      ...Array.from({ length: 6 }, (_, i) =>
+        recordEvents(db, [visit('dee@lead.example', `d${i + 1}`, '/pricing', at)], { source: 'api', now: at }).then(() =>
+          refreshContacts(db, [dee], input(at)),
+        ),
+      ),
       ...Array.from({ length: 6 }, () => refreshQueuedContacts(db, input(at))),
     ]);
     await refreshQueuedContacts(db, input(at));
@@ -163,7 +205,10 @@ rules:
 `);
     // Two days after cy's visits: still inside the 7-day horizon, so the rebuild reads them.
     const at = new Date(t0.getTime() + 42 * DAY);
-    await recordEvents(db, [{ id: 't1', email: 'eve@lead.example', type: 'trial_started', at: at.toISOString() }], { source: 'import', now: at });
+    await recordEvents(db, [{ id: 't1', email: 'eve@lead.example', type: 'trial_started', at: at.toISOString() }], {
+      source: 'import',
+      now: at,
+    });
     await refreshQueuedContacts(db, input(at));
     // Under the old segments trial_started is read by nobody: no rollup counts it yet.
     const eve = await contactId('eve@lead.example');
@@ -173,14 +218,21 @@ rules:
     assert.equal(report.entered, 1);
     assert.equal((await rollupOf(eve, edited.definitions))?.events, 1);
     assert.equal(await db.contactRollups.countDocuments({ definitions: plan.definitions }), 0, 'rollups of the old conditions are deleted');
-    assert.equal((await rollupOf(await contactId('cy@lead.example'), edited.definitions))?.events, 20, 'the rebuild counts what the old rollups counted');
+    assert.equal(
+      (await rollupOf(await contactId('cy@lead.example'), edited.definitions))?.events,
+      20,
+      'the rebuild counts what the old rollups counted',
+    );
   });
 
   it('counts an event once when a fold is cut off after writing, before taking its markers off the queue', async () => {
     const at = new Date(t0.getTime() + 43 * DAY);
     // Rollups built for these segments again (the test before edited them): the fold adds to them.
     await refreshAllSegments(db, input(at));
-    await recordEvents(db, [visit('gus@lead.example', 'g1', '/pricing', at), visit('gus@lead.example', 'g2', '/pricing', at)], { source: 'api', now: at });
+    await recordEvents(db, [visit('gus@lead.example', 'g1', '/pricing', at), visit('gus@lead.example', 'g2', '/pricing', at)], {
+      source: 'api',
+      now: at,
+    });
     const gus = await contactId('gus@lead.example');
     const queue = db.rollupQueue;
     const cutOff = {
@@ -205,7 +257,8 @@ rules:
   it('does not count an event again when it is recorded again after it was folded (a re-import)', async () => {
     const at = new Date(t0.getTime() + 43 * DAY);
     await refreshAllSegments(db, input(at));
-    const hal = (await recordEvents(db, [visit('hal@lead.example', 'h1', '/pricing', at)], { source: 'import', now: at })).contactIds[0] ?? '';
+    const hal =
+      (await recordEvents(db, [visit('hal@lead.example', 'h1', '/pricing', at)], { source: 'import', now: at })).contactIds[0] ?? '';
     await refreshQueuedContacts(db, input(at));
     const later = new Date(at.getTime() + 60_000);
     const again = await recordEvents(db, [visit('hal@lead.example', 'h1', '/pricing', at)], { source: 'import', now: later });

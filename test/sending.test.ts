@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -18,17 +18,20 @@ describe('sending due steps', () => {
   let sequence: Sequence;
   let clock = new Date('2026-03-02T09:00:00Z');
 
-  const sender = (worker: Partial<StepSenderOptions> = {}) => testSender({ db, transport, sequence: () => sequence, now: () => clock }, worker);
+  const sender = (worker: Partial<StepSenderOptions> = {}) =>
+    testSender({ db, transport, sequence: () => sequence, now: () => clock }, worker);
   /** The database as one sender sees it when only this enrollment is due. */
   const only = (enrolled: Awaited<ReturnType<typeof enrollContacts>>[number] | undefined) => {
     const id = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
     return {
       ...db,
-      enrollments: Object.create(db.enrollments, { find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) } }) as typeof db.enrollments,
+      enrollments: Object.create(db.enrollments, {
+        find: { value: (filter: object) => db.enrollments.find({ ...filter, _id: id }) },
+      }) as typeof db.enrollments,
     };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -37,7 +40,7 @@ describe('sending due steps', () => {
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();
@@ -83,11 +86,19 @@ describe('sending due steps', () => {
 
   it('never sends a step twice when many senders run at once on one database', async () => {
     const emails = Array.from({ length: 25 }, (_, i) => `race${i}@lead.example`);
-    await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
+    await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+      clock,
+    );
     const before = services.sink.received.length;
     // Six concurrent senders, each with its own worker identity, racing over the same due steps.
     const results = await Promise.all(Array.from({ length: 6 }, () => sender().runOnce()));
-    assert.equal(results.reduce((n, r) => n + r.sent, 0), emails.length);
+    assert.equal(
+      results.reduce((n, r) => n + r.sent, 0),
+      emails.length,
+    );
     assert.ok(results.reduce((n, r) => n + r.skipped, 0) > 0, 'the senders really raced for the same steps');
     const received = (await services.sink.waitFor(before + emails.length)).slice(before);
     const recipients = received.map((m) => m.envelopeTo[0]).sort();
@@ -120,14 +131,25 @@ describe('sending due steps', () => {
     await sender().runOnce();
     await sender().runOnce();
     const claims = await db.sendClaims.find({ enrollmentId, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
-    assert.deepEqual(claims.map((c) => c.attempt), [1, 2]);
+    assert.deepEqual(
+      claims.map((c) => c.attempt),
+      [1, 2],
+    );
     const sent = await db.deliveries.find({ enrollmentId, stepId: 'hello' }).toArray();
-    assert.deepEqual(sent.map((d) => [d.attempt, d.state]), [[2, 'sent']]);
+    assert.deepEqual(
+      sent.map((d) => [d.attempt, d.state]),
+      [[2, 'sent']],
+    );
     assert.equal(services.sink.received.filter(mine).length, 1);
   });
 
   it('after an upgrade, honours attempts an older version recorded as deliveries only', async () => {
-    const [sentBefore, inFlight] = await enrollContacts(db, sequence, [{ email: 'old-sent@lead.example' }, { email: 'old-sending@lead.example' }], clock);
+    const [sentBefore, inFlight] = await enrollContacts(
+      db,
+      sequence,
+      [{ email: 'old-sent@lead.example' }, { email: 'old-sending@lead.example' }],
+      clock,
+    );
     const legacy = (enrolled: typeof sentBefore, state: 'sent' | 'sending') => {
       const enrollmentId = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
       return {
@@ -182,7 +204,10 @@ describe('sending due steps', () => {
     const result = await sender({ db: { ...only(outcome), sendClaims } }).runOnce();
     assert.deepEqual(result, { sent: 0, failed: 0, skipped: 1, deferred: 0 });
     const attempts = await db.deliveries.find({ enrollmentId }).toArray();
-    assert.deepEqual(attempts.map((a) => a.state), ['abandoned']);
+    assert.deepEqual(
+      attempts.map((a) => a.state),
+      ['abandoned'],
+    );
     assert.equal(services.sink.received.filter((r) => r.envelopeTo[0] === 'paused@lead.example').length, 0);
   });
 
@@ -196,10 +221,16 @@ describe('sending due steps', () => {
     const waiting = await db.enrollments.findOne({ _id: softId });
     assert.equal(waiting?.status, 'active');
     assert.ok(waiting?.nextStepAt && waiting.nextStepAt > clock, 'retry is scheduled later');
-    clock = new Date(waiting!.nextStepAt!.getTime());
+    clock = new Date(waiting.nextStepAt.getTime());
     assert.deepEqual(await sender({ db: only(soft) }).runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 });
     const softAttempts = await db.deliveries.find({ enrollmentId: softId }).sort({ attempt: 1 }).toArray();
-    assert.deepEqual(softAttempts.map((d) => [d.attempt, d.state, d.error?.code]), [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'sent', undefined]]);
+    assert.deepEqual(
+      softAttempts.map((d) => [d.attempt, d.state, d.error?.code]),
+      [
+        [1, 'failed', 'SMTP_TEMPORARY'],
+        [2, 'sent', undefined],
+      ],
+    );
 
     services.sink.refuseNext(550, 'No such user here');
     assert.deepEqual(await sender({ db: only(hard) }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
@@ -219,18 +250,28 @@ describe('sending due steps', () => {
     const impatient = createSmtpTransport({ ...config.smtp, timeoutMs: 300 });
     const started = clock;
     try {
-      assert.deepEqual(await sender({ db: only(enrolled), transport: nobodyListening }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+      assert.deepEqual(await sender({ db: only(enrolled), transport: nobodyListening }).runOnce(), {
+        sent: 0,
+        failed: 1,
+        skipped: 0,
+        deferred: 0,
+      });
       const afterRefused = await db.enrollments.findOne({ _id: id });
       assert.equal(afterRefused?.nextStepAt?.getTime(), started.getTime() + 60_000, 'first retry a minute later');
 
-      clock = afterRefused!.nextStepAt!;
+      clock = afterRefused.nextStepAt!;
       const holding = services.sink.holdNext('rcpt', 2_000);
-      assert.deepEqual(await sender({ db: only(enrolled), transport: impatient }).runOnce(), { sent: 0, failed: 1, skipped: 0, deferred: 0 });
+      assert.deepEqual(await sender({ db: only(enrolled), transport: impatient }).runOnce(), {
+        sent: 0,
+        failed: 1,
+        skipped: 0,
+        deferred: 0,
+      });
       await holding;
       const afterSlow = await db.enrollments.findOne({ _id: id });
       assert.equal(afterSlow?.nextStepAt?.getTime(), clock.getTime() + 120_000, 'the next retry backs off to two minutes');
 
-      clock = afterSlow!.nextStepAt!;
+      clock = afterSlow.nextStepAt!;
       assert.equal((await sender({ db: only(enrolled) }).runOnce()).sent, 1);
     } finally {
       nobodyListening.close();
@@ -239,7 +280,11 @@ describe('sending due steps', () => {
     const attempts = await db.deliveries.find({ enrollmentId: id, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
     assert.deepEqual(
       attempts.map((a) => [a.attempt, a.state, a.error?.code]),
-      [[1, 'failed', 'SMTP_TEMPORARY'], [2, 'failed', 'SMTP_TEMPORARY'], [3, 'sent', undefined]],
+      [
+        [1, 'failed', 'SMTP_TEMPORARY'],
+        [2, 'failed', 'SMTP_TEMPORARY'],
+        [3, 'sent', undefined],
+      ],
     );
     assert.match(attempts[0]?.error?.message ?? '', /ECONNREFUSED/);
     assert.match(attempts[1]?.error?.message ?? '', /timeout|timed out/i);
@@ -268,7 +313,11 @@ describe('sending due steps', () => {
     services.sink.refuseNext(451, 'Greylisted, try again later');
     assert.equal((await strictSender().runOnce()).failed, 1);
     clock = (await db.enrollments.findOne({ _id: id }))?.nextStepAt ?? clock;
-    assert.deepEqual(await strictSender().runOnce(), { sent: 1, failed: 0, skipped: 0, deferred: 0 }, 'the failed attempt left the one slot free');
+    assert.deepEqual(
+      await strictSender().runOnce(),
+      { sent: 1, failed: 0, skipped: 0, deferred: 0 },
+      'the failed attempt left the one slot free',
+    );
     assert.equal(await db.sendClaims.countDocuments({ releases: `${id}:hello#1` }), 1, 'the failed claim was released');
     // The step that did go out fills the slot: the next step waits 30 days.
     clock = new Date(clock.getTime() + 10_000);
@@ -285,7 +334,12 @@ describe('sending due steps', () => {
       sendRunFinished: () => undefined,
     };
     const emails = ['refused@metrics.example', 'rejected@metrics.example', 'accepted@metrics.example'];
-    const [refused, rejected, accepted] = await enrollContacts(db, sequence, emails.map((email) => ({ email })), clock);
+    const [refused, rejected, accepted] = await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+      clock,
+    );
     // The sequence's file missing: the step waits, skipped.
     await sender({ db: only(accepted), metrics, getSequence: () => undefined }).runOnce();
     services.sink.refuseNext(451, 'Greylisted, try again later');
@@ -293,6 +347,58 @@ describe('sending due steps', () => {
     services.sink.refuseNext(550, 'No such user here');
     await sender({ db: only(rejected), metrics }).runOnce();
     await sender({ db: only(accepted), metrics }).runOnce();
-    assert.deepEqual(seen, [`skipped ${sequence.id}`, `failed ${sequence.id} temporary`, `failed ${sequence.id} permanent`, `sent ${sequence.id}`]);
+    assert.deepEqual(seen, [
+      `skipped ${sequence.id}`,
+      `failed ${sequence.id} temporary`,
+      `failed ${sequence.id} permanent`,
+      `sent ${sequence.id}`,
+    ]);
+  });
+  it('claims no more steps once stopping: those left stay due and go out once in the next run', async () => {
+    const emails = Array.from({ length: 6 }, (_, i) => `stopping-${i}@lead.example`);
+    const enrolled = await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+      clock,
+    );
+    const ids = enrolled.map((e) => (e.outcome === 'enrolled' ? e.enrollmentId : ''));
+    const these = {
+      ...db,
+      // Both conditions: findOne (the read after the claim) goes through find too.
+      enrollments: Object.create(db.enrollments, {
+        find: { value: (filter: object) => db.enrollments.find({ $and: [filter, { _id: { $in: ids } }] }) },
+      }) as typeof db.enrollments,
+    };
+    const sentTo = async () =>
+      (await db.deliveries.find({ enrollmentId: { $in: ids }, state: 'sent' }).toArray()).map((d) => d.enrollmentId);
+
+    // Stopping before the run: nothing is claimed.
+    await sender({ db: these }).runOnce(AbortSignal.abort());
+    assert.equal(await db.deliveries.countDocuments({ enrollmentId: { $in: ids } }), 0);
+
+    // Stopping once the second step went out, one step at a time: two sent, four still due, unclaimed.
+    const stopping = new AbortController();
+    let sends = 0;
+    const stopAfterTwo: MailTransport = {
+      ...transport,
+      send: async (message) => {
+        const receipt = await transport.send(message);
+        if (++sends === 2) stopping.abort();
+        return receipt;
+      },
+    };
+    const stopped = await sender({ db: these, transport: stopAfterTwo, concurrency: 1 }).runOnce(stopping.signal);
+    assert.equal(stopped.sent, 2, JSON.stringify(stopped));
+    assert.equal((await sentTo()).length, 2);
+    assert.equal(await db.deliveries.countDocuments({ enrollmentId: { $in: ids } }), 2, 'no claim left behind for the steps not sent');
+    const due = await db.enrollments.countDocuments({ _id: { $in: ids }, status: 'active', nextStepAt: { $lte: clock } });
+    assert.equal(due, 4, 'the steps not sent are still due');
+
+    // The next run sends exactly those four.
+    assert.equal((await sender({ db: these }).runOnce()).sent, 4);
+    const all = await sentTo();
+    assert.equal(all.length, 6);
+    assert.equal(new Set(all).size, 6, 'each step went out once');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Database, EnrollmentStatus, EventDoc } from '../src/db/index.ts';
 import { recordOwnEvent, type OwnEvent } from '../src/events/index.ts';
 import type { OwnEventType } from '../src/events/types.ts';
@@ -53,13 +53,22 @@ describe('stats from day summaries on the database', () => {
     for (const read of READS) {
       const options = { period: read.period, sequences: HISTORY_SEQUENCES, sequenceId: read.sequenceId };
       // As the read: the period's sends, and outcomes up to the moment of the read.
-      const expected = computeStats({ ...options, asOf: read.asOf, events: stored.filter((e) => e.type === 'email_sent' || e.at <= read.asOf), enrollments });
+      const expected = computeStats({
+        ...options,
+        asOf: read.asOf,
+        events: stored.filter((e) => e.type === 'email_sent' || e.at <= read.asOf),
+        enrollments,
+      });
       const report = await readStats(db, { ...options, now: () => read.asOf });
-      assert.deepEqual(report, expected, `${when}: ${read.period.from.toISOString()}–${read.period.to.toISOString()} as of ${read.asOf.toISOString()} ${read.sequenceId ?? ''}`);
+      assert.deepEqual(
+        report,
+        expected,
+        `${when}: ${read.period.from.toISOString()}–${read.period.to.toISOString()} as of ${read.asOf.toISOString()} ${read.sequenceId ?? ''}`,
+      );
     }
   };
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('stats_days');
     db = testDb.db;
     const history = randomHistory(7, { start: START, days: 9, events: 600 });
@@ -67,9 +76,11 @@ describe('stats from day summaries on the database', () => {
     // What was there before the summaries (an upgrade): stored documents, no markers.
     stored.push(...history.events);
     await db.events.insertMany(history.events);
-    await db.enrollments.insertMany(enrollments.map((e, i) => fixtureEnrollment(`enr-${i}`, e.sequenceId, e.status as EnrollmentStatus, e.enrolledAt)));
+    await db.enrollments.insertMany(
+      enrollments.map((e, i) => fixtureEnrollment(`enr-${i}`, e.sequenceId, e.status as EnrollmentStatus, e.enrolledAt)),
+    );
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.stop();
   });
 
@@ -88,7 +99,9 @@ describe('stats from day summaries on the database', () => {
 
   it('counts late events (a day already summarized) at once, and folds them in at the next build', async () => {
     // Late outcomes for summarized days' sends, sends and outcomes filed on summarized days, and today's.
-    const late = randomHistory(8, { start: at(2), days: 7, events: 150, idPrefix: 'late' }).events.filter((e) => e.enrollmentId !== undefined && e.type !== 'page_visited');
+    const late = randomHistory(8, { start: at(2), days: 7, events: 150, idPrefix: 'late' }).events.filter(
+      (e) => e.enrollmentId !== undefined && e.type !== 'page_visited',
+    );
     // Same enrollments as the first history, so the late outcomes belong to its sends.
     const relabel = (e: EventDoc): EventDoc => ({ ...e, enrollmentId: e.enrollmentId?.replace(/^late-/, 'h7-') });
     const events = late.map(relabel);
@@ -101,12 +114,18 @@ describe('stats from day summaries on the database', () => {
     assert.ok(rebuilt.built > 0);
     // Only the markers of days still open are left.
     const left = await db.statsQueue.find({}).toArray();
-    assert.ok(left.every((m) => m.day >= '2026-03-09'), JSON.stringify(left.map((m) => m.day)));
+    assert.ok(
+      left.every((m) => m.day >= '2026-03-09'),
+      JSON.stringify(left.map((m) => m.day)),
+    );
     // One version per day, and only its parts.
     const heads = await db.statsDays.find({}).toArray();
     assert.equal(new Set(heads.map((h) => h.day)).size, heads.length);
     assert.ok(heads.some((h) => h.version > 1));
-    assert.equal(await db.statsDayParts.countDocuments({}), heads.reduce((n, h) => n + h.parts.length, 0));
+    assert.equal(
+      await db.statsDayParts.countDocuments({}),
+      heads.reduce((n, h) => n + h.parts.length, 0),
+    );
     await assertSameAsEvents('late events folded in');
   });
 
@@ -129,7 +148,10 @@ describe('stats from day summaries on the database', () => {
     await buildStatsDays(db, { now: BUILT_AT, horizonDays: 12 });
     const heads = await db.statsDays.find({}).toArray();
     assert.equal(new Set(heads.map((h) => h.day)).size, heads.length);
-    assert.equal(await db.statsDayParts.countDocuments({}), heads.reduce((n, h) => n + h.parts.length, 0));
+    assert.equal(
+      await db.statsDayParts.countDocuments({}),
+      heads.reduce((n, h) => n + h.parts.length, 0),
+    );
     await assertSameAsEvents('after the next build');
   });
 

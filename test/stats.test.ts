@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -41,21 +41,36 @@ describe('conversation metrics from the database', () => {
   /** The pure computation on the same documents, as the database read must find them. */
   let expected: StatsReport;
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await startTestDatabase('stats');
     db = testDb.db;
     const events = fixtureEvents();
     // Two of them the way Parley records them, the rest as stored documents; recording one again is a no-op.
     const [first, ...rest] = events;
     assert.ok(first?.enrollmentId && first.stepId && first.sequenceId);
-    const own = { type: OWN_EVENTS.sent, key: first._id.slice(`${OWN_EVENTS.sent}:`.length), contactId: first.contactId, at: first.at, sequenceId: first.sequenceId, stepId: first.stepId, enrollmentId: first.enrollmentId, props: first.props };
+    const own = {
+      type: OWN_EVENTS.sent,
+      key: first._id.slice(`${OWN_EVENTS.sent}:`.length),
+      contactId: first.contactId,
+      at: first.at,
+      sequenceId: first.sequenceId,
+      stepId: first.stepId,
+      enrollmentId: first.enrollmentId,
+      props: first.props,
+    };
     await recordOwnEvent(db, own);
     await recordOwnEvent(db, own);
     await db.events.insertMany(rest);
     await db.enrollments.insertMany(fixtureEnrollments());
     ({ sequences } = await loadSequences(SEQUENCES_DIR));
     assert.deepEqual([...sequences.keys()], ['empty', 'trial']);
-    expected = computeStats({ period: FIXTURE_PERIOD, asOf: FIXTURE_AS_OF, sequences: [...sequences.values()].map(outlineOf), events, enrollments: fixtureEnrollments() });
+    expected = computeStats({
+      period: FIXTURE_PERIOD,
+      asOf: FIXTURE_AS_OF,
+      sequences: [...sequences.values()].map(outlineOf),
+      events,
+      enrollments: fixtureEnrollments(),
+    });
 
     await addRep(db, { email: 'mia@parley.test', name: 'Mia Marketer', role: 'rep', password: PASSWORD });
     app = buildWebServer({
@@ -74,26 +89,49 @@ describe('conversation metrics from the database', () => {
     });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await testDb?.stop();
   });
 
   it('reads every metric of the fixture from the database, as worked out by hand', async () => {
-    const report = await readStats(db, { period: FIXTURE_PERIOD, sequences: [...sequences.values()].map(outlineOf), now: () => FIXTURE_AS_OF });
+    const report = await readStats(db, {
+      period: FIXTURE_PERIOD,
+      sequences: [...sequences.values()].map(outlineOf),
+      now: () => FIXTURE_AS_OF,
+    });
     assert.deepEqual(reportShape(report), FIXTURE_EXPECTED);
-    assert.deepEqual(report.sequences.map((s) => s.sequenceId), ['empty', 'trial', 'other']);
-    assert.deepEqual(report.responseTimes.histogram.map((b) => b.count), [2, 0, 1, 1, 0, 1]);
-    assert.deepEqual(report.intentsByDay.filter((d) => d.total > 0).map((d) => d.day), ['2026-03-03', '2026-03-06', '2026-03-09', '2026-03-11', '2026-03-30', '2026-04-03']);
+    assert.deepEqual(
+      report.sequences.map((s) => s.sequenceId),
+      ['empty', 'trial', 'other'],
+    );
+    assert.deepEqual(
+      report.responseTimes.histogram.map((b) => b.count),
+      [2, 0, 1, 1, 0, 1],
+    );
+    assert.deepEqual(
+      report.intentsByDay.filter((d) => d.total > 0).map((d) => d.day),
+      ['2026-03-03', '2026-03-06', '2026-03-09', '2026-03-11', '2026-03-30', '2026-04-03'],
+    );
     // Everything else too (rates, days, histograms per step): the same as the pure computation.
     assert.deepEqual(report, expected);
   });
 
   it('reads one sequence, and counts only what had happened at the time of the read', async () => {
-    const other = await readStats(db, { period: FIXTURE_PERIOD, sequences: [...sequences.values()].map(outlineOf), sequenceId: 'other', now: () => FIXTURE_AS_OF });
+    const other = await readStats(db, {
+      period: FIXTURE_PERIOD,
+      sequences: [...sequences.values()].map(outlineOf),
+      sequenceId: 'other',
+      now: () => FIXTURE_AS_OF,
+    });
     assert.deepEqual(reportShape(other), { other: FIXTURE_EXPECTED.other });
     // Read on 1 April: e6 had not qualified, e8 had not replied.
-    const early = await readStats(db, { period: FIXTURE_PERIOD, sequences: [], sequenceId: 'trial', now: () => new Date('2026-04-01T00:00:00Z') });
+    const early = await readStats(db, {
+      period: FIXTURE_PERIOD,
+      sequences: [],
+      sequenceId: 'trial',
+      now: () => new Date('2026-04-01T00:00:00Z'),
+    });
     const trial = early.sequences[0];
     assert.deepEqual([trial?.total.replied, trial?.total.qualified, trial?.steps.find((s) => s.stepId === 'hello')?.replied], [4, 1, 1]);
   });
@@ -125,9 +163,10 @@ describe('conversation metrics from the database', () => {
 
   describe('the stats page', () => {
     const cookies = new Map<string, string>();
-    const get = (path: string) => app.inject({ method: 'GET', url: path, headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const get = (path: string) =>
+      app.inject({ method: 'GET', url: path, headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
 
-    before(async () => {
+    beforeAll(async () => {
       const page = await get('/login');
       for (const c of page.cookies) cookies.set(c.name, c.value);
       const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
@@ -167,15 +206,24 @@ describe('conversation metrics from the database', () => {
       assert.match(html, /<a href="\/stats">Stats<\/a>/);
       assert.match(html, /<input type="date" name="from" value="2026-03-01" required>/);
       assert.match(html, /<input type="date" name="to" value="2026-03-30" required>/);
-      const hello = /<section class="card stats-sequence" data-sequence-id="trial">[\s\S]*?<tr data-step-id="hello">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+      const hello =
+        /<section class="card stats-sequence" data-sequence-id="trial">[\s\S]*?<tr data-step-id="hello">([\s\S]*?)<\/tr>/.exec(html)?.[1] ??
+        '';
       const cells = [...hello.matchAll(/<td[^>]*>([^<]*)/g)].map((m) => m[1]?.trim());
       assert.deepEqual(cells.slice(0, 12), ['1. hello', '7', '6', '1', '2', '33.3%', '16.7%', '16.7%', '16.7%', '50.0%', '4m', '1d 6h']);
       assert.match(hello, /<td class="num warn"[^>]*>16\.7% <span class="tag overdue">over 3%<\/span>/);
       assert.match(html, /Completion: 2 of 10 enrolled in the period completed \(20\.0%\)/);
-      assert.match(html, /data-sequence-id="empty"><h2>Nothing sent yet <span class="meta">empty<\/span><\/h2><p class="meta">No emails sent in this period\./);
+      assert.match(
+        html,
+        /data-sequence-id="empty"><h2>Nothing sent yet <span class="meta">empty<\/span><\/h2><p class="meta">No emails sent in this period\./,
+      );
       for (const id of ['intents-chart', 'response-chart', 'funnel-1']) assert.match(html, new RegExp(`<svg class="chart" id="${id}"`));
       assert.match(html, /<rect class="i-meeting-request" [^>]*><title>2026-03-30: 1 meeting_request<\/title>/);
-      assert.match(html, /<rect class="s-sent" x="150" y="6" width="420" height="9"><title>hello: 7 sent<\/title>/, 'the most sent fills the bar');
+      assert.match(
+        html,
+        /<rect class="s-sent" x="150" y="6" width="420" height="9"><title>hello: 7 sent<\/title>/,
+        'the most sent fills the bar',
+      );
       assert.match(html, /median <strong id="response-median">45m<\/strong> · 90th percentile <strong id="response-p90">1d 6h<\/strong>/);
       assert.doesNotMatch(html, /style=|<style|<script>/);
     });
@@ -183,7 +231,10 @@ describe('conversation metrics from the database', () => {
     it('shows one sequence, and says what is wrong with a period or sequence', async () => {
       const one = await get(`/stats?${MARCH_QUERY}&sequence=trial`);
       assert.equal(one.statusCode, 200);
-      assert.deepEqual([...one.body.matchAll(/data-sequence-id="([^"]+)"/g)].map((m) => m[1]), ['trial']);
+      assert.deepEqual(
+        [...one.body.matchAll(/data-sequence-id="([^"]+)"/g)].map((m) => m[1]),
+        ['trial'],
+      );
       assert.match(one.body, /<option value="trial" selected>/);
       const bad = await get('/stats?from=2026-03-05&to=2026-03-01');
       assert.equal(bad.statusCode, 400);

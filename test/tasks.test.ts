@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database, type RepDoc, type TaskDoc } from '../src/db/index.ts';
 import { enrollContacts, stepDueTime } from '../src/enrollments/index.ts';
@@ -43,9 +43,17 @@ describe('the task queue', () => {
   let counter = 0;
 
   /** Sends step 1 for real, stores a reply to it, pauses the enrollment and queues the task as the reply handler does. */
-  async function taskFor(email: string, options: { assignee?: string; owner?: string; intent?: 'interested' | 'question'; now?: Date } = {}) {
+  async function taskFor(
+    email: string,
+    options: { assignee?: string; owner?: string; intent?: 'interested' | 'question'; now?: Date } = {},
+  ) {
     const now = options.now ?? new Date();
-    const [enrolled] = await enrollContacts(db, sequence, [{ email, firstName: 'Lee', company: 'Acme', ...(options.owner && { owner: options.owner }) }], at(now, -10));
+    const [enrolled] = await enrollContacts(
+      db,
+      sequence,
+      [{ email, firstName: 'Lee', company: 'Acme', ...(options.owner && { owner: options.owner }) }],
+      at(now, -10),
+    );
     assert.equal(enrolled?.outcome, 'enrolled');
     await testSender({ db, transport, sequence: () => sequence }).runOnce();
     const enrollment = await db.enrollments.findOne({ _id: enrolled.enrollmentId });
@@ -56,22 +64,42 @@ describe('the task queue', () => {
     // Written and received after step 1 went out (the send uses the real clock).
     const replyAt = new Date(Math.max(now.getTime(), (delivery.sentAt?.getTime() ?? 0) + 1000));
     await db.replies.insertOne({
-      _id: replyId, messageId, mailbox: 'INBOX', uidValidity: '1', uid: counter, from: email,
-      subject: `RE: Re: ${delivery.subject}`, date: replyAt, inReplyTo: delivery.messageId, references: [delivery.messageId],
-      visibleText: 'Sounds good, what does it cost for 12 people?', state: 'processed', enrollmentId: enrollment._id,
-      contactId: enrollment.contactId, matchedBy: 'thread', intent: options.intent ?? 'interested', confidence: 0.9, receivedAt: replyAt,
+      _id: replyId,
+      messageId,
+      mailbox: 'INBOX',
+      uidValidity: '1',
+      uid: counter,
+      from: email,
+      subject: `RE: Re: ${delivery.subject}`,
+      date: replyAt,
+      inReplyTo: delivery.messageId,
+      references: [delivery.messageId],
+      visibleText: 'Sounds good, what does it cost for 12 people?',
+      state: 'processed',
+      enrollmentId: enrollment._id,
+      contactId: enrollment.contactId,
+      matchedBy: 'thread',
+      intent: options.intent ?? 'interested',
+      confidence: 0.9,
+      receivedAt: replyAt,
     });
     await db.enrollments.updateOne({ _id: enrollment._id }, { $set: { status: 'paused', statusReason: 'reply: interested' } });
     const task = await queueTaskForReply(
       db,
-      { reply: { _id: replyId }, enrollment, classification: { intent: options.intent ?? 'interested', confidence: 0.9, explanation: 'test' }, assignee: options.assignee, outcome: 'pause_and_task' },
+      {
+        reply: { _id: replyId },
+        enrollment,
+        classification: { intent: options.intent ?? 'interested', confidence: 0.9, explanation: 'test' },
+        assignee: options.assignee,
+        outcome: 'pause_and_task',
+      },
       now,
     );
     assert.ok(task);
     return { task, enrollment, delivery, replyId, replyMessageId: messageId };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
@@ -86,7 +114,7 @@ describe('the task queue', () => {
     await setOnDuty(db, 'admin@parley.test', false);
     await setOnDuty(db, 'lead@parley.test', false);
   });
-  after(async () => {
+  afterAll(async () => {
     transport?.close();
     await db?.close();
     await services?.stop();
@@ -98,8 +126,12 @@ describe('the task queue', () => {
     assert.equal((await verifyRepLogin(db, 'ALICE@parley.test', 'alice-password-1'))?._id, 'alice@parley.test');
     assert.equal(await verifyRepLogin(db, 'alice@parley.test', 'alice-password-2'), undefined);
     assert.equal(await verifyRepLogin(db, 'nobody@parley.test', 'alice-password-1'), undefined);
-    await assert.rejects(addRep(db, { email: 'alice@parley.test', name: 'Again', role: 'rep', password: 'another-password' }), (e) => isParleyError(e, 'REP_EXISTS'));
-    await assert.rejects(addRep(db, { email: 'short@parley.test', name: 'Short', role: 'rep', password: 'short' }), (e) => isParleyError(e, 'REP_INVALID'));
+    await assert.rejects(addRep(db, { email: 'alice@parley.test', name: 'Again', role: 'rep', password: 'another-password' }), (e) =>
+      isParleyError(e, 'REP_EXISTS'),
+    );
+    await assert.rejects(addRep(db, { email: 'short@parley.test', name: 'Short', role: 'rep', password: 'short' }), (e) =>
+      isParleyError(e, 'REP_INVALID'),
+    );
   });
 
   it('assigns new tasks round-robin among on-duty reps, or to the contact owner who is a rep', async () => {
@@ -131,15 +163,24 @@ describe('the task queue', () => {
     // Alice's claim (30 minutes by default) runs out; Bob takes claim number 2.
     const bobs = ok(await claimTask(db, task._id, reps.bob, at(t0, 32)));
     assert.equal(bobs.claim?.by, 'bob@parley.test');
-    assert.deepEqual((await db.taskClaims.find({ taskId: task._id }).sort({ claimNumber: 1 }).toArray()).map((c) => [c._id, c.by]), [
-      [`${task._id}#1`, 'alice@parley.test'],
-      [`${task._id}#2`, 'bob@parley.test'],
-    ]);
+    assert.deepEqual(
+      (await db.taskClaims.find({ taskId: task._id }).sort({ claimNumber: 1 }).toArray()).map((c) => [c._id, c.by]),
+      [
+        [`${task._id}#1`, 'alice@parley.test'],
+        [`${task._id}#2`, 'bob@parley.test'],
+      ],
+    );
     const late = await answerTask(db, transport, task._id, reps.alice, 'hi', { messageIdDomain: 'parley.test', now: at(t0, 33) });
     assert.equal(late.ok ? 'ok' : late.code, 'claimed_by_other');
 
     const sent = services.sink.received.length;
-    const answered = ok(await answerTask(db, transport, task._id, reps.bob, 'For 12 people it is 240 EUR a month. A call on Tuesday?', { messageIdDomain: 'parley.test', getSequence, now: at(t0, 34) }));
+    const answered = ok(
+      await answerTask(db, transport, task._id, reps.bob, 'For 12 people it is 240 EUR a month. A call on Tuesday?', {
+        messageIdDomain: 'parley.test',
+        getSequence,
+        now: at(t0, 34),
+      }),
+    );
     assert.equal(answered.status, 'answered');
     const [mail] = (await services.sink.waitFor(sent + 1)).slice(sent);
     assert.ok(mail);
@@ -159,7 +200,20 @@ describe('the task queue', () => {
     // The contact answering the rep's message lands in the same enrollment.
     const match = await matchEnrollment(
       db,
-      { messageId: '<again@lead.example>', sourceHash: 'x', from: 'claims@lead.example', subject: 'Re: x', date: undefined, inReplyTo: record.messageId, references: [], text: 'ok', html: undefined, headers: {}, contentType: 'text/plain', reportParts: [] },
+      {
+        messageId: '<again@lead.example>',
+        sourceHash: 'x',
+        from: 'claims@lead.example',
+        subject: 'Re: x',
+        date: undefined,
+        inReplyTo: record.messageId,
+        references: [],
+        text: 'ok',
+        html: undefined,
+        headers: {},
+        contentType: 'text/plain',
+        reportParts: [],
+      },
       undefined,
     );
     assert.equal(match?.enrollment._id, enrollment._id);
@@ -178,7 +232,10 @@ describe('the task queue', () => {
 
     const view = await getTaskView(db, task._id, reps.bob);
     assert.ok(view);
-    assert.deepEqual(view.thread.map((e) => e.kind), ['step', 'reply', 'rep_answer']);
+    assert.deepEqual(
+      view.thread.map((e) => e.kind),
+      ['step', 'reply', 'rep_answer'],
+    );
     assert.deepEqual(
       view.events.map((e) => [e.action, e.by]),
       [
@@ -221,7 +278,10 @@ describe('the task queue', () => {
 
     ok(await applyTaskOutcome(db, later.task._id, reps.admin, { kind: 'qualified' }, { getSequence, now: at(now, 63) }));
     assert.ok((await db.contacts.findOne({ _id: later.task.contactId }))?.qualified);
-    assert.deepEqual((await taskEvents(db, later.task._id)).map((e) => e.action), ['created', 'snooze', 'woke', 'relabeled', 'qualified']);
+    assert.deepEqual(
+      (await taskEvents(db, later.task._id)).map((e) => e.action),
+      ['created', 'snooze', 'woke', 'relabeled', 'qualified'],
+    );
   });
 
   it('shows a rep their own and unassigned open tasks, an admin all, soonest due first', async () => {
@@ -241,8 +301,16 @@ describe('the task queue', () => {
     const all = await listTasks(db, reps.admin, {}, now);
     assert.ok([mine, theirs, nobodys].every(({ task }) => all.some((t) => t._id === task._id)));
     const dues = all.map((t) => t.dueAt.getTime());
-    assert.deepEqual(dues, [...dues].sort((a, b) => a - b));
-    assert.deepEqual((await listTasks(db, reps.admin, { assignee: 'bob@parley.test', status: 'open' }, now)).every((t) => t.assignee === 'bob@parley.test' && t.status === 'open'), true);
+    assert.deepEqual(
+      dues,
+      [...dues].sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      (await listTasks(db, reps.admin, { assignee: 'bob@parley.test', status: 'open' }, now)).every(
+        (t) => t.assignee === 'bob@parley.test' && t.status === 'open',
+      ),
+      true,
+    );
     const counts = await taskCounts(db, reps.admin, now);
     assert.equal(counts.open + counts.claimed + counts.answered + counts.snoozed + counts.done, await db.tasks.countDocuments({}));
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../src/db/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from '../src/optout/test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from '../src/optout/testing.ts';
 import { addRep } from '../src/reps/index.ts';
 import type { MailTransport } from '../src/sending/index.ts';
 import { claimTask } from '../src/tasks/index.ts';
@@ -22,7 +22,11 @@ class Client {
   get header() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
-  async request(method: 'GET' | 'POST', url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+  async request(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { cookie: this.header, ...options.headers };
     let payload: string | undefined;
     if (options.form) {
@@ -67,7 +71,7 @@ describe('rep web app', () => {
   let app: FastifyInstance;
   const now = new Date();
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop: stopDb } = await startTestDatabase('webapp'));
     await addRep(db, { email: 'alice@parley.test', name: 'Alice Admin', role: 'admin', password: PASSWORD });
     await addRep(db, { email: 'bob@parley.test', name: 'Bob Rep', role: 'rep', password: PASSWORD });
@@ -106,7 +110,10 @@ describe('rep web app', () => {
       createdAt: now,
       dueAt: new Date(now.getTime() - 60_000),
     };
-    await db.tasks.insertMany([{ _id: 'reply:t1', ...task }, { _id: 'reply:t2', ...task }]);
+    await db.tasks.insertMany([
+      { _id: 'reply:t1', ...task },
+      { _id: 'reply:t2', ...task },
+    ]);
     app = buildWebServer({
       db,
       unsubscribeSecret: undefined,
@@ -123,7 +130,7 @@ describe('rep web app', () => {
     });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });
@@ -175,7 +182,10 @@ describe('rep web app', () => {
       const attempt = await client.login('bob@parley.test', 'wrong password 12345');
       assert.equal(attempt.statusCode, 401, `attempt ${i + 1}`);
       assert.match(attempt.body, /Email or password is wrong/);
-      assert.equal(attempt.cookies.find((c) => c.name === 'parley_session'), undefined);
+      assert.equal(
+        attempt.cookies.find((c) => c.name === 'parley_session'),
+        undefined,
+      );
     }
     const limited = await client.login('bob@parley.test', PASSWORD);
     assert.equal(limited.statusCode, 429);
@@ -196,7 +206,7 @@ describe('rep web app', () => {
     assert.equal((await db.tasks.findOne({ _id: 'reply:t2' }))?.status, 'open');
   });
 
-  it("refuses to claim a task another rep holds, with the reason on the page and in the API", async () => {
+  it('refuses to claim a task another rep holds, with the reason on the page and in the API', async () => {
     const bob = await db.reps.findOne({ _id: 'bob@parley.test' });
     assert.ok(bob);
     const claimed = await claimTask(db, 'reply:t1', bob, new Date());
@@ -220,7 +230,10 @@ describe('rep web app', () => {
       const page = await client.request('GET', url);
       assert.equal(page.statusCode, 200);
       assert.doesNotMatch(page.body, /<script>alert|<img src=x/i, url);
-      assert.equal(page.headers['content-security-policy'], "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      assert.equal(
+        page.headers['content-security-policy'],
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
       assert.equal(page.headers['x-content-type-options'], 'nosniff');
       assert.equal(page.headers['x-frame-options'], 'DENY');
       assert.equal(page.headers['referrer-policy'], 'no-referrer');
@@ -233,6 +246,9 @@ describe('rep web app', () => {
     assert.ok(task.includes('&lt;img src=x onerror=alert(2)&gt;'));
     assert.match(task, /<details><summary>Quoted history<\/summary><pre>&gt; quoted &lt;script&gt;/);
     // The unsubscribe pages keep their own, stricter policy.
-    assert.equal((await client.request('GET', '/healthz')).headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    assert.equal(
+      (await client.request('GET', '/healthz')).headers['content-security-policy'],
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -26,14 +26,14 @@ describe('worker processes', () => {
     return counts;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
     const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -43,10 +43,15 @@ describe('worker processes', () => {
     const emails = Array.from({ length: 20 }, (_, i) => `pair${i}@lead.example`);
     const workers = [startCli(['worker'], workerEnv()), startCli(['worker'], workerEnv())];
     try {
-      await enrollContacts(db, sequence, emails.map((email) => ({ email })));
+      await enrollContacts(
+        db,
+        sequence,
+        emails.map((email) => ({ email })),
+      );
       await eventually(
         'both steps sent to every contact',
-        async () => ((await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined),
+        async () =>
+          (await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined,
         60_000,
       );
     } finally {
@@ -54,7 +59,11 @@ describe('worker processes', () => {
     }
     const copies = copiesPerMessage(services.sink.received, emails);
     assert.equal(copies.size, emails.length * 2, 'two distinct steps per contact');
-    assert.deepEqual([...copies.values()].filter((n) => n !== 1), [], 'no message arrived twice');
+    assert.deepEqual(
+      [...copies.values()].filter((n) => n !== 1),
+      [],
+      'no message arrived twice',
+    );
     const byWorker = await db.deliveries.distinct('worker', { to: { $in: emails } });
     console.log(`# deliveries shared between ${byWorker.length} worker(s)`);
   });
@@ -73,17 +82,27 @@ describe('worker processes', () => {
 
     const second = startCli(['worker'], workerEnv());
     try {
-      await eventually('both steps sent after the restart', async () =>
-        (await db.enrollments.countDocuments({ email, status: 'completed' })) === 1 ? true : undefined, 30_000);
+      await eventually(
+        'both steps sent after the restart',
+        async () => ((await db.enrollments.countDocuments({ email, status: 'completed' })) === 1 ? true : undefined),
+        30_000,
+      );
     } finally {
       await second.kill('SIGTERM');
     }
     const copies = copiesPerMessage(services.sink.received, [email]);
     assert.deepEqual([...copies.values()], [1, 1], 'step 1 once and step 2 once');
     const claims = await db.sendClaims.find({ to: email, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
-    assert.deepEqual(claims.map((c) => c.attempt), [1, 2], 'the dead claim, then the takeover');
+    assert.deepEqual(
+      claims.map((c) => c.attempt),
+      [1, 2],
+      'the dead claim, then the takeover',
+    );
     const outcomes = await db.deliveries.find({ to: email, stepId: 'hello' }).toArray();
-    assert.deepEqual(outcomes.map((d) => [d.attempt, d.state]), [[2, 'sent']]);
+    assert.deepEqual(
+      outcomes.map((d) => [d.attempt, d.state]),
+      [[2, 'sent']],
+    );
   });
 
   it('a worker killed with SIGKILL in the middle of a burst, then restarted: every due step sent, none twice', async () => {
@@ -92,9 +111,17 @@ describe('worker processes', () => {
     // no other: a lane whose message the sink had just accepted would be the documented resend
     // window that the next test covers, not a duplicate this one should forbid.
     const env = workerEnv({ SEND_INTERVAL_MS: '4000', SEND_BATCH_SIZE: '100', SEND_CONCURRENCY: '1' });
-    await enrollContacts(db, sequence, emails.map((email) => ({ email })));
+    await enrollContacts(
+      db,
+      sequence,
+      emails.map((email) => ({ email })),
+    );
     const first = startCli(['worker'], env);
-    await eventually('the burst under way', async () => (copiesPerMessage(services.sink.received, emails).size >= 40 ? true : undefined), 60_000);
+    await eventually(
+      'the burst under way',
+      async () => (copiesPerMessage(services.sink.received, emails).size >= 40 ? true : undefined),
+      60_000,
+    );
     await services.sink.holdNext('rcpt', 30_000);
     await first.kill('SIGKILL');
     const beforeRestart = copiesPerMessage(services.sink.received, emails).size;
@@ -104,7 +131,8 @@ describe('worker processes', () => {
     try {
       await eventually(
         'every step sent after the restart',
-        async () => ((await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined),
+        async () =>
+          (await db.enrollments.countDocuments({ email: { $in: emails }, status: 'completed' })) === emails.length ? true : undefined,
         90_000,
       );
     } finally {
@@ -112,8 +140,13 @@ describe('worker processes', () => {
     }
     const copies = copiesPerMessage(services.sink.received, emails);
     assert.equal(copies.size, emails.length * 2, 'both steps of every contact arrived');
-    assert.deepEqual([...copies.entries()].filter(([, n]) => n !== 1), [], 'no step arrived twice');
-    const taken = (await db.sendClaims.countDocuments({ to: { $in: emails } })) - (await db.deliveries.countDocuments({ to: { $in: emails } }));
+    assert.deepEqual(
+      [...copies.entries()].filter(([, n]) => n !== 1),
+      [],
+      'no step arrived twice',
+    );
+    const taken =
+      (await db.sendClaims.countDocuments({ to: { $in: emails } })) - (await db.deliveries.countDocuments({ to: { $in: emails } }));
     console.log(`# ${beforeRestart} sent before the kill; ${taken} claim(s) left by the dead worker and taken over`);
   });
 
@@ -128,8 +161,11 @@ describe('worker processes', () => {
 
     const second = startCli(['worker'], workerEnv());
     try {
-      await eventually('step 1 resent after the lease', async () =>
-        (await db.deliveries.countDocuments({ to: email, stepId: 'hello', state: 'sent' })) === 1 ? true : undefined, 30_000);
+      await eventually(
+        'step 1 resent after the lease',
+        async () => ((await db.deliveries.countDocuments({ to: email, stepId: 'hello', state: 'sent' })) === 1 ? true : undefined),
+        30_000,
+      );
     } finally {
       await second.kill('SIGTERM');
     }

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -6,21 +6,25 @@ import { loadSequenceFile } from '../src/sequences/index.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { killAllCli, startCli } from './support/worker-process.ts';
 
-const CONTACTS = 500;
-/** twenty-steps has twenty steps: 10,000 sends in all. */
+/**
+ * Contacts in twenty-steps, a sequence of twenty steps: 50 (1,000 sends) in `npm test`, 500
+ * (10,000 sends, about half an hour here) in `npm run test:scale`, which sets PARLEY_SCALE_CONTACTS.
+ */
+const CONTACTS = Number(process.env.PARLEY_SCALE_CONTACTS ?? 50);
 const STEPS = CONTACTS * 20;
+const STEPS_TEXT = STEPS.toLocaleString('en');
 
-// Issue 7's scale fault test: three `parley worker` processes on one database share 10,000 due
+// Issue 7's scale fault test: three `parley worker` processes on one database share the due
 // steps. Counted at the SMTP sink, every step arrives exactly once.
-describe('three workers sending 10,000 steps', () => {
+describe(`three workers sending ${STEPS_TEXT} steps`, () => {
   let services: TestServices;
   let db: Database;
 
-  before(async () => {
+  beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
   });
-  after(async () => {
+  afterAll(async () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
@@ -30,10 +34,14 @@ describe('three workers sending 10,000 steps', () => {
     const loaded = await loadSequenceFile('test/fixtures/scale-sequences/twenty-steps.yaml');
     assert.ok(loaded.ok);
     const emails = Array.from({ length: CONTACTS }, (_, i) => `scale${i}@lead.example`);
-    const enrolled = await enrollContacts(db, loaded.sequence, emails.map((email) => ({ email })));
+    const enrolled = await enrollContacts(
+      db,
+      loaded.sequence,
+      emails.map((email) => ({ email })),
+    );
     assert.equal(enrolled.filter((e) => e.outcome === 'enrolled').length, CONTACTS);
 
-    // No segment files: their event passes would scan the 10,000 new events on FerretDB, and this test is about sending.
+    // No segment files: their event passes would read every new event, and this test is about sending.
     const env = services.env({
       SEQUENCES_DIR: 'test/fixtures/scale-sequences',
       SEGMENTS_DIR: 'test/fixtures/scale-sequences/no-segments',
@@ -48,7 +56,7 @@ describe('three workers sending 10,000 steps', () => {
       // Progress is read at the sink, in this process: polling the database would compete with the workers.
       let reported = 0;
       await eventually(
-        'all 10,000 sends at the sink',
+        `all ${STEPS_TEXT} sends at the sink`,
         async () => {
           const received = services.sink.received.length;
           if (received >= reported + 1000) {
@@ -72,7 +80,11 @@ describe('three workers sending 10,000 steps', () => {
       copies.set(key, (copies.get(key) ?? 0) + 1);
     }
     assert.equal(copies.size, STEPS, 'every step of every enrollment arrived');
-    assert.deepEqual([...copies.entries()].filter(([, n]) => n !== 1), [], 'no step arrived twice');
+    assert.deepEqual(
+      [...copies.entries()].filter(([, n]) => n !== 1),
+      [],
+      'no step arrived twice',
+    );
     assert.equal(services.sink.received.length, STEPS);
     assert.equal(await db.deliveries.countDocuments({ state: 'sent' }), STEPS, 'one sent attempt recorded per step');
 
@@ -84,7 +96,10 @@ describe('three workers sending 10,000 steps', () => {
     // worker whose polls keep coming second can lose every lock for minutes (a CI run saw one send
     // nothing while the other two sent all 10,000). Sharing is proved by more than one sending;
     // each sending exactly once is proved above.
-    assert.ok(perWorker.size >= 2, `the work was shared between workers: ${[...perWorker.values()].join(', ')}`);
-    console.log(`# ${STEPS} steps in ${seconds.toFixed(0)} s (${(STEPS / seconds).toFixed(1)}/s); per worker: ${[...perWorker.values()].join(', ')}`);
+    // In the smaller run of `npm test` (ten send runs or so) one worker may well win every lock.
+    if (STEPS >= 10_000) assert.ok(perWorker.size >= 2, `the work was shared between workers: ${[...perWorker.values()].join(', ')}`);
+    console.log(
+      `# ${STEPS} steps in ${seconds.toFixed(0)} s (${(STEPS / seconds).toFixed(1)}/s); per worker: ${[...perWorker.values()].join(', ')}`,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { analyzeReply, answerQuestion, classifyReply, IntentModel, type ReplyToClassify } from './index.ts';
 import { replyOf } from './testing.ts';
 
@@ -98,7 +98,9 @@ describe('analyzeReply: automatic messages', () => {
   });
 
   it('auto_reply: a ticket receipt, with nothing extracted', () => {
-    const analysis = analyzeReply(reply('We have received your request #48213 and will respond within 24 hours.', { headers: { precedence: 'bulk' } }));
+    const analysis = analyzeReply(
+      reply('We have received your request #48213 and will respond within 24 hours.', { headers: { precedence: 'bulk' } }),
+    );
     assert.equal(analysis.classification.intent, 'auto_reply');
     assert.equal(analysis.returnDate, undefined);
     assert.equal(analysis.alternateContact, undefined);
@@ -112,7 +114,9 @@ describe('analyzeReply: automatic messages', () => {
 
   it('an automatic "no longer with the company" is wrong_person with the referral', () => {
     const analysis = analyzeReply(
-      reply('Anna is no longer with Acme. Please contact John Smith (john.smith@acme.com).', { headers: { 'auto-submitted': 'auto-replied' } }),
+      reply('Anna is no longer with Acme. Please contact John Smith (john.smith@acme.com).', {
+        headers: { 'auto-submitted': 'auto-replied' },
+      }),
     );
     assert.equal(analysis.classification.intent, 'wrong_person');
     assert.deepEqual(analysis.referral, { name: 'John Smith', email: 'john.smith@acme.com' });
@@ -136,8 +140,15 @@ describe('analyzeReply: a person', () => {
   });
 
   it('qualification signals are read from any person reply', () => {
-    const analysis = analyzeReply(reply('We are a team of 12, looking at this for next quarter. Budget around $500 a month; I make the call.'));
-    assert.deepEqual(analysis.qualification, { teamSize: 12, timeline: 'next quarter', budget: 'around $500 a month', authority: 'I make the call' });
+    const analysis = analyzeReply(
+      reply('We are a team of 12, looking at this for next quarter. Budget around $500 a month; I make the call.'),
+    );
+    assert.deepEqual(analysis.qualification, {
+      teamSize: 12,
+      timeline: 'next quarter',
+      budget: 'around $500 a month',
+      authority: 'I make the call',
+    });
   });
 });
 
@@ -148,8 +159,16 @@ describe('analyzeReply: the answer to the question the step asked', () => {
     [{ asks: 'timeline' }, 'We want to roll it out in Q3.', 'in Q3'],
     [{ asks: 'budget' }, 'Honestly there is no budget until next year.', 'no budget until next year'],
     [{ asks: 'decision_maker' }, 'I need to check with my boss first.', 'I need to check with my boss'],
-    [{ asks: 'main_goal' }, 'Hi Sam,\n\nMostly booking more demos without hiring. Happy to talk.', 'Mostly booking more demos without hiring.'],
-    [{ asks: 'main_goal' }, "Hi Sam, we're trying to shorten our sales cycle. Can we talk Tuesday?", "we're trying to shorten our sales cycle."],
+    [
+      { asks: 'main_goal' },
+      'Hi Sam,\n\nMostly booking more demos without hiring. Happy to talk.',
+      'Mostly booking more demos without hiring.',
+    ],
+    [
+      { asks: 'main_goal' },
+      "Hi Sam, we're trying to shorten our sales cycle. Can we talk Tuesday?",
+      "we're trying to shorten our sales cycle.",
+    ],
     [{ asks: 'team_size' }, 'Yes, Tuesday works.', undefined],
     [{ asks: 'main_goal' }, 'Not interested, thanks.', undefined],
     [{}, 'About 40 seats.', undefined],
@@ -170,7 +189,11 @@ describe('analyzeReply: the answer to the question the step asked', () => {
     const replies = [...texts.map((text) => reply(text)), bounce('We are a team of 40; delivery failed.')];
     for (const one of replies) {
       for (const asks of ['team_size', 'timeline', 'budget', 'decision_maker', 'main_goal'] as const) {
-        assert.deepEqual(answerQuestion(analyzeReply(one), asks), analyzeReply(one, { asks }), `${asks}: ${JSON.stringify(one.visibleText)}`);
+        assert.deepEqual(
+          answerQuestion(analyzeReply(one), asks),
+          analyzeReply(one, { asks }),
+          `${asks}: ${JSON.stringify(one.visibleText)}`,
+        );
       }
     }
   });
@@ -179,7 +202,13 @@ describe('analyzeReply: the answer to the question the step asked', () => {
 describe('analyzeReply: speed', () => {
   it('takes well under a few milliseconds a reply once the model is trained', () => {
     analyzeReply(reply('warm up'));
-    const texts = ['Yes, Tuesday at 2?', 'No thanks.', 'Wrong person, talk to Priya.', 'I am out of the office until Monday.', 'We are a team of 12.'];
+    const texts = [
+      'Yes, Tuesday at 2?',
+      'No thanks.',
+      'Wrong person, talk to Priya.',
+      'I am out of the office until Monday.',
+      'We are a team of 12.',
+    ];
     const started = performance.now();
     for (let i = 0; i < 200; i++) analyzeReply(reply(texts[i % texts.length]!), { asks: 'team_size' });
     const perReply = (performance.now() - started) / 200;

@@ -4,7 +4,6 @@
 // are left out on purpose, because a false auto-reply hides a person's answer.
 import { anyOf } from './unicode-regex.ts';
 
-
 /**
  * Subjects of out-of-office replies. Exchange and Outlook put "Automatic reply:" (and its
  * translations) only on their out-of-office feature, so those count as out-of-office. Only the

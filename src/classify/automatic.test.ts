@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { detectAutomatic } from './automatic.ts';
 import { replyOf } from './testing.ts';
 
@@ -43,7 +43,9 @@ describe('detectAutomatic: headers', () => {
   it('takes X-Auto-Response-Suppress only together with another sign (Outlook sets it on normal mail too)', () => {
     const alone = detectAutomatic(reply(PERSON, { headers: { 'x-auto-response-suppress': 'All' } }));
     assert.equal(alone.isAutomatic, false);
-    const withSubject = detectAutomatic(reply('Back on the 12th.', { subject: 'Automatic reply: Quick question', headers: { 'x-auto-response-suppress': 'All' } }));
+    const withSubject = detectAutomatic(
+      reply('Back on the 12th.', { subject: 'Automatic reply: Quick question', headers: { 'x-auto-response-suppress': 'All' } }),
+    );
     assert.equal(withSubject.isAutomatic, true);
     assert.deepEqual(withSubject.evidence, ['subject "Automatic reply"', 'header X-Auto-Response-Suppress: All']);
     // It lets out-of-office wording count that a person might also write.
@@ -74,7 +76,14 @@ describe('detectAutomatic: out_of_office vs auto_reply', () => {
   });
 
   it('out-of-office subjects of Exchange in several languages; certain with a header', () => {
-    for (const subject of ['Automatic reply: Quick question', 'Abwesenheitsnotiz: Kurze Frage', 'Réponse automatique : Petite question', 'Respuesta automática: Pregunta', 'Out of Office: Quick question', '自動返信: ご相談']) {
+    for (const subject of [
+      'Automatic reply: Quick question',
+      'Abwesenheitsnotiz: Kurze Frage',
+      'Réponse automatique : Petite question',
+      'Respuesta automática: Pregunta',
+      'Out of Office: Quick question',
+      '自動返信: ご相談',
+    ]) {
       const auto = detectAutomatic(reply('Back on Monday.', { subject, headers: { 'auto-submitted': 'auto-replied' } }));
       assert.equal(auto.classification?.intent, 'out_of_office', subject);
     }
@@ -108,7 +117,9 @@ describe('detectAutomatic: out_of_office vs auto_reply', () => {
   });
 
   it('an automatic notice that the person left is wrong_person', () => {
-    const auto = detectAutomatic(reply('Anna is no longer with Acme. Please contact John Smith (john@acme.com).', { headers: { 'auto-submitted': 'auto-replied' } }));
+    const auto = detectAutomatic(
+      reply('Anna is no longer with Acme. Please contact John Smith (john@acme.com).', { headers: { 'auto-submitted': 'auto-replied' } }),
+    );
     assert.equal(auto.kind, 'left_company');
     assert.equal(auto.classification?.intent, 'wrong_person');
     // A person writing the same is left to the model.

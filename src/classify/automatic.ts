@@ -55,11 +55,21 @@ export function detectAutomatic(reply: ReplyToClassify): AutomaticVerdict {
   const receipt = found(TICKET_BODY, 'body', text) ?? found(UNMONITORED_BODY, 'body', text) ?? found(CHALLENGE_BODY, 'body', text);
   const left = found(LEFT_COMPANY, 'body', text);
 
-  const signs = [...strong, oooSubject, autoSubject, oooBody, receipt, supported ? left : undefined].filter((s): s is string => s !== undefined);
+  const signs = [...strong, oooSubject, autoSubject, oooBody, receipt, supported ? left : undefined].filter(
+    (s): s is string => s !== undefined,
+  );
   if (signs.length === 0) return { isAutomatic: false, evidence: [], kind: undefined, classification: undefined };
   const evidence = [...new Set([...signs, ...weak, ...(left ? [left] : [])])];
 
-  const kind: AutomaticKind = left ? 'left_company' : oooBody ? 'out_of_office' : receipt ? 'auto_reply' : oooSubject ? 'out_of_office' : 'auto_reply';
+  const kind: AutomaticKind = left
+    ? 'left_company'
+    : oooBody
+      ? 'out_of_office'
+      : receipt
+        ? 'auto_reply'
+        : oooSubject
+          ? 'out_of_office'
+          : 'auto_reply';
   // Headers or a responder's subject, together with wording, leave no doubt; one of them alone leaves a little.
   const certain = strong.length > 0 || oooSubject !== undefined || autoSubject !== undefined;
   const worded = oooBody !== undefined || receipt !== undefined || left !== undefined;
@@ -77,9 +87,15 @@ interface HeaderSigns {
 function headerSigns(headers: Readonly<Record<string, string>>): HeaderSigns {
   const strong: string[] = [];
   // RFC 3834 §5: "Auto-Submitted: no" means a person sent it; comments like "(vacation)" may follow.
-  const autoSubmitted = headers['auto-submitted']?.replace(/\([^)]*\)/g, '').trim().toLowerCase();
+  const autoSubmitted = headers['auto-submitted']
+    ?.replace(/\([^)]*\)/g, '')
+    .trim()
+    .toLowerCase();
   if (autoSubmitted && autoSubmitted !== 'no') strong.push(`header Auto-Submitted: ${autoSubmitted}`);
-  for (const [name, label] of [['x-autoreply', 'X-Autoreply'], ['x-autorespond', 'X-Autorespond']] as const) {
+  for (const [name, label] of [
+    ['x-autoreply', 'X-Autoreply'],
+    ['x-autorespond', 'X-Autorespond'],
+  ] as const) {
     const value = headers[name]?.trim().toLowerCase();
     if (value !== undefined && !['no', 'false', '0'].includes(value)) strong.push(`header ${label}`);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
 import { bayesScorer } from './bayes-scores.ts';
 import { TRAINING_CORPUS } from './corpus.ts';

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { detectBounce, type BounceReport } from './bounce.ts';
 import type { ReplyToClassify } from './types.ts';
@@ -64,14 +64,17 @@ describe('detectBounce on mail from real software (test/fixtures/bounces)', asyn
   const fixtures = await readFixtures(BOUNCE_FIXTURES);
 
   it('has an expectation for every fixture, and a fixture for every expectation', () => {
-    assert.deepEqual(fixtures.map((f) => f.name), Object.keys(EXPECTED).sort());
+    assert.deepEqual(
+      fixtures.map((f) => f.name),
+      Object.keys(EXPECTED).sort(),
+    );
   });
 
   for (const { name, raw } of fixtures) {
     it(name, async () => {
       const verdict = detectBounce(await toReplyToClassify(raw));
       assert.deepEqual(summary(verdict), EXPECTED[name]);
-      if (verdict) assert.ok(verdict.diagnostic, 'says why, in the remote server\'s words');
+      if (verdict) assert.ok(verdict.diagnostic, "says why, in the remote server's words");
     });
   }
 
@@ -86,7 +89,10 @@ describe('detectBounce on mail from real software (test/fixtures/bounces)', asyn
       '550 5.1.1 <unknown.dana@acme.test>: Recipient address rejected: User unknown in virtual mailbox table',
     );
     // Gmail's multi-line reply ("550-5.1.1 ... 550-5.1.1 ...") keeps its first code only.
-    assert.match(gmail?.diagnostic ?? '', /^550-5\.1\.1 The email account that you tried to reach does not exist\. Please try double-checking/);
+    assert.match(
+      gmail?.diagnostic ?? '',
+      /^550-5\.1\.1 The email account that you tried to reach does not exist\. Please try double-checking/,
+    );
   });
 });
 
@@ -154,18 +160,21 @@ describe('detectBounce: status, action and hard/soft', () => {
   });
 
   it('falls back to Original-Recipient and X-Failed-Recipients; strips types, brackets and source routes', () => {
-    assert.equal(detectBounce(dsnReply('Original-Recipient: rfc822;<Dana@Acme.test>\nAction: failed\nStatus: 5.1.1\n'))?.recipient, 'dana@acme.test');
-    assert.equal(detectBounce(dsnReply('Final-Recipient: rfc822; @relay.acme.test:dana@acme.test\nAction: failed\n'))?.recipient, 'dana@acme.test');
+    assert.equal(
+      detectBounce(dsnReply('Original-Recipient: rfc822;<Dana@Acme.test>\nAction: failed\nStatus: 5.1.1\n'))?.recipient,
+      'dana@acme.test',
+    );
+    assert.equal(
+      detectBounce(dsnReply('Final-Recipient: rfc822; @relay.acme.test:dana@acme.test\nAction: failed\n'))?.recipient,
+      'dana@acme.test',
+    );
     const withHeader = { ...dsnReply('Action: failed\nStatus: 5.1.1\n'), headers: { 'x-failed-recipients': 'Kim@Acme.test' } };
     assert.equal(detectBounce(withHeader)?.recipient, 'kim@acme.test');
   });
 
   it('reads DSN fields from the text when the message was parsed without keepDeliveryStatus', () => {
     const folded = { ...dsnReply(''), reportParts: [], fullText: `The mail system\n\n${recipient('5.1.1', '550 5.1.1 User unknown')}` };
-    assert.deepEqual(
-      [detectBounce(folded)?.kind, detectBounce(folded)?.status, detectBounce(folded)?.source],
-      ['hard', '5.1.1', 'dsn'],
-    );
+    assert.deepEqual([detectBounce(folded)?.kind, detectBounce(folded)?.status, detectBounce(folded)?.source], ['hard', '5.1.1', 'dsn']);
   });
 });
 
@@ -176,12 +185,17 @@ describe('detectBounce: what is not a bounce', () => {
   });
 
   it('a person forwarding or pasting a bounce', () => {
-    const bounce = 'This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  sam.old@acme.test\n';
+    const bounce =
+      'This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  sam.old@acme.test\n';
     const pasted = `Hi Sam, my colleague moved on, your mail to him bounced, see below. Write to me instead, I am the one who decides on hiring tools here anyway.\n\n${bounce}`;
     assert.equal(detectBounce(reply({ subject: 'Re: Quick question', fullText: pasted, visibleText: pasted })), undefined);
     const forward = reply({ subject: 'Fwd: Mail delivery failed: returning message to sender', fullText: bounce, visibleText: bounce });
     assert.equal(detectBounce(forward), undefined);
-    assert.equal(detectBounce({ ...forward, subject: 'Mail delivery failed' })?.recipient, 'sam.old@acme.test', 'the same text, not forwarded');
+    assert.equal(
+      detectBounce({ ...forward, subject: 'Mail delivery failed' })?.recipient,
+      'sam.old@acme.test',
+      'the same text, not forwarded',
+    );
   });
 
   it('read receipts and a person deleting the message unread (MDNs other than a Sieve rejection)', () => {
@@ -190,7 +204,10 @@ describe('detectBounce: what is not a bounce', () => {
         contentType: 'multipart/report',
         headers: { 'content-type': 'multipart/report; report-type=disposition-notification' },
         reportParts: [
-          { contentType: 'message/disposition-notification', content: Buffer.from(`Final-Recipient: rfc822;dana@acme.test\nDisposition: ${disposition}\n`) },
+          {
+            contentType: 'message/disposition-notification',
+            content: Buffer.from(`Final-Recipient: rfc822;dana@acme.test\nDisposition: ${disposition}\n`),
+          },
         ],
       });
       assert.equal(detectBounce(receipt), undefined, disposition);
@@ -211,14 +228,18 @@ describe('detectBounce: what is not a bounce', () => {
 
 describe('detectBounce: mailer-daemon prose', () => {
   it('needs a daemon sender or a bounce subject and words of failure, or a daemon signature', () => {
-    const text = 'Delivery to the following recipient has been delayed:\n\n     dana@acme.test\n\nMessage will be retried for 2 more day(s)';
+    const text =
+      'Delivery to the following recipient has been delayed:\n\n     dana@acme.test\n\nMessage will be retried for 2 more day(s)';
     assert.equal(detectBounce(reply({ fullText: text, visibleText: text })), undefined, 'words alone, from a person');
-    const fromDaemon = detectBounce(reply({ fromAddress: 'mailer-daemon', subject: 'Delivery Status Notification (Delay)', fullText: text, visibleText: text }));
+    const fromDaemon = detectBounce(
+      reply({ fromAddress: 'mailer-daemon', subject: 'Delivery Status Notification (Delay)', fullText: text, visibleText: text }),
+    );
     assert.deepEqual([fromDaemon?.action, fromDaemon?.kind, fromDaemon?.recipient], ['delayed', 'soft', 'dana@acme.test']);
   });
 
   it('takes the Message-ID from the quoted copy, else from In-Reply-To', () => {
-    const report = 'Hi. This is the qmail-send program at mx.acme.test.\n<dana@acme.test>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n';
+    const report =
+      'Hi. This is the qmail-send program at mx.acme.test.\n<dana@acme.test>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n';
     const withCopy = `${report}--- Below this line is a copy of the message.\n\nFrom: Sam <sam@parley.example>\nMessage-ID: <s1@parley.example>\n\nHi`;
     assert.equal(detectBounce(reply({ fullText: withCopy, visibleText: withCopy }))?.originalMessageId, '<s1@parley.example>');
     const threaded = reply({ fullText: report, visibleText: report, headers: { 'in-reply-to': '<s2@parley.example>' } });
@@ -228,6 +249,9 @@ describe('detectBounce: mailer-daemon prose', () => {
   it('does not name the postmaster to write to as the failed recipient when another address is there', () => {
     const text =
       'This is the mail system at host smtp.parley.example.\n\nFor further assistance, please send mail to <postmaster@parley.example>\n\n<dana@acme.test>: host mx.acme.test said: 550 5.1.1 User unknown';
-    assert.equal(detectBounce(reply({ fromAddress: 'mailer-daemon@parley.example', fullText: text, visibleText: text }))?.recipient, 'dana@acme.test');
+    assert.equal(
+      detectBounce(reply({ fromAddress: 'mailer-daemon@parley.example', fullText: text, visibleText: text }))?.recipient,
+      'dana@acme.test',
+    );
   });
 });

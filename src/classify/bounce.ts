@@ -76,7 +76,8 @@ function fromDsnFields(reply: ReplyToClassify, groups: Fields[]): BounceReport |
     recipients.find((g) => !success(g) && action(g) !== 'delayed') ?? recipients.find((g) => !success(g) && action(g) === 'delayed');
   if (!group) return recipients.length > 0 ? undefined : fromText(reply);
   const text = reportText(reply);
-  const recipient = addressField(group.get('final-recipient')) ?? addressField(group.get('original-recipient')) ?? failedRecipientHeader(reply);
+  const recipient =
+    addressField(group.get('final-recipient')) ?? addressField(group.get('original-recipient')) ?? failedRecipientHeader(reply);
   const diagnostic = withoutType(group.get('diagnostic-code')) ?? proseDiagnostic(text, recipient) ?? rejectionReason(text);
   const status = refineStatus(enhancedCode(group.get('status')), diagnostic, text);
   const finalAction = action(group) === 'delayed' ? 'delayed' : 'failed';
@@ -111,7 +112,11 @@ function fieldGroups(content: string): Fields[] {
 /** "rfc822; Dana@Acme.test" → "dana@acme.test" (the address-type comes first: RFC 3464 §2.3.2). */
 function addressField(value: string | undefined): string | undefined {
   // An RFC 821 source route ("@relay.example:user@host") names a path, not the mailbox.
-  const address = withoutType(value)?.replace(/^<|>$/g, '').replace(/^@[^:]+:/, '').trim().toLowerCase();
+  const address = withoutType(value)
+    ?.replace(/^<|>$/g, '')
+    .replace(/^@[^:]+:/, '')
+    .trim()
+    .toLowerCase();
   return address && address.includes('@') ? address : undefined;
 }
 
@@ -169,7 +174,8 @@ const SIGNATURES = [
   /folgende\(?r?\)? empfänger konnte\(?n?\)? nicht erreicht werden/i,
   /hat (?:einige oder alle |folgende\(?n?\)? )?empfänger nicht erreicht/i,
 ];
-const DAEMON_SENDER = /^(?:mailer-daemon|mailer_daemon|mail-daemon|mailerdaemon|postmaster|mail-delivery-system|microsoftexchange[0-9a-f]{32})(?:@|$)/i;
+const DAEMON_SENDER =
+  /^(?:mailer-daemon|mailer_daemon|mail-daemon|mailerdaemon|postmaster|mail-delivery-system|microsoftexchange[0-9a-f]{32})(?:@|$)/i;
 const BOUNCE_SUBJECT =
   /undeliver(?:able|ed)|delivery status notification|mail delivery failed|returned mail|failure notice|delivery failure|non-?delivery|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|^rejected:|delayed mail|warning: message \S+ delayed/i;
 const FAILURE_WORDS =
@@ -221,7 +227,11 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
  * the returned message; a postmaster address ("please contact <postmaster@...>") only as a last resort.
  */
 function proseRecipient(reply: ReplyToClassify, text: string): string | undefined {
-  const ignore = new Set([reply.fromAddress, ...addressesIn(reply.headers['to'] ?? ''), ...addressesIn(returnedHeader(reply, 'from') ?? '')]);
+  const ignore = new Set([
+    reply.fromAddress,
+    ...addressesIn(reply.headers['to'] ?? ''),
+    ...addressesIn(returnedHeader(reply, 'from') ?? ''),
+  ]);
   const named = addressesIn(text).filter((a) => !ignore.has(a));
   return named.find((a) => !DAEMON_SENDER.test(a)) ?? named[0];
 }
@@ -266,7 +276,9 @@ function reportText(reply: ReplyToClassify): string {
 
 /** The remote server's reply ("550 5.1.1 <x>: ... unknown") with its wrapped lines, in prose. */
 function proseDiagnostic(text: string, recipient: string | undefined): string | undefined {
-  const replies = [...text.matchAll(/(?:^|[\s:#(])([245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\b|[a-z<])[^\n]*(?:\n[ \t]+\S[^\n]*)*)/gim)].map((m) => m[1]!);
+  const replies = [
+    ...text.matchAll(/(?:^|[\s:#(])([245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\b|[a-z<])[^\n]*(?:\n[ \t]+\S[^\n]*)*)/gim),
+  ].map((m) => m[1]!);
   const best = replies.find((r) => recipient !== undefined && r.toLowerCase().includes(recipient)) ?? replies[0];
   return best ? tidyReply(best.replace(/\s*#+\s*$/, '')) : undefined;
 }
@@ -291,7 +303,10 @@ function lineAfter(text: string, recipient: string | undefined): string | undefi
 function tidyReply(reply: string): string {
   const oneLine = reply.replace(/\s+/g, ' ').trim();
   const codes = /^[245]\d\d[ -]#?(?:[245]\.\d{1,3}\.\d{1,3} )?/.exec(oneLine)?.[0] ?? '';
-  const rest = oneLine.slice(codes.length).replace(/ [245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}(?= )/g, '').replace(/\s+/g, ' ');
+  const rest = oneLine
+    .slice(codes.length)
+    .replace(/ [245]\d\d[ -]#?[245]\.\d{1,3}\.\d{1,3}(?= )/g, '')
+    .replace(/\s+/g, ' ');
   return `${codes}${rest}`.trim().slice(0, 1000);
 }
 
@@ -324,7 +339,10 @@ function refineStatus(status: string | undefined, diagnostic: string | undefined
   const given = enhancedCodes(diagnostic);
   const candidates = (given.length > 0 ? given : enhancedCodes(text)).filter((code) => status === undefined || code[0] === status[0]);
   const detail = (code: string) => (isGeneric(code) ? (code.endsWith('.0.0') ? 0 : 1) : 2);
-  const best = candidates.reduce<string | undefined>((top, code) => (top === undefined || detail(code) > detail(top) ? code : top), undefined);
+  const best = candidates.reduce<string | undefined>(
+    (top, code) => (top === undefined || detail(code) > detail(top) ? code : top),
+    undefined,
+  );
   return best !== undefined && (status === undefined || detail(best) > detail(status)) ? best : status;
 }
 

@@ -53,7 +53,9 @@ export function evaluate(model: IntentModel, testSet: ReadonlyArray<TrainingExam
     return { text, expected: intent, predicted: classification.intent, explanation: classification.explanation };
   });
   const labels = [...new Set(results.flatMap((r) => [r.expected, r.predicted]))].sort();
-  const counts = labels.map((expected) => labels.map((predicted) => results.filter((r) => r.expected === expected && r.predicted === predicted).length));
+  const counts = labels.map((expected) =>
+    labels.map((predicted) => results.filter((r) => r.expected === expected && r.predicted === predicted).length),
+  );
   const expectedLabels = labels.filter((l) => results.some((r) => r.expected === l));
   const perIntent = expectedLabels.map((intent) => metricsFor(intent, results));
   const right = results.filter((r) => r.expected === r.predicted).length;
@@ -61,7 +63,10 @@ export function evaluate(model: IntentModel, testSet: ReadonlyArray<TrainingExam
   return {
     total: results.length,
     accuracy: ratio(right, results.length),
-    macroF1: ratio(perIntent.reduce((sum, m) => sum + m.f1, 0), perIntent.length),
+    macroF1: ratio(
+      perIntent.reduce((sum, m) => sum + m.f1, 0),
+      perIntent.length,
+    ),
     unclearRate: ratio(results.length - labelled.length, results.length),
     labelledAccuracy: ratio(labelled.filter((r) => r.expected === r.predicted).length, labelled.length),
     perIntent,

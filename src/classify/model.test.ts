@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { TRAINING_CORPUS } from './corpus.ts';
 import { splitCorpus } from './corpus-split.ts';
 import { IntentModel } from './model.ts';

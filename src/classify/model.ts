@@ -141,7 +141,7 @@ export class IntentModel {
     const inAll = Object.values(perLabel).reduce((a, b) => a + b, 0);
     const labelDocs = this.#docsPerLabel[intent] ?? 0;
     const otherDocs = this.info.corpusSize - labelDocs;
-    return ((inLabel + 1) / (labelDocs + 1)) / ((inAll - inLabel + 1) / (otherDocs + 1));
+    return (inLabel + 1) / (labelDocs + 1) / ((inAll - inLabel + 1) / (otherDocs + 1));
   }
 }
 

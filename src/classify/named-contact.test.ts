@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { extractNamedContact } from './named-contact.ts';
 
 const SENDER = ['anna@acme.com'];
@@ -12,7 +12,11 @@ describe('extractNamedContact', () => {
       ["I'm not the right person for this. Try our head of sales, Maria.", 'Maria', undefined],
       ['I think you want my manager, Lisa. Her email is lisa@acme.com.', 'Lisa', 'lisa@acme.com'],
       ['Wrong person. Reach out to maria.lopez@acme.com instead.', undefined, 'maria.lopez@acme.com'],
-      ['I moved to product in January. Ben Carter took over sales ops, his address is ben.carter@acme.com.', 'Ben Carter', 'ben.carter@acme.com'],
+      [
+        'I moved to product in January. Ben Carter took over sales ops, his address is ben.carter@acme.com.',
+        'Ben Carter',
+        'ben.carter@acme.com',
+      ],
       ['Adding Sarah, who owns our outbound process.', 'Sarah', undefined],
       ['Ich bin dafür nicht zuständig. Bitte wenden Sie sich an Herrn Weber (weber@acme.de).', 'Weber', 'weber@acme.de'],
       ['Je ne suis plus en charge de ce sujet, écrivez à Julie Martin.', 'Julie Martin', undefined],
@@ -23,13 +27,22 @@ describe('extractNamedContact', () => {
 
   it("finds an out-of-office's stand-in", () => {
     assert.deepEqual(extractNamedContact('For urgent matters contact Sam at sam@x.com.', SENDER), { name: 'Sam', email: 'sam@x.com' });
-    assert.deepEqual(extractNamedContact('I am away until Monday, please reach out to Sam Lee.', SENDER), { name: 'Sam Lee', email: undefined });
-    assert.deepEqual(extractNamedContact('Pour toute urgence, contactez Marie Dupont.', SENDER), { name: 'Marie Dupont', email: undefined });
+    assert.deepEqual(extractNamedContact('I am away until Monday, please reach out to Sam Lee.', SENDER), {
+      name: 'Sam Lee',
+      email: undefined,
+    });
+    assert.deepEqual(extractNamedContact('Pour toute urgence, contactez Marie Dupont.', SENDER), {
+      name: 'Marie Dupont',
+      email: undefined,
+    });
   });
 
   it("never returns the sender's own address", () => {
     assert.equal(extractNamedContact('Contact me at anna@acme.com any time.', SENDER), undefined);
-    assert.deepEqual(extractNamedContact('Reach me at ANNA@acme.com or my colleague at bob@acme.com.', SENDER), { name: undefined, email: 'bob@acme.com' });
+    assert.deepEqual(extractNamedContact('Reach me at ANNA@acme.com or my colleague at bob@acme.com.', SENDER), {
+      name: undefined,
+      email: 'bob@acme.com',
+    });
   });
 
   it('takes no role, department, company or weekday for a name', () => {

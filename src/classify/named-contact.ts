@@ -29,19 +29,80 @@ const NAME_BEFORE = anyOf(
 );
 
 /** Capitalised words that open a role or a courtesy title, not a name. */
-const NOT_A_NAME = new Set(
-  [
-    ...['i', 'our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your', 'please', 'thanks', 'thank', 'hi', 'hello', 'dear', 'and', 'or'],
-    ...['head', 'vp', 'vice', 'president', 'director', 'manager', 'lead', 'chief', 'ceo', 'cto', 'coo', 'cfo', 'cmo', 'cro', 'founder', 'owner'],
-    ...['sales', 'marketing', 'operations', 'ops', 'revops', 'it', 'hr', 'team', 'department', 'support', 'procurement', 'purchasing', 'finance', 'legal', 'engineering', 'partnerships'],
-    ...['mr', 'mrs', 'ms', 'dr', 'herr', 'herrn', 'frau', 'monsieur', 'madame', 'mme', 'señor', 'señora', 'sr', 'sra', 'don', 'doña'],
-    ...['unseren', 'unsere', 'unser', 'meine', 'meinen', 'notre', 'nos', 'mon', 'ma', 'nuestro', 'nuestra', 'mi', 'el', 'la', 'le', 'der', 'die'],
-    ...['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow'],
-    // German capitalises every noun, and "Sie" is the polite "you".
-    ...['sie', 'ihre', 'ihren', 'ihrer', 'vertrieb', 'vertriebsleiter', 'vertriebsleiterin', 'geschäftsführung', 'geschäftsführer', 'einkauf'],
-    ...['abteilung', 'kollege', 'kollegin', 'kollegen', 'büro', 'ansprechpartner', 'ansprechpartnerin', 'leitung', 'fragen'],
+const NOT_A_NAME = new Set([
+  ...['i', 'our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your', 'please', 'thanks', 'thank', 'hi', 'hello', 'dear', 'and', 'or'],
+  ...[
+    'head',
+    'vp',
+    'vice',
+    'president',
+    'director',
+    'manager',
+    'lead',
+    'chief',
+    'ceo',
+    'cto',
+    'coo',
+    'cfo',
+    'cmo',
+    'cro',
+    'founder',
+    'owner',
   ],
-);
+  ...[
+    'sales',
+    'marketing',
+    'operations',
+    'ops',
+    'revops',
+    'it',
+    'hr',
+    'team',
+    'department',
+    'support',
+    'procurement',
+    'purchasing',
+    'finance',
+    'legal',
+    'engineering',
+    'partnerships',
+  ],
+  ...['mr', 'mrs', 'ms', 'dr', 'herr', 'herrn', 'frau', 'monsieur', 'madame', 'mme', 'señor', 'señora', 'sr', 'sra', 'don', 'doña'],
+  ...[
+    'unseren',
+    'unsere',
+    'unser',
+    'meine',
+    'meinen',
+    'notre',
+    'nos',
+    'mon',
+    'ma',
+    'nuestro',
+    'nuestra',
+    'mi',
+    'el',
+    'la',
+    'le',
+    'der',
+    'die',
+  ],
+  ...['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow'],
+  // German capitalises every noun, and "Sie" is the polite "you".
+  ...[
+    'sie',
+    'ihre',
+    'ihren',
+    'ihrer',
+    'vertrieb',
+    'vertriebsleiter',
+    'vertriebsleiterin',
+    'geschäftsführung',
+    'geschäftsführer',
+    'einkauf',
+  ],
+  ...['abteilung', 'kollege', 'kollegin', 'kollegen', 'büro', 'ansprechpartner', 'ansprechpartnerin', 'leitung', 'fragen'],
+]);
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const WORD = /[\p{L}][\p{L}'’.-]*/gu;
@@ -51,7 +112,25 @@ const MAX_NAME_WORDS = 3;
 /** Lower-case words allowed between the phrase and the name ("my new colleague"). */
 const MAX_FILLER_WORDS = 6;
 /** Words after which what follows is a place or a clause, not the person: "reach our team at Acme". */
-const ENDS_FILLER = new Set(['at', 'in', 'on', 'from', 'for', 'who', 'which', 'that', 'he', 'she', 'they', 'it', 'is', 'bei', 'chez', 'dans', 'en']);
+const ENDS_FILLER = new Set([
+  'at',
+  'in',
+  'on',
+  'from',
+  'for',
+  'who',
+  'which',
+  'that',
+  'he',
+  'she',
+  'they',
+  'it',
+  'is',
+  'bei',
+  'chez',
+  'dans',
+  'en',
+]);
 
 /**
  * The first person the text points to, with their address when it is given near the name.

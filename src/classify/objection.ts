@@ -5,7 +5,6 @@ import { anyOf } from './unicode-regex.ts';
 
 export type Objection = 'already_have_tool' | 'too_expensive' | 'no_need' | 'bad_fit' | 'other';
 
-
 const REASONS: ReadonlyArray<readonly [Exclude<Objection, 'other'>, RegExp]> = [
   [
     'already_have_tool',

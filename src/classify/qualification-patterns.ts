@@ -2,7 +2,6 @@
 // German, French and Spanish forms. Each pattern's whole match is the phrase shown to the rep.
 import { anyOf } from './unicode-regex.ts';
 
-
 const MONTH = [
   'january|february|march|april|may|june|july|august|september|october|november|december',
   'januar|februar|märz|mai|juni|juli|oktober|dezember',
@@ -12,8 +11,24 @@ const MONTH = [
 
 const APPROX = String.raw`(?:about|around|roughly|approximately|approx\.?|~|some|over|nearly|almost|just under|just over|close to|maybe|etwa|rund|ca\.?|ungefähr|über|environ|près de|plus de|unos|unas|alrededor de|cerca de|más de)\s*`;
 export const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100, dozen: 12,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
+  dozen: 12,
 };
 const COUNT = String.raw`(\d{1,3}(?:[,.]\d{3})*|\d{1,6}|a dozen|${Object.keys(NUMBER_WORDS).join('|')})`;
 const PEOPLE =
@@ -70,7 +85,9 @@ export const GOAL = anyOf([
 ]);
 
 /** Goal sentences about the meeting itself ("we'd like to set up a call") say nothing about the goal. */
-export const ABOUT_THE_MEETING = anyOf([/\b(?:call|meeting|demo|chat|invite|calendar|slot|telefonieren|termin|appel|rendez-vous|llamada|reunión)\b/]);
+export const ABOUT_THE_MEETING = anyOf([
+  /\b(?:call|meeting|demo|chat|invite|calendar|slot|telefonieren|termin|appel|rendez-vous|llamada|reunión)\b/,
+]);
 
 /** A line or sentence that only greets or thanks. */
 export const GREETING =

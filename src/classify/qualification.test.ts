@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { answerFor, qualificationSignals } from './qualification.ts';
 
 describe('qualificationSignals', () => {
@@ -66,7 +66,10 @@ describe('qualificationSignals', () => {
   });
 
   it('reads a goal sentence, but not one about the meeting itself', () => {
-    assert.equal(qualificationSignals('Hi Sam. Our main goal is to double pipeline this year.').mainGoal, 'Our main goal is to double pipeline this year.');
+    assert.equal(
+      qualificationSignals('Hi Sam. Our main goal is to double pipeline this year.').mainGoal,
+      'Our main goal is to double pipeline this year.',
+    );
     assert.equal(qualificationSignals("We'd like to set up a call on Tuesday.").mainGoal, undefined);
   });
 });
@@ -84,12 +87,19 @@ describe('answerFor', () => {
   it('takes a bare number for the team size, and not a time or a price', () => {
     assert.equal(answerFor('team_size', 'About 40.', {}), '40');
     assert.equal(answerFor('team_size', '12, soon 20.', {}), '12');
-    for (const text of ['3pm works.', '$500 is the max.', '2026 is our year.']) assert.equal(answerFor('team_size', text, {}), undefined, text);
+    for (const text of ['3pm works.', '$500 is the max.', '2026 is our year.'])
+      assert.equal(answerFor('team_size', text, {}), undefined, text);
   });
 
   it('answers main_goal with the goal sentence, else the first sentence that is not a greeting', () => {
-    assert.equal(answerFor('main_goal', 'Hi Sam,\n\nThanks for asking! Mostly booking more demos with the same team.', {}), 'Mostly booking more demos with the same team.');
-    assert.equal(answerFor('main_goal', 'Hi Sam, getting our SDRs to stop copy-pasting. Also reporting.', {}), 'getting our SDRs to stop copy-pasting.');
+    assert.equal(
+      answerFor('main_goal', 'Hi Sam,\n\nThanks for asking! Mostly booking more demos with the same team.', {}),
+      'Mostly booking more demos with the same team.',
+    );
+    assert.equal(
+      answerFor('main_goal', 'Hi Sam, getting our SDRs to stop copy-pasting. Also reporting.', {}),
+      'getting our SDRs to stop copy-pasting.',
+    );
     assert.equal(answerFor('main_goal', 'Hello,\n\nThank you.', {}), undefined);
     assert.equal(answerFor('main_goal', 'x', { mainGoal: 'We want to grow.' }), 'We want to grow.');
   });

@@ -58,7 +58,10 @@ function toNumber(raw: string): number | undefined {
 
 /** "About 40." or "12, soon 20": a reply that opens with a number. */
 function bareNumber(text: string): number | undefined {
-  const match = /^\s*(?:about|around|roughly|approx\.?|~|maybe|etwa|rund|ca\.?|environ|unos|unas)?\s*(\d{1,6})\b(?!\s*(?:%|[$€£]|k\b|am\b|pm\b|:))/iu.exec(text);
+  const match =
+    /^\s*(?:about|around|roughly|approx\.?|~|maybe|etwa|rund|ca\.?|environ|unos|unas)?\s*(\d{1,6})\b(?!\s*(?:%|[$€£]|k\b|am\b|pm\b|:))/iu.exec(
+      text,
+    );
   const raw = match?.[1];
   // "2026 is our year": four digits from 1900 to 2100 are a year before they are a head count.
   if (raw === undefined || /^(?:19|20)\d\d$|^2100$/.test(raw)) return undefined;

@@ -27,7 +27,10 @@ export async function loadQuoteFixtures(dir: string): Promise<QuoteFixture[]> {
   return Promise.all(
     names.map(async (file) => {
       const name = file.slice(0, -'.eml'.length);
-      const [source, expected] = await Promise.all([readFile(path.join(dir, file)), readFile(path.join(dir, `${name}.expected.txt`), 'utf8')]);
+      const [source, expected] = await Promise.all([
+        readFile(path.join(dir, file)),
+        readFile(path.join(dir, `${name}.expected.txt`), 'utf8'),
+      ]);
       return { name, source, expected };
     }),
   );

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { outOfOfficeReturnDate } from './return-date.ts';
 
@@ -6,7 +6,10 @@ const written = new Date('2026-03-04T10:00:00Z'); // a Wednesday
 
 describe('outOfOfficeReturnDate', () => {
   it('reads an English return date relative to the message date', () => {
-    assert.equal(outOfOfficeReturnDate('I am out of the office until March 12 with limited access to email.', written)?.toISOString().slice(0, 10), '2026-03-12');
+    assert.equal(
+      outOfOfficeReturnDate('I am out of the office until March 12 with limited access to email.', written)?.toISOString().slice(0, 10),
+      '2026-03-12',
+    );
     assert.equal(outOfOfficeReturnDate("I'm away, back on Monday.", written)?.toISOString().slice(0, 10), '2026-03-09');
   });
 

@@ -37,7 +37,9 @@ const MAILTO_SUBJECT = /^\s*unsubscribe\s*$/i;
  * clients that mark such a message Auto-Submitted.
  */
 export function mailtoUnsubscribeRule(reply: ReplyToClassify): Classification | undefined {
-  return MAILTO_SUBJECT.test(reply.subject) ? rule('unsubscribe', 1, 'rule unsubscribe: subject "unsubscribe" (List-Unsubscribe mailto)') : undefined;
+  return MAILTO_SUBJECT.test(reply.subject)
+    ? rule('unsubscribe', 1, 'rule unsubscribe: subject "unsubscribe" (List-Unsubscribe mailto)')
+    : undefined;
 }
 
 export function unsubscribeRule(reply: ReplyToClassify): Classification | undefined {

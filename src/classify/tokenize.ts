@@ -19,8 +19,51 @@ const STOP_WORDS = new Set([
   ...['the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'at', 'for', 'with', 'is', 'are', 'be', 'it', 'this', 'that'],
   ...['i', 'we', 'you', 'our', 'your', 'my', 'us', 'would', 'will', 'can', 'do', 'have'],
   ...['de', 'la', 'le', 'les', 'el', 'los', 'der', 'die', 'das', 'und', 'et', 'y'],
-  ...['sie', 'ich', 'wir', 'ihr', 'ihre', 'ihnen', 'mir', 'mich', 'uns', 'ein', 'eine', 'einen', 'ist', 'es', 'mit', 'für', 'von', 'zu', 'im', 'an', 'auf'],
-  ...['je', 'nous', 'vous', 'me', 'que', 'du', 'des', 'un', 'une', 'en', 'à', 'au', 'pour', 'avec', 'est', 'ce', 'mon', 'ma', 'votre', 'notre'],
+  ...[
+    'sie',
+    'ich',
+    'wir',
+    'ihr',
+    'ihre',
+    'ihnen',
+    'mir',
+    'mich',
+    'uns',
+    'ein',
+    'eine',
+    'einen',
+    'ist',
+    'es',
+    'mit',
+    'für',
+    'von',
+    'zu',
+    'im',
+    'an',
+    'auf',
+  ],
+  ...[
+    'je',
+    'nous',
+    'vous',
+    'me',
+    'que',
+    'du',
+    'des',
+    'un',
+    'une',
+    'en',
+    'à',
+    'au',
+    'pour',
+    'avec',
+    'est',
+    'ce',
+    'mon',
+    'ma',
+    'votre',
+    'notre',
+  ],
   ...['por', 'para', 'con', 'una', 'lo', 'mi', 'te', 'tu', 'su', 'del', 'al', 'nos', 'se'],
 ]);
 
@@ -40,7 +83,11 @@ const STEM_CHARS = 6;
  * Runs of Han/Kana are split into characters' pairs, since Japanese has no spaces.
  */
 export function tokenize(text: string, stemmer: BayesClassifier['stemmer']): Token[] {
-  const words = text.normalize('NFC').replace(/[’‘]/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
+  const words =
+    text
+      .normalize('NFC')
+      .replace(/[’‘]/g, "'")
+      .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
   const tokens = words
     .flatMap(splitCjk)
     .filter((word) => !STOP_WORDS.has(word.toLowerCase().replace(ELISION, '')))

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { extractVisibleText } from './index.ts';
 
 describe('extractVisibleText', () => {
@@ -40,8 +40,14 @@ describe('extractVisibleText', () => {
 
   it('handles German, French and Spanish reply headers', () => {
     const cases: Array<[string, string]> = [
-      ['Kein Interesse, danke.\n\nAm Di., 4. März 2025 um 10:12 Uhr schrieb Sam Rivera <sam@parley.dev>:\n> Hallo Anna,', 'Kein Interesse, danke.'],
-      ['Gerne, Dienstag passt.\n\nVon: Sam Rivera\nGesendet: Dienstag, 4. März 2025 10:12\nAn: Anna\nBetreff: Frage', 'Gerne, Dienstag passt.'],
+      [
+        'Kein Interesse, danke.\n\nAm Di., 4. März 2025 um 10:12 Uhr schrieb Sam Rivera <sam@parley.dev>:\n> Hallo Anna,',
+        'Kein Interesse, danke.',
+      ],
+      [
+        'Gerne, Dienstag passt.\n\nVon: Sam Rivera\nGesendet: Dienstag, 4. März 2025 10:12\nAn: Anna\nBetreff: Frage',
+        'Gerne, Dienstag passt.',
+      ],
       ['Pas pour le moment.\n\nLe mar. 4 mars 2025 à 10:12, Sam Rivera <sam@parley.dev> a écrit :\n> Bonjour,', 'Pas pour le moment.'],
       ['Sí, me interesa.\n\nEl mar, 4 mar 2025 a las 10:12, Sam Rivera (<sam@parley.dev>) escribió:\n> Hola Ana,', 'Sí, me interesa.'],
     ];
@@ -50,11 +56,20 @@ describe('extractVisibleText', () => {
 
   it('cuts a Japanese Gmail header, also when Gmail wrapped it, and Japanese Apple Mail', () => {
     const quote = '> 田中様\n> 来週お時間ありますか。';
-    assert.equal(extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <dana@parley.dev>:\n\n${quote}`, undefined), 'はい、ぜひ。');
-    assert.equal(extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <\ndana@parley.dev>:\n${quote}`, undefined), 'はい、ぜひ。');
+    assert.equal(
+      extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <dana@parley.dev>:\n\n${quote}`, undefined),
+      'はい、ぜひ。',
+    );
+    assert.equal(
+      extractVisibleText(`はい、ぜひ。\n\n2026年3月2日(月) 9:00 Dana Kim <\ndana@parley.dev>:\n${quote}`, undefined),
+      'はい、ぜひ。',
+    );
     assert.equal(extractVisibleText(`はい。\n\n2026/03/02 9:00、Dana Kim <dana@parley.dev>のメッセージ:\n${quote}`, undefined), 'はい。');
     // A date in the reply's own words is not a header.
-    assert.equal(extractVisibleText('2026年3月10日に戻ります。よろしくお願いします。', undefined), '2026年3月10日に戻ります。よろしくお願いします。');
+    assert.equal(
+      extractVisibleText('2026年3月10日に戻ります。よろしくお願いします。', undefined),
+      '2026年3月10日に戻ります。よろしくお願いします。',
+    );
   });
 
   it('cuts Outlook headers in German, French and Spanish, and "-----Original Message-----"', () => {
@@ -72,20 +87,43 @@ describe('extractVisibleText', () => {
   });
 
   it('cuts forwarded blocks (Gmail, Thunderbird, Apple Mail)', () => {
-    for (const marker of ['---------- Forwarded message ---------', '-------- Forwarded Message --------', 'Begin forwarded message:', '---------- Weitergeleitete Nachricht ---------']) {
-      assert.equal(extractVisibleText(`Looping in Priya.\n\n${marker}\nFrom: Sam Rivera <sam@parley.dev>\n\nHi Anna`, undefined), 'Looping in Priya.', marker);
+    for (const marker of [
+      '---------- Forwarded message ---------',
+      '-------- Forwarded Message --------',
+      'Begin forwarded message:',
+      '---------- Weitergeleitete Nachricht ---------',
+    ]) {
+      assert.equal(
+        extractVisibleText(`Looping in Priya.\n\n${marker}\nFrom: Sam Rivera <sam@parley.dev>\n\nHi Anna`, undefined),
+        'Looping in Priya.',
+        marker,
+      );
     }
   });
 
   it('cuts mobile signatures in several languages, with what follows them', () => {
-    for (const signature of ['Sent from my iPhone', 'Von meinem iPhone gesendet', 'Envoyé de mon iPad', 'Enviado desde mi Android', 'Get Outlook for iOS', 'iPhoneから送信']) {
-      assert.equal(extractVisibleText(`Yes, Friday.\n\n${signature}\n\n> On Mar 3, 2026, at 10:12, Sam wrote:\n> hi`, undefined), 'Yes, Friday.', signature);
+    for (const signature of [
+      'Sent from my iPhone',
+      'Von meinem iPhone gesendet',
+      'Envoyé de mon iPad',
+      'Enviado desde mi Android',
+      'Get Outlook for iOS',
+      'iPhoneから送信',
+    ]) {
+      assert.equal(
+        extractVisibleText(`Yes, Friday.\n\n${signature}\n\n> On Mar 3, 2026, at 10:12, Sam wrote:\n> hi`, undefined),
+        'Yes, Friday.',
+        signature,
+      );
     }
     assert.equal(extractVisibleText('I sent from my iPhone a note earlier.', undefined), 'I sent from my iPhone a note earlier.');
   });
 
   it('drops a sign-off with a name and title block, in German too', () => {
-    assert.equal(extractVisibleText('Sure, Thursday.\n\nBest,\nAnna Schmidt\nHead of Ops | Acme\n+1 555 0100', undefined), 'Sure, Thursday.');
+    assert.equal(
+      extractVisibleText('Sure, Thursday.\n\nBest,\nAnna Schmidt\nHead of Ops | Acme\n+1 555 0100', undefined),
+      'Sure, Thursday.',
+    );
     assert.equal(extractVisibleText('Gerne.\n\nMit freundlichen Grüßen\nAnna Becker\nLeiterin Vertrieb', undefined), 'Gerne.');
     // A "Thanks," followed by a real sentence is not a signature.
     assert.equal(extractVisibleText('Yes.\n\nThanks,\nAnna. Can we also invite Bob? He runs the team.', undefined).includes('Bob'), true);
@@ -118,11 +156,14 @@ describe('extractVisibleText', () => {
       '<div>Not right now, maybe in Q3.</div><div id="Signature">Dana Whitfield<br>VP Revenue</div><div id="appendonsend"></div>' +
       '<hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> Sam Rivera<br><b>Sent:</b> Tuesday</div><div>Hi Dana, would you be open to a call?</div>';
     assert.equal(extractVisibleText(undefined, outlook), 'Not right now, maybe in Q3.');
-    const apple = '<div>Keen to see a demo.</div><br><div><blockquote type="cite"><div>On 3 Mar 2026, at 10:12, Sam &lt;sam@parley.dev&gt; wrote:</div><div>Hi Tom</div></blockquote></div>';
+    const apple =
+      '<div>Keen to see a demo.</div><br><div><blockquote type="cite"><div>On 3 Mar 2026, at 10:12, Sam &lt;sam@parley.dev&gt; wrote:</div><div>Hi Tom</div></blockquote></div>';
     assert.equal(extractVisibleText(undefined, apple), 'Keen to see a demo.');
-    const thunderbird = '<p>Not for us.</p><div class="moz-cite-prefix">On 3/3/26 10:12, Sam Rivera wrote:<br></div><blockquote type="cite">Hi Mark</blockquote>';
+    const thunderbird =
+      '<p>Not for us.</p><div class="moz-cite-prefix">On 3/3/26 10:12, Sam Rivera wrote:<br></div><blockquote type="cite">Hi Mark</blockquote>';
     assert.equal(extractVisibleText(undefined, thunderbird), 'Not for us.');
-    const desktop = '<p class="MsoNormal">Yes, Tuesday.</p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p><b>From:</b> Sam</p></div><p>Hi</p>';
+    const desktop =
+      '<p class="MsoNormal">Yes, Tuesday.</p><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p><b>From:</b> Sam</p></div><p>Hi</p>';
     assert.equal(extractVisibleText(undefined, desktop), 'Yes, Tuesday.');
     // Other clients' blockquotes become "> " lines, which are quotes to the parser.
     assert.equal(extractVisibleText(undefined, '<p>Yes.</p><blockquote class="protonmail_quote">Sam wrote: Hi Anna</blockquote>'), 'Yes.');

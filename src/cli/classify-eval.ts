@@ -47,7 +47,9 @@ function intentTable(report: EvaluationReport): string[] {
     `${'intent'.padEnd(16)} ${'support'.padStart(7)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'F1'.padStart(5)}`,
   ];
   for (const m of report.perIntent) {
-    lines.push(`${m.intent.padEnd(16)} ${String(m.support).padStart(7)} ${fixed(m.precision).padStart(9)} ${fixed(m.recall).padStart(7)} ${fixed(m.f1).padStart(5)}`);
+    lines.push(
+      `${m.intent.padEnd(16)} ${String(m.support).padStart(7)} ${fixed(m.precision).padStart(9)} ${fixed(m.recall).padStart(7)} ${fixed(m.f1).padStart(5)}`,
+    );
   }
   lines.push(
     `accuracy ${fixed(report.accuracy)}   macro F1 ${fixed(report.macroF1)}   unclear rate ${fixed(report.unclearRate)}   accuracy when labelled ${fixed(report.labelledAccuracy)}`,
@@ -58,13 +60,16 @@ function intentTable(report: EvaluationReport): string[] {
 function confusionTable({ confusion }: EvaluationReport): string[] {
   const width = Math.max(...confusion.labels.map((l) => SHORT[l].length)) + 1;
   const header = `${'expected \\ predicted'.padEnd(22)}${confusion.labels.map((l) => SHORT[l].padStart(width)).join('')}`;
-  const rows = confusion.labels.map((label, i) => `${label.padEnd(22)}${(confusion.counts[i] ?? []).map((n) => String(n || '.').padStart(width)).join('')}`);
+  const rows = confusion.labels.map(
+    (label, i) => `${label.padEnd(22)}${(confusion.counts[i] ?? []).map((n) => String(n || '.').padStart(width)).join('')}`,
+  );
   return ['Confusion matrix (rows: expected, columns: predicted)', header, ...rows];
 }
 
 function quoteLines(report: QuoteStripReport): string[] {
   const lines = [`Quote stripping: ${report.passed}/${report.total} fixtures (${fixed(report.score)})`];
-  for (const miss of report.misses) lines.push(`miss ${miss.name}`, `  expected: ${JSON.stringify(miss.expected)}`, `  actual:   ${JSON.stringify(miss.actual)}`);
+  for (const miss of report.misses)
+    lines.push(`miss ${miss.name}`, `  expected: ${JSON.stringify(miss.expected)}`, `  actual:   ${JSON.stringify(miss.actual)}`);
   return lines;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { describe, it, mock } from 'node:test';
+import { describe, it, vi } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CommanderError } from 'commander';
@@ -16,21 +16,26 @@ async function classify(...args: string[]): Promise<{ out: string; err: string; 
   const command = classifyCommand()
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-  const log = mock.method(console, 'log', (...parts: unknown[]) => out.push(parts.join(' ')));
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(' '));
+  });
   try {
     await command.parseAsync(args, { from: 'user' });
     return { out: out.join('\n'), err: err.join('') };
   } catch (error) {
     return { out: out.join('\n'), err: err.join(''), error };
   } finally {
-    log.mock.restore();
+    log.mockRestore();
   }
 }
 
 describe('parley classify', () => {
   it('analyses a whole message file and prints JSON, every field shown', async () => {
     const analysis = JSON.parse((await classify(`${FIXTURES}outlook-desktop-en.eml`)).out);
-    assert.equal(analysis.visibleText, 'Hi Sam,\n\nNot the right person for this, you want our head of sales, Maria Lopez (maria.lopez@acme.com).');
+    assert.equal(
+      analysis.visibleText,
+      'Hi Sam,\n\nNot the right person for this, you want our head of sales, Maria Lopez (maria.lopez@acme.com).',
+    );
     assert.equal(analysis.classification.intent, 'wrong_person');
     assert.deepEqual(analysis.referral, { name: 'Maria Lopez', email: 'maria.lopez@acme.com' });
     assert.equal(analysis.automatic.isAutomatic, false);
@@ -74,7 +79,10 @@ describe('parley classify', () => {
   });
 
   it('is registered in the parley program, reading a message from standard input', async () => {
-    const child = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'classify', '-'], { cwd: ROOT, timeout: 60_000 });
+    const child = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'classify', '-'], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
     child.child.stdin?.end('From: pat@lead.example\r\nSubject: Re: hi\r\n\r\nNo thanks, too expensive for us.\r\n');
     const analysis = JSON.parse((await child).stdout);
     assert.equal(analysis.classification.intent, 'not_interested');

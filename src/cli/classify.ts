@@ -45,7 +45,15 @@ async function messageReply(file: string): Promise<ReplyToClassify> {
 
 /** A person's answer in a thread, written now (so "back on Monday" counts from today). */
 function bareReply(text: string): ReplyToClassify {
-  return { subject: 'Re: (no subject)', visibleText: text.trim(), headers: {}, fromAddress: '', contentType: 'text/plain', date: new Date(), fullText: text };
+  return {
+    subject: 'Re: (no subject)',
+    visibleText: text.trim(),
+    headers: {},
+    fromAddress: '',
+    contentType: 'text/plain',
+    date: new Date(),
+    fullText: text,
+  };
 }
 
 async function readStdin(): Promise<Buffer> {

@@ -16,7 +16,9 @@ export function contactsCommand(): Command {
   const contacts = new Command('contacts').description('the people Parley writes to');
   contacts
     .command('import')
-    .description('create or update contacts from a CSV (header row) or JSON-lines file; columns email, first_name, last_name, company, time_zone, owner, and any custom field')
+    .description(
+      'create or update contacts from a CSV (header row) or JSON-lines file; columns email, first_name, last_name, company, time_zone, owner, and any custom field',
+    )
     .argument('<file>', 'a .csv or .jsonl file')
     .action(async (file: string) => {
       await withDatabase(async (db) => {

@@ -5,7 +5,8 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 /** Connects to the configured database (MONGODB_URL), runs `work`, closes. */
 export async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
+  if (!config.mongo.url)
+    throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
   const db = await connectDatabase(config.mongo.url, config.mongo.database);
   try {
     return await work(db);

@@ -14,7 +14,8 @@ export function enrollCommand(): Command {
     .option('--company <company>', 'company for the templates (applies to every address given)')
     .action(async (sequenceId: string, emails: string[], options: { firstName?: string; company?: string }) => {
       const config = loadConfig(process.env);
-      if (!config.mongo.url) throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
+      if (!config.mongo.url)
+        throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
       const { sequence } = await loadNamedSequence(config.sequencesDir, sequenceId);
       if (!sequence.audience.manual) {
         throw new ParleyError(

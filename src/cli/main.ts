@@ -11,7 +11,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   enroll: async () => (await import('./enroll.ts')).enrollCommand(),
   demo: async () => (await import('./demo.ts')).demoCommand(),
   lint: async () => {
-    const [{ lintCommand }, { inFlightLint }, { segmentAudienceLint }] = await Promise.all([import('./lint.ts'), import('./lint-in-flight.ts'), import('./lint-segments.ts')]);
+    const [{ lintCommand }, { inFlightLint }, { segmentAudienceLint }] = await Promise.all([
+      import('./lint.ts'),
+      import('./lint-in-flight.ts'),
+      import('./lint-segments.ts'),
+    ]);
     return lintCommand({ extensions: [inFlightLint, segmentAudienceLint] });
   },
   preview: async () => (await import('./preview.ts')).previewCommand(),
@@ -23,7 +27,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   segments: async () => (await import('./segments.ts')).segmentsCommand(),
   stats: async () => (await import('./stats.ts')).statsCommand(),
   classify: async () => {
-    const [{ classifyCommand }, { relabelCommand, trainCommand }] = await Promise.all([import('./classify.ts'), import('./classify-learning.ts')]);
+    const [{ classifyCommand }, { relabelCommand, trainCommand }] = await Promise.all([
+      import('./classify.ts'),
+      import('./classify-learning.ts'),
+    ]);
     return classifyCommand().addCommand(trainCommand()).addCommand(relabelCommand());
   },
 };

@@ -6,7 +6,10 @@ export function previewCommand(): Command {
   return new Command('preview')
     .description('show every step of a sequence exactly as one contact gets it: headers, text and local send time')
     .argument('<sequence>', 'the sequence id')
-    .requiredOption('--contact <email-or-json>', 'an address, or JSON like {"email":"ada@example.com","first_name":"Ada","time_zone":"Europe/Berlin"}')
+    .requiredOption(
+      '--contact <email-or-json>',
+      'an address, or JSON like {"email":"ada@example.com","first_name":"Ada","time_zone":"Europe/Berlin"}',
+    )
     .option('--start <iso-date>', 'when the contact is enrolled (default: now)', parseStart)
     .option('--dir <folder>', 'the sequences folder', process.env.SEQUENCES_DIR ?? 'sequences')
     .option('--html', 'also print the HTML alternative, when the sequence has one')
@@ -14,7 +17,10 @@ export function previewCommand(): Command {
       const { sequence } = await loadNamedSequence(options.dir, id);
       const contact = contactFromArgument(options.contact);
       const enrolledAt = options.start ?? new Date();
-      const steps = await previewSequence(sequence, contact, { enrolledAt, messageIdDomain: process.env.MESSAGE_ID_DOMAIN ?? 'parley.local' });
+      const steps = await previewSequence(sequence, contact, {
+        enrolledAt,
+        messageIdDomain: process.env.MESSAGE_ID_DOMAIN ?? 'parley.local',
+      });
       console.log(`${sequence.name} (${sequence.file}) for ${contact.email}, enrolled ${enrolledAt.toISOString()}\n`);
       for (const [i, step] of steps.entries()) {
         console.log(`── step ${i + 1} "${step.stepId}" ── ${step.localTime}`);
@@ -31,6 +37,7 @@ export function previewCommand(): Command {
 
 export function parseStart(text: string): Date {
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`--start "${text}" is not a date; use ISO 8601 like 2026-03-02T09:00:00Z`);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`--start "${text}" is not a date; use ISO 8601 like 2026-03-02T09:00:00Z`);
   return date;
 }

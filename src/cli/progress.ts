@@ -6,7 +6,10 @@ import { SingleBar, Presets } from 'cli-progress';
  */
 export function progressBar(total: number, unit: string): { update(value: number): void; stop(): void } {
   if (!process.stderr.isTTY || total <= 0) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   return { update: (value) => bar.update(Math.min(value, total)), stop: () => bar.stop() };
 }

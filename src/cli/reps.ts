@@ -10,7 +10,10 @@ async function readPassword(prompt: string): Promise<string> {
   const fromEnv = process.env.PARLEY_REP_PASSWORD;
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) {
-    throw new ParleyError(ErrorCodes.REP_INVALID, `No password: set PARLEY_REP_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters) or run the command in a terminal to be asked.`);
+    throw new ParleyError(
+      ErrorCodes.REP_INVALID,
+      `No password: set PARLEY_REP_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters) or run the command in a terminal to be asked.`,
+    );
   }
   let muted = false;
   const output = new Writable({
@@ -41,7 +44,9 @@ export function repsCommand(): Command {
     .option('--lead', 'receives escalations of overdue tasks')
     .action(async (email: string, options: { name: string; admin?: boolean; lead?: boolean }) => {
       const password = await readPassword(`Password for ${email} (at least ${MIN_PASSWORD_LENGTH} characters): `);
-      const rep = await withDatabase((db) => addRep(db, { email, name: options.name, role: options.admin ? 'admin' : 'rep', password, lead: options.lead ?? false }));
+      const rep = await withDatabase((db) =>
+        addRep(db, { email, name: options.name, role: options.admin ? 'admin' : 'rep', password, lead: options.lead ?? false }),
+      );
       console.log(`${rep._id}: added as ${rep.role}${rep.lead ? ', lead' : ''}, on duty`);
     });
   reps
@@ -50,7 +55,8 @@ export function repsCommand(): Command {
     .action(async () => {
       const all = await withDatabase((db) => listReps(db));
       if (all.length === 0) console.log('No reps yet; add one with `parley reps add <email> --name <name>`.');
-      for (const rep of all) console.log(`${rep._id}\t${rep.name}\t${rep.role}${rep.lead ? ', lead' : ''}\t${rep.onDuty ? 'on duty' : 'off duty'}`);
+      for (const rep of all)
+        console.log(`${rep._id}\t${rep.name}\t${rep.role}${rep.lead ? ', lead' : ''}\t${rep.onDuty ? 'on duty' : 'off duty'}`);
     });
   return reps;
 }

@@ -2,7 +2,15 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { contactStore, segmentChangeStore } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { describeRule, explainContact, formatExplanation, loadSegments, readMemberships, refreshAllSegments, type Segment } from '../segments/index.ts';
+import {
+  describeRule,
+  explainContact,
+  formatExplanation,
+  loadSegments,
+  readMemberships,
+  refreshAllSegments,
+  type Segment,
+} from '../segments/index.ts';
 import { formatProblem, loadSequences } from '../sequences/index.ts';
 import { withDatabase } from './database.ts';
 
@@ -61,23 +69,34 @@ export function segmentsCommand(): Command {
       const all = await segmentsFromFiles();
       await withDatabase(async (db) => {
         const verdicts = await explainContact(db, email, all, new Date());
-        if (!verdicts) throw new ParleyError(ErrorCodes.CONTACT_NOT_FOUND, `No contact ${email}; import it with \`parley contacts import\`.`);
+        if (!verdicts)
+          throw new ParleyError(ErrorCodes.CONTACT_NOT_FOUND, `No contact ${email}; import it with \`parley contacts import\`.`);
         for (const v of verdicts) {
-          const stored = v.membership?.member ? `member since ${day(v.membership.since)}` : v.membership ? `left ${day(v.membership.since)}` : 'never a member';
-          console.log(`${v.segment.id}: ${v.explanation.ok ? 'IN' : 'OUT'} (${stored}${v.membership?.entries ? `, entered ${v.membership.entries} time(s)` : ''})`);
+          const stored = v.membership?.member
+            ? `member since ${day(v.membership.since)}`
+            : v.membership
+              ? `left ${day(v.membership.since)}`
+              : 'never a member';
+          console.log(
+            `${v.segment.id}: ${v.explanation.ok ? 'IN' : 'OUT'} (${stored}${v.membership?.entries ? `, entered ${v.membership.entries} time(s)` : ''})`,
+          );
           console.log(formatExplanation(v.explanation, '  ').join('\n'));
         }
       });
     });
   segments
     .command('refresh')
-    .description("re-evaluate every contact now (the worker does this every SEGMENTS_REFRESH_MS) and enroll or stop as the sequences' audiences say")
+    .description(
+      "re-evaluate every contact now (the worker does this every SEGMENTS_REFRESH_MS) and enroll or stop as the sequences' audiences say",
+    )
     .action(async () => {
       const all = await segmentsFromFiles();
       const { sequences } = await loadSequences(loadConfig(process.env).sequencesDir);
       await withDatabase(async (db) => {
         const report = await refreshAllSegments(db, { segments: all, sequences: [...sequences.values()], now: new Date() });
-        console.log(`${report.contacts} contacts: ${report.entered} entered, ${report.exited} left; ${report.enrolled} enrolled, ${report.stopped} enrollments stopped`);
+        console.log(
+          `${report.contacts} contacts: ${report.entered} entered, ${report.exited} left; ${report.enrolled} enrolled, ${report.stopped} enrollments stopped`,
+        );
       });
     });
   return segments;

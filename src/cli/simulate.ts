@@ -7,10 +7,16 @@ import { parseStart } from './preview.ts';
 /** `<contact|*>:<step id or number>:<reply text>[@<delay like 2h>]` */
 function parseScenario(text: string, all: ReplyScenario[]): ReplyScenario[] {
   const match = /^([^:]+):([^:]+):(.+?)(?:@(\d+\s*[a-z]+))?$/is.exec(text);
-  if (!match) throw new InvalidArgumentError(`--reply "${text}": write it as <email or *>:<step>:<reply text>[@<delay>], e.g. "*:1:Out of office until Monday@3h"`);
+  if (!match)
+    throw new InvalidArgumentError(
+      `--reply "${text}": write it as <email or *>:<step>:<reply text>[@<delay>], e.g. "*:1:Out of office until Monday@3h"`,
+    );
   const [, contact = '*', afterStep = '', replyText = '', delay] = match;
   const delayMs = delay === undefined ? undefined : ms(delay as ms.StringValue);
-  return [...all, { contact: contact.trim(), afterStep: afterStep.trim(), text: replyText.trim(), ...(delayMs !== undefined && { delayMs }) }];
+  return [
+    ...all,
+    { contact: contact.trim(), afterStep: afterStep.trim(), text: replyText.trim(), ...(delayMs !== undefined && { delayMs }) },
+  ];
 }
 
 export function simulateCommand(): Command {

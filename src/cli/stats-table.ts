@@ -1,4 +1,12 @@
-import { formatDay, formatDuration, formatRate, OPT_OUT_WARNING_RATE, type ConversationMetrics, type SequenceStats, type StatsReport } from '../stats/index.ts';
+import {
+  formatDay,
+  formatDuration,
+  formatRate,
+  OPT_OUT_WARNING_RATE,
+  type ConversationMetrics,
+  type SequenceStats,
+  type StatsReport,
+} from '../stats/index.ts';
 
 /** The mark next to an opt-out rate above OPT_OUT_WARNING_RATE, explained under the table. */
 const WARNING = '!';
@@ -37,7 +45,10 @@ function table(rows: ReadonlyArray<{ label: string; metrics: ConversationMetrics
 function sequenceSection(s: SequenceStats, known: boolean): string[] {
   const title = s.name ? `${s.sequenceId}: ${s.name}` : `${s.sequenceId}${known ? '' : ' (no sequence file by this id)'}`;
   const rows = [
-    ...s.steps.map((step) => ({ label: `${step.position ?? '-'} ${step.stepId}${step.position === undefined && known ? ' (removed)' : ''}`, metrics: step })),
+    ...s.steps.map((step) => ({
+      label: `${step.position ?? '-'} ${step.stepId}${step.position === undefined && known ? ' (removed)' : ''}`,
+      metrics: step,
+    })),
     { label: 'Total (people)', metrics: s.total },
   ];
   const completion =
@@ -60,6 +71,9 @@ export function formatStatsReport(report: StatsReport, knownSequences: ReadonlyS
     `Emails sent from ${formatDay(from)} to ${formatDay(to)} (exclusive), and what came of them up to ${formatDay(report.asOf)}.`,
     'Counts are people (enrollments); rates are of delivered; Pipeline = replied and qualified / replied; "–" = nothing to divide by.',
   ];
-  const sections = report.sequences.length === 0 ? [['No sequences and no emails in this period.']] : report.sequences.map((s) => sequenceSection(s, knownSequences.has(s.sequenceId)));
+  const sections =
+    report.sequences.length === 0
+      ? [['No sequences and no emails in this period.']]
+      : report.sequences.map((s) => sequenceSection(s, knownSequences.has(s.sequenceId)));
   return [...header, ...sections.flatMap((lines) => ['', ...lines])].join('\n');
 }

@@ -9,7 +9,15 @@ import { answerTask, applyTaskOutcome, claimTask, getTaskView, listTasks, TASK_S
 import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
-const OPERATOR: RepDoc = { _id: 'cli', name: 'Parley CLI', role: 'admin', passwordHash: '', onDuty: false, lead: false, createdAt: new Date(0) };
+const OPERATOR: RepDoc = {
+  _id: 'cli',
+  name: 'Parley CLI',
+  role: 'admin',
+  passwordHash: '',
+  onDuty: false,
+  lead: false,
+  createdAt: new Date(0),
+};
 
 async function repFor(db: Database, email: string | undefined, required: boolean): Promise<RepDoc> {
   if (email === undefined) {
@@ -17,7 +25,8 @@ async function repFor(db: Database, email: string | undefined, required: boolean
     return OPERATOR;
   }
   const rep = await getRep(db, email);
-  if (!rep) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; see \`parley reps list\` or add one with \`parley reps add\`.`);
+  if (!rep)
+    throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; see \`parley reps list\` or add one with \`parley reps add\`.`);
   return rep;
 }
 
@@ -46,7 +55,9 @@ export function tasksCommand(): Command {
         const list = await listTasks(db, viewer, status ? { status } : {});
         if (list.length === 0) console.log('No tasks.');
         for (const t of list) {
-          console.log(`${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}`);
+          console.log(
+            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}`,
+          );
         }
       });
     });
@@ -60,11 +71,21 @@ export function tasksCommand(): Command {
         const view = await getTaskView(db, id, await repFor(db, options.as, false));
         if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
         const { task } = view;
-        console.log(`${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`);
+        console.log(
+          `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`,
+        );
         console.log('\nThread:');
-        for (const e of view.thread) console.log(`--- ${e.kind} ${e.at.toISOString()} from ${e.from}${e.intent ? ` [${e.intent}]` : ''}\n${e.subject}\n\n${e.text.trim()}\n`);
+        for (const e of view.thread)
+          console.log(
+            `--- ${e.kind} ${e.at.toISOString()} from ${e.from}${e.intent ? ` [${e.intent}]` : ''}\n${e.subject}\n\n${e.text.trim()}\n`,
+          );
         console.log('History:');
-        for (const e of view.events) console.log(`  ${e.at.toISOString()} ${e.by} ${e.action} ${Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        for (const e of view.events)
+          console.log(
+            `  ${e.at.toISOString()} ${e.by} ${e.action} ${Object.entries(e.detail)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
+          );
       });
     });
   tasks
@@ -74,7 +95,9 @@ export function tasksCommand(): Command {
     .requiredOption('--as <email>', 'the rep claiming it')
     .action(async (id: string, options: { as: string }) => {
       const claimMs = loadConfig(process.env).tasks.claimMs;
-      await withDatabase(async (db) => report(await claimTask(db, id, await repFor(db, options.as, true), new Date(), { claimMs }), 'claimed'));
+      await withDatabase(async (db) =>
+        report(await claimTask(db, id, await repFor(db, options.as, true), new Date(), { claimMs }), 'claimed'),
+      );
     });
   tasks
     .command('reply')
@@ -89,7 +112,13 @@ export function tasksCommand(): Command {
       try {
         await withDatabase(async (db) => {
           const rep = await repFor(db, options.as, true);
-          report(await answerTask(db, transport, id, rep, options.text, { messageIdDomain: config.messageIdDomain, getSequence: (s) => sequences.get(s) }), 'answered');
+          report(
+            await answerTask(db, transport, id, rep, options.text, {
+              messageIdDomain: config.messageIdDomain,
+              getSequence: (s) => sequences.get(s),
+            }),
+            'answered',
+          );
         });
       } finally {
         transport.close();

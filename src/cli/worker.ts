@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { describeError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { startWorker } from '../worker.ts';
 
@@ -22,7 +21,7 @@ export function workerCommand(): Command {
         worker.stop().then(
           () => 'stopped' as const,
           (error: unknown) => {
-            logger.error({ err: describeError(error) }, 'shutdown failed');
+            logger.error({ err: error }, 'shutdown failed');
             return 'failed' as const;
           },
         ),

@@ -29,7 +29,11 @@ export interface ImportOptions {
  * row is reported with its line and reason and the others go in; the same address twice in one
  * batch is merged (later rows win).
  */
-export async function importContacts(db: Pick<ParleyCollections, 'contacts'>, path: string, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importContacts(
+  db: Pick<ParleyCollections, 'contacts'>,
+  path: string,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   await assertReadable(path);
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 500;

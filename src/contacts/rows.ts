@@ -33,7 +33,9 @@ export function contactFromRecord(record: Readonly<Record<string, unknown>>): Co
   const fields: Record<string, string> = {};
   for (const [key, raw] of Object.entries(record)) {
     if (raw === null || raw === undefined || raw === '') continue;
-    if (typeof raw === 'object') throw new Error(`'${key}' is not a plain value; use strings or numbers`);
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean' && typeof raw !== 'bigint') {
+      throw new Error(`'${key}' is not a plain value; use strings or numbers`);
+    }
     const value = String(raw).trim();
     if (value === '') continue;
     const standard = COLUMNS[key.replace(/[A-Z]/g, (c) => `_${c}`).toLowerCase()];
@@ -74,13 +76,19 @@ async function* readJsonLines(path: string): AsyncGenerator<FileRow<Record<strin
 
 async function* readCsv(path: string): AsyncGenerator<FileRow<Record<string, unknown>>> {
   // relax_column_count: a short or long row is that row's problem, not the whole file's.
-  const parser = openFile(path).pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true }));
+  const parser = openFile(path).pipe(
+    parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true }),
+  );
   try {
     for await (const entry of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { line: entry.info.lines, ok: true, value: entry.record };
     }
   } catch (error) {
-    throw new ParleyError(ErrorCodes.CONTACTS_FILE_INVALID, `${path}: ${describeError(error)}; fix the file and import again (rows before it were imported).`, { cause: error });
+    throw new ParleyError(
+      ErrorCodes.CONTACTS_FILE_INVALID,
+      `${path}: ${describeError(error)}; fix the file and import again (rows before it were imported).`,
+      { cause: error },
+    );
   }
 }
 

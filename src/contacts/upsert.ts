@@ -11,6 +11,10 @@ export function upsertContact(db: Pick<ParleyCollections, 'contacts'>, input: Co
 }
 
 /** Many contacts in a few round trips; inputs normalised and distinct by address (see ContactStore.upsertMany). */
-export function upsertContacts(db: Pick<ParleyCollections, 'contacts'>, inputs: readonly ContactInput[], now: Date): Promise<UpsertManyResult> {
+export function upsertContacts(
+  db: Pick<ParleyCollections, 'contacts'>,
+  inputs: readonly ContactInput[],
+  now: Date,
+): Promise<UpsertManyResult> {
   return contactStore(db).upsertMany(inputs, now);
 }

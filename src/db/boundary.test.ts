@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -8,7 +8,11 @@ const SRC = fileURLToPath(new URL('..', import.meta.url));
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((e) =>
+      e.isDirectory() ? sourceFiles(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []),
+    ),
+  );
   return nested.flat();
 }
 
@@ -25,7 +29,32 @@ describe('the storage boundary', () => {
   });
 
   it('no source file outside src/db calls a collection of its own: the stores do', async () => {
-    const collections = ['contacts', 'enrollments', 'deliveries', 'sendClaims', 'replies', 'tasks', 'mailboxCursors', 'mailboxLeases', 'quarantine', 'reps', 'taskEvents', 'taskClaims', 'repMessages', 'roundRobin', 'events', 'segmentChanges', 'rollupQueue', 'contactRollups', 'rollupState', 'statsQueue', 'statsDays', 'statsDayParts', 'intentModels', 'migrations'];
+    const collections = [
+      'contacts',
+      'enrollments',
+      'deliveries',
+      'sendClaims',
+      'replies',
+      'tasks',
+      'mailboxCursors',
+      'mailboxLeases',
+      'quarantine',
+      'reps',
+      'taskEvents',
+      'taskClaims',
+      'repMessages',
+      'roundRobin',
+      'events',
+      'segmentChanges',
+      'rollupQueue',
+      'contactRollups',
+      'rollupState',
+      'statsQueue',
+      'statsDays',
+      'statsDayParts',
+      'intentModels',
+      'migrations',
+    ];
     // The collections object is `db` (or `collections`, or a private `#db`) wherever it is passed around.
     const rawCall = new RegExp(`\\b(db|collections)\\.(${collections.join('|')})\\.[a-zA-Z]+\\(`);
     const offenders: string[] = [];

@@ -23,7 +23,16 @@ export type SegmentContactRecord = Pick<
 
 /** The fields of SegmentContactRecord: the projection of every segment read. */
 const SEGMENT_CONTACT_FIELDS = {
-  email: 1, firstName: 1, lastName: 1, company: 1, owner: 1, timeZone: 1, fields: 1, qualification: 1, qualified: 1, suppressed: 1,
+  email: 1,
+  firstName: 1,
+  lastName: 1,
+  company: 1,
+  owner: 1,
+  timeZone: 1,
+  fields: 1,
+  qualification: 1,
+  qualified: 1,
+  suppressed: 1,
 } as const;
 
 /** What the unsubscribe page shows of a contact. */
@@ -160,7 +169,8 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
         const fieldSets = Object.fromEntries(Object.entries(input.fields ?? {}).map(([k, v]) => [`fields.${k}`, v]));
         updates.push({ updateOne: { filter: { _id: id }, update: { $set: { ...givenFields(input), ...fieldSets, updatedAt: now } } } });
       }
-      for (let i = 0; i < updates.length; i += UPDATE_SLICE) await contacts.bulkWrite(updates.slice(i, i + UPDATE_SLICE), { ordered: false });
+      for (let i = 0; i < updates.length; i += UPDATE_SLICE)
+        await contacts.bulkWrite(updates.slice(i, i + UPDATE_SLICE), { ordered: false });
 
       let created = 0;
       const raced: ContactInput[] = [];
@@ -201,7 +211,10 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
       await contacts.updateOne({ _id: id }, { $set: { qualification, updatedAt: now } });
     },
     segmentContactByEmail: (email) => contacts.findOne<SegmentContactRecord>({ email }, { projection: SEGMENT_CONTACT_FIELDS }),
-    segmentContacts: async (ids) => (ids.length === 0 ? [] : contacts.find<SegmentContactRecord>({ _id: { $in: [...ids] } }, { projection: SEGMENT_CONTACT_FIELDS }).toArray()),
+    segmentContacts: async (ids) =>
+      ids.length === 0
+        ? []
+        : contacts.find<SegmentContactRecord>({ _id: { $in: [...ids] } }, { projection: SEGMENT_CONTACT_FIELDS }).toArray(),
     allSegmentContacts: (batchSize) => contacts.find<SegmentContactRecord>({}, { projection: SEGMENT_CONTACT_FIELDS, batchSize }),
   };
 }

@@ -1,4 +1,14 @@
-import { MongoClient, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, type Collection, type Db, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  type Collection,
+  type Db,
+  type Document,
+  type OptionalUnlessRequiredId,
+} from 'mongodb';
 import type {
   ContactDoc,
   DeliveryDoc,
@@ -154,7 +164,8 @@ async function migrateEnrollmentRounds(d: ParleyCollections, migrations: Collect
   await d.enrollments.updateMany({ round: { $exists: false } }, { $set: { round: 1 } });
   const indexes = await d.enrollments.indexes().catch(() => []);
   // Another worker starting at the same time may have dropped it already.
-  if (indexes.some((i) => i.name === 'contactId_1_sequenceId_1')) await d.enrollments.dropIndex('contactId_1_sequenceId_1').catch(() => undefined);
+  if (indexes.some((i) => i.name === 'contactId_1_sequenceId_1'))
+    await d.enrollments.dropIndex('contactId_1_sequenceId_1').catch(() => undefined);
   await d.enrollments.createIndex({ contactId: 1, sequenceId: 1, round: 1 }, { unique: true });
   await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
@@ -170,7 +181,10 @@ async function migrateEnrollmentRounds(d: ParleyCollections, migrations: Collect
 async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<MigrationDoc>): Promise<void> {
   const marker = 'send-claims-from-deliveries';
   if (await migrations.findOne({ _id: marker })) return;
-  const cursor = d.deliveries.find({}, { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1, state: 1 } });
+  const cursor = d.deliveries.find(
+    {},
+    { projection: { enrollmentId: 1, stepId: 1, attempt: 1, worker: 1, leaseUntil: 1, claimedAt: 1, from: 1, to: 1, state: 1 } },
+  );
   let batch: SendClaimDoc[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -225,7 +239,10 @@ export interface TimeBound {
  * Inserts a document whose key makes it once-only: 'duplicate' when that key is taken already
  * (an insert is atomic on MongoDB and FerretDB alike, so this is the guard the stores share).
  */
-export async function insertOnce<T extends Document>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>): Promise<'inserted' | 'duplicate'> {
+export async function insertOnce<T extends Document>(
+  collection: Collection<T>,
+  doc: OptionalUnlessRequiredId<T>,
+): Promise<'inserted' | 'duplicate'> {
   try {
     await collection.insertOne(doc);
     return 'inserted';
@@ -239,7 +256,10 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
  * insertOnce for many documents in one unordered insert (one round trip, one transaction on
  * FerretDB instead of one per document): for each, 'duplicate' when its key was taken already.
  */
-export async function insertEachOnce<T extends Document>(collection: Collection<T>, docs: ReadonlyArray<OptionalUnlessRequiredId<T>>): Promise<Array<'inserted' | 'duplicate'>> {
+export async function insertEachOnce<T extends Document>(
+  collection: Collection<T>,
+  docs: ReadonlyArray<OptionalUnlessRequiredId<T>>,
+): Promise<Array<'inserted' | 'duplicate'>> {
   if (docs.length === 0) return [];
   try {
     await collection.insertMany([...docs], { ordered: false });

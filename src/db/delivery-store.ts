@@ -99,12 +99,18 @@ export function deliveryStore(collections: { deliveries: Collection<DeliveryDoc>
     async countedClaims(query) {
       // An empty $in makes FerretDB v1 read the whole collection: leave such a part out.
       const parts = [
-        ...(query.to && query.to.addresses.length > 0 ? [{ to: { $in: [...query.to.addresses] }, claimedAt: { $gte: query.to.since } }] : []),
-        ...(query.from && query.from.addresses.length > 0 ? [{ from: { $in: [...query.from.addresses] }, claimedAt: { $gte: query.from.since } }] : []),
+        ...(query.to && query.to.addresses.length > 0
+          ? [{ to: { $in: [...query.to.addresses] }, claimedAt: { $gte: query.to.since } }]
+          : []),
+        ...(query.from && query.from.addresses.length > 0
+          ? [{ from: { $in: [...query.from.addresses] }, claimedAt: { $gte: query.from.since } }]
+          : []),
       ];
       const [only] = parts;
       if (!only) return [];
-      const found = await sendClaims.find(parts.length === 1 ? only : { $or: parts }, { projection: { to: 1, from: 1, claimedAt: 1, releases: 1 } }).toArray();
+      const found = await sendClaims
+        .find(parts.length === 1 ? only : { $or: parts }, { projection: { to: 1, from: 1, claimedAt: 1, releases: 1 } })
+        .toArray();
       const released = new Set(found.flatMap((c) => (c.releases === undefined ? [] : [c.releases])));
       return found.filter((c) => c.releases === undefined && !released.has(c._id));
     },

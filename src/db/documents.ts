@@ -185,18 +185,20 @@ export interface ReplyDoc {
   /** What the reply did to the enrollment (pause_and_task, stop, resume_after, suppressed, ...). */
   outcome?: string | undefined;
   /** What the pipeline concluded besides the intent (see ReplyAnalysis). */
-  analysis?: {
-    automatic: { isAutomatic: boolean; evidence: string[] };
-    bounce?: BounceVerdict | undefined;
-    returnDate?: Date | undefined;
-    alternateContact?: NamedContact | undefined;
-    referral?: NamedContact | undefined;
-    objection?: string | undefined;
-    qualification: QualificationSignals;
-    answer?: { asks: string; value: string } | undefined;
-    /** Version of the intent model that labelled it. */
-    modelVersion?: string | undefined;
-  } | undefined;
+  analysis?:
+    | {
+        automatic: { isAutomatic: boolean; evidence: string[] };
+        bounce?: BounceVerdict | undefined;
+        returnDate?: Date | undefined;
+        alternateContact?: NamedContact | undefined;
+        referral?: NamedContact | undefined;
+        objection?: string | undefined;
+        qualification: QualificationSignals;
+        answer?: { asks: string; value: string } | undefined;
+        /** Version of the intent model that labelled it. */
+        modelVersion?: string | undefined;
+      }
+    | undefined;
   /** A rep's correction of the intent, kept for retraining. */
   correction?: { intent: Intent; by: string; at: Date } | undefined;
   receivedAt: Date;

@@ -129,8 +129,16 @@ const STATES_BATCH_SIZE = 5000;
 export function enrollmentStore(collections: { enrollments: Collection<EnrollmentDoc> }): EnrollmentStore {
   const enrollments = collections.enrollments;
 
-  async function applyToContacts(contactId: Filter<EnrollmentDoc>['contactId'], change: EnrollmentChange, options: { sequenceId?: string | undefined }): Promise<number> {
-    const filter: Filter<EnrollmentDoc> = { contactId, ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }), ...guardOf(change) };
+  async function applyToContacts(
+    contactId: Filter<EnrollmentDoc>['contactId'],
+    change: EnrollmentChange,
+    options: { sequenceId?: string | undefined },
+  ): Promise<number> {
+    const filter: Filter<EnrollmentDoc> = {
+      contactId,
+      ...(options.sequenceId !== undefined && { sequenceId: options.sequenceId }),
+      ...guardOf(change),
+    };
     const result = await enrollments.updateMany(filter, updateOf(change));
     return result.modifiedCount;
   }
@@ -148,9 +156,18 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
     insert: (enrollment) => insertOnce(enrollments, enrollment),
     insertEach: (docs) => insertEachOnce(enrollments, docs),
     findRound: (contactId, sequenceId, round) => enrollments.findOne({ contactId, sequenceId, round }),
-    latestOfAddress: (email) => enrollments.find({ email, status: { $in: ['active', 'paused', 'completed'] } }).sort({ updatedAt: -1 }).limit(1).next(),
+    latestOfAddress: (email) =>
+      enrollments
+        .find({ email, status: { $in: ['active', 'paused', 'completed'] } })
+        .sort({ updatedAt: -1 })
+        .limit(1)
+        .next(),
     latestOfContact: (contactId) =>
-      enrollments.find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } }).sort({ updatedAt: -1 }).limit(1).next(),
+      enrollments
+        .find({ contactId }, { projection: { _id: 1, sequenceId: 1, passedStepIds: 1 } })
+        .sort({ updatedAt: -1 })
+        .limit(1)
+        .next(),
     inFlight: (sequenceId) =>
       enrollments.find({ sequenceId, status: { $in: ['active', 'paused'] } }, { projection: { _id: 1, passedStepIds: 1 } }).toArray(),
     enrolledWithin: (span) =>
@@ -172,10 +189,15 @@ export function enrollmentStore(collections: { enrollments: Collection<Enrollmen
       return applyToContacts(contactIds.length === 1 && only !== undefined ? only : { $in: [...contactIds] }, change, options);
     },
     statesOf: async (contactIds) =>
-      contactIds.length === 0 ? [] : enrollments.find<EnrollmentStateRecord>({ contactId: { $in: [...contactIds] } }, { projection: STATE_FIELDS }).toArray(),
+      contactIds.length === 0
+        ? []
+        : enrollments.find<EnrollmentStateRecord>({ contactId: { $in: [...contactIds] } }, { projection: STATE_FIELDS }).toArray(),
     async *statesIn(contactIds, sequenceIds) {
       if (contactIds.length === 0 || sequenceIds.length === 0) return;
-      yield* enrollments.find<EnrollmentStateRecord>({ contactId: { $in: [...contactIds] }, sequenceId: { $in: [...sequenceIds] } }, { projection: STATE_FIELDS, batchSize: STATES_BATCH_SIZE });
+      yield* enrollments.find<EnrollmentStateRecord>(
+        { contactId: { $in: [...contactIds] }, sequenceId: { $in: [...sequenceIds] } },
+        { projection: STATE_FIELDS, batchSize: STATES_BATCH_SIZE },
+      );
     },
   };
 }

@@ -7,7 +7,9 @@ import { queueForStats } from './stats-queue.ts';
 import { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 
 /** An event as the metrics read it: the fields of STATS_EVENT_FIELDS (StatsEvent in src/stats/types.ts). */
-export type StatsEventRecord = Pick<EventDoc, '_id' | 'type' | 'at' | 'sequenceId' | 'stepId' | 'enrollmentId'> & { props?: Readonly<Record<string, string>> };
+export type StatsEventRecord = Pick<EventDoc, '_id' | 'type' | 'at' | 'sequenceId' | 'stepId' | 'enrollmentId'> & {
+  props?: Readonly<Record<string, string>>;
+};
 
 /** Which events a stats read wants: one type (an equality) or any of several (`$in`), in [from, to). */
 export interface StatsEventQuery {
@@ -46,7 +48,17 @@ function countableFilter(contactId: string | Filter<EventDoc>['contactId'], type
 }
 
 /** The event fields the metrics read (StatsEvent). */
-const STATS_EVENT_FIELDS = { _id: 1, type: 1, at: 1, sequenceId: 1, stepId: 1, enrollmentId: 1, 'props.kind': 1, 'props.intent': 1, 'props.response_ms': 1 } as const;
+const STATS_EVENT_FIELDS = {
+  _id: 1,
+  type: 1,
+  at: 1,
+  sequenceId: 1,
+  stepId: 1,
+  enrollmentId: 1,
+  'props.kind': 1,
+  'props.intent': 1,
+  'props.response_ms': 1,
+} as const;
 /** Events per round trip; the cursor streams them, so memory holds one batch plus what the reader keeps. */
 const BATCH_SIZE = 2000;
 /** Events per round trip of a rollup rebuild's pass. */
@@ -98,7 +110,10 @@ export function eventStore(collections: Pick<ParleyCollections, 'events' | 'roll
   return {
     async record(event, options) {
       // Markers first, then the event: see above.
-      await Promise.all([queueForRollup(collections, [event], event.receivedAt), options.stats ? queueForStats(collections, event, event.receivedAt) : undefined]);
+      await Promise.all([
+        queueForRollup(collections, [event], event.receivedAt),
+        options.stats ? queueForStats(collections, event, event.receivedAt) : undefined,
+      ]);
       return (await insertOnce(events, event)) === 'inserted' ? 'recorded' : 'duplicate';
     },
     async recordMany(batch, now) {
@@ -121,16 +136,31 @@ export function eventStore(collections: Pick<ParleyCollections, 'events' | 'roll
       };
       return events.find<StatsEventRecord>(filter, { projection: STATS_EVENT_FIELDS, batchSize: BATCH_SIZE });
     },
-    countableEvents: (contactId, types) => events.find(countableFilter(contactId, types), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray(),
+    countableEvents: (contactId, types) =>
+      events.find(countableFilter(contactId, types), { projection: { _id: 1, type: 1, at: 1, props: 1 } }).toArray(),
     countCountableEvents: (contactId, types) => events.countDocuments(countableFilter(contactId, types)),
     countableEventsIn(range, types) {
       const contactId = { ...(range.from !== undefined && { $gte: range.from }), ...(range.to !== undefined && { $lt: range.to }) };
-      return events.find(countableFilter(contactId, types), { projection: { contactId: 1, type: 1, at: 1, props: 1 }, batchSize: COUNTED_BATCH_SIZE });
+      return events.find(countableFilter(contactId, types), {
+        projection: { contactId: 1, type: 1, at: 1, props: 1 },
+        batchSize: COUNTED_BATCH_SIZE,
+      });
     },
     // An empty $in is no lookup at all to FerretDB: it reads the whole collection to find nothing.
-    toFold: async (ids) => (ids.length === 0 ? [] : events.find({ _id: { $in: [...ids] } }, { projection: { type: 1, at: 1, props: 1, receivedAt: 1 } }).toArray()),
-    typesAndTimes: async (ids) => (ids.length === 0 ? [] : events.find({ _id: { $in: [...ids] } }, { projection: { type: 1, at: 1 } }).toArray()),
+    toFold: async (ids) =>
+      ids.length === 0
+        ? []
+        : events.find({ _id: { $in: [...ids] } }, { projection: { type: 1, at: 1, props: 1, receivedAt: 1 } }).toArray(),
+    typesAndTimes: async (ids) =>
+      ids.length === 0 ? [] : events.find({ _id: { $in: [...ids] } }, { projection: { type: 1, at: 1 } }).toArray(),
     ofContacts: async (contactIds, types) =>
-      contactIds.length === 0 || types.length === 0 ? [] : events.find({ contactId: { $in: [...contactIds] }, type: { $in: [...types] } }, { projection: { contactId: 1, type: 1, at: 1, props: 1 } }).toArray(),
+      contactIds.length === 0 || types.length === 0
+        ? []
+        : events
+            .find(
+              { contactId: { $in: [...contactIds] }, type: { $in: [...types] } },
+              { projection: { contactId: 1, type: 1, at: 1, props: 1 } },
+            )
+            .toArray(),
   };
 }

@@ -1,9 +1,34 @@
-export { connectDatabase, insertEachOnce, isDatabaseUnreachable, isDuplicateKey, waitForDatabase, type Database, type ParleyCollections, type TimeBound } from './database.ts';
+export {
+  connectDatabase,
+  insertEachOnce,
+  isDatabaseUnreachable,
+  isDuplicateKey,
+  waitForDatabase,
+  type Database,
+  type ParleyCollections,
+  type TimeBound,
+} from './database.ts';
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
-export { enrollmentStore, type EnrollmentChange, type EnrollmentStateRecord, type EnrollmentFields, type EnrollmentStore, type InFlightEnrollment, type StatsEnrollmentRecord } from './enrollment-store.ts';
-export { contactStore, type ContactInput, type ContactStore, type MailingStatus, type SegmentContactRecord, type SuppressOutcome, type UpsertManyResult } from './contact-store.ts';
+export {
+  enrollmentStore,
+  type EnrollmentChange,
+  type EnrollmentStateRecord,
+  type EnrollmentFields,
+  type EnrollmentStore,
+  type InFlightEnrollment,
+  type StatsEnrollmentRecord,
+} from './enrollment-store.ts';
+export {
+  contactStore,
+  type ContactInput,
+  type ContactStore,
+  type MailingStatus,
+  type SegmentContactRecord,
+  type SuppressOutcome,
+  type UpsertManyResult,
+} from './contact-store.ts';
 export { mailboxStore, quarantineId, type MailboxCursor, type MailboxStore, type QuarantinedMessage } from './mailbox-store.ts';
 export { deliveryStore, type CapQuery, type CountedClaim, type DeliveryStore, type SendAttempt } from './delivery-store.ts';
 export {

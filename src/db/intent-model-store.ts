@@ -20,7 +20,11 @@ export function intentModelStore(collections: { intentModels: Collection<IntentM
   const { intentModels } = collections;
   return {
     async newestVersion() {
-      const [newest] = await intentModels.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+      const [newest] = await intentModels
+        .find({}, { projection: { _id: 1 } })
+        .sort({ _id: -1 })
+        .limit(1)
+        .toArray();
       return newest?._id;
     },
     get: (version) => intentModels.findOne({ _id: version }),

@@ -74,7 +74,11 @@ export class Lease {
     if (this.held) return true;
     this.#term = undefined;
     const now = this.#now();
-    const result = await this.#terms.takeNext(this.#o.key, { make: (slot) => this.#termDoc(slot, new Date(now.getTime() + this.leaseMs)), held: (t) => t.until > now, tries: 1 });
+    const result = await this.#terms.takeNext(this.#o.key, {
+      make: (slot) => this.#termDoc(slot, new Date(now.getTime() + this.leaseMs)),
+      held: (t) => t.until > now,
+      tries: 1,
+    });
     if ('taken' in result) this.#term = result.taken;
     // Ours when a write of ours landed but its answer was lost: nobody else can follow it before it runs out.
     else if ('heldBy' in result && result.heldBy.holder === this.holder) this.#term = result.heldBy;
@@ -92,7 +96,9 @@ export class Lease {
       return false;
     }
     // Undefined: another replica wrote the next term; the one we had still runs out on time.
-    this.#term = await this.#terms.take(this.#o.key, current.term + 1, (slot) => this.#termDoc(slot, new Date(this.#now().getTime() + this.leaseMs)));
+    this.#term = await this.#terms.take(this.#o.key, current.term + 1, (slot) =>
+      this.#termDoc(slot, new Date(this.#now().getTime() + this.leaseMs)),
+    );
     const renewed = this.#term !== undefined;
     if (renewed && (current.term + 1) % CLEANUP_EVERY_TERMS === 0) {
       await this.#terms.forget(this.#o.key, current.term + 1 - KEEP_TERMS);

@@ -28,7 +28,10 @@ export interface MailboxStore {
 export const quarantineId = (message: Pick<QuarantineDoc, 'mailbox' | 'uidValidity' | 'uid'>): string =>
   `${message.mailbox}:${message.uidValidity}:${message.uid}`;
 
-export function mailboxStore(collections: { mailboxCursors: Collection<MailboxCursorDoc>; quarantine: Collection<QuarantineDoc> }): MailboxStore {
+export function mailboxStore(collections: {
+  mailboxCursors: Collection<MailboxCursorDoc>;
+  quarantine: Collection<QuarantineDoc>;
+}): MailboxStore {
   const { mailboxCursors, quarantine } = collections;
   return {
     async cursor(mailboxKey) {
@@ -36,7 +39,11 @@ export function mailboxStore(collections: { mailboxCursors: Collection<MailboxCu
       return found ? { uidValidity: found.uidValidity, lastUid: found.lastUid } : undefined;
     },
     async advanceCursor(mailboxKey, cursor, at) {
-      await mailboxCursors.updateOne({ _id: mailboxKey }, { $set: { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, updatedAt: at } }, { upsert: true });
+      await mailboxCursors.updateOne(
+        { _id: mailboxKey },
+        { $set: { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, updatedAt: at } },
+        { upsert: true },
+      );
     },
     async quarantine(message) {
       await quarantine.updateOne({ _id: quarantineId(message) }, { $set: message }, { upsert: true });

@@ -77,8 +77,7 @@ export function numberedSlots<T extends { _id: string }>(collection: Collection<
       return { lost: true };
     },
     async forget(key, below) {
-      // A filter on a generic T's number field can't be typed without a cast.
-      await collection.deleteMany({ ...shape.ofKey(key), [shape.numberField]: { $lt: below } } as Filter<T>);
+      await collection.deleteMany({ ...shape.ofKey(key), [shape.numberField]: { $lt: below } });
     },
   };
 }

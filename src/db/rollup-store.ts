@@ -68,7 +68,10 @@ export function rollupStore(collections: Pick<ParleyCollections, 'contactRollups
     },
     async *talliesOf(rollupIds) {
       if (rollupIds.length === 0) return;
-      yield* contactRollups.find<RollupTalliesRecord>({ _id: { $in: [...rollupIds] } }, { projection: { contactId: 1, conditions: 1 }, batchSize: rollupIds.length });
+      yield* contactRollups.find<RollupTalliesRecord>(
+        { _id: { $in: [...rollupIds] } },
+        { projection: { contactId: 1, conditions: 1 }, batchSize: rollupIds.length },
+      );
     },
     getMany: async (rollupIds) => (rollupIds.length === 0 ? [] : contactRollups.find({ _id: { $in: [...rollupIds] } }).toArray()),
     async write(rollup) {
@@ -105,7 +108,8 @@ export function rollupStore(collections: Pick<ParleyCollections, 'contactRollups
       return markers.map((m) => m._id);
     },
     markersOf: async (contactIds) => (contactIds.length === 0 ? [] : rollupQueue.find({ contactId: { $in: [...contactIds] } }).toArray()),
-    markersOfTypes: async (types) => (types.length === 0 ? [] : rollupQueue.find({ type: { $in: [...types] } }, { projection: { contactId: 1 } }).toArray()),
+    markersOfTypes: async (types) =>
+      types.length === 0 ? [] : rollupQueue.find({ type: { $in: [...types] } }, { projection: { contactId: 1 } }).toArray(),
     async removeMarkers(ids) {
       if (ids.length > 0) await rollupQueue.deleteMany({ _id: { $in: [...ids] } });
     },

@@ -52,10 +52,13 @@ export function statsDayStore(collections: Pick<ParleyCollections, 'statsQueue' 
     versionsOf: (day) => statsDays.find({ day }, { projection: { version: 1, parts: 1 } }).toArray(),
     markersOf: (day) => statsQueue.find({ day }, { projection: { _id: 1, queuedAt: 1 } }).toArray(),
     async markedDays(range) {
-      const filter: Filter<StatsQueueDoc> = { day: range.first === undefined ? { $lte: range.last } : { $gte: range.first, $lte: range.last } };
+      const filter: Filter<StatsQueueDoc> = {
+        day: range.first === undefined ? { $lte: range.last } : { $gte: range.first, $lte: range.last },
+      };
       return days(await statsQueue.find(filter, { projection: { day: 1 } }).toArray());
     },
-    summarizedDays: async (first, last) => days(await statsDays.find({ day: { $gte: first, $lte: last } }, { projection: { day: 1 } }).toArray()),
+    summarizedDays: async (first, last) =>
+      days(await statsDays.find({ day: { $gte: first, $lte: last } }, { projection: { day: 1 } }).toArray()),
     versionsWithin: (first, last) => statsDays.find({ day: { $gte: first, $lte: last } }).toArray(),
     async addParts(parts) {
       if (parts.length > 0) await statsDayParts.insertMany([...parts], { ordered: false });

@@ -10,7 +10,11 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
  * a marker is read from the events, so no summary built before the event arrived can hide it. A
  * marker already there (the same event recorded again) is not an error.
  */
-export async function queueForStats(db: Pick<ParleyCollections, 'statsQueue'>, event: Pick<EventDoc, '_id' | 'at'>, now: Date): Promise<void> {
+export async function queueForStats(
+  db: Pick<ParleyCollections, 'statsQueue'>,
+  event: Pick<EventDoc, '_id' | 'at'>,
+  now: Date,
+): Promise<void> {
   try {
     await db.statsQueue.insertOne({ _id: event._id, day: utcDay(event.at), queuedAt: now });
   } catch (error) {

@@ -65,7 +65,11 @@ export interface TaskStore {
 function visibleTo(viewer: TaskViewer): Filter<TaskDoc> {
   if (viewer.role === 'admin') return {};
   return {
-    $or: [{ assignee: viewer._id }, { assignee: { $exists: false }, status: 'open' }, { assignee: { $exists: false }, 'claim.by': viewer._id }],
+    $or: [
+      { assignee: viewer._id },
+      { assignee: { $exists: false }, status: 'open' },
+      { assignee: { $exists: false }, 'claim.by': viewer._id },
+    ],
   };
 }
 
@@ -114,7 +118,10 @@ export function taskStore(collections: {
       await tasks.updateOne({ _id: id }, { $set: { status: 'answered', answeredAt: at } });
     },
     async settle(id, settled) {
-      await tasks.updateOne({ _id: id }, settled.status === 'snoozed' ? { $set: settled } : { $set: settled, $unset: { snoozedUntil: '' } });
+      await tasks.updateOne(
+        { _id: id },
+        settled.status === 'snoozed' ? { $set: settled } : { $set: settled, $unset: { snoozedUntil: '' } },
+      );
     },
     async relabel(id, intent) {
       await tasks.updateOne({ _id: id }, { $set: { intent } });
@@ -129,7 +136,14 @@ export function taskStore(collections: {
         taskEvents.find({ taskId }).sort({ at: 1, _id: 1 }).toArray(),
       ]);
       if (!task?.asCreated) return appended;
-      const created: TaskEventDoc = { _id: `${taskId}#created`, taskId, at: task.createdAt, by: 'parley', action: 'created', detail: task.asCreated };
+      const created: TaskEventDoc = {
+        _id: `${taskId}#created`,
+        taskId,
+        at: task.createdAt,
+        by: 'parley',
+        action: 'created',
+        detail: task.asCreated,
+      };
       return [created, ...appended];
     },
     claims: taskClaimSlots(collections),

@@ -20,10 +20,14 @@ const DAY_IN_DEMO_MS = 1000;
  * mailbox and an SMTP sink. Enrolls sample leads, sends, delivers their replies into the mailbox,
  * lets the worker handle them and prints what happened.
  */
-export async function runDemo(env: Readonly<Record<string, string | undefined>>, logger: Logger, out: (line: string) => void): Promise<void> {
+export async function runDemo(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+  out: (line: string) => void,
+): Promise<void> {
   if (!env.MONGODB_URL) out('Starting the embedded FerretDB (MongoDB wire protocol), Dovecot and an SMTP sink...');
   const servers = await startEmbeddedServers({ mongoUrl: env.MONGODB_URL });
-  const stops: Array<() => Promise<void>> = [servers.stop];
+  const stops: Array<() => Promise<void>> = [() => servers.stop()];
   try {
     const { mongoUrl, sink, mailbox } = servers;
     out(`Mail: SMTP sink on 127.0.0.1:${sink.port}, Dovecot IMAP on 127.0.0.1:${mailbox.port} (local demo servers, no TLS).`);
@@ -35,10 +39,12 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
       MESSAGE_ID_DOMAIN: 'parley.example',
     });
     const sequence = await demoSequence();
-    out(`Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s and sends at any hour.`);
+    out(
+      `Sequence "${sequence.name}": ${sequence.steps.length} steps; the demo plays each day of waiting in ${DAY_IN_DEMO_MS / 1000} s and sends at any hour.`,
+    );
 
     const worker = await startWorker({ config, logger, sequences: new Map([[sequence.id, sequence]]) });
-    stops.push(worker.stop);
+    stops.push(() => worker.stop());
     const db = worker.database;
 
     await enrollContacts(db, sequence, DEMO_LEADS);
@@ -49,7 +55,8 @@ export async function runDemo(env: Readonly<Record<string, string | undefined>>,
     for (const lead of repliers) {
       const reply = lead.reply!;
       const delivery = await deliveryStore(db).sentTo(lead.email);
-      const threadHeaders = reply.keepThreadHeaders && delivery ? [`In-Reply-To: ${delivery.messageId}`, `References: ${delivery.messageId}`] : [];
+      const threadHeaders =
+        reply.keepThreadHeaders && delivery ? [`In-Reply-To: ${delivery.messageId}`, `References: ${delivery.messageId}`] : [];
       const headers = [
         `From: ${reply.from}`,
         `To: ${sequence.sender.name} <${sequence.sender.address}>`,
@@ -83,7 +90,11 @@ async function demoSequence(): Promise<Sequence> {
   return {
     ...sequence,
     // Any day, any hour: the demo has to run whenever you try it, not only in office hours.
-    policy: { ...sequence.policy, sendDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], sendHours: { startMinute: 0, endMinute: 24 * 60 } },
+    policy: {
+      ...sequence.policy,
+      sendDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      sendHours: { startMinute: 0, endMinute: 24 * 60 },
+    },
     steps: sequence.steps.map((step) => ({
       ...step,
       wait: {
@@ -97,7 +108,11 @@ async function demoSequence(): Promise<Sequence> {
 async function until(done: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `The demo stalled for ${timeoutMs / 1000} s; run with LOG_LEVEL=info to see why.`);
+    if (Date.now() > deadline)
+      throw new ParleyError(
+        ErrorCodes.EMBEDDED_SERVICE_FAILED,
+        `The demo stalled for ${timeoutMs / 1000} s; run with LOG_LEVEL=info to see why.`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }

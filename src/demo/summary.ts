@@ -34,7 +34,9 @@ export async function printSummary(
   if (tasks.length === 0) out('  (empty)');
   for (const task of tasks) {
     const assignee = task.assignee ? ` -> ${task.assignee}` : '';
-    out(`  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}${assignee}`);
+    out(
+      `  P${task.priority}  ${task.intent.padEnd(14)} ${task.email.padEnd(26)} ${(task.confidence * 100).toFixed(0)}% ${task.explanation}${assignee}`,
+    );
   }
   const unmatched = await replyStore(db).countUnmatched();
   const quarantined = await mailboxStore(db).countQuarantined();

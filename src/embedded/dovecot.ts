@@ -145,11 +145,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Embedd
     address: `${user}@example.test`,
     deliver: (raw, folder = 'INBOX') => appendMessage(mailbox, raw, folder),
     deliverWithLda: (raw, delivery) =>
-      runLda(
-        asRoot,
-        ['-c', configFile, '-d', user, '-f', delivery.envelopeFrom, '-a', delivery.recipient ?? `${user}@example.test`],
-        raw,
-      ),
+      runLda(asRoot, ['-c', configFile, '-d', user, '-f', delivery.envelopeFrom, '-a', delivery.recipient ?? `${user}@example.test`], raw),
     stop,
     kill,
     async start() {
@@ -180,7 +176,8 @@ async function killProcessTree(server: ServerProcess, signal: 'SIGKILL' | 'SIGTE
   let escalated = signal === 'SIGKILL';
   // The children are no longer ours once the master is gone (no exit event): watch /proc instead.
   while ((await Promise.all(pids.map(isAlive))).some(Boolean)) {
-    if (Date.now() > deadline + STOP_GRACE_MS) throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot processes ${pids.join(', ')} did not exit after SIGKILL.`);
+    if (Date.now() > deadline + STOP_GRACE_MS)
+      throw new ParleyError(ErrorCodes.EMBEDDED_SERVICE_FAILED, `Dovecot processes ${pids.join(', ')} did not exit after SIGKILL.`);
     if (!escalated && Date.now() > deadline) {
       for (const pid of pids) signalQuietly(pid, 'SIGKILL');
       escalated = true;

@@ -24,13 +24,13 @@ export async function startEmbeddedServers(options: { mongoUrl?: string | undefi
     let mongoUrl = options.mongoUrl;
     if (!mongoUrl) {
       const ferret = await startFerretDB();
-      stops.push(ferret.stop);
+      stops.push(() => ferret.stop());
       mongoUrl = ferret.url;
     }
     const sink = await startSmtpSink();
-    stops.push(sink.stop);
+    stops.push(() => sink.stop());
     const mailbox = await startDovecot();
-    stops.push(mailbox.stop);
+    stops.push(() => mailbox.stop());
     return { mongoUrl, sink, mailbox, stop };
   } catch (error) {
     await stop();

@@ -3,8 +3,7 @@ import { stopChange, transition, type EnrollmentEvent, type TransitionRefusal } 
 
 export type ChangeResult =
   /** `landed` false: the guard no longer held when written (someone changed the enrollment first). */
-  | { ok: true; landed: boolean; change: EnrollmentChange }
-  | { ok: false; refusal: TransitionRefusal };
+  { ok: true; landed: boolean; change: EnrollmentChange } | { ok: false; refusal: TransitionRefusal };
 
 /**
  * The one way code changes an enrollment's lifecycle: the transition decided on the state the

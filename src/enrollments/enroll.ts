@@ -52,7 +52,12 @@ const ENROLL_SLICE = 1_000;
 type EnrollableContact = Pick<ContactDoc, '_id' | 'email' | 'timeZone' | 'suppressed'>;
 
 /** The enrollment a stored contact gets, or the outcome that stands instead (suppressed; undefined for a sequence without steps). */
-function newEnrollment(sequence: Sequence, contact: EnrollableContact, now: Date, origin: EnrollmentOrigin): { doc: EnrollmentDoc; firstStepAt: Date } | { outcome: EnrollOutcome | undefined } {
+function newEnrollment(
+  sequence: Sequence,
+  contact: EnrollableContact,
+  now: Date,
+  origin: EnrollmentOrigin,
+): { doc: EnrollmentDoc; firstStepAt: Date } | { outcome: EnrollOutcome | undefined } {
   if (contact.suppressed) return { outcome: { email: contact.email, outcome: 'suppressed', reason: contact.suppressed.reason } };
   const first = sequence.steps[0];
   if (!first) return { outcome: undefined };

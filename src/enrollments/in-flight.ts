@@ -24,12 +24,27 @@ export async function inFlightFindings(db: ParleyCollections, sequences: readonl
         if (!passedStepIds.includes(step.id)) missed.set(step.index, (missed.get(step.index) ?? 0) + 1);
       }
     }
-    const finding = (path: Array<string | number>, message: string): LintFinding => ({ ruleId: IN_FLIGHT_RULE, level: 'warn', ...positionOf(sequence, path), message });
+    const finding = (path: Array<string | number>, message: string): LintFinding => ({
+      ruleId: IN_FLIGHT_RULE,
+      level: 'warn',
+      ...positionOf(sequence, path),
+      message,
+    });
     for (const [id, count] of removed) {
-      findings.push(finding(['steps'], `step '${id}' is no longer in the file, and ${count} contact(s) in flight have passed it: they go on with the next step after their place.`));
+      findings.push(
+        finding(
+          ['steps'],
+          `step '${id}' is no longer in the file, and ${count} contact(s) in flight have passed it: they go on with the next step after their place.`,
+        ),
+      );
     }
     for (const [index, count] of missed) {
-      findings.push(finding(['steps', index, 'id'], `${count} contact(s) in flight are already past this step's place and will not get it; enroll them in a new sequence if they should.`));
+      findings.push(
+        finding(
+          ['steps', index, 'id'],
+          `${count} contact(s) in flight are already past this step's place and will not get it; enroll them in a new sequence if they should.`,
+        ),
+      );
     }
   }
   return findings;

@@ -1,11 +1,22 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { EnrollmentStatus } from '../db/index.ts';
-import { ALL_STATUSES, softBounceRetryAt, transition, type EnrollmentEvent, type EnrollmentState, type TransitionResult } from './lifecycle.ts';
+import {
+  ALL_STATUSES,
+  softBounceRetryAt,
+  transition,
+  type EnrollmentEvent,
+  type EnrollmentState,
+  type TransitionResult,
+} from './lifecycle.ts';
 
 const now = new Date('2026-03-02T10:00:00Z');
 const later = new Date('2026-03-04T09:00:00Z');
-const state = (status: EnrollmentStatus, passedStepIds: string[] = ['s1'], softBounces?: number): EnrollmentState => ({ status, passedStepIds, ...(softBounces !== undefined && { softBounces }) });
+const state = (status: EnrollmentStatus, passedStepIds: string[] = ['s1'], softBounces?: number): EnrollmentState => ({
+  status,
+  passedStepIds,
+  ...(softBounces !== undefined && { softBounces }),
+});
 
 function change(result: TransitionResult) {
   assert.ok(result.ok, `expected a change, got ${result.ok ? '' : `${result.refusal.code}: ${result.refusal.message}`}`);
@@ -30,7 +41,10 @@ describe('transition: a step passed (advance)', () => {
   it('completes a running enrollment with no step left, or only records the step if a reply paused it meanwhile', () => {
     const c = change(transition(state('active'), { kind: 'step_passed', stepId: 's2', nextStepAt: null, sent }, now));
     assert.deepEqual([c.from, c.set], [['active'], { nextStepAt: null, status: 'completed' }]);
-    assert.deepEqual([c.otherwise?.from, c.otherwise?.set, c.otherwise?.step, c.otherwise?.pass], [ALL_STATUSES, { nextStepAt: null }, c.step, c.pass]);
+    assert.deepEqual(
+      [c.otherwise?.from, c.otherwise?.set, c.otherwise?.step, c.otherwise?.pass],
+      [ALL_STATUSES, { nextStepAt: null }, c.step, c.pass],
+    );
   });
 
   it('records a step that went out while a reply paused the enrollment, and leaves it paused', () => {
@@ -46,12 +60,17 @@ describe('transition: a step passed (advance)', () => {
   });
 
   it('keeps the reason of a skipped step', () => {
-    const c = change(transition(state('active'), { kind: 'step_passed', stepId: 's2', nextStepAt: later, skipReason: 'no first_name' }, now));
+    const c = change(
+      transition(state('active'), { kind: 'step_passed', stepId: 's2', nextStepAt: later, skipReason: 'no first_name' }, now),
+    );
     assert.deepEqual(c.pass, { stepId: 's2', skipped: { reason: 'no first_name', at: now } });
   });
 
   it('refuses a step already passed', () => {
-    assert.equal(refusal(transition(state('active', ['s1', 's2']), { kind: 'step_passed', stepId: 's2', nextStepAt: later }, now)).code, 'already_passed');
+    assert.equal(
+      refusal(transition(state('active', ['s1', 's2']), { kind: 'step_passed', stepId: 's2', nextStepAt: later }, now)).code,
+      'already_passed',
+    );
   });
 });
 
@@ -62,7 +81,10 @@ describe('transition: deferred and completed (the sender)', () => {
     for (const status of ['paused', 'stopped', 'completed'] as const) {
       assert.equal(refusal(transition(state(status), { kind: 'step_deferred', stepId: 's2', until: later }, now)).code, 'illegal_state');
     }
-    assert.equal(refusal(transition(state('active', ['s1', 's2']), { kind: 'step_deferred', stepId: 's2', until: later }, now)).code, 'already_passed');
+    assert.equal(
+      refusal(transition(state('active', ['s1', 's2']), { kind: 'step_deferred', stepId: 's2', until: later }, now)).code,
+      'already_passed',
+    );
   });
 
   it('completes only a running enrollment', () => {
@@ -77,7 +99,8 @@ describe('transition: pause, resume, reschedule', () => {
   it('a reply pauses a running enrollment only', () => {
     const c = change(transition(state('active'), pause, now));
     assert.deepEqual([c.from, c.set], [['active'], { status: 'paused', statusReason: 'reply: question', statusReplyId: 'r1' }]);
-    for (const status of ['paused', 'stopped', 'completed'] as const) assert.equal(refusal(transition(state(status), pause, now)).code, 'illegal_state');
+    for (const status of ['paused', 'stopped', 'completed'] as const)
+      assert.equal(refusal(transition(state(status), pause, now)).code, 'illegal_state');
   });
 
   it('a rep resumes a paused or stopped enrollment, guarded by the state they saw', () => {
@@ -93,15 +116,22 @@ describe('transition: pause, resume, reschedule', () => {
   });
 
   it('never resumes a completed enrollment', () => {
-    assert.equal(refusal(transition(state('completed'), { kind: 'resumed', reason: 'resumed by a rep', nextStepAt: later }, now)).code, 'illegal_state');
+    assert.equal(
+      refusal(transition(state('completed'), { kind: 'resumed', reason: 'resumed by a rep', nextStepAt: later }, now)).code,
+      'illegal_state',
+    );
   });
 
   it('an out-of-office reply pushes back a running enrollment only: a paused, stopped or finished one is never set running', () => {
     const back: EnrollmentEvent = { kind: 'rescheduled', reason: 'out of office until 2026-03-04', replyId: 'r2', nextStepAt: later };
     const c = change(transition(state('active'), back, now));
-    assert.deepEqual([c.from, c.set], [['active'], { nextStepAt: later, statusReason: 'out of office until 2026-03-04', statusReplyId: 'r2' }]);
+    assert.deepEqual(
+      [c.from, c.set],
+      [['active'], { nextStepAt: later, statusReason: 'out of office until 2026-03-04', statusReplyId: 'r2' }],
+    );
     assert.equal(c.set.status, undefined);
-    for (const status of ['paused', 'stopped', 'completed'] as const) assert.equal(refusal(transition(state(status), back, now)).code, 'illegal_state');
+    for (const status of ['paused', 'stopped', 'completed'] as const)
+      assert.equal(refusal(transition(state(status), back, now)).code, 'illegal_state');
   });
 });
 
@@ -110,7 +140,10 @@ describe('transition: stop', () => {
     for (const cause of ['unsubscribe', 'hard_bounce', 'reply', 'rep', 'segment_exit', 'soft_bounces'] as const) {
       for (const status of ['active', 'paused'] as const) {
         const c = change(transition(state(status), { kind: 'stopped', cause, reason: 'why', replyId: 'r3' }, now));
-        assert.deepEqual([c.from, c.set], [['active', 'paused'], { status: 'stopped', statusReason: 'why', nextStepAt: null, statusReplyId: 'r3' }]);
+        assert.deepEqual(
+          [c.from, c.set],
+          [['active', 'paused'], { status: 'stopped', statusReason: 'why', nextStepAt: null, statusReplyId: 'r3' }],
+        );
       }
       assert.equal(refusal(transition(state('completed'), { kind: 'stopped', cause, reason: 'why' }, now)).code, 'illegal_state');
     }
@@ -132,7 +165,12 @@ describe('transition: soft-bounce retry', () => {
     assert.deepEqual(c.step, { id: 's1', passed: true });
     assert.equal(c.unpass, 's1');
     assert.deepEqual(c.from, ['active']);
-    assert.deepEqual(c.set, { status: 'active', statusReason: 'soft bounce 1 of 3; sending again', nextStepAt: softBounceRetryAt(now, 1), softBounces: 1 });
+    assert.deepEqual(c.set, {
+      status: 'active',
+      statusReason: 'soft bounce 1 of 3; sending again',
+      nextStepAt: softBounceRetryAt(now, 1),
+      softBounces: 1,
+    });
     assert.equal(softBounceRetryAt(now, 1).getTime() - now.getTime(), 4 * 3600_000);
     assert.equal(change(transition(state('active', ['s1'], 2), bounce(), now)).set.nextStepAt?.getTime(), now.getTime() + 16 * 3600_000);
   });
@@ -146,7 +184,10 @@ describe('transition: soft-bounce retry', () => {
 
   it('only counts the bounce of an older step, or of a stopped enrollment', () => {
     assert.deepEqual(change(transition(state('active', ['s1', 's2']), bounce('s1'), now)).set, { softBounces: 1 });
-    assert.deepEqual(change(transition(state('active', ['s1']), { kind: 'soft_bounced', stepId: undefined, replyId: 'r4', limit: 3 }, now)).set, { softBounces: 1 });
+    assert.deepEqual(
+      change(transition(state('active', ['s1']), { kind: 'soft_bounced', stepId: undefined, replyId: 'r4', limit: 3 }, now)).set,
+      { softBounces: 1 },
+    );
     const stopped = change(transition(state('stopped', ['s1']), bounce(), now));
     assert.deepEqual([stopped.set, stopped.unpass], [{ softBounces: 1 }, undefined]);
   });
@@ -154,7 +195,13 @@ describe('transition: soft-bounce retry', () => {
   it('stops a running or paused enrollment past the limit', () => {
     for (const status of ['active', 'paused'] as const) {
       const c = change(transition(state(status, ['s1'], 3), bounce(), now));
-      assert.deepEqual([c.from, c.set], [['active', 'paused'], { status: 'stopped', statusReason: '4 soft bounces', statusReplyId: 'r4', nextStepAt: null, softBounces: 4 }]);
+      assert.deepEqual(
+        [c.from, c.set],
+        [
+          ['active', 'paused'],
+          { status: 'stopped', statusReason: '4 soft bounces', statusReplyId: 'r4', nextStepAt: null, softBounces: 4 },
+        ],
+      );
     }
     assert.equal(refusal(transition(state('completed', ['s1'], 3), bounce(), now)).code, 'nothing_to_do');
   });

@@ -104,7 +104,12 @@ export function stopsFrom(cause: StopCause): readonly EnrollmentStatus[] {
 export function stopChange(event: Extract<EnrollmentEvent, { kind: 'stopped' }>, now: Date): EnrollmentChange {
   return {
     from: stopsFrom(event.cause),
-    set: { status: 'stopped', statusReason: event.reason, nextStepAt: null, ...(event.replyId !== undefined && { statusReplyId: event.replyId }) },
+    set: {
+      status: 'stopped',
+      statusReason: event.reason,
+      nextStepAt: null,
+      ...(event.replyId !== undefined && { statusReplyId: event.replyId }),
+    },
     at: now,
   };
 }
@@ -114,11 +119,17 @@ export function stopChange(event: Extract<EnrollmentEvent, { kind: 'stopped' }>,
  * Pure: the caller computes times that need the sequence or the schedule and passes them in.
  */
 export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, now: Date): TransitionResult {
-  const refuse = (code: RefusalCode, message: string): TransitionResult => ({ ok: false, refusal: { code, message, status: enrollment.status, event: event.kind } });
+  const refuse = (code: RefusalCode, message: string): TransitionResult => ({
+    ok: false,
+    refusal: { code, message, status: enrollment.status, event: event.kind },
+  });
   const only = (from: readonly EnrollmentStatus[], change: Omit<EnrollmentChange, 'from' | 'at'>): TransitionResult =>
     from.includes(enrollment.status)
       ? { ok: true, change: { from, at: now, ...change } }
-      : refuse('illegal_state', `a ${enrollment.status} enrollment cannot be ${event.kind.replace('_', ' ')}; it is only from ${from.join(' or ')}`);
+      : refuse(
+          'illegal_state',
+          `a ${enrollment.status} enrollment cannot be ${event.kind.replace('_', ' ')}; it is only from ${from.join(' or ')}`,
+        );
 
   switch (event.kind) {
     case 'step_passed': {
@@ -139,7 +150,11 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
       };
       if (event.nextStepAt !== null || enrollment.status !== 'active') return only(ALL_STATUSES, record);
       // The last step completes only a running enrollment: one a reply paused meanwhile stays paused, with the step recorded.
-      return only(['active'], { ...record, set: { ...record.set, status: 'completed' }, otherwise: { ...record, from: ALL_STATUSES, at: now } });
+      return only(['active'], {
+        ...record,
+        set: { ...record.set, status: 'completed' },
+        otherwise: { ...record, from: ALL_STATUSES, at: now },
+      });
     }
     case 'step_deferred':
       if (enrollment.passedStepIds.includes(event.stepId)) return refuse('already_passed', `step ${event.stepId} is already passed`);
@@ -179,12 +194,16 @@ function softBounced(
 ): TransitionResult {
   const count = (enrollment.softBounces ?? 0) + 1;
   if (count > event.limit) {
-    if (!['active', 'paused'].includes(enrollment.status)) return refuse('nothing_to_do', `a ${enrollment.status} enrollment has nothing left to stop`);
-    return only(['active', 'paused'], { set: { status: 'stopped', statusReason: `${count} soft bounces`, statusReplyId: event.replyId, nextStepAt: null, softBounces: count } });
+    if (!['active', 'paused'].includes(enrollment.status))
+      return refuse('nothing_to_do', `a ${enrollment.status} enrollment has nothing left to stop`);
+    return only(['active', 'paused'], {
+      set: { status: 'stopped', statusReason: `${count} soft bounces`, statusReplyId: event.replyId, nextStepAt: null, softBounces: count },
+    });
   }
   const { stepId } = event;
   // An older step bounced, or the enrollment is over: the bounce counts, nothing is sent again.
-  if (stepId === undefined || enrollment.passedStepIds.at(-1) !== stepId || enrollment.status === 'stopped') return only(ALL_STATUSES, { set: { softBounces: count } });
+  if (stepId === undefined || enrollment.passedStepIds.at(-1) !== stepId || enrollment.status === 'stopped')
+    return only(ALL_STATUSES, { set: { softBounces: count } });
   // A bounce report is mail anyone can forge: it never wakes a conversation a reply paused or that finished.
   return only(['active'], {
     step: { id: stepId, passed: true },

@@ -68,7 +68,11 @@ export async function recordEvents(
   inputs.forEach((input, index) => {
     const parsed = eventInputSchema.safeParse(input);
     if (!parsed.success) {
-      results.push({ index, status: 'rejected', reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+      results.push({
+        index,
+        status: 'rejected',
+        reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+      });
       return;
     }
     const event = parsed.data;
@@ -81,7 +85,11 @@ export async function recordEvents(
   });
 
   const emails = [...new Set(valid.map((v) => v.event.email))];
-  const { ids } = await upsertContacts(db, emails.map((email) => ({ email })), now);
+  const { ids } = await upsertContacts(
+    db,
+    emails.map((email) => ({ email })),
+    now,
+  );
   const docs: EventDoc[] = valid.map(({ event, at, eventId }) => ({
     _id: eventId,
     contactId: contactIdOf(ids, event.email),
@@ -110,7 +118,10 @@ export async function recordEvents(
 /** Two deliveries of the same event without an id (same contact, type, time, props) are one event. */
 function contentKey(email: string, type: string, at: Date, props: Record<string, string>): string {
   const sorted = Object.entries(props).sort(([a], [b]) => a.localeCompare(b));
-  return `sha256:${createHash('sha256').update(JSON.stringify([email, type, at.toISOString(), sorted])).digest('hex').slice(0, 32)}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify([email, type, at.toISOString(), sorted]))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /** upsertContacts returns an id for every address it was given; a missing one is a bug, not bad input. */

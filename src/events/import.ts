@@ -36,10 +36,15 @@ export async function importEvents(
   let batch: Array<{ line: number; event: unknown }> = [];
   let rows = 0;
   const flush = async () => {
-    const result = await recordEvents(db, batch.map((b) => b.event), { source: 'import', ...(options.now && { now: options.now }) });
+    const result = await recordEvents(
+      db,
+      batch.map((b) => b.event),
+      { source: 'import', ...(options.now && { now: options.now }) },
+    );
     report.recorded += result.recorded;
     report.duplicates += result.duplicates;
-    for (const r of result.results) if (r.status === 'rejected') report.rejected.push({ line: batch[r.index]?.line ?? 0, reason: r.reason });
+    for (const r of result.results)
+      if (r.status === 'rejected') report.rejected.push({ line: batch[r.index]?.line ?? 0, reason: r.reason });
     for (const id of result.contactIds) report.contactIds.add(id);
     batch = [];
     options.onProgress?.(rows);

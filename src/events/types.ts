@@ -27,7 +27,13 @@ export const OWN_EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(OWN_EV
 export const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** The outcomes of a conversation the metrics count; `auto_replied` is left out: an out-of-office is not a reply. */
-export const OUTCOME_EVENT_TYPES: readonly OwnEventType[] = [OWN_EVENTS.bounced, OWN_EVENTS.replied, OWN_EVENTS.unsubscribed, OWN_EVENTS.qualified, OWN_EVENTS.taskAnswered];
+export const OUTCOME_EVENT_TYPES: readonly OwnEventType[] = [
+  OWN_EVENTS.bounced,
+  OWN_EVENTS.replied,
+  OWN_EVENTS.unsubscribed,
+  OWN_EVENTS.qualified,
+  OWN_EVENTS.taskAnswered,
+];
 
 /** What `parley stats` reads: sends and their outcomes (summarized per day, src/stats/days.ts). */
 export const STATS_EVENT_TYPES: readonly OwnEventType[] = [OWN_EVENTS.sent, ...OUTCOME_EVENT_TYPES];

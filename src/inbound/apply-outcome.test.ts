@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Sequence } from '../sequences/index.ts';
 import { decideOutcome, type OutcomeInput, type OutcomePlan } from './apply-outcome.ts';
@@ -55,7 +55,8 @@ const input = (intent: OutcomeInput['classification']['intent'], more: Partial<O
 });
 
 /** The enrollment status the plan's event sets (undefined: it stays as it is). */
-const statusOf = (plan: OutcomePlan) => (plan.enrollment?.kind === 'paused' ? 'paused' : plan.enrollment?.kind === 'stopped' ? 'stopped' : undefined);
+const statusOf = (plan: OutcomePlan) =>
+  plan.enrollment?.kind === 'paused' ? 'paused' : plan.enrollment?.kind === 'stopped' ? 'stopped' : undefined;
 const nextAtOf = (plan: OutcomePlan) => (plan.enrollment?.kind === 'rescheduled' ? plan.enrollment.nextStepAt : undefined);
 
 describe('decideOutcome', () => {
@@ -70,7 +71,9 @@ describe('decideOutcome', () => {
     assert.equal(decideOutcome(input('interested', { stepId: 'hello' })).action, 'mark_qualified');
     const routed = decideOutcome(input('interested', { stepId: 'nudge' }));
     assert.equal(routed.action, 'pause_and_task');
-    const qualified = decideOutcome(input('interested', { stepId: 'hello', contact: { timeZone: undefined, owner: 'rep@parley.example' } }));
+    const qualified = decideOutcome(
+      input('interested', { stepId: 'hello', contact: { timeZone: undefined, owner: 'rep@parley.example' } }),
+    );
     assert.deepEqual([qualified.qualify, statusOf(qualified), qualified.task?.assignee], [true, 'stopped', 'rep@parley.example']);
   });
 
@@ -93,11 +96,32 @@ describe('decideOutcome', () => {
   it('always suppresses on unsubscribe and stops on a bounce, whatever the file says', () => {
     const custom: Sequence = { ...sequence, outcomes: { ...sequence.outcomes, not_interested: { action: 'pause_and_task' } } };
     assert.equal(decideOutcome(input('unsubscribe', { sequence: custom })).suppress, 'unsubscribe');
-    const hard = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'hard', status: '5.1.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
+    const hard = decideOutcome(
+      input('bounce', {
+        sequence: custom,
+        bounce: { kind: 'hard', status: '5.1.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined },
+      }),
+    );
     assert.deepEqual([hard.suppress, statusOf(hard)], ['bounce', 'stopped']);
-    const soft = decideOutcome(input('bounce', { sequence: custom, bounce: { kind: 'soft', status: '4.2.2', diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }));
+    const soft = decideOutcome(
+      input('bounce', {
+        sequence: custom,
+        bounce: { kind: 'soft', status: '4.2.2', diagnostic: undefined, recipient: undefined, originalMessageId: undefined },
+      }),
+    );
     assert.deepEqual([soft.suppress, soft.softBounce, soft.enrollment], [undefined, true, undefined]);
-    const delayed = decideOutcome(input('bounce', { bounce: { kind: 'soft', status: '4.7.1', diagnostic: undefined, recipient: undefined, originalMessageId: undefined, action: 'delayed' } }));
+    const delayed = decideOutcome(
+      input('bounce', {
+        bounce: {
+          kind: 'soft',
+          status: '4.7.1',
+          diagnostic: undefined,
+          recipient: undefined,
+          originalMessageId: undefined,
+          action: 'delayed',
+        },
+      }),
+    );
     assert.deepEqual([delayed.action, delayed.softBounce, delayed.enrollment], ['none', false, undefined]);
   });
 

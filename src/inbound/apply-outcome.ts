@@ -53,7 +53,15 @@ export interface OutcomeInput {
   bounce?: BounceVerdict | undefined;
 }
 
-const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>(['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear']);
+const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>([
+  'interested',
+  'meeting_request',
+  'question',
+  'not_now',
+  'not_interested',
+  'wrong_person',
+  'unclear',
+]);
 const isConfigurable = (intent: Intent): intent is ConfigurableIntent => CONFIGURABLE.has(intent);
 
 /** The outcome the sequence file chose for this intent: the step's override, the sequence's, or pause-and-task. */
@@ -95,14 +103,19 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
     // Mailbox full, try later: not the address's fault. Anything else that bounced is hard.
     if (input.bounce?.kind === 'soft') return plan('soft_bounce', { softBounce: true });
     const status = input.bounce?.status ? ` ${input.bounce.status}` : '';
-    return plan('suppressed', { enrollment: { kind: 'stopped', cause: 'hard_bounce', reason: `hard bounce${status}` }, suppress: 'bounce' });
+    return plan('suppressed', {
+      enrollment: { kind: 'stopped', cause: 'hard_bounce', reason: `hard bounce${status}` },
+      suppress: 'bounce',
+    });
   }
   if (intent === 'out_of_office') {
     const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
     const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
     const later = input.nextStepAt && input.nextStepAt > resumeAt ? input.nextStepAt : resumeAt;
     // Only a running enrollment is pushed back (the transition refuses the others); one a person paused stays paused.
-    return plan('resume_after', { enrollment: { kind: 'rescheduled', reason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later } });
+    return plan('resume_after', {
+      enrollment: { kind: 'rescheduled', reason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later },
+    });
   }
   if (!isConfigurable(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
 
@@ -116,14 +129,20 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
       return plan(outcome.action, { enrollment: stop(reason) });
     case 'resume_after': {
       const at = policy ? stepDueAt(input.now, outcome.wait, zone, policy) : input.now;
-      return plan(outcome.action, { enrollment: { kind: 'rescheduled', reason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at } });
+      return plan(outcome.action, {
+        enrollment: { kind: 'rescheduled', reason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at },
+      });
     }
     case 'mark_qualified':
       return plan(outcome.action, { enrollment: stop(`${reason}, qualified`), qualify: true, task: { assignee: owner } });
     case 'move_to': {
       const target = input.getSequence(outcome.sequenceId);
       // The target file is missing or broken: a person decides rather than the lead falling through.
-      if (!target) return plan('pause_and_task', { enrollment: pause(`${reason}; sequence '${outcome.sequenceId}' not loaded`), task: { assignee: undefined } });
+      if (!target)
+        return plan('pause_and_task', {
+          enrollment: pause(`${reason}; sequence '${outcome.sequenceId}' not loaded`),
+          task: { assignee: undefined },
+        });
       return plan(outcome.action, { enrollment: stop(`${reason}, moved to ${target.id}`), moveTo: target });
     }
   }
@@ -131,17 +150,29 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
 
 /** Soft bounces of one enrollment before it stops trying. */
 export const SOFT_BOUNCE_LIMIT = 3;
-const HOUR = 60 * 60 * 1000;
 
 /** Carries out a plan for one reply. Each write is conditional or idempotent, so a redo is harmless. */
 export async function applyOutcome(
   db: ParleyCollections,
   outcome: OutcomePlan,
-  target: { enrollment: EnrollmentDoc; contact: ContactDoc | null; replyId: string; now: Date; stepId: string | undefined; bounce: BounceVerdict | undefined },
+  target: {
+    enrollment: EnrollmentDoc;
+    contact: ContactDoc | null;
+    replyId: string;
+    now: Date;
+    stepId: string | undefined;
+    bounce: BounceVerdict | undefined;
+  },
 ): Promise<void> {
   const { enrollment, contact, replyId, now } = target;
   if (outcome.suppress) {
-    await suppressContact(db, enrollment.contactId, { reason: outcome.suppress, source: 'reply', replyId, now, enrollment: { _id: enrollment._id, sequenceId: enrollment.sequenceId, stepId: target.stepId } });
+    await suppressContact(db, enrollment.contactId, {
+      reason: outcome.suppress,
+      source: 'reply',
+      replyId,
+      now,
+      enrollment: { _id: enrollment._id, sequenceId: enrollment.sequenceId, stepId: target.stepId },
+    });
   }
   if (outcome.suppress === 'bounce') {
     const { status, diagnostic } = target.bounce ?? { status: undefined, diagnostic: undefined };
@@ -151,7 +182,14 @@ export async function applyOutcome(
   // A refused change (the enrollment is no longer where this reply could move it) writes nothing.
   if (outcome.enrollment) await changeEnrollment(db, enrollment, { ...outcome.enrollment, replyId }, now);
   if (outcome.qualify) {
-    await markQualified(db, { contactId: enrollment.contactId, sequenceId: enrollment.sequenceId, enrollmentId: enrollment._id, replyId, by: 'parley', now });
+    await markQualified(db, {
+      contactId: enrollment.contactId,
+      sequenceId: enrollment.sequenceId,
+      enrollmentId: enrollment._id,
+      replyId,
+      by: 'parley',
+      now,
+    });
   }
   if (outcome.moveTo && contact) await enrollContacts(db, outcome.moveTo, [{ email: contact.email }], now);
 }
@@ -163,7 +201,13 @@ export async function applyOutcome(
  * set running: a "mailbox full" report is mail anyone can forge. The resend keeps the step's
  * Message-ID: the first copy was never delivered.
  */
-async function retryAfterSoftBounce(db: ParleyCollections, enrollment: EnrollmentDoc, stepId: string | undefined, replyId: string, now: Date) {
+async function retryAfterSoftBounce(
+  db: ParleyCollections,
+  enrollment: EnrollmentDoc,
+  stepId: string | undefined,
+  replyId: string,
+  now: Date,
+) {
   const decided = transition(enrollment, { kind: 'soft_bounced', stepId, replyId, limit: SOFT_BOUNCE_LIMIT }, now);
   if (!decided.ok) return;
   const { change } = decided;

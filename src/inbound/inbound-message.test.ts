@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { isParleyError } from '../errors.ts';
 import { parseInboundMessage } from './inbound-message.ts';
@@ -8,14 +8,20 @@ const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 describe('parseInboundMessage', () => {
   it('reads the thread headers, normalising one reference and several alike', async () => {
     const one = await parseInboundMessage(
-      crlf(['From: Pat <PAT@Lead.Example>', 'Subject: Re: hi', 'Message-ID: <r1@lead>', 'In-Reply-To: <a@parley>', 'References: <a@parley>', '', 'Sure.']),
+      crlf([
+        'From: Pat <PAT@Lead.Example>',
+        'Subject: Re: hi',
+        'Message-ID: <r1@lead>',
+        'In-Reply-To: <a@parley>',
+        'References: <a@parley>',
+        '',
+        'Sure.',
+      ]),
     );
     assert.equal(one.from, 'pat@lead.example');
     assert.deepEqual(one.references, ['<a@parley>']);
     assert.equal(one.inReplyTo, '<a@parley>');
-    const several = await parseInboundMessage(
-      crlf(['From: pat@lead.example', 'References: <a@parley>', ' <b@parley>', '', 'Sure.']),
-    );
+    const several = await parseInboundMessage(crlf(['From: pat@lead.example', 'References: <a@parley>', ' <b@parley>', '', 'Sure.']));
     assert.deepEqual(several.references, ['<a@parley>', '<b@parley>']);
     assert.equal(several.messageId, undefined);
     assert.equal(several.sourceHash.length, 64);

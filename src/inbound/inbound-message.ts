@@ -59,7 +59,12 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
   for (const { key, line } of parsed.headerLines) {
     if (headers[key] !== undefined) continue;
     const colon = line.indexOf(':');
-    headers[key] = withoutNul(line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    headers[key] = withoutNul(
+      line
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    );
   }
   return {
     messageId: parsed.messageId,

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../db/index.ts';
 import { startFerretDB, type EmbeddedDatabase } from '../embedded/index.ts';
@@ -19,7 +19,7 @@ describe('mailbox lease', () => {
     return { mailbox, a: make('host:1:aaaa'), b: make('host:2:bbbb') };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     let url = process.env.MONGODB_URL;
     if (!url) {
       ferret = await startFerretDB();
@@ -27,14 +27,17 @@ describe('mailbox lease', () => {
     }
     db = await connectDatabase(url, `parley_lease_${process.pid}`);
   });
-  after(async () => {
+  afterAll(async () => {
     await db?.db.dropDatabase().catch(() => undefined);
     await db?.close();
     await ferret?.stop();
   });
 
   it('uses the cursor key of the mailbox', () => {
-    assert.equal(mailboxKey({ auth: { user: 'lee', pass: 'x' }, host: 'imap.test', port: 993, mailbox: 'INBOX' }), 'lee@imap.test:993/INBOX');
+    assert.equal(
+      mailboxKey({ auth: { user: 'lee', pass: 'x' }, host: 'imap.test', port: 993, mailbox: 'INBOX' }),
+      'lee@imap.test:993/INBOX',
+    );
     assert.equal(mailboxKey({ auth: undefined, host: 'imap.test', port: 143, mailbox: 'Replies' }), '@imap.test:143/Replies');
   });
 
@@ -42,7 +45,7 @@ describe('mailbox lease', () => {
     for (let round = 0; round < 5; round++) {
       const { a, b, mailbox } = pair();
       const won = await Promise.all([a.tryAcquire(), b.tryAcquire()]);
-      assert.equal(won.filter(Boolean).length, 1, `round ${round}: one winner, got ${won}`);
+      assert.equal(won.filter(Boolean).length, 1, `round ${round}: one winner, got ${JSON.stringify(won)}`);
       assert.equal([a.held, b.held].filter(Boolean).length, 1);
       const terms = await db.mailboxLeases.find({ mailbox }).toArray();
       assert.equal(terms.length, 1);

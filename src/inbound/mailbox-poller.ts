@@ -107,14 +107,15 @@ export class MailboxPoller {
         if (had) {
           if (!(await lease.renew())) this.#log.warn({ holder: lease.holder }, 'mailbox lease lost; closing IMAP');
           // The renewal landed, but too late (a slow or absent database): the term it wrote had run out.
-          else if (!lease.held) this.#log.warn({ holder: lease.holder }, 'mailbox lease lapsed while renewing; closing IMAP until it is taken again');
+          else if (!lease.held)
+            this.#log.warn({ holder: lease.holder }, 'mailbox lease lapsed while renewing; closing IMAP until it is taken again');
         } else if (await lease.tryAcquire()) {
           this.#log.info({ holder: lease.holder, term: lease.term }, 'mailbox lease taken');
           if (!this.#stopping) await this.#connect();
           return;
         }
       } catch (error) {
-        this.#log.warn({ err: describeError(error) }, 'mailbox lease check failed; will retry');
+        this.#log.warn({ err: error }, 'mailbox lease check failed; will retry');
       }
       if (!lease.held) this.#dropClient();
     };
@@ -146,7 +147,7 @@ export class MailboxPoller {
     if (client?.usable) await client.logout().catch(() => client.close());
     else client?.close();
     // Hand the mailbox over now rather than after the lease runs out.
-    await this.#o.lease?.release().catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'mailbox lease release failed'));
+    await this.#o.lease?.release().catch((error: unknown) => this.#log.warn({ err: error }, 'mailbox lease release failed'));
   }
 
   async #connect(): Promise<void> {
@@ -173,7 +174,7 @@ export class MailboxPoller {
       missingIdleCommand: 'NOOP',
     });
     // Before connect(): an unhandled socket error would crash the process (STACK-NOTES).
-    client.on('error', (error: unknown) => this.#log.warn({ err: describeError(error) }, 'IMAP connection error'));
+    client.on('error', (error: unknown) => this.#log.warn({ err: error }, 'IMAP connection error'));
     client.on('exists', () => this.#requestPoll());
     client.on('close', () => {
       if (this.#client === client) {
@@ -187,7 +188,7 @@ export class MailboxPoller {
       await client.connect();
       await client.mailboxOpen(imap.mailbox);
     } catch (error) {
-      this.#log.warn({ err: describeError(error) }, 'IMAP connect failed');
+      this.#log.warn({ err: error }, 'IMAP connect failed');
       client.close();
       return;
     }
@@ -220,10 +221,13 @@ export class MailboxPoller {
   /** One retry in DATABASE_RETRY_MS (never more than one pending), unless a poll runs first. */
   #retryPollSoon(): void {
     if (this.#retryTimer || this.#stopping) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#requestPoll();
-    }, Math.min(DATABASE_RETRY_MS, this.#o.imap.pollIntervalMs));
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = undefined;
+        this.#requestPoll();
+      },
+      Math.min(DATABASE_RETRY_MS, this.#o.imap.pollIntervalMs),
+    );
   }
 
   /** Coalesces triggers: one poll at a time, and one more if something arrived meanwhile. */
@@ -249,7 +253,7 @@ export class MailboxPoller {
         if (result.fetched > 0) this.#o.onPoll?.(result);
       } catch (error) {
         this.#metrics.pollFailed(secondsSince(started));
-        this.#log.warn({ err: describeError(error) }, 'poll failed; will retry');
+        this.#log.warn({ err: error }, 'poll failed; will retry');
         // The database down: retry soon rather than a poll interval later, so a reply that came
         // in meanwhile pauses its enrollment before the next step is due.
         if (isDatabaseUnreachable(error)) this.#retryPollSoon();
@@ -268,7 +272,8 @@ export class MailboxPoller {
     const cursor = await this.#store.cursor(this.#cursorId);
     let lastUid = 0;
     if (cursor?.uidValidity === uidValidity) lastUid = cursor.lastUid;
-    else if (cursor) this.#log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning (replies dedupe by Message-ID)');
+    else if (cursor)
+      this.#log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning (replies dedupe by Message-ID)');
 
     // NOOP first: without it a message delivered a moment ago may not be visible yet (STACK-NOTES).
     await client.noop();
@@ -287,7 +292,11 @@ export class MailboxPoller {
       // imapflow answers a failed STORE with false, not an error: the cursor must not pass
       // messages left without their keyword (a session lost mid-poll); the next poll redoes them.
       if (keywords && handled.length > 0 && !(await client.messageFlagsAdd(handled.join(','), [PROCESSED_KEYWORD], { uid: true }))) {
-        throw new ParleyError(ErrorCodes.IMAP_COMMAND_FAILED, 'The IMAP server did not store the processed keyword; the next poll marks those messages again.', { retryable: true });
+        throw new ParleyError(
+          ErrorCodes.IMAP_COMMAND_FAILED,
+          'The IMAP server did not store the processed keyword; the next poll marks those messages again.',
+          { retryable: true },
+        );
       }
       await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
     };
@@ -334,11 +343,10 @@ export class MailboxPoller {
       const message = found[index]!;
       const keys = conversationKeys(message);
       const earlier = keys.flatMap((key) => lanes.get(key) ?? []);
-      const handling = Promise.allSettled(earlier).then(
-        async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
-          message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
-            ? 'skipped'
-            : this.#handleOne(client, message, originOf(message.uid)),
+      const handling = Promise.allSettled(earlier).then(async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
+        message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
+          ? 'skipped'
+          : this.#handleOne(client, message, originOf(message.uid)),
       );
       for (const key of keys) lanes.set(key, handling);
       const slot: Promise<void> = handling

@@ -49,7 +49,11 @@ async function byMessageIds(db: ParleyCollections, ids: ReadonlyArray<string | u
   return answered ? { enrollment: answered, stepId: answered.passedStepIds.at(-1) } : undefined;
 }
 
-async function latestFor(db: ParleyCollections, email: string, matchedBy: EnrollmentMatch['matchedBy']): Promise<EnrollmentMatch | undefined> {
+async function latestFor(
+  db: ParleyCollections,
+  email: string,
+  matchedBy: EnrollmentMatch['matchedBy'],
+): Promise<EnrollmentMatch | undefined> {
   const latest = await enrollmentStore(db).latestOfAddress(email);
   return latest ? { enrollment: latest, matchedBy, stepId: latest.passedStepIds.at(-1) } : undefined;
 }

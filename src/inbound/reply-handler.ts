@@ -1,4 +1,11 @@
-import { analyzeReply, answerQuestion, extractVisibleText, type Classification, type IntentModel, type ReplyAnalysis } from '../classify/index.ts';
+import {
+  analyzeReply,
+  answerQuestion,
+  extractVisibleText,
+  type Classification,
+  type IntentModel,
+  type ReplyAnalysis,
+} from '../classify/index.ts';
 import { contactStore, replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
@@ -92,7 +99,13 @@ export class ReplyHandler {
     const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
     await replies.markProcessed(
       replyId,
-      { enrollmentId: match.enrollment._id, contactId: match.enrollment.contactId, matchedBy: match.matchedBy, stepId: match.stepId, outcome },
+      {
+        enrollmentId: match.enrollment._id,
+        contactId: match.enrollment.contactId,
+        matchedBy: match.matchedBy,
+        stepId: match.stepId,
+        outcome,
+      },
       decided,
       this.#o.now(),
     );
@@ -130,7 +143,14 @@ export class ReplyHandler {
       plan.task
         ? queueTaskForReply(
             db,
-            { reply: { _id: replyId }, enrollment, classification: analysis.classification, assignee: plan.task.assignee, contact, outcome: plan.action },
+            {
+              reply: { _id: replyId },
+              enrollment,
+              classification: analysis.classification,
+              assignee: plan.task.assignee,
+              contact,
+              outcome: plan.action,
+            },
             now,
             this.#o.taskSettings,
           )
@@ -191,10 +211,21 @@ async function recordQualification(db: ParleyCollections, contact: ContactDoc, a
 }
 
 /** What the reply was, as an event: a bounce, an automatic answer, or a person replying (with the intent). */
-async function recordReplyEvent(db: ParleyCollections, match: EnrollmentMatch, replyId: string, analysis: ReplyAnalysis, now: Date): Promise<void> {
+async function recordReplyEvent(
+  db: ParleyCollections,
+  match: EnrollmentMatch,
+  replyId: string,
+  analysis: ReplyAnalysis,
+  now: Date,
+): Promise<void> {
   const { intent } = analysis.classification;
   const bounce = analysis.bounce;
-  const type = intent === 'bounce' ? OWN_EVENTS.bounced : intent === 'out_of_office' || intent === 'auto_reply' ? OWN_EVENTS.autoReplied : OWN_EVENTS.replied;
+  const type =
+    intent === 'bounce'
+      ? OWN_EVENTS.bounced
+      : intent === 'out_of_office' || intent === 'auto_reply'
+        ? OWN_EVENTS.autoReplied
+        : OWN_EVENTS.replied;
   // A "delayed" notice is no bounce: the sending server is still trying.
   if (type === OWN_EVENTS.bounced && bounce?.action === 'delayed') return;
   await recordOwnEvent(db, {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { MongoClient, MongoNetworkError, type Collection, type Db, type Document } from 'mongodb';
@@ -11,12 +11,12 @@ describe('recurring jobs', () => {
   let ferret: EmbeddedDatabase | undefined;
   let client: MongoClient;
   let db: Db;
-  /** The promise, not the value: a failing test may end (and after() run) before the jobs have started. */
+  /** The promise, not the value: a failing test may end (and afterAll() run) before the jobs have started. */
   let jobs: Promise<RecurringJobs> | undefined;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  before(async () => {
+  beforeAll(async () => {
     let url = process.env.MONGODB_URL;
     if (!url) {
       ferret = await startFerretDB();
@@ -26,7 +26,7 @@ describe('recurring jobs', () => {
     db = client.db(`parley_jobs_${process.pid}`);
     process.on('unhandledRejection', onUnhandled);
   });
-  after(async () => {
+  afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await (await jobs?.catch(() => undefined))?.stop();
     await db?.dropDatabase().catch(() => undefined);
@@ -50,7 +50,11 @@ describe('recurring jobs', () => {
     let failedUnlocks = 0;
     const log: string[] = [];
     const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _encoding, done) => (log.push(chunk.toString()), done()) }));
-    jobs = startRecurringJobs({ db: withFailingUnlocks(db, () => failedUnlocks++), logger, jobs: [{ name: 'far-off', intervalMs: hour, run: async () => undefined }] });
+    jobs = startRecurringJobs({
+      db: withFailingUnlocks(db, () => failedUnlocks++),
+      logger,
+      jobs: [{ name: 'far-off', intervalMs: hour, run: async () => undefined }],
+    });
     await jobs;
 
     const deadline = Date.now() + 10_000;
@@ -58,7 +62,10 @@ describe('recurring jobs', () => {
     assert.ok(failedUnlocks > 0, 'Agenda tried to unlock the far-off job');
     await new Promise((r) => setTimeout(r, 100)); // an unhandled rejection is reported after the microtasks
     assert.deepEqual(unhandled, []);
-    assert.ok(log.some((l) => l.includes('could not unlock a job')), log.join(''));
+    assert.ok(
+      log.some((l) => l.includes('could not unlock a job')),
+      log.join(''),
+    );
   });
 });
 
@@ -70,7 +77,7 @@ function withFailingUnlocks(db: Db, onFail: () => void): Db {
       return (name: string): Collection => {
         const collection = target.collection(name);
         const updateOne: Collection['updateOne'] = async (filter, update, options) => {
-          const unset = Array.isArray(update) ? undefined : (update as Document).$unset as Document | undefined;
+          const unset = Array.isArray(update) ? undefined : ((update as Document).$unset as Document | undefined);
           if (unset && 'lockedAt' in unset) {
             onFail();
             throw new MongoNetworkError('injected: the database is away');

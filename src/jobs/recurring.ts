@@ -1,7 +1,6 @@
 import { Agenda, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Database } from '../db/index.ts';
-import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 /** One recurring job the workers share through Agenda. */
@@ -11,7 +10,8 @@ export interface RecurringJob {
   intervalMs: number;
   /** Runs of this job one process may hold at once (default 1). */
   concurrency?: number;
-  run: () => Promise<void>;
+  /** One run. `stopping` is aborted when the worker stops: a long run ends between two pieces of work. */
+  run: (stopping: AbortSignal) => Promise<void>;
 }
 
 export interface RecurringJobs {
@@ -34,7 +34,11 @@ const LOCK_LIFETIME_MS = 10_000;
  * Agenda instance. Each job claims its work from Parley's own collections, so Agenda's lock, which
  * is not atomic on FerretDB (STACK-NOTES), is never the guard: a run twice at once is safe.
  */
-export async function startRecurringJobs(options: { db: Database['db']; jobs: readonly RecurringJob[]; logger: Logger }): Promise<RecurringJobs> {
+export async function startRecurringJobs(options: {
+  db: Database['db'];
+  jobs: readonly RecurringJob[];
+  logger: Logger;
+}): Promise<RecurringJobs> {
   const log = options.logger.child({ component: 'jobs' });
   const total = options.jobs.reduce((n, j) => n + (j.concurrency ?? 1), 0);
   const backend = new MongoBackend({ mongo: options.db, collection: 'agenda_jobs' });
@@ -47,17 +51,18 @@ export async function startRecurringJobs(options: { db: Database['db']; jobs: re
     // Without a limit one process locks every due job and strands them if it dies (STACK-NOTES).
     lockLimit: total,
   });
-  agenda.on('error', (error: unknown) => log.error({ err: describeError(error) }, 'agenda error'));
+  agenda.on('error', (error: unknown) => log.error({ err: error }, 'agenda error'));
   const running = new Map<Promise<void>, string>();
+  const stopping = new AbortController();
   for (const job of options.jobs) {
     const concurrency = job.concurrency ?? 1;
     agenda.define(
       job.name,
       async (agendaJob) => {
         const renew = setInterval(() => {
-          agendaJob.touch().catch((error: unknown) => log.warn({ job: job.name, err: describeError(error) }, 'could not renew the job lock'));
+          agendaJob.touch().catch((error: unknown) => log.warn({ job: job.name, err: error }, 'could not renew the job lock'));
         }, LOCK_LIFETIME_MS / 3);
-        const run = job.run();
+        const run = job.run(stopping.signal);
         running.set(run, job.name);
         try {
           await run;
@@ -73,6 +78,8 @@ export async function startRecurringJobs(options: { db: Database['db']; jobs: re
   for (const job of options.jobs) await agenda.every(job.intervalMs, job.name);
   return {
     async stop() {
+      // Running sends stop before their next step, not after the whole batch (slow on a slow database).
+      stopping.abort();
       await agenda.stop();
       await Promise.allSettled([...running.keys()]);
     },
@@ -93,7 +100,7 @@ function tolerateFailedUnlocks(repository: JobRepository, log: Logger): void {
     try {
       await unlock(job);
     } catch (error) {
-      log.warn({ job: job.name, err: describeError(error) }, 'could not unlock a job; its lock runs out on its own');
+      log.warn({ job: job.name, err: error }, 'could not unlock a job; its lock runs out on its own');
     }
   };
 }

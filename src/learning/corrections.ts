@@ -3,8 +3,17 @@ import { replyStore, type ParleyCollections, type ReplyDoc } from '../db/index.t
 import { ErrorCodes, ParleyError } from '../errors.ts';
 
 const INTENTS: ReadonlySet<string> = new Set<Intent>([
-  'interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'unsubscribe',
-  'wrong_person', 'out_of_office', 'auto_reply', 'bounce', 'unclear',
+  'interested',
+  'meeting_request',
+  'question',
+  'not_now',
+  'not_interested',
+  'unsubscribe',
+  'wrong_person',
+  'out_of_office',
+  'auto_reply',
+  'bounce',
+  'unclear',
 ]);
 
 export function isIntent(value: string): value is Intent {
@@ -15,7 +24,13 @@ export function isIntent(value: string): value is Intent {
  * Stores a rep's correction of a reply's intent, for the next training. The original label stays
  * beside it, so how often (and how) the model was wrong can be counted.
  */
-export async function relabelReply(db: ParleyCollections, replyId: string, intent: string, by: string, now = new Date()): Promise<ReplyDoc> {
+export async function relabelReply(
+  db: ParleyCollections,
+  replyId: string,
+  intent: string,
+  by: string,
+  now = new Date(),
+): Promise<ReplyDoc> {
   if (!isIntent(intent)) {
     throw new ParleyError(ErrorCodes.INTENT_UNKNOWN, `"${intent}" is not an intent; use one of ${[...INTENTS].join(', ')}.`);
   }

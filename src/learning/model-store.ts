@@ -1,6 +1,5 @@
 import { IntentModel } from '../classify/index.ts';
 import { intentModelStore, type IntentModelStore as StoredModels, type ParleyCollections } from '../db/index.ts';
-import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -33,13 +32,13 @@ export class IntentModelStore {
       this.#log.info({ version: doc._id, corrections: doc.corrections }, 'intent model loaded');
     } catch (error) {
       // A model this version of Parley can't read: keep the one in use, say how to fix it.
-      this.#log.error({ version: doc._id, err: describeError(error) }, 'stored intent model unreadable; run `parley classify train`');
+      this.#log.error({ version: doc._id, err: error }, 'stored intent model unreadable; run `parley classify train`');
     }
   }
 
   watch(intervalMs: number): void {
     this.#timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'checking for a new intent model failed'));
+      this.refresh().catch((error: unknown) => this.#log.warn({ err: error }, 'checking for a new intent model failed'));
     }, intervalMs);
     this.#timer.unref();
   }

@@ -21,7 +21,13 @@ export async function trainIntentModel(db: ParleyCollections, now = new Date()):
   );
   const model = IntentModel.train([...corpus, ...corrections], now);
   const version = now.toISOString();
-  const doc: IntentModelDoc = { _id: version, createdAt: now, json: model.toJSON(), corpusExamples: corpus.length, corrections: corrections.length };
+  const doc: IntentModelDoc = {
+    _id: version,
+    createdAt: now,
+    json: model.toJSON(),
+    corpusExamples: corpus.length,
+    corrections: corrections.length,
+  };
   await intentModelStore(db).save(doc);
   return { version, model, corpusExamples: corpus.length, corrections: corrections.length };
 }

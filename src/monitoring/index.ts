@@ -13,6 +13,24 @@ export {
   type SendFailureKind,
   type SendMetrics,
 } from './metrics.ts';
-export { cached, OPEN_TASK_STATUSES, readSnapshot, type OpenTaskStatus, type OperationalSnapshot, type SnapshotSources } from './snapshot.ts';
+export {
+  cached,
+  OPEN_TASK_STATUSES,
+  readSnapshot,
+  type OpenTaskStatus,
+  type OperationalSnapshot,
+  type SnapshotSources,
+} from './snapshot.ts';
 export { createWorkerMetrics, type WorkerMetrics, type WorkerMetricsOptions } from './worker-metrics.ts';
-export { CHECK_TIMEOUT_MS, imapCheck, mongoCheck, readinessOf, SMTP_VERIFY_TTL_MS, smtpCheck, type CheckResult, type Readiness, type ReadinessCheck } from './readiness.ts';
+export {
+  CHECK_TIMEOUT_MS,
+  imapCheck,
+  mongoCheck,
+  readinessOf,
+  SMTP_VERIFY_TTL_MS,
+  smtpCheck,
+  type CheckChange,
+  type CheckResult,
+  type Readiness,
+  type ReadinessCheck,
+} from './readiness.ts';

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../logger.ts';
@@ -10,17 +10,48 @@ describe('readiness checks', () => {
     const ready = readinessOf({ a: async () => ({ ok: true }), b: async () => ({ ok: true }) });
     assert.deepEqual(await ready(), { ready: true, checks: { a: { ok: true }, b: { ok: true } } });
     const notReady = readinessOf(
-      { fine: async () => ({ ok: true }), throws: async () => Promise.reject(new Error('mongodb://user:hunter2@db')), hangs: () => new Promise(() => undefined) },
+      {
+        fine: async () => ({ ok: true }),
+        throws: async () => Promise.reject(new Error('mongodb://user:hunter2@db')),
+        hangs: () => new Promise(() => undefined),
+      },
       50,
     );
     const result = await notReady();
     assert.equal(result.ready, false);
-    assert.deepEqual(result.checks, { fine: { ok: true }, throws: { ok: false, detail: 'check failed' }, hangs: { ok: false, detail: 'no answer within 50 ms' } });
+    assert.deepEqual(result.checks, {
+      fine: { ok: true },
+      throws: { ok: false, detail: 'check failed' },
+      hangs: { ok: false, detail: 'no answer within 50 ms' },
+    });
+  });
+
+  it('says when a check starts failing, with why, and when it passes again, once per change', async () => {
+    let up = true;
+    const changes: string[] = [];
+    const ready = readinessOf(
+      { db: async () => (up ? { ok: true } : { ok: false, detail: 'ping failed (ECONNREFUSED)' }) },
+      50,
+      (name, result) => changes.push(`${name} ${result.ok ? 'ok' : `failed: ${result.detail}`}`),
+    );
+    await ready();
+    up = false;
+    await ready();
+    await ready();
+    up = true;
+    await ready();
+    await ready();
+    assert.deepEqual(changes, ['db failed: ping failed (ECONNREFUSED)', 'db ok']);
   });
 
   it('reports error codes, never error messages (they can hold hosts and credentials)', async () => {
-    const failing = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:27017 mongodb://user:hunter2@db'), { name: 'MongoServerSelectionError' });
-    assert.deepEqual(await mongoCheck({ command: () => Promise.reject(failing) })(), { ok: false, detail: 'ping failed (MongoServerSelectionError)' });
+    const failing = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:27017 mongodb://user:hunter2@db'), {
+      name: 'MongoServerSelectionError',
+    });
+    assert.deepEqual(await mongoCheck({ command: () => Promise.reject(failing) })(), {
+      ok: false,
+      detail: 'ping failed (MongoServerSelectionError)',
+    });
     assert.deepEqual(await mongoCheck({ command: async () => ({ ok: 1 }) })(), { ok: true });
     const auth = new Error('The SMTP server refused the message (535): Invalid login for dana@example.com', {
       cause: Object.assign(new Error('Invalid login: 535 dana@example.com'), { code: 'EAUTH', responseCode: 535 }),
@@ -53,7 +84,15 @@ describe('GET /readyz', () => {
   const serve = (ready: boolean) => {
     const lines: Array<{ level: number; route?: string; status?: number }> = [];
     const sink = new PassThrough();
-    sink.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number })));
+    sink.on('data', (chunk: Buffer) =>
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { level: number }),
+      ),
+    );
     const app = buildWebServer({
       // /readyz reads no collection.
       db: {} as WebServerOptions['db'],
@@ -70,14 +109,20 @@ describe('GET /readyz', () => {
     assert.equal(ok.statusCode, 200);
     assert.deepEqual(ok.json(), { ready: true, checks: { imap: { ok: true } } });
     assert.equal(ok.headers['cache-control'], 'no-store');
-    assert.deepEqual(up.lines.filter((l) => l.route === '/readyz').map((l) => [l.level, l.status]), [[20, 200]]);
+    assert.deepEqual(
+      up.lines.filter((l) => l.route === '/readyz').map((l) => [l.level, l.status]),
+      [[20, 200]],
+    );
     await up.app.close();
 
     const down = serve(false);
     const unavailable = await down.app.inject({ method: 'GET', url: '/readyz' });
     assert.equal(unavailable.statusCode, 503);
     assert.deepEqual(unavailable.json(), { ready: false, checks: { imap: { ok: false, detail: 'no IMAP session (reconnecting)' } } });
-    assert.deepEqual(down.lines.filter((l) => l.route === '/readyz').map((l) => [l.level, l.status]), [[30, 503]]);
+    assert.deepEqual(
+      down.lines.filter((l) => l.route === '/readyz').map((l) => [l.level, l.status]),
+      [[30, 503]],
+    );
     await down.app.close();
   });
 

@@ -19,12 +19,25 @@ export const CHECK_TIMEOUT_MS = 3_000;
 /** Milliseconds an SMTP verification is reused: a probe every few seconds must not open an SMTP session each time. */
 export const SMTP_VERIFY_TTL_MS = 30_000;
 
+/** Told when a check starts failing (with why) and when it passes again: once per change, not per probe. */
+export type CheckChange = (name: string, result: CheckResult) => void;
+
 /** Runs the checks at once; a check that throws or takes longer than `timeoutMs` is not ok. */
-export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs = CHECK_TIMEOUT_MS): () => Promise<Readiness> {
+export function readinessOf(
+  checks: Readonly<Record<string, ReadinessCheck>>,
+  timeoutMs = CHECK_TIMEOUT_MS,
+  onChange?: CheckChange,
+): () => Promise<Readiness> {
+  const wasOk = new Map<string, boolean>();
   return async () => {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await bounded(check, timeoutMs)] as const),
     );
+    for (const [name, result] of entries) {
+      // Unknown at first: a first failure is a change, a first pass is not news.
+      if (wasOk.get(name) !== result.ok && (wasOk.has(name) || !result.ok)) onChange?.(name, result);
+      wasOk.set(name, result.ok);
+    }
     return { ready: entries.every(([, result]) => result.ok), checks: Object.fromEntries(entries) };
   };
 }
@@ -46,23 +59,31 @@ export function mongoCheck(db: { command(command: { ping: 1 }): Promise<unknown>
  * is up now). A worker on standby (another worker holds the mailbox's lease) has none on purpose: ok.
  */
 export function imapCheck(mailbox: { readonly connected: boolean; readonly standby?: boolean }): ReadinessCheck {
-  return async () => {
-    if (mailbox.connected) return { ok: true };
-    if (mailbox.standby === true) return { ok: true, detail: 'standby: another worker holds the mailbox lease' };
-    return { ok: false, detail: 'no IMAP session (reconnecting)' };
+  return () => {
+    if (mailbox.connected) return Promise.resolve({ ok: true });
+    if (mailbox.standby === true) return Promise.resolve({ ok: true, detail: 'standby: another worker holds the mailbox lease' });
+    return Promise.resolve({ ok: false, detail: 'no IMAP session (reconnecting)' });
   };
 }
 
 /** The SMTP server accepts a connection and login; the answer is reused for `ttlMs`, failures included. */
-export function smtpCheck(transport: { verify(): Promise<void> }, ttlMs = SMTP_VERIFY_TTL_MS, timeoutMs = CHECK_TIMEOUT_MS): ReadinessCheck {
-  return cached(() => bounded(async () => {
-    try {
-      await transport.verify();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, detail: `verify failed${codeOf(error)}` };
-    }
-  }, timeoutMs), ttlMs);
+export function smtpCheck(
+  transport: { verify(): Promise<void> },
+  ttlMs = SMTP_VERIFY_TTL_MS,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): ReadinessCheck {
+  return cached(
+    () =>
+      bounded(async () => {
+        try {
+          await transport.verify();
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, detail: `verify failed${codeOf(error)}` };
+        }
+      }, timeoutMs),
+    ttlMs,
+  );
 }
 
 async function bounded(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { cached, readSnapshot, type SnapshotSources } from './snapshot.ts';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -37,9 +37,19 @@ describe('operational snapshot', () => {
 
     assert.deepEqual(
       asked.map((q) => [q.read, q.arg]),
-      [['countDue', NOW], ['oldestDue', NOW], ['countInStatus', 'open'], ['countInStatus', 'claimed'], ['countInStatus', 'answered'], ['countInStatus', 'snoozed']],
+      [
+        ['countDue', NOW],
+        ['oldestDue', NOW],
+        ['countInStatus', 'open'],
+        ['countInStatus', 'claimed'],
+        ['countInStatus', 'answered'],
+        ['countInStatus', 'snoozed'],
+      ],
     );
-    assert.ok(asked.every((q) => q.bound.maxTimeMS === 2000), 'every query is bounded in time');
+    assert.ok(
+      asked.every((q) => q.bound.maxTimeMS === 2000),
+      'every query is bounded in time',
+    );
   });
 
   it('has no oldest due step when nothing is due', async () => {

@@ -39,7 +39,10 @@ export async function readSnapshot(sources: SnapshotSources, now: Date): Promise
     enrollments.oldestDue(now, bounded),
     ...OPEN_TASK_STATUSES.map((status) => tasks.countInStatus(status, bounded)),
   ]);
-  const openTasks = Object.fromEntries(OPEN_TASK_STATUSES.map((status, i) => [status, taskCounts[i] ?? 0])) as Record<OpenTaskStatus, number>;
+  const openTasks = Object.fromEntries(OPEN_TASK_STATUSES.map((status, i) => [status, taskCounts[i] ?? 0])) as Record<
+    OpenTaskStatus,
+    number
+  >;
   return { dueEnrollments, oldestDueAt, openTasks };
 }
 

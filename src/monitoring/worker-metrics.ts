@@ -1,5 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ERROR_COMPONENTS, type ErrorComponent, type ErrorMetrics, type InboundMetrics, type SendFailureKind, type SendMetrics } from './metrics.ts';
+import {
+  ERROR_COMPONENTS,
+  type ErrorComponent,
+  type ErrorMetrics,
+  type InboundMetrics,
+  type SendFailureKind,
+  type SendMetrics,
+} from './metrics.ts';
 import { cached, OPEN_TASK_STATUSES, type OperationalSnapshot } from './snapshot.ts';
 
 export interface WorkerMetricsOptions {
@@ -49,14 +56,24 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const stepsSent = new Counter({ name: 'parley_steps_sent_total', help: 'Sequence steps sent (accepted by the SMTP server).', labelNames: ['sequence'], registers });
+  const stepsSent = new Counter({
+    name: 'parley_steps_sent_total',
+    help: 'Sequence steps sent (accepted by the SMTP server).',
+    labelNames: ['sequence'],
+    registers,
+  });
   const sendFailures = new Counter({
     name: 'parley_send_failures_total',
     help: 'Steps the SMTP server or the connection refused: temporary ones are retried, permanent ones stop the enrollment.',
     labelNames: ['sequence', 'kind'],
     registers,
   });
-  const stepsDeferred = new Counter({ name: 'parley_steps_deferred_total', help: "Due steps moved to a later time: outside the contact's send window or over a cap.", labelNames: ['sequence'], registers });
+  const stepsDeferred = new Counter({
+    name: 'parley_steps_deferred_total',
+    help: "Due steps moved to a later time: outside the contact's send window or over a cap.",
+    labelNames: ['sequence'],
+    registers,
+  });
   const stepsSkipped = new Counter({
     name: 'parley_steps_skipped_total',
     help: 'Due steps not sent this run: claimed by another worker, paused meanwhile, sequence not loaded, or skipped for the contact.',
@@ -69,29 +86,62 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     labelNames: ['intent', 'outcome'],
     registers,
   });
-  const fetched = new Counter({ name: 'parley_inbound_messages_total', help: 'New messages the mailbox polls found (replies, own copies, bounces, anything).', registers });
-  const quarantined = new Counter({ name: 'parley_messages_quarantined_total', help: 'Inbound messages Parley could not handle, written to the quarantine collection.', labelNames: ['code'], registers });
-  const errors = new Counter({ name: 'parley_errors_total', help: 'Failures of background work: a send run, a mailbox poll, task upkeep, a metrics snapshot.', labelNames: ['component'], registers });
+  const fetched = new Counter({
+    name: 'parley_inbound_messages_total',
+    help: 'New messages the mailbox polls found (replies, own copies, bounces, anything).',
+    registers,
+  });
+  const quarantined = new Counter({
+    name: 'parley_messages_quarantined_total',
+    help: 'Inbound messages Parley could not handle, written to the quarantine collection.',
+    labelNames: ['code'],
+    registers,
+  });
+  const errors = new Counter({
+    name: 'parley_errors_total',
+    help: 'Failures of background work: a send run, a mailbox poll, task upkeep, a metrics snapshot.',
+    labelNames: ['component'],
+    registers,
+  });
   // Every series exists from the start, so rate() and alerts see a 0 before the first failure.
   for (const component of ERROR_COMPONENTS) errors.inc({ component }, 0);
 
-  const pollDuration = new Histogram({ name: 'parley_imap_poll_duration_seconds', help: 'Duration of one poll of the reply mailbox, including handling what it found.', buckets: POLL_BUCKETS, registers });
-  const replyDuration = new Histogram({ name: 'parley_reply_handling_duration_seconds', help: 'Time from raw message to stored outcome, per reply.', buckets: REPLY_BUCKETS, registers });
-  const sendRunDuration = new Histogram({ name: 'parley_send_run_duration_seconds', help: 'Duration of one run of the send job.', buckets: SEND_RUN_BUCKETS, registers });
+  const pollDuration = new Histogram({
+    name: 'parley_imap_poll_duration_seconds',
+    help: 'Duration of one poll of the reply mailbox, including handling what it found.',
+    buckets: POLL_BUCKETS,
+    registers,
+  });
+  const replyDuration = new Histogram({
+    name: 'parley_reply_handling_duration_seconds',
+    help: 'Time from raw message to stored outcome, per reply.',
+    buckets: REPLY_BUCKETS,
+    registers,
+  });
+  const sendRunDuration = new Histogram({
+    name: 'parley_send_run_duration_seconds',
+    help: 'Duration of one run of the send job.',
+    buckets: SEND_RUN_BUCKETS,
+    registers,
+  });
 
   // Gauges read at scrape time. One snapshot per cache window serves all of them.
   let lastGood: OperationalSnapshot | undefined;
   const { snapshot: read } = options;
-  const snapshot = cached(async (): Promise<OperationalSnapshot | undefined> => {
-    if (!read) return undefined;
-    try {
-      lastGood = await read(new Date(now()));
-    } catch (error) {
-      errors.inc({ component: 'metrics' });
-      options.onSnapshotError?.(error);
-    }
-    return lastGood;
-  }, options.snapshotCacheMs ?? DEFAULT_SNAPSHOT_CACHE_MS, now);
+  const snapshot = cached(
+    async (): Promise<OperationalSnapshot | undefined> => {
+      if (!read) return undefined;
+      try {
+        lastGood = await read(new Date(now()));
+      } catch (error) {
+        errors.inc({ component: 'metrics' });
+        options.onSnapshotError?.(error);
+      }
+      return lastGood;
+    },
+    options.snapshotCacheMs ?? DEFAULT_SNAPSHOT_CACHE_MS,
+    now,
+  );
 
   new Gauge({
     name: 'parley_queue_depth',

@@ -37,7 +37,10 @@ export const MAILTO_UNSUBSCRIBE_SUBJECT = 'unsubscribe';
 export function listUnsubscribeHeaders(options: { mailto: string; url: string }): Record<string, string> {
   const address = options.mailto.replace(/^mailto:/i, '');
   if (!MAILTO_ADDRESS.test(address)) {
-    throw new ParleyError(ErrorCodes.CONFIG_INVALID, `"${options.mailto}" cannot be a List-Unsubscribe mailto address; use a plain address such as unsubscribe@example.com.`);
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `"${options.mailto}" cannot be a List-Unsubscribe mailto address; use a plain address such as unsubscribe@example.com.`,
+    );
   }
   if (!URL.canParse(options.url)) {
     throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'The unsubscribe URL is not a URL; check PUBLIC_BASE_URL.');

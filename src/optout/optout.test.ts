@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { isParleyError } from '../errors.ts';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from './index.ts';
@@ -29,7 +29,18 @@ describe('unsubscribe tokens', () => {
   it('rejects malformed tokens without throwing', () => {
     const token = unsubscribeToken(SECRET, CONTACT);
     const [idPart = '', macPart = ''] = token.split('.');
-    for (const bad of ['', '.', token.replace('.', ''), `.${macPart}`, `${idPart}.`, `${idPart}.${macPart}=`, `${idPart}.${macPart.slice(2)}`, `${idPart}+.${macPart}`, `${token}.x`, `${'A'.repeat(600)}.${macPart}`]) {
+    for (const bad of [
+      '',
+      '.',
+      token.replace('.', ''),
+      `.${macPart}`,
+      `${idPart}.`,
+      `${idPart}.${macPart}=`,
+      `${idPart}.${macPart.slice(2)}`,
+      `${idPart}+.${macPart}`,
+      `${token}.x`,
+      `${'A'.repeat(600)}.${macPart}`,
+    ]) {
       assert.equal(verifyUnsubscribeToken(SECRET, bad), undefined, bad);
     }
   });
@@ -52,7 +63,12 @@ describe('listUnsubscribeHeaders', () => {
       'List-Unsubscribe': `<mailto:unsubscribe@parley.example.com?subject=unsubscribe>, <${url}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
-    assert.equal(listUnsubscribeHeaders({ mailto: 'mailto:reply+stop@parley.example.com', url })['List-Unsubscribe']?.startsWith('<mailto:reply+stop@parley.example.com?'), true);
+    assert.equal(
+      listUnsubscribeHeaders({ mailto: 'mailto:reply+stop@parley.example.com', url })['List-Unsubscribe']?.startsWith(
+        '<mailto:reply+stop@parley.example.com?',
+      ),
+      true,
+    );
   });
 
   it('leaves out one-click for a plain http URL (RFC 8058 requires https)', () => {
@@ -62,10 +78,23 @@ describe('listUnsubscribeHeaders', () => {
   });
 
   it('refuses values that could break out of the header', () => {
-    for (const mailto of ['a@b.example>, <https://evil.example', 'a@b.example\r\nBcc: x@evil.example', 'a b@c.example', 'a@b.example?body=x', 'not-an-address']) {
-      assert.throws(() => listUnsubscribeHeaders({ mailto, url }), (e: unknown) => isParleyError(e, 'CONFIG_INVALID'), mailto);
+    for (const mailto of [
+      'a@b.example>, <https://evil.example',
+      'a@b.example\r\nBcc: x@evil.example',
+      'a b@c.example',
+      'a@b.example?body=x',
+      'not-an-address',
+    ]) {
+      assert.throws(
+        () => listUnsubscribeHeaders({ mailto, url }),
+        (e: unknown) => isParleyError(e, 'CONFIG_INVALID'),
+        mailto,
+      );
     }
-    assert.throws(() => listUnsubscribeHeaders({ mailto: 'a@b.example', url: 'javascript:alert(1)' }), (e: unknown) => isParleyError(e, 'CONFIG_INVALID'));
+    assert.throws(
+      () => listUnsubscribeHeaders({ mailto: 'a@b.example', url: 'javascript:alert(1)' }),
+      (e: unknown) => isParleyError(e, 'CONFIG_INVALID'),
+    );
     const encoded = listUnsubscribeHeaders({ mailto: 'a@b.example', url: 'https://x.example/u/a b>c\r\nBcc: y' })['List-Unsubscribe'] ?? '';
     assert.ok(encoded.endsWith(', <https://x.example/u/a%20b%3EcBcc:%20y>'), encoded);
   });
@@ -83,7 +112,13 @@ describe('listUnsubscribeHeaders', () => {
     const raw = Buffer.isBuffer(info.message) ? info.message.toString('utf8') : '';
     const head = raw.slice(0, raw.indexOf('\n\n')).replace(/\n[ \t]+/g, ' ');
     const lines = head.split('\n');
-    assert.deepEqual(lines.filter((l) => /^list-unsubscribe:/i.test(l)), [`List-Unsubscribe: <mailto:unsubscribe@parley.example.com?subject=unsubscribe>, <${long}>`]);
-    assert.deepEqual(lines.filter((l) => /^list-unsubscribe-post:/i.test(l)), ['List-Unsubscribe-Post: List-Unsubscribe=One-Click']);
+    assert.deepEqual(
+      lines.filter((l) => /^list-unsubscribe:/i.test(l)),
+      [`List-Unsubscribe: <mailto:unsubscribe@parley.example.com?subject=unsubscribe>, <${long}>`],
+    );
+    assert.deepEqual(
+      lines.filter((l) => /^list-unsubscribe-post:/i.test(l)),
+      ['List-Unsubscribe-Post: List-Unsubscribe=One-Click'],
+    );
   });
 });

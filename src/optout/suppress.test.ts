@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { suppressContact } from './index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from './test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from './testing.ts';
 
 // Against FerretDB (or MONGODB_URL): the writes are the point.
 describe('suppressContact', () => {
@@ -11,10 +11,10 @@ describe('suppressContact', () => {
   const t1 = new Date('2026-02-01T10:00:00Z');
   const t2 = new Date('2026-02-02T10:00:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop } = await startTestDatabase('optout'));
   });
-  after(async () => {
+  afterAll(async () => {
     await stop?.();
   });
 
@@ -31,7 +31,12 @@ describe('suppressContact', () => {
 
     const result = await suppressContact(db, 'c-anna', { reason: 'unsubscribe', source: 'link', now: t1 });
 
-    assert.deepEqual(result, { found: true, suppressedNow: true, suppression: { reason: 'unsubscribe', at: t1, source: 'link' }, stoppedEnrollments: 2 });
+    assert.deepEqual(result, {
+      found: true,
+      suppressedNow: true,
+      suppression: { reason: 'unsubscribe', at: t1, source: 'link' },
+      stoppedEnrollments: 2,
+    });
     assert.deepEqual((await db.contacts.findOne({ _id: 'c-anna' }))?.suppressed, { reason: 'unsubscribe', at: t1, source: 'link' });
     const enrollments = await db.enrollments.find({}, { sort: { _id: 1 } }).toArray();
     assert.deepEqual(
@@ -48,12 +53,20 @@ describe('suppressContact', () => {
 
   it('keeps the first suppression and is harmless when repeated', async () => {
     const again = await suppressContact(db, 'c-anna', { reason: 'unsubscribe', source: 'mailto', replyId: 'mid:x', now: t2 });
-    assert.deepEqual(again, { found: true, suppressedNow: false, suppression: { reason: 'unsubscribe', at: t1, source: 'link' }, stoppedEnrollments: 0 });
+    assert.deepEqual(again, {
+      found: true,
+      suppressedNow: false,
+      suppression: { reason: 'unsubscribe', at: t1, source: 'link' },
+      stoppedEnrollments: 0,
+    });
     assert.deepEqual((await db.contacts.findOne({ _id: 'c-anna' }))?.suppressed, { reason: 'unsubscribe', at: t1, source: 'link' });
   });
 
   it('still stops enrollments of an already suppressed contact (finishing a cut-off call)', async () => {
-    const kim = { ...contactDoc('c-kim', 'kim@lead.example'), suppressed: { reason: 'bounce' as const, at: t1, source: 'reply' as const, replyId: 'mid:b' } };
+    const kim = {
+      ...contactDoc('c-kim', 'kim@lead.example'),
+      suppressed: { reason: 'bounce' as const, at: t1, source: 'reply' as const, replyId: 'mid:b' },
+    };
     await db.contacts.insertOne(kim);
     await db.enrollments.insertOne(enrollmentDoc('e-kim', kim, 'active'));
 
@@ -63,14 +76,22 @@ describe('suppressContact', () => {
     assert.equal(result.suppression?.reason, 'bounce');
     assert.equal(result.stoppedEnrollments, 1);
     const enrollment = await db.enrollments.findOne({ _id: 'e-kim' });
-    assert.deepEqual([enrollment?.status, enrollment?.statusReason, enrollment?.statusReplyId], ['stopped', 'unsubscribed (reply)', 'mid:r']);
+    assert.deepEqual(
+      [enrollment?.status, enrollment?.statusReason, enrollment?.statusReplyId],
+      ['stopped', 'unsubscribed (reply)', 'mid:r'],
+    );
   });
 
   it('treats a stored null as not suppressed (the driver writes `undefined` as null)', async () => {
     await db.contacts.insertOne({ ...contactDoc('c-null', 'null@lead.example'), suppressed: undefined });
     const result = await suppressContact(db, 'c-null', { reason: 'unsubscribe', source: 'mailto', replyId: 'mid:m', now: t1 });
     assert.equal(result.suppressedNow, true);
-    assert.deepEqual((await db.contacts.findOne({ _id: 'c-null' }))?.suppressed, { reason: 'unsubscribe', at: t1, source: 'mailto', replyId: 'mid:m' });
+    assert.deepEqual((await db.contacts.findOne({ _id: 'c-null' }))?.suppressed, {
+      reason: 'unsubscribe',
+      at: t1,
+      source: 'mailto',
+      replyId: 'mid:m',
+    });
   });
 
   it('reports a contact that does not exist, and writes nothing', async () => {

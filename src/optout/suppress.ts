@@ -1,4 +1,12 @@
-import { contactStore, enrollmentStore, type EnrollmentDoc, type ParleyCollections, type Suppression, type SuppressionSource, type SuppressOutcome } from '../db/index.ts';
+import {
+  contactStore,
+  enrollmentStore,
+  type EnrollmentDoc,
+  type ParleyCollections,
+  type Suppression,
+  type SuppressionSource,
+  type SuppressOutcome,
+} from '../db/index.ts';
 import { stopContactEnrollments } from '../enrollments/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 
@@ -44,7 +52,12 @@ export async function suppressContact(
   const stopped = await stopContactEnrollments(
     db,
     contactId,
-    { kind: 'stopped', cause: reason === 'unsubscribe' ? 'unsubscribe' : 'hard_bounce', reason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`, replyId },
+    {
+      kind: 'stopped',
+      cause: reason === 'unsubscribe' ? 'unsubscribe' : 'hard_bounce',
+      reason: `${reason === 'unsubscribe' ? 'unsubscribed' : 'bounced'} (${source})`,
+      replyId,
+    },
     now,
   );
   return { ...marked, stoppedEnrollments: stopped };
@@ -55,11 +68,14 @@ export async function suppressContact(
  * is completed by the next), credited to the conversation it answers: the reply's enrollment, or
  * the contact's newest one for a link or mailto.
  */
-async function recordUnsubscribe(db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>, contactId: string, options: SuppressOptions): Promise<void> {
-  const latest = options.enrollment
-    ? undefined
-    : await enrollmentStore(db).latestOfContact(contactId);
-  const enrollment = options.enrollment ?? (latest ? { _id: latest._id, sequenceId: latest.sequenceId, stepId: latest.passedStepIds.at(-1) } : undefined);
+async function recordUnsubscribe(
+  db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>,
+  contactId: string,
+  options: SuppressOptions,
+): Promise<void> {
+  const latest = options.enrollment ? undefined : await enrollmentStore(db).latestOfContact(contactId);
+  const enrollment =
+    options.enrollment ?? (latest ? { _id: latest._id, sequenceId: latest.sequenceId, stepId: latest.passedStepIds.at(-1) } : undefined);
   await recordOwnEvent(db, {
     type: OWN_EVENTS.unsubscribed,
     key: contactId,

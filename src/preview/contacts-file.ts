@@ -35,7 +35,10 @@ export function contactFromArgument(text: string): PreviewContact {
     throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `--contact is not valid JSON: ${String(error)}`);
   }
   if (typeof value !== 'object' || value === null || typeof (value as { email?: unknown }).email !== 'string') {
-    throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, '--contact JSON needs an "email" string, e.g. {"email":"ada@example.com","first_name":"Ada"}');
+    throw new ParleyError(
+      ErrorCodes.CONTACT_ADDRESS_INVALID,
+      '--contact JSON needs an "email" string, e.g. {"email":"ada@example.com","first_name":"Ada"}',
+    );
   }
   try {
     return contactFromRecord(value as Record<string, unknown>);

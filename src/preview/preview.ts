@@ -8,7 +8,15 @@ import type { Sequence } from '../sequences/index.ts';
 export type PreviewContact = ContactInput;
 
 export type PreviewStep =
-  | { stepId: string; kind: 'sent'; dueAt: Date; localTime: string; headers: Array<[string, string]>; text: string; html: string | undefined }
+  | {
+      stepId: string;
+      kind: 'sent';
+      dueAt: Date;
+      localTime: string;
+      headers: Array<[string, string]>;
+      text: string;
+      html: string | undefined;
+    }
   | { stepId: string; kind: 'skipped'; dueAt: Date; localTime: string; reason: string };
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
@@ -18,7 +26,14 @@ const PREVIEW_UNSUBSCRIBE = { baseUrl: 'https://PUBLIC_BASE_URL', secret: 'previ
 
 /** A stand-in enrollment/contact so the preview goes through the very code the worker sends with. */
 export function virtualContact(contact: PreviewContact, now: Date): ContactDoc {
-  return { _id: `preview:${contact.email}`, ...contact, email: contact.email.toLowerCase(), fields: { ...contact.fields }, createdAt: now, updatedAt: now };
+  return {
+    _id: `preview:${contact.email}`,
+    ...contact,
+    email: contact.email.toLowerCase(),
+    fields: { ...contact.fields },
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /**
@@ -40,10 +55,21 @@ export async function previewSequence(
   for (let step = nextStep(sequence, passed); step; step = nextStep(sequence, passed)) {
     let dueAt = stepDueTime(sequence, step, after, contact.timeZone);
     // The per-contact cap, counting this sequence's emails (the worker also counts other sequences').
-    const room = capRoom(dueAt, { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: UNLIMITED, perDay: UNLIMITED }, { toContact: sentTimes, fromMailbox: [] });
+    const room = capRoom(
+      dueAt,
+      { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: UNLIMITED, perDay: UNLIMITED },
+      { toContact: sentTimes, fromMailbox: [] },
+    );
     if (room > dueAt) dueAt = nextSendWindow(room, zone, sequence.policy);
     const localTime = describeLocalTime(dueAt, zone);
-    const composed = await composeStep({ sequence, step, contact, enrollment, messageIdDomain: options.messageIdDomain, unsubscribe: options.unsubscribe ?? PREVIEW_UNSUBSCRIBE });
+    const composed = await composeStep({
+      sequence,
+      step,
+      contact,
+      enrollment,
+      messageIdDomain: options.messageIdDomain,
+      unsubscribe: options.unsubscribe ?? PREVIEW_UNSUBSCRIBE,
+    });
     passed.push(step.id);
     after = dueAt;
     if (!composed.ok) {
@@ -62,7 +88,9 @@ export async function previewSequence(
       ...(m.replyTo ? [['Reply-To', m.replyTo] as [string, string]] : []),
       ['Subject', m.subject],
       ['Message-ID', m.messageId],
-      ...(m.inReplyTo ? [['In-Reply-To', m.inReplyTo] as [string, string], ['References', m.references.join(' ')] as [string, string]] : []),
+      ...(m.inReplyTo
+        ? [['In-Reply-To', m.inReplyTo] as [string, string], ['References', m.references.join(' ')] as [string, string]]
+        : []),
       ...Object.entries(m.headers ?? {}),
     ];
     out.push({ stepId: step.id, kind: 'sent', dueAt, localTime, headers, text: m.text, html: m.html });

@@ -65,7 +65,11 @@ async function simulateContact(
   let step = nextStep(sequence, passed);
   let dueAt = step ? stepDueTime(sequence, step, options.start, contact.timeZone) : undefined;
   while (step && dueAt && status === 'active') {
-    const room = capRoom(dueAt, { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: UNLIMITED, perDay: UNLIMITED }, { toContact: sentTimes, fromMailbox: [] });
+    const room = capRoom(
+      dueAt,
+      { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: UNLIMITED, perDay: UNLIMITED },
+      { toContact: sentTimes, fromMailbox: [] },
+    );
     if (room > dueAt) {
       note(dueAt, 'deferred', `over the cap of ${sequence.policy.maxPerContact30d} emails in 30 days`, step.id);
       dueAt = nextSendWindow(room, zone, sequence.policy);
@@ -83,10 +87,20 @@ async function simulateContact(
     sentTimes.push(dueAt);
     let nextAt = step ? stepDueTime(sequence, step, dueAt, contact.timeZone) : null;
 
-    const scenario = scenarios.find((s) => (s.contact === '*' || s.contact.toLowerCase() === contact.email) && (s.afterStep === current.id || s.afterStep === String(current.index + 1)));
+    const scenario = scenarios.find(
+      (s) =>
+        (s.contact === '*' || s.contact.toLowerCase() === contact.email) &&
+        (s.afterStep === current.id || s.afterStep === String(current.index + 1)),
+    );
     if (scenario) {
       const replyAt = new Date(dueAt.getTime() + (scenario.delayMs ?? 2 * HOUR));
-      const classification = classifyReply({ subject: `Re: ${rendering.rendered.subject}`, visibleText: scenario.text, headers: {}, fromAddress: contact.email, contentType: 'text/plain' });
+      const classification = classifyReply({
+        subject: `Re: ${rendering.rendered.subject}`,
+        visibleText: scenario.text,
+        headers: {},
+        fromAddress: contact.email,
+        contentType: 'text/plain',
+      });
       note(replyAt, 'reply', `"${scenario.text}" -> ${classification.intent} (${classification.confidence.toFixed(2)})`, current.id);
       const plan = decideOutcome({
         sequence,
@@ -102,7 +116,8 @@ async function simulateContact(
       const details = [plan.action];
       if (plan.suppress) status = 'stopped';
       // The same state machine as the worker's, so the simulation refuses what the worker would.
-      const changed: TransitionResult | undefined = plan.enrollment && transition({ status, passedStepIds: [] }, { ...plan.enrollment, replyId: 'simulated' }, replyAt);
+      const changed: TransitionResult | undefined =
+        plan.enrollment && transition({ status, passedStepIds: [] }, { ...plan.enrollment, replyId: 'simulated' }, replyAt);
       if (changed?.ok) {
         const set: EnrollmentFields = changed.change.set;
         status = set.status ?? status;

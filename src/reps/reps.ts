@@ -22,7 +22,10 @@ export async function addRep(db: ParleyCollections, input: RepInput, now = new D
   const name = input.name.trim();
   if (!name) throw new ParleyError(ErrorCodes.REP_INVALID, 'The rep needs a name: it signs the answers they send.');
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new ParleyError(ErrorCodes.REP_INVALID, `The password must have at least ${MIN_PASSWORD_LENGTH} characters; choose a longer one.`);
+    throw new ParleyError(
+      ErrorCodes.REP_INVALID,
+      `The password must have at least ${MIN_PASSWORD_LENGTH} characters; choose a longer one.`,
+    );
   }
   const rep: RepDoc = {
     _id: email,
@@ -33,7 +36,8 @@ export async function addRep(db: ParleyCollections, input: RepInput, now = new D
     lead: input.lead ?? false,
     createdAt: now,
   };
-  if ((await repStore(db).insert(rep)) === 'duplicate') throw new ParleyError(ErrorCodes.REP_EXISTS, `A rep with the address ${email} exists already.`);
+  if ((await repStore(db).insert(rep)) === 'duplicate')
+    throw new ParleyError(ErrorCodes.REP_EXISTS, `A rep with the address ${email} exists already.`);
   return rep;
 }
 
@@ -48,7 +52,8 @@ export async function verifyRepLogin(db: ParleyCollections, email: string, passw
 }
 
 export async function setOnDuty(db: ParleyCollections, email: string, onDuty: boolean): Promise<void> {
-  if (!(await repStore(db).setOnDuty(email.trim().toLowerCase(), onDuty))) throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; add one with \`parley reps add\`.`);
+  if (!(await repStore(db).setOnDuty(email.trim().toLowerCase(), onDuty)))
+    throw new ParleyError(ErrorCodes.REP_NOT_FOUND, `No rep ${email}; add one with \`parley reps add\`.`);
 }
 
 export async function getRep(db: ParleyCollections, email: string): Promise<RepDoc | undefined> {

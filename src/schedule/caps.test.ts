@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes, isParleyError } from '../errors.ts';
 import { capRoom } from './index.ts';
 
@@ -49,6 +49,9 @@ describe('capRoom', () => {
   });
 
   it('rejects a cap below 1', () => {
-    assert.throws(() => room({ perHour: 0 }, [], []), (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID));
+    assert.throws(
+      () => room({ perHour: 0 }, [], []),
+      (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes, isParleyError } from '../errors.ts';
 import type { StepWait } from '../sequences/types.ts';
 import { nextSendWindow, stepDueAt, type WindowPolicy } from './index.ts';
@@ -72,11 +72,20 @@ describe('nextSendWindow', () => {
   });
 
   it('rejects an unknown zone and a policy that can never send', () => {
-    assert.throws(() => windowAt('2026-03-03T14:00:00.000Z', 'Mars/Olympus'), (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID));
+    assert.throws(
+      () => windowAt('2026-03-03T14:00:00.000Z', 'Mars/Olympus'),
+      (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID),
+    );
     const never: WindowPolicy = { sendDays: [], sendHours: { startMinute: 540, endMinute: 1020 } };
-    assert.throws(() => windowAt('2026-03-03T14:00:00.000Z', NY, never), (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID));
+    assert.throws(
+      () => windowAt('2026-03-03T14:00:00.000Z', NY, never),
+      (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID),
+    );
     const backwards: WindowPolicy = { sendDays: ['mon'], sendHours: { startMinute: 1020, endMinute: 540 } };
-    assert.throws(() => windowAt('2026-03-03T14:00:00.000Z', NY, backwards), (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID));
+    assert.throws(
+      () => windowAt('2026-03-03T14:00:00.000Z', NY, backwards),
+      (e) => isParleyError(e, ErrorCodes.SEQUENCE_INVALID),
+    );
   });
 });
 
@@ -104,7 +113,10 @@ describe('stepDueAt', () => {
   });
 
   it('moves a business-day time that does not exist forward by the gap', () => {
-    const always: WindowPolicy = { sendDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], sendHours: { startMinute: 0, endMinute: 1440 } };
+    const always: WindowPolicy = {
+      sendDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      sendHours: { startMinute: 0, endMinute: 1440 },
+    };
     assert.equal(dueAt('2026-03-07T07:30:00.000Z', business(1), NY, always), '2026-03-08T07:30:00.000Z'); // Sat 02:30 EST → Sun 03:30 EDT
   });
 

@@ -19,10 +19,14 @@ const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 
 /** The ISO weekday numbers a policy sends on; throws for a policy that could never send. */
 function checkedDays(policy: WindowPolicy): Set<number> {
   const { startMinute, endMinute } = policy.sendHours;
-  const hoursOk = Number.isInteger(startMinute) && Number.isInteger(endMinute) && 0 <= startMinute && startMinute < endMinute && endMinute <= 1440;
+  const hoursOk =
+    Number.isInteger(startMinute) && Number.isInteger(endMinute) && 0 <= startMinute && startMinute < endMinute && endMinute <= 1440;
   const days = new Set(policy.sendDays.map((day) => WEEKDAYS.indexOf(day) + 1));
   if (!hoursOk || days.size === 0 || days.has(0)) {
-    throw new ParleyError(ErrorCodes.SEQUENCE_INVALID, 'sending policy needs at least one send day and sendHours with 0 <= startMinute < endMinute <= 1440');
+    throw new ParleyError(
+      ErrorCodes.SEQUENCE_INVALID,
+      'sending policy needs at least one send day and sendHours with 0 <= startMinute < endMinute <= 1440',
+    );
   }
   return days;
 }
@@ -58,7 +62,10 @@ export function nextSendWindow(at: Date, zone: string, policy: WindowPolicy): Da
     const sameDay = opening.day === date.day && minuteOfDay(opening) < endMinute;
     if (sameDay && opening.toMillis() >= at.getTime()) return opening.toJSDate();
   }
-  throw new ParleyError(ErrorCodes.SEQUENCE_INVALID, `sending policy has no send window in the two weeks after ${at.toISOString()} in ${zone}`);
+  throw new ParleyError(
+    ErrorCodes.SEQUENCE_INVALID,
+    `sending policy has no send window in the two weeks after ${at.toISOString()} in ${zone}`,
+  );
 }
 
 /** `days` allowed send days after `after`'s local date, at the same local time of day. */
@@ -67,7 +74,7 @@ function addBusinessDays(after: Date, days: number, zone: string, policy: Window
   if (days === 0) return after;
   const local = toLocal(after, zone);
   let date = calendarDate(local);
-  for (let counted = 0; counted < days; ) {
+  for (let counted = 0; counted < days;) {
     date = date.plus({ days: 1 });
     if (allowed.has(date.weekday)) counted++;
   }

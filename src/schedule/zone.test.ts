@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes, isParleyError } from '../errors.ts';
 import { contactZone, describeLocalTime } from './index.ts';
 
@@ -28,7 +28,10 @@ describe('contactZone', () => {
   });
 
   it("throws TIMEZONE_INVALID when the policy's zone is unknown too", () => {
-    assert.throws(() => contactZone(undefined, { timezone: 'Mars/Olympus' }), (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID));
+    assert.throws(
+      () => contactZone(undefined, { timezone: 'Mars/Olympus' }),
+      (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID),
+    );
   });
 });
 
@@ -43,6 +46,9 @@ describe('describeLocalTime', () => {
   });
 
   it('rejects an unknown zone', () => {
-    assert.throws(() => describeLocalTime(new Date('2026-03-03T14:00:00Z'), 'Nowhere'), (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID));
+    assert.throws(
+      () => describeLocalTime(new Date('2026-03-03T14:00:00Z'), 'Nowhere'),
+      (e) => isParleyError(e, ErrorCodes.TIMEZONE_INVALID),
+    );
   });
 });

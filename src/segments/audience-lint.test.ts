@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { parseSequence } from '../sequences/index.ts';
 import { audienceFindings } from './audience-lint.ts';
@@ -6,7 +6,10 @@ import { parseSegment } from './parse.ts';
 
 describe('lint: audience segments', () => {
   const sequence = (audience: string) => {
-    const result = parseSequence(`id: s\nname: S\nsender: { name: Dana, address: dana@parley.example }\naudience: ${audience}\nsteps:\n  - { id: a, subject: Hi, body: "Which plan? Just reply." }\n`, 'sequences/s.yaml');
+    const result = parseSequence(
+      `id: s\nname: S\nsender: { name: Dana, address: dana@parley.example }\naudience: ${audience}\nsteps:\n  - { id: a, subject: Hi, body: "Which plan? Just reply." }\n`,
+      'sequences/s.yaml',
+    );
     assert.ok(result.ok);
     return result.sequence;
   };
@@ -16,7 +19,10 @@ describe('lint: audience segments', () => {
   it('points at audience.segment when no segment file has that id', () => {
     const [finding, ...rest] = audienceFindings([sequence('{ manual: false, segment: warm }')], [hot.segment]);
     assert.equal(rest.length, 0);
-    assert.deepEqual([finding?.file, finding?.line, finding?.column, finding?.field, finding?.level], ['sequences/s.yaml', 4, 37, 'audience.segment', 'error']);
+    assert.deepEqual(
+      [finding?.file, finding?.line, finding?.column, finding?.field, finding?.level],
+      ['sequences/s.yaml', 4, 37, 'audience.segment', 'error'],
+    );
     assert.match(finding?.message ?? '', /no segment 'warm' in the segments folder \(known: hot\)/);
   });
 

@@ -13,6 +13,13 @@ export function audienceFindings(sequences: readonly Sequence[], segments: reado
     const id = sequence.audience.segment;
     if (id === undefined || known.has(id)) return [];
     const list = known.size === 0 ? 'there are no segment files' : `known: ${[...known].sort().join(', ')}`;
-    return [{ ruleId: AUDIENCE_SEGMENT_RULE, level: 'error', ...positionOf(sequence, ['audience', 'segment']), message: `no segment '${id}' in the segments folder (${list}): nobody would join this sequence; fix the id or add segments/${id}.yaml` }];
+    return [
+      {
+        ruleId: AUDIENCE_SEGMENT_RULE,
+        level: 'error',
+        ...positionOf(sequence, ['audience', 'segment']),
+        message: `no segment '${id}' in the segments folder (${list}): nobody would join this sequence; fix the id or add segments/${id}.yaml`,
+      },
+    ];
   });
 }

@@ -1,6 +1,15 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { entryContext, eventMatches, explainSegment, formatExplanation, matchesRule, matchesValue, shortReason, type ContactFacts } from './evaluate.ts';
+import {
+  entryContext,
+  eventMatches,
+  explainSegment,
+  formatExplanation,
+  matchesRule,
+  matchesValue,
+  shortReason,
+  type ContactFacts,
+} from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';
 import { segmentOf as segmentFrom } from './testing.ts';
 
@@ -10,7 +19,11 @@ const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
 const segmentOf = (rules: string): Segment => segmentFrom(`id: s\nname: Hot leads\nrules:\n${rules}`, 'segments/s.yaml');
 
 /** Facts from a list of events held in memory, as the per-contact path builds them. */
-function facts(events: Array<{ type: string; at: Date; props?: Record<string, string> }>, contact: Partial<ContactFacts['contact']> = {}, enrollments: ContactFacts['enrollments'] = []): ContactFacts {
+function facts(
+  events: Array<{ type: string; at: Date; props?: Record<string, string> }>,
+  contact: Partial<ContactFacts['contact']> = {},
+  enrollments: ContactFacts['enrollments'] = [],
+): ContactFacts {
   const stored = events.map((e) => ({ ...e, props: e.props ?? {} }));
   return {
     contact: { email: 'ada@lead.example', fields: {}, ...contact },
@@ -50,7 +63,14 @@ describe('segment rules', () => {
     ]);
     assert.equal(matchesRule(pricing.rule, replied), false);
     // An event stamped in the future (a sender's clock ahead) doesn't count yet.
-    assert.equal(eventMatches({ kind: 'event', type: 'x', where: {}, atLeast: 1, atMost: undefined, windowMs: undefined, windowText: undefined }, { type: 'x', at: new Date(now.getTime() + 1000), props: {} }, now), false);
+    assert.equal(
+      eventMatches(
+        { kind: 'event', type: 'x', where: {}, atLeast: 1, atMost: undefined, windowMs: undefined, windowText: undefined },
+        { type: 'x', at: new Date(now.getTime() + 1000), props: {} },
+        now,
+      ),
+      false,
+    );
   });
 
   it('explains itself rule by rule, and gives the newest qualifying page to the templates', () => {
@@ -65,7 +85,10 @@ describe('segment rules', () => {
       '  ✓ not',
       '    ✗ replied: 0 ever (needs at least 1)',
     ]);
-    assert.equal(shortReason(explanation), 'page_visited where url starts with "/pricing": 2 in the last 7 days (needs at least 2); replied: 0 ever (needs at least 1)');
+    assert.equal(
+      shortReason(explanation),
+      'page_visited where url starts with "/pricing": 2 in the last 7 days (needs at least 2); replied: 0 ever (needs at least 1)',
+    );
     assert.deepEqual(entryContext(pricing, f), {
       segment: 'Hot leads',
       event_type: 'page_visited',
@@ -91,9 +114,21 @@ describe('segment rules', () => {
     const contact = { fields: { plan: 'pro' }, qualification: { teamSize: 12 } };
     assert.equal(matchesRule(segment.rule, facts([], contact, [{ sequenceId: 'trial', status: 'completed' }])), true);
     assert.equal(matchesRule(segment.rule, facts([], contact, [{ sequenceId: 'trial', status: 'active' }])), false);
-    assert.equal(matchesRule(segment.rule, facts([], { ...contact, company: 'Acme' }, [{ sequenceId: 'trial', status: 'stopped' }])), false);
-    assert.equal(matchesRule(segment.rule, facts([], { ...contact, qualification: { teamSize: 60 } }, [{ sequenceId: 'trial', status: 'stopped' }])), false);
-    assert.equal(matchesRule(segment.rule, facts([], { ...contact, qualified: { at: now, sequenceId: 'trial', replyId: 'r' } }, [{ sequenceId: 'trial', status: 'stopped' }])), false);
+    assert.equal(
+      matchesRule(segment.rule, facts([], { ...contact, company: 'Acme' }, [{ sequenceId: 'trial', status: 'stopped' }])),
+      false,
+    );
+    assert.equal(
+      matchesRule(segment.rule, facts([], { ...contact, qualification: { teamSize: 60 } }, [{ sequenceId: 'trial', status: 'stopped' }])),
+      false,
+    );
+    assert.equal(
+      matchesRule(
+        segment.rule,
+        facts([], { ...contact, qualified: { at: now, sequenceId: 'trial', replyId: 'r' } }, [{ sequenceId: 'trial', status: 'stopped' }]),
+      ),
+      false,
+    );
   });
 
   it('matches values the way the database does: exact, no value only for exists: false', () => {

@@ -2,7 +2,10 @@ import type { ContactDoc, EnrollmentStatus } from '../db/index.ts';
 import type { EventCondition, QualificationSignal, RuleExplanation, Segment, SegmentRule, ValueMatcher } from './types.ts';
 
 /** What a rule may look at of a contact. */
-export type SegmentContact = Pick<ContactDoc, 'email' | 'firstName' | 'lastName' | 'company' | 'owner' | 'timeZone' | 'fields' | 'qualification' | 'qualified'>;
+export type SegmentContact = Pick<
+  ContactDoc,
+  'email' | 'firstName' | 'lastName' | 'company' | 'owner' | 'timeZone' | 'fields' | 'qualification' | 'qualified'
+>;
 
 export interface MatchingEvents {
   count: number;
@@ -81,7 +84,11 @@ export function explainRule(rule: SegmentRule, facts: ContactFacts): RuleExplana
     }
     case 'qualified': {
       const qualified = facts.contact.qualified !== undefined && facts.contact.qualified !== null;
-      return { ok: qualified === rule.value, text: `${rule.value ? 'is' : 'is not'} qualified (${qualified ? 'qualified' : 'not qualified'})`, children: [] };
+      return {
+        ok: qualified === rule.value,
+        text: `${rule.value ? 'is' : 'is not'} qualified (${qualified ? 'qualified' : 'not qualified'})`,
+        children: [],
+      };
     }
     case 'sequence': {
       const found = facts.enrollments.filter((e) => e.sequenceId === rule.sequenceId);
@@ -152,7 +159,9 @@ export function describeRule(rule: SegmentRule, indent = ''): string[] {
     case 'not':
       return [`${indent}not:`, ...describeRule(rule.rule, `${indent}  `)];
     case 'event':
-      return [`${indent}${describeEvent(rule)}, ${rule.windowText ? `in the last ${rule.windowText}` : 'ever'}: ${describeCount(rule).replace('needs ', '')}`];
+      return [
+        `${indent}${describeEvent(rule)}, ${rule.windowText ? `in the last ${rule.windowText}` : 'ever'}: ${describeCount(rule).replace('needs ', '')}`,
+      ];
     case 'field':
       return [`${indent}${rule.name} ${describeMatcher(rule.test)}`];
     case 'qualification':
@@ -225,7 +234,11 @@ export function entryContext(segment: Segment, facts: ContactFacts): Record<stri
 }
 
 /** Does one stored event meet the condition's type, properties and window? */
-export function eventMatches(condition: EventCondition, event: { type: string; at: Date; props: Readonly<Record<string, string>> }, now: Date): boolean {
+export function eventMatches(
+  condition: EventCondition,
+  event: { type: string; at: Date; props: Readonly<Record<string, string>> },
+  now: Date,
+): boolean {
   if (condition.windowMs !== undefined && event.at.getTime() < now.getTime() - condition.windowMs) return false;
   if (event.at.getTime() > now.getTime()) return false;
   return eventFits(condition, event);

@@ -13,7 +13,12 @@ export interface SegmentVerdict {
 }
 
 /** Why a contact is in or out of each segment, now; undefined when no contact has the address. */
-export async function explainContact(db: ParleyCollections, email: string, segments: readonly Segment[], now: Date): Promise<SegmentVerdict[] | undefined> {
+export async function explainContact(
+  db: ParleyCollections,
+  email: string,
+  segments: readonly Segment[],
+  now: Date,
+): Promise<SegmentVerdict[] | undefined> {
   const contact = await contactStore(db).segmentContactByEmail(email.trim().toLowerCase());
   if (!contact) return undefined;
   const facts = (await loadContactFacts(db, [contact], segments, now)).get(contact._id);

@@ -1,4 +1,11 @@
-import { enrollmentStore, eventStore, type EnrollmentStatus, type EventDoc, type ParleyCollections, type SegmentContactRecord } from '../db/index.ts';
+import {
+  enrollmentStore,
+  eventStore,
+  type EnrollmentStatus,
+  type EventDoc,
+  type ParleyCollections,
+  type SegmentContactRecord,
+} from '../db/index.ts';
 import { eventConditions, eventMatches, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';
 
@@ -22,7 +29,12 @@ export function referencedSequences(segments: readonly Segment[]): string[] {
 }
 
 /** Facts from one contact's own events, matched in memory (so the newest matching event is known too). */
-function factsFromEvents(contact: SegmentContact, events: ReadonlyArray<Pick<EventDoc, 'type' | 'at' | 'props'>>, enrollments: ContactFacts['enrollments'], now: Date): ContactFacts {
+function factsFromEvents(
+  contact: SegmentContact,
+  events: ReadonlyArray<Pick<EventDoc, 'type' | 'at' | 'props'>>,
+  enrollments: ContactFacts['enrollments'],
+  now: Date,
+): ContactFacts {
   return {
     contact,
     enrollments,

@@ -4,10 +4,27 @@
  * as events arrive; membership kept in MongoDB with its history, and the sequences whose audience is a segment enrolled (and stopped) as contacts enter
  * and leave it.
  */
-export type { ContactFieldName, EventCondition, QualificationSignal, RuleExplanation, Segment, SegmentRule, ValueMatcher } from './types.ts';
+export type {
+  ContactFieldName,
+  EventCondition,
+  QualificationSignal,
+  RuleExplanation,
+  Segment,
+  SegmentRule,
+  ValueMatcher,
+} from './types.ts';
 export { parseSegment, type SegmentLoadResult } from './parse.ts';
 export { loadSegments, SegmentCatalog, type LoadedSegments } from './load.ts';
-export { describeRule, entryContext, explainSegment, formatExplanation, matchesRule, shortReason, type ContactFacts, type SegmentContact } from './evaluate.ts';
+export {
+  describeRule,
+  entryContext,
+  explainSegment,
+  formatExplanation,
+  matchesRule,
+  shortReason,
+  type ContactFacts,
+  type SegmentContact,
+} from './evaluate.ts';
 export { loadContactFacts, referencedEventTypes } from './facts.ts';
 export { refreshAllSegments, refreshContacts, refreshQueuedContacts, type RefreshInput, type RefreshReport } from './refresh.ts';
 export { planRollups, type RollupPlan } from './rollup.ts';

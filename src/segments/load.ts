@@ -20,7 +20,10 @@ export async function loadSegments(dir: string): Promise<LoadedSegments> {
     files = await listSequenceFiles(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { segments: new Map(), problems: [] };
-    return { segments: new Map(), problems: [{ file: dir, line: 1, column: 1, field: '', message: `can't read the segments folder: ${describeError(error)}` }] };
+    return {
+      segments: new Map(),
+      problems: [{ file: dir, line: 1, column: 1, field: '', message: `can't read the segments folder: ${describeError(error)}` }],
+    };
   }
   const problems: SequenceProblem[] = [];
   const byId = new Map<string, Segment[]>();
@@ -40,7 +43,18 @@ export async function loadSegments(dir: string): Promise<LoadedSegments> {
   for (const [id, claimants] of byId) {
     const [only] = claimants;
     if (claimants.length === 1 && only) segments.set(id, only);
-    else for (const s of claimants) problems.push({ file: s.file, line: 1, column: 1, field: 'id', message: `segment id '${id}' is also used by ${claimants.filter((o) => o !== s).map((o) => o.file).join(', ')}; ids must be unique, so none of these files was loaded` });
+    else
+      for (const s of claimants)
+        problems.push({
+          file: s.file,
+          line: 1,
+          column: 1,
+          field: 'id',
+          message: `segment id '${id}' is also used by ${claimants
+            .filter((o) => o !== s)
+            .map((o) => o.file)
+            .join(', ')}; ids must be unique, so none of these files was loaded`,
+        });
   }
   return { segments, problems };
 }
@@ -81,7 +95,7 @@ export class SegmentCatalog {
 
   watch(intervalMs: number): void {
     this.#timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.#log.error({ err: describeError(error) }, 'reloading segments failed'));
+      this.reload().catch((error: unknown) => this.#log.error({ err: error }, 'reloading segments failed'));
     }, intervalMs);
     this.#timer.unref();
   }

@@ -58,12 +58,23 @@ export async function recordMembershipChanges(
     if (entering.length > 0) {
       const entries = entering.map(({ change, entries }) => ({
         contact: change.contact,
-        origin: { round: audience.reenter ? entries : 1, source: { kind: 'segment' as const, segmentId: change.segment.id }, ...(change.context && { context: change.context }) },
+        origin: {
+          round: audience.reenter ? entries : 1,
+          source: { kind: 'segment' as const, segmentId: change.segment.id },
+          ...(change.context && { context: change.context }),
+        },
       }));
       enrolled += await enrollStoredContacts(db, sequence, entries, now);
     }
     const leaving = ours.filter(({ change }) => !change.entering);
-    if (leaving.length > 0 && audience.onExit === 'stop' && audience.segment !== undefined) stopped += await stopEnrollments(db, sequence.id, audience.segment, leaving.map(({ change }) => change.contact._id), now);
+    if (leaving.length > 0 && audience.onExit === 'stop' && audience.segment !== undefined)
+      stopped += await stopEnrollments(
+        db,
+        sequence.id,
+        audience.segment,
+        leaving.map(({ change }) => change.contact._id),
+        now,
+      );
   }
   const written = docs.flatMap((doc, i) => (doc ? [{ doc, i }] : []));
   const results = await segmentChangeStore(db).recordEach(written.map(({ doc }) => doc));
@@ -93,7 +104,13 @@ function changeDoc(change: MembershipChange, current: SegmentMembership | undefi
 }
 
 /** Stops the running and paused enrollments of these contacts in the sequence, because they left the segment; how many it stopped. */
-async function stopEnrollments(db: ParleyCollections, sequenceId: string, segmentId: string, contactIds: readonly string[], now: Date): Promise<number> {
+async function stopEnrollments(
+  db: ParleyCollections,
+  sequenceId: string,
+  segmentId: string,
+  contactIds: readonly string[],
+  now: Date,
+): Promise<number> {
   const stop = stopChange({ kind: 'stopped', cause: 'segment_exit', reason: `left segment ${segmentId}` }, now);
   return enrollmentStore(db).applyToContacts(contactIds, stop, { sequenceId });
 }

@@ -30,7 +30,16 @@ export async function readMemberships(
     const key = membershipKey(c.segmentId, c.contactId);
     const seen = memberships.get(key);
     if (seen && seen.n >= c.n) continue;
-    memberships.set(key, { segmentId: c.segmentId, contactId: c.contactId, member: c.member, entries: c.entries, n: c.n, since: c.at, reason: c.reason, context: c.context });
+    memberships.set(key, {
+      segmentId: c.segmentId,
+      contactId: c.contactId,
+      member: c.member,
+      entries: c.entries,
+      n: c.n,
+      since: c.at,
+      reason: c.reason,
+      context: c.context,
+    });
   }
   return memberships;
 }

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { formatProblem } from '../sequences/index.ts';
 import { parseSegment } from './parse.ts';
@@ -34,11 +34,65 @@ describe('segment files', () => {
     assert.deepEqual(result.segment.rule, {
       kind: 'any',
       rules: [
-        { kind: 'event', type: 'page_visited', where: { url: { equals: '/pricing', in: undefined, startsWith: undefined, contains: undefined, exists: undefined, min: undefined, max: undefined }, plan: { equals: undefined, in: ['pro', 'team'], startsWith: undefined, contains: undefined, exists: undefined, min: undefined, max: undefined } }, atLeast: 1, atMost: undefined, windowMs: 12 * 3600_000, windowText: '12 hours' },
-        { kind: 'not', rule: { kind: 'event', type: 'logged_in', where: {}, atLeast: 0, atMost: 0, windowMs: undefined, windowText: undefined } },
+        {
+          kind: 'event',
+          type: 'page_visited',
+          where: {
+            url: {
+              equals: '/pricing',
+              in: undefined,
+              startsWith: undefined,
+              contains: undefined,
+              exists: undefined,
+              min: undefined,
+              max: undefined,
+            },
+            plan: {
+              equals: undefined,
+              in: ['pro', 'team'],
+              startsWith: undefined,
+              contains: undefined,
+              exists: undefined,
+              min: undefined,
+              max: undefined,
+            },
+          },
+          atLeast: 1,
+          atMost: undefined,
+          windowMs: 12 * 3600_000,
+          windowText: '12 hours',
+        },
+        {
+          kind: 'not',
+          rule: { kind: 'event', type: 'logged_in', where: {}, atLeast: 0, atMost: 0, windowMs: undefined, windowText: undefined },
+        },
         { kind: 'field', name: 'company', test: { exists: true } },
-        { kind: 'field', name: 'plan', test: { equals: undefined, in: ['pro'], startsWith: undefined, contains: undefined, exists: undefined, min: undefined, max: undefined } },
-        { kind: 'qualification', signal: 'team_size', test: { equals: undefined, in: undefined, startsWith: undefined, contains: undefined, exists: undefined, min: 10, max: undefined } },
+        {
+          kind: 'field',
+          name: 'plan',
+          test: {
+            equals: undefined,
+            in: ['pro'],
+            startsWith: undefined,
+            contains: undefined,
+            exists: undefined,
+            min: undefined,
+            max: undefined,
+          },
+        },
+        {
+          kind: 'qualification',
+          signal: 'team_size',
+          test: {
+            equals: undefined,
+            in: undefined,
+            startsWith: undefined,
+            contains: undefined,
+            exists: undefined,
+            min: 10,
+            max: undefined,
+          },
+        },
         { kind: 'qualified', value: true },
         { kind: 'sequence', sequenceId: 'trial-follow-up', statuses: [] },
       ],

@@ -29,7 +29,13 @@ const emptyReport = (): RefreshReport => ({ contacts: 0, entered: 0, exited: 0, 
  * Contacts whose rollups the event pass or a repair just wrote, against every segment: their
  * contact documents are read with one `$in`, then they go through the full refresh's slice path.
  */
-async function evaluateContacts(db: ParleyCollections, plan: RollupPlan, tallies: ReadonlyMap<string, RollupTallies>, input: RefreshInput, report: RefreshReport): Promise<void> {
+async function evaluateContacts(
+  db: ParleyCollections,
+  plan: RollupPlan,
+  tallies: ReadonlyMap<string, RollupTallies>,
+  input: RefreshInput,
+  report: RefreshReport,
+): Promise<void> {
   const contacts = await contactStore(db).segmentContacts([...tallies.keys()]);
   await refreshSlice(db, plan, contacts, input, report, tallies);
 }
@@ -150,7 +156,11 @@ async function refreshSlice(
 ): Promise<void> {
   const { segments, now } = input;
   const ids = contacts.map((c) => c._id);
-  const [rollups, memberships, enrollments] = await Promise.all([known ?? readRollups(db, plan, ids), readMemberships(db, { contactIds: ids }), enrollmentsByContact(db, segments, ids)]);
+  const [rollups, memberships, enrollments] = await Promise.all([
+    known ?? readRollups(db, plan, ids),
+    readMemberships(db, { contactIds: ids }),
+    enrollmentsByContact(db, segments, ids),
+  ]);
   const pending: PendingChange[] = [];
   for (const contact of contacts) {
     report.contacts += 1;

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { eventMatches, matchesRule, type ContactFacts } from './evaluate.ts';
 import { buildRollup, conditionId, pastHorizon, planRollups, rollupFacts, talliesOf } from './rollup.ts';
@@ -11,19 +11,25 @@ const daysAfter = (d: number) => new Date(built.getTime() + d * DAY);
 
 const segmentOf = (id: string, rules: string): Segment => segmentFrom(`id: ${id}\nname: ${id}\nrules:\n${rules}`, `segments/${id}.yaml`);
 
-const pricing = segmentOf('pricing', `  all:
+const pricing = segmentOf(
+  'pricing',
+  `  all:
     - event: page_visited
       where: { url: { starts_with: /pricing } }
       at_least: 2
       within: 7 days
     - not: { event: replied }
-`);
-const quiet = segmentOf('quiet', `  all:
+`,
+);
+const quiet = segmentOf(
+  'quiet',
+  `  all:
     - event: trial_started
     - event: logged_in
       at_most: 0
       within: 30 days
-`);
+`,
+);
 
 const contact = { email: 'ada@lead.example', fields: {} };
 const contactEvents: Array<{ type: string; at: Date; props: Record<string, string> }> = [
@@ -70,7 +76,8 @@ describe('per-contact rollups', () => {
     for (const days of [0, 1, 5, 6, 10, 40]) {
       const now = daysAfter(days);
       const fromRollup = rollupFacts(plan, contact, talliesOf(plan, rollup), [], now);
-      for (const segment of [pricing, quiet]) assert.equal(matchesRule(segment.rule, fromRollup), matchesRule(segment.rule, eventFacts(now)), `${segment.id} ${days} days on`);
+      for (const segment of [pricing, quiet])
+        assert.equal(matchesRule(segment.rule, fromRollup), matchesRule(segment.rule, eventFacts(now)), `${segment.id} ${days} days on`);
     }
     // The two recent visits keep her in for 5 more days; the login leaves the window 10 days on.
     assert.equal(matchesRule(pricing.rule, rollupFacts(plan, contact, rollup.conditions, [], daysAfter(5))), true);
@@ -96,7 +103,11 @@ describe('per-contact rollups', () => {
     for (const days of [0, 1, 5, 6, 10, 40]) {
       const now = daysAfter(days);
       for (const segment of [pricing, quiet]) {
-        assert.equal(matchesRule(segment.rule, rollupFacts(plan, contact, partial.conditions, [], now)), matchesRule(segment.rule, eventFacts(now)), `${segment.id} ${days} days on`);
+        assert.equal(
+          matchesRule(segment.rule, rollupFacts(plan, contact, partial.conditions, [], now)),
+          matchesRule(segment.rule, eventFacts(now)),
+          `${segment.id} ${days} days on`,
+        );
       }
     }
   });

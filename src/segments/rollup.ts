@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ConditionTallyDoc, ContactRollupDoc, EnrollmentStatus, EventDoc } from '../db/index.ts';
-import { eventConditions, eventFits, positiveEventConditions, type ContactFacts, type MatchingEvents, type SegmentContact } from './evaluate.ts';
+import {
+  eventConditions,
+  eventFits,
+  positiveEventConditions,
+  type ContactFacts,
+  type MatchingEvents,
+  type SegmentContact,
+} from './evaluate.ts';
 import type { EventCondition, Segment } from './types.ts';
 
 /**
@@ -10,7 +17,8 @@ import type { EventCondition, Segment } from './types.ts';
  */
 
 /** Same condition, same counts: conditions written alike in several segments are counted once. */
-export const conditionKey = (c: EventCondition): string => JSON.stringify([c.type, c.windowMs ?? null, Object.entries(c.where).sort(([a], [b]) => a.localeCompare(b))]);
+export const conditionKey = (c: EventCondition): string =>
+  JSON.stringify([c.type, c.windowMs ?? null, Object.entries(c.where).sort(([a], [b]) => a.localeCompare(b))]);
 
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
@@ -104,16 +112,26 @@ export class RollupBuilder {
       const tally = this.#tallies.get(id) ?? { count: 0 };
       tally.count += 1;
       // Times already out of the window can never count again: a window only moves forward.
-      if (condition.windowMs !== undefined && event.at.getTime() >= this.#now.getTime() - condition.windowMs) (tally.recent ??= []).push(event.at);
-      if (this.#plan.keepsNewest.has(id) && (!tally.newest || event.at > tally.newest.at)) tally.newest = { type: event.type, at: event.at, props: { ...event.props } };
+      if (condition.windowMs !== undefined && event.at.getTime() >= this.#now.getTime() - condition.windowMs)
+        (tally.recent ??= []).push(event.at);
+      if (this.#plan.keepsNewest.has(id) && (!tally.newest || event.at > tally.newest.at))
+        tally.newest = { type: event.type, at: event.at, props: { ...event.props } };
       this.#tallies.set(id, tally);
     }
   }
 
   build(contactId: string): ContactRollupDoc {
     const conditions: Record<string, ConditionTallyDoc> = {};
-    for (const [id, tally] of this.#tallies) conditions[id] = tally.recent ? { ...tally, recent: [...tally.recent].sort((a, b) => a.getTime() - b.getTime()) } : tally;
-    return { _id: rollupId(this.#plan, contactId), contactId, definitions: this.#plan.definitions, conditions, events: this.#events, computedAt: this.#now };
+    for (const [id, tally] of this.#tallies)
+      conditions[id] = tally.recent ? { ...tally, recent: [...tally.recent].sort((a, b) => a.getTime() - b.getTime()) } : tally;
+    return {
+      _id: rollupId(this.#plan, contactId),
+      contactId,
+      definitions: this.#plan.definitions,
+      conditions,
+      events: this.#events,
+      computedAt: this.#now,
+    };
   }
 }
 
@@ -126,7 +144,10 @@ export function buildRollup(plan: RollupPlan, contactId: string, events: Iterabl
 /** The tallies a rollup holds for the plan: none when it was built for another condition set. */
 export type RollupTallies = Readonly<Record<string, ConditionTallyDoc>>;
 
-export function talliesOf(plan: RollupPlan, rollup: Pick<ContactRollupDoc, 'definitions' | 'conditions'> | null | undefined): RollupTallies {
+export function talliesOf(
+  plan: RollupPlan,
+  rollup: Pick<ContactRollupDoc, 'definitions' | 'conditions'> | null | undefined,
+): RollupTallies {
   return rollup && rollup.definitions === plan.definitions ? rollup.conditions : {};
 }
 

@@ -1,4 +1,12 @@
-import { eventStore, rollupStore, type ContactIdRange, type ContactRollupDoc, type CountableType, type ParleyCollections, type RollupQueueDoc } from '../db/index.ts';
+import {
+  eventStore,
+  rollupStore,
+  type ContactIdRange,
+  type ContactRollupDoc,
+  type CountableType,
+  type ParleyCollections,
+  type RollupQueueDoc,
+} from '../db/index.ts';
 import { buildRollup, pastHorizon, RollupBuilder, rollupId, type RollupPlan, type RollupTallies } from './rollup.ts';
 
 /**
@@ -48,7 +56,8 @@ export async function recomputeRollup(db: RollupDb, plan: RollupPlan, contactId:
     // Two first writes raced on FerretDB's upsert (query, then insert): write again as an update.
     if ((await rollups.write(rollup)) === 'raced') continue;
     // Events are only ever added, and the types and dates are the same (same now), so the same count means the same events.
-    if ((await recorded.countCountableEvents(contactId, types)) === events.length) return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
+    if ((await recorded.countCountableEvents(contactId, types)) === events.length)
+      return { rollup, counted: new Set(events.map((e) => e._id)), current: true };
     events = await recorded.countableEvents(contactId, types);
     rollup = await withFolded(db, buildRollup(plan, contactId, events, now), events);
   }
@@ -273,12 +282,7 @@ async function foldChunk(db: RollupDb, plan: RollupPlan, contactIds: readonly st
  * Before the rollups are built for the plan: each queued contact's rollup recomputed from its
  * events (idempotent, so it needs no lease), then the markers of the events it counts deleted.
  */
-async function recomputeQueued(
-  db: RollupDb,
-  plan: RollupPlan,
-  now: Date,
-  onFolded?: OnFolded,
-): Promise<FoldReport & { full: boolean }> {
+async function recomputeQueued(db: RollupDb, plan: RollupPlan, now: Date, onFolded?: OnFolded): Promise<FoldReport & { full: boolean }> {
   const rollups = rollupStore(db);
   const markers = await rollups.queueSlice(QUEUE_SLICE);
   const wanted = new Set(plan.types);

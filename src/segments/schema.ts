@@ -10,10 +10,15 @@ import type { EventCondition, QualificationSignal, Segment, SegmentRule, ValueMa
  * event, field, qualification, qualified, sequence.
  */
 const strict = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `allowed: ${Object.keys(shape).join(', ')}` : undefined) });
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `allowed: ${Object.keys(shape).join(', ')}` : undefined),
+  });
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter or digit');
-const text = z.string().regex(/^[^\r\n]*$/, 'must be a single line').refine((s) => s.trim() !== '', 'must not be empty');
+const text = z
+  .string()
+  .regex(/^[^\r\n]*$/, 'must be a single line')
+  .refine((s) => s.trim() !== '', 'must not be empty');
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 const matcherObject = strict({
@@ -27,19 +32,20 @@ const matcherObject = strict({
 }).refine((m) => Object.values(m).some((v) => v !== undefined), 'give a test: equals, in, starts_with, contains, exists, min or max');
 
 /** `url: /pricing` is shorthand for `url: { equals: /pricing }`. */
-const matcher = z
-  .union([scalar.transform((equals) => ({ equals })), matcherObject])
-  .transform((m): ValueMatcher => ({
-    equals: m.equals,
-    in: 'in' in m ? m.in : undefined,
-    startsWith: 'starts_with' in m ? m.starts_with : undefined,
-    contains: 'contains' in m ? m.contains : undefined,
-    exists: 'exists' in m ? m.exists : undefined,
-    min: 'min' in m ? m.min : undefined,
-    max: 'max' in m ? m.max : undefined,
-  }));
+const matcher = z.union([scalar.transform((equals) => ({ equals })), matcherObject]).transform((m): ValueMatcher => ({
+  equals: m.equals,
+  in: 'in' in m ? m.in : undefined,
+  startsWith: 'starts_with' in m ? m.starts_with : undefined,
+  contains: 'contains' in m ? m.contains : undefined,
+  exists: 'exists' in m ? m.exists : undefined,
+  min: 'min' in m ? m.min : undefined,
+  max: 'max' in m ? m.max : undefined,
+}));
 
-const stringMatcher = matcher.refine((m) => m.min === undefined && m.max === undefined, 'min and max compare numbers: use them on qualification team_size');
+const stringMatcher = matcher.refine(
+  (m) => m.min === undefined && m.max === undefined,
+  'min and max compare numbers: use them on qualification team_size',
+);
 
 const window = z.string({ error: 'expected a duration like "7 days"' }).transform((value, ctx) => {
   const wait = parseWait(value);
@@ -59,19 +65,20 @@ const eventRule = strict({
   at_most: count.optional(),
   within: window.optional(),
 })
-  .refine((r) => r.at_least === undefined || r.at_most === undefined || r.at_least <= r.at_most, 'at_least is more than at_most: no contact can match')
-  .transform(
-    (r): EventCondition => ({
-      kind: 'event',
-      type: r.event,
-      where: r.where ?? {},
-      // `at_most: 0` alone means "never": then at least 0.
-      atLeast: r.at_least ?? (r.at_most !== undefined ? 0 : 1),
-      atMost: r.at_most,
-      windowMs: r.within?.ms,
-      windowText: r.within?.text,
-    }),
-  );
+  .refine(
+    (r) => r.at_least === undefined || r.at_most === undefined || r.at_least <= r.at_most,
+    'at_least is more than at_most: no contact can match',
+  )
+  .transform((r): EventCondition => ({
+    kind: 'event',
+    type: r.event,
+    where: r.where ?? {},
+    // `at_most: 0` alone means "never": then at least 0.
+    atLeast: r.at_least ?? (r.at_most !== undefined ? 0 : 1),
+    atMost: r.at_most,
+    windowMs: r.within?.ms,
+    windowText: r.within?.text,
+  }));
 
 const FIELDS = ['email', 'first_name', 'last_name', 'company', 'owner', 'time_zone'];
 const fieldRule = strict({
@@ -100,8 +107,24 @@ const status = z.enum(STATUSES, { error: `expected ${STATUSES.join(', ')}` });
 const sequenceRule = strict({ sequence: slug, status: z.union([status.transform((s) => [s]), z.array(status).min(1)]).optional() });
 
 /** The test written beside `field:` / `qualification:`, as a matcher (exists: true when none is given). */
-function inlineMatcher(r: { equals?: string | undefined; in?: string[] | undefined; starts_with?: string | undefined; contains?: string | undefined; exists?: boolean | undefined; min?: number | undefined; max?: number | undefined }): ValueMatcher {
-  const m: ValueMatcher = { equals: r.equals, in: r.in, startsWith: r.starts_with, contains: r.contains, exists: r.exists, min: r.min, max: r.max };
+function inlineMatcher(r: {
+  equals?: string | undefined;
+  in?: string[] | undefined;
+  starts_with?: string | undefined;
+  contains?: string | undefined;
+  exists?: boolean | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+}): ValueMatcher {
+  const m: ValueMatcher = {
+    equals: r.equals,
+    in: r.in,
+    startsWith: r.starts_with,
+    contains: r.contains,
+    exists: r.exists,
+    min: r.min,
+    max: r.max,
+  };
   return Object.values(m).some((v) => v !== undefined) ? m : { exists: true };
 }
 
@@ -113,7 +136,10 @@ const rule: z.ZodType<SegmentRule, unknown> = z.lazy(() =>
     const key = typeof value === 'object' && value !== null && !Array.isArray(value) ? RULE_KEYS.find((k) => k in value) : undefined;
     const schema: z.ZodType<SegmentRule, unknown> | undefined =
       key === 'all' || key === 'any'
-        ? strict({ [key]: z.array(rule).min(1, 'list at least one rule') }).transform((r) => ({ kind: key, rules: (r as Record<string, SegmentRule[]>)[key] ?? [] }))
+        ? strict({ [key]: z.array(rule).min(1, 'list at least one rule') }).transform((r) => ({
+            kind: key,
+            rules: (r as Record<string, SegmentRule[]>)[key] ?? [],
+          }))
         : key === 'not'
           ? strict({ not: rule }).transform((r) => ({ kind: 'not' as const, rule: r.not }))
           : key === 'event'

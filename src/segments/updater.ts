@@ -1,5 +1,4 @@
 import type { ParleyCollections } from '../db/index.ts';
-import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { refreshAllSegments, refreshQueuedContacts, type RefreshReport } from './refresh.ts';
@@ -45,7 +44,7 @@ export class SegmentUpdater {
       return;
     }
     this.#running = this.#eventPass()
-      .catch((error: unknown) => this.#log.warn({ err: describeError(error) }, 'segment event pass failed'))
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'segment event pass failed'))
       .finally(() => {
         this.#running = undefined;
         if (this.#again) {

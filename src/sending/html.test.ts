@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isParleyError } from '../errors.ts';
 import { compileMjml, renderHtmlAlternative, textToHtml } from './html.ts';
 
@@ -12,7 +12,10 @@ describe('renderHtmlAlternative', () => {
   it('escapes every character of the text: markup and ampersands stay text', async () => {
     const html = await renderHtmlAlternative(`Hi <b>Anna</b> & team,\n<script>alert("x")</script> 'quoted'`);
     const body = bodyOf(html);
-    assert.match(body, /Hi &lt;b&gt;Anna&lt;\/b&gt; &amp; team,<br \/>&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &#39;quoted&#39;/);
+    assert.match(
+      body,
+      /Hi &lt;b&gt;Anna&lt;\/b&gt; &amp; team,<br \/>&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &#39;quoted&#39;/,
+    );
     assert.doesNotMatch(html, /<script|<b>/);
   });
 
@@ -23,7 +26,9 @@ describe('renderHtmlAlternative', () => {
   });
 
   it('links URLs as written, leaving punctuation around them outside', async () => {
-    const body = bodyOf(await renderHtmlAlternative('Slides: https://acme.example/deck?a=1&b=2. Or (https://acme.example/x_(y)) or <https://acme.example/z>'));
+    const body = bodyOf(
+      await renderHtmlAlternative('Slides: https://acme.example/deck?a=1&b=2. Or (https://acme.example/x_(y)) or <https://acme.example/z>'),
+    );
     assert.match(body, /Slides: <a href="https:\/\/acme\.example\/deck\?a=1&amp;b=2">https:\/\/acme\.example\/deck\?a=1&amp;b=2<\/a>\. /);
     assert.match(body, /\(<a href="https:\/\/acme\.example\/x_\(y\)">https:\/\/acme\.example\/x_\(y\)<\/a>\)/);
     assert.match(body, /&lt;<a href="https:\/\/acme\.example\/z">https:\/\/acme\.example\/z<\/a>&gt;/);

@@ -61,9 +61,13 @@ export async function compileMjml(source: string): Promise<string> {
   } catch (error) {
     const problems = validationErrors(error);
     const detail = problems ? problems.map((p) => `line ${p.line} <${p.tagName}>: ${p.message}`).join('; ') : String(error);
-    throw new ParleyError(ErrorCodes.HTML_RENDER_FAILED, `The HTML email template is invalid (${detail}). This is a bug in Parley; report it.`, {
-      cause: error,
-    });
+    throw new ParleyError(
+      ErrorCodes.HTML_RENDER_FAILED,
+      `The HTML email template is invalid (${detail}). This is a bug in Parley; report it.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -94,9 +98,7 @@ export function textToHtml(text: string): string {
     .split(/\n[ \t]*\n/)
     .map((p) => p.replace(/^\n+|\n+$/g, ''))
     .filter((p) => p.trim() !== '');
-  return paragraphs
-    .map((p) => `<p style="margin:0 0 14px 0;">${p.split('\n').map(lineToHtml).join('<br />')}</p>`)
-    .join('\n');
+  return paragraphs.map((p) => `<p style="margin:0 0 14px 0;">${p.split('\n').map(lineToHtml).join('<br />')}</p>`).join('\n');
 }
 
 function lineToHtml(line: string): string {

@@ -1,4 +1,3 @@
-import { describeError } from '../errors.ts';
 import type { RecurringJob } from '../jobs/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_SEND_METRICS, secondsSince, type SendMetrics } from '../monitoring/index.ts';
@@ -25,17 +24,17 @@ export function sendDueStepsJob(options: {
     intervalMs: options.intervalMs,
     // Two overlapping runs in one process: a slow batch doesn't hold up the next due steps.
     concurrency: 2,
-    async run() {
+    async run(stopping) {
       const started = performance.now();
       try {
-        const result = await options.sender.runOnce();
+        const result = await options.sender.runOnce(stopping);
         metrics.sendRunFinished(secondsSince(started), false);
         if (result.sent + result.failed > 0) log.info(result, 'send run finished');
       } catch (error) {
         // Agenda records the failure on the job document but logs nothing: say it here, and let
         // Agenda have the error too.
         metrics.sendRunFinished(secondsSince(started), true);
-        log.error({ err: describeError(error) }, 'send run failed');
+        log.error({ err: error }, 'send run failed');
         throw error;
       }
     },

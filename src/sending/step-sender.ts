@@ -1,6 +1,17 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { contactStore, deliveryStore, enrollmentStore, slotId, type ContactDoc, type DeliveryDoc, type DeliveryStore, type EnrollmentDoc, type EnrollmentStore, type ParleyCollections } from '../db/index.ts';
+import {
+  contactStore,
+  deliveryStore,
+  enrollmentStore,
+  slotId,
+  type ContactDoc,
+  type DeliveryDoc,
+  type DeliveryStore,
+  type EnrollmentDoc,
+  type EnrollmentStore,
+  type ParleyCollections,
+} from '../db/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -73,8 +84,12 @@ export class StepSender {
     this.#deliveries = deliveryStore(options.db);
   }
 
-  /** One pass over the due enrollments. Safe to run concurrently, in one process or many. */
-  async runOnce(): Promise<SendRunResult> {
+  /**
+   * One pass over the due enrollments. Safe to run concurrently, in one process or many. Once
+   * `stopping` is aborted no step is claimed any more: steps in flight finish, the rest stay due
+   * for the next run (of this worker or another).
+   */
+  async runOnce(stopping?: AbortSignal): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
     const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
@@ -86,17 +101,22 @@ export class StepSender {
       const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
       if (sender) mailboxes.add(sender);
     }
-    const gate = await SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
-      exactWithin: this.#o.batchSize * 8,
-    });
+    const gate = await SendGate.open(
+      this.#o.db,
+      { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] },
+      this.#o.now(),
+      {
+        exactWithin: this.#o.batchSize * 8,
+      },
+    );
     // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
     // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
     const queue = [...due];
     let failure: { error: unknown } | undefined;
     const lane = async () => {
-      for (let enrollment = queue.shift(); enrollment && !failure; enrollment = queue.shift()) {
+      for (let enrollment = queue.shift(); enrollment && !failure && !stopping?.aborted; enrollment = queue.shift()) {
         try {
-          const outcome = await this.#processEnrollment(enrollment, gate);
+          const outcome = await this.#processEnrollment(enrollment, gate, stopping);
           result[outcome] += 1;
           this.#count(outcome, enrollment.sequenceId);
         } catch (error) {
@@ -117,7 +137,7 @@ export class StepSender {
     // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
-  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate): Promise<StepOutcome> {
+  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate, stopping: AbortSignal | undefined): Promise<StepOutcome> {
     const { db, logger } = this.#o;
     // As the batch read it, not read again: a step another worker sent since then shows in the
     // attempts below, and a reply that paused the enrollment in the read after the claim.
@@ -131,7 +151,11 @@ export class StepSender {
     }
     const contact = await contactStore(db).get(enrollment.contactId);
     if (!contact || contact.suppressed) {
-      await this.#change(enrollment, { kind: 'stopped', cause: 'contact_unavailable', reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted' });
+      await this.#change(enrollment, {
+        kind: 'stopped',
+        cause: 'contact_unavailable',
+        reason: contact?.suppressed ? `contact suppressed (${contact.suppressed.reason})` : 'contact deleted',
+      });
       return 'skipped';
     }
     const step = nextStep(sequence, enrollment.passedStepIds);
@@ -158,7 +182,14 @@ export class StepSender {
       return 'deferred';
     }
 
-    const composed = await composeStep({ sequence, step, contact, enrollment, messageIdDomain: this.#o.messageIdDomain, unsubscribe: this.#o.unsubscribe });
+    const composed = await composeStep({
+      sequence,
+      step,
+      contact,
+      enrollment,
+      messageIdDomain: this.#o.messageIdDomain,
+      unsubscribe: this.#o.unsubscribe,
+    });
     if (!composed.ok) {
       await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
       log.info({ stepId: step.id, reason: composed.reason }, 'step skipped for this contact');
@@ -185,6 +216,9 @@ export class StepSender {
       references: [...message.references],
       claimedAt: now,
     };
+    // Stopping: the step stays due, unclaimed, for the next run. Checked last before the claim,
+    // since everything above may have waited on a slow database.
+    if (stopping?.aborted) return 'skipped';
     // Another worker took this attempt first: it owns the step now.
     if (!(await this.#deliveries.claim(delivery))) return 'skipped';
 

@@ -8,17 +8,16 @@ type LintLevel = Sequence['lint'][string];
  * parsed templates per step object, so a step must not change under it).
  */
 export function toSequence(input: SequenceInput, file: string): Sequence {
-  const steps = input.steps.map(
-    (s, index): SequenceStep =>
-      Object.freeze({
-        id: s.id,
-        index,
-        wait: Object.freeze(s.wait ?? { kind: 'duration', ms: 0 }),
-        subject: s.subject,
-        body: s.body,
-        asks: s.asks,
-        outcomes: s.outcomes,
-      }),
+  const steps = input.steps.map((s, index): SequenceStep =>
+    Object.freeze({
+      id: s.id,
+      index,
+      wait: Object.freeze(s.wait ?? { kind: 'duration', ms: 0 }),
+      subject: s.subject,
+      body: s.body,
+      asks: s.asks,
+      outcomes: s.outcomes,
+    }),
   );
   const lint: Record<string, LintLevel> = {};
   for (const [rule, level] of Object.entries(input.lint)) if (level !== undefined) lint[rule] = level;

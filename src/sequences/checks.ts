@@ -3,7 +3,10 @@
  * zod skips whole-array refinements as soon as any one step has an error, and a writer fixing a
  * file wants every problem at once.
  */
-export interface CrossStepProblem { path: (string | number)[]; message: string }
+export interface CrossStepProblem {
+  path: (string | number)[];
+  message: string;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -20,7 +23,11 @@ export function crossStepProblems(raw: unknown): CrossStepProblem[] {
     if (!isRecord(step) || typeof step.id !== 'string') return;
     const earlier = seen.get(step.id);
     if (earlier === undefined) seen.set(step.id, index);
-    else problems.push({ path: ['steps', index, 'id'], message: `duplicate step id '${step.id}', also used by steps[${earlier}]; step ids must be unique` });
+    else
+      problems.push({
+        path: ['steps', index, 'id'],
+        message: `duplicate step id '${step.id}', also used by steps[${earlier}]; step ids must be unique`,
+      });
   });
   return problems;
 }

@@ -60,8 +60,13 @@ export async function loadSequenceFiles(files: readonly string[]): Promise<Loade
       continue;
     }
     for (const c of claimants) {
-      const others = claimants.filter((o) => o !== c).map((o) => o.file).join(', ');
-      problems.push(c.problemAt(['id'], `sequence id '${id}' is also used by ${others}; ids must be unique, so none of these files was loaded`));
+      const others = claimants
+        .filter((o) => o !== c)
+        .map((o) => o.file)
+        .join(', ');
+      problems.push(
+        c.problemAt(['id'], `sequence id '${id}' is also used by ${others}; ids must be unique, so none of these files was loaded`),
+      );
     }
   }
   problems.push(...dropBrokenMoves(unique));
@@ -71,7 +76,7 @@ export async function loadSequenceFiles(files: readonly string[]): Promise<Loade
 /** Removes sequences that move contacts to a sequence not in the set, until none is left (a removal can strand another). */
 function dropBrokenMoves(set: Map<string, { sequence: Sequence; entry: Loaded }>): SequenceProblem[] {
   const problems: SequenceProblem[] = [];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [id, { sequence, entry }] of set) {
       const broken = moveTargets(sequence).filter((m) => !set.has(m.sequenceId));
@@ -79,7 +84,12 @@ function dropBrokenMoves(set: Map<string, { sequence: Sequence; entry: Loaded }>
       set.delete(id);
       changed = true;
       for (const m of broken) {
-        problems.push(entry.problemAt(m.path, `move_to names sequence '${m.sequenceId}', which no loaded file has; fix the id or add that sequence (this file was not loaded)`));
+        problems.push(
+          entry.problemAt(
+            m.path,
+            `move_to names sequence '${m.sequenceId}', which no loaded file has; fix the id or add that sequence (this file was not loaded)`,
+          ),
+        );
       }
     }
   }

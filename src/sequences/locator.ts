@@ -8,7 +8,10 @@ export class Locator {
   readonly doc: Document;
   private readonly lines = new LineCounter();
 
-  constructor(source: string, readonly file: string) {
+  constructor(
+    source: string,
+    readonly file: string,
+  ) {
     this.doc = parseDocument(source, { lineCounter: this.lines, prettyErrors: false });
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { assertOneProblem, HEAD, ONE_STEP, sequenceOf } from './testing.ts';
 
 // Line numbers below count from HEAD's three lines: the field under test is on line 4.
@@ -58,26 +58,104 @@ steps:
   });
 
   const cases: Array<[string, string, { line: number; column: number; field: string; message: RegExp }]> = [
-    ['a zone that is not IANA', 'policy: { timezone: Mars/Olympus }', { line: 4, column: 21, field: 'policy.timezone', message: /IANA time zone/ }],
-    ['a window that ends before it starts', 'policy: { send_hours: { start: "17:00", end: "09:00" } }', { line: 4, column: 23, field: 'policy.send_hours', message: /end must be after start/ }],
-    ['a time that is not HH:MM', 'policy: { send_hours: { start: 9am } }', { line: 4, column: 32, field: 'policy.send_hours.start', message: /24-hour time like "09:00"/ }],
-    ['a day that is not a weekday', 'policy: { send_days: [mon, funday] }', { line: 4, column: 28, field: 'policy.send_days[1]', message: /expected a day: mon, tue/ }],
-    ['a cap of zero', 'policy: { max_per_contact_30d: 0 }', { line: 4, column: 32, field: 'policy.max_per_contact_30d', message: /1 or more/ }],
+    [
+      'a zone that is not IANA',
+      'policy: { timezone: Mars/Olympus }',
+      { line: 4, column: 21, field: 'policy.timezone', message: /IANA time zone/ },
+    ],
+    [
+      'a window that ends before it starts',
+      'policy: { send_hours: { start: "17:00", end: "09:00" } }',
+      { line: 4, column: 23, field: 'policy.send_hours', message: /end must be after start/ },
+    ],
+    [
+      'a time that is not HH:MM',
+      'policy: { send_hours: { start: 9am } }',
+      { line: 4, column: 32, field: 'policy.send_hours.start', message: /24-hour time like "09:00"/ },
+    ],
+    [
+      'a day that is not a weekday',
+      'policy: { send_days: [mon, funday] }',
+      { line: 4, column: 28, field: 'policy.send_days[1]', message: /expected a day: mon, tue/ },
+    ],
+    [
+      'a cap of zero',
+      'policy: { max_per_contact_30d: 0 }',
+      { line: 4, column: 32, field: 'policy.max_per_contact_30d', message: /1 or more/ },
+    ],
     ['an audience nobody can join', 'audience: { manual: false }', { line: 4, column: 11, field: 'audience', message: /name a segment/ }],
-    ['a segment that is not a slug', 'audience: { segment: Trial Started }', { line: 4, column: 22, field: 'audience.segment', message: /lower-case/ }],
+    [
+      'a segment that is not a slug',
+      'audience: { segment: Trial Started }',
+      { line: 4, column: 22, field: 'audience.segment', message: /lower-case/ },
+    ],
     ['a reply_to that is not an email', 'owner: dana', { line: 4, column: 8, field: 'owner', message: /email address/ }],
-    ['an outcome for unsubscribe', 'outcomes: { unsubscribe: route_to_owner }', { line: 4, column: 26, field: 'outcomes.unsubscribe', message: /always stops the sequence and suppresses the contact, whatever the file says/ }],
+    [
+      'an outcome for unsubscribe',
+      'outcomes: { unsubscribe: route_to_owner }',
+      {
+        line: 4,
+        column: 26,
+        field: 'outcomes.unsubscribe',
+        message: /always stops the sequence and suppresses the contact, whatever the file says/,
+      },
+    ],
     ['an outcome for bounces', 'outcomes: { bounce: stop }', { line: 4, column: 21, field: 'outcomes.bounce', message: /always stops/ }],
-    ['an outcome for out-of-office', 'outcomes: { out_of_office: stop }', { line: 4, column: 28, field: 'outcomes.out_of_office', message: /resumes it after the return date/ }],
-    ['an intent Parley does not know', 'outcomes: { angry: stop }', { line: 4, column: 13, field: 'outcomes.angry', message: /unknown field 'angry'; allowed: interested, meeting_request, question, not_now, not_interested, wrong_person, unclear$/ }],
-    ['an unknown action in object form', 'outcomes: { interested: { action: call } }', { line: 4, column: 35, field: 'outcomes.interested.action', message: /unknown action; use one of pause_and_task, stop/ }],
-    ['an unknown action', 'outcomes: { interested: call_them }', { line: 4, column: 25, field: 'outcomes.interested', message: /unknown action 'call_them'; use one of pause_and_task, stop/ }],
-    ['resume_after without after', 'outcomes: { not_now: resume_after }', { line: 4, column: 22, field: 'outcomes.not_now.after', message: /missing required field 'after': expected a duration/ }],
-    ['a bad resume_after wait', 'outcomes: { not_now: { action: resume_after, after: soon } }', { line: 4, column: 53, field: 'outcomes.not_now.after', message: /can't read "soon" as a duration/ }],
-    ['move_to without a sequence', 'outcomes: { wrong_person: { action: move_to } }', { line: 4, column: 27, field: 'outcomes.wrong_person.sequence', message: /missing required field 'sequence'/ }],
-    ['a field an action does not take', 'outcomes: { interested: { action: stop, after: 3 days } }', { line: 4, column: 41, field: 'outcomes.interested.after', message: /unknown field 'after'; allowed: action$/ }],
-    ['a lint level that does not exist', 'lint: { one-question: loud }', { line: 4, column: 23, field: 'lint.one-question', message: /expected off, warn, error/ }],
-    ['a lint rule that does not exist', 'lint: { one-questions: warn }', { line: 4, column: 9, field: 'lint.one-questions', message: /unknown field 'one-questions'; allowed: one-question, plain-text/ }],
+    [
+      'an outcome for out-of-office',
+      'outcomes: { out_of_office: stop }',
+      { line: 4, column: 28, field: 'outcomes.out_of_office', message: /resumes it after the return date/ },
+    ],
+    [
+      'an intent Parley does not know',
+      'outcomes: { angry: stop }',
+      {
+        line: 4,
+        column: 13,
+        field: 'outcomes.angry',
+        message: /unknown field 'angry'; allowed: interested, meeting_request, question, not_now, not_interested, wrong_person, unclear$/,
+      },
+    ],
+    [
+      'an unknown action in object form',
+      'outcomes: { interested: { action: call } }',
+      { line: 4, column: 35, field: 'outcomes.interested.action', message: /unknown action; use one of pause_and_task, stop/ },
+    ],
+    [
+      'an unknown action',
+      'outcomes: { interested: call_them }',
+      { line: 4, column: 25, field: 'outcomes.interested', message: /unknown action 'call_them'; use one of pause_and_task, stop/ },
+    ],
+    [
+      'resume_after without after',
+      'outcomes: { not_now: resume_after }',
+      { line: 4, column: 22, field: 'outcomes.not_now.after', message: /missing required field 'after': expected a duration/ },
+    ],
+    [
+      'a bad resume_after wait',
+      'outcomes: { not_now: { action: resume_after, after: soon } }',
+      { line: 4, column: 53, field: 'outcomes.not_now.after', message: /can't read "soon" as a duration/ },
+    ],
+    [
+      'move_to without a sequence',
+      'outcomes: { wrong_person: { action: move_to } }',
+      { line: 4, column: 27, field: 'outcomes.wrong_person.sequence', message: /missing required field 'sequence'/ },
+    ],
+    [
+      'a field an action does not take',
+      'outcomes: { interested: { action: stop, after: 3 days } }',
+      { line: 4, column: 41, field: 'outcomes.interested.after', message: /unknown field 'after'; allowed: action$/ },
+    ],
+    [
+      'a lint level that does not exist',
+      'lint: { one-question: loud }',
+      { line: 4, column: 23, field: 'lint.one-question', message: /expected off, warn, error/ },
+    ],
+    [
+      'a lint rule that does not exist',
+      'lint: { one-questions: warn }',
+      { line: 4, column: 9, field: 'lint.one-questions', message: /unknown field 'one-questions'; allowed: one-question, plain-text/ },
+    ],
   ];
   for (const [what, line, expected] of cases) {
     it(`rejects ${what}`, () => assertOneProblem(`${HEAD}${line}\n${ONE_STEP}`, expected));
@@ -89,22 +167,40 @@ describe('step fields', () => {
 
   it('reads wait: 0 and working days', () => {
     const sequence = sequenceOf(withStep('  - id: b\n    wait: 0\n    body: x\n  - id: c\n    wait: 1 working day\n    body: y\n'));
-    assert.deepEqual(sequence.steps.map((s) => s.wait), [
-      { kind: 'duration', ms: 0 },
-      { kind: 'duration', ms: 0 },
-      { kind: 'business_days', days: 1 },
-    ]);
+    assert.deepEqual(
+      sequence.steps.map((s) => s.wait),
+      [
+        { kind: 'duration', ms: 0 },
+        { kind: 'duration', ms: 0 },
+        { kind: 'business_days', days: 1 },
+      ],
+    );
   });
 
   it('rejects part of a business day', () => {
-    assertOneProblem(withStep('  - id: b\n    wait: 1.5 business days\n    body: x\n'), { line: 9, column: 11, field: 'steps[1].wait', message: /whole number/ });
+    assertOneProblem(withStep('  - id: b\n    wait: 1.5 business days\n    body: x\n'), {
+      line: 9,
+      column: 11,
+      field: 'steps[1].wait',
+      message: /whole number/,
+    });
   });
 
   it('rejects an unknown qualification', () => {
-    assertOneProblem(withStep('  - id: b\n    asks: shoe_size\n    body: x\n'), { line: 9, column: 11, field: 'steps[1].asks', message: /expected one of main_goal, team_size/ });
+    assertOneProblem(withStep('  - id: b\n    asks: shoe_size\n    body: x\n'), {
+      line: 9,
+      column: 11,
+      field: 'steps[1].asks',
+      message: /expected one of main_goal, team_size/,
+    });
   });
 
   it('checks step outcomes like sequence outcomes', () => {
-    assertOneProblem(withStep('  - id: b\n    body: x\n    outcomes: { bounce: stop }\n'), { line: 10, column: 25, field: 'steps[1].outcomes.bounce', message: /always stops/ });
+    assertOneProblem(withStep('  - id: b\n    body: x\n    outcomes: { bounce: stop }\n'), {
+      line: 10,
+      column: 25,
+      field: 'steps[1].outcomes.bounce',
+      message: /always stops/,
+    });
   });
 });

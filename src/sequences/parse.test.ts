@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes } from '../errors.ts';
 import { DEFAULT_OPT_OUT_SENTENCE, formatProblem, parseSequence, SequenceInvalidError, type SequenceProblem } from './index.ts';
 
@@ -17,7 +17,10 @@ function assertOneProblem(source: string, expected: { line: number; column: numb
   const problems = problemsOf(source);
   assert.equal(problems.length, 1, problems.map(formatProblem).join('\n'));
   const [p] = problems;
-  assert.deepEqual({ file: p?.file, line: p?.line, column: p?.column, field: p?.field }, { file: FILE, line: expected.line, column: expected.column, field: expected.field });
+  assert.deepEqual(
+    { file: p?.file, line: p?.line, column: p?.column, field: p?.field },
+    { file: FILE, line: expected.line, column: expected.column, field: expected.field },
+  );
   assert.match(p?.message ?? '', expected.message);
 }
 
@@ -46,11 +49,35 @@ steps:
     assert.deepEqual(sequence.sender, { name: 'Dana', address: 'dana@parley.example', replyTo: undefined });
     assert.deepEqual(sequence.steps, [
       { id: 'hello', index: 0, wait: { kind: 'duration', ms: 0 }, subject: 'Hi', body: 'One question?', asks: undefined, outcomes: {} },
-      { id: 'nudge', index: 1, wait: { kind: 'duration', ms: 3 * 24 * 3600_000 }, subject: undefined, body: 'Still curious.', asks: undefined, outcomes: {} },
-      { id: 'later', index: 2, wait: { kind: 'business_days', days: 2 }, subject: 'New thread', body: 'Another question?', asks: 'team_size', outcomes: {} },
+      {
+        id: 'nudge',
+        index: 1,
+        wait: { kind: 'duration', ms: 3 * 24 * 3600_000 },
+        subject: undefined,
+        body: 'Still curious.',
+        asks: undefined,
+        outcomes: {},
+      },
+      {
+        id: 'later',
+        index: 2,
+        wait: { kind: 'business_days', days: 2 },
+        subject: 'New thread',
+        body: 'Another question?',
+        asks: 'team_size',
+        outcomes: {},
+      },
     ]);
     assert.deepEqual(
-      { owner: sequence.owner, audience: sequence.audience, policy: sequence.policy, optOut: sequence.optOut, html: sequence.html, outcomes: sequence.outcomes, lint: sequence.lint },
+      {
+        owner: sequence.owner,
+        audience: sequence.audience,
+        policy: sequence.policy,
+        optOut: sequence.optOut,
+        html: sequence.html,
+        outcomes: sequence.outcomes,
+        lint: sequence.lint,
+      },
       {
         owner: undefined,
         audience: { manual: true, segment: undefined, reenter: false, onExit: 'stay' },
@@ -74,7 +101,19 @@ steps:
     const result = parseSequence(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: hi\n`, FILE);
     assert.ok(result.ok);
     const { sequence } = result;
-    for (const part of [sequence, sequence.steps, sequence.steps[0], sequence.steps[0]?.wait, sequence.policy, sequence.policy.sendDays, sequence.policy.sendHours, sequence.sender, sequence.optOut, sequence.audience, sequence.lint]) {
+    for (const part of [
+      sequence,
+      sequence.steps,
+      sequence.steps[0],
+      sequence.steps[0]?.wait,
+      sequence.policy,
+      sequence.policy.sendDays,
+      sequence.policy.sendHours,
+      sequence.sender,
+      sequence.optOut,
+      sequence.audience,
+      sequence.lint,
+    ]) {
       assert.ok(Object.isFrozen(part));
     }
   });
@@ -88,7 +127,12 @@ steps:
   });
 
   it('requires a subject on step 0, pointing at the step', () => {
-    assertOneProblem(`${HEAD}steps:\n  - id: a\n    body: hi\n`, { line: 5, column: 5, field: 'steps[0].subject', message: /missing required field 'subject'/ });
+    assertOneProblem(`${HEAD}steps:\n  - id: a\n    body: hi\n`, {
+      line: 5,
+      column: 5,
+      field: 'steps[0].subject',
+      message: /missing required field 'subject'/,
+    });
   });
 
   it('rejects duplicate step ids at the second one', () => {
@@ -97,7 +141,12 @@ steps:
   });
 
   it('rejects step ids that are not lower-case slugs', () => {
-    assertOneProblem(`${HEAD}steps:\n  - id: Step_1\n    subject: s\n    body: hi\n`, { line: 5, column: 9, field: 'steps[0].id', message: /lower-case/ });
+    assertOneProblem(`${HEAD}steps:\n  - id: Step_1\n    subject: s\n    body: hi\n`, {
+      line: 5,
+      column: 9,
+      field: 'steps[0].id',
+      message: /lower-case/,
+    });
   });
 
   for (const [wait, message] of [
@@ -113,37 +162,59 @@ steps:
   }
 
   it('rejects a sender address that is not an email', () => {
-    const source = 'id: demo\nname: Demo\nsender:\n  name: Dana\n  address: dana-at-parley\nsteps:\n  - id: a\n    subject: s\n    body: hi\n';
+    const source =
+      'id: demo\nname: Demo\nsender:\n  name: Dana\n  address: dana-at-parley\nsteps:\n  - id: a\n    subject: s\n    body: hi\n';
     assertOneProblem(source, { line: 5, column: 12, field: 'sender.address', message: /email address/ });
   });
 
   it('names an unknown field and the allowed ones, at the key', () => {
     const source = `${HEAD}steps:\n  - id: a\n    subject: s\n    body: hi\n    bcc: boss@parley.example\n`;
-    assertOneProblem(source, { line: 8, column: 5, field: 'steps[0].bcc', message: /unknown field 'bcc'; allowed: id, wait, subject, asks, body, outcomes/ });
+    assertOneProblem(source, {
+      line: 8,
+      column: 5,
+      field: 'steps[0].bcc',
+      message: /unknown field 'bcc'; allowed: id, wait, subject, asks, body, outcomes/,
+    });
   });
 
   it('reports an unknown field inside a flow mapping at its column', () => {
-    const source = 'id: demo\nname: Demo\nsender: { name: Dana, adress: dana@parley.example }\nsteps:\n  - id: a\n    subject: s\n    body: hi\n';
+    const source =
+      'id: demo\nname: Demo\nsender: { name: Dana, adress: dana@parley.example }\nsteps:\n  - id: a\n    subject: s\n    body: hi\n';
     const problems = problemsOf(source);
-    assert.deepEqual(problems.map((p) => [p.line, p.column, p.field]), [
-      [3, 9, 'sender.address'],
-      [3, 23, 'sender.adress'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.column, p.field]),
+      [
+        [3, 9, 'sender.address'],
+        [3, 23, 'sender.adress'],
+      ],
+    );
   });
 
   it('reports YAML syntax errors with their position', () => {
     assertOneProblem(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: hi\n    body: again\n`, {
-      line: 8, column: 5, field: '', message: /Map keys must be unique/,
+      line: 8,
+      column: 5,
+      field: '',
+      message: /Map keys must be unique/,
     });
     const [p] = problemsOf(`${HEAD}steps:\n  - id: a\n    subject: s\n   body: hi\n`);
     assert.deepEqual([p?.line, p?.column, p?.field], [7, 1, '']);
   });
 
   it('reports an alias to a missing anchor', () => {
-    assertOneProblem(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: *greeting\n`, { line: 7, column: 11, field: '', message: /Unresolved alias/ });
+    assertOneProblem(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: *greeting\n`, {
+      line: 7,
+      column: 11,
+      field: '',
+      message: /Unresolved alias/,
+    });
   });
 
-  for (const [source, found] of [['- id: demo\n', 'a list'], ['hello\n', 'a single value'], ['# nothing\n', 'an empty file']] as const) {
+  for (const [source, found] of [
+    ['- id: demo\n', 'a list'],
+    ['hello\n', 'a single value'],
+    ['# nothing\n', 'an empty file'],
+  ] as const) {
     it(`rejects a document that is ${found}`, () => {
       assertOneProblem(source, { line: 1, column: 1, field: '', message: new RegExp(`expected a mapping.*found ${found}`) });
     });
@@ -152,31 +223,41 @@ steps:
   it('rejects templates that do not parse, naming the field', () => {
     const source = `${HEAD}steps:\n  - id: a\n    subject: "Hi {{ first_name | defualt: 'there' }}"\n    body: |\n      Hi\n      {% if company %}\n`;
     const problems = problemsOf(source);
-    assert.deepEqual(problems.map((p) => [p.line, p.column, p.field]), [
-      [6, 14, 'steps[0].subject'],
-      [7, 11, 'steps[0].body'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.column, p.field]),
+      [
+        [6, 14, 'steps[0].subject'],
+        [7, 11, 'steps[0].body'],
+      ],
+    );
     assert.match(problems[0]?.message ?? '', /undefined filter: defualt/);
     assert.match(problems[1]?.message ?? '', /not closed \(template line 2, column 1\)/);
   });
 
   it('refuses templates that would load other files', () => {
     assertOneProblem(`${HEAD}steps:\n  - id: a\n    subject: s\n    body: "{% include 'secrets' %}"\n`, {
-      line: 7, column: 11, field: 'steps[0].body', message: /include %\} is not available/,
+      line: 7,
+      column: 11,
+      field: 'steps[0].body',
+      message: /include %\} is not available/,
     });
   });
 
   it('reports every problem of a file at once, in file order', () => {
-    const source = 'id: Demo\nname: Demo\nsender: { name: Dana, address: nope }\nsteps:\n  - id: a\n    wait: never\n    body: ""\n  - { id: a, body: x, subjcet: y }\n';
-    assert.deepEqual(problemsOf(source).map((p) => `${p.line}:${p.column} ${p.field}`), [
-      '1:5 id',
-      '3:32 sender.address',
-      '5:5 steps[0].subject',
-      '6:11 steps[0].wait',
-      '7:11 steps[0].body',
-      '8:11 steps[1].id',
-      '8:23 steps[1].subjcet',
-    ]);
+    const source =
+      'id: Demo\nname: Demo\nsender: { name: Dana, address: nope }\nsteps:\n  - id: a\n    wait: never\n    body: ""\n  - { id: a, body: x, subjcet: y }\n';
+    assert.deepEqual(
+      problemsOf(source).map((p) => `${p.line}:${p.column} ${p.field}`),
+      [
+        '1:5 id',
+        '3:32 sender.address',
+        '5:5 steps[0].subject',
+        '6:11 steps[0].wait',
+        '7:11 steps[0].body',
+        '8:11 steps[1].id',
+        '8:23 steps[1].subjcet',
+      ],
+    );
   });
 });
 

@@ -13,10 +13,7 @@ export class SequenceInvalidError extends ParleyError {
 
   constructor(problems: SequenceProblem[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(
-      ErrorCodes.SEQUENCE_INVALID,
-      `Sequence files have ${count}; fix them and reload:\n${problems.map(formatProblem).join('\n')}`,
-    );
+    super(ErrorCodes.SEQUENCE_INVALID, `Sequence files have ${count}; fix them and reload:\n${problems.map(formatProblem).join('\n')}`);
     this.name = 'SequenceInvalidError';
     this.problems = problems;
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ErrorCodes, isParleyError } from '../errors.ts';
 import { DEFAULT_OPT_OUT_SENTENCE, renderStep, type RenderedStep, type Sequence, type TemplateContact } from './index.ts';
 import { sequenceOf } from './testing.ts';
@@ -73,13 +73,24 @@ describe('renderStep', () => {
     const runaway = withSteps('  - id: loop\n    subject: Hi\n    body: "{% for i in (1..100000000) %}x{% endfor %}"\n');
     await assert.rejects(renderStep(runaway, 0, { email: 'a@b.example' }), (error: unknown) => {
       assert.ok(isParleyError(error, ErrorCodes.TEMPLATE_RENDER_FAILED));
-      assert.match(error.message, /the body of step 0 \('loop'\) in sequence 'demo' \(sequences\/demo\.yaml\): memory alloc limit exceeded/);
+      assert.match(
+        error.message,
+        /the body of step 0 \('loop'\) in sequence 'demo' \(sequences\/demo\.yaml\): memory alloc limit exceeded/,
+      );
       return true;
     });
   });
 
   it('throws TEMPLATE_RENDER_FAILED for a hand-built sequence whose template does not parse', async () => {
-    const bad = { id: 'bad', index: 0, wait: { kind: 'duration', ms: 0 }, subject: '{{ oops', body: 'x', asks: undefined, outcomes: {} } as const;
+    const bad = {
+      id: 'bad',
+      index: 0,
+      wait: { kind: 'duration', ms: 0 },
+      subject: '{{ oops',
+      body: 'x',
+      asks: undefined,
+      outcomes: {},
+    } as const;
     await assert.rejects(renderStep({ ...demo, steps: [bad] }, 0, { email: 'a@b.example' }), (error: unknown) => {
       assert.ok(isParleyError(error, ErrorCodes.TEMPLATE_RENDER_FAILED));
       assert.match(error.message, /the subject of step 0 \('bad'\).*not closed/);
@@ -101,7 +112,10 @@ describe('renderStep with a variable that has no value', () => {
 `);
 
   it('skips the step, naming what is missing, instead of writing "Hi ,"', async () => {
-    assert.deepEqual(await renderStep(bare, 0, { email: 'a@b.example', firstName: ' ' }), { ok: false, unfillable: { missing: ['first_name', 'plan'] } });
+    assert.deepEqual(await renderStep(bare, 0, { email: 'a@b.example', firstName: ' ' }), {
+      ok: false,
+      unfillable: { missing: ['first_name', 'plan'] },
+    });
   });
 
   it('renders once every such variable has a value', async () => {
@@ -128,7 +142,10 @@ describe('the opt-out sentence', () => {
   });
 
   it('goes where the body places {{ opt_out }}, and only there', async () => {
-    const sequence = withSteps('  - id: a\n    subject: s\n    body: "Any news?\\n\\n{{ opt_out }}\\nDana"\n', 'opt_out: { sentence: "Reply stop to stop." }\n');
+    const sequence = withSteps(
+      '  - id: a\n    subject: s\n    body: "Any news?\\n\\n{{ opt_out }}\\nDana"\n',
+      'opt_out: { sentence: "Reply stop to stop." }\n',
+    );
     assert.equal((await rendered(sequence, 0, { email: 'a@b.example' })).text, 'Any news?\n\nReply stop to stop.\nDana');
   });
 

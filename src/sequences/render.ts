@@ -93,7 +93,7 @@ async function render(sequence: Sequence, step: SequenceStep, field: Field, scop
 
 function fieldOf(sequence: Sequence, step: SequenceStep, field: Field): ParsedField {
   let byField = parsed.get(step);
-  if (byField === undefined) parsed.set(step, (byField = new Map()));
+  if (byField === undefined) parsed.set(step, (byField = new Map<Field, ParsedField>()));
   let entry = byField.get(field);
   if (entry === undefined) {
     try {

@@ -13,9 +13,7 @@ export function strictObject<T extends z.ZodRawShape>(shape: T, allowed: readonl
   });
 }
 
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter or digit');
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter or digit');
 
 export const singleLine = z.string().regex(/^[^\r\n]*$/, 'must be a single line');
 export const nonBlank = (s: string) => s.trim() !== '';

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { slug, strictObject, wait } from './schema-fields.ts';
 import type { ConfigurableIntent, ReplyOutcome } from './types.ts';
 
-const CONFIGURABLE: readonly ConfigurableIntent[] = ['interested', 'meeting_request', 'question', 'not_now', 'not_interested', 'wrong_person', 'unclear'];
+const CONFIGURABLE: readonly ConfigurableIntent[] = [
+  'interested',
+  'meeting_request',
+  'question',
+  'not_now',
+  'not_interested',
+  'wrong_person',
+  'unclear',
+];
 
 /** Intents whose handling is fixed for every sequence, and why, for the error message. */
 const FIXED = {
@@ -54,7 +62,10 @@ function toOutcome(input: z.output<typeof outcome>): ReplyOutcome {
 }
 
 const fixedIntent = (message: string) =>
-  z.unknown().superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message })).optional();
+  z
+    .unknown()
+    .superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message }))
+    .optional();
 
 /** An `outcomes:` map, on the sequence or on a step: intent → action. */
 export const outcomes = strictObject(

@@ -24,7 +24,10 @@ const positiveInt = z.int('expected a whole number').positive('must be 1 or more
 
 const sendHours = strictObject({ start: clockTime.default(9 * 60), end: clockTime.default(17 * 60) })
   // `when`: compare only two valid times (zod would otherwise run this after a bad start).
-  .refine((h) => h.start < h.end, { message: 'end must be after start (a window can\'t cross midnight)', when: (p) => p.issues.length === 0 })
+  .refine((h) => h.start < h.end, {
+    message: "end must be after start (a window can't cross midnight)",
+    when: (p) => p.issues.length === 0,
+  })
   .transform((h) => Object.freeze({ startMinute: h.start, endMinute: h.end }));
 
 export const policy = strictObject({
@@ -40,16 +43,15 @@ export const policy = strictObject({
   send_hours: sendHours.prefault({}),
   max_per_contact_30d: positiveInt.default(8),
   mailbox_caps: strictObject({ per_day: positiveInt.default(200), per_hour: positiveInt.default(50) }).prefault({}),
-}).transform(
-  (p): SendingPolicy =>
-    Object.freeze({
-      timezone: p.timezone,
-      // Week order, whatever order the file lists them in.
-      sendDays: Object.freeze(WEEKDAYS.filter((d) => p.send_days.includes(d))),
-      sendHours: p.send_hours,
-      maxPerContact30d: p.max_per_contact_30d,
-      mailboxCaps: Object.freeze({ perDay: p.mailbox_caps.per_day, perHour: p.mailbox_caps.per_hour }),
-    }),
+}).transform((p): SendingPolicy =>
+  Object.freeze({
+    timezone: p.timezone,
+    // Week order, whatever order the file lists them in.
+    sendDays: Object.freeze(WEEKDAYS.filter((d) => p.send_days.includes(d))),
+    sendHours: p.send_hours,
+    maxPerContact30d: p.max_per_contact_30d,
+    mailboxCaps: Object.freeze({ perDay: p.mailbox_caps.per_day, perHour: p.mailbox_caps.per_hour }),
+  }),
 );
 
 export const audience = strictObject({
@@ -59,10 +61,16 @@ export const audience = strictObject({
   on_exit: z.enum(['stay', 'stop'], { error: 'expected stay (keep sending) or stop' }).default('stay'),
 })
   .refine((a) => a.manual || a.segment !== undefined, 'with manual: false, name a segment; otherwise nobody can join this sequence')
-  .refine((a) => a.segment !== undefined || (!a.reenter && a.on_exit === 'stay'), 'reenter and on_exit apply to a segment audience: name the segment')
+  .refine(
+    (a) => a.segment !== undefined || (!a.reenter && a.on_exit === 'stay'),
+    'reenter and on_exit apply to a segment audience: name the segment',
+  )
   .transform((a) => Object.freeze({ manual: a.manual, segment: a.segment, reenter: a.reenter, onExit: a.on_exit }));
 
 export const optOut = strictObject({
-  sentence: z.string().transform((s) => s.trim()).default(DEFAULT_OPT_OUT_SENTENCE),
+  sentence: z
+    .string()
+    .transform((s) => s.trim())
+    .default(DEFAULT_OPT_OUT_SENTENCE),
   list_unsubscribe: z.boolean().default(false),
 }).transform((o) => Object.freeze({ sentence: o.sentence, listUnsubscribe: o.list_unsubscribe }));

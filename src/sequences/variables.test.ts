@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { templateVariables } from './index.ts';
 import { sequenceOf } from './testing.ts';
 
 /** name → hasFallback for one body. */
 function variablesOf(body: string): Record<string, boolean> {
-  const sequence = sequenceOf(`id: demo\nname: Demo\nsender: { name: Dana, address: dana@parley.example }\nsteps:\n  - id: a\n    subject: s\n    body: ${JSON.stringify(body)}\n`);
+  const sequence = sequenceOf(
+    `id: demo\nname: Demo\nsender: { name: Dana, address: dana@parley.example }\nsteps:\n  - id: a\n    subject: s\n    body: ${JSON.stringify(body)}\n`,
+  );
   return Object.fromEntries(templateVariables(sequence).map((v) => [v.name, v.hasFallback]));
 }
 
@@ -18,7 +20,11 @@ describe('templateVariables', () => {
     ['printing under its own if', '{% if company %}at {{ company }}{% endif %}', { company: true }],
     ['printing after the if', '{% if company %}x{% endif %}{{ company }}', { company: false }],
     ['an else branch', '{% if company %}x{% else %}{{ company }}{% endif %}', { company: false }],
-    ['"and" and "!= blank" guards', '{% if first_name != blank and company %}{{ first_name }} {{ company }}{% endif %}', { first_name: true, company: true }],
+    [
+      '"and" and "!= blank" guards',
+      '{% if first_name != blank and company %}{{ first_name }} {{ company }}{% endif %}',
+      { first_name: true, company: true },
+    ],
     ['"!= \'\'", which lets a missing value through', '{% if first_name != "" %}{{ first_name }}{% endif %}', { first_name: false }],
     ['unless … else', '{% unless first_name %}Hi{% else %}Hi {{ first_name }}{% endunless %}', { first_name: true }],
     ['one safe and one bare use', '{{ first_name | default: "x" }} {{ first_name }}', { first_name: false }],

@@ -47,7 +47,8 @@ function walk(templates: readonly Template[], guarded: ReadonlySet<string>, unsa
       for (const branch of elsifs) walk(branch.templates, union(whenTrue, truthyNames(branch.value)), unsafe);
       walk(t.elseTemplates, whenTrue, unsafe);
     } else {
-      if (RENDERING_TAGS.has(tagName(t))) for (const arg of t.arguments?.() ?? []) if (arg instanceof Value) markRendered(arg, guarded, unsafe);
+      if (RENDERING_TAGS.has(tagName(t)))
+        for (const arg of t.arguments?.() ?? []) if (arg instanceof Value) markRendered(arg, guarded, unsafe);
       if (t.children) walk(toValueSync(t.children(false, true)), guarded, unsafe);
     }
   }

@@ -52,9 +52,7 @@ function issueProblems(issue: z.core.$ZodIssue, where: Locator): SequenceProblem
   const path = issue.path;
   const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) =>
-      where.problem([...path, key], `unknown field '${key}'; ${issue.message}`, where.keyOffset(path, key)),
-    );
+    return issue.keys.map((key) => where.problem([...path, key], `unknown field '${key}'; ${issue.message}`, where.keyOffset(path, key)));
   }
   // Any issue at a path the file doesn't have is a missing field. So refinements in schema*.ts
   // point at a field that is written whenever they can fail (or at the object they check).

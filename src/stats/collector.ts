@@ -52,7 +52,8 @@ export class StatsCollector {
         return;
       }
       case OWN_EVENTS.replied:
-        if (event._id.startsWith(REPLY_PREFIX)) f.replies.set(event._id.slice(REPLY_PREFIX.length), { ...ref, intent: event.props?.intent ?? 'unclear' });
+        if (event._id.startsWith(REPLY_PREFIX))
+          f.replies.set(event._id.slice(REPLY_PREFIX.length), { ...ref, intent: event.props?.intent ?? 'unclear' });
         return;
       case OWN_EVENTS.unsubscribed:
         f.unsubscribes.push(ref);
@@ -62,7 +63,8 @@ export class StatsCollector {
         return;
       case OWN_EVENTS.taskAnswered: {
         const ms = Number(event.props?.response_ms);
-        if (event._id.startsWith(ANSWER_PREFIX) && Number.isFinite(ms) && ms >= 0) f.answers.push({ replyId: event._id.slice(ANSWER_PREFIX.length), ms });
+        if (event._id.startsWith(ANSWER_PREFIX) && Number.isFinite(ms) && ms >= 0)
+          f.answers.push({ replyId: event._id.slice(ANSWER_PREFIX.length), ms });
         return;
       }
     }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { eventStore, statsDayStore, utcDay, type ParleyCollections, type StatsDayDoc, type StatsDayPartDoc, type StatsDayStore } from '../db/index.ts';
+import {
+  eventStore,
+  statsDayStore,
+  utcDay,
+  type ParleyCollections,
+  type StatsDayDoc,
+  type StatsDayPartDoc,
+  type StatsDayStore,
+} from '../db/index.ts';
 import { OWN_EVENTS, STATS_EVENT_TYPES } from '../events/types.ts';
 import type { RecurringJob } from '../jobs/index.ts';
 import type { StatsEvent } from './types.ts';
@@ -49,7 +57,11 @@ export type SummaryCollections = Pick<ParleyCollections, 'events' | 'rollupQueue
 type EventTuple = [number, number, string, string | null, string | null, string | null];
 
 /** The property the metrics read, per event type. */
-const PROPERTY_OF: Readonly<Record<string, string>> = { [OWN_EVENTS.bounced]: 'kind', [OWN_EVENTS.replied]: 'intent', [OWN_EVENTS.taskAnswered]: 'response_ms' };
+const PROPERTY_OF: Readonly<Record<string, string>> = {
+  [OWN_EVENTS.bounced]: 'kind',
+  [OWN_EVENTS.replied]: 'intent',
+  [OWN_EVENTS.taskAnswered]: 'response_ms',
+};
 const KEEPS_ID: ReadonlySet<string> = new Set([OWN_EVENTS.replied, OWN_EVENTS.taskAnswered]);
 
 export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
@@ -61,7 +73,14 @@ function encode(event: StatsEvent, start: number): EventTuple | undefined {
   if (event.enrollmentId === undefined || event.enrollmentId === null || type < 0) return undefined;
   const property = PROPERTY_OF[event.type];
   const value = property === undefined ? undefined : event.props?.[property];
-  return [type, event.at.getTime() - start, event.enrollmentId, event.stepId ?? null, KEEPS_ID.has(event.type) ? event._id : null, value ?? null];
+  return [
+    type,
+    event.at.getTime() - start,
+    event.enrollmentId,
+    event.stepId ?? null,
+    KEEPS_ID.has(event.type) ? event._id : null,
+    value ?? null,
+  ];
 }
 
 /** The events of one part, as the collector takes them. */
@@ -213,7 +232,11 @@ export function statsDaysJob(db: SummaryCollections, intervalMs: number, now: ()
 }
 
 /** The summary of each day in [first, last] that a read may use: the latest version of a day without markers. */
-export async function usableSummaries(store: Pick<StatsDayStore, 'markedDays' | 'versionsWithin'>, first: string, last: string): Promise<Map<string, StatsDayDoc>> {
+export async function usableSummaries(
+  store: Pick<StatsDayStore, 'markedDays' | 'versionsWithin'>,
+  first: string,
+  last: string,
+): Promise<Map<string, StatsDayDoc>> {
   // Markers first, then heads: see the consistency notes above.
   const dirty = new Set(await store.markedDays({ first, last }));
   const latest = new Map<string, StatsDayDoc>();

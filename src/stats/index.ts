@@ -20,7 +20,16 @@ export type {
 } from './types.ts';
 export { computeStats, StatsCollector, type StatsOptions } from './collector.ts';
 export { readStats, outlineOf, type ReadStatsOptions, type StatsCollections } from './read.ts';
-export { buildStatsDay, buildStatsDays, statsDaysJob, STATS_DAYS_INTERVAL_MS, STATS_DAYS_JOB, SUMMARY_HORIZON_DAYS, type BuildDaysReport, type SummaryCollections } from './days.ts';
+export {
+  buildStatsDay,
+  buildStatsDays,
+  statsDaysJob,
+  STATS_DAYS_INTERVAL_MS,
+  STATS_DAYS_JOB,
+  SUMMARY_HORIZON_DAYS,
+  type BuildDaysReport,
+  type SummaryCollections,
+} from './days.ts';
 export { resolvePeriod, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, type PeriodInput, type PeriodResult } from './period.ts';
 export { OPT_OUT_WARNING_RATE, POSITIVE_INTENTS, nearestRank } from './rates.ts';
 export { RESPONSE_BUCKETS } from './response-times.ts';

@@ -10,7 +10,10 @@ const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
  * counted reply, since a reply to an email of the period may come after it. Days without replies
  * are there with zeros, so a chart's gaps are real.
  */
-export function intentDays(replies: ReadonlyArray<{ at: Date; intent: string }>, options: Pick<StatsOptions, 'period' | 'asOf'>): {
+export function intentDays(
+  replies: ReadonlyArray<{ at: Date; intent: string }>,
+  options: Pick<StatsOptions, 'period' | 'asOf'>,
+): {
   forReplies(replies: ReadonlyArray<{ at: Date; intent: string }>): IntentDay[];
 } {
   const { from, to } = options.period;

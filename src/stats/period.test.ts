@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { resolvePeriod, type PeriodInput } from './period.ts';
 
 const NOW = new Date('2026-03-20T15:00:00Z');
@@ -16,7 +16,10 @@ describe('the stats period', () => {
 
   it('reads a date-only `to` as including that whole day, and a date-time as exclusive', () => {
     assert.deepEqual(iso({ from: '2026-03-01', to: '2026-03-31' }), ['2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
-    assert.deepEqual(iso({ from: '2026-03-01T08:00+02:00', to: '2026-03-02T00:00Z' }), ['2026-03-01T06:00:00.000Z', '2026-03-02T00:00:00.000Z']);
+    assert.deepEqual(iso({ from: '2026-03-01T08:00+02:00', to: '2026-03-02T00:00Z' }), [
+      '2026-03-01T06:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+    ]);
     assert.deepEqual(iso({ to: '2026-03-10', days: '2' }), ['2026-03-09T00:00:00.000Z', '2026-03-11T00:00:00.000Z']);
   });
 

@@ -42,20 +42,25 @@ export function resolvePeriod(input: PeriodInput, now: Date): PeriodResult {
   let to = now;
   if (toText !== undefined) {
     const at = parseDate(toText);
-    if (!at) return { ok: false, message: `"${toText}" is not a date: use YYYY-MM-DD or a date-time with its zone, like 2026-03-31T18:00Z.` };
+    if (!at)
+      return { ok: false, message: `"${toText}" is not a date: use YYYY-MM-DD or a date-time with its zone, like 2026-03-31T18:00Z.` };
     to = DATE.test(toText) ? new Date(at.getTime() + DAY_MS) : at;
   }
   let from: Date;
   if (fromText !== undefined) {
     const at = parseDate(fromText);
-    if (!at) return { ok: false, message: `"${fromText}" is not a date: use YYYY-MM-DD or a date-time with its zone, like 2026-03-01T00:00Z.` };
+    if (!at)
+      return { ok: false, message: `"${fromText}" is not a date: use YYYY-MM-DD or a date-time with its zone, like 2026-03-01T00:00Z.` };
     from = at;
   } else {
     const days = daysText === undefined ? DEFAULT_PERIOD_DAYS : /^\d{1,5}$/.test(daysText) ? Number(daysText) : Number.NaN;
-    if (!(days >= 1 && days <= MAX_PERIOD_DAYS)) return { ok: false, message: `Days must be a whole number from 1 to ${MAX_PERIOD_DAYS}; got "${daysText ?? ''}".` };
+    if (!(days >= 1 && days <= MAX_PERIOD_DAYS))
+      return { ok: false, message: `Days must be a whole number from 1 to ${MAX_PERIOD_DAYS}; got "${daysText ?? ''}".` };
     from = new Date(to.getTime() - days * DAY_MS);
   }
-  if (from >= to) return { ok: false, message: `The period must start before it ends: ${from.toISOString()} is not before ${to.toISOString()}.` };
-  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) return { ok: false, message: `The period is longer than ${MAX_PERIOD_DAYS} days; pick a shorter one.` };
+  if (from >= to)
+    return { ok: false, message: `The period must start before it ends: ${from.toISOString()} is not before ${to.toISOString()}.` };
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
+    return { ok: false, message: `The period is longer than ${MAX_PERIOD_DAYS} days; pick a shorter one.` };
   return { ok: true, period: { from, to } };
 }

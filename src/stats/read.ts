@@ -1,4 +1,12 @@
-import { enrollmentStore, eventStore, statsDayStore, utcDay, type ParleyCollections, type StatsDayDoc, type StatsDayStore } from '../db/index.ts';
+import {
+  enrollmentStore,
+  eventStore,
+  statsDayStore,
+  utcDay,
+  type ParleyCollections,
+  type StatsDayDoc,
+  type StatsDayStore,
+} from '../db/index.ts';
 import { OUTCOME_EVENT_TYPES, OWN_EVENTS } from '../events/types.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { StatsCollector } from './collector.ts';
@@ -19,7 +27,10 @@ export interface ReadStatsOptions {
 const DAY_MS = 86_400_000;
 
 /** The collections behind the stores a read uses: the events and enrollments (streamed, in batches of 2000) and the day summaries. */
-export type StatsCollections = Pick<ParleyCollections, 'events' | 'enrollments' | 'rollupQueue' | 'statsQueue' | 'statsDays' | 'statsDayParts'>;
+export type StatsCollections = Pick<
+  ParleyCollections,
+  'events' | 'enrollments' | 'rollupQueue' | 'statsQueue' | 'statsDays' | 'statsDayParts'
+>;
 
 export const outlineOf = (sequence: Pick<Sequence, 'id' | 'name' | 'steps'>): SequenceOutline => ({
   id: sequence.id,
@@ -50,7 +61,10 @@ export async function readStats(db: StatsCollections, options: ReadStatsOptions)
 
   // Sends count in [from, to), outcomes in [from, asOf]: everything the read covers is in [from, end).
   const end = Math.max(period.to.getTime(), asOf.getTime() + 1);
-  const summaries = options.summaries === false ? new Map<string, StatsDayDoc>() : await summariesWithin(summaryStore, { from: period.from.getTime(), to: asOf.getTime() + 1 });
+  const summaries =
+    options.summaries === false
+      ? new Map<string, StatsDayDoc>()
+      : await summariesWithin(summaryStore, { from: period.from.getTime(), to: asOf.getTime() + 1 });
 
   const readEvents = async (spans: readonly Span[]) => {
     for (const span of spans) {

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { OWN_EVENTS } from '../events/types.ts';
 import { computeStats } from './collector.ts';
-import { FIXTURE_AS_OF, FIXTURE_EXPECTED, FIXTURE_PERIOD, FIXTURE_SEQUENCES, fixtureEnrollments, fixtureEvents, reportShape } from './testing.ts';
+import {
+  FIXTURE_AS_OF,
+  FIXTURE_EXPECTED,
+  FIXTURE_PERIOD,
+  FIXTURE_SEQUENCES,
+  fixtureEnrollments,
+  fixtureEvents,
+  reportShape,
+} from './testing.ts';
 import type { StatsReport, StatsEvent } from './types.ts';
 
 const fixtureReport = (sequenceId?: string): StatsReport =>
@@ -23,9 +31,24 @@ describe('conversation metrics on the fixture (numbers worked out in testing.ts)
   });
 
   it('lists the catalog in order, then sequences known only from events; steps in file order, then retired ones', () => {
-    assert.deepEqual(report.sequences.map((s) => [s.sequenceId, s.name]), [['trial', 'Trial follow-up'], ['empty', 'Nothing sent yet'], ['other', undefined]]);
+    assert.deepEqual(
+      report.sequences.map((s) => [s.sequenceId, s.name]),
+      [
+        ['trial', 'Trial follow-up'],
+        ['empty', 'Nothing sent yet'],
+        ['other', undefined],
+      ],
+    );
     const trial = report.sequences[0];
-    assert.deepEqual(trial?.steps.map((s) => [s.stepId, s.position]), [['hello', 1], ['nudge', 2], ['last', 3], ['retired', undefined]]);
+    assert.deepEqual(
+      trial?.steps.map((s) => [s.stepId, s.position]),
+      [
+        ['hello', 1],
+        ['nudge', 2],
+        ['last', 3],
+        ['retired', undefined],
+      ],
+    );
   });
 
   it('divides by delivered, and has no rate where nothing was delivered', () => {
@@ -40,8 +63,14 @@ describe('conversation metrics on the fixture (numbers worked out in testing.ts)
   });
 
   it('buckets the counted answer times', () => {
-    assert.deepEqual(report.responseTimes.histogram.map((b) => b.count), [2, 0, 1, 1, 0, 1]);
-    assert.deepEqual([report.responseTimes.answered, report.responseTimes.medianMs, report.responseTimes.p90Ms], [5, 45 * 60_000, 30 * 3_600_000]);
+    assert.deepEqual(
+      report.responseTimes.histogram.map((b) => b.count),
+      [2, 0, 1, 1, 0, 1],
+    );
+    assert.deepEqual(
+      [report.responseTimes.answered, report.responseTimes.medianMs, report.responseTimes.p90Ms],
+      [5, 45 * 60_000, 30 * 3_600_000],
+    );
   });
 
   it('counts replies per UTC day and intent, from the first day to the last counted reply', () => {
@@ -60,14 +89,23 @@ describe('conversation metrics on the fixture (numbers worked out in testing.ts)
     ]);
     const other = report.sequences.find((s) => s.sequenceId === 'other');
     assert.equal(other?.intentsByDay.length, 34, 'every sequence on the same axis');
-    assert.deepEqual(other?.intentsByDay.filter((d) => d.total > 0).map((d) => d.day), ['2026-03-11']);
+    assert.deepEqual(
+      other?.intentsByDay.filter((d) => d.total > 0).map((d) => d.day),
+      ['2026-03-11'],
+    );
   });
 
   it('reports only the sequence asked for', () => {
     const only = fixtureReport('other');
-    assert.deepEqual(only.sequences.map((s) => s.sequenceId), ['other']);
+    assert.deepEqual(
+      only.sequences.map((s) => s.sequenceId),
+      ['other'],
+    );
     assert.deepEqual(reportShape(only), { other: FIXTURE_EXPECTED.other });
-    assert.deepEqual(only.intentsByDay.filter((d) => d.total > 0).map((d) => d.day), ['2026-03-11']);
+    assert.deepEqual(
+      only.intentsByDay.filter((d) => d.total > 0).map((d) => d.day),
+      ['2026-03-11'],
+    );
   });
 
   it('gives the same numbers whatever order the events come in', () => {
@@ -88,8 +126,23 @@ describe('the opt-out warning', () => {
   function optOuts(n: number, out: number) {
     const events: StatsEvent[] = [];
     for (let i = 0; i < n; i++) {
-      events.push({ _id: `${OWN_EVENTS.sent}:e${i}:s1#1`, type: OWN_EVENTS.sent, at, sequenceId: 'q', stepId: 's1', enrollmentId: `e${i}` });
-      if (i < out) events.push({ _id: `${OWN_EVENTS.unsubscribed}:c${i}`, type: OWN_EVENTS.unsubscribed, at, sequenceId: 'q', stepId: 's1', enrollmentId: `e${i}` });
+      events.push({
+        _id: `${OWN_EVENTS.sent}:e${i}:s1#1`,
+        type: OWN_EVENTS.sent,
+        at,
+        sequenceId: 'q',
+        stepId: 's1',
+        enrollmentId: `e${i}`,
+      });
+      if (i < out)
+        events.push({
+          _id: `${OWN_EVENTS.unsubscribed}:c${i}`,
+          type: OWN_EVENTS.unsubscribed,
+          at,
+          sequenceId: 'q',
+          stepId: 's1',
+          enrollmentId: `e${i}`,
+        });
     }
     const report = computeStats({ period: FIXTURE_PERIOD, asOf: FIXTURE_AS_OF, sequences: [], events, enrollments: [] });
     return report.sequences[0]?.total;

@@ -175,7 +175,9 @@ export function tallyReport(f: Folded, options: StatsOptions): StatsReport {
 function creditedStep(replies: readonly ReplyRecord[], at: Date): string | undefined {
   const withStep = replies
     .filter((r) => r.stepId !== undefined)
-    .sort((a, b) => a.at.getTime() - b.at.getTime() || ((a.stepId ?? '') < (b.stepId ?? '') ? -1 : (a.stepId ?? '') > (b.stepId ?? '') ? 1 : 0));
+    .sort(
+      (a, b) => a.at.getTime() - b.at.getTime() || ((a.stepId ?? '') < (b.stepId ?? '') ? -1 : (a.stepId ?? '') > (b.stepId ?? '') ? 1 : 0),
+    );
   const before = withStep.filter((r) => r.at <= at);
   return (before.at(-1) ?? withStep.at(-1))?.stepId;
 }

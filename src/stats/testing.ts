@@ -48,9 +48,15 @@ function event(
 const sent = (e: string, step: string, when: Date, attempt = 1, seq = 'trial') =>
   event(OWN_EVENTS.sent, `${e}:${step}#${attempt}`, e, seq, step, when, { attempt: String(attempt) });
 const replied = (e: string, step: string | undefined, when: Date, intent: string, seq = 'trial') =>
-  event(OWN_EVENTS.replied, `mid:<${e}-${step ?? 'x'}@lead.example>`, e, seq, step, when, { intent, matched_by: step ? 'thread' : 'sender' });
+  event(OWN_EVENTS.replied, `mid:<${e}-${step ?? 'x'}@lead.example>`, e, seq, step, when, {
+    intent,
+    matched_by: step ? 'thread' : 'sender',
+  });
 const answered = (e: string, step: string | undefined, when: Date, ms: number, seq = 'trial') =>
-  event(OWN_EVENTS.taskAnswered, `reply:mid:<${e}-${step ?? 'x'}@lead.example>`, e, seq, undefined, when, { response_ms: String(ms), rep: 'rita@parley.test' });
+  event(OWN_EVENTS.taskAnswered, `reply:mid:<${e}-${step ?? 'x'}@lead.example>`, e, seq, undefined, when, {
+    response_ms: String(ms),
+    rep: 'rita@parley.test',
+  });
 
 /** Each enrollment's story; what counts is said next to it. */
 export function fixtureEvents(): EventDoc[] {

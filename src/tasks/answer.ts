@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ParleyCollections, type RepDoc, type RepMessageDoc } from '../db/index.ts';
+import {
+  deliveryStore,
+  enrollmentStore,
+  replyStore,
+  repStore,
+  taskStore,
+  type ParleyCollections,
+  type RepDoc,
+  type RepMessageDoc,
+} from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
@@ -50,7 +59,11 @@ export async function answerTask(
   const sequence = options.getSequence?.(task.sequenceId);
   const lastSent = await deliveryStore(db).lastSentInThread(enrollment._id);
   const address = sequence?.sender.address ?? lastSent?.from;
-  if (!address) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`);
+  if (!address)
+    return refuse(
+      'invalid',
+      `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`,
+    );
   const replyTo = sequence?.sender.replyTo;
   const references = [...new Set([...enrollment.threadMessageIds, ...(reply.messageId ? [reply.messageId] : [])])];
   const messageId = `<rep.${randomUUID()}@${options.messageIdDomain}>`;

@@ -29,12 +29,21 @@ export async function claimTask(
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
-  if (!canClaim(rep, task)) return refuse('forbidden', `Task ${taskId} is assigned to ${task.assignee ?? 'someone else'}; an admin can reassign it.`);
+  if (!canClaim(rep, task))
+    return refuse('forbidden', `Task ${taskId} is assigned to ${task.assignee ?? 'someone else'}; an admin can reassign it.`);
   if (task.status === 'done') return refuse('invalid', 'This task is done; nothing left to claim.');
   // Another rep taking the same number at once makes takeNext look again at who holds it.
   const result = await tasks.claims.takeNext(taskId, {
     held: (latest) => latest.until > now,
-    make: ({ _id, n }): TaskClaimDoc => ({ _id, taskId, claimNumber: n, claimId: randomUUID(), by: rep._id, claimedAt: now, until: new Date(now.getTime() + settings.claimMs) }),
+    make: ({ _id, n }): TaskClaimDoc => ({
+      _id,
+      taskId,
+      claimNumber: n,
+      claimId: randomUUID(),
+      by: rep._id,
+      claimedAt: now,
+      until: new Date(now.getTime() + settings.claimMs),
+    }),
   });
   if ('lost' in result) return refuse('claimed_by_other', 'Another rep claimed this task at the same moment; pick another task.');
   if ('heldBy' in result) {
@@ -45,7 +54,13 @@ export async function claimTask(
   const status = task.status === 'open' || task.status === 'snoozed' ? 'claimed' : task.status;
   const mirror = { by: claim.by, until: claim.until, claimId: claim.claimId };
   await tasks.markClaimed(taskId, mirror, status);
-  await recordEvent(db, { taskId, at: now, by: rep._id, action: 'claimed', detail: { until: claim.until.toISOString(), claimNumber: String(claim.claimNumber) } });
+  await recordEvent(db, {
+    taskId,
+    at: now,
+    by: rep._id,
+    action: 'claimed',
+    detail: { until: claim.until.toISOString(), claimNumber: String(claim.claimNumber) },
+  });
   const { snoozedUntil: _snoozed, ...rest } = task;
   return { ok: true, task: { ...rest, claim: mirror, status } };
 }

@@ -13,7 +13,14 @@ export async function escalateOverdue(db: ParleyCollections, now = new Date()): 
   const leads = (await repStore(db).leads()).map((r) => r._id);
   let count = 0;
   for (const task of overdue) {
-    const first = await recordEvent(db, { id: `${task._id}#escalated`, taskId: task._id, at: now, by: 'parley', action: 'escalated', detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() } });
+    const first = await recordEvent(db, {
+      id: `${task._id}#escalated`,
+      taskId: task._id,
+      at: now,
+      by: 'parley',
+      action: 'escalated',
+      detail: { to: leads.join(', '), dueAt: task.dueAt.toISOString() },
+    });
     if (!first) continue;
     await tasks.markEscalated(task._id, { at: now, to: leads });
     count++;

@@ -1,4 +1,12 @@
-import { contactStore, enrollmentStore, taskStore, type ParleyCollections, type RepDoc, type TaskDoc, type TaskSettled } from '../db/index.ts';
+import {
+  contactStore,
+  enrollmentStore,
+  taskStore,
+  type ParleyCollections,
+  type RepDoc,
+  type TaskDoc,
+  type TaskSettled,
+} from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -62,7 +70,14 @@ async function apply(
       if (!(outcome.until > now)) return refuse('invalid', 'Snooze until a time in the future.') as Applied;
       return { ok: true, detail: { until: outcome.until.toISOString() } };
     case 'qualified': {
-      await markQualified(db, { contactId: task.contactId, sequenceId: task.sequenceId, enrollmentId: task.enrollmentId, replyId: task.replyId, by: rep._id, now });
+      await markQualified(db, {
+        contactId: task.contactId,
+        sequenceId: task.sequenceId,
+        enrollmentId: task.enrollmentId,
+        replyId: task.replyId,
+        by: rep._id,
+        now,
+      });
       return { ok: true, detail: {} };
     }
     case 'stop':
@@ -70,10 +85,15 @@ async function apply(
       return { ok: true, detail: {} };
     case 'move': {
       const target = getSequence(outcome.sequenceId);
-      if (!target) return refuse('invalid', `No loaded sequence '${outcome.sequenceId}'; check the id (\`parley lint\` lists broken files).`) as Applied;
+      if (!target)
+        return refuse(
+          'invalid',
+          `No loaded sequence '${outcome.sequenceId}'; check the id (\`parley lint\` lists broken files).`,
+        ) as Applied;
       const contact = await contactStore(db).get(task.contactId);
       if (!contact) return refuse('invalid', 'The contact behind this task is gone.') as Applied;
-      if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}).`) as Applied;
+      if (contact.suppressed)
+        return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}).`) as Applied;
       await stopEnrollment(db, task, `moved to ${target.id} by ${rep._id}`, now);
       const [enrolled] = await enrollContacts(db, target, [{ email: contact.email }], now);
       return { ok: true, detail: { sequenceId: target.id, result: enrolled?.outcome ?? 'none' } };
@@ -90,12 +110,22 @@ async function stopEnrollment(db: ParleyCollections, task: TaskDoc, reason: stri
 }
 
 /** The enrollment runs again: its next step is due at the time the schedule gives from now; with no step left it completes. */
-async function resume(db: ParleyCollections, task: TaskDoc, getSequence: (id: string) => Sequence | undefined, now: Date): Promise<Applied> {
+async function resume(
+  db: ParleyCollections,
+  task: TaskDoc,
+  getSequence: (id: string) => Sequence | undefined,
+  now: Date,
+): Promise<Applied> {
   const sequence = getSequence(task.sequenceId);
-  if (!sequence) return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded; fix its file (\`parley lint\`) before resuming.`) as Applied;
+  if (!sequence)
+    return refuse('invalid', `Sequence '${task.sequenceId}' is not loaded; fix its file (\`parley lint\`) before resuming.`) as Applied;
   const [enrollment, contact] = await Promise.all([enrollmentStore(db).get(task.enrollmentId), contactStore(db).get(task.contactId)]);
   if (!enrollment || !contact) return refuse('invalid', 'The enrollment or contact behind this task is gone.') as Applied;
-  if (contact.suppressed) return refuse('invalid', `${contact.email} asked not to be written to (${contact.suppressed.reason}); the sequence can't resume.`) as Applied;
+  if (contact.suppressed)
+    return refuse(
+      'invalid',
+      `${contact.email} asked not to be written to (${contact.suppressed.reason}); the sequence can't resume.`,
+    ) as Applied;
   const step = nextStep(sequence, enrollment.passedStepIds);
   const nextStepAt = step ? stepDueTime(sequence, step, now, contact.timeZone) : null;
   const resumed = await changeEnrollment(db, enrollment, { kind: 'resumed', reason: 'resumed by a rep', nextStepAt }, now);

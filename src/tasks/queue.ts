@@ -31,7 +31,11 @@ export async function queueTaskForReply(
   const tasks = taskStore(db);
   // No read first: the insert below finds an existing task (a reply handled again after a cut-off).
   // Such a rare second try may take a round-robin turn for nothing; the task keeps its assignee.
-  const assignee = await chooseAssignee(db, { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId, contact: source.contact }, now);
+  const assignee = await chooseAssignee(
+    db,
+    { taskId: _id, given: source.assignee, contactId: source.enrollment.contactId, contact: source.contact },
+    now,
+  );
   const dueAt = taskDueAt(priority, now, settings.targetMinutes);
   const task: TaskDoc = {
     _id,
@@ -50,7 +54,12 @@ export async function queueTaskForReply(
     createdAt: now,
     dueAt,
     // The audit trail's "created" entry, on the task itself: one write queues it.
-    asCreated: { priority: String(priority), dueAt: dueAt.toISOString(), intent: source.classification.intent, ...(assignee !== undefined && { assignee }) },
+    asCreated: {
+      priority: String(priority),
+      dueAt: dueAt.toISOString(),
+      intent: source.classification.intent,
+      ...(assignee !== undefined && { assignee }),
+    },
   };
   const inserted = await tasks.insert(task);
   return 'existing' in inserted ? inserted.existing : task;

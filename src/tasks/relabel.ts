@@ -6,7 +6,13 @@ import { canSee } from './list.ts';
 import { refuse, type TaskActionResult } from './types.ts';
 
 /** A rep corrects the reply's intent: stored on the reply for the next training, and on the task. */
-export async function relabelTask(db: ParleyCollections, taskId: string, rep: RepDoc, intent: string, now = new Date()): Promise<TaskActionResult> {
+export async function relabelTask(
+  db: ParleyCollections,
+  taskId: string,
+  rep: RepDoc,
+  intent: string,
+  now = new Date(),
+): Promise<TaskActionResult> {
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
   if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);

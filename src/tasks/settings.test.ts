@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadConfig, parseTargetMinutes } from '../config.ts';
 import { isParleyError } from '../errors.ts';
@@ -10,7 +10,10 @@ const minutesAfter = (d: Date) => (d.getTime() - created.getTime()) / 60_000;
 
 describe('task due times', () => {
   it('uses the documented response-time targets per priority', () => {
-    assert.deepEqual([1, 2, 3, 4, 5].map((p) => minutesAfter(taskDueAt(p, created))), [5, 30, 120, 480, 1440]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((p) => minutesAfter(taskDueAt(p, created))),
+      [5, 30, 120, 480, 1440],
+    );
     assert.equal(minutesAfter(taskDueAt(9, created)), 1440);
   });
 
@@ -24,7 +27,10 @@ describe('task due times', () => {
 
   it('refuses malformed targets', () => {
     for (const bad of ['1=5', '1:0', 'one:5', '1:5,']) assert.equal(parseTargetMinutes(bad), undefined, bad);
-    assert.throws(() => loadConfig({ TASK_TARGET_MINUTES: '1=5' }), (e: unknown) => isParleyError(e, 'CONFIG_INVALID') && /TASK_TARGET_MINUTES/.test(e.message));
+    assert.throws(
+      () => loadConfig({ TASK_TARGET_MINUTES: '1=5' }),
+      (e: unknown) => isParleyError(e, 'CONFIG_INVALID') && /TASK_TARGET_MINUTES/.test(e.message),
+    );
   });
 });
 

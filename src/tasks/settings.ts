@@ -12,7 +12,11 @@ export const DEFAULT_TASK_SETTINGS: TaskSettings = Object.freeze({
 const FALLBACK_MINUTES = 24 * 60;
 
 /** When a task of this priority queued at `createdAt` should have been answered. */
-export function taskDueAt(priority: number, createdAt: Date, targetMinutes: TaskSettings['targetMinutes'] = DEFAULT_TASK_TARGET_MINUTES): Date {
+export function taskDueAt(
+  priority: number,
+  createdAt: Date,
+  targetMinutes: TaskSettings['targetMinutes'] = DEFAULT_TASK_TARGET_MINUTES,
+): Date {
   const minutes = targetMinutes[priority] ?? FALLBACK_MINUTES;
   return new Date(createdAt.getTime() + minutes * 60_000);
 }

@@ -1,4 +1,18 @@
-import { contactStore, deliveryStore, enrollmentStore, replyStore, repStore, taskStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections, type ReplyDoc, type RepDoc, type TaskDoc, type TaskEventDoc } from '../db/index.ts';
+import {
+  contactStore,
+  deliveryStore,
+  enrollmentStore,
+  replyStore,
+  repStore,
+  taskStore,
+  type ContactDoc,
+  type EnrollmentDoc,
+  type ParleyCollections,
+  type ReplyDoc,
+  type RepDoc,
+  type TaskDoc,
+  type TaskEventDoc,
+} from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
 
@@ -44,7 +58,14 @@ async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<Th
   // Ordered by when Parley saw each message: a reply's Date header has whole seconds (and the
   // sender's clock), so it could sort before the step it answers.
   const entries: Array<ThreadEntry & { order: Date }> = [
-    ...steps.map((d) => ({ kind: 'step' as const, at: d.sentAt ?? d.claimedAt, order: d.sentAt ?? d.claimedAt, from: d.from, subject: d.subject, text: d.text })),
+    ...steps.map((d) => ({
+      kind: 'step' as const,
+      at: d.sentAt ?? d.claimedAt,
+      order: d.sentAt ?? d.claimedAt,
+      from: d.from,
+      subject: d.subject,
+      text: d.text,
+    })),
     ...replies.map((r) => ({
       kind: 'reply' as const,
       at: r.date ?? r.receivedAt,
@@ -54,7 +75,14 @@ async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<Th
       text: r.visibleText,
       ...((r.correction?.intent ?? r.intent) !== undefined && { intent: r.correction?.intent ?? r.intent }),
     })),
-    ...answers.map((m) => ({ kind: 'rep_answer' as const, at: m.sentAt ?? m.createdAt, order: m.sentAt ?? m.createdAt, from: m.from, subject: m.subject, text: m.text })),
+    ...answers.map((m) => ({
+      kind: 'rep_answer' as const,
+      at: m.sentAt ?? m.createdAt,
+      order: m.sentAt ?? m.createdAt,
+      from: m.from,
+      subject: m.subject,
+      text: m.text,
+    })),
   ];
   return entries.sort((a, b) => a.order.getTime() - b.order.getTime()).map(({ order: _order, ...entry }) => entry);
 }

@@ -33,7 +33,10 @@ export function registerEventsRoutes(app: FastifyInstance, options: EventsApiOpt
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (!token || !sameToken(token, options.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Send the events API token as "Authorization: Bearer <EVENTS_API_TOKEN>".' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'Send the events API token as "Authorization: Bearer <EVENTS_API_TOKEN>".' });
     }
     const body: unknown = request.body;
     const events = Array.isArray(body)
@@ -44,13 +47,20 @@ export function registerEventsRoutes(app: FastifyInstance, options: EventsApiOpt
           ? [body]
           : undefined;
     if (!events || events.length === 0) {
-      return reply.code(400).send({ error: 'bad_request', message: 'Send a JSON event ({"email", "type", ...}), an array of them, or {"events": [...]}, as application/json.' });
+      return reply.code(400).send({
+        error: 'bad_request',
+        message: 'Send a JSON event ({"email", "type", ...}), an array of them, or {"events": [...]}, as application/json.',
+      });
     }
     if (events.length > MAX_EVENTS_PER_BATCH) {
-      return reply.code(400).send({ error: 'batch_too_large', message: `At most ${MAX_EVENTS_PER_BATCH} events per request; split the batch.` });
+      return reply
+        .code(400)
+        .send({ error: 'batch_too_large', message: `At most ${MAX_EVENTS_PER_BATCH} events per request; split the batch.` });
     }
     const result = await recordEvents(options.db, events, { source: 'api', now: options.now() });
     if (result.contactIds.length > 0) options.onRecorded?.(result.contactIds);
-    return reply.code(200).send({ recorded: result.recorded, duplicates: result.duplicates, rejected: result.rejected, results: result.results });
+    return reply
+      .code(200)
+      .send({ recorded: result.recorded, duplicates: result.duplicates, rejected: result.rejected, results: result.results });
   });
 }

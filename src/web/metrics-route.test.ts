@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
 import type { Database } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { createWorkerMetrics } from '../monitoring/index.ts';
-import { startTestDatabase } from '../optout/test-helpers.ts';
+import { startTestDatabase } from '../optout/testing.ts';
 import { buildWebServer } from './index.ts';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -36,10 +36,10 @@ describe('GET /metrics', () => {
     return app;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop: stopDb } = await startTestDatabase('metrics'));
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
     await stopDb?.();
   });
@@ -91,8 +91,13 @@ describe('GET /metrics', () => {
     const config = loadConfig({ METRICS_TOKEN: TOKEN });
     app.log.info({ config }, 'config');
     app.log.info({ web: config.web }, 'web config');
-    const requests = logLines.map((l) => JSON.parse(l) as { msg: string; route?: string; status?: number }).filter((l) => l.msg === 'request');
-    assert.deepEqual(requests.map((l) => [l.route, l.status]), [['/metrics', 401]]);
+    const requests = logLines
+      .map((l) => JSON.parse(l) as { msg: string; route?: string; status?: number })
+      .filter((l) => l.msg === 'request');
+    assert.deepEqual(
+      requests.map((l) => [l.route, l.status]),
+      [['/metrics', 401]],
+    );
     const log = logLines.join('\n');
     assert.ok(!log.includes(TOKEN), 'the token reached the log');
     assert.match(log, /"metricsToken":"\[redacted\]"/);

@@ -17,7 +17,11 @@ export function registerMetricsRoute(app: FastifyInstance, options: { metrics: M
   const expected = options.token === undefined ? undefined : digest(options.token);
   app.get('/metrics', async (request, reply) => {
     if (expected && !bearerMatches(request.headers.authorization, expected)) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="parley-metrics"').type('text/plain; charset=utf-8').send('A bearer token is required.\n');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="parley-metrics"')
+        .type('text/plain; charset=utf-8')
+        .send('A bearer token is required.\n');
     }
     const text = await options.metrics.render();
     return reply.type(options.metrics.contentType).send(text);

@@ -92,7 +92,10 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     }
     // API clients get JSON they can read (a body that isn't JSON, one over the size limit).
     if (request.url.startsWith('/api/events')) {
-      return reply.code(status).send({ error: status >= 500 ? 'internal' : status === 413 ? 'too_large' : 'bad_request', message: status >= 500 ? 'Something went wrong; retry later.' : 'Send a JSON body (application/json) within the size limit.' });
+      return reply.code(status).send({
+        error: status >= 500 ? 'internal' : status === 413 ? 'too_large' : 'bad_request',
+        message: status >= 500 ? 'Something went wrong; retry later.' : 'Send a JSON body (application/json) within the size limit.',
+      });
     }
     const body = status >= 500 ? errorPage() : status === 404 ? notFoundPage() : badRequestPage();
     return reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -103,7 +106,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   // from the body anyway (see unsubscribe-routes.ts): accept any other type and ignore it.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
   const { readiness } = options;
   if (readiness) {
     app.get('/readyz', async (_request, reply) => {

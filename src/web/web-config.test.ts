@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { isParleyError } from '../errors.ts';
 
 describe('web settings', () => {
   it('defaults to loopback:8080 with no links and no key', () => {
     const { web } = loadConfig({});
-    assert.deepEqual({ ...web }, { host: '127.0.0.1', port: 8080, publicBaseUrl: undefined, unsubscribeSecret: undefined, sessionSecret: undefined, eventsApiToken: undefined, metricsToken: undefined });
+    assert.deepEqual(
+      { ...web },
+      {
+        host: '127.0.0.1',
+        port: 8080,
+        publicBaseUrl: undefined,
+        unsubscribeSecret: undefined,
+        sessionSecret: undefined,
+        eventsApiToken: undefined,
+        metricsToken: undefined,
+      },
+    );
     assert.ok(Object.isFrozen(web));
     assert.equal(loadConfig({ WEB_PORT: '0' }).web.port, 0);
   });
@@ -15,7 +26,14 @@ describe('web settings', () => {
     assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://parley.example.com/' }).web.publicBaseUrl, 'https://parley.example.com');
     assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://example.com/parley' }).web.publicBaseUrl, 'https://example.com/parley');
     assert.equal(loadConfig({ PUBLIC_BASE_URL: 'http://localhost:8080' }).web.publicBaseUrl, 'http://localhost:8080');
-    for (const bad of ['http://parley.example.com', 'https://parley.example.com/?a=1', 'https://parley.example.com/#x', 'ftp://x.example', 'parley.example.com', 'https://user:pw@x.example']) {
+    for (const bad of [
+      'http://parley.example.com',
+      'https://parley.example.com/?a=1',
+      'https://parley.example.com/#x',
+      'ftp://x.example',
+      'parley.example.com',
+      'https://user:pw@x.example',
+    ]) {
       assert.throws(() => loadConfig({ PUBLIC_BASE_URL: bad }), /PUBLIC_BASE_URL/, bad);
     }
   });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.ts';
 import { connectDatabase, type Database } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { unsubscribeToken } from '../optout/index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from '../optout/test-helpers.ts';
+import { contactDoc, enrollmentDoc, startTestDatabase } from '../optout/testing.ts';
 import { buildWebServer, startWebServer } from './index.ts';
 
 const SECRET = 'web-test-secret-0123456789abcdefghijkl';
@@ -14,7 +14,10 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const ONE_CLICK = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function assertSecurityHeaders(headers: Record<string, unknown>): void {
-  assert.equal(headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  assert.equal(
+    headers['content-security-policy'],
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   assert.equal(headers['x-content-type-options'], 'nosniff');
   assert.equal(headers['referrer-policy'], 'no-referrer');
   assert.equal(headers['cache-control'], 'no-store');
@@ -28,7 +31,7 @@ describe('web server', () => {
   let app: FastifyInstance;
   const logLines: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, url, stop: stopDb } = await startTestDatabase('web'));
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
@@ -36,7 +39,7 @@ describe('web server', () => {
     app = buildWebServer({ db, unsubscribeSecret: SECRET, logger, now: () => NOW });
     await app.ready();
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });
@@ -70,7 +73,10 @@ describe('web server', () => {
     assert.match(page, /<form method="post">/);
     assert.doesNotMatch(page, /anna\.lee/);
     assert.equal((await db.contacts.findOne({ _id: 'c-get' }))?.suppressed, undefined);
-    assert.deepEqual(await statuses('c-get'), [['active', null], ['paused', null]]);
+    assert.deepEqual(await statuses('c-get'), [
+      ['active', null],
+      ['paused', null],
+    ]);
   });
 
   it('POST one-click (RFC 8058) suppresses the contact and stops its enrollments, once', async () => {
@@ -80,7 +86,10 @@ describe('web server', () => {
     assertSecurityHeaders(response.headers);
     assert.match(response.body, /You are unsubscribed/);
     assert.deepEqual((await db.contacts.findOne({ _id: 'c-post' }))?.suppressed, { reason: 'unsubscribe', at: NOW, source: 'link' });
-    assert.deepEqual(await statuses('c-post'), [['stopped', 'unsubscribed (link)'], ['stopped', 'unsubscribed (link)']]);
+    assert.deepEqual(await statuses('c-post'), [
+      ['stopped', 'unsubscribed (link)'],
+      ['stopped', 'unsubscribed (link)'],
+    ]);
 
     const again = await app.inject({ method: 'POST', url: `/u/${token}`, headers: ONE_CLICK, payload: 'List-Unsubscribe=One-Click' });
     assert.equal(again.statusCode, 200);
@@ -93,13 +102,21 @@ describe('web server', () => {
     const multipart = await seed('c-multi', 'multi@lead.example');
     const boundary = '---FormBoundaryjWmhtjORrn';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
-    const response = await app.inject({ method: 'POST', url: `/u/${multipart.token}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/u/${multipart.token}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
     assert.equal(response.statusCode, 200);
     assert.equal((await db.contacts.findOne({ _id: 'c-multi' }))?.suppressed?.source, 'link');
 
     const bare = await seed('c-bare', 'bare@lead.example');
     assert.equal((await app.inject({ method: 'POST', url: `/u/${bare.token}` })).statusCode, 200);
-    assert.deepEqual(await statuses('c-bare'), [['stopped', 'unsubscribed (link)'], ['stopped', 'unsubscribed (link)']]);
+    assert.deepEqual(await statuses('c-bare'), [
+      ['stopped', 'unsubscribed (link)'],
+      ['stopped', 'unsubscribed (link)'],
+    ]);
   });
 
   it('answers 404 for a bad or foreign token and writes nothing', async () => {
@@ -114,14 +131,20 @@ describe('web server', () => {
       }
     }
     // Answered by the router before any hook or handler runs: still the same page and headers.
-    for (const [path, status] of [[`/u/${'x'.repeat(700)}`, 414], ['/u/%zz', 400]] as const) {
+    for (const [path, status] of [
+      [`/u/${'x'.repeat(700)}`, 414],
+      ['/u/%zz', 400],
+    ] as const) {
       const response = await app.inject({ method: 'POST', url: path });
       assert.equal(response.statusCode, status, path);
       assertSecurityHeaders(response.headers);
       assert.match(response.body, /Request not accepted/);
     }
     assert.equal((await db.contacts.findOne({ _id: 'c-bad' }))?.suppressed, undefined);
-    assert.deepEqual(await statuses('c-bad'), [['active', null], ['paused', null]]);
+    assert.deepEqual(await statuses('c-bad'), [
+      ['active', null],
+      ['paused', null],
+    ]);
   });
 
   it('escapes a hostile stored address on every page', async () => {
@@ -134,7 +157,10 @@ describe('web server', () => {
       }
     }
     assert.match((await app.inject({ method: 'GET', url: `/u/${script.token}` })).body, /&quot;\*\*\*@x\.example/);
-    assert.match((await app.inject({ method: 'GET', url: `/u/${img.token}` })).body, /a\*\*\*@&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;\.example/);
+    assert.match(
+      (await app.inject({ method: 'GET', url: `/u/${img.token}` })).body,
+      /a\*\*\*@&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;\.example/,
+    );
   });
 
   it('tells a contact deleted since the mail went out that nothing more will come', async () => {
@@ -149,7 +175,12 @@ describe('web server', () => {
 
   it('refuses an oversized body with its status and no details', async () => {
     const { token } = await seed('c-big', 'big@lead.example');
-    const response = await app.inject({ method: 'POST', url: `/u/${token}`, headers: ONE_CLICK, payload: `List-Unsubscribe=${'x'.repeat(20_000)}` });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/u/${token}`,
+      headers: ONE_CLICK,
+      payload: `List-Unsubscribe=${'x'.repeat(20_000)}`,
+    });
     assert.equal(response.statusCode, 413);
     assertSecurityHeaders(response.headers);
     assert.match(response.body, /Request not accepted/);
@@ -163,7 +194,12 @@ describe('web server', () => {
     await closed.close();
     const broken = buildWebServer({ db: closed, unsubscribeSecret: SECRET, logger: silentLogger() });
     try {
-      const response = await broken.inject({ method: 'POST', url: `/u/${token}`, headers: ONE_CLICK, payload: 'List-Unsubscribe=One-Click' });
+      const response = await broken.inject({
+        method: 'POST',
+        url: `/u/${token}`,
+        headers: ONE_CLICK,
+        payload: 'List-Unsubscribe=One-Click',
+      });
       assert.equal(response.statusCode, 500);
       assertSecurityHeaders(response.headers);
       assert.match(response.body, /Something went wrong/);
@@ -205,10 +241,10 @@ describe('web server on a socket', () => {
   let stopDb: () => Promise<void>;
   let app: FastifyInstance | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     ({ db, stop: stopDb } = await startTestDatabase('websock'));
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await stopDb?.();
   });

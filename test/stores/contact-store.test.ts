@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { contactStore, type ContactStore, type Suppression } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -10,11 +10,11 @@ describe('contact store', () => {
   const t0 = new Date('2026-03-02T09:00:00Z');
   const t1 = new Date('2026-03-02T09:05:00Z');
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('contact_store');
     store = contactStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await server.db.contacts.deleteMany({});
   });
@@ -35,13 +35,22 @@ describe('contact store', () => {
     const updated = await store.upsert({ email: 'ann@lead.example', company: 'Acme', fields: { seats: '8' } }, t1);
     assert.equal(updated._id, created._id);
     const stored = await store.get(created._id);
-    assert.deepEqual([stored?.firstName, stored?.company, stored?.fields, stored?.createdAt, stored?.updatedAt], ['Ann', 'Acme', { plan: 'pro', seats: '8' }, t0, t1]);
+    assert.deepEqual(
+      [stored?.firstName, stored?.company, stored?.fields, stored?.createdAt, stored?.updatedAt],
+      ['Ann', 'Acme', { plan: 'pro', seats: '8' }, t0, t1],
+    );
     assert.deepEqual(updated, stored);
   });
 
   it('upserts many: creates the new, updates the known, and gives an id per address', async () => {
     const known = await store.upsert({ email: 'ann@lead.example', fields: { plan: 'pro' } }, t0);
-    const result = await store.upsertMany([{ email: 'ann@lead.example', fields: { seats: '3' } }, { email: 'bo@lead.example', lastName: 'Bo' }], t1);
+    const result = await store.upsertMany(
+      [
+        { email: 'ann@lead.example', fields: { seats: '3' } },
+        { email: 'bo@lead.example', lastName: 'Bo' },
+      ],
+      t1,
+    );
     assert.deepEqual([result.created, result.updated], [1, 1]);
     assert.equal(result.ids.get('ann@lead.example'), known._id);
     const bo = await store.get(result.ids.get('bo@lead.example') ?? '');

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { deliveryStore, isDuplicateKey, slotId, type DeliveryDoc, type DeliveryStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -30,11 +30,11 @@ describe('delivery store', () => {
     ...fields,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('delivery_store');
     store = deliveryStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.deliveries.deleteMany({}), server.db.sendClaims.deleteMany({})]);
   });
@@ -87,9 +87,17 @@ describe('delivery store', () => {
     const ids = (claims: Array<{ _id: string }>) => claims.map((c) => c._id).sort();
     const since = new Date(t0.getTime() - 30 * 24 * HOUR);
     assert.deepEqual(ids(await store.countedClaims({ to: { addresses: ['a@lead.example', 'b@lead.example'], since } })), ['e1:s1#1']);
-    assert.deepEqual(ids(await store.countedClaims({ from: { addresses: ['sales@parley.example'], since: new Date(0) } })), ['e1:s1#1', 'e4:s1#1']);
+    assert.deepEqual(ids(await store.countedClaims({ from: { addresses: ['sales@parley.example'], since: new Date(0) } })), [
+      'e1:s1#1',
+      'e4:s1#1',
+    ]);
     assert.deepEqual(
-      ids(await store.countedClaims({ to: { addresses: ['a@lead.example'], since }, from: { addresses: ['sales@parley.example'], since: new Date(0) } })),
+      ids(
+        await store.countedClaims({
+          to: { addresses: ['a@lead.example'], since },
+          from: { addresses: ['sales@parley.example'], since: new Date(0) },
+        }),
+      ),
       ['e1:s1#1', 'e4:s1#1'],
     );
     // Nothing asked, nothing read (an empty $in would scan the collection on FerretDB v1).
@@ -118,7 +126,10 @@ describe('delivery store', () => {
     await store.recordSent(one, '250 ok', t0);
     await store.recordSent(elsewhere, '250 ok', t1);
     await store.recordFailed(failed, { code: 'SMTP_TEMPORARY', message: '451', permanent: false });
-    assert.deepEqual((await store.sentInThread('e1')).map((d) => d.stepId), ['s1', 's2']);
+    assert.deepEqual(
+      (await store.sentInThread('e1')).map((d) => d.stepId),
+      ['s1', 's2'],
+    );
     assert.equal((await store.lastSentInThread('e1'))?.stepId, 's2');
     assert.equal(await store.lastSentInThread('e9'), null);
   });
@@ -132,7 +143,10 @@ describe('delivery store', () => {
     }
     await store.markBounced('e1', 's1');
     await store.markBounced('e1', 's1');
-    assert.deepEqual((await store.sentInThread('e1')).map((d) => d.stepId), ['s2']);
+    assert.deepEqual(
+      (await store.sentInThread('e1')).map((d) => d.stepId),
+      ['s2'],
+    );
     assert.equal((await store.attempts('e1', 's1'))[0]?.delivery?.state, 'bounced');
     assert.equal(await store.countSentOfStep('s2'), 1);
     assert.equal(await store.countSentOfStep('s1'), 0);

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { enrollmentStore, type EnrollmentDoc, type EnrollmentStore } from '../../src/db/index.ts';
 import { stopChange, transition, type EnrollmentEvent } from '../../src/enrollments/index.ts';
@@ -43,11 +43,11 @@ describe('enrollment store', () => {
     return store.apply(read._id, result.change);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('enrollment_store');
     store = enrollmentStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(() => server.db.enrollments.deleteMany({}));
 
   it('inserts once per contact, sequence and round, and finds it again by id and by round', async () => {
@@ -75,8 +75,14 @@ describe('enrollment store', () => {
     await stored({ nextStepAt: at(30) });
     await stored({ status: 'paused', nextStepAt: at(1) });
     await stored({ nextStepAt: null });
-    assert.deepEqual((await store.due(at(10), 10)).map((e) => e._id), [early._id, late._id]);
-    assert.deepEqual((await store.due(at(10), 1)).map((e) => e._id), [early._id]);
+    assert.deepEqual(
+      (await store.due(at(10), 10)).map((e) => e._id),
+      [early._id, late._id],
+    );
+    assert.deepEqual(
+      (await store.due(at(10), 1)).map((e) => e._id),
+      [early._id],
+    );
   });
 
   it('counts the due enrollments and finds when the longest-waiting step fell due, within a time bound', async () => {
@@ -90,13 +96,16 @@ describe('enrollment store', () => {
     assert.deepEqual([await store.countDue(at(10), bound), await store.oldestDue(at(10), bound)], [2, at(1)]);
   });
 
-  it('counts the enrollments in a status and lists a sequence\'s, oldest first, then by address', async () => {
+  it("counts the enrollments in a status and lists a sequence's, oldest first, then by address", async () => {
     const b = await stored({ email: 'b@lead.example', enrolledAt: at(1) });
     const a = await stored({ email: 'a@lead.example', enrolledAt: at(1), status: 'completed' });
     const first = await stored({ email: 'z@lead.example', enrolledAt: at(0), status: 'completed' });
     await stored({ sequenceId: 'other', status: 'completed' });
     assert.deepEqual([await store.countInStatus('completed'), await store.countInStatus('stopped')], [3, 0]);
-    assert.deepEqual((await store.inSequence('trial')).map((e) => e._id), [first._id, a._id, b._id]);
+    assert.deepEqual(
+      (await store.inSequence('trial')).map((e) => e._id),
+      [first._id, a._id, b._id],
+    );
     assert.deepEqual(await store.inSequence('none'), []);
   });
 
@@ -113,28 +122,46 @@ describe('enrollment store', () => {
       { sequenceId: 'trial', status: 'completed', enrolledAt: at(0) },
       { sequenceId: 'other', status: 'active', enrolledAt: at(5) },
     ]);
-    assert.deepEqual(await within({ from: at(1), to: at(11), sequenceId: 'trial' }), [{ sequenceId: 'trial', status: 'active', enrolledAt: at(10) }]);
+    assert.deepEqual(await within({ from: at(1), to: at(11), sequenceId: 'trial' }), [
+      { sequenceId: 'trial', status: 'active', enrolledAt: at(10) },
+    ]);
   });
 
   it('passes a step once: the second write of the same step does not land', async () => {
     const doc = await stored({ passedStepIds: ['s1'], threadMessageIds: ['<m1>'] });
-    const event: EnrollmentEvent = { kind: 'step_passed', stepId: 's2', nextStepAt: at(60), sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' } };
+    const event: EnrollmentEvent = {
+      kind: 'step_passed',
+      stepId: 's2',
+      nextStepAt: at(60),
+      sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' },
+    };
     assert.equal(await apply(doc, event), true);
     assert.equal(await apply(doc, event), false, 'decided on the same stale read, the step guard refuses it');
     const after = await store.get(doc._id);
-    assert.deepEqual([after?.passedStepIds, after?.threadMessageIds, after?.nextStepAt, after?.updatedAt], [['s1', 's2'], ['<m1>', '<m2>'], at(60), at(20)]);
+    assert.deepEqual(
+      [after?.passedStepIds, after?.threadMessageIds, after?.nextStepAt, after?.updatedAt],
+      [['s1', 's2'], ['<m1>', '<m2>'], at(60), at(20)],
+    );
   });
 
   it('records a skipped step with its reason, and completes when no step is left', async () => {
     const doc = await stored();
     assert.equal(await apply(doc, { kind: 'step_passed', stepId: 's1', nextStepAt: null, skipReason: 'no first_name' }), true);
     const after = await store.get(doc._id);
-    assert.deepEqual([after?.status, after?.nextStepAt, after?.skippedSteps], ['completed', null, [{ stepId: 's1', reason: 'no first_name', at: at(20) }]]);
+    assert.deepEqual(
+      [after?.status, after?.nextStepAt, after?.skippedSteps],
+      ['completed', null, [{ stepId: 's1', reason: 'no first_name', at: at(20) }]],
+    );
   });
 
   it('records the last step without completing an enrollment a reply paused while it went out', async () => {
     const doc = await stored({ passedStepIds: ['s1'] });
-    const last: EnrollmentEvent = { kind: 'step_passed', stepId: 's2', nextStepAt: null, sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' } };
+    const last: EnrollmentEvent = {
+      kind: 'step_passed',
+      stepId: 's2',
+      nextStepAt: null,
+      sent: { messageId: '<m2>', subject: 'Re: hi', inReplyTo: '<m1>' },
+    };
     await apply(doc, { kind: 'paused', reason: 'reply: question', replyId: 'r1' });
     assert.equal(await apply(doc, last), true, 'decided on the running enrollment the sender read');
     const after = await store.get(doc._id);
@@ -156,7 +183,10 @@ describe('enrollment store', () => {
     assert.equal(await apply(doc, { kind: 'step_deferred', stepId: 's1', until: at(90) }), false);
     assert.equal(await apply(doc, { kind: 'completed' }), false);
     const paused = await store.get(doc._id);
-    assert.deepEqual([paused?.status, paused?.statusReason, paused?.statusReplyId, paused?.nextStepAt], ['paused', 'reply: question', 'r1', at(10)]);
+    assert.deepEqual(
+      [paused?.status, paused?.statusReason, paused?.statusReplyId, paused?.nextStepAt],
+      ['paused', 'reply: question', 'r1', at(10)],
+    );
   });
 
   it('a soft-bounce retry lands only on a running enrollment whose step is still passed', async () => {
@@ -192,8 +222,16 @@ describe('enrollment store', () => {
     const other = await stored({ contactId: 'lee' });
     const exit = stopChange({ kind: 'stopped', cause: 'segment_exit', reason: 'left segment trial-users' }, at(20));
     assert.equal(await store.applyToContact('kim', exit, { sequenceId: 'webinar' }), 1);
-    assert.equal(await store.applyToContact('kim', stopChange({ kind: 'stopped', cause: 'unsubscribe', reason: 'unsubscribed (link)', replyId: 'r9' }, at(30))), 1);
-    const statuses = await Promise.all([a, b, done, other].map(async (e) => [(await store.get(e._id))?.status, (await store.get(e._id))?.statusReason]));
+    assert.equal(
+      await store.applyToContact(
+        'kim',
+        stopChange({ kind: 'stopped', cause: 'unsubscribe', reason: 'unsubscribed (link)', replyId: 'r9' }, at(30)),
+      ),
+      1,
+    );
+    const statuses = await Promise.all(
+      [a, b, done, other].map(async (e) => [(await store.get(e._id))?.status, (await store.get(e._id))?.statusReason]),
+    );
     assert.deepEqual(statuses, [
       ['stopped', 'unsubscribed (link)'],
       ['stopped', 'left segment trial-users'],
@@ -203,7 +241,7 @@ describe('enrollment store', () => {
     assert.equal((await store.get(a._id))?.statusReplyId, 'r9');
   });
 
-  it('finds the enrollment a reply from an address answers, the in-flight ones of a sequence, and a contact\'s newest', async () => {
+  it("finds the enrollment a reply from an address answers, the in-flight ones of a sequence, and a contact's newest", async () => {
     const old = await stored({ contactId: 'kim', email: 'kim@lead.example', sequenceId: 'trial', updatedAt: at(1), passedStepIds: ['s1'] });
     const newer = await stored({ contactId: 'kim', email: 'kim@lead.example', sequenceId: 'webinar', updatedAt: at(2), status: 'paused' });
     await stored({ contactId: 'kim', email: 'kim@lead.example', sequenceId: 'onboarding', updatedAt: at(3), status: 'stopped' });
@@ -224,7 +262,10 @@ describe('enrollment store', () => {
       const key = (e: { contactId: string; sequenceId: string }) => `${e.contactId}/${e.sequenceId}`;
       const states = await store.statesOf(['ann', 'bo']);
       assert.deepEqual(states.map(key).sort(), ['ann/onboarding', 'ann/trial', 'bo/trial']);
-      assert.deepEqual(states.find((e) => e._id === a._id), { _id: a._id, contactId: 'ann', sequenceId: 'trial', status: 'active' });
+      assert.deepEqual(
+        states.find((e) => e._id === a._id),
+        { _id: a._id, contactId: 'ann', sequenceId: 'trial', status: 'active' },
+      );
       assert.deepEqual(await store.statesOf([]), []);
       const inTrial: string[] = [];
       for await (const e of store.statesIn(['ann', 'bo'], ['trial'])) inTrial.push(`${key(e)}:${e.status}`);
@@ -242,7 +283,13 @@ describe('enrollment store', () => {
       const stop = stopChange({ kind: 'stopped', cause: 'segment_exit', reason: 'left segment pricing' }, at(30));
       assert.equal(await store.applyToContacts(['ann', 'bo'], stop, { sequenceId: 'trial' }), 2);
       const status = async (id: string) => (await store.get(id))?.status;
-      assert.deepEqual(await Promise.all([running, paused, done, elsewhere, other].map((e) => status(e._id))), ['stopped', 'stopped', 'completed', 'active', 'active']);
+      assert.deepEqual(await Promise.all([running, paused, done, elsewhere, other].map((e) => status(e._id))), [
+        'stopped',
+        'stopped',
+        'completed',
+        'active',
+        'active',
+      ]);
       assert.equal((await store.get(running._id))?.statusReason, 'left segment pricing');
       assert.equal((await store.get(running._id))?.nextStepAt, null);
       assert.equal(await store.applyToContacts(['cy'], stop, { sequenceId: 'trial' }), 1);

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Collection } from 'mongodb';
 import { eventStore, type EventDoc, type EventStore, type StatsEventRecord } from '../../src/db/index.ts';
@@ -27,21 +27,28 @@ describe('event store', () => {
     return all.sort((a, b) => a._id.localeCompare(b._id));
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('event_store');
     store = eventStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.events.deleteMany({}), server.db.rollupQueue.deleteMany({}), server.db.statsQueue.deleteMany({})]);
   });
 
   it('records an event once: of two racing records one is recorded, the other is a duplicate', async () => {
-    const results = await Promise.all([store.record(event('email_sent:d1'), { stats: true }), store.record(event('email_sent:d1', { at: at(1) }), { stats: true })]);
+    const results = await Promise.all([
+      store.record(event('email_sent:d1'), { stats: true }),
+      store.record(event('email_sent:d1', { at: at(1) }), { stats: true }),
+    ]);
     assert.deepEqual(results.sort(), ['duplicate', 'recorded']);
     assert.equal(await server.db.events.countDocuments({}), 1);
     assert.equal(await server.db.rollupQueue.countDocuments({ _id: 'email_sent:d1' }), 1);
-    assert.deepEqual(await server.db.statsQueue.findOne({ _id: 'email_sent:d1' }), { _id: 'email_sent:d1', day: '2026-03-02', queuedAt: t0 });
+    assert.deepEqual(await server.db.statsQueue.findOne({ _id: 'email_sent:d1' }), {
+      _id: 'email_sent:d1',
+      day: '2026-03-02',
+      queuedAt: t0,
+    });
   });
 
   it('marks only a stats event for the day summaries', async () => {
@@ -55,7 +62,10 @@ describe('event store', () => {
     const events = server.db.events;
     const watched = Object.assign(Object.create(events) as Collection<EventDoc>, {
       insertOne: async (doc: EventDoc) => {
-        seen.push(await server.db.rollupQueue.countDocuments({ _id: doc._id }), await server.db.statsQueue.countDocuments({ _id: doc._id }));
+        seen.push(
+          await server.db.rollupQueue.countDocuments({ _id: doc._id }),
+          await server.db.statsQueue.countDocuments({ _id: doc._id }),
+        );
         return events.insertOne(doc);
       },
     });
@@ -77,13 +87,35 @@ describe('event store', () => {
   });
 
   it('streams the stats events of one type or several, in a half-open span, of one sequence when asked, with the fields the metrics read', async () => {
-    await store.record(event('email_sent:1', { at: at(0), sequenceId: 's1', stepId: 'a', enrollmentId: 'e1', props: { attempt: '1' } }), { stats: true });
+    await store.record(event('email_sent:1', { at: at(0), sequenceId: 's1', stepId: 'a', enrollmentId: 'e1', props: { attempt: '1' } }), {
+      stats: true,
+    });
     await store.record(event('email_sent:2', { at: at(10), sequenceId: 's2', enrollmentId: 'e2' }), { stats: true });
-    await store.record(event('replied:3', { type: 'replied', at: at(5), sequenceId: 's1', enrollmentId: 'e1', props: { intent: 'question', matched_by: 'thread' } }), { stats: true });
-    await store.record(event('email_bounced:4', { type: 'email_bounced', at: at(9), sequenceId: 's1', enrollmentId: 'e1', props: { kind: 'hard', status: '5.1.1' } }), { stats: true });
+    await store.record(
+      event('replied:3', {
+        type: 'replied',
+        at: at(5),
+        sequenceId: 's1',
+        enrollmentId: 'e1',
+        props: { intent: 'question', matched_by: 'thread' },
+      }),
+      { stats: true },
+    );
+    await store.record(
+      event('email_bounced:4', {
+        type: 'email_bounced',
+        at: at(9),
+        sequenceId: 's1',
+        enrollmentId: 'e1',
+        props: { kind: 'hard', status: '5.1.1' },
+      }),
+      { stats: true },
+    );
 
     const sends = await collect(store.statsEvents({ type: 'email_sent', from: at(0), to: at(10) }));
-    assert.deepEqual(sends, [{ _id: 'email_sent:1', type: 'email_sent', at: at(0), sequenceId: 's1', stepId: 'a', enrollmentId: 'e1', props: {} }]);
+    assert.deepEqual(sends, [
+      { _id: 'email_sent:1', type: 'email_sent', at: at(0), sequenceId: 's1', stepId: 'a', enrollmentId: 'e1', props: {} },
+    ]);
     const outcomes = await collect(store.statsEvents({ type: ['replied', 'email_bounced'], from: at(0), to: at(11), sequenceId: 's1' }));
     assert.deepEqual(outcomes, [
       { _id: 'email_bounced:4', type: 'email_bounced', at: at(9), sequenceId: 's1', enrollmentId: 'e1', props: { kind: 'hard' } },
@@ -138,7 +170,9 @@ describe('event store', () => {
 
     it('reads events by id with what a fold reads, or their types and times; none for no ids', async () => {
       await seed();
-      assert.deepEqual(await store.toFold(['ext:visit', 'ext:missing']), [{ _id: 'ext:visit', type: 'page_visited', at: at(0), props: { url: '/pricing' }, receivedAt: t0 }]);
+      assert.deepEqual(await store.toFold(['ext:visit', 'ext:missing']), [
+        { _id: 'ext:visit', type: 'page_visited', at: at(0), props: { url: '/pricing' }, receivedAt: t0 },
+      ]);
       assert.deepEqual(await store.typesAndTimes(['ext:sent']), [{ _id: 'ext:sent', type: 'email_sent', at: at(1) }]);
       assert.deepEqual(await store.toFold([]), []);
       assert.deepEqual(await store.typesAndTimes([]), []);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { intentModelStore, type IntentModelDoc, type IntentModelStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -7,13 +7,19 @@ import { startTestDatabase, type TestDatabase } from '../support/database.ts';
 describe('intent model store', () => {
   let server: TestDatabase;
   let store: IntentModelStore;
-  const model = (at: string, corrections: number): IntentModelDoc => ({ _id: at, createdAt: new Date(at), json: `{"trained":"${at}"}`, corpusExamples: 100, corrections });
+  const model = (at: string, corrections: number): IntentModelDoc => ({
+    _id: at,
+    createdAt: new Date(at),
+    json: `{"trained":"${at}"}`,
+    corpusExamples: 100,
+    corrections,
+  });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('intent_model_store');
     store = intentModelStore(server.db);
   });
-  after(async () => {
+  afterAll(async () => {
     await server?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mailboxStore, type MailboxStore, type QuarantinedMessage } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -22,11 +22,11 @@ describe('mailbox store', () => {
     ...fields,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('mailbox_store');
     store = mailboxStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.mailboxCursors.deleteMany({}), server.db.quarantine.deleteMany({})]);
   });

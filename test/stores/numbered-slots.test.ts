@@ -1,6 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mailboxLeaseSlots, roundRobinSlots, sendClaimSlots, taskClaimSlots, type MailboxLeaseDoc, type NumberedSlots, type TaskClaimDoc } from '../../src/db/index.ts';
+import {
+  mailboxLeaseSlots,
+  roundRobinSlots,
+  sendClaimSlots,
+  taskClaimSlots,
+  type MailboxLeaseDoc,
+  type NumberedSlots,
+  type TaskClaimDoc,
+} from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // The claim primitive's contract ("take the next numbered slot of this key, or learn who holds
@@ -11,15 +19,27 @@ describe('numbered slots', () => {
   let claims: NumberedSlots<TaskClaimDoc>;
   const t0 = new Date('2026-03-02T09:00:00Z');
   const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-  const term = (mailbox: string, holder: string, until: Date) => (slot: { _id: string; n: number }): MailboxLeaseDoc => ({ _id: slot._id, mailbox, term: slot.n, holder, at: t0, until });
-  const claim = (taskId: string, by: string, until: Date) => (slot: { _id: string; n: number }): TaskClaimDoc => ({ _id: slot._id, taskId, claimNumber: slot.n, claimId: `${by}-${slot.n}`, by, claimedAt: t0, until });
+  const term =
+    (mailbox: string, holder: string, until: Date) =>
+    (slot: { _id: string; n: number }): MailboxLeaseDoc => ({ _id: slot._id, mailbox, term: slot.n, holder, at: t0, until });
+  const claim =
+    (taskId: string, by: string, until: Date) =>
+    (slot: { _id: string; n: number }): TaskClaimDoc => ({
+      _id: slot._id,
+      taskId,
+      claimNumber: slot.n,
+      claimId: `${by}-${slot.n}`,
+      by,
+      claimedAt: t0,
+      until,
+    });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('numbered_slots');
     leases = mailboxLeaseSlots(server.db);
     claims = taskClaimSlots(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
 
   it('gives slot n to exactly one of many writers racing for it', async () => {
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((holder) => leases.take('race', 1, term('race', holder, at(5)))));
@@ -46,7 +66,9 @@ describe('numbered slots', () => {
 
   it('of writers racing for the next slot, one takes it and the others learn who holds it', async () => {
     const results = await Promise.all(
-      ['alice', 'bob', 'carol'].map((by) => claims.takeNext('task-3', { make: claim('task-3', by, at(10)), held: (c) => c.until > at(0), tries: 3 })),
+      ['alice', 'bob', 'carol'].map((by) =>
+        claims.takeNext('task-3', { make: claim('task-3', by, at(10)), held: (c) => c.until > at(0), tries: 3 }),
+      ),
     );
     const taken = results.flatMap((r) => ('taken' in r ? [r.taken] : []));
     assert.equal(taken.length, 1);
@@ -55,7 +77,14 @@ describe('numbered slots', () => {
 
   it('never takes a number twice, and says when its tries ran out', async () => {
     const turns = roundRobinSlots(server.db);
-    const turn = (taskId: string) => (slot: { _id: string; n: number }) => ({ _id: slot._id, pool: 'pool', turn: slot.n, taskId, rep: 'x', at: t0 });
+    const turn = (taskId: string) => (slot: { _id: string; n: number }) => ({
+      _id: slot._id,
+      pool: 'pool',
+      turn: slot.n,
+      taskId,
+      rep: 'x',
+      at: t0,
+    });
     const first = await turns.takeNext('pool', { make: turn('t1'), tries: 20 });
     assert.ok('taken' in first);
     assert.equal(await turns.take('pool', 1, turn('t2')), undefined);
@@ -69,13 +98,29 @@ describe('numbered slots', () => {
     for (let n = 1; n <= 5; n += 1) await leases.take('old', n, term('old', 'h', at(n)));
     await leases.take('other', 1, term('other', 'h', at(1)));
     await leases.forget('old', 4);
-    const left = await server.db.mailboxLeases.find({ mailbox: { $in: ['old', 'other'] } }).sort({ _id: 1 }).toArray();
-    assert.deepEqual(left.map((l) => l._id), ['old#4', 'old#5', 'other#1']);
+    const left = await server.db.mailboxLeases
+      .find({ mailbox: { $in: ['old', 'other'] } })
+      .sort({ _id: 1 })
+      .toArray();
+    assert.deepEqual(
+      left.map((l) => l._id),
+      ['old#4', 'old#5', 'other#1'],
+    );
   });
 
   it('numbers send attempts per enrollment and step', async () => {
     const sends = sendClaimSlots(server.db);
-    const make = (slot: { _id: string; n: number }) => ({ _id: slot._id, enrollmentId: 'e:1', stepId: 'hello', attempt: slot.n, worker: 'w', leaseUntil: at(5), claimedAt: t0, from: 'f@x', to: 't@y' });
+    const make = (slot: { _id: string; n: number }) => ({
+      _id: slot._id,
+      enrollmentId: 'e:1',
+      stepId: 'hello',
+      attempt: slot.n,
+      worker: 'w',
+      leaseUntil: at(5),
+      claimedAt: t0,
+      from: 'f@x',
+      to: 't@y',
+    });
     assert.ok(await sends.take('e:1:hello', 1, make));
     assert.equal(await sends.take('e:1:hello', 1, make), undefined);
     assert.ok(await sends.take('e:1:hello', 2, make));

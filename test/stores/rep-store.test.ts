@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { repStore, type RepDoc, type RepMessageDoc, type RepStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -35,17 +35,20 @@ describe('rep store', () => {
     ...fields,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('rep_store');
     store = repStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.reps.deleteMany({}), server.db.repMessages.deleteMany({})]);
   });
 
   it('adds a rep once per address: of two racing inserts one goes in', async () => {
-    const results = await Promise.all([store.insert(rep('ann@parley.example')), store.insert(rep('ann@parley.example', { name: 'Other' }))]);
+    const results = await Promise.all([
+      store.insert(rep('ann@parley.example')),
+      store.insert(rep('ann@parley.example', { name: 'Other' })),
+    ]);
     assert.deepEqual(results.sort(), ['duplicate', 'inserted']);
     assert.equal(await store.exists('ann@parley.example'), true);
     assert.equal(await store.exists('bo@parley.example'), false);

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { replyStore, type ReplyDecision, type ReplyDoc, type ReplyStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -26,11 +26,11 @@ describe('reply store', () => {
   });
   const decision: ReplyDecision = { intent: 'interested', confidence: 0.9, explanation: 'asks for a call' };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('reply_store');
     store = replyStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await server.db.replies.deleteMany({});
   });
@@ -46,16 +46,38 @@ describe('reply store', () => {
     await store.receive(reply('mid:<r1@x>'));
     await store.receive(reply('mid:<r2@x>'));
     await store.markUnmatched('mid:<r1@x>', decision, t1);
-    await store.markProcessed('mid:<r2@x>', { enrollmentId: 'e1', contactId: 'c1', matchedBy: 'thread', stepId: 's1', outcome: 'pause_and_task' }, decision, t1);
+    await store.markProcessed(
+      'mid:<r2@x>',
+      { enrollmentId: 'e1', contactId: 'c1', matchedBy: 'thread', stepId: 's1', outcome: 'pause_and_task' },
+      decision,
+      t1,
+    );
     const unmatched = await store.get('mid:<r1@x>');
-    assert.deepEqual([unmatched?.state, unmatched?.intent, unmatched?.processedAt, unmatched?.enrollmentId], ['unmatched', 'interested', t1, undefined]);
+    assert.deepEqual(
+      [unmatched?.state, unmatched?.intent, unmatched?.processedAt, unmatched?.enrollmentId],
+      ['unmatched', 'interested', t1, undefined],
+    );
     const processed = await store.get('mid:<r2@x>');
     assert.deepEqual(
-      [processed?.state, processed?.enrollmentId, processed?.contactId, processed?.matchedBy, processed?.stepId, processed?.outcome, processed?.confidence, processed?.processedAt],
+      [
+        processed?.state,
+        processed?.enrollmentId,
+        processed?.contactId,
+        processed?.matchedBy,
+        processed?.stepId,
+        processed?.outcome,
+        processed?.confidence,
+        processed?.processedAt,
+      ],
       ['processed', 'e1', 'c1', 'thread', 's1', 'pause_and_task', 0.9, t1],
     );
     // Finishing a handling cut off half-way writes the same decision again.
-    await store.markProcessed('mid:<r2@x>', { enrollmentId: 'e1', contactId: 'c1', matchedBy: 'thread', stepId: 's1', outcome: 'pause_and_task' }, decision, t1);
+    await store.markProcessed(
+      'mid:<r2@x>',
+      { enrollmentId: 'e1', contactId: 'c1', matchedBy: 'thread', stepId: 's1', outcome: 'pause_and_task' },
+      decision,
+      t1,
+    );
     assert.deepEqual(await store.get('mid:<r2@x>'), processed);
   });
 
@@ -85,6 +107,9 @@ describe('reply store', () => {
     const stored = await store.get('mid:<r1@x>');
     assert.deepEqual([stored?.intent, stored?.correction], ['unclear', correction]);
     const corrected = await store.corrected();
-    assert.deepEqual(corrected.map((r) => [r._id, r.visibleText, r.correction?.intent]), [['mid:<r1@x>', 'call me', 'meeting_request']]);
+    assert.deepEqual(
+      corrected.map((r) => [r._id, r.visibleText, r.correction?.intent]),
+      [['mid:<r1@x>', 'call me', 'meeting_request']],
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { rollupStore, type ContactRollupDoc, type RollupQueueDoc, type RollupStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -20,13 +20,17 @@ describe('rollup store', () => {
   const marker = (id: string, contactId: string, type = 'page_visited'): RollupQueueDoc => ({ _id: id, contactId, type, queuedAt: t0 });
   const ids = (rows: ReadonlyArray<{ _id: string }>) => rows.map((r) => r._id).sort();
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('rollup_store');
     store = rollupStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
-    await Promise.all([server.db.contactRollups.deleteMany({}), server.db.rollupState.deleteMany({}), server.db.rollupQueue.deleteMany({})]);
+    await Promise.all([
+      server.db.contactRollups.deleteMany({}),
+      server.db.rollupState.deleteMany({}),
+      server.db.rollupQueue.deleteMany({}),
+    ]);
   });
 
   it('writes a rollup whole and reads its tallies, one or many', async () => {
@@ -73,12 +77,20 @@ describe('rollup store', () => {
   });
 
   it('reads the queue by slice, contact and type, and takes markers off it', async () => {
-    await server.db.rollupQueue.insertMany([marker('e1', 'c1'), marker('e2', 'c1', 'trial_started'), marker('e3', 'c2'), marker('e4', 'c3', 'email_sent')]);
+    await server.db.rollupQueue.insertMany([
+      marker('e1', 'c1'),
+      marker('e2', 'c1', 'trial_started'),
+      marker('e3', 'c2'),
+      marker('e4', 'c3', 'email_sent'),
+    ]);
     assert.equal((await store.queueSlice(3)).length, 3);
     assert.deepEqual((await store.queueSlice(10)).sort((a, b) => a._id.localeCompare(b._id))[0], marker('e1', 'c1'));
     const slice = await store.queuedContacts(10);
     assert.deepEqual(ids(slice), ['e1', 'e2', 'e3', 'e4']);
-    assert.deepEqual(slice.find((m) => m._id === 'e3'), { _id: 'e3', contactId: 'c2' });
+    assert.deepEqual(
+      slice.find((m) => m._id === 'e3'),
+      { _id: 'e3', contactId: 'c2' },
+    );
     assert.deepEqual((await store.markerIdsOf('c1')).sort(), ['e1', 'e2']);
     assert.deepEqual(ids(await store.markersOf(['c1', 'c3'])), ['e1', 'e2', 'e4']);
     assert.deepEqual(await store.markersOf([]), []);

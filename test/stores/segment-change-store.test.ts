@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { segmentChangeStore, type SegmentChangeDoc, type SegmentChangeStore } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -22,11 +22,11 @@ describe('segment change store', () => {
     reason: 'visited /pricing twice',
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('segment_change_store');
     store = segmentChangeStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(() => server.db.segmentChanges.deleteMany({}));
 
   it("reads a segment's latest entries and exits, newest first, up to the limit", async () => {
@@ -36,7 +36,10 @@ describe('segment change store', () => {
       change('pricing', 'c1', 2, 10),
       change('trial', 'c1', 1, 20),
     ]);
-    assert.deepEqual((await store.latest('pricing', 10)).map((c) => c._id), ['pricing:c1#2', 'pricing:c2#1', 'pricing:c1#1']);
+    assert.deepEqual(
+      (await store.latest('pricing', 10)).map((c) => c._id),
+      ['pricing:c1#2', 'pricing:c2#1', 'pricing:c1#1'],
+    );
     assert.deepEqual(await store.latest('pricing', 1), [change('pricing', 'c1', 2, 10)]);
     assert.deepEqual(await store.latest('none', 10), []);
   });
@@ -44,7 +47,13 @@ describe('segment change store', () => {
   it('records a change once: of two racing records one is recorded, the other is a duplicate', async () => {
     const results = await Promise.all([store.record(change('pricing', 'c1', 1, 0)), store.record(change('pricing', 'c1', 1, 1))]);
     assert.deepEqual(results.sort(), ['duplicate', 'recorded']);
-    assert.deepEqual(await server.db.segmentChanges.find({}).toArray().then((all) => all.length), 1);
+    assert.deepEqual(
+      await server.db.segmentChanges
+        .find({})
+        .toArray()
+        .then((all) => all.length),
+      1,
+    );
   });
 
   it('records many changes at once, each once', async () => {
@@ -55,8 +64,14 @@ describe('segment change store', () => {
     assert.equal(await server.db.segmentChanges.countDocuments({}), 3);
   });
 
-  it("reads the changes of a segment, of some contacts, of one contact, or all", async () => {
-    const all = [change('pricing', 'c1', 1, 0), change('pricing', 'c1', 2, 5), change('pricing', 'c2', 1, 5), change('trial', 'c1', 1, 9), change('trial', 'c3', 1, 9)];
+  it('reads the changes of a segment, of some contacts, of one contact, or all', async () => {
+    const all = [
+      change('pricing', 'c1', 1, 0),
+      change('pricing', 'c1', 2, 5),
+      change('pricing', 'c2', 1, 5),
+      change('trial', 'c1', 1, 9),
+      change('trial', 'c3', 1, 9),
+    ];
     await store.recordEach(all);
     const read = async (scope: Parameters<SegmentChangeStore['changes']>[0]) => {
       const ids: string[] = [];

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { taskStore, type TaskDoc, type TaskStore, type TaskViewer } from '../../src/db/index.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -40,11 +40,11 @@ describe('task store', () => {
   };
   const ids = (tasks: TaskDoc[]) => tasks.map((t) => t._id);
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestDatabase('task_store');
     store = taskStore(server.db);
   });
-  after(() => server?.stop());
+  afterAll(() => server?.stop());
   beforeEach(async () => {
     await Promise.all([server.db.tasks.deleteMany({}), server.db.taskEvents.deleteMany({}), server.db.taskClaims.deleteMany({})]);
   });
@@ -76,7 +76,10 @@ describe('task store', () => {
     assert.equal(await store.countVisible(ann, 'claimed'), 1);
     assert.equal(await store.countVisible(admin, 'claimed'), 2);
     // Whoever sees them, within a time bound (the metrics snapshot).
-    assert.deepEqual([await store.countInStatus('open', { maxTimeMS: 2000 }), await store.countInStatus('claimed', { maxTimeMS: 2000 })], [4, 2]);
+    assert.deepEqual(
+      [await store.countInStatus('open', { maxTimeMS: 2000 }), await store.countInStatus('claimed', { maxTimeMS: 2000 })],
+      [4, 2],
+    );
     assert.equal(await store.countInStatus('done', { maxTimeMS: 2000 }), 0);
   });
 
@@ -123,7 +126,10 @@ describe('task store', () => {
     assert.equal(await store.appendEvent(event('a', 1)), 'appended');
     const once = await Promise.all([store.appendEvent(event('reply:t#escalated', 3)), store.appendEvent(event('reply:t#escalated', 3))]);
     assert.deepEqual(once.sort(), ['appended', 'duplicate']);
-    assert.deepEqual((await store.events('reply:t')).map((e) => e._id), ['a', 'b', 'reply:t#escalated']);
+    assert.deepEqual(
+      (await store.events('reply:t')).map((e) => e._id),
+      ['a', 'b', 'reply:t#escalated'],
+    );
     assert.deepEqual(await store.events('reply:other'), []);
   });
 
@@ -131,7 +137,14 @@ describe('task store', () => {
     const queued = task({ createdAt: at(0), asCreated: { priority: '2', intent: 'question', dueAt: at(60).toISOString() } });
     await store.insert(queued);
     await store.relabel(queued._id, 'interested');
-    await store.appendEvent({ _id: `${queued._id}#x`, taskId: queued._id, at: at(5), by: 'ann@parley.example', action: 'relabeled', detail: { intent: 'interested' } });
+    await store.appendEvent({
+      _id: `${queued._id}#x`,
+      taskId: queued._id,
+      at: at(5),
+      by: 'ann@parley.example',
+      action: 'relabeled',
+      detail: { intent: 'interested' },
+    });
     const trail = await store.events(queued._id);
     assert.deepEqual(
       trail.map((e) => [e.action, e.by, e.at.toISOString(), e.detail]),
@@ -144,13 +157,29 @@ describe('task store', () => {
     const older = task({ createdAt: at(0) });
     await store.insert(older);
     await store.appendEvent({ _id: `${older._id}#c`, taskId: older._id, at: at(0), by: 'parley', action: 'created', detail: {} });
-    assert.deepEqual((await store.events(older._id)).map((e) => e.action), ['created']);
+    assert.deepEqual(
+      (await store.events(older._id)).map((e) => e.action),
+      ['created'],
+    );
   });
 
   it('keeps claims as numbered slots of the task: one of two racing reps takes the next', async () => {
-    const make = (by: string) => ({ _id, n }: { _id: string; n: number }) => ({ _id, taskId: 'reply:t', claimNumber: n, claimId: by, by, claimedAt: t0, until: at(30) });
+    const make =
+      (by: string) =>
+      ({ _id, n }: { _id: string; n: number }) => ({
+        _id,
+        taskId: 'reply:t',
+        claimNumber: n,
+        claimId: by,
+        by,
+        claimedAt: t0,
+        until: at(30),
+      });
     const held = (latest: { until: Date }) => latest.until > t0;
-    const results = await Promise.all([store.claims.takeNext('reply:t', { make: make('ann'), held }), store.claims.takeNext('reply:t', { make: make('bo'), held })]);
+    const results = await Promise.all([
+      store.claims.takeNext('reply:t', { make: make('ann'), held }),
+      store.claims.takeNext('reply:t', { make: make('bo'), held }),
+    ]);
     assert.equal(results.filter((r) => 'taken' in r).length, 1);
     assert.equal((await store.claims.newest('reply:t'))?.claimNumber, 1);
   });

@@ -18,13 +18,19 @@ export const HISTORY_SEQUENCES: SequenceOutline[] = [
  * events of a sequence no longer in the catalog and events without a sequence or enrollment, and
  * some at the same millisecond or exactly at midnight. The same seed gives the same history.
  */
-export function randomHistory(seed: number, options: { start: Date; days: number; events: number; idPrefix?: string }): { events: EventDoc[]; enrollments: EnrolledRecord[] } {
+export function randomHistory(
+  seed: number,
+  options: { start: Date; days: number; events: number; idPrefix?: string },
+): { events: EventDoc[]; enrollments: EnrolledRecord[] } {
   const rnd = seeded(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const prefix = options.idPrefix ?? `h${seed}`;
   const sequences = [...HISTORY_SEQUENCES.map((s) => ({ id: s.id, stepIds: s.stepIds })), { id: 'retired', stepIds: ['r1'] }];
   // An enrollment belongs to one sequence, the same in every history (so histories can be merged by enrollment).
-  const enrollments = Array.from({ length: 30 }, (_, i) => ({ id: `${prefix}-e${i}`, sequence: sequences[i % sequences.length] as (typeof sequences)[number] }));
+  const enrollments = Array.from({ length: 30 }, (_, i) => ({
+    id: `${prefix}-e${i}`,
+    sequence: sequences[i % sequences.length] as (typeof sequences)[number],
+  }));
   const span = options.days * DAY_MS;
   const times: number[] = [];
   const timeOf = (): Date => {
@@ -41,7 +47,13 @@ export function randomHistory(seed: number, options: { start: Date; days: number
     const step = pick(e.sequence.stepIds);
     const at = timeOf();
     const r = rnd();
-    const doc = (type: string, key: string, stepId: string | undefined, props: Record<string, string> = {}, sequenceId: string | undefined = e.sequence.id): EventDoc => ({
+    const doc = (
+      type: string,
+      key: string,
+      stepId: string | undefined,
+      props: Record<string, string> = {},
+      sequenceId: string | undefined = e.sequence.id,
+    ): EventDoc => ({
       _id: `${type}:${key}`,
       contactId: `c-${e.id}`,
       type,
@@ -71,7 +83,16 @@ export function randomHistory(seed: number, options: { start: Date; days: number
     else if (r < 0.93) {
       const { enrollmentId: _, ...withoutEnrollment } = doc(OWN_EVENTS.sent, `${prefix}-${n}`, step);
       events.push(withoutEnrollment);
-    } else events.push({ _id: `ext:${prefix}-${n}`, contactId: `c-${e.id}`, type: 'page_visited', at, source: 'api', props: { url: '/pricing' }, receivedAt: at });
+    } else
+      events.push({
+        _id: `ext:${prefix}-${n}`,
+        contactId: `c-${e.id}`,
+        type: 'page_visited',
+        at,
+        source: 'api',
+        props: { url: '/pricing' },
+        receivedAt: at,
+      });
   }
   // A task id names its reply once: the answer keys above carry `#n` to stay unique, which the
   // metrics read as a reply id that does not exist, so give most of them the plain form.

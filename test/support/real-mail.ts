@@ -43,7 +43,10 @@ export async function toReplyToClassify(raw: Buffer | string): Promise<ReplyToCl
   const headers: Record<string, string> = {};
   for (const { key, line } of parsed.headerLines) {
     if (headers[key] !== undefined) continue;
-    headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    headers[key] = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
   }
   const text = parsed.text ?? '';
   return {
@@ -59,7 +62,12 @@ export async function toReplyToClassify(raw: Buffer | string): Promise<ReplyToCl
 }
 
 function firstAddress(from: AddressObject | undefined): string {
-  return from?.value.find((a) => a.address)?.address?.trim().toLowerCase() ?? '';
+  return (
+    from?.value
+      .find((a) => a.address)
+      ?.address?.trim()
+      .toLowerCase() ?? ''
+  );
 }
 
 /** Every `.eml` file in a fixture folder, sorted, with its raw bytes. */

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { embeddedServerSettings, startEmbeddedServers, startFerretDB, type EmbeddedDatabase, type EmbeddedServers } from '../../src/embedded/index.ts';
+import {
+  embeddedServerSettings,
+  startEmbeddedServers,
+  startFerretDB,
+  type EmbeddedDatabase,
+  type EmbeddedServers,
+} from '../../src/embedded/index.ts';
 
 /**
  * The real servers one test file needs: MongoDB wire protocol (FerretDB, or MONGODB_URL when

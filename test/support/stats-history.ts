@@ -13,9 +13,22 @@ export async function insertStatsHistory(
   options: { sequenceId: string; stepIds: readonly string[]; enrollments: number; now: Date },
 ): Promise<void> {
   let seed = 20260301;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const intents = ['interested', 'interested', 'meeting_request', 'question', 'question', 'question', 'not_now', 'not_now', 'not_interested', 'wrong_person', 'unsubscribe', 'unclear'];
+  const intents = [
+    'interested',
+    'interested',
+    'meeting_request',
+    'question',
+    'question',
+    'question',
+    'not_now',
+    'not_now',
+    'not_interested',
+    'wrong_person',
+    'unsubscribe',
+    'unclear',
+  ];
   const responseMinutes = [2, 3, 4, 8, 12, 20, 25, 40, 55, 90, 150, 240, 400, 700, 1300, 2000];
   const events: EventDoc[] = [];
   const enrollments: EnrollmentDoc[] = [];
@@ -66,10 +79,17 @@ export async function insertStatsHistory(
         events.push(event(OWN_EVENTS.replied, replyId, id, new Date(repliedAt), stepId, { intent, matched_by: 'thread' }));
         const ms = pick(responseMinutes) * 60_000;
         if (intent !== 'unsubscribe' && repliedAt + ms < options.now.getTime()) {
-          events.push(event(OWN_EVENTS.taskAnswered, `reply:${replyId}`, id, new Date(repliedAt + ms), undefined, { response_ms: String(ms), rep: 'rita@parley.test' }));
+          events.push(
+            event(OWN_EVENTS.taskAnswered, `reply:${replyId}`, id, new Date(repliedAt + ms), undefined, {
+              response_ms: String(ms),
+              rep: 'rita@parley.test',
+            }),
+          );
         }
         if ((intent === 'interested' || intent === 'meeting_request') && random() < 0.6) {
-          events.push(event(OWN_EVENTS.qualified, `c-${id}`, id, new Date(repliedAt + ms + 3_600_000), undefined, { by: 'rita@parley.test' }));
+          events.push(
+            event(OWN_EVENTS.qualified, `c-${id}`, id, new Date(repliedAt + ms + 3_600_000), undefined, { by: 'rita@parley.test' }),
+          );
         }
         status = 'paused';
         break;

@@ -41,13 +41,18 @@ export async function lintPaths(paths: readonly string[], options: LintPathsOpti
     ...(await Promise.all((options.extensions ?? []).map((extension) => extension(mine)))).flat(),
   ];
   const order = new Map(files.map((f, i) => [f, i]));
-  findings.sort((a, b) => (order.get(a.file) ?? files.length) - (order.get(b.file) ?? files.length) || a.line - b.line || a.column - b.column);
+  findings.sort(
+    (a, b) => (order.get(a.file) ?? files.length) - (order.get(b.file) ?? files.length) || a.line - b.line || a.column - b.column,
+  );
   return { files, findings };
 }
 
 /** A folder's sequence files; anything else as given (a missing file is reported when read). */
 async function expand(path: string): Promise<string[]> {
-  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   return isDir ? listSequenceFiles(path) : [path];
 }
 

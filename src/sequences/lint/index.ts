@@ -14,7 +14,16 @@ import type { LintFinding, LintRule } from './types.ts';
 export { LINT_RULES, LINT_RULE_IDS, LINT_LEVELS, type LintLevel, type LintRuleId, type LintRuleInfo } from './catalog.ts';
 export type { LintFinding } from './types.ts';
 
-const RULES: readonly LintRule[] = [oneQuestion, plainText, firstPersonShort, replyWorthySubject, replyCta, optOut, knownVariables, sendingHours];
+const RULES: readonly LintRule[] = [
+  oneQuestion,
+  plainText,
+  firstPersonShort,
+  replyWorthySubject,
+  replyCta,
+  optOut,
+  knownVariables,
+  sendingHours,
+];
 
 export interface LintOptions {
   /** Levels by rule id that win over the file's `lint:` map (the CLI's --rule id=level). */
@@ -29,15 +38,13 @@ export function lintSequence(sequence: Sequence, options: LintOptions = {}): Lin
   const findings = RULES.flatMap((rule) => {
     const level = levelOf(rule.id, sequence, options);
     if (level === 'off') return [];
-    return rule.check(sequence).map(
-      (f): LintFinding => ({
-        ruleId: rule.id,
-        // A minor finding never outranks a warning, even when its rule is an error.
-        level: f.minor ? 'warn' : level,
-        ...positionOf(sequence, f.path),
-        message: f.message,
-      }),
-    );
+    return rule.check(sequence).map((f): LintFinding => ({
+      ruleId: rule.id,
+      // A minor finding never outranks a warning, even when its rule is an error.
+      level: f.minor ? 'warn' : level,
+      ...positionOf(sequence, f.path),
+      message: f.message,
+    }));
   });
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -83,7 +83,10 @@ export function registerAuthRoutes(app: FastifyInstance, context: AuthContext): 
       const rep = email && password ? await verifyRepLogin(context.db, email, password) : undefined;
       if (!rep) {
         request.log.info({ event: 'login_failed' }, 'login refused');
-        return reply.code(401).type(HTML).send(loginPage(reply.generateCsrf(), { kind: 'error', text: 'Email or password is wrong.' }));
+        return reply
+          .code(401)
+          .type(HTML)
+          .send(loginPage(reply.generateCsrf(), { kind: 'error', text: 'Email or password is wrong.' }));
       }
       const old = sessionIdOf(request);
       if (old) await context.sessions.delete(old);

@@ -32,7 +32,8 @@ export interface RepAppOptions {
  * The rep app may run its one script and stylesheet (from /static/, never inline) and fetch from
  * its own origin (the inbox polls /api/tasks). Everything else stays forbidden.
  */
-const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const APP_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Registered as an encapsulated plugin: its cookies, CSRF check, session hook and CSP apply to its routes only. */
 export async function repApp(app: FastifyInstance, options: RepAppOptions): Promise<void> {
@@ -56,13 +57,23 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
     app.csrfProtection(request, reply, done);
   });
   app.setErrorHandler(async (error: unknown, request, reply) => {
-    const status = typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    const status =
+      typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error, route: request.routeOptions.url ?? 'none' }, 'request failed');
     const code = status === 403 ? 'csrf_invalid' : status === 429 ? 'rate_limited' : status >= 500 ? 'internal' : 'bad_request';
     const message =
-      status === 403 ? 'The form expired or did not come from this site; reload the page.' : status === 429 ? 'Too many attempts; wait a minute.' : status >= 500 ? 'Something went wrong.' : 'Request not accepted.';
+      status === 403
+        ? 'The form expired or did not come from this site; reload the page.'
+        : status === 429
+          ? 'Too many attempts; wait a minute.'
+          : status >= 500
+            ? 'Something went wrong.'
+            : 'Request not accepted.';
     if (request.url.startsWith('/api/')) return reply.code(status >= 400 && status < 600 ? status : 500).send({ error: code, message });
-    return reply.code(status >= 400 && status < 600 ? status : 500).type('text/plain; charset=utf-8').send(message);
+    return reply
+      .code(status >= 400 && status < 600 ? status : 500)
+      .type('text/plain; charset=utf-8')
+      .send(message);
   });
 
   app.get('/static/app.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(APP_CSS));

@@ -104,12 +104,16 @@ export function loginPage(csrf: string, notice?: Notice): string {
 
 export function taskRowHtml(t: TaskRow): string {
   const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}`;
-  return `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
-    `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`;
+  return (
+    `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
+    `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`
+  );
 }
 
 function select(name: string, label: string, options: readonly string[], selected: string | undefined): string {
-  const items = ['', ...options].map((o) => `<option value="${e(o)}"${o === (selected ?? '') ? ' selected' : ''}>${o === '' ? 'any' : e(o)}</option>`);
+  const items = ['', ...options].map(
+    (o) => `<option value="${e(o)}"${o === (selected ?? '') ? ' selected' : ''}>${o === '' ? 'any' : e(o)}</option>`,
+  );
   return `<label>${e(label)}<br><select name="${e(name)}">${items.join('')}</select></label>`;
 }
 
@@ -164,10 +168,19 @@ export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): st
   const { task } = model;
   const id = task.id;
   const outcome = (kind: string, label: string, extra = '') =>
-    actionForm(id, 'outcome', csrf, `<input type="hidden" name="kind" value="${kind}">${extra}<button type="submit" class="secondary" data-outcome="${kind}">${e(label)}</button>`);
+    actionForm(
+      id,
+      'outcome',
+      csrf,
+      `<input type="hidden" name="kind" value="${kind}">${extra}<button type="submit" class="secondary" data-outcome="${kind}">${e(label)}</button>`,
+    );
   const sequenceOptions = model.sequences.map((s) => `<option value="${e(s.id)}">${e(s.name)}</option>`).join('');
-  const intentOptions = model.intents.map((i) => `<option value="${e(i)}"${i === task.intent ? ' selected' : ''}>${e(i)}</option>`).join('');
-  const snippets = model.snippets.map((s) => `<button type="button" class="secondary" data-snippet="${e(s.text)}">${e(s.label)}</button>`).join(' ');
+  const intentOptions = model.intents
+    .map((i) => `<option value="${e(i)}"${i === task.intent ? ' selected' : ''}>${e(i)}</option>`)
+    .join('');
+  const snippets = model.snippets
+    .map((s) => `<button type="button" class="secondary" data-snippet="${e(s.text)}">${e(s.label)}</button>`)
+    .join(' ');
   const signals = model.contact.signals.map(([k, v]) => `<li>${e(k)}: ${e(v)}</li>`).join('');
   const events = model.events
     .map((ev) => `<tr><td>${when(ev.at)}</td><td>${e(ev.by)}</td><td>${e(ev.action)}</td><td>${e(ev.detail)}</td></tr>`)

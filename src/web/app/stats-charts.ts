@@ -14,8 +14,18 @@ const e = escapeHtml;
 const n = (value: number) => String(Math.round(value * 10) / 10);
 
 /** The intents a chart colours, in stack order (most hopeful at the bottom); anything else is "other". */
-export const CHART_INTENTS = ['meeting_request', 'interested', 'question', 'not_now', 'wrong_person', 'not_interested', 'unsubscribe', 'unclear'] as const;
-const intentClass = (intent: string) => ((CHART_INTENTS as readonly string[]).includes(intent) ? `i-${intent.replaceAll('_', '-')}` : 'i-other');
+export const CHART_INTENTS = [
+  'meeting_request',
+  'interested',
+  'question',
+  'not_now',
+  'wrong_person',
+  'not_interested',
+  'unsubscribe',
+  'unclear',
+] as const;
+const intentClass = (intent: string) =>
+  (CHART_INTENTS as readonly string[]).includes(intent) ? `i-${intent.replaceAll('_', '-')}` : 'i-other';
 
 function svg(id: string, title: string, description: string, width: number, height: number, body: string): string {
   return `<svg class="chart" id="${e(id)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${e(id)}-title ${e(id)}-desc" xmlns="http://www.w3.org/2000/svg">
@@ -46,8 +56,10 @@ export function funnelChart(id: string, steps: readonly StepStats[]): string {
       const value = step[s.key];
       const width = (value / max) * barArea;
       const y = top + i * bar;
-      return `<rect class="${s.className}" x="${labelWidth}" y="${n(y)}" width="${n(width)}" height="${bar - 2}"><title>${e(step.stepId)}: ${value} ${s.label}</title></rect>` +
-        `<text class="chart-value" x="${n(labelWidth + width + 4)}" y="${n(y + bar - 3)}">${value}</text>`;
+      return (
+        `<rect class="${s.className}" x="${labelWidth}" y="${n(y)}" width="${n(width)}" height="${bar - 2}"><title>${e(step.stepId)}: ${value} ${s.label}</title></rect>` +
+        `<text class="chart-value" x="${n(labelWidth + width + 4)}" y="${n(y + bar - 3)}">${value}</text>`
+      );
     });
     return `<text class="chart-label" x="0" y="${n(top + 1.5 * bar + 3)}">${e(label.length > 22 ? `${label.slice(0, 21)}…` : label)}</text>${bars.join('')}`;
   });
@@ -75,12 +87,16 @@ export function intentsChart(id: string, days: readonly IntentDay[]): string {
     for (const intent of order) {
       const count =
         intent === 'other'
-          ? Object.entries(day.byIntent).filter(([k]) => !(CHART_INTENTS as readonly string[]).includes(k)).reduce((a, [, v]) => a + v, 0)
+          ? Object.entries(day.byIntent)
+              .filter(([k]) => !(CHART_INTENTS as readonly string[]).includes(k))
+              .reduce((a, [, v]) => a + v, 0)
           : (day.byIntent[intent] ?? 0);
       if (count === 0) continue;
       const h = (count / max) * plotHeight;
       y -= h;
-      segments.push(`<rect class="${intentClass(intent)}" x="${n(x)}" y="${n(y)}" width="${n(barWidth)}" height="${n(h)}"><title>${e(day.day)}: ${count} ${e(intent)}</title></rect>`);
+      segments.push(
+        `<rect class="${intentClass(intent)}" x="${n(x)}" y="${n(y)}" width="${n(barWidth)}" height="${n(h)}"><title>${e(day.day)}: ${count} ${e(intent)}</title></rect>`,
+      );
     }
     return segments.join('');
   });
@@ -89,15 +105,31 @@ export function intentsChart(id: string, days: readonly IntentDay[]): string {
   const ticks = days
     .map((day, i) => ({ day, i }))
     .filter(({ i }) => i % step === 0 || i === days.length - 1)
-    .map(({ day, i }) => `<text class="chart-axis" x="${n(left + i * slot + slot / 2)}" y="${height - 5}" text-anchor="middle">${e(day.day.slice(5))}</text>`);
-  const axis = `<line class="chart-rule" x1="${left}" y1="${height - bottom}" x2="${width - 4}" y2="${height - bottom}"/>` +
+    .map(
+      ({ day, i }) =>
+        `<text class="chart-axis" x="${n(left + i * slot + slot / 2)}" y="${height - 5}" text-anchor="middle">${e(day.day.slice(5))}</text>`,
+    );
+  const axis =
+    `<line class="chart-rule" x1="${left}" y1="${height - bottom}" x2="${width - 4}" y2="${height - bottom}"/>` +
     `<text class="chart-axis" x="${left - 4}" y="${height - bottom - plotHeight + 8}" text-anchor="end">${max}</text>` +
     `<text class="chart-axis" x="${left - 4}" y="${height - bottom}" text-anchor="end">0</text>`;
   const total = days.reduce((a, d) => a + d.total, 0);
-  const present = order.filter((intent) => days.some((d) => (intent === 'other' ? Object.keys(d.byIntent).some((k) => !(CHART_INTENTS as readonly string[]).includes(k)) : (d.byIntent[intent] ?? 0) > 0)));
+  const present = order.filter((intent) =>
+    days.some((d) =>
+      intent === 'other'
+        ? Object.keys(d.byIntent).some((k) => !(CHART_INTENTS as readonly string[]).includes(k))
+        : (d.byIntent[intent] ?? 0) > 0,
+    ),
+  );
   return (
-    svg(id, 'Replies per day by intent', `${total} replies over ${days.length} days (UTC).`, width, height, `${axis}${columns.join('')}${ticks.join('')}`) +
-    legend(present.map((intent) => ({ label: intent.replaceAll('_', ' '), className: intentClass(intent) })))
+    svg(
+      id,
+      'Replies per day by intent',
+      `${total} replies over ${days.length} days (UTC).`,
+      width,
+      height,
+      `${axis}${columns.join('')}${ticks.join('')}`,
+    ) + legend(present.map((intent) => ({ label: intent.replaceAll('_', ' '), className: intentClass(intent) })))
   );
 }
 
@@ -113,9 +145,11 @@ export function responseChart(id: string, times: ResponseTimes): string {
     const h = (b.count / max) * plotHeight;
     const x = 4 + i * slot + slot * 0.15;
     const y = height - bottom - h;
-    return `<rect class="bar-response" x="${n(x)}" y="${n(y)}" width="${n(slot * 0.7)}" height="${n(h)}"><title>${e(b.bucket)}: ${b.count}</title></rect>` +
+    return (
+      `<rect class="bar-response" x="${n(x)}" y="${n(y)}" width="${n(slot * 0.7)}" height="${n(h)}"><title>${e(b.bucket)}: ${b.count}</title></rect>` +
       `<text class="chart-value" x="${n(x + slot * 0.35)}" y="${n(y - 4)}" text-anchor="middle">${b.count}</text>` +
-      `<text class="chart-axis" x="${n(x + slot * 0.35)}" y="${height - 6}" text-anchor="middle">${e(b.bucket)}</text>`;
+      `<text class="chart-axis" x="${n(x + slot * 0.35)}" y="${height - 6}" text-anchor="middle">${e(b.bucket)}</text>`
+    );
   });
   const rule = `<line class="chart-rule" x1="4" y1="${height - bottom}" x2="${width - 4}" y2="${height - bottom}"/>`;
   const description = `${times.answered} answers; median ${formatDuration(times.medianMs)}, 90th percentile ${formatDuration(times.p90Ms)}.`;

@@ -1,4 +1,12 @@
-import { formatDay, formatDuration, formatRate, OPT_OUT_WARNING_RATE, type ConversationMetrics, type SequenceStats, type StatsReport } from '../../stats/index.ts';
+import {
+  formatDay,
+  formatDuration,
+  formatRate,
+  OPT_OUT_WARNING_RATE,
+  type ConversationMetrics,
+  type SequenceStats,
+  type StatsReport,
+} from '../../stats/index.ts';
 import { escapeHtml } from '../pages.ts';
 import { layout, type Notice, type Viewer } from './pages.ts';
 import { funnelChart, intentsChart, responseChart } from './stats-charts.ts';
@@ -58,12 +66,20 @@ const HEAD =
   '<th class="num" title="Median time to a rep\'s first answer">Resp. p50</th><th class="num" title="90th percentile time to a rep\'s first answer">Resp. p90</th></tr></thead>';
 
 function sequenceCard(s: SequenceStats, index: number): string {
-  const title = s.name ? `${e(s.name)} <span class="meta">${e(s.sequenceId)}</span>` : `${e(s.sequenceId)} <span class="meta">no sequence file</span>`;
+  const title = s.name
+    ? `${e(s.name)} <span class="meta">${e(s.sequenceId)}</span>`
+    : `${e(s.sequenceId)} <span class="meta">no sequence file</span>`;
   const completion =
-    s.completion.of === 0 ? 'Nobody enrolled in the period.' : `Completion: ${s.completion.count} of ${s.completion.of} enrolled in the period completed (${e(formatRate(s.completion))}).`;
-  if (s.total.sent === 0) return `<section class="card stats-sequence" data-sequence-id="${e(s.sequenceId)}"><h2>${title}</h2><p class="meta">No emails sent in this period. ${completion}</p></section>`;
+    s.completion.of === 0
+      ? 'Nobody enrolled in the period.'
+      : `Completion: ${s.completion.count} of ${s.completion.of} enrolled in the period completed (${e(formatRate(s.completion))}).`;
+  if (s.total.sent === 0)
+    return `<section class="card stats-sequence" data-sequence-id="${e(s.sequenceId)}"><h2>${title}</h2><p class="meta">No emails sent in this period. ${completion}</p></section>`;
   const rows = s.steps
-    .map((step) => `<tr data-step-id="${e(step.stepId)}"><td>${step.position ?? '–'}. ${e(step.stepId)}${step.position === undefined ? ' <span class="meta">(removed)</span>' : ''}</td>${metricCells(step)}</tr>`)
+    .map(
+      (step) =>
+        `<tr data-step-id="${e(step.stepId)}"><td>${step.position ?? '–'}. ${e(step.stepId)}${step.position === undefined ? ' <span class="meta">(removed)</span>' : ''}</td>${metricCells(step)}</tr>`,
+    )
     .join('');
   const warning = [s.total, ...s.steps].some((m) => m.optOutWarning)
     ? `<p class="notice" role="status">Opt-outs above ${OPT_OUT_WARNING_RATE * 100}% of delivered: these emails turn people away. Look at the marked rows.</p>`
@@ -79,14 +95,23 @@ ${funnelChart(`funnel-${index}`, s.steps)}
 function intentsTable(report: StatsReport): string {
   const rows = report.intentsByDay
     .filter((d) => d.total > 0)
-    .map((d) => `<tr><td>${e(d.day)}</td><td>${Object.entries(d.byIntent).map(([k, v]) => `${e(k)}: ${v}`).join(', ')}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${e(d.day)}</td><td>${Object.entries(d.byIntent)
+          .map(([k, v]) => `${e(k)}: ${v}`)
+          .join(', ')}</td></tr>`,
+    )
     .join('');
-  return rows ? `<details><summary>Numbers</summary><table id="intents-table"><thead><tr><th>Day (UTC)</th><th>Replies</th></tr></thead><tbody>${rows}</tbody></table></details>` : '';
+  return rows
+    ? `<details><summary>Numbers</summary><table id="intents-table"><thead><tr><th>Day (UTC)</th><th>Replies</th></tr></thead><tbody>${rows}</tbody></table></details>`
+    : '';
 }
 
 export function statsPage(model: StatsPageModel): string {
   const { report } = model;
-  const notice = model.notice ? `<p class="notice${model.notice.kind === 'ok' ? ' ok' : ''}" role="status">${e(model.notice.text)}</p>` : '';
+  const notice = model.notice
+    ? `<p class="notice${model.notice.kind === 'ok' ? ' ok' : ''}" role="status">${e(model.notice.text)}</p>`
+    : '';
   const body = report
     ? `<p class="meta">Emails sent from ${e(formatDay(report.period.from))} to ${e(formatDay(report.period.to))} (exclusive), and what came of them up to ${e(formatDay(report.asOf))}.
 Counts are people (enrollments); rates are of delivered; pipeline is replied and qualified, of replied; “–” means nothing to divide by.</p>

@@ -18,9 +18,15 @@ const param = (query: unknown, name: string): string | undefined => {
 
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 /** The form's dates: the first day, and the last day the period includes. */
-const formOf = (period: StatsPeriod, sequenceId: string | undefined) => ({ from: dayOf(period.from), to: dayOf(new Date(period.to.getTime() - 1)), sequenceId });
+const formOf = (period: StatsPeriod, sequenceId: string | undefined) => ({
+  from: dayOf(period.from),
+  to: dayOf(new Date(period.to.getTime() - 1)),
+  sequenceId,
+});
 
-type Loaded = { ok: true; model: Omit<StatsPageModel, 'viewer' | 'csrf'> } | { ok: false; code: 'period_invalid' | 'sequence_unknown'; message: string; model: Omit<StatsPageModel, 'viewer' | 'csrf'> };
+type Loaded =
+  | { ok: true; model: Omit<StatsPageModel, 'viewer' | 'csrf'> }
+  | { ok: false; code: 'period_invalid' | 'sequence_unknown'; message: string; model: Omit<StatsPageModel, 'viewer' | 'csrf'> };
 
 /** GET /stats (the page) and GET /api/stats (the same report as JSON), for any logged-in rep. */
 export function registerStatsRoutes(app: FastifyInstance, options: RepAppOptions): void {
@@ -34,16 +40,25 @@ export function registerStatsRoutes(app: FastifyInstance, options: RepAppOptions
     const now = options.now();
     const sequences = [...options.listSequences()].map((s) => ({ id: s.id, name: s.name }));
     const sequenceId = param(request.query, 'sequence');
-    const resolved = resolvePeriod({ from: param(request.query, 'from'), to: param(request.query, 'to'), days: param(request.query, 'days') }, now);
+    const resolved = resolvePeriod(
+      { from: param(request.query, 'from'), to: param(request.query, 'to'), days: param(request.query, 'days') },
+      now,
+    );
     const fallback = resolvePeriod({}, now);
     const failed = (code: 'period_invalid' | 'sequence_unknown', message: string): Loaded => ({
       ok: false,
       code,
       message,
-      model: { report: undefined, form: formOf(fallback.ok ? fallback.period : { from: now, to: now }, undefined), sequences, notice: { kind: 'error', text: message } },
+      model: {
+        report: undefined,
+        form: formOf(fallback.ok ? fallback.period : { from: now, to: now }, undefined),
+        sequences,
+        notice: { kind: 'error', text: message },
+      },
     });
     if (!resolved.ok) return failed('period_invalid', resolved.message);
-    if (sequenceId !== undefined && !sequences.some((s) => s.id === sequenceId)) return failed('sequence_unknown', 'No such sequence; pick one from the list.');
+    if (sequenceId !== undefined && !sequences.some((s) => s.id === sequenceId))
+      return failed('sequence_unknown', 'No such sequence; pick one from the list.');
     const report = await readStats(options.db, { period: resolved.period, sequences: outlines(), sequenceId, now: options.now });
     return { ok: true, model: { report, form: formOf(resolved.period, sequenceId), sequences } };
   }
@@ -52,7 +67,10 @@ export function registerStatsRoutes(app: FastifyInstance, options: RepAppOptions
     const loaded = await load(request);
     const rep = repOf(request);
     const page = statsPage({ ...loaded.model, viewer: { email: rep._id, name: rep.name, role: rep.role }, csrf: reply.generateCsrf() });
-    return reply.code(loaded.ok ? 200 : 400).type(HTML).send(page);
+    return reply
+      .code(loaded.ok ? 200 : 400)
+      .type(HTML)
+      .send(page);
   });
 
   app.get<StatsQuery>('/api/stats', async (request, reply) => {

@@ -75,7 +75,11 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       case 'reply': {
         const text = str(body.text)?.trim();
         if (!text || text.length > MAX_ANSWER) return invalid;
-        return answerTask(db, options.transport, id, rep, text, { messageIdDomain: options.messageIdDomain, getSequence: options.getSequence, now: now() });
+        return answerTask(db, options.transport, id, rep, text, {
+          messageIdDomain: options.messageIdDomain,
+          getSequence: options.getSequence,
+          now: now(),
+        });
       }
       case 'outcome': {
         const outcome = outcomeOf(body, options);
@@ -92,7 +96,14 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     const [tasks, counts] = await Promise.all([listTasks(db, rep, filter), taskCounts(db, rep)]);
     const at = now();
     return reply.type(HTML).send(
-      inboxPage({ viewer: viewerOf(request), csrf: reply.generateCsrf(), tasks: tasks.map((t) => taskRow(t, at)), counts, filter, intents: INTENTS }),
+      inboxPage({
+        viewer: viewerOf(request),
+        csrf: reply.generateCsrf(),
+        tasks: tasks.map((t) => taskRow(t, at)),
+        counts,
+        filter,
+        intents: INTENTS,
+      }),
     );
   });
 
@@ -110,7 +121,9 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
           .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
           .map(([k, v]) => [k, String(v)]),
       },
-      enrollment: view.enrollment ? { sequenceId: view.enrollment.sequenceId, status: view.enrollment.status, reason: view.enrollment.statusReason } : undefined,
+      enrollment: view.enrollment
+        ? { sequenceId: view.enrollment.sequenceId, status: view.enrollment.status, reason: view.enrollment.statusReason }
+        : undefined,
       thread: view.thread.map((t) => ({ kind: t.kind, at: t.at, from: t.from, subject: t.subject, text: t.text, intent: t.intent })),
       events: view.events.map((ev) => ({ at: ev.at, by: ev.by, action: ev.action, detail: detailText(ev.detail) })),
       sequences: [...options.listSequences()],
@@ -148,8 +161,18 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     return {
       task: taskRow(view.task, now()),
       explanation: view.task.explanation,
-      contact: view.contact ? { email: view.contact.email, firstName: view.contact.firstName, lastName: view.contact.lastName, company: view.contact.company, qualification: view.contact.qualification } : undefined,
-      enrollment: view.enrollment ? { id: view.enrollment._id, sequenceId: view.enrollment.sequenceId, status: view.enrollment.status } : undefined,
+      contact: view.contact
+        ? {
+            email: view.contact.email,
+            firstName: view.contact.firstName,
+            lastName: view.contact.lastName,
+            company: view.contact.company,
+            qualification: view.contact.qualification,
+          }
+        : undefined,
+      enrollment: view.enrollment
+        ? { id: view.enrollment._id, sequenceId: view.enrollment.sequenceId, status: view.enrollment.status }
+        : undefined,
       thread: view.thread,
       events: view.events,
     };

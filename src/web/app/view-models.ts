@@ -21,9 +21,18 @@ export const isIntent = (value: unknown): value is Intent => typeof value === 's
 
 /** Saved answers a rep can drop into the reply box and edit. */
 export const SNIPPETS: ReadonlyArray<{ label: string; text: string }> = [
-  { label: 'Book a call', text: 'Thanks for getting back to me! Would a 20-minute call this week work? Send me two times that suit you and I will confirm one.' },
-  { label: 'Send details', text: 'Thanks for the question. Here is a short overview of how it works, and I am happy to go through it on a call if that helps.' },
-  { label: 'Later', text: 'Understood, thanks for letting me know. I will check back in a few months; reply any time before then if things change.' },
+  {
+    label: 'Book a call',
+    text: 'Thanks for getting back to me! Would a 20-minute call this week work? Send me two times that suit you and I will confirm one.',
+  },
+  {
+    label: 'Send details',
+    text: 'Thanks for the question. Here is a short overview of how it works, and I am happy to go through it on a call if that helps.',
+  },
+  {
+    label: 'Later',
+    text: 'Understood, thanks for letting me know. I will check back in a few months; reply any time before then if things change.',
+  },
 ];
 
 const OPEN_STATES = new Set(['open', 'claimed']);

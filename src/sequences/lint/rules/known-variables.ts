@@ -21,15 +21,19 @@ export const knownVariables: LintRule = {
       if (hasFallback || ALWAYS.includes(name) || (fromSegment && name === 'segment')) return [];
       const path = ['steps', stepIndex, field];
       if (OPTIONAL.includes(name) || (fromSegment && name.startsWith('event_'))) {
-        return [{
-          path,
-          minor: true,
-          message: `contacts without ${name} will skip this step: add a fallback like {{ ${name} | default: "…" }} or print it inside {% if ${name} %}`,
-        }];
+        return [
+          {
+            path,
+            minor: true,
+            message: `contacts without ${name} will skip this step: add a fallback like {{ ${name} | default: "…" }} or print it inside {% if ${name} %}`,
+          },
+        ];
       }
-      return [{
-        path,
-        message: `{{ ${name} }} is not a contact field (email, ${OPTIONAL.join(', ')}): fix the name, or if it is a custom field give it a fallback like {{ ${name} | default: "…" }}`,
-      }];
+      return [
+        {
+          path,
+          message: `{{ ${name} }} is not a contact field (email, ${OPTIONAL.join(', ')}): fix the name, or if it is a custom field give it a fallback like {{ ${name} | default: "…" }}`,
+        },
+      ];
     }),
 };

@@ -6,9 +6,29 @@ const MAX_SUBJECT_WORDS = 9;
 
 /** Words that spam filters and wary readers both react to. */
 const SPAM_WORDS = [
-  'free', 'guarantee', 'guaranteed', 'act now', 'limited time', 'winner', 'urgent', '$$$', '100%', 'click here',
-  'risk-free', 'risk free', 'no obligation', 'buy now', 'order now', 'special offer', 'exclusive deal',
-  'congratulations', 'cash', 'earn money', 'double your', 'last chance', 'once in a lifetime',
+  'free',
+  'guarantee',
+  'guaranteed',
+  'act now',
+  'limited time',
+  'winner',
+  'urgent',
+  '$$$',
+  '100%',
+  'click here',
+  'risk-free',
+  'risk free',
+  'no obligation',
+  'buy now',
+  'order now',
+  'special offer',
+  'exclusive deal',
+  'congratulations',
+  'cash',
+  'earn money',
+  'double your',
+  'last chance',
+  'once in a lifetime',
 ];
 
 const spamPattern = new RegExp(
@@ -30,9 +50,11 @@ export const replyWorthySubject: LintRule = {
       const subject = readableText(step.subject).trim();
       const findings: RuleFinding[] = [];
       const say = (message: string) => findings.push({ path, message });
-      if (subject.length > MAX_SUBJECT_CHARS) say(`the subject is ${subject.length} characters; keep it to ${MAX_SUBJECT_CHARS} so it isn't cut off`);
+      if (subject.length > MAX_SUBJECT_CHARS)
+        say(`the subject is ${subject.length} characters; keep it to ${MAX_SUBJECT_CHARS} so it isn't cut off`);
       const words = wordsIn(subject).length;
-      if (words > MAX_SUBJECT_WORDS) say(`the subject is ${words} words; keep it to ${MAX_SUBJECT_WORDS} or fewer, like a note to a colleague`);
+      if (words > MAX_SUBJECT_WORDS)
+        say(`the subject is ${words} words; keep it to ${MAX_SUBJECT_WORDS} or fewer, like a note to a colleague`);
       const shouted = /\b[A-Z]{3,}\b/.exec(subject);
       if (shouted) say(`write "${shouted[0]}" in normal case: capitals read as shouting and as spam`);
       if (subject.includes('!!')) say('drop the "!!": one calm sentence gets more replies');

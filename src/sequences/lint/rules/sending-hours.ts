@@ -19,7 +19,10 @@ export const sendingHours: LintRule = {
     }
     const weekend = policy.sendDays.flatMap((d) => (d === 'sat' ? ['Saturdays'] : d === 'sun' ? ['Sundays'] : []));
     if (weekend.length > 0) {
-      findings.push({ path: ['policy', 'send_days'], message: `sends on ${weekend.join(' and ')}; remove sat and sun from send_days so emails arrive when people work` });
+      findings.push({
+        path: ['policy', 'send_days'],
+        message: `sends on ${weekend.join(' and ')}; remove sat and sun from send_days so emails arrive when people work`,
+      });
     }
     return findings;
   },
