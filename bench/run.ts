@@ -1,3 +1,4 @@
+import { benchCli } from './cli.ts';
 import { benchInbound } from './inbound.ts';
 import { benchReaction } from './reaction.ts';
 import { benchReplies } from './replies.ts';
@@ -6,7 +7,7 @@ import { benchSegments } from './segments.ts';
 import { benchSending } from './sending.ts';
 import { machine, recordResults } from './results.ts';
 
-// `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 only=segments|replies|reaction]`: runs the
+// `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 only=segments|replies|reaction|sending|scheduling|cli]`: runs the
 // benchmarks and writes their rows to docs/BENCHMARKS.md.
 const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const inboundCount = Number(args.get('inbound') ?? 500);
@@ -32,6 +33,7 @@ const rows = [
   ...(only === undefined || only === 'reaction' ? await benchReaction(reactionCount) : []),
   ...(only === undefined || only === 'sending' ? await benchSending(enrollments, dueCount) : []),
   ...(only === undefined || only === 'scheduling' ? await benchScheduling(enrollments, scheduledCount, spreadSeconds) : []),
+  ...(only === undefined || only === 'cli' ? await benchCli() : []),
 ];
 for (const row of rows) console.log(`${row.benchmark}: ${row.measure} ${row.parley} vs ${row.baseline} = ${row.ratio} (${row.notes})`);
 await recordResults(rows);
