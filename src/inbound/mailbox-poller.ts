@@ -176,6 +176,7 @@ export class MailboxPoller {
     // Before connect(): an unhandled socket error would crash the process (STACK-NOTES).
     client.on('error', (error: unknown) => this.#log.warn({ err: error }, 'IMAP connection error'));
     client.on('exists', () => this.#requestPoll());
+    sessionLost.set(client, closedPromise(client));
     client.on('close', () => {
       if (this.#client === client) {
         this.#client = undefined;
@@ -276,31 +277,18 @@ export class MailboxPoller {
       this.#log.warn({ was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning (replies dedupe by Message-ID)');
 
     // NOOP first: without it a message delivered a moment ago may not be visible yet (STACK-NOTES).
-    await client.noop();
+    await whileOpen(client, client.noop());
     // `N:*` always returns the last message, even when it is older than N (STACK-NOTES).
-    const found = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, flags: true, size: true, envelope: true }, { uid: true }))
+    const found = (
+      await whileOpen(client, client.fetchAll(`${lastUid + 1}:*`, { uid: true, flags: true, size: true, envelope: true }, { uid: true }))
+    )
       .filter((m) => m.uid > lastUid)
       .sort((a, b) => a.uid - b.uid);
 
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
     const originOf = (uid: number): MessageOrigin => ({ mailbox: imap.mailbox, uidValidity, uid });
-    // The handled ones get their keyword first: a cursor past a message says it is marked too.
-    // A server that keeps no custom keywords (no \* in PERMANENTFLAGS) gets none: there the cursor
-    // and the replies' dedupe are all there is.
-    const keywords = !box.permanentFlags || box.permanentFlags.has('\\*') || box.permanentFlags.has(PROCESSED_KEYWORD);
-    const markDone = async (handled: readonly number[], lastUid: number) => {
-      // imapflow answers a failed STORE with false, not an error: the cursor must not pass
-      // messages left without their keyword (a session lost mid-poll); the next poll redoes them.
-      if (keywords && handled.length > 0 && !(await client.messageFlagsAdd(handled.join(','), [PROCESSED_KEYWORD], { uid: true }))) {
-        throw new ParleyError(
-          ErrorCodes.IMAP_COMMAND_FAILED,
-          'The IMAP server did not store the processed keyword; the next poll marks those messages again.',
-          { retryable: true },
-        );
-      }
-      await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
-    };
-    await this.#handleInOrder(client, found, originOf, markDone, result);
+    const saveCursor = (lastUid: number) => this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
+    await this.#handleInOrder(client, found, originOf, saveCursor, result);
     return result;
   }
 
@@ -310,17 +298,16 @@ export class MailboxPoller {
    * A message waits for the earlier ones from the same sender or in the same one of our threads,
    * so one conversation's replies still take effect in order.
    *
-   * Every few messages and at the end, the handled ones up to the first that is not done yet are
-   * marked (keyword and cursor) in one go: two commands for several messages. A failure (database
-   * or session down) starts nothing new and ends the poll once the messages in hand are done; the
-   * next poll starts again at the failed message, and those after it that were handled meanwhile
-   * are found done by the handler's dedupe.
+   * The cursor moves past every message up to the first that is not done yet, every few messages
+   * and at the end. A failure (database or session down) starts nothing new and ends the poll once
+   * the messages in hand are done; the next poll starts again at the failed message, and those
+   * after it that were handled meanwhile are found done by the handler's dedupe.
    */
   async #handleInOrder(
     client: ImapFlow,
     found: readonly FetchMessageObject[],
     originOf: (uid: number) => MessageOrigin,
-    markDone: (handled: readonly number[], lastUid: number) => Promise<void>,
+    saveCursor: (lastUid: number) => Promise<void>,
     result: PollResult,
   ): Promise<void> {
     const concurrency = Math.max(1, this.#o.imap.concurrency);
@@ -329,13 +316,10 @@ export class MailboxPoller {
     const inFlight = new Set<Promise<void>>();
     let next = 0;
     let done = 0; // messages [0, done) are handled
-    let saved = 0; // messages [0, saved) are marked done
-    let handled: number[] = []; // UIDs in [saved, done) to mark
+    let saved = 0; // the cursor is past messages [0, saved)
     let failure: { reason: unknown } | undefined;
-    const mark = async () => {
-      const uids = handled;
-      handled = [];
-      await markDone(uids, found[done - 1]!.uid);
+    const save = async () => {
+      await saveCursor(found[done - 1]!.uid);
       saved = done;
     };
 
@@ -370,15 +354,13 @@ export class MailboxPoller {
       await Promise.race(inFlight);
       for (let s = settled[done]; s?.status === 'fulfilled'; s = settled[done]) {
         if (s.value === undefined) result.quarantined += 1;
-        else if (s.value !== 'skipped') {
-          result.outcomes.push(s.value);
-          handled.push(found[done]!.uid);
-        }
+        else if (s.value !== 'skipped') result.outcomes.push(s.value);
         done += 1;
       }
-      if (done - saved >= concurrency && !failure) await mark().catch((reason: unknown) => (failure ??= { reason }));
+      if (done - saved >= concurrency && !failure) await save().catch((reason: unknown) => (failure ??= { reason }));
     }
-    if (done > saved && !failure) await mark();
+    // Past the messages done, even after a failure: the next poll starts at the first not done.
+    if (done > saved) await save();
     if (failure) throw failure.reason;
   }
 
@@ -392,9 +374,11 @@ export class MailboxPoller {
           `The message is ${size} bytes, over IMAP_MAX_MESSAGE_BYTES (${this.#o.imap.maxMessageBytes}); read it in the mailbox.`,
         );
       }
-      const full = await client.fetchOne(String(message.uid), { source: true }, { uid: true });
+      const full = await whileOpen(client, client.fetchOne(String(message.uid), { source: true }, { uid: true }));
       if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
-      return await this.#o.handle(full.source, origin);
+      const outcome = await this.#o.handle(full.source, origin);
+      await whileOpen(client, client.messageFlagsAdd(String(message.uid), [PROCESSED_KEYWORD], { uid: true }));
+      return outcome;
     } catch (error) {
       if (isDatabaseUnreachable(error)) throw error; // not the message's fault: retry the whole poll later
       // Nor is a session that dropped mid-message (a server restart): the next session fetches it again
@@ -403,12 +387,33 @@ export class MailboxPoller {
       const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
       const reason = describeError(error);
       await this.#store.quarantine({ ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() });
-      await client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true });
+      await whileOpen(client, client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true }));
       this.#metrics.quarantined(code);
       this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
       return undefined;
     }
   }
+}
+
+/** Per IMAP session: rejects once it closes. */
+const sessionLost = new WeakMap<ImapFlow, Promise<never>>();
+
+function closedPromise(client: ImapFlow): Promise<never> {
+  const closed = new Promise<never>((_resolve, reject) => {
+    client.once('close', () => reject(Object.assign(new Error('IMAP session closed'), { code: 'NoConnection' })));
+  });
+  closed.catch(() => undefined); // only ever awaited through whileOpen
+  return closed;
+}
+
+/**
+ * An IMAP command of this session, given up once the session closes. imapflow can leave a command
+ * pending for good on a session that died under it (one queued behind breaking IDLE, say), and a
+ * poll waiting on it would hold up the next session's poll, and a worker's stop, forever.
+ */
+function whileOpen<T>(client: ImapFlow, command: Promise<T>): Promise<T> {
+  const lost = sessionLost.get(client);
+  return lost ? Promise.race([command, lost]) : command;
 }
 
 /**
