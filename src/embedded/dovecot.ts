@@ -263,7 +263,15 @@ async function installSieveScript(home: string, script: string): Promise<void> {
   await symlink(join('sieve', 'parley.sieve'), join(home, '.dovecot.sieve'));
 }
 
-async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder: string): Promise<void> {
+/** Milliseconds one IMAP APPEND (connect, append, logout) may take before it is given up and tried again. */
+const APPEND_TIMEOUT_MS = 15_000;
+
+/**
+ * IMAP APPEND on a session of its own. A session that stalls (seen once in a few hundred test runs:
+ * imapflow waiting on an answer Dovecot never owed) is closed after APPEND_TIMEOUT_MS; the append
+ * is tried once more unless the server had confirmed it, and a stall after that is only closed.
+ */
+async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder: string, attempt = 1): Promise<void> {
   const client = new ImapFlow({
     host: box.host,
     port: box.port,
@@ -272,12 +280,32 @@ async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder:
     logger: false,
   });
   client.on('error', () => undefined);
-  await client.connect();
+  let appended = false;
+  const session = (async () => {
+    await client.connect();
+    try {
+      await client.append(folder, raw);
+      appended = true;
+    } finally {
+      await client.logout();
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), APPEND_TIMEOUT_MS)));
   try {
-    await client.append(folder, raw);
+    if ((await Promise.race([session, stalled])) !== 'stalled') return;
   } finally {
-    await client.logout();
+    clearTimeout(timer);
   }
+  session.catch(() => undefined);
+  client.close();
+  if (appended) return;
+  if (attempt >= 2)
+    throw new ParleyError(
+      ErrorCodes.EMBEDDED_SERVICE_FAILED,
+      `IMAP APPEND to the test mailbox stalled twice (${APPEND_TIMEOUT_MS} ms each)`,
+    );
+  await appendMessage(box, raw, folder, attempt + 1);
 }
 
 /** nobody and nogroup on Debian: the config names them, chown needs the numbers. */
