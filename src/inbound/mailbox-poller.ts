@@ -377,7 +377,7 @@ export class MailboxPoller {
       const full = await whileOpen(client, client.fetchOne(String(message.uid), { source: true }, { uid: true }));
       if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
       const outcome = await this.#o.handle(full.source, origin);
-      await whileOpen(client, client.messageFlagsAdd(String(message.uid), [PROCESSED_KEYWORD], { uid: true }));
+      await markProcessed(client, message.uid);
       return outcome;
     } catch (error) {
       if (isDatabaseUnreachable(error)) throw error; // not the message's fault: retry the whole poll later
@@ -393,6 +393,23 @@ export class MailboxPoller {
       return undefined;
     }
   }
+}
+
+/**
+ * Sets the processed keyword. imapflow answers a STORE that failed with false, not an error (a
+ * session dropping under it, or one between states): tried once more, then the message counts as
+ * not handled, so the cursor stays before it and the next poll finishes it (the handler's dedupe
+ * makes that a no-op plus the keyword). A server that keeps no custom keywords is not asked.
+ */
+async function markProcessed(client: ImapFlow, uid: number): Promise<void> {
+  const permanent = client.mailbox ? client.mailbox.permanentFlags : undefined;
+  if (permanent && !permanent.has('\\*') && !permanent.has(PROCESSED_KEYWORD)) return;
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    if (await whileOpen(client, client.messageFlagsAdd(String(uid), [PROCESSED_KEYWORD], { uid: true }))) return;
+  }
+  throw Object.assign(new Error(`IMAP STORE of the processed keyword failed for UID ${uid}; the next poll finishes it`), {
+    code: 'NoConnection',
+  });
 }
 
 /** Per IMAP session: rejects once it closes. */
