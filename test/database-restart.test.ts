@@ -25,7 +25,8 @@ interface LogLine {
   level: number;
   msg: string;
   component?: string;
-  err?: string;
+  /** As errorForLog writes it (src/logger.ts): an object with the message, or a thrown non-error's text. */
+  err?: string | { message?: string };
 }
 interface ReadyBody {
   ready: boolean;
@@ -281,7 +282,7 @@ describe.skipIf(process.env.MONGODB_URL !== undefined)('the database restarts un
 
     const warned = new Map<string, number>();
     for (const l of outageWarnings) {
-      const key = `${l.component ?? '-'} "${l.msg}" (${l.err ?? ''})`;
+      const key = `${l.component ?? '-'} "${l.msg}" (${typeof l.err === 'object' ? (l.err.message ?? '') : (l.err ?? '')})`;
       warned.set(key, (warned.get(key) ?? 0) + 1);
     }
     console.log(

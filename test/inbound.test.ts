@@ -274,7 +274,7 @@ describe('replies from the IMAP mailbox', () => {
     await client.connect();
     try {
       await client.mailboxOpen('INBOX', { readOnly: true });
-      // Keywords are stored for a few handled messages at a time, after their replies are.
+      // A message's keyword is stored just after its reply, so it may trail the reply's state.
       const messages = await eventually('every message carries a Parley keyword', async () => {
         const all = await client.fetchAll('1:*', { uid: true, flags: true });
         return all.every((m) => m.flags?.has(PROCESSED_KEYWORD) || m.flags?.has(QUARANTINED_KEYWORD)) ? all : undefined;
