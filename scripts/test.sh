@@ -12,6 +12,8 @@ start=$(date +%s)
 bash scripts/setup.sh
 echo "test: type check (tsc --noEmit, strict)"
 npx tsc --noEmit
+echo "test: build dist/ (tests start the CLI through bin/parley.js, which runs a fresh build)"
+npm run --silent build
 echo "test: lint (eslint with the import boundaries, prettier --check)"
 npm run --silent lint
 status=0

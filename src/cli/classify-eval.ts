@@ -9,7 +9,6 @@ import {
   type Intent,
   type QuoteStripReport,
 } from '../classify/index.ts';
-import { parseInboundMessage } from '../inbound/inbound-message.ts';
 
 /** Column headings of the confusion matrix, short enough for a terminal. */
 const SHORT: Readonly<Record<Intent, string>> = {
@@ -35,6 +34,7 @@ export function classifyEvalCommand(): Command {
     .action(async (options: { fixtures: string; json?: boolean }) => {
       const testSet = evaluationSet();
       const intents = evaluate(defaultIntentModel(), testSet);
+      const { parseInboundMessage } = await import('../inbound/inbound-message.ts');
       const quoteStripping = await evaluateQuoteStripping(await loadQuoteFixtures(options.fixtures), parseInboundMessage);
       if (options.json) console.log(JSON.stringify({ intents, quoteStripping }, null, 2));
       else console.log([...intentTable(intents), '', ...confusionTable(intents), '', ...quoteLines(quoteStripping)].join('\n'));

@@ -1,12 +1,20 @@
 import { Command } from 'commander';
-import { relabelReply, trainIntentModel } from '../learning/index.ts';
-import { withDatabase } from './database.ts';
+
+/** The database driver and the learning code load when a subcommand runs, not with `parley classify`. */
+async function learning() {
+  const [{ relabelReply, trainIntentModel }, { withDatabase }] = await Promise.all([
+    import('../learning/index.ts'),
+    import('./database.ts'),
+  ]);
+  return { relabelReply, trainIntentModel, withDatabase };
+}
 
 /** `parley classify train`: a new intent model from the corpus plus reps' corrections; workers load it without a restart. */
 export function trainCommand(): Command {
   return new Command('train')
     .description("train a new intent model from the built-in corpus plus reps' corrections and store it; running workers load it")
     .action(async () => {
+      const { trainIntentModel, withDatabase } = await learning();
       const result = await withDatabase((db) => trainIntentModel(db));
       console.log(`model ${result.version}: ${result.corpusExamples} corpus replies + ${result.corrections} corrections`);
     });
@@ -20,6 +28,7 @@ export function relabelCommand(): Command {
     .argument('<intent>', 'the right intent')
     .option('--by <rep>', 'who corrects it', process.env.USER ?? 'cli')
     .action(async (replyId: string, intent: string, options: { by: string }) => {
+      const { relabelReply, withDatabase } = await learning();
       const reply = await withDatabase((db) => relabelReply(db, replyId, intent, options.by));
       console.log(`${reply._id}: ${reply.intent ?? 'unlabelled'} -> ${intent} (by ${options.by})`);
     });

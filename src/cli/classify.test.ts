@@ -79,7 +79,7 @@ describe('parley classify', () => {
   });
 
   it('is registered in the parley program, reading a message from standard input', async () => {
-    const child = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'classify', '-'], {
+    const child = promisify(execFile)(process.execPath, ['bin/parley.js', 'classify', '-'], {
       cwd: ROOT,
       timeout: 60_000,
     });

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { analyzeReply, extractVisibleText, type ReplyToClassify } from '../classify/index.ts';
-import { parseInboundMessage, toReplyToClassify } from '../inbound/inbound-message.ts';
 import type { Qualification } from '../sequences/types.ts';
 import { classifyEvalCommand } from './classify-eval.ts';
 
@@ -39,6 +38,8 @@ function parseAsks(value: string): Qualification {
 
 async function messageReply(file: string): Promise<ReplyToClassify> {
   const source = file === '-' ? await readStdin() : await readFile(file);
+  // The MIME parser loads only for a message, not for --text.
+  const { parseInboundMessage, toReplyToClassify } = await import('../inbound/inbound-message.ts');
   const message = await parseInboundMessage(source);
   return toReplyToClassify(message, extractVisibleText(message.text, message.html));
 }

@@ -11,7 +11,8 @@ import { lintPaths } from './files.ts';
 import { LINT_RULES, lintSequence } from './index.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../../sequences', import.meta.url));
-const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+// bin/parley.js runs the build when it is fresh (scripts/test.sh makes one), else the sources.
+const CLI = fileURLToPath(new URL('../../../bin/parley.js', import.meta.url));
 
 /** Two questions (one-question, error) and a bare first_name (known-variables, minor). */
 const twoQuestions = (top = '') => `id: demo
@@ -113,15 +114,7 @@ describe('lintPaths and `parley lint`', () => {
 
   it('prints file:line:column level rule message, a summary, and exits 1 on errors', async () => {
     const run = promisify(execFile);
-    const failed = await run(process.execPath, [
-      '--import',
-      'tsx',
-      CLI,
-      'lint',
-      join(dir, 'loud.yaml'),
-      '--rule',
-      'known-variables=off',
-    ]).then(
+    const failed = await run(process.execPath, [CLI, 'lint', join(dir, 'loud.yaml'), '--rule', 'known-variables=off']).then(
       () => assert.fail('expected exit code 1'),
       (error: { code: number; stdout: string }) => error,
     );
@@ -131,7 +124,7 @@ describe('lintPaths and `parley lint`', () => {
       `${join(dir, 'loud.yaml')}:8:11  error  one-question  this email asks 2 questions; keep the one that matters most, so the answer is easy to write\n1 file checked: 1 error, 0 warnings.\n`,
     );
 
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'lint', '--json', join(dir, 'quiet.yaml')]);
+    const { stdout } = await run(process.execPath, [CLI, 'lint', '--json', join(dir, 'quiet.yaml')]);
     assert.deepEqual(JSON.parse(stdout), []);
   });
 });
