@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * - fault: servers killed and restarted under a running worker.
  * - scale: three worker processes sharing the due steps (1,000 in `npm test`, 10,000 in `npm run test:scale`).
  */
-const FAULT = ['test/database-restart.test.ts', 'test/imap-restart.test.ts', 'test/worker-processes.test.ts', 'test/readiness.test.ts'];
+const FAULT = [
+  'test/database-restart.test.ts',
+  'test/shutdown.test.ts',
+  'test/imap-restart.test.ts',
+  'test/worker-processes.test.ts',
+  'test/readiness.test.ts',
+];
 const SCALE = ['test/worker-scale.test.ts'];
 
 export default defineConfig({

@@ -184,25 +184,31 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
   logger.info({ webUrl }, 'worker started');
 
-  // In order: stop taking work, let running work finish, then close the connections it used.
-  const stages: Array<[string, () => unknown]> = [
+  // In order: stop taking work, let running work finish, then close the connections it used. The
+  // parts within one stage stop side by side: the jobs and the poller are told at the same moment,
+  // so a slow send run does not keep the poller handling replies (and the other way round).
+  const stages: Array<Array<[string, () => unknown]>> = [
     [
-      'file watchers',
-      () => {
-        catalog?.stop();
-        models.stop();
-        clearInterval(taskTimer);
-        segmentCatalog.stop();
-      },
+      [
+        'file watchers',
+        () => {
+          catalog?.stop();
+          models.stop();
+          clearInterval(taskTimer);
+          segmentCatalog.stop();
+        },
+      ],
     ],
-    ['segment updater', () => segments.stop()],
-    ['jobs', () => jobs.stop()],
-    ['mailbox poller', () => poller.stop()],
-    ['web server', () => web?.close()],
-    ['smtp transport', () => transport.close()],
-    ['mongodb', () => database.close()],
+    [
+      ['segment updater', () => segments.stop()],
+      ['jobs', () => jobs.stop()],
+      ['mailbox poller', () => poller.stop()],
+    ],
+    [['web server', () => web?.close()]],
+    [['smtp transport', () => transport.close()]],
+    [['mongodb', () => database.close()]],
   ];
-  const remaining = new Set(stages.map(([name]) => name));
+  const remaining = new Set(stages.flat().map(([name]) => name));
 
   return {
     database,
@@ -211,9 +217,13 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     webUrl,
     stop() {
       stopping ??= (async () => {
-        for (const [name, stopPart] of stages) {
-          await stopPart();
-          remaining.delete(name);
+        for (const stage of stages) {
+          await Promise.all(
+            stage.map(async ([name, stopPart]) => {
+              await stopPart();
+              remaining.delete(name);
+            }),
+          );
         }
         logger.info('worker stopped');
       })();

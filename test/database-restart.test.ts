@@ -5,8 +5,9 @@ import { freePort, type EmbeddedDatabase, type ReceivedMail } from '../src/embed
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { OWN_EVENTS } from '../src/events/index.ts';
 import { SEND_JOB } from '../src/sending/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
 import { replyMessage } from './support/mail.ts';
+import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { killAllCli, startCli, type CliProcess } from './support/worker-process.ts';
 
@@ -48,9 +49,7 @@ describe.skipIf(process.env.MONGODB_URL !== undefined)('the database restarts un
     assert.ok(services.ferret, 'the embedded FerretDB runs (MONGODB_URL unset)');
     ferret = services.ferret;
     db = await connectDatabase(services.mongoUrl, services.database);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
   });
   afterAll(async () => {
     await killAllCli();

@@ -6,10 +6,11 @@ import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxPoller, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createSmtpTransport, type MailTransport } from '../src/sending/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
 import type { Config } from '../src/config.ts';
 import { replyMessage } from './support/mail.ts';
 import { testSender } from './support/sender.ts';
+import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 
 // The inbound path against a real Dovecot and FerretDB (or MONGODB_URL): poll, parse, match,
@@ -45,9 +46,7 @@ describe('replies from the IMAP mailbox', () => {
     config = services.config({ IMAP_MAX_MESSAGE_BYTES: '200000' });
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
     transport = createSmtpTransport(config.smtp);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
     const handler = new ReplyHandler({
       db,
       logger: silentLogger(),

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { mailboxKey } from '../src/inbound/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
 import { replyMessage } from './support/mail.ts';
+import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { killAllCli, startCli, type CliProcess } from './support/worker-process.ts';
 
@@ -21,9 +22,7 @@ describe('the mailbox lease between worker processes', () => {
   beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
     mailbox = mailboxKey(services.config().imap);
   });
   afterAll(async () => {

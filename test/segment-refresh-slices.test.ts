@@ -149,6 +149,22 @@ describe('full segment refresh in slices', () => {
     assert.deepEqual(quiet, { contacts: CONTACTS, entered: 0, exited: 0, enrolled: 0, stopped: 0 });
   });
 
+  it('ends between two slices when the worker stops, and the next refresh evaluates everyone', async () => {
+    const stopping = new AbortController();
+    const rollups = db.contactRollups;
+    // The worker stops while the first slice is being read: slices already started finish, no new one starts.
+    const find = ((filter: Filter<ContactRollupDoc>, options?: FindOptions) => {
+      stopping.abort();
+      return rollups.find(filter, options);
+    }) as Collection<ContactRollupDoc>['find'];
+    const stopped = await refreshAllSegments(
+      { ...db, contactRollups: withOverrides(rollups, { find }) },
+      { ...input, stopping: stopping.signal },
+    );
+    assert.ok(stopped.contacts > 0 && stopped.contacts < CONTACTS, `${stopped.contacts} of ${CONTACTS} evaluated before the stop`);
+    assert.equal((await refreshAllSegments(db, input)).contacts, CONTACTS);
+  });
+
   const failures: Array<{ when: string; inject: (db: Database, fail: () => void) => ParleyCollections }> = [
     {
       when: 'reading a later slice',

@@ -5,9 +5,10 @@ import { enrollContacts } from '../src/enrollments/index.ts';
 import type { SendMetrics } from '../src/monitoring/index.ts';
 import { freePort } from '../src/embedded/index.ts';
 import { createSmtpTransport, stepMessageId, type MailTransport, type StepSenderOptions } from '../src/sending/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
 import { testSender } from './support/sender.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
+import { quickFollowUp } from './support/sequences.ts';
 
 // The step sender against FerretDB (or MONGODB_URL) and a real SMTP sink, driven with a clock of
 // the test's own so "due" is exact and no test waits for wall time.
@@ -36,9 +37,7 @@ describe('sending due steps', () => {
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
     transport = createSmtpTransport(config.smtp);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
   });
   afterAll(async () => {
     transport?.close();

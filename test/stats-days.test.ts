@@ -86,6 +86,10 @@ describe('stats from day summaries on the database', () => {
 
   it('reads the same report before and after the summaries are built', async () => {
     await assertSameAsEvents('no summaries');
+    // A stopping worker builds no further day; what it left is built by the next run.
+    const stopping = new AbortController();
+    stopping.abort();
+    assert.equal((await buildStatsDays(db, { now: BUILT_AT, horizonDays: 12, stopping: stopping.signal })).built, 0);
     const report = await buildStatsDays(db, { now: BUILT_AT, horizonDays: 12 });
     // 25 Feb (the horizon) to 8 March; the 9th is still open.
     assert.deepEqual(report.days.at(0), '2026-02-25');

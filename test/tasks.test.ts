@@ -5,7 +5,7 @@ import { enrollContacts, stepDueTime } from '../src/enrollments/index.ts';
 import { matchEnrollment } from '../src/inbound/match.ts';
 import { addRep, setOnDuty, verifyRepLogin } from '../src/reps/index.ts';
 import { createSmtpTransport, type MailTransport } from '../src/sending/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
@@ -22,6 +22,7 @@ import {
 import { isParleyError } from '../src/errors.ts';
 import { testSender } from './support/sender.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
+import { quickFollowUp } from './support/sequences.ts';
 
 const MINUTE = 60_000;
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE);
@@ -104,9 +105,7 @@ describe('the task queue', () => {
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
     transport = createSmtpTransport(config.smtp);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
     reps.alice = await addRep(db, { email: 'Alice@Parley.test', name: 'Alice Rep', role: 'rep', password: 'alice-password-1' });
     reps.bob = await addRep(db, { email: 'bob@parley.test', name: 'Bob Rep', role: 'rep', password: 'bob-password-12' });
     reps.admin = await addRep(db, { email: 'admin@parley.test', name: 'Ada Admin', role: 'admin', password: 'admin-password-1' });

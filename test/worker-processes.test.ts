@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
-import type { ReceivedMail } from '../src/embedded/index.ts';
+import type { Sequence } from '../src/sequences/index.ts';
+import { copiesPerMessage } from './support/mail.ts';
+import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { killAllCli, startCli } from './support/worker-process.ts';
 
@@ -16,22 +17,11 @@ describe('worker processes', () => {
 
   const workerEnv = (overrides: Record<string, string> = {}) =>
     services.env({ SEQUENCES_DIR: 'test/fixtures/sequences', SMTP_TIMEOUT_MS: '1000', SEND_LEASE_MS: '3000', ...overrides });
-  const copiesPerMessage = (mails: readonly ReceivedMail[], to: readonly string[]) => {
-    const counts = new Map<string, number>();
-    for (const mail of mails) {
-      if (!to.includes(mail.envelopeTo[0] ?? '')) continue;
-      const key = `${mail.envelopeTo[0]} ${mail.parsed.messageId}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return counts;
-  };
 
   beforeAll(async () => {
     services = await startTestServices();
     db = await connectDatabase(services.mongoUrl, services.database);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/quick-follow-up.yaml');
-    assert.ok(loaded.ok);
-    sequence = loaded.sequence;
+    sequence = await quickFollowUp();
   });
   afterAll(async () => {
     await killAllCli();

@@ -11,8 +11,8 @@ export function segmentRefreshJob(updater: SegmentUpdater, intervalMs: number): 
   return {
     name: REFRESH_JOB,
     intervalMs,
-    run: async () => {
-      await updater.refreshAll();
+    run: async (stopping) => {
+      await updater.refreshAll(stopping);
     },
   };
 }

@@ -21,6 +21,8 @@ export interface RefreshInput {
   /** The loaded sequences: those whose audience is a segment act on its changes. */
   sequences: readonly Sequence[];
   now: Date;
+  /** Aborted when the worker stops: a full refresh ends between two slices (the next run redoes it all). */
+  stopping?: AbortSignal | undefined;
 }
 
 const emptyReport = (): RefreshReport => ({ contacts: 0, entered: 0, exited: 0, enrolled: 0, stopped: 0 });
@@ -138,7 +140,7 @@ export async function refreshAllSegments(db: ParleyCollections, input: RefreshIn
   // Events recorded since the last event pass are folded first, so the verdicts below see them.
   await foldQueue(db, plan, now);
   const contacts = contactStore(db).allSegmentContacts(SLICE);
-  await inSlices(contacts, (slice) => refreshSlice(db, plan, slice, input, report));
+  await inSlices(contacts, (slice) => refreshSlice(db, plan, slice, input, report), input.stopping);
   return report;
 }
 
@@ -186,7 +188,11 @@ async function refreshSlice(
  * next. The first failure stops the reading; the slices already running finish (or fail) before it
  * is thrown, so nothing is left writing after the refresh returned.
  */
-async function inSlices(contacts: AsyncIterable<FactsContact>, work: (slice: FactsContact[]) => Promise<void>): Promise<void> {
+async function inSlices(
+  contacts: AsyncIterable<FactsContact>,
+  work: (slice: FactsContact[]) => Promise<void>,
+  stopping?: AbortSignal,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   const start = (slice: FactsContact[]) => {
@@ -200,6 +206,7 @@ async function inSlices(contacts: AsyncIterable<FactsContact>, work: (slice: Fac
   try {
     let slice: FactsContact[] = [];
     for await (const contact of contacts) {
+      if (stopping?.aborted) break;
       slice.push(contact);
       if (slice.length < SLICE) continue;
       start(slice);
@@ -207,7 +214,7 @@ async function inSlices(contacts: AsyncIterable<FactsContact>, work: (slice: Fac
       while (running.size >= SLICES_AT_ONCE && !failure) await Promise.race(running);
       if (failure) break;
     }
-    if (!failure && slice.length > 0) start(slice);
+    if (!failure && !stopping?.aborted && slice.length > 0) start(slice);
   } finally {
     await Promise.all(running);
   }

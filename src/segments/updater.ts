@@ -65,8 +65,9 @@ export class SegmentUpdater {
     await this.idle();
   }
 
-  async refreshAll(): Promise<RefreshReport> {
-    const report = await refreshAllSegments(this.#o.db, this.#input());
+  /** Re-evaluates every contact; `stopping` ends it between two slices of contacts. */
+  async refreshAll(stopping?: AbortSignal): Promise<RefreshReport> {
+    const report = await refreshAllSegments(this.#o.db, { ...this.#input(), stopping });
     if (report.entered + report.exited > 0) this.#log.info(report, 'segments refreshed');
     return report;
   }

@@ -199,7 +199,10 @@ export interface BuildDaysReport {
  * `horizonDays` that has none, and every closed day with a marker (an event since its summary).
  * Idempotent and safe to run in several workers at once.
  */
-export async function buildStatsDays(db: SummaryCollections, options: { now: Date; horizonDays?: number }): Promise<BuildDaysReport> {
+export async function buildStatsDays(
+  db: SummaryCollections,
+  options: { now: Date; horizonDays?: number; stopping?: AbortSignal | undefined },
+): Promise<BuildDaysReport> {
   const { now } = options;
   const lastClosed = utcDay(new Date(now.getTime() - SETTLE_MS - DAY_MS));
   const first = utcDay(new Date(now.getTime() - (options.horizonDays ?? SUMMARY_HORIZON_DAYS) * DAY_MS));
@@ -210,6 +213,8 @@ export async function buildStatsDays(db: SummaryCollections, options: { now: Dat
   for (let day = first; day <= lastClosed; day = nextDay(day)) if (!have.has(day)) days.add(day);
   const report: BuildDaysReport = { built: 0, lost: 0, days: [...days].sort() };
   for (const day of report.days) {
+    // A stopping worker leaves the rest to the next run: each day is built whole or not at all.
+    if (options.stopping?.aborted) break;
     if ((await buildStatsDay(db, day, now)) === 'built') report.built += 1;
     else report.lost += 1;
   }
@@ -225,8 +230,8 @@ export function statsDaysJob(db: SummaryCollections, intervalMs: number, now: ()
   return {
     name: STATS_DAYS_JOB,
     intervalMs,
-    run: async () => {
-      await buildStatsDays(db, { now: now() });
+    run: async (stopping) => {
+      await buildStatsDays(db, { now: now(), stopping });
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ReceivedMail } from '../../src/embedded/index.ts';
+
 /** Builds a raw reply the way a lead's mail client would write it. */
 export function replyMessage(options: {
   from: string;
@@ -22,4 +24,15 @@ export function replyMessage(options: {
     'Content-Type: text/plain; charset=utf-8',
   ];
   return `${headers.join('\r\n')}\r\n\r\n${options.body.replace(/\r?\n/g, '\r\n')}\r\n`;
+}
+
+/** How many copies of each message (recipient and Message-ID) arrived, for the mails to `to` (all when absent). */
+export function copiesPerMessage(mails: readonly ReceivedMail[], to?: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const mail of mails) {
+    if (to && !to.includes(mail.envelopeTo[0] ?? '')) continue;
+    const key = `${mail.envelopeTo[0]} ${mail.parsed.messageId}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
