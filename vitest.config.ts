@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Parley's test projects (README, "Testing"). Every file starts the servers it needs on free
- * loopback ports (or uses MONGODB_URL) and stops them, so files run side by side in forks.
+ * Parley's test projects (README, "Testing"). The run shares one database server (MONGODB_URL, or
+ * an embedded FerretDB that test/support/global-setup.ts starts), each file in a database of its
+ * own; every file starts the other servers it needs (Dovecot, the SMTP sink) on free loopback
+ * ports and stops them, so files run side by side in forks.
  * - unit: next to the code (src/**), no servers beyond what a file starts for itself.
  * - integration: the real servers (FerretDB or MONGODB_URL, Dovecot, the SMTP sink, Chromium).
  * - fault: servers killed and restarted under a running worker.
@@ -20,6 +22,8 @@ const SCALE = ['test/worker-scale.test.ts'];
 export default defineConfig({
   test: {
     pool: 'forks',
+    // One database server for the run (MONGODB_URL or an embedded FerretDB), a database per file.
+    globalSetup: ['test/support/global-setup.ts'],
     // Two files at a time on a 2-core machine: each starts servers of its own, and the waits in
     // the tests are condition-based, so a busy machine makes them slower, not wrong.
     maxWorkers: 2,

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDatabase, type Database } from '../src/db/index.ts';
+import type { Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadSequenceFile, SequenceCatalog } from '../src/sequences/index.ts';
 import { runCli, startCli } from './support/worker-process.ts';
@@ -130,18 +130,16 @@ describe('authoring sequences', () => {
   });
 
   describe('with a database', () => {
-    let ferret: EmbeddedDatabase | undefined;
+    let testDb: TestDatabase;
     let url: string;
     let db: Database;
-    const database = `parley_authoring_${process.pid}`;
+    let database: string;
     beforeAll(async () => {
-      if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
-      else url = (ferret = await startFerretDB()).url;
-      db = await connectDatabase(url, database);
+      testDb = await startTestDatabase('authoring');
+      ({ url, db, name: database } = testDb);
     });
     afterAll(async () => {
-      await db?.close();
-      await ferret?.stop();
+      await testDb?.stop();
     });
 
     it('`parley lint` warns about edits that change what contacts already in the sequence get', async () => {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { runCli } from './support/worker-process.ts';
 
 // `parley contacts import`, `parley events import` and `parley segments ...` as real processes on

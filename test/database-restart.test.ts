@@ -45,7 +45,7 @@ describe.skipIf(process.env.MONGODB_URL !== undefined)('the database restarts un
   let sentDeliveryIds: string[] | undefined;
 
   beforeAll(async () => {
-    services = await startTestServices();
+    services = await startTestServices({ ownDatabase: true });
     assert.ok(services.ferret, 'the embedded FerretDB runs (MONGODB_URL unset)');
     ferret = services.ferret;
     db = await connectDatabase(services.mongoUrl, services.database);

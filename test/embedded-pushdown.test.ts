@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Collection, Document } from 'mongodb';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { seeded } from './support/random.ts';
 
 // The embedded FerretDB pushes conditions on indexed fields down to SQLite (tools/ferretdb/patch).

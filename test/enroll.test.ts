@@ -1,34 +1,29 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { connectDatabase, type Database } from '../src/db/index.ts';
+import type { Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { isParleyError } from '../src/errors.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
 import { runCli } from './support/worker-process.ts';
 
 // Enrollment against FerretDB (or MONGODB_URL): from code and through `parley enroll`.
 describe('enrolling contacts', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let testDb: TestDatabase;
   let url: string;
   let db: Database;
+  let database: string;
   let sequence: Sequence;
-  const database = `parley_enroll_${process.pid}`;
 
   beforeAll(async () => {
-    if (process.env.MONGODB_URL) url = process.env.MONGODB_URL;
-    else {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    db = await connectDatabase(url, database);
+    testDb = await startTestDatabase('enroll');
+    ({ url, db, name: database } = testDb);
     const loaded = await loadSequenceFile('sequences/trial-follow-up.yaml');
     assert.ok(loaded.ok);
     sequence = loaded.sequence;
   });
   afterAll(async () => {
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
   });
 
   it('creates one contact and one enrollment per address, however often it is asked', async () => {

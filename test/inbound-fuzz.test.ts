@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { fixtureMessages, hostileMessages, mutate, seeded } from './support/hostile-mail.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';

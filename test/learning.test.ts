@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { connectDatabase, type Database } from '../src/db/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../src/embedded/index.ts';
+import type { Database } from '../src/db/index.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { IntentModelStore } from '../src/learning/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { runCli, startCli } from './support/worker-process.ts';
 
 // Reps' corrections become a new model that running workers pick up, against FerretDB (or MONGODB_URL).
 describe('learning from reps', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let testDb: TestDatabase;
   let db: Database;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const url = process.env.MONGODB_URL ?? (ferret = await startFerretDB()).url;
-    env = { MONGODB_URL: url, MONGODB_DB: `parley_learning_${process.pid}`, LOG_LEVEL: 'silent' };
-    db = await connectDatabase(url, env.MONGODB_DB!);
+    testDb = await startTestDatabase('learning');
+    db = testDb.db;
+    env = { MONGODB_URL: testDb.url, MONGODB_DB: testDb.name, LOG_LEVEL: 'silent' };
   });
   afterAll(async () => {
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
   });
 
   it('stores a relabel, trains a versioned model with it, and a worker loads the newest without a restart', async () => {

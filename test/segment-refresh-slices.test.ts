@@ -6,7 +6,7 @@ import type { ContactDoc, ContactRollupDoc, Database, EventDoc, ParleyCollection
 import { planRollups, readMemberships, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { sequenceOf } from '../src/sequences/testing.ts';
 import { segmentOf } from '../src/segments/testing.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

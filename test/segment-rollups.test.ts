@@ -14,7 +14,7 @@ import { conditionId, matchingAt, type RollupTallies } from '../src/segments/rol
 import { foldQueuedEvents, recomputeRollup } from '../src/segments/rollups.ts';
 import { seeded } from './support/random.ts';
 import { segmentOf } from '../src/segments/testing.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@ import { recordEvents } from '../src/events/index.ts';
 import { explainContact, readMemberships, refreshAllSegments, refreshContacts } from '../src/segments/index.ts';
 import { segmentOf } from '../src/segments/testing.ts';
 import { sequenceOf } from '../src/sequences/testing.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@ import { recordOwnEvent, type OwnEvent } from '../src/events/index.ts';
 import type { OwnEventType } from '../src/events/types.ts';
 import { buildStatsDay, buildStatsDays, computeStats, readStats, type EnrolledRecord, type StatsPeriod } from '../src/stats/index.ts';
 import { fixtureEnrollment } from '../src/stats/testing.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { HISTORY_SEQUENCES, randomHistory } from './support/random-stats-history.ts';
 
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../src/events/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';

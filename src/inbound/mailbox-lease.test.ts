@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { connectDatabase, type Database } from '../db/index.ts';
-import { startFerretDB, type EmbeddedDatabase } from '../embedded/index.ts';
+import type { Database } from '../db/index.ts';
+import { startTestDatabase, type TestDatabase } from '../db/testing.ts';
 import { MailboxLease, mailboxKey } from './mailbox-lease.ts';
 
 // The lease against the real database (FerretDB, or MONGODB_URL), with an injected clock.
 describe('mailbox lease', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let testDb: TestDatabase;
   let db: Database;
   let clock = new Date('2026-03-02T09:00:00Z');
   const now = () => clock;
@@ -20,17 +20,11 @@ describe('mailbox lease', () => {
   };
 
   beforeAll(async () => {
-    let url = process.env.MONGODB_URL;
-    if (!url) {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    db = await connectDatabase(url, `parley_lease_${process.pid}`);
+    testDb = await startTestDatabase('lease');
+    db = testDb.db;
   });
   afterAll(async () => {
-    await db?.db.dropDatabase().catch(() => undefined);
-    await db?.close();
-    await ferret?.stop();
+    await testDb?.stop();
   });
 
   it('uses the cursor key of the mailbox', () => {

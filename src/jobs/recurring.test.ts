@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { MongoClient, MongoNetworkError, type Collection, type Db, type Document } from 'mongodb';
-import { startFerretDB, type EmbeddedDatabase } from '../embedded/index.ts';
+import { startTestServer, testDatabaseName, type TestServer } from '../db/testing.ts';
 import { createLogger } from '../logger.ts';
 import { startRecurringJobs, type RecurringJobs } from './recurring.ts';
 
 // Agenda against the real database (FerretDB, or MONGODB_URL), with one write made to fail.
 describe('recurring jobs', () => {
-  let ferret: EmbeddedDatabase | undefined;
+  let server: TestServer | undefined;
   let client: MongoClient;
   let db: Db;
   /** The promise, not the value: a failing test may end (and afterAll() run) before the jobs have started. */
@@ -17,13 +17,9 @@ describe('recurring jobs', () => {
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   beforeAll(async () => {
-    let url = process.env.MONGODB_URL;
-    if (!url) {
-      ferret = await startFerretDB();
-      url = ferret.url;
-    }
-    client = await MongoClient.connect(url);
-    db = client.db(`parley_jobs_${process.pid}`);
+    server = await startTestServer();
+    client = await MongoClient.connect(server.url);
+    db = client.db(testDatabaseName('jobs'));
     process.on('unhandledRejection', onUnhandled);
   });
   afterAll(async () => {
@@ -31,7 +27,7 @@ describe('recurring jobs', () => {
     await (await jobs?.catch(() => undefined))?.stop();
     await db?.dropDatabase().catch(() => undefined);
     await client?.close();
-    await ferret?.stop();
+    await server?.stop();
   });
 
   it('a failed unlock, which Agenda does not await, is logged instead of ending the process (issue 7)', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { suppressContact } from './index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from './testing.ts';
+import { contactDoc, enrollmentDoc } from './testing.ts';
+import { startTestDatabase } from '../db/testing.ts';
 
 // Against FerretDB (or MONGODB_URL): the writes are the point.
 describe('suppressContact', () => {

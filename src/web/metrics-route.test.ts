@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import type { Database } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { createWorkerMetrics } from '../monitoring/index.ts';
-import { startTestDatabase } from '../optout/testing.ts';
+import { startTestDatabase } from '../db/testing.ts';
 import { buildWebServer } from './index.ts';
 
 const TOKEN = 'metrics-token-0123456789';

@@ -6,7 +6,8 @@ import { loadConfig } from '../config.ts';
 import { connectDatabase, type Database } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { unsubscribeToken } from '../optout/index.ts';
-import { contactDoc, enrollmentDoc, startTestDatabase } from '../optout/testing.ts';
+import { contactDoc, enrollmentDoc } from '../optout/testing.ts';
+import { startTestDatabase } from '../db/testing.ts';
 import { buildWebServer, startWebServer } from './index.ts';
 
 const SECRET = 'web-test-secret-0123456789abcdefghijkl';

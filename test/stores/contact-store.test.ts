@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { contactStore, type ContactStore, type Suppression } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The contact store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('contact store', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { deliveryStore, isDuplicateKey, slotId, type DeliveryDoc, type DeliveryStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The delivery store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('delivery store', () => {

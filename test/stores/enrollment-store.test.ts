@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { enrollmentStore, type EnrollmentDoc, type EnrollmentStore } from '../../src/db/index.ts';
 import { stopChange, transition, type EnrollmentEvent } from '../../src/enrollments/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The enrollment store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('enrollment store', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Collection } from 'mongodb';
 import { eventStore, type EventDoc, type EventStore, type StatsEventRecord } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The event store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('event store', () => {

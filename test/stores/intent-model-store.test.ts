@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { intentModelStore, type IntentModelDoc, type IntentModelStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The intent-model store's contract (trained versions; the worker reloads the newest), against the embedded FerretDB or MONGODB_URL.
 describe('intent model store', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mailboxStore, type MailboxStore, type QuarantinedMessage } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The mailbox store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('mailbox store', () => {

@@ -9,7 +9,7 @@ import {
   type NumberedSlots,
   type TaskClaimDoc,
 } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The claim primitive's contract ("take the next numbered slot of this key, or learn who holds
 // it"), against the embedded FerretDB or MONGODB_URL, through each collection that uses it.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { replyStore, type ReplyDecision, type ReplyDoc, type ReplyStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The reply store's contract, against the embedded FerretDB or MONGODB_URL.
 describe('reply store', () => {

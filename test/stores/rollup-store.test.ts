@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { rollupStore, type ContactRollupDoc, type RollupQueueDoc, type RollupStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The rollup store's contract (rollups, their built state and their queue), against the embedded FerretDB or MONGODB_URL.
 describe('rollup store', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { segmentChangeStore, type SegmentChangeDoc, type SegmentChangeStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The segment-change store's contract (what `parley segments show` reads), against the embedded FerretDB or MONGODB_URL.
 describe('segment change store', () => {

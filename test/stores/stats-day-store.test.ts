@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { queueForStats, statsDayStore, type StatsDayDoc, type StatsDayPartDoc, type StatsDayStore } from '../../src/db/index.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../src/db/testing.ts';
 
 // The stats day summaries' store, against the embedded FerretDB or MONGODB_URL.
 describe('stats day store', () => {
