@@ -106,6 +106,8 @@ const envSchema = z.object({
    * product), at least 32 characters. No default on purpose. Unset: the events API is off.
    */
   EVENTS_API_TOKEN: z.string().min(32, 'at least 32 characters; generate one with `openssl rand -base64 48`').optional(),
+  /** Requests a minute POST /api/events takes per token (each up to 1,000 events); past it, 429 with Retry-After. */
+  EVENTS_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Milliseconds between checks for a newer intent model (`parley classify train`). */
   MODEL_RELOAD_MS: positiveMs.default(60_000),
 
@@ -249,6 +251,7 @@ export interface Config {
     readonly sessionSecret: string | undefined;
     /** Secret: never log it. Undefined: POST /api/events is off. */
     readonly eventsApiToken: string | undefined;
+    readonly eventsApiRatePerMinute: number;
     /** Secret: never log it (the logger redacts `metricsToken`). Undefined: /metrics is open. */
     readonly metricsToken: string | undefined;
   };
@@ -329,6 +332,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
       sessionSecret: e.SESSION_SECRET,
       eventsApiToken: e.EVENTS_API_TOKEN,
+      eventsApiRatePerMinute: e.EVENTS_API_RATE_PER_MINUTE,
       metricsToken: e.METRICS_TOKEN,
     }),
   });

@@ -154,8 +154,10 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         taskSettings: config.tasks,
       }
     : undefined;
-  const { eventsApiToken } = config.web;
-  const eventsApi = eventsApiToken ? { token: eventsApiToken, onRecorded: () => segments.nudge() } : undefined;
+  const { eventsApiToken, eventsApiRatePerMinute } = config.web;
+  const eventsApi = eventsApiToken
+    ? { token: eventsApiToken, ratePerMinute: eventsApiRatePerMinute, onRecorded: () => segments.nudge() }
+    : undefined;
   let stopping: Promise<void> | undefined;
   const readinessLog = logger.child({ component: 'readiness' });
   const checks = readinessOf(

@@ -58,6 +58,27 @@ describe('events API to segment-driven enrollment', () => {
     assert.ok(!logged.includes(TOKEN), 'the token never reaches the log');
   });
 
+  it('checks the token before it reads the body, and refuses deep nesting before it parses', async () => {
+    // A stranger's oversized or broken body is not read: 401, not the 413 or 400 a parse would give.
+    const huge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '['.repeat(3_000_000) });
+    assert.equal(huge.status, 401);
+    const broken = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
+    assert.equal(broken.status, 401);
+    // With the token, a nesting bomb is refused before JSON.parse; a string full of brackets is not nesting.
+    const nested = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: '['.repeat(100_000) + ']'.repeat(100_000),
+    });
+    assert.equal(nested.status, 400);
+    assert.deepEqual(await nested.json(), {
+      error: 'bad_request',
+      message: 'Send a JSON body (application/json) within the size and nesting limits.',
+    });
+    const brackets = await post({ email: 'brackets@lead.example', type: 'page_visited', props: { title: '[[[[[[[[[[{{{{{{{{{{' } });
+    assert.equal(brackets.status, 200);
+  });
+
   it('enrolls a contact the moment its events put it in the segment, and the email names the page', async () => {
     const now = Date.now();
     const single = await post({

@@ -92,10 +92,13 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     }
     // API clients get JSON they can read (a body that isn't JSON, one over the size limit).
     if (request.url.startsWith('/api/events')) {
-      return reply.code(status).send({
-        error: status >= 500 ? 'internal' : status === 413 ? 'too_large' : 'bad_request',
-        message: status >= 500 ? 'Something went wrong; retry later.' : 'Send a JSON body (application/json) within the size limit.',
-      });
+      const [error, message] =
+        status >= 500
+          ? ['internal', 'Something went wrong; retry later.']
+          : status === 429
+            ? ['rate_limited', 'Too many requests for this token; retry after the Retry-After seconds.']
+            : [status === 413 ? 'too_large' : 'bad_request', 'Send a JSON body (application/json) within the size and nesting limits.'];
+      return reply.code(status).send({ error, message });
     }
     const body = status >= 500 ? errorPage() : status === 404 ? notFoundPage() : badRequestPage();
     return reply.code(status).type('text/html; charset=utf-8').send(body);
