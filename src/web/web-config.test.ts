@@ -15,6 +15,7 @@ describe('web settings', () => {
         unsubscribeSecret: undefined,
         sessionSecret: undefined,
         eventsApiToken: undefined,
+        eventsApiRatePerMinute: 600,
         metricsToken: undefined,
       },
     );
