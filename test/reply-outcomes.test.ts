@@ -156,6 +156,24 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'stopped');
   });
 
+  it('a forged delivery report that names a lead but returns no message of ours changes nothing', async () => {
+    const lead = await firstEmailTo('named@lead.example');
+    // A stranger's own report, from their own address, naming the lead as the failed recipient: the
+    // message it returns is not one Parley sent.
+    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
+    const forged = fixture
+      .replaceAll('unknown.dana@acme.test', 'named@lead.example')
+      .replace(/^From: .*$/m, 'From: Prankster <prank@stranger.example>')
+      .replace(/^Message-ID:.*$/im, 'Message-ID: <forged-dsn@stranger.example>');
+    await services.mailbox.deliver(forged);
+    const reply = await handled('<forged-dsn@stranger.example>');
+    assert.deepEqual([reply.state, reply.intent, reply.analysis?.bounce?.recipient], ['unmatched', 'bounce', 'named@lead.example']);
+    const contact = await worker.database.contacts.findOne({ email: 'named@lead.example' });
+    assert.equal(contact?.suppressed, undefined, 'the lead is not suppressed');
+    assert.equal(contact?.undeliverable, undefined);
+    assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'active');
+  });
+
   it('a real Dovecot rejection (mailbox over quota) is read back to its enrollment', async () => {
     const lead = await firstEmailTo('full@lead.example');
     // Parley's short email fits in 1 KiB: pad its body so the 1 KiB quota refuses it.

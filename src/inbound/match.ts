@@ -11,9 +11,10 @@ export interface EnrollmentMatch {
 }
 
 /**
- * Finds the enrollment a message belongs to. A bounce names the message that failed (its returned
- * Message-ID) and the address that failed; a reply names Parley's messages in In-Reply-To and
- * References; when a client dropped those, the sender's address is the fallback.
+ * Finds the enrollment a message belongs to. A bounce belongs to the enrollment whose message it
+ * returns (its Message-ID), and to no other; a reply
+ * names Parley's messages in In-Reply-To and References; when a client dropped those, the sender's
+ * address is the fallback.
  */
 export async function matchEnrollment(
   db: ParleyCollections,
@@ -21,9 +22,12 @@ export async function matchEnrollment(
   bounce: BounceVerdict | undefined,
 ): Promise<EnrollmentMatch | undefined> {
   if (bounce) {
+    // Only a report that returns a message Parley sent counts, and it acts on that message's
+    // enrollment, whatever address it names (an alias may report the address it forwarded to).
+    // Anyone can write a report naming any address: one that acted on the address alone
+    // suppressed whoever it named.
     const found = await byMessageIds(db, [bounce.originalMessageId]);
-    if (found) return { ...found, matchedBy: 'bounce' };
-    return bounce.recipient ? latestFor(db, bounce.recipient, 'bounce') : undefined;
+    return found ? { ...found, matchedBy: 'bounce' } : undefined;
   }
   const found = await byMessageIds(db, [message.inReplyTo, ...message.references]);
   if (found) return { ...found, matchedBy: 'thread' };

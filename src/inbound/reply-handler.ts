@@ -92,7 +92,12 @@ export class ReplyHandler {
     };
     if (!match) {
       await replies.markUnmatched(replyId, decided, this.#o.now());
-      this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
+      if (unasked.bounce) {
+        this.#o.logger.warn(
+          { replyId, recipient: unasked.bounce.recipient, cites: unasked.bounce.originalMessageId ?? null },
+          'delivery report cites no message Parley sent to that address; recorded, nothing changed',
+        );
+      } else this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
       this.#metrics.replyHandled(classification.intent, 'unmatched', secondsSince(started));
       return { kind: 'unmatched', replyId, classification };
     }
