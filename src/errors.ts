@@ -12,6 +12,8 @@ export const ErrorCodes = {
   CONTACT_ADDRESS_INVALID: 'CONTACT_ADDRESS_INVALID',
   SMTP_TEMPORARY: 'SMTP_TEMPORARY',
   SMTP_PERMANENT: 'SMTP_PERMANENT',
+  /** The SMTP server refused our login (535, or no credentials where it wants some): the mailbox's problem, not the message's. */
+  SMTP_LOGIN_REFUSED: 'SMTP_LOGIN_REFUSED',
   MESSAGE_MALFORMED: 'MESSAGE_MALFORMED',
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
   EMBEDDED_SERVICE_FAILED: 'EMBEDDED_SERVICE_FAILED',

@@ -291,6 +291,50 @@ describe('sending due steps', () => {
     assert.equal(services.sink.received.filter((m) => m.envelopeTo[0] === email).length, 1);
   });
 
+  it('pauses sending while the server refuses the login, stops no enrollment, and sends once the login works', async () => {
+    const email = 'login@lead.example';
+    const [enrolled] = await enrollContacts(db, sequence, [{ email }], clock);
+    const id = enrolled?.outcome === 'enrolled' ? enrolled.enrollmentId : '';
+    const due = (await db.enrollments.findOne({ _id: id }))?.nextStepAt;
+    const oldPassword = createSmtpTransport({ ...services.config().smtp, auth: { user: 'dana', pass: 'old-password' } });
+    // The password was rotated on the server and not yet in Parley's settings.
+    services.sink.requireLogin({ user: 'dana', pass: 'new-password' });
+    const worker = sender({ db: only(enrolled), transport: oldPassword, maxAttempts: 2 });
+    const nothing = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
+    const later = (minutes: number) => (clock = new Date(clock.getTime() + minutes * 60_000));
+    try {
+      assert.deepEqual(await worker.runOnce(), { ...nothing, failed: 1 });
+      // Paused: the job runs every few seconds and claims nothing (the server sees no login).
+      for (let run = 0; run < 3; run += 1) assert.deepEqual(await worker.runOnce(), nothing);
+      // Refused more often than the attempt limit: the step is still due, the enrollment running.
+      later(16);
+      assert.deepEqual(await worker.runOnce(), { ...nothing, failed: 1 });
+      later(16);
+      assert.deepEqual(await worker.runOnce(), { ...nothing, failed: 1 });
+      const meanwhile = await db.enrollments.findOne({ _id: id });
+      assert.deepEqual([meanwhile?.status, meanwhile?.nextStepAt?.getTime()], ['active', due?.getTime()]);
+      // Settings and server agree again: the first run after the pause sends the step, once.
+      services.sink.requireLogin({ user: 'dana', pass: 'old-password' });
+      later(16);
+      assert.deepEqual(await worker.runOnce(), { ...nothing, sent: 1 });
+    } finally {
+      oldPassword.close();
+      services.sink.requireLogin(undefined);
+    }
+    const attempts = await db.deliveries.find({ enrollmentId: id, stepId: 'hello' }).sort({ attempt: 1 }).toArray();
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.state, a.error?.code, a.error?.permanent]),
+      [
+        [1, 'failed', 'SMTP_LOGIN_REFUSED', false],
+        [2, 'failed', 'SMTP_LOGIN_REFUSED', false],
+        [3, 'failed', 'SMTP_LOGIN_REFUSED', false],
+        [4, 'sent', undefined, undefined],
+      ],
+    );
+    assert.match(attempts[0]?.error?.message ?? '', /refused the login \(535\): check SMTP_USER and SMTP_PASS/);
+    assert.equal(services.sink.received.filter((m) => m.envelopeTo[0] === email).length, 1);
+  });
+
   it('stops the enrollment once temporary failures reach the attempt limit', async () => {
     const [enrolled] = await enrollContacts(db, sequence, [{ email: 'greylisted@lead.example' }], clock);
     for (const _ of [1, 2]) {

@@ -24,6 +24,8 @@ export interface SmtpSink {
   holdNext(stage: HoldStage, ms: number): Promise<void>;
   /** The next RCPT TO is answered with this SMTP code (4xx temporary, 5xx permanent). */
   refuseNext(code: number, message: string): void;
+  /** From now on a login (AUTH) succeeds only with these credentials (535 otherwise); undefined: any login. */
+  requireLogin(credentials: { user: string; pass: string } | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const waiters = new Set<() => void>();
   let hold: { stage: HoldStage; ms: number; began: () => void } | undefined;
   let refusal: { code: number; message: string } | undefined;
+  let login: { user: string; pass: string } | undefined;
   const holdFor = (stage: HoldStage): number => {
     if (hold?.stage !== stage) return 0;
     const { ms, began } = hold;
@@ -47,7 +50,16 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   };
   const server = new SMTPServer({
     authOptional: true,
+    // A loopback test server without TLS: logins in the clear are how a test checks credentials.
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, callback) {
+      if (login && (auth.username !== login.user || auth.password !== login.pass)) {
+        callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+        return;
+      }
+      callback(null, { user: auth.username ?? '' });
+    },
     logger: false,
     onRcptTo(_address, _session, callback) {
       if (refusal) {
@@ -105,6 +117,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
     refuseNext: (code, message) => (refusal = { code, message }),
+    requireLogin: (credentials) => (login = credentials),
     holdNext: (stage, ms) => new Promise<void>((began) => (hold = { stage, ms, began })),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { ErrorCodes, ParleyError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { buildWebServer, type WebServerOptions } from '../web/index.ts';
 import { imapCheck, mongoCheck, readinessOf, smtpCheck } from './readiness.ts';
@@ -58,6 +59,18 @@ describe('readiness checks', () => {
     });
     const smtp = await smtpCheck({ verify: () => Promise.reject(auth) })();
     assert.deepEqual(smtp, { ok: false, detail: 'verify failed (535)' });
+    // A refused login as the transport reports it: the setting to fix, in plain words, and no user name.
+    const refused = new ParleyError(
+      ErrorCodes.SMTP_LOGIN_REFUSED,
+      'The SMTP server refused the login (535): check SMTP_USER and SMTP_PASS.',
+      {
+        cause: Object.assign(new Error('Invalid login: 535 dana@example.com'), { code: 'EAUTH', responseCode: 535 }),
+      },
+    );
+    assert.deepEqual(await smtpCheck({ verify: () => Promise.reject(refused) })(), {
+      ok: false,
+      detail: 'login refused (535): check SMTP_USER and SMTP_PASS',
+    });
   });
 
   it('verifies SMTP once per TTL, sharing the answer between probes', async () => {

@@ -1,3 +1,4 @@
+import { ErrorCodes, isParleyError } from '../errors.ts';
 import { cached } from './snapshot.ts';
 
 /**
@@ -79,6 +80,9 @@ export function smtpCheck(
           await transport.verify();
           return { ok: true };
         } catch (error) {
+          if (isParleyError(error, ErrorCodes.SMTP_LOGIN_REFUSED)) {
+            return { ok: false, detail: `login refused${codeOf(error)}: check SMTP_USER and SMTP_PASS` };
+          }
           return { ok: false, detail: `verify failed${codeOf(error)}` };
         }
       }, timeoutMs),

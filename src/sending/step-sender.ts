@@ -76,6 +76,8 @@ export class StepSender {
   readonly #metrics: SendMetrics;
   readonly #enrollments: EnrollmentStore;
   readonly #deliveries: DeliveryStore;
+  /** Set while the SMTP server refuses our login: nothing is claimed until `until`. */
+  #loginPause: { until: Date; refusals: number } | undefined;
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, ...options };
@@ -91,6 +93,7 @@ export class StepSender {
    */
   async runOnce(stopping?: AbortSignal): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
+    if (this.#loginPaused()) return result;
     const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
     // Workers that read the same batch at once would all race for its first enrollment: in a
@@ -114,7 +117,11 @@ export class StepSender {
     const queue = [...due];
     let failure: { error: unknown } | undefined;
     const lane = async () => {
-      for (let enrollment = queue.shift(); enrollment && !failure && !stopping?.aborted; enrollment = queue.shift()) {
+      for (
+        let enrollment = queue.shift();
+        enrollment && !failure && !stopping?.aborted && !this.#loginPaused();
+        enrollment = queue.shift()
+      ) {
         try {
           const outcome = await this.#processEnrollment(enrollment, gate, stopping);
           result[outcome] += 1;
@@ -173,6 +180,8 @@ export class StepSender {
       return 'skipped';
     }
     const latest = attempts[0];
+    // Attempts the server refused our login for were not the step's: they count towards no limit.
+    const refusedLogins = attempts.filter((a) => a.delivery?.error?.code === ErrorCodes.SMTP_LOGIN_REFUSED).length;
     if (latest && (latest.delivery?.state ?? 'sending') === 'sending' && latest.claim.leaseUntil > this.#o.now()) return 'skipped';
 
     const allowedAt = await gate.reserve(sequence, contact, this.#o.now());
@@ -234,8 +243,12 @@ export class StepSender {
     try {
       receipt = await this.#o.transport.send(message);
     } catch (error) {
-      await this.#recordFailure(current, delivery, error);
+      await this.#recordFailure(current, delivery, error, refusedLogins);
       return 'failed';
+    }
+    if (this.#loginPause) {
+      this.#loginPause = undefined;
+      this.#o.logger.info('the SMTP server accepts the login again; sending resumed');
     }
     // From here a database error propagates: the claim stays without an outcome and is taken over (and
     // resent with the same Message-ID) after its lease, the documented window above.
@@ -270,6 +283,27 @@ export class StepSender {
     });
   }
 
+  #loginPaused(): boolean {
+    return this.#loginPause !== undefined && this.#o.now() < this.#loginPause.until;
+  }
+
+  /**
+   * Stops claiming steps for a while: every send would be refused the same way, and a server that
+   * sees a login fail every few seconds may block the address. The pause grows with each refusal
+   * in a row (30 s, 1, 2 ... 15 min, with jitter so workers do not retry together).
+   */
+  #pauseForLogin(reason: string): void {
+    if (this.#loginPaused()) return; // a send in flight when the pause began: the same refusal
+    const refusals = (this.#loginPause?.refusals ?? 0) + 1;
+    const pauseMs = Math.min(LOGIN_PAUSE_MAX_MS, LOGIN_PAUSE_MS * 2 ** (refusals - 1)) * (0.8 + Math.random() * 0.4);
+    const until = new Date(this.#o.now().getTime() + pauseMs);
+    this.#loginPause = { until, refusals };
+    this.#o.logger.error(
+      { code: ErrorCodes.SMTP_LOGIN_REFUSED, until, refusals, reason },
+      'SMTP login refused: sending paused; no enrollment is stopped',
+    );
+  }
+
   /** A lifecycle change decided on the enrollment as read; refused or overtaken changes write nothing (someone else moved it first). */
   async #change(enrollment: EnrollmentDoc, event: EnrollmentEvent): Promise<void> {
     await changeEnrollment(this.#o.db, enrollment, event, this.#o.now());
@@ -289,25 +323,35 @@ export class StepSender {
     });
   }
 
-  async #recordFailure(enrollment: EnrollmentDoc, delivery: DeliveryDoc, error: unknown) {
+  async #recordFailure(enrollment: EnrollmentDoc, delivery: DeliveryDoc, error: unknown, refusedLogins: number) {
     // Anything the transport throws that it did not classify is treated as temporary: retry, don't stop.
     const permanent = isParleyError(error) && !error.retryable;
     const code = isParleyError(error) ? error.code : ErrorCodes.SMTP_TEMPORARY;
     const message = describeError(error);
     this.#metrics.sendFailed(enrollment.sequenceId, permanent ? 'permanent' : 'temporary');
     await this.#deliveries.recordFailed(delivery, { code, message, permanent });
+    // A refused login says nothing about this step: it stays due as it was, and sending pauses.
+    if (code === ErrorCodes.SMTP_LOGIN_REFUSED) {
+      this.#pauseForLogin(message);
+      return;
+    }
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });
-    if (permanent || delivery.attempt >= this.#o.maxAttempts) {
+    const attempt = delivery.attempt - refusedLogins;
+    if (permanent || attempt >= this.#o.maxAttempts) {
       log.warn({ code, err: message }, 'step failed for good; enrollment stopped');
       await this.#change(enrollment, { kind: 'stopped', cause: 'send_failed', reason: `send failed: ${message}` });
       return;
     }
     // Back off 1, 2, 4, 8 ... minutes before the next attempt.
-    const retryAt = new Date(this.#o.now().getTime() + 60_000 * 2 ** (delivery.attempt - 1));
+    const retryAt = new Date(this.#o.now().getTime() + 60_000 * 2 ** (attempt - 1));
     log.warn({ code, err: message, retryAt }, 'step failed for now; will retry');
     await this.#change(enrollment, { kind: 'step_deferred', stepId: delivery.stepId, until: retryAt });
   }
 }
+
+/** The first pause after a refused login; each refusal in a row doubles it, up to LOGIN_PAUSE_MAX_MS. */
+const LOGIN_PAUSE_MS = 30_000;
+const LOGIN_PAUSE_MAX_MS = 15 * 60_000;
 
 /** Fisher-Yates, in place. */
 function shuffle<T>(items: T[]): void {

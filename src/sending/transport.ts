@@ -86,10 +86,23 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
   };
 }
 
-/** 5xx answers are permanent; 4xx answers, timeouts and refused connections may pass later. */
+/**
+ * A refused login is the sending mailbox's problem (a rotated password), not the message's: it is
+ * never permanent for the step. Other 5xx answers are permanent; 4xx answers, timeouts and refused
+ * connections may pass later.
+ */
 function smtpError(error: unknown): ParleyError {
   const responseCode = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : NaN;
   const message = error instanceof Error ? error.message : String(error);
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'EAUTH' || code === 'ENOAUTH') {
+    const answer = Number.isNaN(responseCode) ? '' : ` (${responseCode})`;
+    return new ParleyError(
+      ErrorCodes.SMTP_LOGIN_REFUSED,
+      `The SMTP server refused the login${answer}: check SMTP_USER and SMTP_PASS. Sending is paused and tried again; no enrollment is stopped.`,
+      { retryable: true, cause: error },
+    );
+  }
   if (responseCode >= 500 && responseCode < 600) {
     return new ParleyError(ErrorCodes.SMTP_PERMANENT, `The SMTP server refused the message (${responseCode}): ${message}`, {
       cause: error,
