@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { silentLogger } from '../src/logger.ts';
+import { createLogger, silentLogger } from '../src/logger.ts';
 import { loadSequenceFile } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
@@ -97,6 +97,31 @@ describe('readiness and shutdown', () => {
       line.stillRunning?.some((part) => part.includes('send-due-steps')),
       JSON.stringify(line),
     );
+  });
+
+  it('a refused IMAP login is said once, in plain words, in the log and in /readyz, and retried with back-off', async () => {
+    let logged = '';
+    const sink = { write: (chunk: string) => ((logged += chunk), true) } as unknown as NodeJS.WritableStream;
+    const worker = await startWorker({
+      config: services.config({ WEB_PORT: String(await freePort()), IMAP_PASS: 'not-the-password', IMAP_LEASE_MS: '2000' }),
+      logger: createLogger('info', sink),
+    });
+    try {
+      const refused = await eventually('/readyz names the refused login', async () => {
+        const answer = await readyz(worker.webUrl ?? '');
+        return answer?.body.checks.imap?.detail?.includes('login refused') ? answer : undefined;
+      });
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body.checks.imap?.detail, 'no IMAP session (login refused: check IMAP_USER and IMAP_PASS; reconnecting)');
+      // Two more refusals at least, each said once per streak.
+      await eventually('three refused attempts', async () =>
+        (logged.match(/"IMAP reconnect scheduled"/g) ?? []).length >= 3 ? true : undefined,
+      );
+      assert.equal((logged.match(/IMAP login refused: check IMAP_USER and IMAP_PASS/g) ?? []).length, 1, logged);
+      assert.ok(!logged.includes('not-the-password'), 'the password never reaches the log');
+    } finally {
+      await worker.stop();
+    }
   });
 
   describe('GET /readyz on a running worker', () => {

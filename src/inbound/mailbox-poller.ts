@@ -13,6 +13,14 @@ export const QUARANTINED_KEYWORD = '$Parley-Quarantined';
 
 /** Milliseconds before the first reconnect attempt; each failed attempt doubles it, up to `imap.reconnectMaxMs`. */
 const FIRST_RECONNECT_DELAY_MS = 500;
+const LOGIN_REFUSED = 'login refused: check IMAP_USER and IMAP_PASS';
+
+/** imapflow marks a refused LOGIN or AUTHENTICATE (NO [AUTHENTICATIONFAILED]) on the error it throws. */
+function isLoginRefused(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { authenticationFailed, serverResponseCode } = error as { authenticationFailed?: unknown; serverResponseCode?: unknown };
+  return authenticationFailed === true || serverResponseCode === 'AUTHENTICATIONFAILED';
+}
 /** Milliseconds before a poll that failed because the database was unreachable is tried again. */
 const DATABASE_RETRY_MS = 2_000;
 
@@ -57,6 +65,8 @@ export class MailboxPoller {
   #retryTimer: NodeJS.Timeout | undefined;
   #stopping = false;
   #failures = 0;
+  /** Why the last connect failed, in words for /readyz (never the server's message); undefined once a session opens. */
+  #connectFailure: string | undefined;
   #polling: Promise<void> | undefined;
   #pollAgain = false;
   #leaseTimer: NodeJS.Timeout | undefined;
@@ -85,6 +95,11 @@ export class MailboxPoller {
       this.#leaseTimer = setInterval(() => void this.#leaseTick(), lease.renewEveryMs);
     } else await this.#connect();
     this.#timer = setInterval(() => this.#requestPoll(), this.#o.imap.pollIntervalMs);
+  }
+
+  /** Why there is no session, when a connect failed: e.g. "login refused: check IMAP_USER and IMAP_PASS". */
+  get connectFailure(): string | undefined {
+    return this.#client ? undefined : this.#connectFailure;
   }
 
   /** True while this poller waits for the mailbox's lease (another worker holds it): no IMAP session on purpose. */
@@ -189,7 +204,19 @@ export class MailboxPoller {
       await client.connect();
       await client.mailboxOpen(imap.mailbox);
     } catch (error) {
-      this.#log.warn({ err: error }, 'IMAP connect failed');
+      if (isLoginRefused(error)) {
+        // Said once per streak: retrying cannot help until the settings or the server change.
+        if (this.#connectFailure !== LOGIN_REFUSED) {
+          this.#log.error(
+            { host: imap.host, port: imap.port },
+            'IMAP login refused: check IMAP_USER and IMAP_PASS; retrying with back-off',
+          );
+        }
+        this.#connectFailure = LOGIN_REFUSED;
+      } else {
+        this.#connectFailure = 'connect failed';
+        this.#log.warn({ err: error }, 'IMAP connect failed');
+      }
       client.close();
       return;
     }
@@ -200,6 +227,7 @@ export class MailboxPoller {
     }
     this.#client = client;
     this.#failures = 0;
+    this.#connectFailure = undefined;
     this.#log.info({ host: imap.host, port: imap.port }, 'watching mailbox');
     this.#requestPoll();
   }
@@ -211,7 +239,10 @@ export class MailboxPoller {
   #scheduleReconnect(): void {
     if (this.#reconnectTimer || !this.#mayWatch()) return;
     const attempt = ++this.#failures;
-    const delayMs = Math.min(this.#o.imap.reconnectMaxMs, FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1));
+    // Jitter, so workers that lost the server together do not come back together.
+    const delayMs = Math.round(
+      Math.min(this.#o.imap.reconnectMaxMs, FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4),
+    );
     this.#log.info({ attempt, delayMs }, 'IMAP reconnect scheduled');
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;

@@ -59,11 +59,16 @@ export function mongoCheck(db: { command(command: { ping: 1 }): Promise<unknown>
  * The reply mailbox has a live IMAP session (the poller reconnects on its own; this says whether it
  * is up now). A worker on standby (another worker holds the mailbox's lease) has none on purpose: ok.
  */
-export function imapCheck(mailbox: { readonly connected: boolean; readonly standby?: boolean }): ReadinessCheck {
+export function imapCheck(mailbox: {
+  readonly connected: boolean;
+  readonly standby?: boolean;
+  readonly connectFailure?: string | undefined;
+}): ReadinessCheck {
   return () => {
     if (mailbox.connected) return Promise.resolve({ ok: true });
     if (mailbox.standby === true) return Promise.resolve({ ok: true, detail: 'standby: another worker holds the mailbox lease' });
-    return Promise.resolve({ ok: false, detail: 'no IMAP session (reconnecting)' });
+    const why = mailbox.connectFailure ? `${mailbox.connectFailure}; ` : '';
+    return Promise.resolve({ ok: false, detail: `no IMAP session (${why}reconnecting)` });
   };
 }
 
