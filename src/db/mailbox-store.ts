@@ -17,7 +17,7 @@ export type QuarantinedMessage = Omit<QuarantineDoc, '_id'>;
 export interface MailboxStore {
   /** The mailbox's cursor; undefined before its first poll. */
   cursor(mailboxKey: string): Promise<MailboxCursor | undefined>;
-  /** Moves the cursor past `lastUid`; creates it on the first poll. */
+  /** Moves the cursor forward to `lastUid` (never back, unless UIDVALIDITY changed); creates it on the first poll. */
   advanceCursor(mailboxKey: string, cursor: MailboxCursor, at: Date): Promise<void>;
   /** Files a message as unhandleable; quarantining it again overwrites the record. */
   quarantine(message: QuarantinedMessage): Promise<void>;
@@ -39,6 +39,13 @@ export function mailboxStore(collections: {
       return found ? { uidValidity: found.uidValidity, lastUid: found.lastUid } : undefined;
     },
     async advanceCursor(mailboxKey, cursor, at) {
+      // Forward only within one UIDVALIDITY: a save that comes late (a poll of a session that died)
+      // never moves the cursor back over messages a later poll finished. A new UIDVALIDITY starts over.
+      const moved = await mailboxCursors.updateOne(
+        { _id: mailboxKey, uidValidity: cursor.uidValidity },
+        { $max: { lastUid: cursor.lastUid }, $set: { updatedAt: at } },
+      );
+      if (moved.matchedCount > 0) return;
       await mailboxCursors.updateOne(
         { _id: mailboxKey },
         { $set: { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid, updatedAt: at } },

@@ -234,15 +234,14 @@ export class MailboxPoller {
 
   /**
    * imapflow instances never reconnect: make a new one, waiting FIRST_RECONNECT_DELAY_MS and twice
-   * as long after each failed attempt, up to `imap.reconnectMaxMs`. A session that opens resets it.
+   * as long after each failed attempt (±20%), up to `imap.reconnectMaxMs`. A session that opens resets it.
    */
   #scheduleReconnect(): void {
     if (this.#reconnectTimer || !this.#mayWatch()) return;
     const attempt = ++this.#failures;
     // Jitter, so workers that lost the server together do not come back together.
-    const delayMs = Math.round(
-      Math.min(this.#o.imap.reconnectMaxMs, FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4),
-    );
+    const jittered = FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+    const delayMs = Math.min(this.#o.imap.reconnectMaxMs, Math.round(jittered));
     this.#log.info({ attempt, delayMs }, 'IMAP reconnect scheduled');
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
@@ -281,6 +280,7 @@ export class MailboxPoller {
       const started = performance.now();
       try {
         const result = await this.#pollOnce(client);
+        this.#log.debug({ fetched: result.fetched, handled: result.outcomes.length, quarantined: result.quarantined }, 'poll finished');
         this.#metrics.pollFinished(secondsSince(started), result.fetched);
         if (result.fetched > 0) this.#o.onPoll?.(result);
       } catch (error) {
@@ -318,7 +318,11 @@ export class MailboxPoller {
 
     const result: PollResult = { fetched: found.length, outcomes: [], quarantined: 0 };
     const originOf = (uid: number): MessageOrigin => ({ mailbox: imap.mailbox, uidValidity, uid });
-    const saveCursor = (lastUid: number) => this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
+    this.#log.debug({ from: lastUid + 1, found: found.length }, 'poll started');
+    const saveCursor = async (lastUid: number) => {
+      await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
+      this.#log.debug({ lastUid }, 'cursor saved');
+    };
     await this.#handleInOrder(client, found, originOf, saveCursor, result);
     return result;
   }
@@ -405,9 +409,7 @@ export class MailboxPoller {
           `The message is ${size} bytes, over IMAP_MAX_MESSAGE_BYTES (${this.#o.imap.maxMessageBytes}); read it in the mailbox.`,
         );
       }
-      const full = await whileOpen(client, client.fetchOne(String(message.uid), { source: true }, { uid: true }));
-      if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
-      const outcome = await this.#o.handle(full.source, origin);
+      const outcome = await this.#o.handle(await fetchSource(client, message.uid), origin);
       await markProcessed(client, message.uid);
       return outcome;
     } catch (error) {
@@ -423,6 +425,27 @@ export class MailboxPoller {
       this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
       return undefined;
     }
+  }
+}
+
+/**
+ * The message's raw source. A session that ends under the FETCH (a server shutting down answers
+ * BYE, then closes) can fail it, or answer it with no message, before the session counts as
+ * closed: only a session that still answers a NOOP afterwards puts the blame on the message.
+ */
+async function fetchSource(client: ImapFlow, uid: number): Promise<Buffer> {
+  try {
+    const full = await whileOpen(client, client.fetchOne(String(uid), { source: true }, { uid: true }));
+    if (!full || !full.source) throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The server returned no source for the message.');
+    return full.source;
+  } catch (error) {
+    // Still selected, too: imapflow drops the selection when the server says BYE, before it closes.
+    const answers = await whileOpen(client, client.noop()).then(
+      () => client.usable && Boolean(client.mailbox),
+      () => false,
+    );
+    if (!answers) throw Object.assign(new Error('IMAP session lost during FETCH', { cause: error }), { code: 'NoConnection' });
+    throw error;
   }
 }
 
@@ -480,7 +503,8 @@ function conversationKeys(message: FetchMessageObject): string[] {
  * server's BYE with NoConnection while the client still counts as usable, so the code is checked too.
  */
 function isSessionLost(client: ImapFlow, error: unknown): boolean {
-  if (!client.usable) return true;
+  // No mailbox selected any more: the server is ending the session (BYE), whatever the command said.
+  if (!client.usable || !client.mailbox) return true;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  return ['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ETIMEDOUT'].includes(code);
+  return ['NoConnection', 'NoMailboxSelected', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ETIMEDOUT'].includes(code);
 }

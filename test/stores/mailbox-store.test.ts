@@ -37,6 +37,9 @@ describe('mailbox store', () => {
     assert.deepEqual(await store.cursor(KEY), { uidValidity: '7', lastUid: 3 });
     await store.advanceCursor(KEY, { uidValidity: '7', lastUid: 9 }, t1);
     assert.deepEqual(await store.cursor(KEY), { uidValidity: '7', lastUid: 9 });
+    // A late save from an older poll never moves it back.
+    await store.advanceCursor(KEY, { uidValidity: '7', lastUid: 5 }, t1);
+    assert.deepEqual(await store.cursor(KEY), { uidValidity: '7', lastUid: 9 });
     // A new UIDVALIDITY starts over.
     await store.advanceCursor(KEY, { uidValidity: '8', lastUid: 1 }, t1);
     assert.deepEqual(await store.cursor(KEY), { uidValidity: '8', lastUid: 1 });
