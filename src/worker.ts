@@ -91,16 +91,6 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     eventPassMs: config.segments.eventPassMs,
   });
   segments.start();
-  const jobs = await startRecurringJobs({
-    db: database.db,
-    logger,
-    jobs: [
-      sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, logger, metrics }),
-      segmentRefreshJob(segments, config.segments.refreshMs),
-      // Summarizes each closed day for `parley stats`, and again a day a late event came in for.
-      statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
-    ],
-  });
   const models = new IntentModelStore(database, logger);
   await models.refresh();
   models.watch(config.modelReloadMs);
@@ -136,7 +126,6 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     lease: new MailboxLease({ db: database, mailbox: mailboxKey(config.imap), leaseMs: config.imap.leaseMs }),
     ...(onPoll && { onPoll }),
   });
-  await poller.start();
 
   let webUrl: string | undefined;
   const webLogger = logger.child({ component: 'web' });
@@ -183,7 +172,20 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
           eventsApi,
           readiness,
         });
+  // The port before any shared work is taken (the mailbox lease, the jobs' locks): a worker that
+  // cannot serve HTTP fails here, and the next one does not wait for a lease to run out.
   if (web) webUrl = await startWebServer(web, { host: config.web.host, port: config.web.port });
+  const jobs = await startRecurringJobs({
+    db: database.db,
+    logger,
+    jobs: [
+      sendDueStepsJob({ sender, intervalMs: config.sending.intervalMs, logger, metrics }),
+      segmentRefreshJob(segments, config.segments.refreshMs),
+      // Summarizes each closed day for `parley stats`, and again a day a late event came in for.
+      statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
+    ],
+  });
+  await poller.start();
   logger.info({ webUrl }, 'worker started');
 
   // In order: stop taking work, let running work finish, then close the connections it used. The

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -38,6 +39,32 @@ describe('readiness and shutdown', () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
+  });
+
+  it('a busy WEB_PORT stops the start before the mailbox lease is taken, in one JSON line naming the setting', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const leasesBefore = await db.mailboxLeases.countDocuments({});
+      const worker = startCli(['worker'], services.env({ WEB_PORT: String(port), LOG_LEVEL: 'info' }));
+      assert.equal(await worker.exited, 1, worker.output());
+      const lines = worker
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; code?: string });
+      const fatal = lines.filter((l) => l.level === 60);
+      assert.equal(fatal.length, 1, worker.output());
+      assert.match(fatal[0]?.msg ?? '', new RegExp(`WEB_PORT ${port} is in use \\(EADDRINUSE\\): free the port or set WEB_PORT`));
+      assert.equal(fatal[0]?.code, 'CONFIG_INVALID');
+      assert.doesNotMatch(worker.output(), /\n\s+at /, 'no stack trace for a setting to fix');
+      // Nothing shared was taken first: no lease, so the next worker need not wait for one to run out.
+      assert.ok(!lines.some((l) => l.msg === 'mailbox lease taken'), worker.output());
+      assert.equal(await db.mailboxLeases.countDocuments({}), leasesBefore);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   it('parley worker exits with 0 soon after SIGTERM', async () => {

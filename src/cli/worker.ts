@@ -1,15 +1,27 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { describeError, isParleyError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import { startWorker } from '../worker.ts';
+import { startWorker, type Worker } from '../worker.ts';
 
 export function workerCommand(): Command {
   return new Command('worker')
     .description('send due steps and handle replies until stopped (SIGTERM or Ctrl-C); settings from the environment, see .env.example')
     .action(async () => {
-      const config = loadConfig(process.env);
-      const logger = createLogger(config.logLevel);
-      const worker = await startWorker({ config, logger });
+      let logger = createLogger('info');
+      let worker: Worker;
+      let config: Config;
+      try {
+        config = loadConfig(process.env);
+        logger = createLogger(config.logLevel);
+        worker = await startWorker({ config, logger });
+      } catch (error) {
+        // One JSON line that a log collector keeps: the cause and the setting to fix (the message says which).
+        // An expected failure's message says what to do; only an unexpected one needs its stack.
+        if (isParleyError(error)) logger.fatal({ code: error.code }, error.message);
+        else logger.fatal({ code: 'START_FAILED', err: error }, `the worker could not start: ${describeError(error)}`);
+        process.exit(1);
+      }
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));

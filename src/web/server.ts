@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ParleyCollections } from '../db/index.ts';
+import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { repApp, type RepAppOptions } from './app/index.ts';
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.ts';
@@ -145,7 +146,19 @@ function statusOf(error: unknown): number {
  * RFC 8058 one-click needs an https URL.
  */
 export async function startWebServer(app: FastifyInstance, at: { host: string; port: number }): Promise<string> {
-  await app.listen({ host: at.host, port: at.port });
+  try {
+    await app.listen({ host: at.host, port: at.port });
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const why =
+      code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed for this user' : 'is not an address of this machine';
+    throw new ParleyError(
+      ErrorCodes.CONFIG_INVALID,
+      `WEB_HOST ${at.host}, WEB_PORT ${at.port} ${why} (${String(code)}): free the port or set WEB_PORT (0 turns the web server off) or WEB_HOST.`,
+      { cause: error },
+    );
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : at.port;
   const host = at.host.includes(':') ? `[${at.host}]` : at.host;
