@@ -6,7 +6,7 @@ import { ImapFlow } from 'imapflow';
 import { Collection, MongoClient } from 'mongodb';
 import { loadConfig, type Config } from '../src/config.ts';
 import { connectDatabase, type Database, type DeliveryDoc } from '../src/db/index.ts';
-import { startDovecot, startFerretDB, type EmbeddedMailbox } from '../src/embedded/index.ts';
+import { mailboxClient, startDovecot, startFerretDB, type EmbeddedMailbox } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import {
   MailboxLease,
@@ -207,16 +207,7 @@ export async function plainClient(
   mailbox: EmbeddedMailbox,
   options: { disableAutoIdle?: boolean; autoIdleDelay?: number } = {},
 ): Promise<ImapFlow> {
-  const client = new ImapFlow({
-    host: mailbox.host,
-    port: mailbox.port,
-    secure: false,
-    auth: { user: mailbox.user, pass: mailbox.pass },
-    logger: false,
-    ...options,
-  });
-  // Before connect(): an unhandled socket error would crash the bench (STACK-NOTES).
-  client.on('error', () => undefined);
+  const client = mailboxClient(mailbox, options);
   await client.connect();
   return client;
 }

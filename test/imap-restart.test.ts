@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { connectDatabase, type Database } from '../src/db/index.ts';
-import { freePort } from '../src/embedded/index.ts';
+import { freePort, mailboxClient } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import {
   MailboxPoller,
@@ -93,15 +92,7 @@ function assertBackoff(delays: number[], label: string): void {
 
 /** Every message in the INBOX with its flags, read by a client of the test's own. */
 async function inboxFlags(services: TestServices): Promise<Array<{ uid: number; messageId: string | undefined; flags: Set<string> }>> {
-  const { mailbox } = services;
-  const client = new ImapFlow({
-    host: mailbox.host,
-    port: mailbox.port,
-    secure: false,
-    auth: { user: mailbox.user, pass: mailbox.pass },
-    logger: false,
-  });
-  client.on('error', () => undefined);
+  const client = mailboxClient(services.mailbox);
   await client.connect();
   try {
     await client.mailboxOpen('INBOX', { readOnly: true });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import { mailboxClient } from '../src/embedded/index.ts';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxPoller, PROCESSED_KEYWORD, QUARANTINED_KEYWORD, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
@@ -262,14 +262,7 @@ describe('replies from the IMAP mailbox', () => {
     assert.equal((await processedReply(marker)).state, 'unmatched');
     assert.equal(await db.replies.countDocuments({ messageId: '<copy@parley.test>' }), 0);
 
-    const client = new ImapFlow({
-      host: services.mailbox.host,
-      port: services.mailbox.port,
-      secure: false,
-      auth: { user: services.mailbox.user, pass: services.mailbox.pass },
-      logger: false,
-    });
-    client.on('error', () => undefined);
+    const client = mailboxClient(services.mailbox);
     await client.connect();
     try {
       await client.mailboxOpen('INBOX', { readOnly: true });

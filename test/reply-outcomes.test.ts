@@ -29,6 +29,17 @@ describe('what replies do, through the real mailbox', () => {
     });
     return { sent, enrollment, messageId: sent.parsed.messageId ?? '' };
   }
+  /** A bounce fixture made to return `lead`'s first email, under a Message-ID of its own. */
+  async function bounceReturning(lead: { messageId: string }, fixtureName: string, messageId: string): Promise<string> {
+    const fixture = await readFile(join(BOUNCE_FIXTURES, fixtureName), 'utf8');
+    const returned = fixture
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n\n');
+    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(returned)?.[1];
+    assert.ok(originalId, `${fixtureName} returns the original message`);
+    return fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, `Message-ID: ${messageId}`);
+  }
   const handled = (messageId: string) =>
     eventually(`reply ${messageId} handled`, async () => {
       const reply = await worker.database.replies.findOne({ messageId });
@@ -135,15 +146,7 @@ describe('what replies do, through the real mailbox', () => {
 
   it('a hard bounce stops the enrollment, suppresses the address and marks it undeliverable', async () => {
     const lead = await firstEmailTo('gone@lead.example');
-    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
-      fixture
-        .split(/\r?\n\r?\n/)
-        .slice(1)
-        .join('\n\n'),
-    )?.[1];
-    assert.ok(originalId, 'the fixture returns the original message');
-    const bounce = fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-hard@mx.lead.example>');
+    const bounce = await bounceReturning(lead, 'postfix-5.1.1-user-unknown.eml', '<bounce-hard@mx.lead.example>');
     await services.mailbox.deliver(bounce);
     const reply = await handled('<bounce-hard@mx.lead.example>');
     assert.deepEqual(
@@ -188,15 +191,7 @@ describe('what replies do, through the real mailbox', () => {
 
   it('a soft bounce sends the step again later, up to a limit', async () => {
     const lead = await firstEmailTo('busy@lead.example');
-    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-4.2.2-mailbox-full.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
-      fixture
-        .split(/\r?\n\r?\n/)
-        .slice(1)
-        .join('\n\n'),
-    )?.[1];
-    assert.ok(originalId);
-    const bounce = fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-soft@mx.lead.example>');
+    const bounce = await bounceReturning(lead, 'postfix-4.2.2-mailbox-full.eml', '<bounce-soft@mx.lead.example>');
     await services.mailbox.deliver(bounce);
     const reply = await handled('<bounce-soft@mx.lead.example>');
     assert.deepEqual([reply.analysis?.bounce?.kind, reply.outcome], ['soft', 'soft_bounce']);
@@ -217,17 +212,7 @@ describe('what replies do, through the real mailbox', () => {
     await handled('<talking-1@lead.example>');
     const paused = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
     assert.equal(paused?.status, 'paused');
-    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-4.2.2-mailbox-full.eml'), 'utf8');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(
-      fixture
-        .split(/\r?\n\r?\n/)
-        .slice(1)
-        .join('\n\n'),
-    )?.[1];
-    assert.ok(originalId);
-    await services.mailbox.deliver(
-      fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-forged@mx.lead.example>'),
-    );
+    await services.mailbox.deliver(await bounceReturning(lead, 'postfix-4.2.2-mailbox-full.eml', '<bounce-forged@mx.lead.example>'));
     const reply = await handled('<bounce-forged@mx.lead.example>');
     assert.deepEqual([reply.analysis?.bounce?.kind, reply.outcome], ['soft', 'soft_bounce']);
     const after = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });

@@ -6,7 +6,7 @@ import { htmlToText } from 'html-to-text';
 
 /**
  * The elements that start a quote container, as tests on one opening tag (its name, then its
- * attributes). Each tag is found by one linear scan (`TAG`); a regex of the form `<div\b[^>]*\bclass`
+ * attributes). Each tag is found by one linear scan (`TAG` below); a regex of the form `<div\b[^>]*\bclass`
  * run over the whole message retried from every "<div" and took 29 s on 100 KB of "<div ".
  */
 const QUOTE_CONTAINERS: ReadonlyArray<{ tag: RegExp; attributes: RegExp }> = [
@@ -29,17 +29,22 @@ const QUOTE_CONTAINERS: ReadonlyArray<{ tag: RegExp; attributes: RegExp }> = [
 ];
 
 /**
- * An opening tag: its name and its attributes. `[^<>]` stops at the next "<", so every character is
- * read at most twice; attributes longer than 4,000 characters are not a client's quote marker.
+ * A tag: "/" when it closes one, its name, and the rest of it up to its ">" (or up to the next "<"
+ * when no ">" comes first). `[^<>]` stops at the next "<", so the scan reads every character at most
+ * twice. Every "<name" counts, also one inside an attribute value or a comment that a parser would
+ * not take for a tag: limitNesting counts too many rather than too few.
  */
-const TAG = /<([a-z][a-z0-9]*)\b([^<>]{0,4000})>/gi;
+const TAG = /<(\/?)([a-z][a-z0-9]*)\b([^<>]*)>?/gi;
+
+/** Longer attributes are no client's quote marker, and the marker patterns are not run over them. */
+const MAX_ATTRIBUTES_CHARS = 4_000;
 
 /** Where the first quote container starts, or the length of `html` when there is none. */
 function firstQuoteContainer(html: string): number {
   for (const match of html.matchAll(TAG)) {
-    const [, name = '', attributes = ''] = match;
-    if (attributes.trim() && QUOTE_CONTAINERS.some((marker) => marker.tag.test(name) && marker.attributes.test(attributes)))
-      return match.index;
+    const [, closing, name = '', attributes = ''] = match;
+    if (closing || !attributes.trim() || attributes.length > MAX_ATTRIBUTES_CHARS) continue;
+    if (QUOTE_CONTAINERS.some((marker) => marker.tag.test(name) && marker.attributes.test(attributes))) return match.index;
   }
   return html.length;
 }
@@ -74,13 +79,6 @@ const MAX_NESTING = 100;
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
 /**
- * The start of a tag, and the rest of it up to its ">" when no "<" comes first. Every "<name" counts,
- * also one inside an attribute value or a comment that a parser would not take for a tag: counting
- * too many only drops tags sooner.
- */
-const TAG_START = /<(\/?)([a-z][a-z0-9]*)\b[^<>]*>?/gi;
-
-/**
  * `html` with the opening tags beyond `maxNesting` removed, in one linear scan that keeps its own
  * stack of open elements as the parser would: a closing tag closes down to its element, if open.
  * The stack never holds fewer elements than the parser's, so the parser never nests deeper.
@@ -90,7 +88,7 @@ export function limitNesting(html: string, maxNesting = MAX_NESTING): string {
   const openCount = new Map<string, number>();
   let out = '';
   let copied = 0;
-  for (const match of html.matchAll(TAG_START)) {
+  for (const match of html.matchAll(TAG)) {
     const [tag, closing, rawName = ''] = match;
     const name = rawName.toLowerCase();
     if (closing) {

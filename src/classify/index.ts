@@ -9,6 +9,7 @@ export type {
   ReplyToClassify,
   ReportPart,
 } from './types.ts';
+export { INTENTS, isIntent } from './intents.ts';
 export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';

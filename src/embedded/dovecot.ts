@@ -4,7 +4,7 @@ import { chown, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile 
 import { randomBytes } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { startServerProcess, type ServerProcess } from './child-process.ts';
 import { freePort, waitForPort } from './ports.ts';
@@ -267,19 +267,30 @@ async function installSieveScript(home: string, script: string): Promise<void> {
 const APPEND_TIMEOUT_MS = 15_000;
 
 /**
- * IMAP APPEND on a session of its own. A session that stalls (seen once in a few hundred test runs:
- * imapflow waiting on an answer Dovecot never owed) is closed after APPEND_TIMEOUT_MS; the append
- * is tried once more unless the server had confirmed it, and a stall after that is only closed.
+ * An imapflow client (not yet connected) logged in as the throwaway mailbox's user, over plain
+ * IMAP on loopback, quiet, with socket errors swallowed (an unhandled one would end the process,
+ * STACK-NOTES): what tests and benchmarks use to look into the mailbox.
  */
-async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder: string, attempt = 1): Promise<void> {
+export function mailboxClient(box: EmbeddedMailbox, options: Partial<ImapFlowOptions> = {}): ImapFlow {
   const client = new ImapFlow({
     host: box.host,
     port: box.port,
     secure: false,
     auth: { user: box.user, pass: box.pass },
     logger: false,
+    ...options,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * IMAP APPEND on a session of its own. A session that stalls (seen once in a few hundred test runs:
+ * imapflow waiting on an answer Dovecot never owed) is closed after APPEND_TIMEOUT_MS; the append
+ * is tried once more unless the server had confirmed it, and a stall after that is only closed.
+ */
+async function appendMessage(box: EmbeddedMailbox, raw: string | Buffer, folder: string, attempt = 1): Promise<void> {
+  const client = mailboxClient(box);
   let appended = false;
   const session = (async () => {
     await client.connect();

@@ -2,6 +2,7 @@
 export { startFerretDB, FERRETDB_BINARY, type EmbeddedDatabase } from './ferretdb.ts';
 export {
   startDovecot,
+  mailboxClient,
   DOVECOT_BINARY,
   DOVECOT_LDA_BINARY,
   type EmbeddedMailbox,

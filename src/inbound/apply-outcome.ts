@@ -1,10 +1,10 @@
-import type { BounceVerdict, Classification, Intent } from '../classify/index.ts';
+import type { BounceVerdict, Classification } from '../classify/index.ts';
 import { outOfOfficeReturnDate } from '../classify/index.ts';
 import { contactStore, deliveryStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
 import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
-import type { ConfigurableIntent, ReplyOutcome, Sequence } from '../sequences/index.ts';
+import { isConfigurableIntent, type ConfigurableIntent, type ReplyOutcome, type Sequence } from '../sequences/index.ts';
 
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 
@@ -52,17 +52,6 @@ export interface OutcomeInput {
   /** The bounce's details, for a bounce. */
   bounce?: BounceVerdict | undefined;
 }
-
-const CONFIGURABLE: ReadonlySet<Intent> = new Set<ConfigurableIntent>([
-  'interested',
-  'meeting_request',
-  'question',
-  'not_now',
-  'not_interested',
-  'wrong_person',
-  'unclear',
-]);
-const isConfigurable = (intent: Intent): intent is ConfigurableIntent => CONFIGURABLE.has(intent);
 
 /** The outcome the sequence file chose for this intent: the step's override, the sequence's, or pause-and-task. */
 export function chosenOutcome(sequence: Sequence | undefined, stepId: string | undefined, intent: ConfigurableIntent): ReplyOutcome {
@@ -117,7 +106,7 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
       enrollment: { kind: 'rescheduled', reason: `out of office until ${back.toISOString().slice(0, 10)}`, nextStepAt: later },
     });
   }
-  if (!isConfigurable(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
+  if (!isConfigurableIntent(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
 
   const outcome = chosenOutcome(input.sequence, input.stepId, intent);
   switch (outcome.action) {

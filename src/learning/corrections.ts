@@ -1,24 +1,6 @@
-import type { Intent } from '../classify/index.ts';
+import { INTENTS, isIntent } from '../classify/index.ts';
 import { replyStore, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-
-const INTENTS: ReadonlySet<string> = new Set<Intent>([
-  'interested',
-  'meeting_request',
-  'question',
-  'not_now',
-  'not_interested',
-  'unsubscribe',
-  'wrong_person',
-  'out_of_office',
-  'auto_reply',
-  'bounce',
-  'unclear',
-]);
-
-export function isIntent(value: string): value is Intent {
-  return INTENTS.has(value);
-}
 
 /**
  * Stores a rep's correction of a reply's intent, for the next training. The original label stays
@@ -32,7 +14,7 @@ export async function relabelReply(
   now = new Date(),
 ): Promise<ReplyDoc> {
   if (!isIntent(intent)) {
-    throw new ParleyError(ErrorCodes.INTENT_UNKNOWN, `"${intent}" is not an intent; use one of ${[...INTENTS].join(', ')}.`);
+    throw new ParleyError(ErrorCodes.INTENT_UNKNOWN, `"${intent}" is not an intent; use one of ${INTENTS.join(', ')}.`);
   }
   const replies = replyStore(db);
   const reply = await replies.get(replyId);

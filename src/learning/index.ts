@@ -1,4 +1,4 @@
 /** Learning from reps: their corrections, training new intent models, and loading the newest. */
-export { relabelReply, isIntent } from './corrections.ts';
+export { relabelReply } from './corrections.ts';
 export { trainIntentModel, type TrainingResult } from './training.ts';
 export { IntentModelStore } from './model-store.ts';

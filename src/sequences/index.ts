@@ -16,6 +16,7 @@ export type {
   UnfillableStep,
   Weekday,
 } from './types.ts';
+export { isConfigurableIntent } from './schema-outcomes.ts';
 export { parseSequence } from './parse.ts';
 export { SequenceCatalog } from './catalog.ts';
 export { listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences, type LoadedSequences } from './load.ts';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { slug, strictObject, wait } from './schema-fields.ts';
 import type { ConfigurableIntent, ReplyOutcome } from './types.ts';
 
-const CONFIGURABLE: readonly ConfigurableIntent[] = [
+/** The intents a sequence file's `outcomes` may set; the others (unsubscribe, bounce, ...) act the same way everywhere. */
+export const CONFIGURABLE: readonly ConfigurableIntent[] = [
   'interested',
   'meeting_request',
   'question',
@@ -11,6 +12,10 @@ const CONFIGURABLE: readonly ConfigurableIntent[] = [
   'wrong_person',
   'unclear',
 ];
+
+export function isConfigurableIntent(intent: string): intent is ConfigurableIntent {
+  return (CONFIGURABLE as readonly string[]).includes(intent);
+}
 
 /** Intents whose handling is fixed for every sequence, and why, for the error message. */
 const FIXED = {

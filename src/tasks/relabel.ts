@@ -1,6 +1,7 @@
 import { taskStore, type ParleyCollections, type RepDoc } from '../db/index.ts';
 import { isParleyError } from '../errors.ts';
-import { isIntent, relabelReply } from '../learning/index.ts';
+import { isIntent } from '../classify/index.ts';
+import { relabelReply } from '../learning/index.ts';
 import { recordEvent } from './events.ts';
 import { canSee } from './list.ts';
 import { refuse, type TaskActionResult } from './types.ts';

@@ -15,7 +15,8 @@ import {
 import { repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
-import { detailText, FAILURES, INTENTS, isIntent, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
+import { INTENTS, isIntent } from '../../classify/index.ts';
+import { detailText, FAILURES, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
 
 const HTML = 'text/html; charset=utf-8';
 /** Characters; a rep's answer is a short plain-text email. */

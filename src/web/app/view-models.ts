@@ -1,23 +1,5 @@
-import type { Intent } from '../../classify/index.ts';
 import type { TaskDoc } from '../../db/index.ts';
 import type { Notice, TaskRow } from './pages.ts';
-
-/** Every intent a rep may relabel a reply with (the classifier's labels). */
-export const INTENTS = [
-  'interested',
-  'meeting_request',
-  'question',
-  'not_now',
-  'not_interested',
-  'unsubscribe',
-  'wrong_person',
-  'out_of_office',
-  'auto_reply',
-  'bounce',
-  'unclear',
-] as const satisfies readonly Intent[];
-
-export const isIntent = (value: unknown): value is Intent => typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
 
 /** Saved answers a rep can drop into the reply box and edit. */
 export const SNIPPETS: ReadonlyArray<{ label: string; text: string }> = [
