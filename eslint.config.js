@@ -82,4 +82,6 @@ export default tseslint.config(
     },
   },
   prettier,
+  // Plain JavaScript entry points (the analysis thread's, run from the sources): no type information.
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { parserOptions: { projectService: false } } },
 );

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from './errors.ts';
@@ -68,6 +69,21 @@ const envSchema = z.object({
    * still handled one after another; each holds at most IMAP_MAX_MESSAGE_BYTES in memory.
    */
   INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
+   * Times a message is tried (its reading failed or ran out of time, or the worker stopped while it
+   * was in hand) before it is quarantined as poison and never fetched again.
+   */
+  INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Threads that parse and classify replies, off the event loop. Default: one per core but one, 1 to 2. */
+  ANALYSIS_THREADS: z.coerce.number().int().min(1).max(16).optional(),
+  /**
+   * Milliseconds one message may take to parse and classify on its thread; then the thread is
+   * stopped and the message tried again later (INBOUND_MAX_ATTEMPTS). Replies take milliseconds;
+   * the largest legal messages about a second.
+   */
+  ANALYSIS_TIMEOUT_MS: positiveMs.default(15_000),
+  /** MiB of heap per analysis thread; a message that needs more fails alone (and is retried, then quarantined). */
+  ANALYSIS_THREAD_HEAP_MB: z.coerce.number().int().min(64).max(8192).default(512),
   /**
    * Milliseconds one worker's lease on the mailbox lasts: only the holder polls it, renewing every
    * third of this; when the holder dies another worker takes the mailbox over after at most this.
@@ -213,10 +229,20 @@ export interface Config {
     readonly maxMessageBytes: number;
     /** Replies handled at once (INBOUND_CONCURRENCY). */
     readonly concurrency: number;
+    /** Tries before a message is quarantined as poison (INBOUND_MAX_ATTEMPTS). */
+    readonly maxAttempts: number;
     /** Milliseconds a worker's lease on the mailbox lasts (renewed every third of it). */
     readonly leaseMs: number;
     /** Milliseconds, the cap of the reconnect backoff (500 ms doubling). */
     readonly reconnectMaxMs: number;
+  };
+  /** Where replies are parsed and classified (src/inbound/message-analyzer.ts). */
+  readonly analysis: {
+    readonly threads: number;
+    /** Milliseconds per message once a thread has begun it. */
+    readonly timeoutMs: number;
+    /** MiB of heap per thread. */
+    readonly heapMb: number;
   };
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
@@ -305,8 +331,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
       maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
       concurrency: e.INBOUND_CONCURRENCY,
+      maxAttempts: e.INBOUND_MAX_ATTEMPTS,
       leaseMs: e.IMAP_LEASE_MS,
       reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
+    }),
+    analysis: Object.freeze({
+      threads: e.ANALYSIS_THREADS ?? Math.max(1, Math.min(2, availableParallelism() - 1)),
+      timeoutMs: e.ANALYSIS_TIMEOUT_MS,
+      heapMb: e.ANALYSIS_THREAD_HEAP_MB,
     }),
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,

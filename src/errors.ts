@@ -16,6 +16,12 @@ export const ErrorCodes = {
   SMTP_LOGIN_REFUSED: 'SMTP_LOGIN_REFUSED',
   MESSAGE_MALFORMED: 'MESSAGE_MALFORMED',
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  /** Reading a message took longer than ANALYSIS_TIMEOUT_MS: tried again, then quarantined (INBOUND_MAX_ATTEMPTS). */
+  ANALYSIS_TIMED_OUT: 'ANALYSIS_TIMED_OUT',
+  /** The thread reading a message died under it (out of memory, say): tried again, then quarantined. */
+  ANALYSIS_FAILED: 'ANALYSIS_FAILED',
+  /** A message was tried INBOUND_MAX_ATTEMPTS times (failed, timed out, or the worker stopped under it): quarantined. */
+  MESSAGE_POISONED: 'MESSAGE_POISONED',
   EMBEDDED_SERVICE_FAILED: 'EMBEDDED_SERVICE_FAILED',
   INTENT_UNKNOWN: 'INTENT_UNKNOWN',
   MODEL_INVALID: 'MODEL_INVALID',

@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import { connectDatabase, enrollmentStore, taskStore, type Database } from './db/index.ts';
 import { ErrorCodes, ParleyError } from './errors.ts';
-import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, type PollResult } from './inbound/index.ts';
+import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, ThreadedAnalyzer, type PollResult } from './inbound/index.ts';
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
@@ -94,8 +94,11 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const models = new IntentModelStore(database, logger);
   await models.refresh();
   models.watch(config.modelReloadMs);
+  // Replies are parsed and classified on threads: hostile mail costs a thread's time, not the event loop's.
+  const analyzer = new ThreadedAnalyzer(config.analysis);
   const replies = new ReplyHandler({
     db: database,
+    analyzer,
     logger: logger.child({ component: 'replies' }),
     // Mail from the addresses we send as is our own copy, never a reply.
     ownAddresses: () => new Set(allSequences().map((s) => s.sender.address)),
@@ -208,7 +211,10 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       ['jobs', () => jobs.stop()],
       ['mailbox poller', () => poller.stop()],
     ],
-    [['web server', () => web?.close()]],
+    [
+      ['web server', () => web?.close()],
+      ['analysis threads', () => analyzer.close()],
+    ],
     [['smtp transport', () => transport.close()]],
     [['mongodb', () => database.close()]],
   ];

@@ -66,12 +66,9 @@ function personAnalysis(reply: ReplyToClassify, automatic: AutomaticVerdict, con
   if (classification.intent === 'wrong_person') analysis.referral = extractNamedContact(text, [reply.fromAddress]);
   if (classification.intent === 'not_interested') analysis.objection = objectionReason(text);
   analysis.qualification = qualificationSignals(text);
-  personAnalyses.add(analysis);
+  analysis.byPerson = true;
   return context.asks ? withAnswer(analysis, context.asks) : analysis;
 }
-
-/** Analyses of a person's words: only they can answer the step's question. */
-const personAnalyses = new WeakSet<ReplyAnalysis>();
 
 /**
  * The analysis with the answer to the question a step asked, when the reply gives one. The same
@@ -79,7 +76,7 @@ const personAnalyses = new WeakSet<ReplyAnalysis>();
  * (which found the enrollment): nothing is classified twice.
  */
 export function answerQuestion(analysis: ReplyAnalysis, asks: Qualification): ReplyAnalysis {
-  return personAnalyses.has(analysis) ? withAnswer(analysis, asks) : analysis;
+  return analysis.byPerson ? withAnswer(analysis, asks) : analysis;
 }
 
 function withAnswer(analysis: ReplyAnalysis, asks: Qualification): ReplyAnalysis {
@@ -101,6 +98,7 @@ function result(reply: ReplyToClassify, automatic: AutomaticVerdict, classificat
     classification,
     qualification: {},
     answer: undefined,
+    byPerson: false,
   };
 }
 

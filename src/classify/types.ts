@@ -107,4 +107,9 @@ export interface ReplyAnalysis {
   qualification: QualificationSignals;
   /** The answer to the question the step asked, when the step declared one and the reply answers it. */
   answer: { asks: Qualification; value: string } | undefined;
+  /**
+   * A person's own words, classified by the model (not a bounce, an auto-reply or an opt-out rule):
+   * only these can answer a step's question. Plain data, so it survives the copy from the analysis thread.
+   */
+  byPerson: boolean;
 }

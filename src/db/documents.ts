@@ -320,6 +320,27 @@ export interface MailboxCursorDoc {
   uidValidity: string;
   lastUid: number;
   updatedAt: Date;
+  /** The message a poll has in hand that may not finish: see MessageTries. Absent after a poll that finished. */
+  tries?: MessageTries;
+}
+
+/**
+ * Tries of one message that did not finish (it failed, ran out of time, or the worker stopped
+ * while it was in hand). Written when a poll begins a message it has reason to doubt: the first
+ * poll of a holder, or a message that failed before. A holder that finds another's record finds
+ * a worker that stopped under that message.
+ */
+export interface MessageTries {
+  uidValidity: string;
+  uid: number;
+  /** Tries begun, this one included. */
+  count: number;
+  /** Why the last try failed, when it failed rather than being cut off. */
+  reason: string | undefined;
+  /** The poller instance that wrote it (one per process and lease). */
+  holder: string;
+  /** While true, messages are handled one at a time and the cursor saved after each, so a crash is blamed on the right one. */
+  careful: boolean;
 }
 
 /**

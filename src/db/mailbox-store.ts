@@ -1,8 +1,9 @@
 import type { Collection } from 'mongodb';
-import type { MailboxCursorDoc, QuarantineDoc } from './documents.ts';
+import type { MailboxCursorDoc, MessageTries, QuarantineDoc } from './documents.ts';
 
 /** Where a poll resumes: the mailbox's UIDVALIDITY and the last UID handled under it. */
 export type MailboxCursor = Pick<MailboxCursorDoc, 'uidValidity' | 'lastUid'>;
+export type { MessageTries };
 
 /** A message that could not be handled, and why. Its id is made from where it sits. */
 export type QuarantinedMessage = Omit<QuarantineDoc, '_id'>;
@@ -17,6 +18,10 @@ export type QuarantinedMessage = Omit<QuarantineDoc, '_id'>;
 export interface MailboxStore {
   /** The mailbox's cursor; undefined before its first poll. */
   cursor(mailboxKey: string): Promise<MailboxCursor | undefined>;
+  /** The cursor and the tries of the message a poll had in hand, in one read. */
+  pollState(mailboxKey: string): Promise<{ cursor: MailboxCursor | undefined; tries: MessageTries | undefined }>;
+  /** Records the tries of the message in hand, or clears them (undefined) after a poll that finished. */
+  recordTries(mailboxKey: string, tries: MessageTries | undefined, at: Date): Promise<void>;
   /** Moves the cursor forward to `lastUid` (never back, unless UIDVALIDITY changed); creates it on the first poll. */
   advanceCursor(mailboxKey: string, cursor: MailboxCursor, at: Date): Promise<void>;
   /** Files a message as unhandleable; quarantining it again overwrites the record. */
@@ -36,7 +41,18 @@ export function mailboxStore(collections: {
   return {
     async cursor(mailboxKey) {
       const found = await mailboxCursors.findOne({ _id: mailboxKey });
-      return found ? { uidValidity: found.uidValidity, lastUid: found.lastUid } : undefined;
+      return found?.uidValidity === undefined ? undefined : { uidValidity: found.uidValidity, lastUid: found.lastUid };
+    },
+    async pollState(mailboxKey) {
+      const found = await mailboxCursors.findOne({ _id: mailboxKey });
+      const cursor = found?.uidValidity === undefined ? undefined : { uidValidity: found.uidValidity, lastUid: found.lastUid };
+      return { cursor, tries: found?.tries };
+    },
+    async recordTries(mailboxKey, tries, at) {
+      // Before the first cursor save the document may not exist: the upsert makes one the cursor's
+      // own save completes (its uidValidity check fails on it, so it sets every field).
+      if (tries) await mailboxCursors.updateOne({ _id: mailboxKey }, { $set: { tries, updatedAt: at } }, { upsert: true });
+      else await mailboxCursors.updateOne({ _id: mailboxKey }, { $unset: { tries: '' } });
     },
     async advanceCursor(mailboxKey, cursor, at) {
       // Forward only within one UIDVALIDITY: a save that comes late (a poll of a session that died)

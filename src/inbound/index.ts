@@ -4,3 +4,5 @@ export { MailboxLease, mailboxKey, defaultHolderId, type MailboxLeaseOptions } f
 export { ReplyHandler, type ReplyOutcome, type MessageOrigin, type ReplyHandlerOptions } from './reply-handler.ts';
 export { parseInboundMessage, toReplyToClassify, type InboundMessage } from './inbound-message.ts';
 export { decideOutcome, chosenOutcome, type OutcomePlan, type OutcomeInput } from './apply-outcome.ts';
+export { ThreadedAnalyzer, inProcessAnalyzer, type MessageAnalyzer, type AnalysisThreadOptions } from './message-analyzer.ts';
+export type { AnalyzedMessage, TrainedIntentModel } from './message-analysis.ts';

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Config } from '../config.ts';
-import { isDatabaseUnreachable, mailboxStore, type MailboxStore, type ParleyCollections } from '../db/index.ts';
+import { isDatabaseUnreachable, mailboxStore, type MailboxStore, type MessageTries, type ParleyCollections } from '../db/index.ts';
 import { describeError, ErrorCodes, isParleyError, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
@@ -21,8 +22,16 @@ function isLoginRefused(error: unknown): boolean {
   const { authenticationFailed, serverResponseCode } = error as { authenticationFailed?: unknown; serverResponseCode?: unknown };
   return authenticationFailed === true || serverResponseCode === 'AUTHENTICATIONFAILED';
 }
-/** Milliseconds before a poll that failed because the database was unreachable is tried again. */
+/** Milliseconds before a poll that failed because the database was unreachable (or a message failed) is tried again. */
 const DATABASE_RETRY_MS = 2_000;
+
+/** Failures that say what the message is, every time it is read: quarantined at once, never tried again. */
+const MESSAGE_FAULTS: ReadonlySet<string> = new Set([ErrorCodes.MESSAGE_MALFORMED, ErrorCodes.MESSAGE_TOO_LARGE]);
+
+/** A message failed in a way that may pass (it ran out of time, its thread died): the poll ends, the message is tried again. */
+class MessageTryFailed extends Error {
+  override readonly name = 'MessageTryFailed';
+}
 
 export interface PollResult {
   fetched: number;
@@ -72,6 +81,14 @@ export class MailboxPoller {
   #leaseTimer: NodeJS.Timeout | undefined;
   #leaseWork: Promise<void> | undefined;
   #connecting = false;
+  /** Names this poller in the tries it records: a record of another holder's is a worker that stopped under a message. */
+  readonly #holder = randomUUID();
+  /** The tries this poller recorded last (undefined once cleared). */
+  #tries: MessageTries | undefined;
+  /** The next poll is the first of an IMAP session: its first message's tries are recorded before it is begun. */
+  #firstPollOfSession = true;
+  /** The last poll ended on a failure that was not the message's (database, session): its first message is no new try. */
+  #excused = false;
 
   constructor(options: MailboxPollerOptions) {
     this.#o = options;
@@ -228,6 +245,7 @@ export class MailboxPoller {
     this.#client = client;
     this.#failures = 0;
     this.#connectFailure = undefined;
+    this.#firstPollOfSession = true;
     this.#log.info({ host: imap.host, port: imap.port }, 'watching mailbox');
     this.#requestPoll();
   }
@@ -280,10 +298,18 @@ export class MailboxPoller {
       const started = performance.now();
       try {
         const result = await this.#pollOnce(client);
+        this.#excused = false;
         this.#log.debug({ fetched: result.fetched, handled: result.outcomes.length, quarantined: result.quarantined }, 'poll finished');
         this.#metrics.pollFinished(secondsSince(started), result.fetched);
         if (result.fetched > 0) this.#o.onPoll?.(result);
       } catch (error) {
+        if (error instanceof MessageTryFailed) {
+          // Said by #handleOne already; the replies behind it should not wait a poll interval.
+          this.#excused = false;
+          this.#retryPollSoon();
+          return;
+        }
+        this.#excused = true;
         this.#metrics.pollFailed(secondsSince(started));
         this.#log.warn({ err: error }, 'poll failed; will retry');
         // The database down: retry soon rather than a poll interval later, so a reply that came
@@ -301,7 +327,7 @@ export class MailboxPoller {
     const box = client.mailbox;
     if (!box) throw new Error('no mailbox open');
     const uidValidity = box.uidValidity.toString();
-    const cursor = await this.#store.cursor(this.#cursorId);
+    const { cursor, tries } = await this.#store.pollState(this.#cursorId);
     let lastUid = 0;
     if (cursor?.uidValidity === uidValidity) lastUid = cursor.lastUid;
     else if (cursor)
@@ -323,8 +349,72 @@ export class MailboxPoller {
       await this.#store.advanceCursor(this.#cursorId, { uidValidity, lastUid }, new Date());
       this.#log.debug({ lastUid }, 'cursor saved');
     };
-    await this.#handleInOrder(client, found, originOf, saveCursor, result);
+    const careful = await this.#checkTries(client, found, tries, originOf, result);
+    await this.#handleInOrder(client, found, originOf, saveCursor, result, careful);
+    // Every message begun has finished: nothing is left in hand to blame.
+    if (tries !== undefined || this.#tries !== undefined) {
+      await this.#store.recordTries(this.#cursorId, undefined, new Date());
+      this.#tries = undefined;
+    }
+    this.#firstPollOfSession = false;
     return result;
+  }
+
+  /**
+   * The poison-message rule. Before the first message not yet done is begun, its tries are counted
+   * and recorded when there is reason to doubt it: it failed before, another holder's record names
+   * it (that worker stopped while it was in hand: a crash, a kill, a lost lease), or this is the
+   * first poll of a session. A message with INBOUND_MAX_ATTEMPTS tries that never finished is
+   * quarantined unread. While in doubt the poll is careful: one message at a time, the cursor saved
+   * after each, so the next stop is blamed on the message that caused it. One write per doubtful
+   * poll, none for the others.
+   */
+  async #checkTries(
+    client: ImapFlow,
+    found: FetchMessageObject[],
+    stored: MessageTries | undefined,
+    originOf: (uid: number) => MessageOrigin,
+    result: PollResult,
+  ): Promise<boolean> {
+    const { maxAttempts } = this.#o.imap;
+    const { uidValidity } = originOf(0);
+    let previous = stored?.uidValidity === uidValidity ? stored : undefined;
+    for (const message of found) {
+      if (isDone(message)) continue;
+      const origin = originOf(message.uid);
+      const same = previous?.uid === message.uid ? previous : undefined;
+      // Our own record after a failure that was not the message's (database, session): that try does not count.
+      const begun = same ? (same.holder === this.#holder && this.#excused ? same.count : same.count + 1) : 1;
+      if (same && begun > maxAttempts) {
+        const reason = `tried ${same.count} times without finishing; last: ${same.reason ?? 'the worker stopped while it was in hand (crashed or was killed)'}`;
+        await this.#quarantine(client, message, origin, ErrorCodes.MESSAGE_POISONED, reason);
+        message.flags = new Set([...(message.flags ?? []), QUARANTINED_KEYWORD]);
+        result.quarantined += 1;
+        previous = { ...same, careful: true };
+        continue;
+      }
+      const careful = begun > 1 || (previous?.careful ?? false);
+      if (careful || this.#firstPollOfSession) {
+        this.#tries = { uidValidity, uid: message.uid, count: begun, reason: same?.reason, holder: this.#holder, careful };
+        await this.#store.recordTries(this.#cursorId, this.#tries, new Date());
+      }
+      if (careful) {
+        this.#log.warn(
+          { uid: message.uid, try: begun, of: maxAttempts },
+          'handling messages one at a time: one of them failed or stopped a worker',
+        );
+      }
+      return careful;
+    }
+    return false;
+  }
+
+  /** Files a message as unhandleable, with the reason, and flags it so no poll reads it again. */
+  async #quarantine(client: ImapFlow, message: FetchMessageObject, origin: MessageOrigin, code: string, reason: string): Promise<void> {
+    await this.#store.quarantine({ ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() });
+    await whileOpen(client, client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true }));
+    this.#metrics.quarantined(code);
+    this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
   }
 
   /**
@@ -344,8 +434,9 @@ export class MailboxPoller {
     originOf: (uid: number) => MessageOrigin,
     saveCursor: (lastUid: number) => Promise<void>,
     result: PollResult,
+    careful: boolean,
   ): Promise<void> {
-    const concurrency = Math.max(1, this.#o.imap.concurrency);
+    const concurrency = careful ? 1 : Math.max(1, this.#o.imap.concurrency);
     const lanes = new Map<string, Promise<unknown>>();
     const settled: Array<PromiseSettledResult<ReplyOutcome | undefined | 'skipped'> | undefined> = [];
     const inFlight = new Set<Promise<void>>();
@@ -363,9 +454,7 @@ export class MailboxPoller {
       const keys = conversationKeys(message);
       const earlier = keys.flatMap((key) => lanes.get(key) ?? []);
       const handling = Promise.allSettled(earlier).then(async (): Promise<ReplyOutcome | undefined | 'skipped'> =>
-        message.flags?.has(PROCESSED_KEYWORD) || message.flags?.has(QUARANTINED_KEYWORD)
-          ? 'skipped'
-          : this.#handleOne(client, message, originOf(message.uid)),
+        isDone(message) ? 'skipped' : this.#handleOne(client, message, originOf(message.uid)),
       );
       for (const key of keys) lanes.set(key, handling);
       const slot: Promise<void> = handling
@@ -419,13 +508,37 @@ export class MailboxPoller {
       if (isSessionLost(client, error)) throw error;
       const code = isParleyError(error) ? error.code : 'HANDLER_FAILED';
       const reason = describeError(error);
-      await this.#store.quarantine({ ...origin, code, reason, size: message.size ?? 0, quarantinedAt: new Date() });
-      await whileOpen(client, client.messageFlagsAdd(String(message.uid), [QUARANTINED_KEYWORD], { uid: true }));
-      this.#metrics.quarantined(code);
-      this.#log.warn({ uid: origin.uid, code, reason }, 'message quarantined');
-      return undefined;
+      if (MESSAGE_FAULTS.has(code)) {
+        await this.#quarantine(client, message, origin, code, reason);
+        return undefined;
+      }
+      // It ran out of time, its thread died, or something unexpected: it may pass, so it is tried
+      // again (after the messages in hand) until INBOUND_MAX_ATTEMPTS.
+      const { maxAttempts } = this.#o.imap;
+      const own = this.#tries;
+      const count = own?.uid === origin.uid && own.uidValidity === origin.uidValidity ? own.count : 1;
+      if (count >= maxAttempts) {
+        await this.#quarantine(client, message, origin, code, `tried ${count} times; last: ${reason}`);
+        return undefined;
+      }
+      this.#tries = {
+        uidValidity: origin.uidValidity,
+        uid: origin.uid,
+        count,
+        reason: `${code}: ${reason}`,
+        holder: this.#holder,
+        careful: true,
+      };
+      await this.#store.recordTries(this.#cursorId, this.#tries, new Date());
+      this.#log.warn({ uid: origin.uid, code, reason, try: count, of: maxAttempts }, 'message failed; it will be tried again');
+      throw new MessageTryFailed(`message ${origin.uid} failed (${code}); tried again soon`);
     }
   }
+}
+
+/** Handled before (our keyword), or quarantined: never read again. */
+function isDone(message: FetchMessageObject): boolean {
+  return message.flags?.has(PROCESSED_KEYWORD) === true || message.flags?.has(QUARANTINED_KEYWORD) === true;
 }
 
 /**

@@ -1,11 +1,4 @@
-import {
-  analyzeReply,
-  answerQuestion,
-  extractVisibleText,
-  type Classification,
-  type IntentModel,
-  type ReplyAnalysis,
-} from '../classify/index.ts';
+import { answerQuestion, type Classification, type ReplyAnalysis } from '../classify/index.ts';
 import { contactStore, replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
@@ -13,7 +6,9 @@ import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monito
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
-import { parseInboundMessage, toReplyToClassify, type InboundMessage } from './inbound-message.ts';
+import type { InboundMessage } from './inbound-message.ts';
+import type { TrainedIntentModel } from './message-analysis.ts';
+import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
 
 /** Where a message sits in the mailbox. */
@@ -39,7 +34,12 @@ export interface ReplyHandlerOptions {
   /** Response-time targets for new tasks (config.tasks); the defaults otherwise. */
   taskSettings?: TaskSettings | undefined;
   /** The newest trained intent model, when one has been trained from reps' corrections; else the built-in one. */
-  model?: () => { model: IntentModel; version: string } | undefined;
+  model?: () => TrainedIntentModel | undefined;
+  /**
+   * Where a message is parsed and classified: the worker passes analysis threads (ThreadedAnalyzer),
+   * so hostile mail never blocks its event loop. On the caller's thread by default.
+   */
+  analyzer?: MessageAnalyzer | undefined;
   /** Where handled replies (intent, outcome, duration) are counted (the worker's /metrics); nothing by default. */
   metrics?: InboundMetrics | undefined;
   now?: () => Date;
@@ -62,11 +62,13 @@ export class ReplyHandler {
   async handle(source: Buffer, origin: MessageOrigin): Promise<ReplyOutcome> {
     const started = performance.now();
     const { db } = this.#o;
-    const message = await parseInboundMessage(source);
+    // The analysis finds a bounce's returned Message-ID; once the enrollment is known, the question
+    // its step asked says what answer to extract from it.
+    const trained = this.#o.model?.();
+    const { message, visibleText, analysis: unasked } = await (this.#o.analyzer ?? inProcessAnalyzer).analyze(source, trained);
     if (await isOwnMessage(db, message, this.#o.ownAddresses())) return { kind: 'own' };
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
-    const visibleText = extractVisibleText(message.text, message.html);
     const replies = replyStore(db);
     // Insert first: a new message (the usual case) costs one command, not a read and a write.
     if ((await replies.receive(this.#replyDoc(replyId, message, origin, visibleText))) === 'duplicate') {
@@ -75,11 +77,6 @@ export class ReplyHandler {
       if (existing?.state !== 'received') return { kind: 'duplicate', replyId };
     }
 
-    // The analysis finds a bounce's returned Message-ID; once the enrollment is known, the question
-    // its step asked says what answer to extract from it.
-    const trained = this.#o.model?.();
-    const reply = toReplyToClassify(message, visibleText);
-    const unasked = analyzeReply(reply, { ...(trained && { model: trained.model }) });
     const match = await matchEnrollment(db, message, unasked.bounce);
     const asks = match && this.#o.getSequence(match.enrollment.sequenceId)?.steps.find((s) => s.id === match.stepId)?.asks;
     const analysis = asks ? answerQuestion(unasked, asks) : unasked;

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 export class IntentModelStore {
   readonly #models: StoredModels;
   readonly #log: Logger;
-  #current: { model: IntentModel; version: string } | undefined;
+  #current: { model: IntentModel; version: string; json: string } | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(db: ParleyCollections, logger: Logger) {
@@ -18,7 +18,8 @@ export class IntentModelStore {
     this.#log = logger.child({ component: 'intent-models' });
   }
 
-  current(): { model: IntentModel; version: string } | undefined {
+  /** The model, its version, and the string it was read from (what analysis threads read it from). */
+  current(): { model: IntentModel; version: string; json: string } | undefined {
     return this.#current;
   }
 
@@ -28,7 +29,7 @@ export class IntentModelStore {
     const doc = await this.#models.get(newest);
     if (!doc) return;
     try {
-      this.#current = { model: IntentModel.fromJSON(doc.json), version: doc._id };
+      this.#current = { model: IntentModel.fromJSON(doc.json), version: doc._id, json: doc.json };
       this.#log.info({ version: doc._id, corrections: doc.corrections }, 'intent model loaded');
     } catch (error) {
       // A model this version of Parley can't read: keep the one in use, say how to fix it.

@@ -85,3 +85,17 @@ export function mutate(seed: Buffer, random: () => number): Buffer {
       ]);
   }
 }
+
+/**
+ * A legal message that takes long to read: `megabytes` of quoted-printable soft line breaks, which
+ * mailparser decodes one short line at a time (about a second for 9 MB on this machine's kind).
+ * Used to show that reading happens off the event loop, and what happens past the time budget.
+ */
+export function slowToReadMessage(options: { megabytes: number; from?: string; messageId?: string }): Buffer {
+  const lines = Math.round((options.megabytes * 1024 * 1024) / 6);
+  return Buffer.from(
+    `From: ${options.from ?? 'Slow <slow@lead.example>'}\r\nTo: dana@parley.test\r\nSubject: Re: hello\r\n` +
+      `Message-ID: ${options.messageId ?? `<slow-${Math.random().toString(36).slice(2)}@lead.example>`}\r\nMIME-Version: 1.0\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${'=41=\r\n'.repeat(lines)}`,
+  );
+}
