@@ -397,6 +397,7 @@ export class MailboxPoller {
       if (careful || this.#firstPollOfSession) {
         this.#tries = { uidValidity, uid: message.uid, count: begun, reason: same?.reason, holder: this.#holder, careful };
         await this.#store.recordTries(this.#cursorId, this.#tries, new Date());
+        this.#log.debug({ uid: message.uid, try: begun }, 'tries recorded');
       }
       if (careful) {
         this.#log.warn(
