@@ -57,6 +57,10 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const allSequences = () => (given.sequences ? [...given.sequences.values()] : (catalog?.all() ?? []));
   const unsubscribe = unsubscribeSettings(config, allSequences());
 
+  // Threads load and warm up while the rest starts; the poller waits for them (below).
+  const analyzer = new ThreadedAnalyzer(config.analysis);
+  const analysisReady = analyzer.ready();
+  analysisReady.catch(() => undefined); // awaited before the poller starts; a failure there fails the start
   const database = await connectDatabase(config.mongo.url, config.mongo.database);
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const metricsLog = logger.child({ component: 'metrics' });
@@ -95,7 +99,6 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   await models.refresh();
   models.watch(config.modelReloadMs);
   // Replies are parsed and classified on threads: hostile mail costs a thread's time, not the event loop's.
-  const analyzer = new ThreadedAnalyzer(config.analysis);
   const replies = new ReplyHandler({
     db: database,
     analyzer,
@@ -188,6 +191,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
     ],
   });
+  await analysisReady;
   await poller.start();
   logger.info({ webUrl }, 'worker started');
 

@@ -40,9 +40,11 @@ export interface AnalysisThreadOptions {
 export class ThreadedAnalyzer implements MessageAnalyzer {
   readonly #pool: Piscina<AnalysisTask, AnalysisAnswer>;
   readonly #timeoutMs: number;
+  readonly #threads: number;
 
   constructor(options: AnalysisThreadOptions) {
     this.#timeoutMs = options.timeoutMs;
+    this.#threads = options.threads;
     // From the sources (tsx, tests) the thread's entry is TypeScript too: a small entry registers tsx's loader first.
     const fromSources = import.meta.url.endsWith('.ts');
     this.#pool = new Piscina({
@@ -96,6 +98,15 @@ export class ThreadedAnalyzer implements MessageAnalyzer {
       clearTimeout(timer);
       port1.close();
     }
+  }
+
+  /**
+   * Resolves once every thread has loaded and warmed up (a second or two from the build): the
+   * worker starts reading the mailbox after it, so the first reply is not held up by a cold thread.
+   */
+  async ready(): Promise<void> {
+    const sample = Buffer.from('From: ready@parley.invalid\r\nSubject: ready\r\n\r\nready\r\n');
+    await Promise.all(Array.from({ length: this.#threads }, () => this.analyze(sample, undefined)));
   }
 
   async close(): Promise<void> {
