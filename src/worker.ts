@@ -57,7 +57,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const allSequences = () => (given.sequences ? [...given.sequences.values()] : (catalog?.all() ?? []));
   const unsubscribe = unsubscribeSettings(config, allSequences());
 
-  const database = await connectDatabase(config.mongo.url, config.mongo.database);
+  const database = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const metricsLog = logger.child({ component: 'metrics' });
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
