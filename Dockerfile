@@ -1,16 +1,32 @@
 # Parley worker image: compiled JavaScript, production dependencies only, runs as a non-root user.
-FROM node:20-bookworm-slim AS build
+# Node 26 is the Active LTS line (nodejs/Release schedule.json: LTS from 2026-10-28, maintenance from
+# 2027-10-20, end of life 2029-04-30); Node 20 reached end of life on 2026-04-30. The major is pinned,
+# so rebuilding picks up its security releases. trixie (Debian 13) is the Node 26 images' default
+# Debian and is supported past Node 26's end of life, unlike bookworm.
+ARG NODE_IMAGE=node:26-trixie-slim
+
+# Production dependencies alone, in a stage of their own. --omit=optional as well: cosmiconfig
+# (under mjml-core's htmlnano) names typescript as an optional peer, and since typescript is also
+# our devDependency npm marks it devOptional and keeps it under --omit=dev alone (23 MB, never
+# loaded). No production dependency needs an optional package (test/production-deps.test.ts and
+# the README's check of the build against these dependencies).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin

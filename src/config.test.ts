@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }), /SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('reads MONGODB_CONNECT_TIMEOUT_MS (10 s by default) and refuses waits under 100 ms or over 5 minutes', () => {
+    assert.equal(loadConfig({}).mongo.connectTimeoutMs, 10_000);
+    assert.equal(loadConfig({ MONGODB_CONNECT_TIMEOUT_MS: '2500' }).mongo.connectTimeoutMs, 2_500);
+    for (const bad of ['50', '300001', 'soon']) {
+      assert.throws(() => loadConfig({ MONGODB_CONNECT_TIMEOUT_MS: bad }), /MONGODB_CONNECT_TIMEOUT_MS/);
+    }
+  });
+
   it('lets a local development setting turn TLS off', () => {
     const config = loadConfig({ PARLEY_INSECURE_LOCAL_MAIL: 'true', IMAP_SECURE: 'false' });
     assert.equal(config.smtp.requireTLS, false);

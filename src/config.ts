@@ -39,6 +39,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
     .default('parley'),
+  /**
+   * Milliseconds to wait for a MongoDB server to answer before a start gives up (the driver's
+   * server selection timeout, also for every later operation). Bounds how long an unreachable
+   * MONGODB_URL keeps `parley worker` waiting before it exits with DATABASE_UNREACHABLE.
+   */
+  MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 
   /** Outgoing mail server. */
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -208,7 +214,12 @@ function isPublicBaseUrl(value: string): boolean {
 }
 
 export interface Config {
-  readonly mongo: { readonly url: string | undefined; readonly database: string };
+  readonly mongo: {
+    readonly url: string | undefined;
+    readonly database: string;
+    /** Milliseconds to wait for a server to answer (MONGODB_CONNECT_TIMEOUT_MS). */
+    readonly connectTimeoutMs: number;
+  };
   readonly smtp: {
     readonly host: string;
     readonly port: number;
@@ -311,7 +322,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     );
   }
   return Object.freeze({
-    mongo: Object.freeze({ url: e.MONGODB_URL, database: e.MONGODB_DB }),
+    mongo: Object.freeze({ url: e.MONGODB_URL, database: e.MONGODB_DB, connectTimeoutMs: e.MONGODB_CONNECT_TIMEOUT_MS }),
     smtp: Object.freeze({
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

@@ -22,6 +22,8 @@ export const ErrorCodes = {
   ANALYSIS_FAILED: 'ANALYSIS_FAILED',
   /** A message was tried INBOUND_MAX_ATTEMPTS times (failed, timed out, or the worker stopped under it): quarantined. */
   MESSAGE_POISONED: 'MESSAGE_POISONED',
+  /** No MongoDB server at MONGODB_URL answered within MONGODB_CONNECT_TIMEOUT_MS. */
+  DATABASE_UNREACHABLE: 'DATABASE_UNREACHABLE',
   EMBEDDED_SERVICE_FAILED: 'EMBEDDED_SERVICE_FAILED',
   INTENT_UNKNOWN: 'INTENT_UNKNOWN',
   MODEL_INVALID: 'MODEL_INVALID',

@@ -57,11 +57,11 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const allSequences = () => (given.sequences ? [...given.sequences.values()] : (catalog?.all() ?? []));
   const unsubscribe = unsubscribeSettings(config, allSequences());
 
+  const database = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
   // Threads load and warm up while the rest starts; the poller waits for them (below).
   const analyzer = new ThreadedAnalyzer(config.analysis);
   const analysisReady = analyzer.ready();
   analysisReady.catch(() => undefined); // awaited before the poller starts; a failure there fails the start
-  const database = await connectDatabase(config.mongo.url, config.mongo.database);
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const metricsLog = logger.child({ component: 'metrics' });
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };

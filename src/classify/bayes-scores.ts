@@ -1,4 +1,4 @@
-import type { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
+import type { BayesModel } from './bayes.ts';
 
 export interface LabelScore {
   label: string;
@@ -13,7 +13,7 @@ export interface LabelScore {
  * (natural sums from the last vocabulary index down), labels in the same order, the same sort.
  * Build it once per trained model; the model must not be trained further afterwards.
  */
-export function bayesScorer(bayes: BayesClassifier): (stems: readonly string[]) => LabelScore[] {
+export function bayesScorer(bayes: BayesModel): (stems: readonly string[]) => LabelScore[] {
   // A vocabulary word's index is its place in the features object's key order, as natural's
   // `for (const feature in this.features)` walks it.
   const index = new Map(Object.keys(bayes.features).map((feature, i) => [feature, i]));

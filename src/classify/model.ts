@@ -1,7 +1,4 @@
-// The classifiers module alone: natural's main entry loads mongoose, pg and redis and reads any
-// .env in the working directory. The explicit `/index.js` is needed because Node's ESM resolver
-// (and tsc under NodeNext) refuse directory imports; its types are the index.d.ts beside it.
-import { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
+import { porterStem, trainBayes, type BayesModel } from './bayes.ts';
 import { bayesScorer, type LabelScore } from './bayes-scores.ts';
 import { tokenize } from './tokenize.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
@@ -45,20 +42,21 @@ const MAX_TOKENS = 100;
 type Counts = Record<string, number>;
 
 /**
- * natural's Bayes classifier over Parley's tokens, with the per-label document counts that explain
- * a prediction. Serialises to one JSON string (natural's own format inside), because FerretDB
+ * natural's naive Bayes (reproduced without natural, src/classify/bayes.ts) over Parley's tokens,
+ * with the per-label document counts that explain a prediction. Serialises to one JSON string
+ * (natural's classifier format inside, so older stored models load), because FerretDB
  * refuses the nested arrays a structured document of it would contain.
  */
 export class IntentModel {
   readonly info: ModelInfo;
-  readonly #bayes: BayesClassifier;
+  readonly #bayes: BayesModel;
   /** Per stem: in how many training replies of each label it occurs. */
   readonly #docFrequency: Map<string, Counts>;
   readonly #docsPerLabel: Counts;
   /** natural's scores from the reply's words alone (natural walks its whole vocabulary per reply). */
   readonly #scores: (stems: readonly string[]) => LabelScore[];
 
-  private constructor(info: ModelInfo, bayes: BayesClassifier, docFrequency: Map<string, Counts>, docsPerLabel: Counts) {
+  private constructor(info: ModelInfo, bayes: BayesModel, docFrequency: Map<string, Counts>, docsPerLabel: Counts) {
     this.info = info;
     this.#bayes = bayes;
     this.#scores = bayesScorer(bayes);
@@ -67,10 +65,7 @@ export class IntentModel {
   }
 
   static train(examples: ReadonlyArray<TrainingExample>, trainedAt: Date = new Date()): IntentModel {
-    // Its default stemmer is natural's Porter stemmer, reused for our own tokens: importing the
-    // stemmers module instead would load every language's stemmer (~0.1 s).
-    const bayes = new BayesClassifier();
-    const docs = examples.map(({ text, intent }) => ({ intent, stems: [...new Set(tokenize(text, bayes.stemmer).map((t) => t.stem))] }));
+    const docs = examples.map(({ text, intent }) => ({ intent, stems: [...new Set(tokenize(text, porterStem).map((t) => t.stem))] }));
     const docFrequency = new Map<string, Counts>();
     const docsPerLabel: Counts = {};
     for (const { intent, stems } of docs) {
@@ -81,17 +76,14 @@ export class IntentModel {
         docFrequency.set(stem, perLabel);
       }
     }
-    for (const { intent, stems } of balanced(docs)) bayes.addDocument(stems, intent);
-    bayes.train();
-    // The documents are only needed to train; dropping them keeps the stored model small.
-    bayes.docs = [];
+    const bayes = trainBayes(balanced(docs).map(({ intent, stems }) => ({ stems, label: intent })));
     const info = { version: VERSION, corpusSize: examples.length, trainedAt: trainedAt.toISOString() };
     return new IntentModel(info, bayes, docFrequency, docsPerLabel);
   }
 
   predict(text: string): Prediction {
     // Words the corpus never saw are no feature of the model: they change no score.
-    const known = tokenize(text, this.#bayes.stemmer).filter((t) => this.#docFrequency.has(t.stem));
+    const known = tokenize(text, porterStem).filter((t) => this.#docFrequency.has(t.stem));
     const stems = [...new Set(known.map((t) => t.stem))].slice(0, MAX_TOKENS);
     if (stems.length === 0) return { intent: 'unclear', confidence: 0, strongestWords: [], knownWords: false };
 
@@ -116,7 +108,8 @@ export class IntentModel {
       ...this.info,
       docsPerLabel: this.#docsPerLabel,
       docFrequency: Object.fromEntries(this.#docFrequency),
-      bayes: this.#bayes,
+      // natural's classifier JSON had `docs` (emptied after training) and these two: the same shape.
+      bayes: { classifier: this.#bayes.classifier, features: this.#bayes.features, docs: [] },
     });
   }
 
@@ -126,7 +119,7 @@ export class IntentModel {
     if (!isStoredModel(data)) {
       throw new ParleyError(ErrorCodes.MODEL_INVALID, `Not a ${FORMAT} version ${VERSION}: retrain the model (parley classify train).`);
     }
-    const bayes = BayesClassifier.restore(data.bayes);
+    const bayes: BayesModel = { features: data.bayes.features, classifier: data.bayes.classifier };
     const info = { version: data.version, corpusSize: data.corpusSize, trainedAt: data.trainedAt };
     return new IntentModel(info, bayes, new Map(Object.entries(data.docFrequency)), data.docsPerLabel);
   }
@@ -149,7 +142,7 @@ interface StoredModel extends ModelInfo {
   format: string;
   docsPerLabel: Counts;
   docFrequency: Record<string, Counts>;
-  bayes: Record<string, unknown>;
+  bayes: { classifier: BayesModel['classifier']; features: BayesModel['features'] };
 }
 
 function isStoredModel(data: unknown): data is StoredModel {

@@ -1,5 +1,3 @@
-import type { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
-
 export interface Token {
   /** As the classifier sees it: lower-cased and stemmed. */
   stem: string;
@@ -82,7 +80,7 @@ const STEM_CHARS = 6;
  * and "büro"), Porter-stemmed, plus a "?" token: a question mark is strong evidence of a question.
  * Runs of Han/Kana are split into characters' pairs, since Japanese has no spaces.
  */
-export function tokenize(text: string, stemmer: BayesClassifier['stemmer']): Token[] {
+export function tokenize(text: string, stem: (word: string) => string): Token[] {
   const words =
     text
       .normalize('NFC')
@@ -91,7 +89,7 @@ export function tokenize(text: string, stemmer: BayesClassifier['stemmer']): Tok
   const tokens = words
     .flatMap(splitCjk)
     .filter((word) => !STOP_WORDS.has(word.toLowerCase().replace(ELISION, '')))
-    .map((word) => ({ word, stem: stemmer.stem(word.toLowerCase().replace(ELISION, '').replace(/'/g, '')).slice(0, STEM_CHARS) }));
+    .map((word) => ({ word, stem: stem(word.toLowerCase().replace(ELISION, '').replace(/'/g, '')).slice(0, STEM_CHARS) }));
   if (text.includes(QUESTION_MARK) || text.includes('¿') || text.includes('？')) tokens.push({ word: QUESTION_MARK, stem: QUESTION_MARK });
   return tokens;
 }

@@ -7,7 +7,7 @@ export async function withDatabase<T>(work: (db: Database) => Promise<T>): Promi
   const config = loadConfig(process.env);
   if (!config.mongo.url)
     throw new ParleyError(ErrorCodes.CONFIG_INVALID, 'MONGODB_URL is not set: point it at the database the worker uses.');
-  const db = await connectDatabase(config.mongo.url, config.mongo.database);
+  const db = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
   try {
     return await work(db);
   } finally {

@@ -23,7 +23,7 @@ export function enrollCommand(): Command {
           `Sequence "${sequence.id}" takes its contacts from segment "${sequence.audience.segment}" (audience.manual: false in ${sequence.file}); send the events that put them in the segment, or set manual: true.`,
         );
       }
-      const db = await connectDatabase(config.mongo.url, config.mongo.database);
+      const db = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
       try {
         const contacts = emails.map((email) => ({ email, firstName: options.firstName, company: options.company }));
         for (const outcome of await enrollContacts(db, sequence, contacts)) {

@@ -7,7 +7,7 @@ import type { LintExtension } from '../sequences/index.ts';
 export const inFlightLint: LintExtension = async (sequences) => {
   const config = loadConfig(process.env);
   if (!config.mongo.url || sequences.length === 0) return [];
-  const db = await connectDatabase(config.mongo.url, config.mongo.database);
+  const db = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
   try {
     return await inFlightFindings(db, sequences);
   } finally {

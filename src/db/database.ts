@@ -9,6 +9,8 @@ import {
   type Document,
   type OptionalUnlessRequiredId,
 } from 'mongodb';
+import { redactConnectionString } from 'mongodb-connection-string-url';
+import { ErrorCodes, ParleyError } from '../errors.ts';
 import type {
   ContactDoc,
   DeliveryDoc,
@@ -70,9 +72,33 @@ export interface Database extends ParleyCollections {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(url: string, name: string): Promise<Database> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
-  await client.connect();
+export interface ConnectOptions {
+  /** Milliseconds to wait for a server to answer, at connect and for every later operation (MONGODB_CONNECT_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/** As MONGODB_CONNECT_TIMEOUT_MS's default (src/config.ts), for callers without a configuration. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects and brings indexes and migrations up to date. Throws DATABASE_UNREACHABLE (retryable)
+ * when no server answers within `timeoutMs`, naming MONGODB_URL with its credentials redacted.
+ */
+export async function connectDatabase(url: string, name: string, options: ConnectOptions = {}): Promise<Database> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    if (!isDatabaseUnreachable(error)) throw error;
+    throw new ParleyError(
+      ErrorCodes.DATABASE_UNREACHABLE,
+      `MongoDB did not answer within ${timeoutMs} ms at ${redactConnectionString(url)} (${error.message}): check MONGODB_URL and that the server is running and reachable from here; MONGODB_CONNECT_TIMEOUT_MS sets the wait.`,
+      // No cause: the message holds all an operator needs, and the start-up log line stays short.
+      { retryable: true },
+    );
+  }
   const db = client.db(name);
   const database: Database = {
     client,
@@ -208,7 +234,7 @@ async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<Mig
  * True when the database could not be reached (network, no server to select, client closed):
  * an outage to wait out and retry, not a bad request.
  */
-export function isDatabaseUnreachable(error: unknown): boolean {
+export function isDatabaseUnreachable(error: unknown): error is MongoNetworkError | MongoServerSelectionError | MongoNotConnectedError {
   return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError;
 }
 

@@ -4,6 +4,7 @@ export {
   isDatabaseUnreachable,
   isDuplicateKey,
   waitForDatabase,
+  type ConnectOptions,
   type Database,
   type ParleyCollections,
   type TimeBound,

@@ -1,4 +1,5 @@
 import type { MJMLParseError, MJMLParsingOptions } from 'mjml-core';
+import type { MjmlPreset } from 'mjml-preset-core';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 
 /**
@@ -44,9 +45,20 @@ const MJML_OPTIONS: MJMLParsingOptions = {
   useMjmlConfigOptions: false,
 };
 
-// mjml takes ~0.8 s to load: loaded on first use, so processes that never render HTML skip it.
-let mjml: Promise<typeof import('mjml')> | undefined;
-const loadMjml = () => (mjml ??= import('mjml').then((module) => module.default));
+type Mjml2Html = (source: string, options: MJMLParsingOptions & { presets: readonly MjmlPreset[] }) => Promise<{ html: string }>;
+
+// mjml-core with the standard components (mjml-preset-core) passed as a preset: what the `mjml`
+// package does, without its command-line tool and file watcher. mjml-core takes ~0.8 s to load:
+// loaded on first use, so processes that never render HTML skip it.
+let mjml: Promise<(source: string) => Promise<{ html: string }>> | undefined;
+const loadMjml = () =>
+  (mjml ??= Promise.all([import('mjml-core'), import('mjml-preset-core')]).then(([core, preset]) => {
+    // A CommonJS module compiled from ES modules (`exports.default`): Node's import gives the
+    // exports object as `default`, loaders that honour `__esModule` (vitest) the function itself.
+    const exported: unknown = core.default;
+    const mjml2html = (typeof exported === 'function' ? exported : core.default.default) as Mjml2Html;
+    return (source) => mjml2html(source, { ...MJML_OPTIONS, presets: [preset.default] });
+  }));
 
 /**
  * MJML to HTML with strict validation. A validation failure means Parley's own template is broken
@@ -56,7 +68,7 @@ const loadMjml = () => (mjml ??= import('mjml').then((module) => module.default)
 export async function compileMjml(source: string): Promise<string> {
   const mjml2html = await loadMjml();
   try {
-    const result = await mjml2html(source, MJML_OPTIONS);
+    const result = await mjml2html(source);
     return result.html;
   } catch (error) {
     const problems = validationErrors(error);
