@@ -74,6 +74,8 @@ export function tasksCommand(): Command {
         console.log(
           `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`,
         );
+        if (task.senderConcern) console.log(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
+        console.log(`  Sender authentication: ${view.authentication}`);
         console.log('\nThread:');
         for (const e of view.thread)
           console.log(
