@@ -327,6 +327,11 @@ describe('what replies do, through the real mailbox', () => {
       assert.deepEqual(await stateOf(lead), before, 'a not_interested reply would have stopped it');
       const task = await heldTask(reply._id);
       assert.match(task.senderConcern?.note ?? '', /claims to come from forged@lead\.example, but DMARC failed at mx\.parley\.test/);
+      const listed = await runCli(['tasks', 'list'], services.env());
+      assert.ok(
+        listed.split('\n').some((line) => line.startsWith(`${task._id}\t`) && line.endsWith('\tCHECK SENDER')),
+        listed,
+      );
       const shown = await runCli(['tasks', 'show', task._id], services.env());
       assert.match(shown, /HELD: sender not verified/);
       assert.match(

@@ -56,7 +56,7 @@ export function tasksCommand(): Command {
         if (list.length === 0) console.log('No tasks.');
         for (const t of list) {
           console.log(
-            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}`,
+            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}`,
           );
         }
       });
