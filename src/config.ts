@@ -103,6 +103,18 @@ const envSchema = z.object({
   IMAP_RECONNECT_MAX_MS: positiveMs.default(30_000),
 
   /**
+   * The authserv-id(s) of the server that receives the reply mailbox's mail, comma-separated
+   * (e.g. `mx.example.com`): only Authentication-Results headers it wrote (RFC 8601) are read, and
+   * a DMARC fail there holds a reply for a person. Unset: none is trusted and every verdict is
+   * "unknown". That server must add its header to every message (and should drop ones with its id
+   * that arrive from outside, RFC 8601 section 5).
+   */
+  AUTHSERV_ID: z
+    .string()
+    .regex(/^[^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*$/, 'one or more authserv-ids (usually host names), comma-separated')
+    .optional(),
+
+  /**
    * Local development only: allow SMTP and IMAP without TLS (a test sink, a dev mail server).
    * Never set it in production: passwords would cross the network in clear text.
    */
@@ -255,6 +267,8 @@ export interface Config {
     /** MiB of heap per thread. */
     readonly heapMb: number;
   };
+  /** Authentication-Results authserv-ids to trust (AUTHSERV_ID); empty: none. */
+  readonly authservIds: readonly string[];
   readonly messageIdDomain: string;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;
@@ -351,6 +365,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       timeoutMs: e.ANALYSIS_TIMEOUT_MS,
       heapMb: e.ANALYSIS_THREAD_HEAP_MB,
     }),
+    authservIds: Object.freeze((e.AUTHSERV_ID ?? '').split(',').flatMap((id) => (id.trim() ? [id.trim().toLowerCase()] : []))),
     messageIdDomain: e.MESSAGE_ID_DOMAIN,
     sequencesDir: e.SEQUENCES_DIR,
     sequencesReloadMs: e.SEQUENCES_RELOAD_MS,

@@ -108,6 +108,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     getSequence,
     model: () => models.current(),
     taskSettings: config.tasks,
+    authservIds: config.authservIds,
     metrics,
   });
   // Overdue tasks escalate to lead reps; snoozed ones wake and expired claims lapse, even when no

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { connectDatabase, type Database } from '../src/db/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
 import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
-import { fixtureMessages, hostileMessages, mutate, seeded } from './support/hostile-mail.ts';
+import { stepMessageId } from '../src/sending/index.ts';
+import { fixtureMessages, hostileMessages, mutate, seeded, spoofedMessages, TRUSTED_AUTHSERV_ID } from './support/hostile-mail.ts';
 import { replyMessage } from './support/mail.ts';
+import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 
 const MUTATIONS = 2000;
@@ -55,6 +58,86 @@ describe('hostile and mutated mail', () => {
       );
       const growthMiB = (peak - rssBefore) / 2 ** 20;
       assert.ok(growthMiB < 400, `memory grew by ${growthMiB.toFixed(0)} MiB`);
+    });
+  });
+
+  describe('spoofed senders, through the reply handler', () => {
+    let testDb: TestDatabase | undefined;
+    beforeAll(async () => {
+      testDb = await startTestDatabase('fuzz-spoof');
+    });
+    afterAll(async () => {
+      await testDb?.stop();
+    });
+
+    it("no stranger's message changes another contact's state, as written or mutated", async () => {
+      assert.ok(testDb);
+      const { db } = testDb;
+      const sequence = await quickFollowUp();
+      const emails = ['victim.one@lead.example', 'victim.two@lead.example'];
+      await enrollContacts(
+        db,
+        sequence,
+        emails.map((email) => ({ email })),
+      );
+      const enrollments = await db.enrollments.find({ email: { $in: emails } }).toArray();
+      assert.equal(enrollments.length, emails.length);
+      /** Everything a reply could change about the victims: their enrollments, their contacts, their events. */
+      const stateOfVictims = async () => {
+        const contacts = await db.contacts.find({ email: { $in: emails } }).toArray();
+        const current = await db.enrollments.find({ email: { $in: emails } }).toArray();
+        const events = await db.events.countDocuments({ contactId: { $in: contacts.map((c) => c._id) } });
+        return {
+          enrollments: current
+            .sort((a, b) => a.email.localeCompare(b.email))
+            .map((e) => [e.email, e.status, e.statusReason, e.nextStepAt?.getTime(), e.passedStepIds.join()]),
+          contacts: contacts
+            .sort((a, b) => a.email.localeCompare(b.email))
+            .map((c) => [c.email, c.suppressed, c.undeliverable, c.qualified, c.qualification]),
+          events,
+        };
+      };
+      const before = await stateOfVictims();
+      const handler = new ReplyHandler({
+        db,
+        logger: silentLogger(),
+        ownAddresses: () => new Set(['dana@parley.test']),
+        getSequence: (id) => (id === sequence.id ? sequence : undefined),
+        authservIds: [TRUSTED_AUTHSERV_ID],
+      });
+      const spoofs = enrollments.flatMap((e) =>
+        spoofedMessages({ email: e.email, stepMessageId: stepMessageId(e._id, sequence.steps[0]!.id, 'parley.test') }),
+      );
+      const random = seeded(20261205);
+      const mutated = Array.from({ length: 400 }, () => {
+        const safe = spoofs.filter((s) => !s.mentionsVictim);
+        return { name: 'mutated', raw: mutate(safe[Math.floor(random() * safe.length)]!.raw, random) };
+      });
+      let uid = 0;
+      let held = 0;
+      for (const spoof of [...spoofs, ...mutated]) {
+        let outcome;
+        try {
+          outcome = await handler.handle(spoof.raw, { mailbox: 'INBOX', uidValidity: '1', uid: ++uid });
+        } catch (error) {
+          assert.ok(error instanceof Error && error.message.length > 0, `${spoof.name}: threw without a reason`);
+          continue;
+        }
+        if (outcome.kind !== 'handled') continue;
+        const reply = await db.replies.findOne({ _id: outcome.replyId });
+        // Held for a person, or an automatic answer that does nothing anyway.
+        assert.ok(
+          reply?.outcome === 'sender_review' || reply?.outcome === 'none',
+          `${spoof.name}: ${reply?.from} acted (${reply?.outcome}) for ${reply?.enrollmentId}`,
+        );
+        if (reply.outcome === 'sender_review') {
+          held++;
+          const task = await db.tasks.findOne({ replyId: reply._id });
+          assert.ok(task?.senderConcern, `${spoof.name}: the task is marked`);
+        }
+      }
+      assert.deepEqual(await stateOfVictims(), before, "no victim's state changed");
+      assert.ok(held >= spoofs.length - 2 * enrollments.length, `most spoofs reached a person (${held} of ${spoofs.length})`);
     });
   });
 

@@ -9,6 +9,7 @@ import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { BOUNCE_FIXTURES, whatDovecotSendsBack } from './support/real-mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { runCli } from './support/worker-process.ts';
 
 // Every outcome of a reply, end to end through Dovecot: a running worker sends step 1 for real,
 // the answer (a person's reply, a real Dovecot vacation reply, a bounce) lands in the reply
@@ -61,7 +62,10 @@ describe('what replies do, through the real mailbox', () => {
 
   beforeAll(async () => {
     services = await startTestServices();
-    worker = await startWorker({ config: services.config({ SEQUENCES_DIR: 'test/fixtures/outcomes' }), logger: silentLogger() });
+    worker = await startWorker({
+      config: services.config({ SEQUENCES_DIR: 'test/fixtures/outcomes', AUTHSERV_ID: 'mx.parley.test' }),
+      logger: silentLogger(),
+    });
     const loaded = worker.getSequence('outcomes');
     assert.ok(loaded);
     sequence = loaded;
@@ -221,5 +225,119 @@ describe('what replies do, through the real mailbox', () => {
       ['paused', ['hello'], paused?.nextStepAt, paused?.statusReplyId],
     );
     assert.equal((await worker.database.deliveries.findOne({ enrollmentId: lead.enrollment._id, stepId: 'hello' }))?.state, 'sent');
+  });
+
+  describe('replies are weighed by who sent them', () => {
+    /** The enrollment, the contact and the tasks a held reply must leave as they were. */
+    async function stateOf(lead: { enrollment: { _id: string }; sent: { envelopeTo: string[] } }) {
+      const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+      const contact = await worker.database.contacts.findOne({ email: lead.sent.envelopeTo[0] });
+      return {
+        status: enrollment?.status,
+        nextStepAt: enrollment?.nextStepAt?.getTime(),
+        passed: enrollment?.passedStepIds,
+        suppressed: contact?.suppressed,
+        qualification: contact?.qualification,
+      };
+    }
+    const heldTask = async (replyId: string) => {
+      const task = await worker.database.tasks.findOne({ replyId });
+      assert.ok(task, 'a task for a person');
+      return task;
+    };
+
+    it('a stranger\'s "unsubscribe me" citing a step\'s Message-ID unsubscribes nobody: it becomes a marked task', async () => {
+      const lead = await firstEmailTo('victim@lead.example');
+      const before = await stateOf(lead);
+      await replyTo(lead, 'Prankster <prank@stranger.example>', '<prank-1@stranger.example>', 'Unsubscribe me. Remove me from your list.');
+      const reply = await handled('<prank-1@stranger.example>');
+      assert.equal(reply.intent, 'unsubscribe', 'the reproduction: an opt-out the old code obeyed');
+      assert.deepEqual([reply.matchedBy, reply.outcome, reply.senderConcern?.reason], ['thread', 'sender_review', 'not_the_contact']);
+      assert.deepEqual(await stateOf(lead), before, 'not suppressed, not stopped, not paused');
+      const task = await heldTask(reply._id);
+      assert.equal(
+        task.senderConcern?.note,
+        "sender does not match the contact: prank@stranger.example wrote about victim@lead.example's conversation",
+      );
+      assert.deepEqual([task.outcome, task.priority, task.email], ['sender_review', 2, 'victim@lead.example']);
+      const events = await worker.database.events.find({ enrollmentId: lead.enrollment._id }).toArray();
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['email_sent'],
+        'no opt-out or reply event for the contact',
+      );
+    });
+
+    it('a stranger\'s "interested" neither pauses nor moves the conversation: a person decides', async () => {
+      const lead = await firstEmailTo('colleague@lead.example');
+      const before = await stateOf(lead);
+      await replyTo(
+        lead,
+        'Sam <sam@lead.example>',
+        '<colleague-1@lead.example>',
+        "Sounds interesting! We're a team of 40, tell me more about pricing.",
+      );
+      const reply = await handled('<colleague-1@lead.example>');
+      assert.equal(reply.intent, 'interested', reply.explanation);
+      assert.deepEqual([reply.outcome, reply.senderConcern?.reason], ['sender_review', 'not_the_contact']);
+      assert.deepEqual(await stateOf(lead), before, 'still active, nothing learned about the contact');
+      const task = await heldTask(reply._id);
+      assert.match(
+        task.senderConcern?.note ?? '',
+        /^sender does not match the contact: sam@lead\.example wrote about colleague@lead\.example/,
+      );
+    });
+
+    it("the contact's own reply still acts, from their address in any case, and records the server's pass", async () => {
+      const lead = await firstEmailTo('own@lead.example');
+      await replyTo(lead, 'Own Lead <OWN@Lead.Example>', '<own-1@lead.example>', 'Please unsubscribe me from these emails.', {
+        'Authentication-Results':
+          'mx.parley.test; spf=pass smtp.mailfrom=own@lead.example; dkim=pass header.d=lead.example; dmarc=pass header.from=lead.example',
+      });
+      const reply = await handled('<own-1@lead.example>');
+      assert.deepEqual([reply.intent, reply.outcome, reply.senderConcern], ['unsubscribe', 'suppressed', undefined]);
+      assert.deepEqual([reply.authentication?.verdict, reply.authentication?.dmarc?.domain], ['pass', 'lead.example']);
+      assert.equal((await worker.database.contacts.findOne({ email: 'own@lead.example' }))?.suppressed?.reason, 'unsubscribe');
+      assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'stopped');
+    });
+
+    it("the contact's address with a DMARC fail from our server is held; a stranger's pass header below it is ignored; the verdict is shown", async () => {
+      const lead = await firstEmailTo('forged@lead.example');
+      const before = await stateOf(lead);
+      const raw = replyMessage({
+        from: 'forged@lead.example',
+        to: 'dana@parley.test',
+        subject: 'Re: Quick question about your team',
+        messageId: '<forged-1@lead.example>',
+        inReplyTo: lead.messageId,
+        references: [lead.messageId],
+        body: 'Not interested, please stop.',
+      });
+      // The receiving server's header on top; the sender's own below (one with another id, one with ours).
+      const headers = [
+        'Authentication-Results: mx.parley.test; spf=fail smtp.mailfrom=attacker.example; dkim=none; dmarc=fail (p=none) header.from=lead.example',
+        'Received: from attacker.example by mx.parley.test; Sat, 5 Dec 2026 12:00:00 +0000',
+        'Authentication-Results: mx.stranger.example; dmarc=pass header.from=lead.example',
+        'Authentication-Results: mx.parley.test; dmarc=pass header.from=lead.example',
+      ];
+      await services.mailbox.deliver(`${headers.join('\r\n')}\r\n${raw}`);
+      const reply = await handled('<forged-1@lead.example>');
+      assert.deepEqual([reply.authentication?.verdict, reply.authentication?.authservId], ['fail', 'mx.parley.test']);
+      assert.deepEqual([reply.outcome, reply.senderConcern?.reason], ['sender_review', 'dmarc_fail']);
+      assert.deepEqual(await stateOf(lead), before, 'a not_interested reply would have stopped it');
+      const task = await heldTask(reply._id);
+      assert.match(task.senderConcern?.note ?? '', /claims to come from forged@lead\.example, but DMARC failed at mx\.parley\.test/);
+      const listed = await runCli(['tasks', 'list'], services.env());
+      assert.ok(
+        listed.split('\n').some((line) => line.startsWith(`${task._id}\t`) && line.endsWith('\tCHECK SENDER')),
+        listed,
+      );
+      const shown = await runCli(['tasks', 'show', task._id], services.env());
+      assert.match(shown, /HELD: sender not verified/);
+      assert.match(
+        shown,
+        /Sender authentication: dmarc=fail \(lead\.example\), dkim=none, spf=fail \(attacker\.example\) per mx\.parley\.test/,
+      );
+    });
   });
 });

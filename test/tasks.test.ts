@@ -203,6 +203,8 @@ describe('the task queue', () => {
         messageId: '<again@lead.example>',
         sourceHash: 'x',
         from: 'claims@lead.example',
+        fromAddresses: ['claims@lead.example'],
+        authenticationResults: [],
         subject: 'Re: x',
         date: undefined,
         inReplyTo: record.messageId,

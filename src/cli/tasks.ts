@@ -56,7 +56,7 @@ export function tasksCommand(): Command {
         if (list.length === 0) console.log('No tasks.');
         for (const t of list) {
           console.log(
-            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}`,
+            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}`,
           );
         }
       });
@@ -74,6 +74,8 @@ export function tasksCommand(): Command {
         console.log(
           `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`,
         );
+        if (task.senderConcern) console.log(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
+        console.log(`  Sender authentication: ${view.authentication}`);
         console.log('\nThread:');
         for (const e of view.thread)
           console.log(

@@ -201,8 +201,48 @@ export interface ReplyDoc {
     | undefined;
   /** A rep's correction of the intent, kept for retraining. */
   correction?: { intent: Intent; by: string; at: Date } | undefined;
+  /** The receiving server's verdict on the sender (Authentication-Results), stored when the reply arrives. */
+  authentication?: SenderAuthentication | undefined;
+  /** Set when the sender could not act for the contact: the reply was held for a person. */
+  senderConcern?: SenderConcern | undefined;
   receivedAt: Date;
   processedAt?: Date | undefined;
+}
+
+/** One method's result in a trusted Authentication-Results header (RFC 8601): `pass`, `fail`, `none`, ... */
+export interface AuthMethodResult {
+  result: string;
+  /** The domain it speaks for: DMARC's header.from, DKIM's header.d (or header.i), SPF's smtp.mailfrom domain. */
+  domain?: string | undefined;
+}
+
+/**
+ * What the receiving server said about the sender, read from its own Authentication-Results
+ * headers only (authserv-id equal to AUTHSERV_ID). `verdict` is DMARC's: `unknown` when no header
+ * is trusted, none carries DMARC, or its result proves nothing either way (temperror, ...).
+ */
+export interface SenderAuthentication {
+  verdict: 'pass' | 'fail' | 'none' | 'unknown';
+  /** The authserv-id of the trusted header(s); absent when none was trusted. */
+  authservId?: string | undefined;
+  dmarc?: AuthMethodResult | undefined;
+  dkim: AuthMethodResult[];
+  spf?: AuthMethodResult | undefined;
+}
+
+/**
+ * Why a reply was not allowed to act for the contact: its From is not the contact's address
+ * (`not_the_contact`, also several From addresses), or it is but the receiving server's DMARC
+ * check failed (`dmarc_fail`). Such a reply changes nothing by itself; it becomes a task.
+ */
+export interface SenderConcern {
+  reason: 'not_the_contact' | 'dmarc_fail';
+  /** The From address(es) as written, lower-cased. */
+  from: string;
+  /** The enrolled contact's address. */
+  contact: string;
+  /** One line for reps: "sender does not match the contact: X wrote about Y's conversation". */
+  note: string;
 }
 
 export type TaskStatus = 'open' | 'claimed' | 'answered' | 'snoozed' | 'done';
@@ -224,6 +264,8 @@ export interface TaskDoc {
   assignee?: string | undefined;
   /** The outcome that queued the task. */
   outcome: string;
+  /** Set when the reply came from someone who may not act for the contact: a person decides what it does. */
+  senderConcern?: SenderConcern | undefined;
   status: TaskStatus;
   createdAt: Date;
   /** When a person should have answered: creation plus the response-time target of the priority (TASK_TARGET_MINUTES). */

@@ -6,7 +6,8 @@ import type { ReplyDoc } from './documents.ts';
 export type ReplyDecision = Pick<ReplyDoc, 'intent' | 'confidence' | 'explanation' | 'analysis'>;
 
 /** What a matched reply learned: whose conversation it answers, and what it did there. */
-export type ReplyMatch = Required<Pick<ReplyDoc, 'enrollmentId' | 'contactId' | 'matchedBy'>> & Pick<ReplyDoc, 'stepId' | 'outcome'>;
+export type ReplyMatch = Required<Pick<ReplyDoc, 'enrollmentId' | 'contactId' | 'matchedBy'>> &
+  Pick<ReplyDoc, 'stepId' | 'outcome' | 'senderConcern'>;
 
 /** A relabelled reply, as training reads it. */
 export type CorrectedReply = Pick<ReplyDoc, '_id' | 'visibleText' | 'correction'>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { ReplyToClassify, ReportPart } from '../classify/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
+import { MAX_AUTH_RESULTS_CHARS, MAX_AUTH_RESULTS_HEADERS } from './authentication-results.ts';
 
 /** A message from the reply mailbox, parsed and reduced to what Parley uses. */
 export interface InboundMessage {
@@ -11,6 +12,10 @@ export interface InboundMessage {
   sourceHash: string;
   /** Sender address, lower-cased. */
   from: string;
+  /** Every address in From (RFC 5322 allows several authors), lower-cased; at most 20. */
+  fromAddresses: string[];
+  /** The Authentication-Results header values, topmost first, at most MAX_AUTH_RESULTS_HEADERS; one too long to read is cut to MAX_AUTH_RESULTS_CHARS + 1. */
+  authenticationResults: string[];
   subject: string;
   date: Date | undefined;
   inReplyTo: string | undefined;
@@ -70,6 +75,8 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
     messageId: parsed.messageId,
     sourceHash: createHash('sha256').update(source).digest('hex'),
     from,
+    fromAddresses: allAddresses(parsed.from),
+    authenticationResults: authenticationResultsOf(parsed.headerLines),
     subject: withoutNul(parsed.subject ?? ''),
     date: parsed.date,
     inReplyTo: parsed.inReplyTo,
@@ -102,6 +109,25 @@ export function toReplyToClassify(message: InboundMessage, visibleText: string):
 function firstAddress(from: AddressObject | undefined): string | undefined {
   const address = from?.value.find((a) => a.address)?.address;
   return address ? address.trim().toLowerCase() : undefined;
+}
+
+function allAddresses(from: AddressObject | undefined): string[] {
+  // A group (`undisclosed: a@x, b@y;`) lists its members in `group`.
+  const flat = (from?.value ?? []).flatMap((a) => [a, ...(a.group ?? [])]);
+  return flat.flatMap((a) => (a.address ? [a.address.trim().toLowerCase()] : [])).slice(0, 20);
+}
+
+/** Header values cut before unfolding, so a megabyte of header costs nothing here (a longer one is not read anyway). */
+function authenticationResultsOf(lines: ReadonlyArray<{ key: string; line: string }>): string[] {
+  return lines
+    .filter((l) => l.key === 'authentication-results')
+    .slice(0, MAX_AUTH_RESULTS_HEADERS)
+    .map(({ line }) => {
+      const value = line.slice(line.indexOf(':') + 1);
+      // Too long to read: kept too long (cut), so the reader sees it is and reads nothing from it.
+      if (value.length > MAX_AUTH_RESULTS_CHARS) return value.slice(0, MAX_AUTH_RESULTS_CHARS + 1);
+      return withoutNul(value.replace(/\r?\n[ \t]+/g, ' ').trim());
+    });
 }
 
 // FerretDB (and BSON keys everywhere) refuse NUL; it never carries meaning in mail text.

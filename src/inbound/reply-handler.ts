@@ -1,15 +1,24 @@
 import { answerQuestion, type Classification, type ReplyAnalysis } from '../classify/index.ts';
-import { contactStore, replyStore, type ContactDoc, type ParleyCollections, type ReplyDoc } from '../db/index.ts';
+import {
+  contactStore,
+  replyStore,
+  type ContactDoc,
+  type ParleyCollections,
+  type ReplyDoc,
+  type SenderAuthentication,
+} from '../db/index.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
+import { readAuthenticationResults } from './authentication-results.ts';
 import type { InboundMessage } from './inbound-message.ts';
 import type { TrainedIntentModel } from './message-analysis.ts';
 import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
+import { domainOf, holdForPerson, senderConcernFor } from './sender-trust.ts';
 
 /** Where a message sits in the mailbox. */
 export interface MessageOrigin {
@@ -40,6 +49,8 @@ export interface ReplyHandlerOptions {
    * so hostile mail never blocks its event loop. On the caller's thread by default.
    */
   analyzer?: MessageAnalyzer | undefined;
+  /** Authentication-Results authserv-ids to trust (config.authservIds); none by default. */
+  authservIds?: readonly string[] | undefined;
   /** Where handled replies (intent, outcome, duration) are counted (the worker's /metrics); nothing by default. */
   metrics?: InboundMetrics | undefined;
   now?: () => Date;
@@ -70,8 +81,9 @@ export class ReplyHandler {
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
     const replies = replyStore(db);
+    const authentication = this.#authentication(message);
     // Insert first: a new message (the usual case) costs one command, not a read and a write.
-    if ((await replies.receive(this.#replyDoc(replyId, message, origin, visibleText))) === 'duplicate') {
+    if ((await replies.receive(this.#replyDoc(replyId, message, origin, visibleText, authentication))) === 'duplicate') {
       // Seen before: done (a refetch, a copy), or cut off half-way ('received'), which this finishes.
       const existing = await replies.get(replyId);
       if (existing?.state !== 'received') return { kind: 'duplicate', replyId };
@@ -98,7 +110,7 @@ export class ReplyHandler {
       this.#metrics.replyHandled(classification.intent, 'unmatched', secondsSince(started));
       return { kind: 'unmatched', replyId, classification };
     }
-    const { outcome, taskId } = await this.#act(match, replyId, message, analysis);
+    const { outcome, taskId, senderConcern } = await this.#act(match, replyId, message, analysis, authentication);
     await replies.markProcessed(
       replyId,
       {
@@ -107,12 +119,21 @@ export class ReplyHandler {
         matchedBy: match.matchedBy,
         stepId: match.stepId,
         outcome,
+        ...(senderConcern && { senderConcern }),
       },
       decided,
       this.#o.now(),
     );
     this.#o.logger.info(
-      { replyId, enrollmentId: match.enrollment._id, matchedBy: match.matchedBy, intent: classification.intent, outcome, taskId },
+      {
+        replyId,
+        enrollmentId: match.enrollment._id,
+        matchedBy: match.matchedBy,
+        intent: classification.intent,
+        outcome,
+        taskId,
+        ...(senderConcern && { sender: senderConcern.reason }),
+      },
       'reply handled',
     );
     this.#metrics.replyHandled(classification.intent, outcome, secondsSince(started));
@@ -120,12 +141,25 @@ export class ReplyHandler {
   }
 
   /** Applies the sequence's outcome for the reply, records what it revealed about the contact, and queues a task. */
-  async #act(match: EnrollmentMatch, replyId: string, message: InboundMessage, analysis: ReplyAnalysis) {
+  async #act(
+    match: EnrollmentMatch,
+    replyId: string,
+    message: InboundMessage,
+    analysis: ReplyAnalysis,
+    authentication: SenderAuthentication,
+  ) {
     const { db } = this.#o;
     const { enrollment, stepId } = match;
     const now = this.#o.now();
     const contact = await contactStore(db).get(enrollment.contactId);
-    const plan = decideOutcome({
+    // Someone who may not act for the contact changes nothing by themselves: a person decides (sender-trust.ts).
+    const senderConcern = senderConcernFor({
+      matchedBy: match.matchedBy,
+      fromAddresses: message.fromAddresses,
+      contactAddresses: [contact?.email, enrollment.email],
+      authentication,
+    });
+    const decided = decideOutcome({
       sequence: this.#o.getSequence(enrollment.sequenceId),
       getSequence: this.#o.getSequence,
       stepId,
@@ -137,6 +171,7 @@ export class ReplyHandler {
       nextStepAt: enrollment.nextStepAt,
       bounce: analysis.bounce,
     });
+    const plan = senderConcern ? holdForPerson(decided) : decided;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
     // The task, what the reply revealed and its event don't depend on each other: written side by
     // side, so a reply costs fewer round trips in a row. Each is written once however often it is
@@ -152,18 +187,33 @@ export class ReplyHandler {
               assignee: plan.task.assignee,
               contact,
               outcome: plan.action,
+              senderConcern,
             },
             now,
             this.#o.taskSettings,
           )
         : undefined,
-      contact ? recordQualification(db, contact, analysis, now) : undefined,
-      recordReplyEvent(db, match, replyId, analysis, now),
+      // What a stranger's message says is not the contact's doing: no qualification, no reply event (segments act on those).
+      contact && !senderConcern ? recordQualification(db, contact, analysis, now) : undefined,
+      senderConcern ? undefined : recordReplyEvent(db, match, replyId, analysis, now),
     ] as const);
-    return { outcome: plan.action, taskId: task?._id };
+    return { outcome: plan.action, taskId: task?._id, senderConcern };
   }
 
-  #replyDoc(replyId: string, message: InboundMessage, origin: MessageOrigin, visibleText: string): ReplyDoc {
+  #authentication(message: InboundMessage): SenderAuthentication {
+    return readAuthenticationResults(message.authenticationResults, {
+      trustedIds: this.#o.authservIds ?? [],
+      fromDomain: domainOf(message.from),
+    });
+  }
+
+  #replyDoc(
+    replyId: string,
+    message: InboundMessage,
+    origin: MessageOrigin,
+    visibleText: string,
+    authentication: SenderAuthentication,
+  ): ReplyDoc {
     return {
       _id: replyId,
       messageId: message.messageId,
@@ -176,6 +226,7 @@ export class ReplyHandler {
       inReplyTo: message.inReplyTo,
       references: message.references,
       visibleText,
+      authentication,
       state: 'received',
       receivedAt: this.#o.now(),
     };

@@ -11,4 +11,5 @@ export { relabelTask } from './relabel.ts';
 export { escalateOverdue } from './escalate.ts';
 export { getTaskView, type TaskView, type ThreadEntry } from './view.ts';
 export { taskEvents } from './events.ts';
+export { describeAuthentication } from './sender-notes.ts';
 export { TASK_STATUSES, type TaskActionResult, type TaskActionCode, type TaskFilter } from './types.ts';

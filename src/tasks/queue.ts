@@ -1,4 +1,4 @@
-import { taskStore, type ContactDoc, type ParleyCollections, type ReplyDoc, type TaskDoc } from '../db/index.ts';
+import { taskStore, type ContactDoc, type ParleyCollections, type ReplyDoc, type SenderConcern, type TaskDoc } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
 import { taskPriority } from './priority.ts';
@@ -12,7 +12,12 @@ export interface TaskSource {
   /** The contact as the caller already read it (null: none), so choosing an assignee need not read it again. */
   contact?: Pick<ContactDoc, 'owner'> | null | undefined;
   outcome: string;
+  /** The reply came from someone who may not act for the contact: the task says so, and exists whatever the intent. */
+  senderConcern?: SenderConcern | undefined;
 }
+
+/** Priority of a held reply whose intent needs no person otherwise (an unsubscribe, an out-of-office): someone checks it soon. */
+const HELD_PRIORITY = 2;
 
 /**
  * Queues the human-response task for a reply (intents that need no person make none), once: the task's id is derived from the reply's,
@@ -25,7 +30,7 @@ export async function queueTaskForReply(
   now = new Date(),
   settings: TaskSettings = DEFAULT_TASK_SETTINGS,
 ): Promise<TaskDoc | undefined> {
-  const priority = taskPriority(source.classification.intent);
+  const priority = taskPriority(source.classification.intent) ?? (source.senderConcern ? HELD_PRIORITY : undefined);
   if (priority === undefined) return undefined;
   const _id = `reply:${source.reply._id}`;
   const tasks = taskStore(db);
@@ -50,6 +55,7 @@ export async function queueTaskForReply(
     priority,
     ...(assignee !== undefined && { assignee }),
     outcome: source.outcome,
+    ...(source.senderConcern && { senderConcern: source.senderConcern }),
     status: 'open',
     createdAt: now,
     dueAt,
@@ -59,6 +65,7 @@ export async function queueTaskForReply(
       dueAt: dueAt.toISOString(),
       intent: source.classification.intent,
       ...(assignee !== undefined && { assignee }),
+      ...(source.senderConcern && { sender: source.senderConcern.note }),
     },
   };
   const inserted = await tasks.insert(task);

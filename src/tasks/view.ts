@@ -15,6 +15,7 @@ import {
 } from '../db/index.ts';
 import { taskEvents } from './events.ts';
 import { canSee } from './list.ts';
+import { describeAuthentication } from './sender-notes.ts';
 
 export interface ThreadEntry {
   kind: 'step' | 'reply' | 'rep_answer';
@@ -33,6 +34,8 @@ export interface TaskView {
   /** Oldest first: sent steps, the enrollment's replies, reps' answers. */
   thread: ThreadEntry[];
   events: TaskEventDoc[];
+  /** The receiving server's verdict on the reply's sender (Authentication-Results), in words. */
+  authentication: string;
 }
 
 /** Everything a rep needs to answer a task; undefined when the viewer may not see it. */
@@ -46,7 +49,7 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
     threadOf(db, task.enrollmentId),
     taskEvents(db, taskId),
   ]);
-  return { task, contact, enrollment, reply, thread, events };
+  return { task, contact, enrollment, reply, thread, events, authentication: describeAuthentication(reply?.authentication) };
 }
 
 async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<ThreadEntry[]> {

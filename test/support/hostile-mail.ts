@@ -99,3 +99,107 @@ export function slowToReadMessage(options: { megabytes: number; from?: string; m
       `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${'=41=\r\n'.repeat(lines)}`,
   );
 }
+
+/** Whose conversation a spoofed message names: the contact's address and a step Message-ID Parley sent them. */
+export interface SpoofTarget {
+  email: string;
+  stepMessageId: string;
+}
+
+/** The authserv-id the spoofed messages' "receiving server" writes (AUTHSERV_ID in the test). */
+export const TRUSTED_AUTHSERV_ID = 'mx.parley.test';
+
+/**
+ * Messages that try to act for `victim` without being them: strangers in the victim's thread,
+ * look-alike and display-name tricks, several authors, the victim's own address with a DMARC
+ * fail from the trusted server (and forged passes below it), and oversized headers. Each says
+ * something that, from the victim, would change their state (unsubscribe, stop, pause, resume,
+ * qualify). `mentionsVictim` is false for the ones that never write the victim's address, which
+ * are safe to mutate: no mutation can turn them into the victim.
+ */
+export function spoofedMessages(victim: SpoofTarget): Array<{ name: string; raw: Buffer; mentionsVictim: boolean }> {
+  const [local, domain] = victim.email.split('@') as [string, string];
+  const thread = `In-Reply-To: ${victim.stepMessageId}\r\nReferences: ${victim.stepMessageId}\r\n`;
+  let n = 0;
+  const message = (name: string, headers: string, body: string, mentionsVictim = true) => ({
+    name,
+    mentionsVictim,
+    raw: Buffer.from(
+      `${headers}To: dana@parley.test\r\nSubject: Re: Quick question\r\nMessage-ID: <spoof-${++n}.${local}@stranger.example>\r\n` +
+        `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+    ),
+  });
+  const ar = (verdict: string, from = domain) => `Authentication-Results: ${TRUSTED_AUTHSERV_ID}; dmarc=${verdict} header.from=${from}\r\n`;
+  const encodedName = Buffer.from(victim.email).toString('base64');
+  return [
+    message(
+      'stranger in the thread: unsubscribe',
+      `From: Prank <prank@stranger.example>\r\n${thread}`,
+      'Unsubscribe me. Remove me from your list.',
+      false,
+    ),
+    message(
+      'stranger in the thread: stop',
+      `From: prank@stranger.example\r\nReferences: ${victim.stepMessageId}\r\n`,
+      'Not interested, stop emailing.',
+      false,
+    ),
+    message(
+      'stranger in the thread: interested',
+      `From: boss@stranger.example\r\n${thread}`,
+      "Interested! We're a team of 50, budget approved, call me.",
+      false,
+    ),
+    message(
+      'stranger in the thread: out of office',
+      `From: ooo@stranger.example\r\n${thread}Auto-Submitted: auto-replied\r\n`,
+      'I am out of the office until January 9.',
+      false,
+    ),
+    message(
+      'stranger with a forged trusted pass',
+      `From: prank@stranger.example\r\n${thread}${ar('pass', 'stranger.example')}`,
+      'Unsubscribe me.',
+      false,
+    ),
+    message(
+      'stranger with a 1 MB trusted header',
+      `From: prank@stranger.example\r\n${thread}${ar(`pass ${'x'.repeat(1_000_000)}`)}`,
+      'Unsubscribe me.',
+      false,
+    ),
+    message('display name is the victim', `From: "${victim.email}" <prank@stranger.example>\r\n${thread}`, 'Unsubscribe me.'),
+    message(
+      'encoded display name is the victim',
+      `From: =?utf-8?B?${encodedName}?= <prank@stranger.example>\r\n${thread}`,
+      'Unsubscribe me.',
+    ),
+    message('victim among several authors', `From: ${victim.email}, prank@stranger.example\r\n${thread}`, 'Unsubscribe me.'),
+    message('victim in a group', `From: team: ${victim.email}, prank@stranger.example;\r\n${thread}`, 'Unsubscribe me.'),
+    message('look-alike domain', `From: ${local}@${domain}.stranger.example\r\n${thread}`, 'Unsubscribe me.'),
+    message(
+      'look-alike local part (Cyrillic i)',
+      `From: ${local.replace(/i/g, '\u0456').replace(/^/, '\u0456')}@${domain}\r\n${thread}`,
+      'Unsubscribe me.',
+    ),
+    message('sub-address', `From: ${local}+x@${domain}\r\n${thread}`, 'Unsubscribe me.'),
+    message('victim only in Sender', `From: prank@stranger.example\r\nSender: ${victim.email}\r\n${thread}`, 'Unsubscribe me.'),
+    message(
+      'victim only in Reply-To and Cc',
+      `From: prank@stranger.example\r\nReply-To: ${victim.email}\r\nCc: ${victim.email}\r\n${thread}`,
+      'Unsubscribe me.',
+    ),
+    message('victim with a trusted DMARC fail', `${ar('fail')}From: ${victim.email}\r\n${thread}`, 'Unsubscribe me.'),
+    message(
+      'victim with a trusted fail over forged passes',
+      `${ar('fail')}Authentication-Results: mx.stranger.example; dmarc=pass header.from=${domain}\r\n${ar('pass')}From: ${victim.email}\r\n${thread}`,
+      'Not interested, stop.',
+    ),
+    message('victim with a trusted DMARC fail, no thread headers', `${ar('fail')}From: ${victim.email}\r\n`, 'Unsubscribe me.'),
+    message(
+      'trusted DMARC about another author domain',
+      `${ar('pass', 'stranger.example')}From: <${victim.email}>@stranger.example\r\n${thread}`,
+      'Unsubscribe me.',
+    ),
+  ];
+}

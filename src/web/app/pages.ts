@@ -18,6 +18,8 @@ export interface TaskRow {
   claimedBy: string | undefined;
   overdue: boolean;
   escalated: boolean;
+  /** The reply's sender may not act for the contact (TaskDoc.senderConcern). */
+  senderHeld: boolean;
 }
 
 export interface Viewer {
@@ -38,6 +40,10 @@ export interface ThreadItem {
 export interface TaskPageModel {
   task: TaskRow;
   explanation: string;
+  /** Set when the reply's sender may not act for the contact: why, in one line. */
+  senderConcern: string | undefined;
+  /** The receiving server's verdict on the sender (Authentication-Results), in words. */
+  authentication: string;
   contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
   enrollment: { sequenceId: string; status: string; reason: string | undefined } | undefined;
   thread: ThreadItem[];
@@ -103,7 +109,7 @@ export function loginPage(csrf: string, notice?: Notice): string {
 }
 
 export function taskRowHtml(t: TaskRow): string {
-  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}`;
+  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}`;
   return (
     `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
     `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`
@@ -189,6 +195,7 @@ export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): st
     `Task: ${task.email}`,
     `<h1>${e(model.contact.name || task.email)}</h1>
 ${noticeHtml(model.notice)}
+${model.senderConcern ? `<p class="notice" id="sender-concern" role="alert">${e(model.senderConcern)}. Nothing was changed automatically: decide below.</p>` : ''}
 <div class="grid"><div>
 <div class="card"><h2>Thread</h2>${model.thread.map(threadEntry).join('\n')}</div>
 <div class="card"><h2>Answer</h2>
@@ -212,6 +219,7 @@ ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}
 </div>
 <div class="card"><h2>Intent</h2><p><strong id="intent">${e(task.intent)}</strong> · ${Math.round(task.confidence * 100)}% · priority ${task.priority} · ${e(task.status)}</p>
 <p class="meta">${e(model.explanation)}</p>
+<p class="meta">Sender authentication: <span id="sender-authentication">${e(model.authentication)}</span></p>
 ${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${intentOptions}</select><button type="submit" class="secondary" id="relabel">Relabel</button>`)}
 </div></div></div>`,
     { viewer, csrf },

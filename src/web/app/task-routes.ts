@@ -114,6 +114,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     const model: TaskPageModel = {
       task: taskRow(view.task, now()),
       explanation: view.task.explanation,
+      senderConcern: view.task.senderConcern?.note,
+      authentication: view.authentication,
       contact: {
         email: view.contact?.email ?? view.task.email,
         name: [view.contact?.firstName, view.contact?.lastName].filter(Boolean).join(' '),
@@ -162,6 +164,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     return {
       task: taskRow(view.task, now()),
       explanation: view.task.explanation,
+      senderConcern: view.task.senderConcern,
+      authentication: view.reply?.authentication,
       contact: view.contact
         ? {
             email: view.contact.email,

@@ -33,6 +33,7 @@ export function taskRow(task: TaskDoc, now: Date): TaskRow {
     claimedBy: claimLive,
     overdue: OPEN_STATES.has(task.status) && task.dueAt.getTime() < now.getTime(),
     escalated: task.escalated !== undefined,
+    senderHeld: task.senderConcern !== undefined,
   };
 }
 
