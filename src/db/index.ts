@@ -45,6 +45,7 @@ export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMark
 export { segmentChangeStore, type SegmentChangeScope, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
+export { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
 export {
   mailboxLeaseSlots,
