@@ -57,6 +57,7 @@ describe('rep app in a browser', () => {
     const cookies = await page.context().cookies();
     assert.deepEqual(cookies.map((c) => [c.name, c.secure, c.path]).sort(), [
       ['__Host-parley_csrf', true, '/'],
+      ['__Host-parley_device', true, '/'],
       ['__Host-parley_session', true, '/'],
     ]);
 

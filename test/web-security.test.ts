@@ -169,7 +169,7 @@ describe('rep web app defences', () => {
     const login = await client.login('alice@parley.test');
     assert.equal(login.statusCode, 303);
     const set = [...loginPage.cookies, ...login.cookies];
-    for (const cookieName of ['__Host-parley_session', '__Host-parley_csrf']) {
+    for (const cookieName of ['__Host-parley_session', '__Host-parley_csrf', '__Host-parley_device']) {
       const cookie = set.find((c) => c.name === cookieName);
       assert.ok(cookie, `${cookieName} set`);
       assert.equal(cookie.secure, true);
@@ -178,7 +178,7 @@ describe('rep web app defences', () => {
       assert.equal(cookie.httpOnly, true);
       assert.equal(cookie.sameSite, 'Strict');
     }
-    assert.deepEqual([...client.cookies.keys()].sort(), ['__Host-parley_csrf', '__Host-parley_session']);
+    assert.deepEqual([...client.cookies.keys()].sort(), ['__Host-parley_csrf', '__Host-parley_device', '__Host-parley_session']);
     assert.equal((await client.request('GET', '/api/tasks')).statusCode, 200);
     // The same session under the unprefixed name (which a subdomain or plain-http page could plant) is no session.
     const unprefixed = new Client(app);
@@ -186,20 +186,30 @@ describe('rep web app defences', () => {
     assert.equal((await unprefixed.request('GET', '/api/tasks')).statusCode, 401);
   });
 
-  it('throttles logins per account with a growing wait, from any address, without stopping other reps or the right password after the wait', async () => {
+  it("throttles logins per account with a growing wait, from any address, without stopping other reps, the rep's own browser, or the right password after the wait", async () => {
     const app = await server();
     let ip = 0;
     const fresh = () => new Client(app, `198.51.100.${++ip}`);
     const attempt = (email: string, password: string) => fresh().login(email, password);
+
+    // Carol's own browser, which she logged in with before, carries a signed device token.
+    const home = new Client(app, '192.0.2.50');
+    assert.equal((await home.login('carol@parley.test')).statusCode, 303);
+    assert.ok(home.cookies.get('parley_device'));
 
     for (let i = 1; i <= 5; i++) assert.equal((await attempt('carol@parley.test', WRONG)).statusCode, 401, `failure ${i}`);
     const held = await attempt('carol@parley.test', REP_PASSWORD);
     assert.equal(held.statusCode, 429);
     assert.equal(held.headers['retry-after'], '1');
     assert.match(held.body, /Too many failed logins for this address\. Wait 1 s/);
-    // Another rep, from the very addresses the guesses came from, logs in at once.
+    // The guesses do not hold up her own browser: its attempts are counted on their own.
+    assert.equal((await home.login('carol@parley.test')).statusCode, 303);
+    // Another rep, from the very addresses the guesses came from, logs in at once; their browser's
+    // device token does nothing for carol's account.
     ip = 0;
-    assert.equal((await attempt('dave@parley.test', REP_PASSWORD)).statusCode, 303);
+    const davesBrowser = fresh();
+    assert.equal((await davesBrowser.login('dave@parley.test')).statusCode, 303);
+    assert.equal((await davesBrowser.login('carol@parley.test')).statusCode, 429);
 
     // Each failure after the fifth doubles the wait: 1 s, 2 s, 4 s.
     const waits: string[] = [];

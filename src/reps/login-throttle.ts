@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { FORGET_AFTER_MS, type LoginThrottleStore } from '../db/index.ts';
 
 /** Failed logins an account may have before each further attempt waits. */
@@ -19,12 +19,25 @@ export function loginDelayMs(failures: number): number {
 /** A login attempt's turn: go ahead and report how it went, or wait. */
 export type LoginTurn = { allowed: true; settle: (ok: boolean) => Promise<void> } | { allowed: false; retryAfterMs: number };
 
+const accountOf = (email: string) => `acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+
+/**
+ * A device token (OWASP's "device cookies"): handed to a browser at a successful login and kept
+ * in a signed cookie, it names the account and a random nonce. Attempts for that account that
+ * carry it are counted on their own, so an attacker's failed guesses from elsewhere never make
+ * the rep wait on the browser they always use; guesses made with a stolen token are throttled too.
+ */
+export function newDeviceToken(email: string): string {
+  return `${accountOf(email)}.${randomBytes(16).toString('base64url')}`;
+}
+
 /**
  * Per-account login throttling with backoff, shared by every worker through MongoDB. Counted per
  * address typed, whether or not a rep has it, so the answer never tells which addresses exist.
  * There is no lock-out: after LOGIN_FREE_FAILURES failures each attempt waits a doubling delay
  * (capped at LOGIN_MAX_DELAY_MS) after the last failure, and the right password after the wait
  * logs in. Attempts refused for waiting count nothing, so hammering does not extend the wait.
+ * Attempts with a device token of the account (newDeviceToken) have a count of their own.
  */
 export class LoginThrottle {
   readonly #store: LoginThrottleStore;
@@ -33,8 +46,11 @@ export class LoginThrottle {
     this.#store = store;
   }
 
-  async begin(email: string, now: Date): Promise<LoginTurn> {
-    const account = `acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+  /** `deviceToken`: the signed cookie's value when the browser has one; ignored unless it is this account's. */
+  async begin(email: string, now: Date, deviceToken?: string): Promise<LoginTurn> {
+    const owner = accountOf(email);
+    const nonce = deviceToken?.startsWith(`${owner}.`) ? deviceToken.slice(owner.length + 1) : undefined;
+    const account = nonce ? `${owner}#device:${nonce}` : owner;
     const state = await this.#store.get(account);
     const forgotten = !state || now.getTime() - state.lastFailureAt.getTime() > FORGET_AFTER_MS;
     const failures = forgotten ? 0 : state.failures;

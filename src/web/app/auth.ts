@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RepDoc } from '../../reps/index.ts';
-import { getRep, LoginThrottle, verifyRepLogin } from '../../reps/index.ts';
+import { getRep, LoginThrottle, newDeviceToken, verifyRepLogin } from '../../reps/index.ts';
 import type { Database } from '../../db/index.ts';
 import { loginPage } from './pages.ts';
 import { LoginThrottleStore, SESSION_TTL_MS, SessionStore } from '../../db/index.ts';
@@ -12,10 +12,13 @@ const HTML = 'text/html; charset=utf-8';
  * browsers then accept them only with Secure, Path=/ and no Domain, so neither a sibling subdomain
  * nor a plain-http page can plant or overwrite them (the CSRF secret included).
  */
-export function cookieNames(secure: boolean): { session: string; csrf: string } {
+export function cookieNames(secure: boolean): { session: string; csrf: string; device: string } {
   const prefix = secure ? '__Host-' : '';
-  return { session: `${prefix}parley_session`, csrf: `${prefix}parley_csrf` };
+  return { session: `${prefix}parley_session`, csrf: `${prefix}parley_csrf`, device: `${prefix}parley_device` };
 }
+
+/** Seconds a browser keeps its device token (see newDeviceToken): half a year. */
+const DEVICE_TOKEN_MAX_AGE_S = 183 * 24 * 60 * 60;
 
 /** Login attempts allowed per client address (any accounts) in LOGIN_WINDOW; per account, see LoginThrottle. */
 export const LOGIN_MAX_ATTEMPTS_PER_IP = 30;
@@ -57,7 +60,8 @@ export interface AuthContext {
   now: () => Date;
 }
 
-function sessionIdOf(request: FastifyRequest, cookie: string): string | undefined {
+/** The value of a signed cookie of ours; undefined when absent or not signed with SESSION_SECRET. */
+function signedCookie(request: FastifyRequest, cookie: string): string | undefined {
   const raw = request.cookies[cookie];
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
@@ -73,7 +77,7 @@ export function requireSession(context: AuthContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(path)) return;
-    const sessionId = sessionIdOf(request, cookie);
+    const sessionId = signedCookie(request, cookie);
     const email = sessionId ? await context.sessions.find(sessionId, context.now()) : undefined;
     const rep = email ? await getRep(context.db, email) : undefined;
     if (rep && sessionId) {
@@ -113,7 +117,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AuthContext): 
           .type(HTML)
           .send(loginPage(csrfToken(request, reply), { kind: 'error', text }));
       if (!email || !password) return refuse(401, 'Email or password is wrong.');
-      const turn = await throttle.begin(email, context.now());
+      const turn = await throttle.begin(email, context.now(), signedCookie(request, names.device));
       if (!turn.allowed) {
         const seconds = Math.ceil(turn.retryAfterMs / 1000);
         request.log.info({ event: 'login_throttled', retryAfterS: seconds }, 'login throttled');
@@ -127,16 +131,19 @@ export function registerAuthRoutes(app: FastifyInstance, context: AuthContext): 
         request.log.info({ event: 'login_failed' }, 'login refused');
         return refuse(401, 'Email or password is wrong.');
       }
-      const old = sessionIdOf(request, names.session);
+      const old = signedCookie(request, names.session);
       if (old) await context.sessions.delete(old);
       const sessionId = await context.sessions.create(rep._id, context.now());
       request.log.info({ rep: rep._id }, 'rep logged in');
-      return reply.setCookie(names.session, sessionId, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 }).redirect('/', 303);
+      return reply
+        .setCookie(names.session, sessionId, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 })
+        .setCookie(names.device, newDeviceToken(email), { ...cookieOptions, maxAge: DEVICE_TOKEN_MAX_AGE_S })
+        .redirect('/', 303);
     },
   );
 
   app.post('/logout', async (request, reply) => {
-    const sessionId = sessionIdOf(request, names.session);
+    const sessionId = signedCookie(request, names.session);
     if (sessionId) await context.sessions.delete(sessionId);
     return reply.clearCookie(names.session, cookieOptions).redirect('/login', 303);
   });
