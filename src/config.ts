@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from './errors.ts';
 
@@ -27,6 +28,31 @@ export function parseTargetMinutes(value: string): Record<number, number> | unde
   return targets;
 }
 const positiveMs = z.coerce.number().int().positive();
+
+/** Whom Fastify believes about X-Forwarded-For/-Proto/-Host (its `trustProxy`): nobody, everybody, n hops, or these addresses. */
+export type TrustProxy = boolean | number | readonly string[];
+
+/** proxy-addr's names for address ranges, as Fastify accepts them. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** "false" | "true" | hop count | comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal; undefined when malformed. */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const v = value.trim();
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  const addresses = v.split(',').map((a) => a.trim());
+  return addresses.every(isProxyAddress) ? addresses : undefined;
+}
 
 const envSchema = z.object({
   /** MongoDB connection string. Unset: the `demo` command starts an embedded FerretDB. */
@@ -163,6 +189,27 @@ const envSchema = z.object({
   /** TCP port of the unsubscribe web server; 0 turns it off. */
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
+   * Cookies of the rep app marked Secure and named with the `__Host-` prefix. Browsers keep Secure
+   * cookies only over https, and on http://localhost and http://127.0.0.1 (Chromium and Firefox
+   * treat loopback as secure), so local development works with the default. false: plain cookie
+   * names without Secure, for plain http on any other host; never in production.
+   */
+  WEB_SECURE_COOKIES: booleanFromEnv.default(true),
+  /**
+   * Whom the web server believes about the client's address and scheme (X-Forwarded-For/-Proto):
+   * false (default: nobody, the peer is the client), true (anybody: only when nothing but the proxy
+   * can reach WEB_HOST), a number of proxy hops, or comma-separated proxy addresses and CIDR ranges
+   * (also loopback, linklocal, uniquelocal). Per-address login limits count the client's address
+   * only when the proxy in front is trusted here; otherwise every rep shares the proxy's.
+   */
+  WEB_TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => parseTrustProxy(v) !== undefined,
+      'false, true, a hop count, or comma-separated addresses/CIDR ranges such as "10.0.0.0/8,::1"',
+    )
+    .default('false'),
+  /**
    * Public origin (and optional path) under which the web server is reachable, used to build the
    * links in outgoing mail, e.g. https://parley.example.com. Unset: no unsubscribe links. Must be
    * https (RFC 8058 §3.1: one-click unsubscribe needs an HTTPS URI); plain http is accepted only for
@@ -296,6 +343,10 @@ export interface Config {
     readonly port: number;
     /** Without a trailing slash; undefined: no unsubscribe links can be built. */
     readonly publicBaseUrl: string | undefined;
+    /** Rep app cookies Secure and `__Host-` named (WEB_SECURE_COOKIES). */
+    readonly secureCookies: boolean;
+    /** Fastify's trustProxy (WEB_TRUST_PROXY). */
+    readonly trustProxy: TrustProxy;
     /** Secret: never log it (the logger redacts `unsubscribeSecret`). */
     readonly unsubscribeSecret: string | undefined;
     /** Secret: never log it. Undefined: the rep app is off. */
@@ -307,6 +358,8 @@ export interface Config {
     readonly metricsToken: string | undefined;
   };
 }
+
+const freezeTrustProxy = (value: TrustProxy): TrustProxy => (typeof value === 'object' ? Object.freeze([...value]) : value);
 
 function credentials(user: string | undefined, pass: string | undefined, prefix: string) {
   if (user === undefined && pass === undefined) return undefined;
@@ -387,6 +440,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       host: e.WEB_HOST,
       port: e.WEB_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      secureCookies: e.WEB_SECURE_COOKIES,
+      trustProxy: freezeTrustProxy(parseTrustProxy(e.WEB_TRUST_PROXY) ?? false),
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
       sessionSecret: e.SESSION_SECRET,
       eventsApiToken: e.EVENTS_API_TOKEN,

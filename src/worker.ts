@@ -136,7 +136,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
 
   let webUrl: string | undefined;
   const webLogger = logger.child({ component: 'web' });
-  const { sessionSecret, publicBaseUrl } = config.web;
+  const { sessionSecret } = config.web;
   if (config.web.port !== 0 && !sessionSecret) webLogger.warn('SESSION_SECRET is not set: the rep app (login, inbox, tasks) is off');
   const repApp = sessionSecret
     ? {
@@ -146,7 +146,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         listSequences: () => allSequences().map((s) => ({ id: s.id, name: s.name })),
         messageIdDomain: config.messageIdDomain,
         sessionSecret,
-        secureCookies: publicBaseUrl?.startsWith('https:') ?? false,
+        secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
       }
     : undefined;
@@ -176,6 +176,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
           repApp,
           metrics,
           metricsToken: config.web.metricsToken,
+          trustProxy: config.web.trustProxy,
           eventsApi,
           readiness,
         });

@@ -53,6 +53,13 @@ describe('rep app in a browser', () => {
     await page.fill('#password', PASSWORD);
     await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
     assert.equal(await page.locator('tr[data-task-id]').count(), 0);
+    // WEB_SECURE_COOKIES defaults to true: Chromium keeps Secure, __Host- cookies on plain http://127.0.0.1 (a secure context).
+    const cookies = await page.context().cookies();
+    assert.deepEqual(cookies.map((c) => [c.name, c.secure, c.path]).sort(), [
+      ['__Host-parley_csrf', true, '/'],
+      ['__Host-parley_device', true, '/'],
+      ['__Host-parley_session', true, '/'],
+    ]);
 
     const sequence = worker.getSequence('quick-follow-up');
     assert.ok(sequence);

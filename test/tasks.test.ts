@@ -154,10 +154,12 @@ describe('the task queue', () => {
     assert.equal(task.assignee, undefined);
 
     ok(await claimTask(db, task._id, reps.alice, at(t0, 1)));
+    // Claimed, the unassigned task leaves Bob's view: to him it does not exist, and nobody is named.
     const refused = await claimTask(db, task._id, reps.bob, at(t0, 2));
-    assert.equal(refused.ok ? 'ok' : refused.code, 'claimed_by_other');
+    assert.equal(refused.ok ? 'ok' : refused.code, 'not_found');
+    assert.doesNotMatch(refused.ok ? '' : refused.message, /alice/);
     const aliceAgain = await answerTask(db, transport, task._id, reps.bob, 'hi', { messageIdDomain: 'parley.test', now: at(t0, 3) });
-    assert.equal(aliceAgain.ok ? 'ok' : aliceAgain.code, 'claimed_by_other');
+    assert.equal(aliceAgain.ok ? 'ok' : aliceAgain.code, 'not_found');
 
     // Alice's claim (30 minutes by default) runs out; Bob takes claim number 2.
     const bobs = ok(await claimTask(db, task._id, reps.bob, at(t0, 32)));
@@ -170,7 +172,7 @@ describe('the task queue', () => {
       ],
     );
     const late = await answerTask(db, transport, task._id, reps.alice, 'hi', { messageIdDomain: 'parley.test', now: at(t0, 33) });
-    assert.equal(late.ok ? 'ok' : late.code, 'claimed_by_other');
+    assert.equal(late.ok ? 'ok' : late.code, 'not_found');
 
     const sent = services.sink.received.length;
     const answered = ok(
@@ -222,7 +224,7 @@ describe('the task queue', () => {
 
     const resumeAt = at(t0, 35);
     const notHolder = await applyTaskOutcome(db, task._id, reps.alice, { kind: 'resume' }, { getSequence, now: resumeAt });
-    assert.equal(notHolder.ok ? 'ok' : notHolder.code, 'claimed_by_other');
+    assert.equal(notHolder.ok ? 'ok' : notHolder.code, 'not_found');
     ok(await applyTaskOutcome(db, task._id, reps.bob, { kind: 'resume' }, { getSequence, now: resumeAt }));
     const resumed = await db.enrollments.findOne({ _id: enrollment._id });
     const nudge = sequence.steps[1];
@@ -254,8 +256,14 @@ describe('the task queue', () => {
     const stop = await taskFor('stop@lead.example', { assignee: 'alice@parley.test', now });
     const unclaimed = await applyTaskOutcome(db, stop.task._id, reps.alice, { kind: 'stop' }, { getSequence, now });
     assert.equal(unclaimed.ok ? 'ok' : unclaimed.code, 'not_claimed');
-    const forbidden = await claimTask(db, stop.task._id, reps.bob, now);
-    assert.equal(forbidden.ok ? 'ok' : forbidden.code, 'forbidden');
+    // Another rep's task does not exist for bob: the same answer as for a made-up id.
+    const hidden = await claimTask(db, stop.task._id, reps.bob, now);
+    const missing = await claimTask(db, 'reply:no-such-task', reps.bob, now);
+    assert.deepEqual(
+      hidden.ok ? 'ok' : [hidden.code, hidden.message.replace(stop.task._id, 'ID')],
+      missing.ok ? 'ok' : [missing.code, missing.message.replace('reply:no-such-task', 'ID')],
+    );
+    assert.equal(hidden.ok ? 'ok' : hidden.code, 'not_found');
     ok(await claimTask(db, stop.task._id, reps.alice, now));
     ok(await applyTaskOutcome(db, stop.task._id, reps.alice, { kind: 'stop' }, { getSequence, now: at(now, 1) }));
     const stopped = await db.enrollments.findOne({ _id: stop.enrollment._id });

@@ -1,3 +1,4 @@
+import { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
 import {
   MongoClient,
   MongoNetworkError,
@@ -131,6 +132,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
   const migrations = db.collection<MigrationDoc>('migrations');
   await ensureIndexes(database, migrations);
   await copyLegacyClaims(database, migrations);
+  await boundTaskIds(database, migrations);
   return database;
 }
 
@@ -225,6 +227,33 @@ async function copyLegacyClaims(d: ParleyCollections, migrations: Collection<Mig
     if (batch.length >= 1000) await flush();
   }
   await flush();
+  await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
+}
+
+/**
+ * Tasks queued before ids were bounded carry a reply's whole Message-ID, and one over
+ * MAX_TASK_ID_LENGTH may make a URL the router refuses: such a task moves to its bounded id, its
+ * claims and audit events with it. Every step is safe to redo (a copy first, the old one deleted
+ * last, the marker after all), so a start cut short or two workers at once lose nothing.
+ */
+async function boundTaskIds(d: ParleyCollections, migrations: Collection<MigrationDoc>): Promise<void> {
+  const marker = 'task-ids-bounded';
+  if (await migrations.findOne({ _id: marker })) return;
+  // Once per database, and FerretDB v1 has no filter on string length: read every id.
+  const long = (await d.tasks.find({}, { projection: { _id: 1 } }).toArray())
+    .map((t) => t._id)
+    .filter((id) => id.length > MAX_TASK_ID_LENGTH);
+  for (const oldId of long) {
+    const task = await d.tasks.findOne({ _id: oldId });
+    if (!task) continue;
+    const _id = boundedTaskId(oldId);
+    await insertOnce(d.tasks, { ...task, _id });
+    await d.taskClaims.updateMany({ taskId: oldId }, { $set: { taskId: _id } });
+    await d.taskEvents.updateMany({ taskId: oldId }, { $set: { taskId: _id } });
+    await d.tasks.deleteOne({ _id: oldId });
+  }
   await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
   });

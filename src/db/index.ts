@@ -12,6 +12,7 @@ export {
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
+export { FORGET_AFTER_MS, LoginThrottleStore, type LoginThrottleDoc, type LoginTicketDoc } from './login-throttle-store.ts';
 export {
   enrollmentStore,
   type EnrollmentChange,
@@ -46,6 +47,7 @@ export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMark
 export { segmentChangeStore, type SegmentChangeScope, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
+export { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
 export {
   mailboxLeaseSlots,

@@ -12,6 +12,8 @@ export interface RepStore {
   exists(id: string): Promise<boolean>;
   /** 'duplicate': a rep with this address exists already. */
   insert(rep: RepDoc): Promise<'inserted' | 'duplicate'>;
+  /** Replaces the rep's password hash if it is still `was` (a password changed meanwhile is kept). */
+  replacePasswordHash(id: string, was: string, hash: string): Promise<void>;
   /** False when there is no such rep. */
   setOnDuty(id: string, onDuty: boolean): Promise<boolean>;
   /** All reps, by address. */
@@ -36,6 +38,9 @@ export function repStore(collections: { reps: Collection<RepDoc>; repMessages: C
     get: (id) => reps.findOne({ _id: id }),
     exists: async (id) => (await reps.countDocuments({ _id: id }, { limit: 1 })) > 0,
     insert: (rep) => insertOnce(reps, rep),
+    async replacePasswordHash(id, was, hash) {
+      await reps.updateOne({ _id: id, passwordHash: was }, { $set: { passwordHash: hash } });
+    },
     async setOnDuty(id, onDuty) {
       const result = await reps.updateOne({ _id: id }, { $set: { onDuty } });
       return result.matchedCount > 0;

@@ -1,7 +1,7 @@
 import { repStore, type ParleyCollections, type RepDoc } from '../db/index.ts';
 import { normaliseAddress } from '../contacts/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, needsRehash, verifyPassword } from './password.ts';
 
 export interface RepInput {
   email: string;
@@ -43,12 +43,18 @@ export async function addRep(db: ParleyCollections, input: RepInput, now = new D
 
 /**
  * The rep whose email and password these are, or undefined. An unknown address runs the same
- * scrypt work as a wrong password, so response times don't tell which addresses are reps.
+ * scrypt work as a wrong password, so response times don't tell which addresses are reps. A hash
+ * made with older scrypt parameters is rewritten with today's once the password is known right.
  */
 export async function verifyRepLogin(db: ParleyCollections, email: string, password: string): Promise<RepDoc | undefined> {
-  const rep = await repStore(db).get(email.trim().toLowerCase());
+  const reps = repStore(db);
+  const rep = await reps.get(email.trim().toLowerCase());
   const ok = await verifyPassword(password, rep?.passwordHash ?? (await dummyHash()));
-  return rep && ok ? rep : undefined;
+  if (!rep || !ok) return undefined;
+  if (!needsRehash(rep.passwordHash)) return rep;
+  const passwordHash = await hashPassword(password);
+  await reps.replacePasswordHash(rep._id, rep.passwordHash, passwordHash);
+  return { ...rep, passwordHash };
 }
 
 export async function setOnDuty(db: ParleyCollections, email: string, onDuty: boolean): Promise<void> {

@@ -15,7 +15,7 @@ import type { MailTransport } from '../sending/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
-import { refuse, type TaskActionResult } from './types.ts';
+import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
 
 export interface AnswerOptions {
   /** Right-hand side of the answer's Message-ID (config MESSAGE_ID_DOMAIN). */
@@ -47,7 +47,7 @@ export async function answerTask(
   const now = options.now ?? new Date();
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
-  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
+  if (!task) return noSuchTask(taskId);
   const held = await checkClaim(db, task, rep, now, false);
   if (!held.ok) return held;
   if (task.status === 'done') return refuse('invalid', 'This task is done; reopen it by claiming a new reply.');

@@ -3,7 +3,7 @@ import { taskStore, type ParleyCollections, type RepDoc, type TaskClaimDoc, type
 import { recordEvent } from './events.ts';
 import { canSee } from './list.ts';
 import { DEFAULT_TASK_SETTINGS, type TaskSettings } from './settings.ts';
-import { refuse, type TaskActionResult } from './types.ts';
+import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
 
 /** The newest claim on the task when it has not run out. */
 export async function liveClaim(db: ParleyCollections, taskId: string, now: Date): Promise<TaskClaimDoc | undefined> {
@@ -28,9 +28,7 @@ export async function claimTask(
 ): Promise<TaskActionResult> {
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
-  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
-  if (!canClaim(rep, task))
-    return refuse('forbidden', `Task ${taskId} is assigned to ${task.assignee ?? 'someone else'}; an admin can reassign it.`);
+  if (!task || !canSee(rep, asOf(task, now))) return noSuchTask(taskId);
   if (task.status === 'done') return refuse('invalid', 'This task is done; nothing left to claim.');
   // Another rep taking the same number at once makes takeNext look again at who holds it.
   const result = await tasks.claims.takeNext(taskId, {
@@ -47,8 +45,13 @@ export async function claimTask(
   });
   if ('lost' in result) return refuse('claimed_by_other', 'Another rep claimed this task at the same moment; pick another task.');
   if ('heldBy' in result) {
-    if (result.heldBy.by === rep._id) return { ok: true, task };
-    return refuse('claimed_by_other', `${untilText(result.heldBy)}; pick another task or ask them.`);
+    const holder = result.heldBy;
+    if (holder.by === rep._id) return { ok: true, task };
+    // Named only to whom the task stays visible once held (its assignee, admins); another rep who
+    // lost the race to an unassigned task learns no more than that it is taken.
+    const held: TaskDoc = { ...task, status: 'claimed', claim: { by: holder.by, until: holder.until, claimId: holder.claimId } };
+    if (!canSee(rep, held)) return refuse('claimed_by_other', 'Another rep claimed this task; pick another task.');
+    return refuse('claimed_by_other', `${untilText(holder)}; pick another task or ask them.`);
   }
   const claim = result.taken;
   const status = task.status === 'open' || task.status === 'snoozed' ? 'claimed' : task.status;
@@ -65,14 +68,20 @@ export async function claimTask(
   return { ok: true, task: { ...rest, claim: mirror, status } };
 }
 
-/** A rep may claim what is theirs or nobody's, and claims they held; admins anything. */
-function canClaim(rep: RepDoc, task: TaskDoc): boolean {
-  return canSee(rep, task) || (rep.role === 'rep' && task.assignee === undefined);
+/**
+ * The task as the rep would see it after refreshTasks: an unassigned task whose claim ran out is
+ * open again, so it can be claimed before the next refresh reopens it. A rep may claim exactly
+ * what they may view (theirs, open unassigned ones, ones they hold); admins anything.
+ */
+function asOf(task: TaskDoc, now: Date): TaskDoc {
+  const runOut = task.status === 'claimed' && task.claim !== undefined && task.claim.until <= now;
+  return runOut ? { ...task, status: 'open' } : task;
 }
 
 /**
  * Whether the rep may act on the task now: they hold its live claim (admins may act without one
- * when `adminOverride`). The refusal says who holds it.
+ * when `adminOverride`). The refusal says who holds it, to a rep who may view the task; for
+ * anyone else the task does not exist.
  */
 export async function checkClaim(
   db: ParleyCollections,
@@ -83,6 +92,7 @@ export async function checkClaim(
 ): Promise<TaskActionResult> {
   const claim = await liveClaim(db, task._id, now);
   if (claim?.by === rep._id) return { ok: true, task };
+  if (!canSee(rep, task)) return noSuchTask(task._id);
   if (adminOverride && rep.role === 'admin') return { ok: true, task };
   if (claim) return refuse('claimed_by_other', `${untilText(claim)}; ask them, or wait until the claim runs out.`);
   return refuse('not_claimed', 'Claim the task first (`parley tasks claim <id> --as <you>`); claims run out after a while.');

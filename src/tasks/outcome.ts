@@ -11,7 +11,7 @@ import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime 
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
-import { refuse, type TaskActionResult } from './types.ts';
+import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
 
 export type TaskOutcome =
   | { kind: 'resume' }
@@ -41,7 +41,7 @@ export async function applyTaskOutcome(
   const now = options.now ?? new Date();
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
-  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
+  if (!task) return noSuchTask(taskId);
   const held = await checkClaim(db, task, rep, now, true);
   if (!held.ok) return held;
   const applied = await apply(db, task, rep, outcome, options.getSequence, now);

@@ -1,4 +1,12 @@
-import { taskStore, type ContactDoc, type ParleyCollections, type ReplyDoc, type SenderConcern, type TaskDoc } from '../db/index.ts';
+import {
+  boundedTaskId,
+  taskStore,
+  type ContactDoc,
+  type ParleyCollections,
+  type ReplyDoc,
+  type SenderConcern,
+  type TaskDoc,
+} from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
 import { taskPriority } from './priority.ts';
@@ -32,7 +40,8 @@ export async function queueTaskForReply(
 ): Promise<TaskDoc | undefined> {
   const priority = taskPriority(source.classification.intent) ?? (source.senderConcern ? HELD_PRIORITY : undefined);
   if (priority === undefined) return undefined;
-  const _id = `reply:${source.reply._id}`;
+  // Bounded: a 715-character Message-ID made a task whose URL the router refused (414).
+  const _id = boundedTaskId(`reply:${source.reply._id}`);
   const tasks = taskStore(db);
   // No read first: the insert below finds an existing task (a reply handled again after a cut-off).
   // Such a rare second try may take a round-robin turn for nothing; the task keeps its assignee.

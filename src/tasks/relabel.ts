@@ -4,7 +4,7 @@ import { isIntent } from '../classify/index.ts';
 import { relabelReply } from '../learning/index.ts';
 import { recordEvent } from './events.ts';
 import { canSee } from './list.ts';
-import { refuse, type TaskActionResult } from './types.ts';
+import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
 
 /** A rep corrects the reply's intent: stored on the reply for the next training, and on the task. */
 export async function relabelTask(
@@ -16,8 +16,7 @@ export async function relabelTask(
 ): Promise<TaskActionResult> {
   const tasks = taskStore(db);
   const task = await tasks.get(taskId);
-  if (!task) return refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
-  if (!canSee(rep, task)) return refuse('forbidden', `Task ${taskId} is assigned to someone else.`);
+  if (!task || !canSee(rep, task)) return noSuchTask(taskId);
   if (!isIntent(intent)) return refuse('invalid', `"${intent}" is not an intent.`);
   try {
     await relabelReply(db, task.replyId, intent, rep._id, now);

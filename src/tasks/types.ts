@@ -13,4 +13,11 @@ export type TaskActionResult = { ok: true; task: TaskDoc } | { ok: false; code: 
 
 export const refuse = (code: TaskActionCode, message: string): TaskActionResult => ({ ok: false, code, message });
 
+/**
+ * The answer for a task that does not exist, and the same, word for word, for one the rep may not
+ * view: a refusal must not tell who holds or owns a task the rep cannot see, nor that it exists.
+ */
+export const noSuchTask = (taskId: string): TaskActionResult =>
+  refuse('not_found', `No task ${taskId}; list yours with \`parley tasks list\`.`);
+
 export const TASK_STATUSES = ['open', 'claimed', 'answered', 'snoozed', 'done'] as const satisfies readonly TaskStatus[];

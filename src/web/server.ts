@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TrustProxy } from '../config.ts';
 import type { ParleyCollections } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -19,6 +20,12 @@ export interface WebServerOptions {
   /** Pass a child logger (`component: 'web'`); Fastify's own request lines are off (see below). */
   logger: Logger;
   now?: () => Date;
+  /**
+   * Whose X-Forwarded-For/-Proto to believe (config WEB_TRUST_PROXY); default false: the peer is
+   * the client. `request.ip`, and so the per-address login limit, is the client's only when the
+   * TLS proxy in front is trusted here.
+   */
+  trustProxy?: TrustProxy | undefined;
   /** The rep app (login, inbox, task pages, JSON API). Undefined: only unsubscribe and health routes. */
   repApp?: Omit<RepAppOptions, 'now'> | undefined;
   /** Prometheus metrics served at GET /metrics (the worker's WorkerMetrics). Undefined: no such route. */
@@ -63,6 +70,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     // credential): the onResponse hook below logs the route pattern instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     routerOptions: {
       // A token is ~100 characters for a UUID contact id; find-my-way's default limit is 100.
       maxParamLength: 600,
@@ -124,6 +132,12 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   if (options.metrics) registerMetricsRoute(app, { metrics: options.metrics, token: options.metricsToken });
   if (options.repApp) app.register(repApp, { ...options.repApp, now });
   return app;
+}
+
+/** Fastify's types leave out the hop count its runtime takes; the function is what Fastify makes of one: trust the n nearest hops. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
 }
 
 function sendRaw(res: ServerResponse, status: number, html: string): void {

@@ -12,6 +12,8 @@ describe('web settings', () => {
         host: '127.0.0.1',
         port: 8080,
         publicBaseUrl: undefined,
+        secureCookies: true,
+        trustProxy: false,
         unsubscribeSecret: undefined,
         sessionSecret: undefined,
         eventsApiToken: undefined,
@@ -66,5 +68,28 @@ describe('web settings', () => {
         return true;
       },
     );
+  });
+
+  it('marks cookies Secure (__Host- names) unless WEB_SECURE_COOKIES=false', () => {
+    assert.equal(loadConfig({}).web.secureCookies, true);
+    assert.equal(loadConfig({ WEB_SECURE_COOKIES: 'false' }).web.secureCookies, false);
+    // No longer inferred from the base URL: plain-http local development keeps Secure cookies.
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'http://localhost:8080' }).web.secureCookies, true);
+    assert.throws(() => loadConfig({ WEB_SECURE_COOKIES: 'maybe' }), /WEB_SECURE_COOKIES/);
+  });
+
+  it('takes WEB_TRUST_PROXY as false, true, a hop count or proxy addresses and ranges, as Fastify does', () => {
+    const trust = (value: string) => loadConfig({ WEB_TRUST_PROXY: value }).web.trustProxy;
+    assert.equal(trust('false'), false);
+    assert.equal(trust('0'), false);
+    assert.equal(trust('true'), true);
+    assert.equal(trust('2'), 2);
+    assert.deepEqual(trust('10.0.0.0/8, 192.168.1.7,::1,fd00::/8,loopback'), ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback']);
+    assert.ok(Object.isFrozen(trust('127.0.0.1')));
+    for (const bad of ['yes please', '10.0.0.0/33', '::1/129', '300.1.1.1', 'proxy.example.com', '1.2.3.4/8/1', '-1']) {
+      assert.throws(() => loadConfig({ WEB_TRUST_PROXY: bad }), /WEB_TRUST_PROXY/, bad);
+    }
+    // An empty value is an unset one: the default.
+    assert.equal(loadConfig({ WEB_TRUST_PROXY: '' }).web.trustProxy, false);
   });
 });

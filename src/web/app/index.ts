@@ -1,4 +1,5 @@
 import type { TaskSettings } from '../../tasks/index.ts';
+import { createHmac } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
@@ -7,7 +8,7 @@ import type { Database } from '../../db/index.ts';
 import type { MailTransport } from '../../sending/index.ts';
 import type { Sequence } from '../../sequences/index.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
-import { registerAuthRoutes, requireSession } from './auth.ts';
+import { cookieNames, csrfBindingOf, registerAuthRoutes, requireSession } from './auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { SessionStore } from '../../db/index.ts';
@@ -21,7 +22,7 @@ export interface RepAppOptions {
   messageIdDomain: string;
   /** Signs the session and CSRF cookies (config SESSION_SECRET, 32+ characters). */
   sessionSecret: string;
-  /** Cookies marked Secure: true when PUBLIC_BASE_URL is https. */
+  /** Cookies marked Secure and named `__Host-…` (config WEB_SECURE_COOKIES, default true). */
   secureCookies: boolean;
   /** Response-time targets and claim length (config.tasks). */
   taskSettings?: TaskSettings | undefined;
@@ -41,8 +42,11 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   await app.register(cookie, { secret: options.sessionSecret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'parley_csrf',
+    cookieKey: cookieNames(options.secureCookies).csrf,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: options.secureCookies, signed: true },
+    // Tokens carry an HMAC of the session they were issued to (the library's userInfo): see csrfBindingOf.
+    getUserInfo: csrfBindingOf,
+    csrfOpts: { userInfo: true, hmacKey: createHmac('sha256', options.sessionSecret).update('parley csrf token binding').digest() },
   });
   await app.register(rateLimit, { global: false });
 

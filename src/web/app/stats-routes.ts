@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { outlineOf, readStats, resolvePeriod, type SequenceOutline, type StatsPeriod } from '../../stats/index.ts';
-import { repOf } from './auth.ts';
+import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { statsPage, type StatsPageModel } from './stats-page.ts';
 
@@ -66,7 +66,11 @@ export function registerStatsRoutes(app: FastifyInstance, options: RepAppOptions
   app.get<StatsQuery>('/stats', async (request, reply) => {
     const loaded = await load(request);
     const rep = repOf(request);
-    const page = statsPage({ ...loaded.model, viewer: { email: rep._id, name: rep.name, role: rep.role }, csrf: reply.generateCsrf() });
+    const page = statsPage({
+      ...loaded.model,
+      viewer: { email: rep._id, name: rep.name, role: rep.role },
+      csrf: csrfToken(request, reply),
+    });
     return reply
       .code(loaded.ok ? 200 : 400)
       .type(HTML)

@@ -12,7 +12,7 @@ import {
   type TaskFilter,
   type TaskOutcome,
 } from '../../tasks/index.ts';
-import { repOf } from './auth.ts';
+import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
@@ -99,7 +99,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     return reply.type(HTML).send(
       inboxPage({
         viewer: viewerOf(request),
-        csrf: reply.generateCsrf(),
+        csrf: csrfToken(request, reply),
         tasks: tasks.map((t) => taskRow(t, at)),
         counts,
         filter,
@@ -134,7 +134,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       snippets: SNIPPETS,
       notice: noticeFor(request.query.notice),
     };
-    return reply.type(HTML).send(taskPage(model, viewerOf(request), reply.generateCsrf()));
+    return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
   });
 
   for (const action of ['claim', 'reply', 'outcome', 'relabel'] as const) {
