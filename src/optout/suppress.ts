@@ -1,7 +1,10 @@
 import {
   contactStore,
   enrollmentStore,
+  recordSuppression,
+  suppressionEntryOf,
   type EnrollmentDoc,
+  type SuppressionEntryDoc,
   type ParleyCollections,
   type Suppression,
   type SuppressionSource,
@@ -16,6 +19,8 @@ export interface SuppressOptions {
   /** The reply that asked for it, for source `reply` or `mailto`. */
   replyId?: string | undefined;
   now: Date;
+  /** A hard bounce's status and diagnostic, kept as the evidence in the suppression register. */
+  bounce?: SuppressionEntryDoc['bounce'];
   /** The conversation the opt-out answers, for the metrics; default: the contact's newest enrollment. */
   enrollment?: (Pick<EnrollmentDoc, '_id' | 'sequenceId'> & { stepId: string | undefined }) | undefined;
 }
@@ -34,12 +39,12 @@ export interface SuppressResult extends SuppressOutcome {
  *   simultaneous first calls may both write; the loser's record then differs only in time/source.
  * - The contact is marked before the enrollments are stopped: a sender that picks up an enrollment
  *   in between reads the contact first and stops it itself (StepSender checks `suppressed`).
- * - Stopping runs on every call, even when the contact was already suppressed, so a call cut off
- *   between the two writes is completed by the next one (the mail client retrying the POST, the
- *   reply being handled again).
+ * - Listing (the `suppressions` register, keyed by the stored suppression) and stopping run on
+ *   every call, even when the contact was already suppressed, so a call cut off between the writes
+ *   is completed by the next one (the mail client retrying the POST, the reply being handled again).
  */
 export async function suppressContact(
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>,
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions'>,
   contactId: string,
   options: SuppressOptions,
 ): Promise<SuppressResult> {
@@ -47,6 +52,7 @@ export async function suppressContact(
   const suppression: Suppression = { reason, at: now, source, ...(replyId !== undefined && { replyId }) };
   const marked = await contactStore(db).suppress(contactId, suppression, now);
   if (!marked.found) return { ...marked, stoppedEnrollments: 0 };
+  await listSuppression(db, contactId, marked.suppression ?? suppression, options.bounce);
 
   if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, options);
   const stopped = await stopContactEnrollments(
@@ -61,6 +67,20 @@ export async function suppressContact(
     now,
   );
   return { ...marked, stoppedEnrollments: stopped };
+}
+
+/** Writes the register entry of the suppression the contact holds (the first one, which stays). */
+async function listSuppression(
+  db: Pick<ParleyCollections, 'contacts' | 'suppressions'>,
+  contactId: string,
+  stored: Suppression,
+  bounce: SuppressionEntryDoc['bounce'],
+): Promise<void> {
+  const contact = await contactStore(db).mailingStatus(contactId);
+  if (!contact) return;
+  // The bounce's evidence belongs to this call's suppression only, not to an earlier unsubscribe.
+  const evidence = stored.reason === 'bounce' ? bounce : undefined;
+  await recordSuppression(db, suppressionEntryOf(contact, stored, evidence));
 }
 
 /**
