@@ -9,6 +9,7 @@ import type { Sequence } from '../../sequences/index.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { registerAuthRoutes, requireSession } from './auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
+import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
@@ -81,4 +82,5 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
   registerStatsRoutes(app, options);
+  registerSuppressionRoutes(app, options);
 }
