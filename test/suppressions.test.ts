@@ -132,6 +132,12 @@ describe('suppressions: listed, and lifted by an admin with an audit entry', () 
     assert.ok(again.kind === 'already_lifted');
     assert.equal(again.audit._id, audits[0]?._id);
     assert.equal(await db.suppressionAudit.countDocuments({ contactId: 'c-reply' }), 1);
+    // Opting out again after the lift is a new suppression and a new `unsubscribed` event; its redo is neither.
+    for (let i = 0; i < 2; i++) await suppressContact(db, 'c-reply', { reason: 'unsubscribe', source: 'link', now: at(50 + i) });
+    const events = await db.events.find({ type: 'unsubscribed', contactId: 'c-reply' }).toArray();
+    assert.deepEqual(events.map((ev) => ev._id).sort(), ['unsubscribed:c-reply', 'unsubscribed:c-reply#1']);
+    const listed = (await listSuppressions(db, { limit: 10 })).entries.find((s) => s.contactId === 'c-reply');
+    assert.deepEqual([listed?.at, listed?.eventId], [at(50), 'unsubscribed:c-reply#1']);
     // Nothing to lift on a contact never suppressed.
     await db.contacts.insertOne(contactDoc('c-never', 'never@lead.example'));
     const never = await liftSuppression(db, { email: 'never@lead.example', by: ADMIN, reason: 'x', now: at(44) });

@@ -36,7 +36,7 @@ const SEGMENT_CONTACT_FIELDS = {
 } as const;
 
 /** What the unsubscribe page shows of a contact. */
-export type MailingStatus = Pick<ContactDoc, '_id' | 'email' | 'suppressed'>;
+export type MailingStatus = Pick<ContactDoc, '_id' | 'email' | 'suppressed' | 'lifts'>;
 
 export interface SuppressOutcome {
   /** False when no contact has this id. */
@@ -78,10 +78,11 @@ export interface ContactStore {
   /** Parley never writes to the contact again. The first suppression stays; see SuppressOutcome. */
   suppress(id: string, suppression: Suppression, now: Date): Promise<SuppressOutcome>;
   /**
-   * Lifts the suppression stored at `at`, and the hard bounce's mark with it; a newer suppression
-   * (the contact opted out again meanwhile) stays. True when this call removed it.
+   * Lifts the suppression stored at `at`, and the hard bounce's mark with it, and sets the count
+   * of lifts to `lifts`; a newer suppression (the contact opted out again meanwhile) stays. True
+   * when this call removed it.
    */
-  lift(id: string, at: Date, now: Date): Promise<boolean>;
+  lift(id: string, at: Date, lifts: number, now: Date): Promise<boolean>;
   /** A hard bounce: the address receives no mail. */
   markUndeliverable(id: string, undeliverable: NonNullable<ContactDoc['undeliverable']>, now: Date): Promise<void>;
   /** Marks the contact qualified; the first time stays. */
@@ -158,7 +159,7 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
       const found = await contacts.find({ _id: { $in: [...ids] } }, { projection: { email: 1 } }).toArray();
       return new Map(found.map((c) => [c._id, c.email]));
     },
-    mailingStatus: (id) => contacts.findOne({ _id: id }, { projection: { email: 1, suppressed: 1 } }),
+    mailingStatus: (id) => contacts.findOne({ _id: id }, { projection: { email: 1, suppressed: 1, lifts: 1 } }),
     upsert,
     async upsertMany(inputs, now) {
       const ids = new Map<string, string>();
@@ -209,10 +210,10 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
       const contact = await contacts.findOne({ _id: id }, { projection: { suppressed: 1 } });
       return { found: contact !== null, suppressedNow: false, suppression: contact?.suppressed ?? undefined };
     },
-    async lift(id, at, now) {
+    async lift(id, at, lifts, now) {
       const lifted = await contacts.updateOne(
         { _id: id, 'suppressed.at': at },
-        { $unset: { suppressed: '', undeliverable: '' }, $set: { updatedAt: now } },
+        { $unset: { suppressed: '', undeliverable: '' }, $set: { lifts, updatedAt: now } },
       );
       return lifted.modifiedCount === 1;
     },

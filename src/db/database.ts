@@ -318,7 +318,9 @@ async function backfillSuppressionRegister(
     const bounce = contact.undeliverable
       ? { status: contact.undeliverable.status, diagnostic: contact.undeliverable.diagnostic }
       : undefined;
-    batch.push(suppressionEntryOf(contact, contact.suppressed, bounce));
+    // Before lifts existed every contact had one `unsubscribed` event, keyed by its id.
+    const eventId = contact.suppressed.reason === 'unsubscribe' ? `unsubscribed:${contact._id}` : undefined;
+    batch.push(suppressionEntryOf(contact, contact.suppressed, { bounce, eventId }));
     if (batch.length >= 500) {
       await insertEachOnce(d.suppressions, batch);
       batch = [];

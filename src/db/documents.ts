@@ -27,6 +27,8 @@ export interface ContactDoc {
   qualified?: { at: Date; sequenceId: string; replyId: string } | undefined;
   /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. The first one stays. */
   suppressed?: Suppression | undefined;
+  /** How many suppressions an admin lifted: an unsubscribe after a lift is a new `unsubscribed` event (src/optout/suppress.ts). */
+  lifts?: number | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +61,8 @@ export interface SuppressionEntryDoc {
   at: Date;
   /** The evidence: the reply that asked for it or bounced, and a bounce's status and diagnostic (mail text: escape it). */
   replyId?: string | undefined;
+  /** The `unsubscribed` event recorded with an unsubscribe. */
+  eventId?: string | undefined;
   bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
   lifted?: { at: Date; by: string; auditId: string } | undefined;
 }
@@ -79,7 +83,7 @@ export interface SuppressionAuditDoc {
   /** Why the admin lifted it, in their words. */
   reason: string;
   /** What the contact held before: the suppression lifted, and the hard bounce's mark if any. */
-  prior: { suppressed: Suppression; undeliverable?: ContactDoc['undeliverable'] };
+  prior: { suppressed: Suppression; undeliverable?: ContactDoc['undeliverable']; lifts?: number | undefined };
 }
 
 export type EnrollmentStatus = 'active' | 'paused' | 'stopped' | 'completed';

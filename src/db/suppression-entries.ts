@@ -10,7 +10,7 @@ export const liftAuditId = (contactId: string, at: Date): string => `lift:${cont
 export function suppressionEntryOf(
   contact: Pick<ContactDoc, '_id' | 'email'>,
   suppression: Suppression,
-  bounce?: SuppressionEntryDoc['bounce'],
+  evidence: Pick<SuppressionEntryDoc, 'bounce' | 'eventId'> = {},
 ): SuppressionEntryDoc {
   return {
     _id: suppressionEntryId(contact._id, suppression.at),
@@ -20,6 +20,7 @@ export function suppressionEntryOf(
     at: suppression.at,
     ...(suppression.source !== undefined && { source: suppression.source }),
     ...(suppression.replyId !== undefined && { replyId: suppression.replyId }),
-    ...(bounce !== undefined && { bounce }),
+    ...(evidence.eventId !== undefined && { eventId: evidence.eventId }),
+    ...(evidence.bounce !== undefined && { bounce: evidence.bounce }),
   };
 }

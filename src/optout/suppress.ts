@@ -52,9 +52,15 @@ export async function suppressContact(
   const suppression: Suppression = { reason, at: now, source, ...(replyId !== undefined && { replyId }) };
   const marked = await contactStore(db).suppress(contactId, suppression, now);
   if (!marked.found) return { ...marked, stoppedEnrollments: 0 };
-  await listSuppression(db, contactId, marked.suppression ?? suppression, options.bounce);
+  const contact = await contactStore(db).mailingStatus(contactId);
+  if (!contact) return { ...marked, found: false, stoppedEnrollments: 0 };
+  const stored = marked.suppression ?? suppression;
+  const eventKey = unsubscribeEventKey(contactId, contact.lifts);
+  // The bounce's evidence belongs to a bounce's suppression only, not to an earlier unsubscribe.
+  const evidence = stored.reason === 'bounce' ? { bounce: options.bounce } : { eventId: `${OWN_EVENTS.unsubscribed}:${eventKey}` };
+  await recordSuppression(db, suppressionEntryOf(contact, stored, evidence));
 
-  if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, options);
+  if (reason === 'unsubscribe') await recordUnsubscribe(db, contactId, eventKey, options);
   const stopped = await stopContactEnrollments(
     db,
     contactId,
@@ -69,28 +75,21 @@ export async function suppressContact(
   return { ...marked, stoppedEnrollments: stopped };
 }
 
-/** Writes the register entry of the suppression the contact holds (the first one, which stays). */
-async function listSuppression(
-  db: Pick<ParleyCollections, 'contacts' | 'suppressions'>,
-  contactId: string,
-  stored: Suppression,
-  bounce: SuppressionEntryDoc['bounce'],
-): Promise<void> {
-  const contact = await contactStore(db).mailingStatus(contactId);
-  if (!contact) return;
-  // The bounce's evidence belongs to this call's suppression only, not to an earlier unsubscribe.
-  const evidence = stored.reason === 'bounce' ? bounce : undefined;
-  await recordSuppression(db, suppressionEntryOf(contact, stored, evidence));
-}
+/**
+ * The `unsubscribed` event's key: the contact's id, and after an admin lifted a suppression, the
+ * number of lifts too, so opting out again is counted again while a redo of one opt-out is not.
+ */
+export const unsubscribeEventKey = (contactId: string, lifts: number | undefined): string => (lifts ? `${contactId}#${lifts}` : contactId);
 
 /**
- * The `unsubscribed` event, once per contact (recorded on every call, so a call cut off before it
- * is completed by the next), credited to the conversation it answers: the reply's enrollment, or
+ * The `unsubscribed` event, once per contact and lift (recorded on every call, so a call cut off
+ * before it is completed by the next), credited to the conversation it answers: the reply's enrollment, or
  * the contact's newest one for a link or mailto.
  */
 async function recordUnsubscribe(
   db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>,
   contactId: string,
+  key: string,
   options: SuppressOptions,
 ): Promise<void> {
   const latest = options.enrollment ? undefined : await enrollmentStore(db).latestOfContact(contactId);
@@ -98,7 +97,7 @@ async function recordUnsubscribe(
     options.enrollment ?? (latest ? { _id: latest._id, sequenceId: latest.sequenceId, stepId: latest.passedStepIds.at(-1) } : undefined);
   await recordOwnEvent(db, {
     type: OWN_EVENTS.unsubscribed,
-    key: contactId,
+    key,
     contactId,
     at: options.now,
     sequenceId: enrollment?.sequenceId,

@@ -90,7 +90,11 @@ export async function liftSuppression(db: SuppressionCollections, request: LiftR
     by: request.by._id,
     at: request.now,
     reason,
-    prior: { suppressed, ...(contact.undeliverable && { undeliverable: contact.undeliverable }) },
+    prior: {
+      suppressed,
+      ...(contact.undeliverable && { undeliverable: contact.undeliverable }),
+      ...(contact.lifts !== undefined && { lifts: contact.lifts }),
+    },
   };
   if ((await store.insertAudit(audit)) === 'duplicate') {
     const earlier = (await store.audit(audit._id)) ?? audit;
@@ -104,7 +108,7 @@ export async function liftSuppression(db: SuppressionCollections, request: LiftR
 /** Steps 2 and 3 of a lift, from its audit entry: the same writes whoever runs them, however often. */
 async function finishLift(db: SuppressionCollections, audit: SuppressionAuditDoc): Promise<void> {
   const { at } = audit.prior.suppressed;
-  await contactStore(db).lift(audit.contactId, at, audit.at);
+  await contactStore(db).lift(audit.contactId, at, (audit.prior.lifts ?? 0) + 1, audit.at);
   await suppressionStore(db).markLifted(suppressionEntryId(audit.contactId, at), { at: audit.at, by: audit.by, auditId: audit._id });
 }
 
@@ -134,7 +138,7 @@ export function suppressionWhy(entry: Pick<SuppressionEntryDoc, 'reason' | 'sour
 export function suppressionEvidence(entry: SuppressionEntryDoc): string {
   const parts = [
     entry.replyId && `reply ${entry.replyId}`,
-    entry.source === 'link' && `event unsubscribed:${entry.contactId}`,
+    entry.eventId && `event ${entry.eventId}`,
     entry.bounce?.status && `status ${entry.bounce.status}`,
     entry.bounce?.diagnostic && `"${entry.bounce.diagnostic}"`,
   ];
