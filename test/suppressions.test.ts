@@ -219,4 +219,37 @@ describe('suppressions: listed, and lifted by an admin with an audit entry', () 
     );
     assert.equal((await db.contacts.findOne({ _id: 'c-cli' }))?.suppressed, undefined);
   });
+
+  it('shows the mail that matched nothing from the command line, a forged report with the address it names', async () => {
+    await db.replies.insertOne({
+      _id: 'mid:<forged@stranger.example>',
+      mailbox: 'INBOX',
+      uidValidity: '1',
+      uid: 7,
+      from: 'prank@stranger.example',
+      subject: 'Undelivered Mail Returned to Sender\u001b[2J',
+      references: [],
+      visibleText: '',
+      state: 'unmatched',
+      intent: 'bounce',
+      analysis: {
+        automatic: { isAutomatic: true, evidence: [] },
+        bounce: {
+          kind: 'hard',
+          status: '5.1.1',
+          diagnostic: 'user unknown',
+          recipient: 'named@lead.example',
+          originalMessageId: undefined,
+        },
+        qualification: {},
+      },
+      receivedAt: at(55),
+    });
+    const out = await runCli(['suppressions', 'unmatched'], env);
+    assert.match(
+      out,
+      /2026-12-01T09:55:00\.000Z\tprank@stranger\.example\tUndelivered Mail Returned to Sender \[2J\tbounce\thard bounce, names named@lead\.example, status 5\.1\.1, cites no message, "user unknown"/,
+    );
+    assert.doesNotMatch(out, /\u001b/, 'no terminal escapes from mail');
+  });
 });

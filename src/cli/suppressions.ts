@@ -1,7 +1,16 @@
 import { Command, Option } from 'commander';
 import type { Database } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { LIFT_NOTE, liftSuppression, listSuppressions, recentLifts, suppressionEvidence, suppressionWhy } from '../optout/index.ts';
+import {
+  LIFT_NOTE,
+  liftSuppression,
+  listSuppressions,
+  recentLifts,
+  recentUnmatchedMail,
+  suppressionEvidence,
+  suppressionWhy,
+  unmatchedReport,
+} from '../optout/index.ts';
 import { getRep } from '../reps/index.ts';
 import { withDatabase } from './database.ts';
 
@@ -94,6 +103,31 @@ export function suppressionsCommand(): Command {
             `${a.at.toISOString()}\t${a.by}\tlift\t${a.email}\twas ${suppressionWhy(a.prior.suppressed)} since ${a.prior.suppressed.at.toISOString()}\t"${a.reason}"`,
           ),
         );
+    });
+  suppressions
+    .command('unmatched')
+    .description(
+      'the newest mail that matched no conversation (delivery reports citing no message Parley sent among it): recorded, changed nothing',
+    )
+    .option('--limit <n>', 'messages (at most 200)', parseLimit, 20)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      const replies = await withDatabase((db) => recentUnmatchedMail(db, options.limit));
+      if (options.json) {
+        const shown = replies.map((r) => ({
+          id: r._id,
+          receivedAt: r.receivedAt,
+          from: r.from,
+          subject: r.subject,
+          intent: r.intent,
+          bounce: r.analysis?.bounce,
+        }));
+        console.log(JSON.stringify(shown, null, 2));
+        return;
+      }
+      if (replies.length === 0) console.log('No unmatched mail.');
+      for (const r of replies)
+        console.log(oneLine(`${r.receivedAt.toISOString()}\t${r.from}\t${r.subject}\t${r.intent ?? ''}\t${unmatchedReport(r)}`));
     });
   return suppressions;
 }

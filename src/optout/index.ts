@@ -13,6 +13,7 @@ export {
   recentUnmatchedMail,
   suppressionEvidence,
   suppressionWhy,
+  unmatchedReport,
   LIFT_NOTE,
   MAX_LIFT_REASON,
   type LiftRefusal,

@@ -144,3 +144,18 @@ export function suppressionEvidence(entry: SuppressionEntryDoc): string {
   ];
   return parts.filter(Boolean).join(', ');
 }
+
+/** What a delivery report that matched nothing claims: the address it names, its status, the Message-ID it cites. Empty for other mail. */
+export function unmatchedReport(reply: Pick<ReplyDoc, 'analysis'>): string {
+  const bounce = reply.analysis?.bounce;
+  if (!bounce) return '';
+  return [
+    `${bounce.kind} bounce`,
+    bounce.recipient && `names ${bounce.recipient}`,
+    bounce.status && `status ${bounce.status}`,
+    `cites ${bounce.originalMessageId ?? 'no message'}`,
+    bounce.diagnostic && `"${bounce.diagnostic}"`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -8,6 +8,7 @@ import {
   recentUnmatchedMail,
   suppressionEvidence,
   suppressionWhy,
+  unmatchedReport,
   type LiftResult,
 } from '../../optout/index.ts';
 import { repOf } from './auth.ts';
@@ -57,21 +58,13 @@ const liftRow = (a: SuppressionAuditDoc): LiftRow => ({
   reason: a.reason,
 });
 
-function unmatchedRow(reply: ReplyDoc): UnmatchedRow {
-  const bounce = reply.analysis?.bounce;
-  const report = bounce
-    ? [
-        `${bounce.kind} bounce`,
-        bounce.recipient && `names ${bounce.recipient}`,
-        bounce.status && `status ${bounce.status}`,
-        `cites ${bounce.originalMessageId ?? 'no message'}`,
-        bounce.diagnostic && `"${bounce.diagnostic}"`,
-      ]
-        .filter(Boolean)
-        .join(', ')
-    : '';
-  return { receivedAt: reply.receivedAt, from: reply.from, subject: reply.subject, intent: reply.intent ?? '', report };
-}
+const unmatchedRow = (reply: ReplyDoc): UnmatchedRow => ({
+  receivedAt: reply.receivedAt,
+  from: reply.from,
+  subject: reply.subject,
+  intent: reply.intent ?? '',
+  report: unmatchedReport(reply),
+});
 
 /**
  * The admins' suppression page (GET /admin/suppressions) and its lift form (POST
