@@ -40,6 +40,8 @@ export const ErrorCodes = {
   SEQUENCE_NOT_MANUAL: 'SEQUENCE_NOT_MANUAL',
   CONTACT_NOT_FOUND: 'CONTACT_NOT_FOUND',
   STATS_PERIOD_INVALID: 'STATS_PERIOD_INVALID',
+  /** A suppression could not be lifted: not an admin, no reason given, no such contact, nothing to lift. */
+  SUPPRESSION_LIFT_REFUSED: 'SUPPRESSION_LIFT_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

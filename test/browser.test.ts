@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
+import { suppressContact } from '../src/optout/index.ts';
 import { addRep } from '../src/reps/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
@@ -148,5 +149,37 @@ describe('rep app in a browser', () => {
     );
     await page.screenshot({ path: 'docs/screenshots/stats.png', fullPage: true });
     assert.deepEqual(refused, []);
+  });
+
+  it('lets an admin lift a suppression from the header link, with hostile bounce text shown as text', async () => {
+    const base = worker.webUrl;
+    assert.ok(base);
+    const { contacts } = worker.database;
+    await contacts.insertOne({ _id: 'c-browser', email: 'sam@lead.example', fields: {}, createdAt: new Date(), updatedAt: new Date() });
+    await suppressContact(worker.database, 'c-browser', {
+      reason: 'bounce',
+      source: 'reply',
+      replyId: 'mid:<dsn-browser@mx.example>',
+      now: new Date(),
+      bounce: { status: '5.1.1', diagnostic: '<img src=x onerror="document.title=\'pwned\'">' },
+    });
+    await page.goto(`${base}/`);
+    if (page.url().endsWith('/login')) {
+      await page.fill('#email', REP);
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+    }
+    await Promise.all([page.waitForURL(`${base}/admin/suppressions`), page.click('header a[href="/admin/suppressions"]')]);
+    const row = page.locator('#suppressions tr[data-email="sam@lead.example"]');
+    assert.match(await row.innerText(), /hard bounce[\s\S]*<img src=x onerror=/);
+    assert.equal(await row.locator('img').count(), 0);
+    assert.notEqual(await page.title(), 'pwned');
+
+    await row.locator('input[name=reason]').fill('the address works again (checked by phone)');
+    await Promise.all([page.waitForURL(/notice=lifted/), row.locator('button[type=submit]').click()]);
+    assert.match(await page.locator('.notice').innerText(), /stay stopped/);
+    assert.match(await page.locator('#lifts tbody').innerText(), /sam@lead\.example[\s\S]*checked by phone/);
+    assert.equal(await page.locator('#suppressions tr[data-email="sam@lead.example"]').count(), 0);
+    assert.equal((await contacts.findOne({ _id: 'c-browser' }))?.suppressed, undefined);
   });
 });

@@ -161,6 +161,13 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal(contact?.suppressed?.reason, 'bounce');
     assert.equal(contact?.undeliverable?.status, '5.1.1');
     assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'stopped');
+    // Listed for admins with its evidence: the report and the remote server's words.
+    const listed = await worker.database.suppressions.findOne({ contactId: contact?._id });
+    assert.deepEqual(
+      [listed?.email, listed?.reason, listed?.replyId, listed?.bounce?.status],
+      ['gone@lead.example', 'bounce', 'mid:<bounce-hard@mx.lead.example>', '5.1.1'],
+    );
+    assert.match(listed?.bounce?.diagnostic ?? '', /5\.1\.1/);
   });
 
   it('a forged delivery report that names a lead but returns no message of ours changes nothing', async () => {
@@ -178,6 +185,7 @@ describe('what replies do, through the real mailbox', () => {
     const contact = await worker.database.contacts.findOne({ email: 'named@lead.example' });
     assert.equal(contact?.suppressed, undefined, 'the lead is not suppressed');
     assert.equal(contact?.undeliverable, undefined);
+    assert.equal(await worker.database.suppressions.countDocuments({ email: 'named@lead.example' }), 0, 'nor listed as suppressed');
     assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'active');
   });
 

@@ -8,6 +8,7 @@ import { startTestDatabase } from '../src/db/testing.ts';
 import { addRep } from '../src/reps/index.ts';
 import type { MailTransport } from '../src/sending/index.ts';
 import { claimTask } from '../src/tasks/index.ts';
+import { suppressContact } from '../src/optout/index.ts';
 import { buildWebServer } from '../src/web/index.ts';
 import { Client, REP_PASSWORD as PASSWORD } from './support/web-client.ts';
 
@@ -207,5 +208,96 @@ describe('rep web app', () => {
       (await client.request('GET', '/healthz')).headers['content-security-policy'],
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
+  });
+
+  it('shows admins the suppressions and the mail that matched nothing, escaped, and lets them lift one with a reason and CSRF', async () => {
+    // Accounts of their own: the other tests used up alice's and bob's logins for this minute.
+    await addRep(db, { email: 'carol@parley.test', name: 'Carol Rep', role: 'rep', password: PASSWORD });
+    await addRep(db, { email: 'dora@parley.test', name: 'Dora Admin', role: 'admin', password: PASSWORD });
+    const sue = contactDoc('c-sue', 'sue@lead.example');
+    await db.contacts.insertOne(sue);
+    await db.enrollments.insertOne(enrollmentDoc('e-sue', sue, 'active', 'seq-1'));
+    const bouncedAt = new Date('2026-12-01T09:00:00Z');
+    await suppressContact(db, 'c-sue', {
+      reason: 'bounce',
+      source: 'reply',
+      replyId: 'mid:<dsn-1@mx.example>',
+      now: bouncedAt,
+      bounce: { status: '5.1.1', diagnostic: `550 ${HOSTILE_SCRIPT}` },
+    });
+    // A forged report: cites no message of ours, recorded unmatched, changed nothing.
+    await db.replies.insertOne({
+      _id: 'mid:<forged@attacker.example>',
+      mailbox: 'INBOX',
+      uidValidity: '1',
+      uid: 9,
+      from: `mailer-daemon@attacker.example`,
+      subject: `Undelivered ${HOSTILE_IMG}`,
+      references: [],
+      visibleText: '',
+      state: 'unmatched',
+      intent: 'bounce',
+      analysis: {
+        automatic: { isAutomatic: true, evidence: [] },
+        bounce: { kind: 'hard', status: '5.1.1', diagnostic: HOSTILE_SCRIPT, recipient: 'lee@lead.example', originalMessageId: undefined },
+        qualification: {},
+      },
+      receivedAt: now,
+    });
+
+    const rep = new Client(app);
+    await rep.login('carol@parley.test');
+    assert.doesNotMatch((await rep.request('GET', '/')).body, /\/admin\/suppressions/);
+    assert.equal((await rep.request('GET', '/admin/suppressions')).statusCode, 403);
+    const repToken = await rep.csrf('/');
+    const repLift = await rep.request('POST', '/admin/suppressions/lift', {
+      form: { _csrf: repToken, email: 'sue@lead.example', reason: 'please' },
+    });
+    assert.equal(repLift.statusCode, 403);
+    assert.ok((await db.contacts.findOne({ _id: 'c-sue' }))?.suppressed);
+
+    const admin = new Client(app);
+    await admin.login('dora@parley.test');
+    assert.match((await admin.request('GET', '/')).body, /<a href="\/admin\/suppressions">Suppressions<\/a>/);
+    const page = await admin.request('GET', '/admin/suppressions');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<td>sue@lead\.example<\/td><td>hard bounce<\/td><td>2026-12-01 09:00 UTC<\/td>/);
+    assert.ok(
+      page.body.includes('reply mid:&lt;dsn-1@mx.example&gt;, status 5.1.1, &quot;550 &lt;script&gt;alert(1)&lt;/script&gt;&quot;'),
+    );
+    assert.ok(page.body.includes('Undelivered &lt;img src=x onerror=alert(2)&gt;'));
+    assert.match(page.body, /names lee@lead\.example, status 5\.1\.1, cites no message/);
+    assert.doesNotMatch(page.body, /<script>alert|<img src=x/i);
+
+    // Without the CSRF token, or without a reason, nothing is lifted.
+    assert.equal(
+      (await admin.request('POST', '/admin/suppressions/lift', { form: { email: 'sue@lead.example', reason: 'x' } })).statusCode,
+      403,
+    );
+    const token = await admin.csrf('/admin/suppressions');
+    const noReason = await admin.request('POST', '/admin/suppressions/lift', {
+      form: { _csrf: token, email: 'sue@lead.example', at: bouncedAt.toISOString(), reason: '' },
+    });
+    assert.equal(noReason.headers.location, '/admin/suppressions?notice=reason_missing');
+    assert.ok((await db.contacts.findOne({ _id: 'c-sue' }))?.suppressed);
+
+    const lifted = await admin.request('POST', '/admin/suppressions/lift', {
+      form: { _csrf: token, email: 'sue@lead.example', at: bouncedAt.toISOString(), reason: `typo fixed ${HOSTILE_SCRIPT}` },
+    });
+    assert.equal(lifted.statusCode, 303);
+    assert.equal(lifted.headers.location, '/admin/suppressions?notice=lifted');
+    assert.equal((await db.contacts.findOne({ _id: 'c-sue' }))?.suppressed, undefined);
+    const audit = await db.suppressionAudit.findOne({ contactId: 'c-sue' });
+    assert.deepEqual(
+      [audit?.by, audit?.reason, audit?.prior.suppressed.reason],
+      ['dora@parley.test', `typo fixed ${HOSTILE_SCRIPT}`, 'bounce'],
+    );
+    assert.equal((await db.enrollments.findOne({ _id: 'e-sue' }))?.status, 'stopped', 'a lift restarts nothing');
+
+    const after = await admin.request('GET', String(lifted.headers.location));
+    assert.match(after.body, /Suppression lifted and recorded in the audit trail\. Enrollments the suppression stopped stay stopped/);
+    assert.ok(after.body.includes('typo fixed &lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.doesNotMatch(after.body, /<script>alert|<img src=x/i);
+    assert.doesNotMatch(after.body, /data-email="sue@lead\.example"/, 'no longer listed as suppressed');
   });
 });

@@ -26,6 +26,7 @@ const COMMANDS = {
   events: async () => (await import('./events.ts')).eventsCommand(),
   segments: async () => (await import('./segments.ts')).segmentsCommand(),
   stats: async () => (await import('./stats.ts')).statsCommand(),
+  suppressions: async () => (await import('./suppressions.ts')).suppressionsCommand(),
   classify: async () => {
     const [{ classifyCommand }, { relabelCommand, trainCommand }] = await Promise.all([
       import('./classify.ts'),
@@ -74,6 +75,7 @@ export const COMMAND_SUMMARIES: Record<keyof typeof COMMANDS, { term: string; de
     term: 'stats [options]',
     description: 'what works: per sequence and step, delivered, replies, positive replies, qualified, opt-outs, completion, response times',
   },
+  suppressions: { term: 'suppressions', description: 'who Parley never writes to, why, and lifting it (admins)' },
   classify: {
     term: 'classify [options] [file]',
     description: 'classify a reply: a whole message (.eml, or - for standard input) or, with --text, a bare reply text; prints JSON',

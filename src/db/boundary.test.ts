@@ -53,6 +53,8 @@ describe('the storage boundary', () => {
       'statsDays',
       'statsDayParts',
       'intentModels',
+      'suppressions',
+      'suppressionAudit',
       'migrations',
     ];
     // The collections object is `db` (or `collections`, or a private `#db`) wherever it is passed around.

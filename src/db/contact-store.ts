@@ -36,7 +36,7 @@ const SEGMENT_CONTACT_FIELDS = {
 } as const;
 
 /** What the unsubscribe page shows of a contact. */
-export type MailingStatus = Pick<ContactDoc, '_id' | 'email' | 'suppressed'>;
+export type MailingStatus = Pick<ContactDoc, '_id' | 'email' | 'suppressed' | 'lifts'>;
 
 export interface SuppressOutcome {
   /** False when no contact has this id. */
@@ -59,6 +59,8 @@ export interface SuppressOutcome {
  */
 export interface ContactStore {
   get(id: string): Promise<ContactDoc | null>;
+  /** The contact with this (normalised) address; served by the `{email}` index. */
+  getByEmail(email: string): Promise<ContactDoc | null>;
   /** The contacts with these ids (missing ones left out), in no particular order. */
   getMany(ids: readonly string[]): Promise<ContactDoc[]>;
   /** Address by id, for these ids (missing ones left out). */
@@ -75,6 +77,12 @@ export interface ContactStore {
   upsertMany(inputs: readonly ContactInput[], now: Date): Promise<UpsertManyResult>;
   /** Parley never writes to the contact again. The first suppression stays; see SuppressOutcome. */
   suppress(id: string, suppression: Suppression, now: Date): Promise<SuppressOutcome>;
+  /**
+   * Lifts the suppression stored at `at`, and the hard bounce's mark with it, and sets the count
+   * of lifts to `lifts`; a newer suppression (the contact opted out again meanwhile) stays. True
+   * when this call removed it.
+   */
+  lift(id: string, at: Date, lifts: number, now: Date): Promise<boolean>;
   /** A hard bounce: the address receives no mail. */
   markUndeliverable(id: string, undeliverable: NonNullable<ContactDoc['undeliverable']>, now: Date): Promise<void>;
   /** Marks the contact qualified; the first time stays. */
@@ -144,13 +152,14 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
 
   return {
     get: (id) => contacts.findOne({ _id: id }),
+    getByEmail: (email) => contacts.findOne({ email }),
     getMany: async (ids) => (ids.length === 0 ? [] : contacts.find({ _id: { $in: [...ids] } }).toArray()),
     async emailsOf(ids) {
       if (ids.length === 0) return new Map();
       const found = await contacts.find({ _id: { $in: [...ids] } }, { projection: { email: 1 } }).toArray();
       return new Map(found.map((c) => [c._id, c.email]));
     },
-    mailingStatus: (id) => contacts.findOne({ _id: id }, { projection: { email: 1, suppressed: 1 } }),
+    mailingStatus: (id) => contacts.findOne({ _id: id }, { projection: { email: 1, suppressed: 1, lifts: 1 } }),
     upsert,
     async upsertMany(inputs, now) {
       const ids = new Map<string, string>();
@@ -200,6 +209,13 @@ export function contactStore(collections: { contacts: Collection<ContactDoc> }):
       if (marked.modifiedCount === 1) return { found: true, suppressedNow: true, suppression };
       const contact = await contacts.findOne({ _id: id }, { projection: { suppressed: 1 } });
       return { found: contact !== null, suppressedNow: false, suppression: contact?.suppressed ?? undefined };
+    },
+    async lift(id, at, lifts, now) {
+      const lifted = await contacts.updateOne(
+        { _id: id, 'suppressed.at': at },
+        { $unset: { suppressed: '', undeliverable: '' }, $set: { lifts, updatedAt: now } },
+      );
+      return lifted.modifiedCount === 1;
     },
     async markUndeliverable(id, undeliverable, now) {
       await contacts.updateOne({ _id: id }, { $set: { undeliverable, updatedAt: now } });

@@ -33,11 +33,14 @@ import type {
   StatsDayDoc,
   StatsDayPartDoc,
   StatsQueueDoc,
+  SuppressionAuditDoc,
+  SuppressionEntryDoc,
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
+import { suppressionEntryOf } from './suppression-entries.ts';
 import { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
@@ -65,6 +68,8 @@ export interface ParleyCollections {
   statsQueue: Collection<StatsQueueDoc>;
   statsDays: Collection<StatsDayDoc>;
   statsDayParts: Collection<StatsDayPartDoc>;
+  suppressions: Collection<SuppressionEntryDoc>;
+  suppressionAudit: Collection<SuppressionAuditDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -127,12 +132,20 @@ export async function connectDatabase(url: string, name: string, options: Connec
     statsQueue: db.collection('stats_queue'),
     statsDays: db.collection('stats_days'),
     statsDayParts: db.collection('stats_day_parts'),
+    suppressions: db.collection('suppressions'),
+    suppressionAudit: db.collection('suppression_audit'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');
   await ensureIndexes(database, migrations);
   await copyLegacyClaims(database, migrations);
   await boundTaskIds(database, migrations);
+  const marker = 'suppressions-register';
+  await backfillSuppressionRegister(
+    database,
+    async () => (await migrations.findOne({ _id: marker })) !== null,
+    () => markMigrated(migrations, marker),
+  );
   return database;
 }
 
@@ -178,6 +191,17 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   // Stats summaries: the markers and the summaries of a range of days (src/stats/days.ts).
   await d.statsQueue.createIndex({ day: 1 });
   await d.statsDays.createIndex({ day: 1 });
+  // A lift cut off after the contact's write is finished from its contact's newest audit entry; the audit page reads the newest lifts.
+  await d.suppressionAudit.createIndex({ contactId: 1, at: -1 });
+  await d.suppressionAudit.createIndex({ at: -1 });
+  // The admin page's recent replies that matched nothing (on MongoDB; FerretDB v1 reads them all).
+  await d.replies.createIndex({ state: 1, receivedAt: -1 });
+}
+
+async function markMigrated(migrations: Collection<MigrationDoc>, marker: string): Promise<void> {
+  await migrations.insertOne({ _id: marker, at: new Date() }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
 }
 
 /**
@@ -330,4 +354,33 @@ export async function insertEachOnce<T extends Document>(
 /** True for MongoDB's duplicate-key error: someone else's insert with the same key won. */
 export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
+}
+
+/**
+ * Lists the suppressions stored on contacts before the register existed (or whose listing was cut
+ * off by a crash before this start). Once per database: the filter reads every contact.
+ */
+async function backfillSuppressionRegister(
+  d: { contacts: Collection<ContactDoc>; suppressions: Collection<SuppressionEntryDoc> },
+  alreadyDone: () => Promise<boolean>,
+  markDone: () => Promise<void>,
+): Promise<void> {
+  if (await alreadyDone()) return;
+  const cursor = d.contacts.find({ 'suppressed.at': { $exists: true } }, { projection: { email: 1, suppressed: 1, undeliverable: 1 } });
+  let batch: SuppressionEntryDoc[] = [];
+  for await (const contact of cursor) {
+    if (!contact.suppressed) continue;
+    const bounce = contact.undeliverable
+      ? { status: contact.undeliverable.status, diagnostic: contact.undeliverable.diagnostic }
+      : undefined;
+    // Before lifts existed every contact had one `unsubscribed` event, keyed by its id.
+    const eventId = contact.suppressed.reason === 'unsubscribe' ? `unsubscribed:${contact._id}` : undefined;
+    batch.push(suppressionEntryOf(contact, contact.suppressed, { bounce, eventId }));
+    if (batch.length >= 500) {
+      await insertEachOnce(d.suppressions, batch);
+      batch = [];
+    }
+  }
+  await insertEachOnce(d.suppressions, batch);
+  await markDone();
 }

@@ -27,6 +27,8 @@ export interface ContactDoc {
   qualified?: { at: Date; sequenceId: string; replyId: string } | undefined;
   /** Set by an unsubscribe or a hard bounce: Parley never writes to this address again. The first one stays. */
   suppressed?: Suppression | undefined;
+  /** How many suppressions an admin lifted: an unsubscribe after a lift is a new `unsubscribed` event (src/optout/suppress.ts). */
+  lifts?: number | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +43,47 @@ export interface Suppression {
   source?: SuppressionSource | undefined;
   /** The reply that asked for it (source reply or mailto). */
   replyId?: string | undefined;
+}
+
+/**
+ * One suppression in the register (`suppressions`), written beside the contact's `suppressed` so
+ * an admin can list them without reading every contact (on FerretDB v1 any filter but `_id`
+ * equality reads the whole collection: this one holds suppressions only). `_id` is
+ * `<at ISO>~<contactId>`: ordered by time, and the same for every redo of the same suppression.
+ * A lift adds `lifted`; a contact suppressed again after a lift gets a new entry.
+ */
+export interface SuppressionEntryDoc {
+  _id: string;
+  contactId: string;
+  email: string;
+  reason: Suppression['reason'];
+  source?: SuppressionSource | undefined;
+  at: Date;
+  /** The evidence: the reply that asked for it or bounced, and a bounce's status and diagnostic (mail text: escape it). */
+  replyId?: string | undefined;
+  /** The `unsubscribed` event recorded with an unsubscribe. */
+  eventId?: string | undefined;
+  bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
+  lifted?: { at: Date; by: string; auditId: string } | undefined;
+}
+
+/**
+ * An admin's action on a suppression (`suppression_audit`), never updated. `_id` is
+ * `lift:<contactId>:<the lifted suppression's at ISO>`: inserting it is the lift's once-only step
+ * (atomic on MongoDB and FerretDB alike), so two admins lifting at once record one lift.
+ */
+export interface SuppressionAuditDoc {
+  _id: string;
+  action: 'lift';
+  contactId: string;
+  email: string;
+  /** The admin's address. */
+  by: string;
+  at: Date;
+  /** Why the admin lifted it, in their words. */
+  reason: string;
+  /** What the contact held before: the suppression lifted, and the hard bounce's mark if any. */
+  prior: { suppressed: Suppression; undeliverable?: ContactDoc['undeliverable']; lifts?: number | undefined };
 }
 
 export type EnrollmentStatus = 'active' | 'paused' | 'stopped' | 'completed';

@@ -65,3 +65,12 @@ export { queueForRollup } from './rollup-queue.ts';
 export { defaultHolderId, Lease, type LeaseOptions } from './lease.ts';
 export { queueForStats, utcDay } from './stats-queue.ts';
 export { intentModelStore, type IntentModelStore } from './intent-model-store.ts';
+export { liftAuditId, suppressionEntryId, suppressionEntryOf } from './suppression-entries.ts';
+export {
+  MAX_SUPPRESSION_PAGE,
+  recordSuppression,
+  suppressionStore,
+  type SuppressionPage,
+  type SuppressionPageQuery,
+  type SuppressionStore,
+} from './suppression-store.ts';

@@ -38,6 +38,12 @@ export interface ReplyStore {
   inThread(enrollmentId: string): Promise<ReplyDoc[]>;
   /** How many replies were handled, matched or not (the demo waits on it). Counts the whole collection. */
   countHandled(): Promise<number>;
+  /**
+   * The newest replies that matched no enrollment (delivery reports citing no message of ours
+   * among them): what was recorded and changed nothing. At most `limit`; on FerretDB v1 the
+   * filter reads every reply, on MongoDB the `{state, receivedAt}` index serves it.
+   */
+  recentUnmatched(limit: number): Promise<ReplyDoc[]>;
   /** How many replies matched no enrollment. Counts the whole collection. */
   countUnmatched(): Promise<number>;
 }
@@ -59,6 +65,12 @@ export function replyStore(collections: { replies: Collection<ReplyDoc> }): Repl
     corrected: () => replies.find({ correction: { $exists: true } }, { projection: { visibleText: 1, correction: 1 } }).toArray(),
     inThread: (enrollmentId) => replies.find({ enrollmentId }).toArray(),
     countHandled: () => replies.countDocuments({ state: { $ne: 'received' } }),
+    recentUnmatched: (limit) =>
+      replies
+        .find({ state: 'unmatched' })
+        .sort({ receivedAt: -1 })
+        .limit(Math.max(1, Math.min(limit, 200)))
+        .toArray(),
     countUnmatched: () => replies.countDocuments({ state: 'unmatched' }),
   };
 }

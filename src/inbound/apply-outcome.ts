@@ -160,6 +160,9 @@ export async function applyOutcome(
       source: 'reply',
       replyId,
       now,
+      ...(outcome.suppress === 'bounce' && {
+        bounce: { status: target.bounce?.status, diagnostic: target.bounce?.diagnostic },
+      }),
       enrollment: { _id: enrollment._id, sequenceId: enrollment.sequenceId, stepId: target.stepId },
     });
   }

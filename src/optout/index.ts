@@ -6,3 +6,17 @@
 export { unsubscribeToken, verifyUnsubscribeToken, MAX_TOKEN_LENGTH } from './token.ts';
 export { unsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_PATH, MAILTO_UNSUBSCRIBE_SUBJECT } from './links.ts';
 export { suppressContact, type SuppressOptions, type SuppressResult } from './suppress.ts';
+export {
+  liftSuppression,
+  listSuppressions,
+  recentLifts,
+  recentUnmatchedMail,
+  suppressionEvidence,
+  suppressionWhy,
+  unmatchedReport,
+  LIFT_NOTE,
+  MAX_LIFT_REASON,
+  type LiftRefusal,
+  type LiftRequest,
+  type LiftResult,
+} from './suppressions.ts';

@@ -10,6 +10,7 @@ import type { Sequence } from '../../sequences/index.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { cookieNames, csrfBindingOf, registerAuthRoutes, requireSession } from './auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
+import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
@@ -85,4 +86,5 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
   registerStatsRoutes(app, options);
+  registerSuppressionRoutes(app, options);
 }
