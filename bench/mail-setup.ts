@@ -13,6 +13,7 @@ import {
   MailboxPoller,
   mailboxKey,
   ReplyHandler,
+  ThreadedAnalyzer,
   type MessageOrigin,
   type PollResult,
   type ReplyOutcome,
@@ -220,11 +221,13 @@ export async function closeClient(client: ImapFlow): Promise<void> {
 export interface InboundWiring {
   poller: MailboxPoller;
   handler: ReplyHandler;
+  /** Stops the poller, then the analysis threads. */
+  stop(): Promise<void>;
 }
 
 /**
- * The worker's inbound wiring (src/worker.ts): a ReplyHandler behind a MailboxPoller holding the
- * mailbox lease. Left out: metrics (no-ops by default) and the trained-model store (an empty
+ * The worker's inbound wiring (src/worker.ts): a ReplyHandler reading on analysis threads behind
+ * a MailboxPoller holding the mailbox lease; start() waits for the threads to warm up, as the worker does. Left out: metrics (no-ops by default) and the trained-model store (an empty
  * database has none, so the built-in model serves either way).
  */
 export function wireInbound(
@@ -237,9 +240,11 @@ export function wireInbound(
     /** Sees every handle() call, for timing; default: calls it straight through. */
     around?: (handle: () => Promise<ReplyOutcome>, origin: MessageOrigin) => Promise<ReplyOutcome>;
   } = {},
-): InboundWiring {
+): InboundWiring & { start(): Promise<void> } {
+  const analyzer = new ThreadedAnalyzer(config.analysis);
   const handler = new ReplyHandler({
     db,
+    analyzer,
     logger: silentLogger(),
     ownAddresses: () => new Set([sequence.sender.address]),
     getSequence: (id) => (id === sequence.id ? sequence : undefined),
@@ -256,7 +261,18 @@ export function wireInbound(
     ...(options.onPoll && { onPoll: options.onPoll }),
     ...(options.idleDelayMs !== undefined && { idleDelayMs: options.idleDelayMs }),
   });
-  return { poller, handler };
+  return {
+    poller,
+    handler,
+    start: async () => {
+      await analyzer.ready();
+      await poller.start();
+    },
+    stop: async () => {
+      await poller.stop();
+      await analyzer.close();
+    },
+  };
 }
 
 /** Linux reports process CPU in clock ticks of 1/100 s (USER_HZ, `getconf CLK_TCK`). */

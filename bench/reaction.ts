@@ -101,7 +101,7 @@ async function measureMode(run: Run, mode: Mode, conversations: readonly Convers
   const config = run.config(mode === 'poll' ? { IMAP_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) } : {});
   const handleStarted = new Map<number, number>();
   const handleEnded = new Map<number, number>();
-  const { poller } = wireInbound(run.db, config, run.sequence, {
+  const inbound = wireInbound(run.db, config, run.sequence, {
     ...(mode === 'poll' && { idleDelayMs: NO_IDLE_DELAY_MS }),
     around: async (handle, origin) => {
       handleStarted.set(origin.uid, performance.now());
@@ -122,7 +122,7 @@ async function measureMode(run: Run, mode: Mode, conversations: readonly Convers
   const random = seeded(mode === 'idle' ? 7 : 11);
   try {
     await watcher.mailboxOpen('INBOX');
-    await poller.start();
+    await inbound.start();
     // Started right after the poller's own interval timer: both poll at the same phase.
     if (mode === 'poll') noopTimer = setInterval(() => void watcher.noop().catch(() => undefined), POLL_INTERVAL_MS);
     const results: Sample[] = [];
@@ -157,7 +157,7 @@ async function measureMode(run: Run, mode: Mode, conversations: readonly Convers
     return results;
   } finally {
     clearInterval(noopTimer);
-    await poller.stop();
+    await inbound.stop();
     await closeClient(watcher);
   }
 }

@@ -120,7 +120,7 @@ async function runPoller(bench: { db: Database; url: string }, config: Config, s
   let handled = 0;
   let drained: () => void = () => undefined;
   const allHandled = new Promise<void>((resolve) => (drained = resolve));
-  const { poller } = wireInbound(monitored.db, config, sequence, {
+  const inbound = wireInbound(monitored.db, config, sequence, {
     onPoll: (result: PollResult) => {
       handled += result.outcomes.length + result.quarantined;
       if (handled >= count) drained();
@@ -139,7 +139,7 @@ async function runPoller(bench: { db: Database; url: string }, config: Config, s
     const nodeBefore = process.cpuUsage();
     const loopBefore = performance.eventLoopUtilization();
     const run = await withPeakRss(async () => {
-      await poller.start();
+      await inbound.start();
       await withTimeout(allHandled, DRAIN_TIMEOUT_MS, () => `${handled} of ${count} replies handled`);
     });
     const node = process.cpuUsage(nodeBefore);
@@ -153,7 +153,7 @@ async function runPoller(bench: { db: Database; url: string }, config: Config, s
       serverCpuMs: new Map([...cpuSince(cpuBefore)].map(([name, s]) => [name, s * 1000])),
     };
   } finally {
-    await poller.stop();
+    await inbound.stop();
     await monitored.db.close();
   }
 }
