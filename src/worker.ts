@@ -156,8 +156,9 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     : undefined;
   let stopping: Promise<void> | undefined;
   const readinessLog = logger.child({ component: 'readiness' });
+  const smtpReadiness = smtpCheck(transport);
   const checks = readinessOf(
-    { mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpCheck(transport) },
+    { mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpReadiness },
     undefined,
     (check, result) =>
       result.ok
@@ -196,6 +197,12 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   await analysisReady;
   await poller.start();
   logger.info({ webUrl }, 'worker started');
+  // Said at start, in the log, not only by /readyz when asked: a worker that cannot send keeps
+  // reading replies, and its steps wait until the SMTP server answers.
+  void smtpReadiness().then((result) => {
+    if (!result.ok)
+      logger.warn({ check: 'smtp', detail: result.detail }, `SMTP server not usable: ${result.detail}; steps wait until it is`);
+  });
 
   // In order: stop taking work, let running work finish, then close the connections it used. The
   // parts within one stage stop side by side: the jobs and the poller are told at the same moment,

@@ -11,6 +11,12 @@ export function workerCommand(): Command {
       let logger = createLogger('info');
       let worker: Worker;
       let config: Config;
+      // Listened for from the start: a SIGTERM while the worker is still starting (its analysis
+      // threads warming up, say) stops it cleanly once it has started, rather than killing it.
+      const signalled = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
       try {
         config = loadConfig(process.env);
         logger = createLogger(config.logLevel);
@@ -22,10 +28,7 @@ export function workerCommand(): Command {
         else logger.fatal({ code: 'START_FAILED', err: error }, `the worker could not start: ${describeError(error)}`);
         process.exit(1);
       }
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-        process.once('SIGINT', () => resolve('SIGINT'));
-      });
+      const signal = await signalled;
       const timeoutMs = config.shutdownTimeoutMs;
       logger.info({ signal, timeoutMs }, 'shutting down');
       let timer: NodeJS.Timeout | undefined;

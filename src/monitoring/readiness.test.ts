@@ -58,7 +58,7 @@ describe('readiness checks', () => {
       cause: Object.assign(new Error('Invalid login: 535 dana@example.com'), { code: 'EAUTH', responseCode: 535 }),
     });
     const smtp = await smtpCheck({ verify: () => Promise.reject(auth) })();
-    assert.deepEqual(smtp, { ok: false, detail: 'verify failed (535)' });
+    assert.deepEqual(smtp, { ok: false, detail: 'cannot connect or verify (535): check SMTP_HOST, SMTP_PORT and SMTP_SECURE' });
     // A refused login as the transport reports it: the setting to fix, in plain words, and no user name.
     const refused = new ParleyError(
       ErrorCodes.SMTP_LOGIN_REFUSED,

@@ -88,7 +88,8 @@ export function smtpCheck(
           if (isParleyError(error, ErrorCodes.SMTP_LOGIN_REFUSED)) {
             return { ok: false, detail: `login refused${codeOf(error)}: check SMTP_USER and SMTP_PASS` };
           }
-          return { ok: false, detail: `verify failed${codeOf(error)}` };
+          // A connection or TLS failure: the settings name the server, so say which ones.
+          return { ok: false, detail: `cannot connect or verify${codeOf(error)}: check SMTP_HOST, SMTP_PORT and SMTP_SECURE` };
         }
       }, timeoutMs),
     ttlMs,
