@@ -70,20 +70,27 @@ describe('readiness and shutdown', () => {
   it('an SMTP server that cannot be reached is said at start, in plain words naming the settings', async () => {
     const closed = await freePort(); // nothing listens there
     const worker = startCli(['worker'], services.env({ SMTP_PORT: String(closed), WEB_PORT: '0', LOG_LEVEL: 'info' }));
-    const line = await eventually(
-      'the start-up warning about SMTP',
-      async () =>
-        worker
-          .output()
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as { level: number; msg: string; check?: string })
-          .find((l) => l.check === 'smtp'),
-      30_000,
-    );
-    assert.equal(line.level, 40, worker.output());
-    assert.match(line.msg, /SMTP server not usable: cannot connect or verify \(ECONNREFUSED\): check SMTP_HOST, SMTP_PORT and SMTP_SECURE/);
-    assert.equal(await worker.kill('SIGTERM'), 0, worker.output());
+    try {
+      const line = await eventually(
+        'the start-up warning about SMTP',
+        async () =>
+          worker
+            .output()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l) as { level: number; msg: string; check?: string })
+            .find((l) => l.check === 'smtp'),
+        30_000,
+      );
+      assert.equal(line.level, 40, worker.output());
+      assert.match(
+        line.msg,
+        /SMTP server not usable: cannot connect or verify \(E[A-Z]+\): check SMTP_HOST, SMTP_PORT and SMTP_SECURE/,
+      );
+    } finally {
+      // Hands its mailbox lease over, so the next test's worker need not wait for it.
+      await worker.kill('SIGTERM');
+    }
   });
 
   it('parley worker exits with 0 soon after SIGTERM', async () => {
