@@ -83,10 +83,7 @@ describe('readiness and shutdown', () => {
         30_000,
       );
       assert.equal(line.level, 40, worker.output());
-      assert.match(
-        line.msg,
-        /SMTP server not usable: cannot connect or verify \(E[A-Z]+\): check SMTP_HOST, SMTP_PORT and SMTP_SECURE/,
-      );
+      assert.match(line.msg, /SMTP server not usable: cannot connect or verify \(E[A-Z]+\): check SMTP_HOST, SMTP_PORT and SMTP_SECURE/);
     } finally {
       // Hands its mailbox lease over, so the next test's worker need not wait for it.
       await worker.kill('SIGTERM');
