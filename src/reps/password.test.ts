@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { hashingLoad, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { legacyPasswordHash } from './testing.ts';
 
 describe('rep passwords', () => {
@@ -33,5 +33,19 @@ describe('rep passwords', () => {
       assert.equal(await verifyPassword('anything at all', stored), false, stored);
       assert.equal(needsRehash(stored), false, stored);
     }
+  });
+
+  it('computes at most two hashes at once: a burst of logins waits its turn instead of taking every libuv thread and 512 MiB', async () => {
+    const stored = await hashPassword('correct horse battery');
+    let busiest = 0;
+    const watch = setInterval(() => (busiest = Math.max(busiest, hashingLoad().running)), 5);
+    try {
+      const verdicts = await Promise.all(Array.from({ length: 6 }, () => verifyPassword('correct horse battery', stored)));
+      assert.deepEqual(verdicts, Array(6).fill(true));
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(busiest, 2);
+    assert.deepEqual(hashingLoad(), { running: 0, waiting: 0 });
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import pLimit from 'p-limit';
 
 /** scrypt cost parameters (RFC 7914). */
 interface ScryptParams {
@@ -17,10 +18,16 @@ const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 /**
  * Bytes; stored parameters that would make one login cost more memory than this are refused, so a
- * tampered hash cannot make the server allocate gigabytes. Four logins at once (libuv's thread
- * pool) at the current parameters take about 512 MiB.
+ * tampered hash cannot make the server allocate gigabytes.
  */
 const MAX_MEMORY = 256 * 1024 * 1024;
+
+/**
+ * Hashes computed at once. scrypt runs on libuv's pool of four threads, which DNS lookups and file
+ * reads share: a burst of logins (or guesses) may hold two of them and 256 MiB, never all four and
+ * 512 MiB; the rest wait their turn.
+ */
+const hashing = pLimit(2);
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -29,12 +36,18 @@ const memoryFor = ({ N, r, p }: ScryptParams): number => 128 * r * (N + 2) + 128
 
 /** Asynchronous on purpose: at these parameters a hash is a few hundred ms, which must not block the event loop. */
 function derive(password: string, salt: Buffer, params: ScryptParams, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, length, { ...params, maxmem: memoryFor(params) }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, length, { ...params, maxmem: memoryFor(params) }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
+
+/** Hashes running and waiting now (for tests and metrics). */
+export const hashingLoad = (): { running: number; waiting: number } => ({ running: hashing.activeCount, waiting: hashing.pendingCount });
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64: the parameters travel with the hash. */
 export async function hashPassword(password: string): Promise<string> {
