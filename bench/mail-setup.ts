@@ -227,7 +227,9 @@ export interface InboundWiring {
 
 /**
  * The worker's inbound wiring (src/worker.ts): a ReplyHandler reading on analysis threads behind
- * a MailboxPoller holding the mailbox lease; start() waits for the threads to warm up, as the worker does. Left out: metrics (no-ops by default) and the trained-model store (an empty
+ * a MailboxPoller holding the mailbox lease. ready() waits for the threads to warm up (the worker
+ * does so before its poller starts), and runs `warmUp` messages through them, since a worker's
+ * threads run warm: call it before timing anything. Left out: metrics (no-ops by default) and the trained-model store (an empty
  * database has none, so the built-in model serves either way).
  */
 export function wireInbound(
@@ -240,7 +242,7 @@ export function wireInbound(
     /** Sees every handle() call, for timing; default: calls it straight through. */
     around?: (handle: () => Promise<ReplyOutcome>, origin: MessageOrigin) => Promise<ReplyOutcome>;
   } = {},
-): InboundWiring & { start(): Promise<void> } {
+): InboundWiring & { ready(warmUp?: readonly string[]): Promise<void>; start(): Promise<void> } {
   const analyzer = new ThreadedAnalyzer(config.analysis);
   const handler = new ReplyHandler({
     db,
@@ -264,10 +266,11 @@ export function wireInbound(
   return {
     poller,
     handler,
-    start: async () => {
+    ready: async (warmUp = []) => {
       await analyzer.ready();
-      await poller.start();
+      for (const raw of warmUp) await analyzer.analyze(Buffer.from(raw), undefined).catch(() => undefined);
     },
+    start: () => poller.start(),
     stop: async () => {
       await poller.stop();
       await analyzer.close();

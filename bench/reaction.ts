@@ -122,6 +122,7 @@ async function measureMode(run: Run, mode: Mode, conversations: readonly Convers
   const random = seeded(mode === 'idle' ? 7 : 11);
   try {
     await watcher.mailboxOpen('INBOX');
+    await inbound.ready();
     await inbound.start();
     // Started right after the poller's own interval timer: both poll at the same phase.
     if (mode === 'poll') noopTimer = setInterval(() => void watcher.noop().catch(() => undefined), POLL_INTERVAL_MS);

@@ -6,12 +6,12 @@ import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../src/events/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';
-import type { MailTransport } from '../src/sending/index.ts';
 import { loadSequences, type Sequence } from '../src/sequences/index.ts';
 import { computeStats, outlineOf, readStats, type StatsReport } from '../src/stats/index.ts';
 import { FIXTURE_AS_OF, FIXTURE_EXPECTED, FIXTURE_PERIOD, fixtureEnrollments, fixtureEvents, reportShape } from '../src/stats/testing.ts';
 import { buildWebServer } from '../src/web/index.ts';
 import { runCli } from './support/worker-process.ts';
+import { noTransport } from './support/web-client.ts';
 
 const SEQUENCES_DIR = 'test/fixtures/stats-sequences';
 const PASSWORD = 'stats test password 123';
@@ -19,14 +19,6 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 /** FIXTURE_PERIOD as the CLI and the page say it: a date-only `to` includes that day. */
 const MARCH = ['--from', '2026-03-01', '--to', '2026-03-30'];
 const MARCH_QUERY = 'from=2026-03-01&to=2026-03-30';
-
-const noTransport: MailTransport = {
-  send: async () => {
-    throw new Error('no mail in this test');
-  },
-  verify: async () => undefined,
-  close: () => undefined,
-};
 
 /** A report's numbers without the moment it was read. */
 const numbers = (report: StatsReport | Record<string, unknown>) => JSON.parse(JSON.stringify({ ...report, asOf: undefined })) as unknown;

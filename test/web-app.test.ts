@@ -6,23 +6,14 @@ import { silentLogger } from '../src/logger.ts';
 import { contactDoc, enrollmentDoc } from '../src/optout/testing.ts';
 import { startTestDatabase } from '../src/db/testing.ts';
 import { addRep } from '../src/reps/index.ts';
-import type { MailTransport } from '../src/sending/index.ts';
 import { claimTask } from '../src/tasks/index.ts';
 import { suppressContact } from '../src/optout/index.ts';
 import { buildWebServer } from '../src/web/index.ts';
-import { Client, REP_PASSWORD as PASSWORD } from './support/web-client.ts';
+import { Client, noTransport, REP_PASSWORD as PASSWORD } from './support/web-client.ts';
 
 const SESSION_SECRET = 'web-app-test-session-secret-0123456789';
 const HOSTILE_SCRIPT = '<script>alert(1)</script>';
 const HOSTILE_IMG = '<img src=x onerror=alert(2)>';
-
-const noTransport: MailTransport = {
-  send: async () => {
-    throw new Error('no mail in this test');
-  },
-  verify: async () => undefined,
-  close: () => undefined,
-};
 
 // The rep app through fastify.inject against a real FerretDB (or MONGODB_URL).
 describe('rep web app', () => {

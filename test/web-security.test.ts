@@ -1,28 +1,40 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Database, TaskDoc } from '../src/db/index.ts';
+import type { Database, ReplyDoc, TaskDoc } from '../src/db/index.ts';
 import { startTestDatabase } from '../src/db/testing.ts';
 import { silentLogger } from '../src/logger.ts';
 import { contactDoc, enrollmentDoc } from '../src/optout/testing.ts';
 import { addRep } from '../src/reps/index.ts';
 import { legacyPasswordHash } from '../src/reps/testing.ts';
-import type { MailTransport } from '../src/sending/index.ts';
 import { claimTask, queueTaskForReply } from '../src/tasks/index.ts';
 import { buildWebServer, type WebServerOptions } from '../src/web/index.ts';
-import { Client, REP_PASSWORD } from './support/web-client.ts';
+import { Client, noTransport, REP_PASSWORD } from './support/web-client.ts';
 import { runCli } from './support/worker-process.ts';
 
 const SESSION_SECRET = 'web-security-test-session-secret-0123456789';
 const WRONG = 'not the password at all';
 
-const noTransport: MailTransport = {
-  send: async () => {
-    throw new Error('no mail in this test');
-  },
-  verify: async () => undefined,
-  close: () => undefined,
-};
+/** A lead's question, handled and matched to enrollment e-1: what a task is made from. */
+function questionReply(_id: string, messageId: string, uid: number, visibleText: string): ReplyDoc {
+  return {
+    _id,
+    messageId,
+    mailbox: 'INBOX',
+    uidValidity: '1',
+    uid,
+    from: 'lee@lead.example',
+    subject: 'Re: hello',
+    references: [],
+    visibleText,
+    state: 'processed',
+    enrollmentId: 'e-1',
+    contactId: 'c-1',
+    intent: 'question',
+    confidence: 0.8,
+    receivedAt: new Date(),
+  };
+}
 
 // The rep app's defences (issue 14, "Web"), through fastify.inject against a real FerretDB.
 describe('rep web app defences', () => {
@@ -91,23 +103,7 @@ describe('rep web app defences', () => {
     const contact = contactDoc('c-1', 'lee@lead.example');
     await db.contacts.insertOne(contact);
     await db.enrollments.insertOne(enrollmentDoc('e-1', contact, 'paused', 'seq-1'));
-    await db.replies.insertOne({
-      _id: 'mid:<r1@lead.example>',
-      messageId: '<r1@lead.example>',
-      mailbox: 'INBOX',
-      uidValidity: '1',
-      uid: 1,
-      from: 'lee@lead.example',
-      subject: 'Re: hello',
-      references: [],
-      visibleText: 'How much is it?',
-      state: 'processed',
-      enrollmentId: 'e-1',
-      contactId: 'c-1',
-      intent: 'question',
-      confidence: 0.8,
-      receivedAt: now(),
-    });
+    await db.replies.insertOne(questionReply('mid:<r1@lead.example>', '<r1@lead.example>', 1, 'How much is it?'));
     await db.tasks.insertMany([
       task('reply:bobs', { assignee: 'bob@parley.test' }),
       task('reply:alices', { assignee: 'alice@parley.test' }),
@@ -285,23 +281,7 @@ describe('rep web app defences', () => {
     const messageId = `<${'x'.repeat(696)}@lead.example.com>`;
     assert.equal(messageId.length, 715);
     const replyId = `mid:${messageId}`;
-    await db.replies.insertOne({
-      _id: replyId,
-      messageId,
-      mailbox: 'INBOX',
-      uidValidity: '1',
-      uid: 2,
-      from: 'lee@lead.example',
-      subject: 'Re: hello',
-      references: [],
-      visibleText: 'A long Message-ID, still a person.',
-      state: 'processed',
-      enrollmentId: 'e-1',
-      contactId: 'c-1',
-      intent: 'question',
-      confidence: 0.8,
-      receivedAt: now(),
-    });
+    await db.replies.insertOne(questionReply(replyId, messageId, 2, 'A long Message-ID, still a person.'));
     const source = {
       reply: { _id: replyId },
       enrollment: { _id: 'e-1', contactId: 'c-1', email: 'lee@lead.example', sequenceId: 'seq-1' },

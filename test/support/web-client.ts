@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { MailTransport } from '../../src/sending/index.ts';
 
 export const REP_PASSWORD = 'correct horse battery staple';
+
+/** For rep-app tests that send no mail: any send fails the test. */
+export const noTransport: MailTransport = {
+  send: async () => {
+    throw new Error('no mail in this test');
+  },
+  verify: async () => undefined,
+  close: () => undefined,
+};
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** A browser's cookie jar, enough for inject(); `ip` is the address the server sees the client at. */
