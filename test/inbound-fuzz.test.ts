@@ -6,7 +6,15 @@ import { MailboxPoller, ReplyHandler, type PollResult } from '../src/inbound/ind
 import { silentLogger } from '../src/logger.ts';
 import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
 import { stepMessageId } from '../src/sending/index.ts';
-import { fixtureMessages, hostileMessages, mutate, seeded, spoofedMessages, TRUSTED_AUTHSERV_ID } from './support/hostile-mail.ts';
+import {
+  fixtureMessages,
+  forgedReports,
+  hostileMessages,
+  mutate,
+  seeded,
+  spoofedMessages,
+  TRUSTED_AUTHSERV_ID,
+} from './support/hostile-mail.ts';
 import { replyMessage } from './support/mail.ts';
 import { quickFollowUp } from './support/sequences.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
@@ -113,9 +121,12 @@ describe('hostile and mutated mail', () => {
         const safe = spoofs.filter((s) => !s.mentionsVictim);
         return { name: 'mutated', raw: mutate(safe[Math.floor(random() * safe.length)]!.raw, random) };
       });
+      const reports = enrollments.flatMap((e) =>
+        forgedReports({ email: e.email, stepMessageId: stepMessageId(e._id, sequence.steps[0]!.id, 'parley.test') }),
+      );
       let uid = 0;
       let held = 0;
-      for (const spoof of [...spoofs, ...mutated]) {
+      for (const spoof of [...spoofs, ...reports, ...mutated]) {
         let outcome;
         try {
           outcome = await handler.handle(spoof.raw, { mailbox: 'INBOX', uidValidity: '1', uid: ++uid });
@@ -125,7 +136,7 @@ describe('hostile and mutated mail', () => {
         }
         if (outcome.kind !== 'handled') continue;
         const reply = await db.replies.findOne({ _id: outcome.replyId });
-        // Held for a person, or an automatic answer that does nothing anyway.
+        // Held for a person, or an automatic answer that does nothing anyway (a forged report cites nothing of ours).
         assert.ok(
           reply?.outcome === 'sender_review' || reply?.outcome === 'none',
           `${spoof.name}: ${reply?.from} acted (${reply?.outcome}) for ${reply?.enrollmentId}`,

@@ -237,13 +237,13 @@ describe('detectBounce: mailer-daemon prose', () => {
     assert.deepEqual([fromDaemon?.action, fromDaemon?.kind, fromDaemon?.recipient], ['delayed', 'soft', 'dana@acme.test']);
   });
 
-  it('takes the Message-ID from the quoted copy, else from In-Reply-To', () => {
+  it('takes the Message-ID from the quoted copy, never from the report’s own In-Reply-To (anyone can write that)', () => {
     const report =
       'Hi. This is the qmail-send program at mx.acme.test.\n<dana@acme.test>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n';
     const withCopy = `${report}--- Below this line is a copy of the message.\n\nFrom: Sam <sam@parley.example>\nMessage-ID: <s1@parley.example>\n\nHi`;
     assert.equal(detectBounce(reply({ fullText: withCopy, visibleText: withCopy }))?.originalMessageId, '<s1@parley.example>');
     const threaded = reply({ fullText: report, visibleText: report, headers: { 'in-reply-to': '<s2@parley.example>' } });
-    assert.equal(detectBounce(threaded)?.originalMessageId, '<s2@parley.example>');
+    assert.equal(detectBounce(threaded)?.originalMessageId, undefined);
   });
 
   it('does not name the postmaster to write to as the failed recipient when another address is there', () => {

@@ -367,14 +367,14 @@ function kindOf(action: 'failed' | 'delayed', status: string | undefined, words:
 
 /**
  * From the returned message (message/rfc822) or its headers (text/rfc822-headers), a report field
- * (Original-Message-ID, X-Original-Message-ID), the copy quoted in the text, and last the
- * bounce's own In-Reply-To/References (Gmail and Exim set them to the bounced message).
+ * (Original-Message-ID, X-Original-Message-ID), or the copy quoted in the text. Not the report's
+ * own In-Reply-To/References (Gmail and Exim set them, and return the message as well): those are
+ * the sender's to write, and a stranger's "bounce" in a lead's thread must not pass for ours.
  */
 function originalMessageId(reply: ReplyToClassify, reportField: string | undefined): string | undefined {
   const fromParts = returnedHeader(reply, 'message-id');
   const inCopy = /^message-id:[ \t]*(\S[^\n]*)/im.exec(splitAtCopy(reply).copy)?.[1];
-  const threaded = reply.headers['in-reply-to'] ?? reply.headers['references'];
-  for (const candidate of [fromParts, reportField, inCopy, threaded]) {
+  for (const candidate of [fromParts, reportField, inCopy]) {
     const id = messageIdIn(candidate);
     if (id) return id;
   }

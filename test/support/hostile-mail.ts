@@ -203,3 +203,33 @@ export function spoofedMessages(victim: SpoofTarget): Array<{ name: string; raw:
     ),
   ];
 }
+
+/**
+ * Delivery reports a stranger writes about `victim`: hard (5.1.1) and soft (4.2.2) failures naming
+ * the victim, sent from the stranger's own address, in the victim's thread or not, citing no
+ * Message-ID of ours or a made-up one. None may suppress, stop or restart the victim.
+ */
+export function forgedReports(victim: SpoofTarget): Array<{ name: string; raw: Buffer }> {
+  const thread = `In-Reply-To: ${victim.stepMessageId}\r\nReferences: ${victim.stepMessageId}\r\n`;
+  let n = 0;
+  const report = (name: string, headers: string, status: string, returned: string) => ({
+    name,
+    raw: Buffer.from(
+      `From: Mail Delivery System <mailer-daemon@stranger.example>\r\n${headers}To: dana@parley.test\r\n` +
+        `Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <forged-report-${++n}.${victim.email}>\r\nMIME-Version: 1.0\r\n` +
+        `Content-Type: multipart/report; report-type=delivery-status; boundary="r"\r\n\r\n` +
+        `--r\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n` +
+        `--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.stranger.example\r\n\r\n` +
+        `Final-Recipient: rfc822; ${victim.email}\r\nAction: ${status.startsWith('5') ? 'failed' : 'delayed'}\r\nStatus: ${status}\r\n` +
+        `Diagnostic-Code: smtp; ${status.startsWith('5') ? '550 5.1.1 user unknown' : '452 4.2.2 mailbox full'}\r\n` +
+        `--r\r\nContent-Type: text/rfc822-headers\r\n\r\n${returned}To: ${victim.email}\r\nSubject: Quick question\r\n--r--\r\n`,
+    ),
+  });
+  return [
+    report('hard bounce naming the victim, citing nothing', '', '5.1.1', ''),
+    report('hard bounce in the victim’s thread, citing nothing', thread, '5.1.1', ''),
+    report('hard bounce citing a made-up Message-ID', '', '5.1.1', `Message-ID: <made-up.${victim.email}>\r\n`),
+    report('mailbox full in the victim’s thread', thread, '4.2.2', ''),
+    report('mailbox full citing a made-up Message-ID', thread, '4.2.2', `Message-ID: <made-up-2.${victim.email}>\r\n`),
+  ];
+}
