@@ -170,6 +170,27 @@ describe('what replies do, through the real mailbox', () => {
     assert.match(listed?.bounce?.diagnostic ?? '', /5\.1\.1/);
   });
 
+  it('a hard bounce from the null sender (MAILER-DAEMON <>, no From at all) is read, not quarantined', async () => {
+    for (const [email, nullSender] of [
+      ['null-sender@lead.example', 'From: MAILER-DAEMON <>'],
+      ['no-from@lead.example', ''],
+    ] as const) {
+      const lead = await firstEmailTo(email);
+      const id = `<bounce-${email}>`;
+      const bounce = (await bounceReturning(lead, 'postfix-5.1.1-user-unknown.eml', id)).replace(
+        /^From: Mail Delivery System <MAILER-DAEMON@parley\.example>\r?\n/m,
+        nullSender ? `${nullSender}\r\n` : '',
+      );
+      assert.doesNotMatch(bounce, /MAILER-DAEMON@parley/);
+      await services.mailbox.deliver(bounce);
+      const reply = await handled(id);
+      assert.deepEqual([reply.intent, reply.matchedBy, reply.from], ['bounce', 'bounce', ''], email);
+      assert.equal((await worker.database.contacts.findOne({ email }))?.suppressed?.reason, 'bounce', email);
+      assert.equal((await worker.database.enrollments.findOne({ _id: lead.enrollment._id }))?.status, 'stopped', email);
+    }
+    assert.equal(await worker.database.quarantine.countDocuments({}), 0);
+  });
+
   it('a forged delivery report that names a lead but returns no message of ours changes nothing', async () => {
     const lead = await firstEmailTo('named@lead.example');
     // A stranger's own report, from their own address, naming the lead as the failed recipient: the

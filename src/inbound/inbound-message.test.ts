@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { isParleyError } from '../errors.ts';
-import { parseInboundMessage } from './inbound-message.ts';
+import { parseInboundMessage, requireSender } from './inbound-message.ts';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 
@@ -53,10 +53,15 @@ describe('parseInboundMessage', () => {
     assert.equal(message.text?.trim(), 'hello there');
   });
 
-  it('rejects a message with no sender as malformed', async () => {
-    await assert.rejects(parseInboundMessage(crlf(['Subject: who sent this', '', 'body'])), (error: unknown) => {
-      assert.ok(isParleyError(error, 'MESSAGE_MALFORMED'));
-      return true;
-    });
+  it('reads a message from the null sender, and lets only a delivery report through without one', async () => {
+    for (const from of ['From: MAILER-DAEMON <>', 'From: <>', 'From: Postmaster', undefined]) {
+      const message = await parseInboundMessage(crlf([...(from ? [from] : []), 'Subject: Undelivered Mail', '', 'body']));
+      assert.equal(message.from, '', String(from));
+      assert.doesNotThrow(() => requireSender(message, true));
+      assert.throws(
+        () => requireSender(message, false),
+        (error: unknown) => isParleyError(error, 'MESSAGE_MALFORMED'),
+      );
+    }
   });
 });

@@ -10,7 +10,7 @@ export interface InboundMessage {
   messageId: string | undefined;
   /** sha256 of the raw source: the identity of a message without a Message-ID. */
   sourceHash: string;
-  /** Sender address, lower-cased. */
+  /** Sender address, lower-cased; empty for the null sender (delivery reports), see requireSender. */
   from: string;
   /** Every address in From (RFC 5322 allows several authors), lower-cased; at most 20. */
   fromAddresses: string[];
@@ -43,8 +43,8 @@ const REPORT_PART_TYPES = new Set([
 ]);
 
 /**
- * Parses a raw RFC 5322 message. Throws MESSAGE_MALFORMED when it cannot be a reply at all
- * (no sender address): such mail is quarantined, not guessed at.
+ * Parses a raw RFC 5322 message. Throws MESSAGE_MALFORMED when it cannot be parsed at all: such
+ * mail is quarantined, not guessed at.
  */
 export async function parseInboundMessage(source: Buffer): Promise<InboundMessage> {
   let parsed;
@@ -56,10 +56,10 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
   } catch (error) {
     throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, `The message cannot be parsed: ${String(error)}`, { cause: error });
   }
-  const from = firstAddress(parsed.from);
-  if (!from) {
-    throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The message has no sender address (From), so it cannot be matched to anyone.');
-  }
+  // Empty when the message names no sender: mail servers send delivery reports from the null
+  // sender (`MAILER-DAEMON <>`, `<>`, a bare `Postmaster`, no From at all). Only a report may come
+  // without one; the reply handler quarantines anything else (requireSender).
+  const from = firstAddress(parsed.from) ?? '';
   const headers: Record<string, string> = {};
   for (const { key, line } of parsed.headerLines) {
     if (headers[key] !== undefined) continue;
@@ -133,4 +133,13 @@ function authenticationResultsOf(lines: ReadonlyArray<{ key: string; line: strin
 // FerretDB (and BSON keys everywhere) refuse NUL; it never carries meaning in mail text.
 function withoutNul(text: string): string {
   return text.replaceAll('\0', '');
+}
+
+/**
+ * A message with no sender address can only be a delivery report (sent from the null sender); as
+ * a reply it cannot be matched to anyone, and is quarantined rather than guessed at.
+ */
+export function requireSender(message: InboundMessage, isReport: boolean): void {
+  if (message.from || isReport) return;
+  throw new ParleyError(ErrorCodes.MESSAGE_MALFORMED, 'The message has no sender address (From), so it cannot be matched to anyone.');
 }

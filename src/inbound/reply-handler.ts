@@ -14,7 +14,7 @@ import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
 import { readAuthenticationResults } from './authentication-results.ts';
-import type { InboundMessage } from './inbound-message.ts';
+import { requireSender, type InboundMessage } from './inbound-message.ts';
 import type { TrainedIntentModel } from './message-analysis.ts';
 import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
@@ -77,6 +77,7 @@ export class ReplyHandler {
     // its step asked says what answer to extract from it.
     const trained = this.#o.model?.();
     const { message, visibleText, analysis: unasked } = await (this.#o.analyzer ?? inProcessAnalyzer).analyze(source, trained);
+    requireSender(message, unasked.bounce !== undefined);
     if (await isOwnMessage(db, message, this.#o.ownAddresses())) return { kind: 'own' };
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
