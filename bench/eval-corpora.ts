@@ -1,0 +1,102 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { inProcessAnalyzer, type AnalyzedMessage } from '../src/inbound/index.ts';
+
+// `npm run eval:corpora -- <checkout> [<checkout> ...]`: scores Parley's reading of mail against the
+// public test fixtures of other projects, read from checkouts given at run time (nothing of theirs
+// is kept in this repository). Each checkout is recognised by its layout:
+//  - sisimai/set-of-emails (maildir/bsd): bounces from many MTAs and providers, RFC 3834 auto-replies,
+//    and maildir/not (mail that is no bounce);
+//  - mailgun/talon (tests/fixtures/standard_replies): replies from real clients, which are no bounces.
+// Scores (issue 15's table): bounces found among real bounces, non-bounces called bounces, hard/soft
+// by the SMTP class of the report's own Status field, auto-replies found among RFC 3834 replies.
+
+interface Tally {
+  found: number;
+  of: number;
+}
+const rate = (t: Tally) => (t.of === 0 ? 'n/a' : `${(t.found / t.of).toFixed(3)} (${t.found}/${t.of})`);
+
+async function read(file: string): Promise<AnalyzedMessage | Error> {
+  try {
+    return await inProcessAnalyzer.analyze(readFileSync(file), undefined);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** The SMTP class the report itself gives (its first `Status: 5.1.1`), when it gives one. */
+function statusClass(raw: string): 'hard' | 'soft' | undefined {
+  const status = /^Status:\s*([245])\.\d{1,3}\.\d{1,3}/im.exec(raw)?.[1];
+  return status === '5' ? 'hard' : status === '4' ? 'soft' : undefined;
+}
+
+async function sisimai(root: string): Promise<void> {
+  const dir = join(root, 'maildir/bsd');
+  const bounces: Tally = { found: 0, of: 0 };
+  const hardSoft: Tally = { found: 0, of: 0 };
+  const autoReplies: Tally = { found: 0, of: 0 };
+  const missed = new Map<string, number>();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
+    const file = join(dir, name);
+    const kind = name.replace(/-\d+\.eml$/, '');
+    if (kind.startsWith('arf')) continue; // feedback reports: neither bounce nor reply
+    const result = await read(file);
+    if (kind.startsWith('rfc3834')) {
+      autoReplies.of += 1;
+      if (!(result instanceof Error) && result.analysis.automatic.isAutomatic && !result.analysis.bounce) autoReplies.found += 1;
+      continue;
+    }
+    bounces.of += 1;
+    const bounce = result instanceof Error ? undefined : result.analysis.bounce;
+    if (bounce) bounces.found += 1;
+    else missed.set(kind, (missed.get(kind) ?? 0) + 1);
+    const expected = statusClass(readFileSync(file, 'latin1'));
+    if (bounce && expected) {
+      hardSoft.of += 1;
+      if (bounce.kind === expected) hardSoft.found += 1;
+    }
+  }
+  const notDir = join(root, 'maildir/not');
+  const falseBounces: Tally = { found: 0, of: 0 };
+  for (const name of readdirSync(notDir).filter((f) => f.endsWith('.eml'))) {
+    const result = await read(join(notDir, name));
+    falseBounces.of += 1;
+    if (!(result instanceof Error) && result.analysis.bounce) falseBounces.found += 1;
+  }
+  console.log(`sisimai/set-of-emails (${root})`);
+  console.log(`  bounces found among real bounces: ${rate(bounces)}`);
+  console.log(`  hard/soft right (by the report's SMTP class): ${rate(hardSoft)}`);
+  console.log(`  auto-replies found among RFC 3834 replies: ${rate(autoReplies)}`);
+  console.log(`  non-bounces (maildir/not) called bounces: ${rate(falseBounces)}`);
+  const worst = [...missed].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  bounces missed, by source: ${worst.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+}
+
+async function talon(root: string): Promise<void> {
+  const dir = join(root, 'tests/fixtures/standard_replies');
+  const falseBounces: Tally = { found: 0, of: 0 };
+  const falseAutomatic: Tally = { found: 0, of: 0 };
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
+    const result = await read(join(dir, name));
+    falseBounces.of += 1;
+    falseAutomatic.of += 1;
+    if (result instanceof Error) continue;
+    if (result.analysis.bounce) falseBounces.found += 1;
+    if (result.analysis.automatic.isAutomatic) falseAutomatic.found += 1;
+  }
+  console.log(`mailgun/talon (${root})`);
+  console.log(`  replies called bounces: ${rate(falseBounces)}`);
+  console.log(`  replies called automatic: ${rate(falseAutomatic)}`);
+}
+
+const checkouts = process.argv.slice(2);
+if (checkouts.length === 0) {
+  console.error('usage: npm run eval:corpora -- <checkout of sisimai/set-of-emails or mailgun/talon> [...]');
+  process.exit(2);
+}
+for (const root of checkouts) {
+  if (existsSync(join(root, 'maildir/bsd'))) await sisimai(root);
+  else if (existsSync(join(root, 'tests/fixtures/standard_replies'))) await talon(root);
+  else console.error(`${basename(root)}: not a layout this script knows (sisimai/set-of-emails, mailgun/talon)`);
+}
