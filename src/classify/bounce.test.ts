@@ -246,6 +246,22 @@ describe('detectBounce: mailer-daemon prose', () => {
     assert.equal(detectBounce(threaded)?.originalMessageId, undefined);
   });
 
+  it('reads a daemon’s report in any language when X-Failed-Recipients names the address (a group that refused a post)', () => {
+    const text =
+      'こんにちは。\n\n投稿先のグループは見つかりませんでした。\n\nGroups\n\n----- Original message -----\n\nMessage-ID: <g1@parley.example>\n';
+    const report = reply({
+      fromAddress: 'mailer-daemon@googlemail.example',
+      subject: 'Delivery Status Notification (Failure)',
+      headers: { 'x-failed-recipients': 'team@groups.example', 'auto-submitted': 'auto-replied' },
+      fullText: text,
+      visibleText: text,
+    });
+    const bounce = detectBounce(report);
+    assert.deepEqual([bounce?.recipient, bounce?.action, bounce?.kind], ['team@groups.example', 'failed', 'hard']);
+    // Without the header, prose the classifier cannot read is no evidence of a failure.
+    assert.equal(detectBounce({ ...report, headers: { 'auto-submitted': 'auto-replied' } }), undefined);
+  });
+
   it('does not name the postmaster to write to as the failed recipient when another address is there', () => {
     const text =
       'This is the mail system at host smtp.parley.example.\n\nFor further assistance, please send mail to <postmaster@parley.example>\n\n<dana@acme.test>: host mx.acme.test said: 550 5.1.1 User unknown';

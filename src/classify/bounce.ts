@@ -203,7 +203,10 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
   const signatureAt = Math.min(...SIGNATURES.map((s) => s.exec(text)?.index ?? Infinity));
   const signed = fromDaemon ? signatureAt < Infinity : signatureAt < openingEnd(text);
   const subject = BOUNCE_SUBJECT.test(reply.subject);
-  const failure = [FAILURE_WORDS, DELAY_WORDS, HARD_WORDS, SOFT_WORDS].some((words) => words.test(text));
+  // X-Failed-Recipients is the MTA's own word that delivery failed (Exim, Gmail, Google Groups),
+  // whatever language the prose is in.
+  const failure =
+    failedRecipientHeader(reply) !== undefined || [FAILURE_WORDS, DELAY_WORDS, HARD_WORDS, SOFT_WORDS].some((words) => words.test(text));
   if (!signed && !((fromDaemon || subject) && failure)) return undefined;
 
   const delayed = (DELAY_WORDS.test(text) || /delay/i.test(reply.subject)) && !PERMANENT_WORDS.test(text);
