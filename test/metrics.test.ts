@@ -100,7 +100,13 @@ describe('GET /metrics on a running worker', () => {
         body: 'Can we get on a call Tuesday at 2pm? Please send me a calendar invite.',
       }),
     );
-    const text = await scrapeUntil('parley_replies_handled_total{intent="meeting_request",outcome="route_to_owner"}', 1);
+    await scrapeUntil('parley_replies_handled_total{intent="meeting_request",outcome="route_to_owner"}', 1);
+    // The poll is counted once it has finished (after the keyword and the cursor are saved), a moment after the reply.
+    const text = await eventually('the poll that found the reply counted', async () => {
+      const scraped = await (await scrape()).text();
+      const polled = (sample(scraped, 'parley_imap_poll_duration_seconds_count') ?? 0) >= 1;
+      return polled && (sample(scraped, 'parley_inbound_messages_total') ?? 0) >= 1 ? scraped : undefined;
+    });
     const response = await scrape();
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
