@@ -11,12 +11,14 @@ import { anyOf } from './unicode-regex.ts';
  * which may well say "vacation" when the product is about vacations.
  */
 export const OOO_SUBJECT = anyOf([
-  /out of (?:the )?office|ooo|automatic reply|away from (?:the )?office/,
+  /out of (?:the )?office|\booo\b|automatic reply|away from (?:the )?office/,
   /abwesenheit|automatische antwort|nicht im büro/,
   /réponse automatique|absence du bureau|absent du bureau|message d'absence/,
   /respuesta automática|fuera de la oficina|ausencia de la oficina/,
   /risposta automatica|fuori ufficio|automatisch antwoord|afwezig|resposta automática/,
-  /自動応答|自動返信|不在(?:通知|のお知らせ)/,
+  /自動応答|自動返信|不在(?:通知|のお知らせ)|自动回复|自動回覆/,
+  /автоответ|автоматический ответ|автовідповідь|автоматична відповідь/,
+  /odpowiedź automatyczna|automatyczna odpowiedź|automatiskt svar|automatisk svar|automatisk besvarelse/,
 ]);
 
 /** Subjects any other responder uses (Sieve vacation's "Auto:", helpdesk receipts, challenge-response). */

@@ -25,6 +25,11 @@ describe('detectAutomatic: headers', () => {
       [{ precedence: 'Bulk' }, 'header Precedence: bulk'],
       [{ precedence: 'junk' }, 'header Precedence: junk'],
       [{ 'return-path': '<>' }, 'header Return-Path: <>'],
+      [
+        { 'x-ms-exchange-generated-message-source': 'Mailbox Rules Agent' },
+        'header X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent',
+      ],
+      [{ 'x-ms-exchange-inbox-rules-loop': 'anna@acme.com' }, 'header X-MS-Exchange-Inbox-Rules-Loop'],
     ];
     for (const [headers, evidence] of cases) {
       const auto = detectAutomatic(reply('We got your message.', { headers }));
@@ -83,6 +88,14 @@ describe('detectAutomatic: out_of_office vs auto_reply', () => {
       'Respuesta automática: Pregunta',
       'Out of Office: Quick question',
       '自動返信: ご相談',
+      'Автоответ: Быстрый вопрос',
+      'Автоматический ответ: Быстрый вопрос',
+      'Автовідповідь: Швидке питання',
+      'Automatyczna odpowiedź: Szybkie pytanie',
+      'Automatiskt svar: Snabb fråga',
+      'Automatisk svar: Hurtigt spørgsmål',
+      '自动回复: 快速问题',
+      'OOO: Quick question',
     ]) {
       const auto = detectAutomatic(reply('Back on Monday.', { subject, headers: { 'auto-submitted': 'auto-replied' } }));
       assert.equal(auto.classification?.intent, 'out_of_office', subject);

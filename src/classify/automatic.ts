@@ -99,6 +99,10 @@ function headerSigns(headers: Readonly<Record<string, string>>): HeaderSigns {
     const value = headers[name]?.trim().toLowerCase();
     if (value !== undefined && !['no', 'false', '0'].includes(value)) strong.push(`header ${label}`);
   }
+  // Exchange's inbox rules (an auto-reply rule, not the out-of-office feature) mark what they send.
+  if (/mailbox rules agent/i.test(headers['x-ms-exchange-generated-message-source'] ?? ''))
+    strong.push('header X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent');
+  if (headers['x-ms-exchange-inbox-rules-loop'] !== undefined) strong.push('header X-MS-Exchange-Inbox-Rules-Loop');
   const precedence = headers['precedence']?.trim().toLowerCase();
   if (precedence === 'auto_reply' || precedence === 'bulk' || precedence === 'junk') strong.push(`header Precedence: ${precedence}`);
   // RFC 3834 §3.3: responders send with an empty envelope sender, which the delivering server records as Return-Path.
