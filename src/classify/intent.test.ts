@@ -29,6 +29,13 @@ describe('classifyReply rules', () => {
       'Ne m’écrivez plus.',
       'Dejen de escribirme.',
       '配信停止してください。',
+      "I'd like to be removed from all future emails.",
+      'Please make sure I am taken off your mailing list.',
+      'Bitte nehmen Sie mich aus Ihrem Verteiler.',
+      'Ich möchte keine weiteren Nachrichten mehr.',
+      'No quiero recibir más correos, gracias.',
+      'Elimíname de su lista por favor.',
+      'Retirez-moi de votre liste, merci.',
     ];
     for (const text of positives) {
       const result = classifyReply(reply(text));
@@ -63,6 +70,9 @@ describe('classifyReply rules', () => {
       'Stop me if you have heard this one: we need a demo.',
       'Please remove me from the cc, Bob owns this.',
       'Is there a way to stop the sequence once someone replies?',
+      'Can duplicates be removed from the list before we import it?',
+      'Wie kommen neue Kontakte in den Verteiler?',
+      '¿Puedo quitar contactos de la lista desde la app?',
     ];
     for (const text of negatives) assert.notEqual(classifyReply(reply(text)).intent, 'unsubscribe', text);
   });

@@ -12,10 +12,15 @@ const UNSUBSCRIBE = new RegExp(
     /\bremove my (?:e-?mail|address)\b/,
     /\btake me off (?:of )?(?:your|this|the) (?:\w+ )?list\b/,
     /\bopt me out\b/,
+    // "I'd like to be removed from all future emails", "make sure I am taken off your list" (the writer, not a list's entries).
+    /\b(?:I(?:['’]d| would)? (?:like|want|wish|need|ask) to be|(?:make sure|ensure) (?:that )?I(?:['’]m| am)|please have me) (?:removed from|taken off(?: of)?) (?:all |any )?(?:future |further )?(?:e-?mails|mailings|communications?|(?:your |this |the |mailing |e-?mail )+list)\b/,
     /\b(?:don't|dont|don’t|do not|never) (?:contact|e-?mail|write to|message) me\b/,
     /\babmelden\b|\bkeine e-?mails mehr\b|\bentfernen sie mich aus (?:ihrem|dem|eurem) verteiler\b/,
+    /\bkeine (?:weiteren )?(?:e-?mails|nachrichten|newsletter) mehr\b|\bnehmen sie mich (?:bitte )?aus (?:ihrem|dem|eurem) verteiler\b|\baus (?:ihrem|dem|eurem) verteiler (?:nehmen|streichen|l[öo]schen|entfernen)\b/,
     /\bd[ée]sinscri|\bne (?:(?:veux|souhaite|désire) )?plus recevoir\b|\bne m['’][ée]crivez plus\b/,
+    /\b(?:retirez|supprimez|enlevez)[- ]moi de (?:votre|la|vos) (?:liste|fichier)/,
     /\bdarme de baja\b|\bno me escrib(?:as|an|a)\b|\bdej(?:en|a|e) de escribirme\b/,
+    /\b(?:den|d[ée])me de baja\b|\bno (?:quiero|deseo) recibir m[áa]s\b|\b(?:elim[ií]n|borr|qu[ií]t|s[áa]c)(?:e|en|a)me de (?:su|tu|la|sus|vuestra) lista/,
     /配信停止|配信を停止/,
   ]
     .map((r) => r.source)
