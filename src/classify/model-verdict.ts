@@ -1,6 +1,7 @@
 import { TRAINING_CORPUS } from './corpus.ts';
 import { splitCorpus } from './corpus-split.ts';
 import { IntentModel } from './model.ts';
+import { shortReplyIntent } from './short-replies.ts';
 import type { Classification, Intent } from './types.ts';
 
 /**
@@ -35,6 +36,9 @@ export function defaultIntentModel(): IntentModel {
 /** The model's label for a person's words, or `unclear` when it is unsure or knows none of them. */
 export function modelClassification(model: IntentModel, text: string): Classification {
   if (!text.trim()) return unclear(1, 'empty reply: no words of its own');
+  // A bare "yes pls" or "no thanks" is clear to anyone, though a word or two gives the model little.
+  const short = shortReplyIntent(text);
+  if (short) return short;
   const prediction = model.predict(text);
   const guess = `${prediction.intent} (${prediction.confidence.toFixed(2)})`;
   if (!prediction.knownWords) return unclear(0, 'model: none of the words is in its training corpus');

@@ -1,0 +1,54 @@
+import type { Classification, Intent } from './types.ts';
+
+// Whole replies of a few words whose meaning is not in doubt ("yes pls", "no thanks", "Ich bin
+// dabei"). The model leaves most of them unclear: a word or two gives its Bayes scores little to
+// go on. Matched against the whole reply (or, for a yes, its first sentence when only a short
+// question follows), never against a phrase inside longer text: "no, but ask me in March" is no "no".
+
+/** Agreement: the person wants to go on. */
+const YES =
+  /^(?:yes|yes please|yes pls|yes plz|yep|yeah|yup|sure|sure thing|absolutely|definitely|of course|i'?m in|i am in|count me in|sounds good|sounds great|that sounds good|interested|very interested|i'?m interested|i am interested|tell me more|send it over|please send it|ja|ja bitte|ja gerne|gerne|sehr gerne|klingt gut|ich bin dabei|bin dabei|oui|oui merci|oui volontiers|volontiers|avec plaisir|ça m'intéresse|ca m'interesse|je suis partant|sí|si|sí por favor|si por favor|claro|me interesa|cuenta conmigo)$/;
+
+/** Refusal: the person does not want it (not "later", which is not_now). */
+const NO =
+  /^(?:no|nope|nah|no thanks|no thank you|no thx|no ty|not interested|not for us|we'?re good|we are good|i'?ll pass|we'?ll pass|pass|nein|nein danke|kein interesse|kein bedarf|non|non merci|pas intéressé|pas intéressée|pas intéressés|pas intéressant|no gracias|no me interesa|no nos interesa|no estamos interesados)$/;
+
+/** A short question after a yes ("I'm in. What are the next steps?") keeps it a yes. */
+const MAX_FOLLOWING_WORDS = 10;
+
+/** Lower case, typographic apostrophes plain, no emoji, commas, closing punctuation or surrounding space. */
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/,/g, ' ')
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s,.!;:-]+|[\s,.!;:)-]+$/g, '')
+    .trim();
+}
+
+function rule(intent: Intent, phrase: string): Classification {
+  return { intent, confidence: 0.95, explanation: `rule ${intent}: short reply "${phrase}"` };
+}
+
+/** The intent of a reply that is only a clear yes or no, or undefined when it says more than that. */
+export function shortReplyIntent(text: string): Classification | undefined {
+  const whole = normalise(text);
+  if (whole.length === 0 || whole.length > 60) return whole.length > 60 ? firstSentenceYes(text) : undefined;
+  if (YES.test(whole)) return rule('interested', whole);
+  if (NO.test(whole)) return rule('not_interested', whole);
+  return firstSentenceYes(text);
+}
+
+/** "I'm in. What are the next steps?": a yes, then a short question about going on. */
+function firstSentenceYes(text: string): Classification | undefined {
+  const match = /^([^.!?\n]+)[.!]\s+([^\n]+\?)\s*$/u.exec(text.trim());
+  if (!match) return undefined;
+  const [, first = '', rest = ''] = match;
+  const head = normalise(first);
+  if (!YES.test(head) || rest.split(/\s+/).length > MAX_FOLLOWING_WORDS) return undefined;
+  // A yes with a "but" is no plain yes.
+  if (/\b(?:but|however|aber|mais|pero)\b/i.test(rest)) return undefined;
+  return rule('interested', head);
+}
