@@ -25,18 +25,26 @@ async function read(file: string): Promise<AnalyzedMessage | Error> {
   }
 }
 
-/** The SMTP class the report itself gives (its first `Status: 5.1.1`), when it gives one. */
-function statusClass(raw: string): 'hard' | 'soft' | undefined {
-  const status = /^Status:\s*([245])\.\d{1,3}\.\d{1,3}/im.exec(raw)?.[1];
-  return status === '5' ? 'hard' : status === '4' ? 'soft' : undefined;
+/** The report's own status (its first `Status: 5.1.1`), when it gives one. */
+function reportStatus(raw: string): string | undefined {
+  return /^Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(raw)?.[1];
 }
+
+/** Hard or soft by the status's SMTP class alone. */
+const byClass = (status: string): 'hard' | 'soft' | undefined =>
+  status.startsWith('5') ? 'hard' : status.startsWith('4') ? 'soft' : undefined;
+
+/** The same, but a full mailbox (x.2.2) is soft whatever its class, as the bounce libraries (and Parley) count it. */
+const byLibraries = (status: string) => (/^[45]\.2\.2$/.test(status) ? 'soft' : byClass(status));
 
 async function sisimai(root: string): Promise<void> {
   const dir = join(root, 'maildir/bsd');
   const bounces: Tally = { found: 0, of: 0 };
   const hardSoft: Tally = { found: 0, of: 0 };
+  const hardSoftLibraries: Tally = { found: 0, of: 0 };
   const autoReplies: Tally = { found: 0, of: 0 };
   const missed = new Map<string, number>();
+  const wrongKind: string[] = [];
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
     const file = join(dir, name);
     const kind = name.replace(/-\d+\.eml$/, '');
@@ -51,10 +59,14 @@ async function sisimai(root: string): Promise<void> {
     const bounce = result instanceof Error ? undefined : result.analysis.bounce;
     if (bounce) bounces.found += 1;
     else missed.set(kind, (missed.get(kind) ?? 0) + 1);
-    const expected = statusClass(readFileSync(file, 'latin1'));
-    if (bounce && expected) {
+    const status = reportStatus(readFileSync(file, 'latin1'));
+    const expected = status && byClass(status);
+    if (bounce && status && expected) {
       hardSoft.of += 1;
+      hardSoftLibraries.of += 1;
       if (bounce.kind === expected) hardSoft.found += 1;
+      else wrongKind.push(`${name} (${status}: ${expected}, read ${bounce.kind})`);
+      if (bounce.kind === byLibraries(status)) hardSoftLibraries.found += 1;
     }
   }
   const notDir = join(root, 'maildir/not');
@@ -67,10 +79,12 @@ async function sisimai(root: string): Promise<void> {
   console.log(`sisimai/set-of-emails (${root})`);
   console.log(`  bounces found among real bounces: ${rate(bounces)}`);
   console.log(`  hard/soft right (by the report's SMTP class): ${rate(hardSoft)}`);
+  console.log(`  hard/soft right (the same, a full mailbox x.2.2 soft as the bounce libraries count it): ${rate(hardSoftLibraries)}`);
   console.log(`  auto-replies found among RFC 3834 replies: ${rate(autoReplies)}`);
   console.log(`  non-bounces (maildir/not) called bounces: ${rate(falseBounces)}`);
   const worst = [...missed].sort((a, b) => b[1] - a[1]).slice(0, 12);
   console.log(`  bounces missed, by source: ${worst.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  if (process.env.EVAL_VERBOSE) console.log(`  hard/soft wrong: ${wrongKind.join('; ')}`);
 }
 
 async function talon(root: string): Promise<void> {
