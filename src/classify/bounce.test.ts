@@ -258,8 +258,25 @@ describe('detectBounce: mailer-daemon prose', () => {
     });
     const bounce = detectBounce(report);
     assert.deepEqual([bounce?.recipient, bounce?.action, bounce?.kind], ['team@groups.example', 'failed', 'hard']);
-    // Without the header, prose the classifier cannot read is no evidence of a failure.
-    assert.equal(detectBounce({ ...report, headers: { 'auto-submitted': 'auto-replied' } }), undefined);
+    // Without the header, from an address that is no daemon's, prose it cannot read is no evidence of a failure.
+    assert.equal(
+      detectBounce({ ...report, fromAddress: 'groups-noreply@groups.example', headers: { 'auto-submitted': 'auto-replied' } }),
+      undefined,
+    );
+  });
+
+  it('reads a daemon’s report under a bounce subject whatever its prose says (Lotus Notes, in Japanese)', () => {
+    const text = '以下のアドレスへ配送できませんでした。\n\n  kana@lead.example\n';
+    const bounce = detectBounce(
+      reply({ fromAddress: 'postmaster@gw.lead.example', subject: 'Undeliverable message', fullText: text, visibleText: text }),
+    );
+    assert.deepEqual([bounce?.recipient, bounce?.action], ['kana@lead.example', 'failed']);
+    // A person's mail under such a subject is not one.
+    const person = 'Got it, thanks. I will check with our IT team.';
+    assert.equal(
+      detectBounce(reply({ fromAddress: 'kana@lead.example', subject: 'Undeliverable message', fullText: person, visibleText: person })),
+      undefined,
+    );
   });
 
   it('does not name the postmaster to write to as the failed recipient when another address is there', () => {

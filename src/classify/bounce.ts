@@ -207,7 +207,8 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
   // whatever language the prose is in.
   const failure =
     failedRecipientHeader(reply) !== undefined || [FAILURE_WORDS, DELAY_WORDS, HARD_WORDS, SOFT_WORDS].some((words) => words.test(text));
-  if (!signed && !((fromDaemon || subject) && failure)) return undefined;
+  // A daemon's address and a bounce subject together are two independent signs, in any language.
+  if (!signed && !((fromDaemon || subject) && failure) && !(fromDaemon && subject)) return undefined;
 
   const delayed = (DELAY_WORDS.test(text) || /delay/i.test(reply.subject)) && !PERMANENT_WORDS.test(text);
   const action = delayed ? 'delayed' : 'failed';
