@@ -5,14 +5,16 @@
  * Outlook's reply header when the sender has no `<address>` (internal mail, "From: Sam Rivera"),
  * which the parser's From:/Von:/De: patterns miss, and French Outlook's "De :" with a space before
  * the colon: a From line followed within two lines by a Sent/Date line, in English, German,
- * French, Spanish, Italian and Dutch. Outlook may bold the labels ("*From:*") in text it converts.
+ * French, Spanish, Italian, Dutch, Danish/Norwegian (Fra:/Sendt:), Swedish (Från:/Skickat:), Polish
+ * (Od:/Wysłano:), Portuguese, Russian, Ukrainian, Chinese and Japanese. Outlook may bold the labels
+ * ("*From:*") in text it converts.
  */
 const OUTLOOK_HEADER =
-  /^[ \t]*\*?(?:From|Von|De|Da|Van)[ \t]?:\*?[ \t].*\n(?:.*\n)?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado(?: el)?|Fecha|Inviato|Data|Verzonden)[ \t]?:/mu;
+  /^[ \t]*\*?(?:From|Von|De|Da|Van|Fra|Från|Od|От|Від|发件人|寄件者|差出人)[ \t]?[:：]\*?[ \t]?.*\n(?:.*\n)?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado(?: el| em)?|Enviada(?: em)?|Fecha|Inviato|Data|Verzonden|Sendt|Skickat|Wysłano|Отправлено|Дата|Надіслано|发送时间|寄件日期|送信日時)[ \t]?[:：]/mu;
 
-/** "-----Original Message-----" (Outlook, Thunderbird's "-------- Original Message --------"), in six languages. */
+/** "-----Original Message-----" (Outlook, Thunderbird's "-------- Original Message --------", "-----Reply Message-----"), in many languages. */
 const ORIGINAL_MESSAGE =
-  /^[ \t]*-{2,}[ \t]*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht)[ \t]*-{2,}[ \t]*$/imu;
+  /^[ \t]*-{2,}[ \t]*(?:Original Message|Reply Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande|Oryginalna wiadomość|Wiadomość oryginalna|Mensagem original|Исходное сообщение|Оригинальное сообщение|原始邮件|原始郵件)[ \t]*-{2,}[ \t]*$/imu;
 
 /**
  * A forwarded block: Gmail's "---------- Forwarded message ---------", Thunderbird's
@@ -30,13 +32,35 @@ const JAPANESE_HEADER =
   /^[ \t]*(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}\/\d{1,2}\/\d{1,2})[^\n]*(?:\n[^\n]*)?(?:>|のメッセージ)[ \t]*[:：][ \t]*$/mu;
 
 /**
+ * An attribution naming the writer's address and ending in a verb of writing, in the languages
+ * whose clients put the address before the verb: "Anna <anna@x.de> schrieb am 5. März:",
+ * "Den 5. mar. 2014 kl. 10.00 skrev Anna <anna@x.dk>:", "5 марта 2014 г., пользователь Anna
+ * <anna@x.ru> написал:", "Vào 10:00 Anna <anna@x.vn> đã viết:" (over at most two lines).
+ */
+// Bounded repeats: an attribution is a line or two, and a long line full of "<a@b>" must stay linear.
+const ATTRIBUTION_WITH_ADDRESS =
+  /^[^\n]{0,200}<[^<>\s]{1,100}@[^<>\s]{1,100}>[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|napisała|napisał|написал\(а\)|написала|написал|написав|đã viết|escreveu)[^\n]{0,80}[:：][ \t]*$/mu;
+
+/** An ISO-dated attribution (Gmail in some locales): "2014-03-20 8:48 GMT+01:00 Anna <anna@x.se>:". */
+const ISO_DATED_HEADER =
+  /^[ \t]*\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}[:.]\d{2}[^\n]{0,200}(?:\n[^\n]{0,200})?<[^<>\s]{1,100}@[^<>\s]{1,100}>[ \t]*[:：][ \t]*$/mu;
+
+/**
  * The line a phone's mail app appends. The parser knows some ("Sent from ...", "Von ... gesendet")
  * only as signature lines and keeps what precedes them oddly when quoted text follows directly.
  */
 const MOBILE_SIGNATURE =
-  /^[ \t]*(?:Sent from my \S.*|Sent from (?:Outlook|Yahoo Mail|Mail|Gmail) for \S.*|Get Outlook for \S.*|Von meinem \S+(?: \S+)? gesendet|Gesendet von meinem \S.*|Envoyé de mon \S.*|Envoyé depuis mon \S.*|Enviado desde mi \S.*|Inviato da(?:l mio)? \S.*|Verzonden (?:vanaf|met) mijn \S.*|(?:iPhone|iPad|Android)から送信)[ \t]*$/imu;
+  /^[ \t]*(?:Sent from my [^,;\n]{1,60}|Sent from (?:Outlook|Yahoo Mail|Mail|Gmail) for \S.*|Get Outlook for \S.*|Von meinem \S+(?: \S+)? gesendet|Gesendet von meinem \S.*|Envoyé de mon \S.*|Envoyé depuis mon \S.*|Enviado desde mi \S.*|Inviato da(?:l mio)? \S.*|Verzonden (?:vanaf|met) mijn \S.*|(?:iPhone|iPad|Android)から送信)[ \t]*$/imu;
 
-const MARKERS: readonly RegExp[] = [OUTLOOK_HEADER, ORIGINAL_MESSAGE, FORWARDED, JAPANESE_HEADER, MOBILE_SIGNATURE];
+const MARKERS: readonly RegExp[] = [
+  OUTLOOK_HEADER,
+  ORIGINAL_MESSAGE,
+  FORWARDED,
+  JAPANESE_HEADER,
+  ATTRIBUTION_WITH_ADDRESS,
+  ISO_DATED_HEADER,
+  MOBILE_SIGNATURE,
+];
 
 /** A separator line left above a cut: Outlook's underscores, an HTML rule turned into dashes. */
 const TRAILING_SEPARATOR = /\n[ \t]*[-_=*]{5,}[ \t]*\s*$/u;

@@ -86,6 +86,42 @@ describe('extractVisibleText', () => {
     assert.equal(extractVisibleText(own, undefined), own);
   });
 
+  it('cuts Outlook header blocks and "original message" lines in Nordic, Polish, Portuguese, Russian and Chinese clients', () => {
+    const cases: Array<[string, string]> = [
+      ['Det lyder godt.', 'Fra: Sam Rivera <sam@parley.dev>\nSendt: 4. marts 2026 10:12\nTil: Anna\nEmne: Hurtigt spørgsmål'],
+      ['Låter bra.', 'Från: Sam Rivera\nSkickat: den 4 mars 2026 10:12\nTill: Anna\nÄmne: Snabb fråga'],
+      ['Brzmi dobrze.', 'Od: Sam Rivera <sam@parley.dev>\nWysłano: wtorek, 4 marca 2026 10:12\nDo: Anna'],
+      ['Parece bom.', 'De: Sam Rivera\nEnviada em: terça-feira, 4 de março de 2026 10:12\nPara: Anna'],
+      ['Звучит хорошо.', 'От: Sam Rivera <sam@parley.dev>\nОтправлено: 4 марта 2026 г. 10:12\nКому: Anna'],
+      ['好的，周二聊。', '发件人：Sam Rivera <sam@parley.dev>\n发送时间：2026年3月4日 10:12\n收件人：Anna'],
+      ['Det lyder godt.', '-----Oprindelig meddelelse-----\nFra: Sam'],
+      ['Sounds good.', '-----Reply Message-----\nFrom: Sam'],
+    ];
+    for (const [reply, header] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${header}\n\nHallo Anna, ...`, undefined), reply, header);
+    }
+  });
+
+  it('cuts attributions that put the address before the verb, and ISO-dated ones', () => {
+    const cases: Array<[string, string]> = [
+      ['Klingt gut.', 'Sam Rivera <sam@parley.dev> schrieb am Mi., 4. März 2026, 10:12:'],
+      ['Det låter bra.', 'Den 4 mars 2026 kl. 10:12 skrev Sam Rivera <sam@parley.dev>:'],
+      ['Brzmi dobrze.', 'W dniu 4.03.2026 o 10:12, Sam Rivera <sam@parley.dev> napisał(a):'],
+      ['Хорошо.', '4 марта 2026 г., в 10:12, Sam Rivera <sam@parley.dev> написал:'],
+      ['Được.', 'Vào 10:12 Th 4, 4 thg 3, 2026 Sam Rivera <sam@parley.dev> đã viết:'],
+      ['Klinkt goed.', 'Op wo 4 mrt. 2026 om 10:12 schreef Sam Rivera <sam@parley.dev>:'],
+      ['Sounds good.', '2026-03-04 10:12 GMT+01:00 Sam Rivera <sam@parley.dev>:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n> Hi Anna,\n> a question`, undefined), reply, attribution);
+    }
+  });
+
+  it('keeps a line of the reply that starts like a phone signature but goes on', () => {
+    const text = 'Sent from my desk, since I am not travelling this week: yes, Tuesday works.';
+    assert.equal(extractVisibleText(text, undefined), text);
+  });
+
   it('cuts forwarded blocks (Gmail, Thunderbird, Apple Mail)', () => {
     for (const marker of [
       '---------- Forwarded message ---------',
