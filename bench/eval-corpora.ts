@@ -7,7 +7,8 @@ import { inProcessAnalyzer, type AnalyzedMessage } from '../src/inbound/index.ts
 // is kept in this repository). Each checkout is recognised by its layout:
 //  - sisimai/set-of-emails (maildir/bsd): bounces from many MTAs and providers, RFC 3834 auto-replies,
 //    and maildir/not (mail that is no bounce);
-//  - mailgun/talon (tests/fixtures/standard_replies): replies from real clients, which are no bounces.
+//  - mailgun/talon (tests/fixtures/standard_replies): replies from real clients, which are no bounces,
+//    and whose visible text is scored by talon's own convention (`<name>_reply_text`, else "Hello").
 // Scores (issue 15's table): bounces found among real bounces, non-bounces called bounces, hard/soft
 // by the SMTP class of the report's own Status field, auto-replies found among RFC 3834 replies.
 
@@ -91,15 +92,32 @@ async function talon(root: string): Promise<void> {
   const dir = join(root, 'tests/fixtures/standard_replies');
   const falseBounces: Tally = { found: 0, of: 0 };
   const falseAutomatic: Tally = { found: 0, of: 0 };
+  const visible: Tally = { found: 0, of: 0 };
+  const visibleSignaturesAside: Tally = { found: 0, of: 0 };
+  const wrong: string[] = [];
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
     const result = await read(join(dir, name));
     falseBounces.of += 1;
     falseAutomatic.of += 1;
+    visible.of += 1;
+    visibleSignaturesAside.of += 1;
     if (result instanceof Error) continue;
     if (result.analysis.bounce) falseBounces.found += 1;
     if (result.analysis.automatic.isAutomatic) falseAutomatic.found += 1;
+    // talon's own convention (its test_standard_replies): the text in `<name>_reply_text`, else "Hello".
+    const expectedFile = join(dir, `${name.slice(0, -4)}_reply_text`);
+    const expected = existsSync(expectedFile) ? readFileSync(expectedFile, 'utf8') : 'Hello';
+    const same = (a: string) => a.replace(/\s+/g, ' ').trim();
+    if (same(result.visibleText) === same(expected)) visible.found += 1;
+    else wrong.push(`${name}: ${JSON.stringify(result.visibleText.slice(0, 80))}`);
+    // talon keeps signatures, Parley strips them: the same text once a trailing signature is set aside.
+    const withoutSignature = expected.replace(/\n\s*(?:-- ?\r?\n[\s\S]*|Sent (?:from|with) [^\n]*)\s*$/, '');
+    if (same(result.visibleText) === same(withoutSignature)) visibleSignaturesAside.found += 1;
   }
   console.log(`mailgun/talon (${root})`);
+  console.log(`  visible text, exact match (talon's standard replies): ${rate(visible)}`);
+  console.log(`  the same, a trailing signature set aside (talon keeps them, Parley strips them): ${rate(visibleSignaturesAside)}`);
+  if (process.env.EVAL_VERBOSE) console.log(`  visible text wrong: ${wrong.join('; ')}`);
   console.log(`  replies called bounces: ${rate(falseBounces)}`);
   console.log(`  replies called automatic: ${rate(falseAutomatic)}`);
 }

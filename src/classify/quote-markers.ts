@@ -35,11 +35,12 @@ const JAPANESE_HEADER =
  * An attribution naming the writer's address and ending in a verb of writing, in the languages
  * whose clients put the address before the verb: "Anna <anna@x.de> schrieb am 5. März:",
  * "Den 5. mar. 2014 kl. 10.00 skrev Anna <anna@x.dk>:", "5 марта 2014 г., пользователь Anna
- * <anna@x.ru> написал:", "Vào 10:00 Anna <anna@x.vn> đã viết:" (over at most two lines).
+ * <anna@x.ru> написал:", "Vào 10:00 Anna <anna@x.vn> đã viết:" (over at most two lines; Gmail may
+ * wrap the line inside the angle brackets).
  */
 // Bounded repeats: an attribution is a line or two, and a long line full of "<a@b>" must stay linear.
 const ATTRIBUTION_WITH_ADDRESS =
-  /^[^\n]{0,200}<[^<>\s]{1,100}@[^<>\s]{1,100}>[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|napisała|napisał|написал\(а\)|написала|написал|написав|đã viết|escreveu)[^\n]{0,80}[:：][ \t]*$/mu;
+  /^[^\n]{0,200}<\s{0,3}[^<>\s]{1,100}@[^<>\s]{1,100}>[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|napisała|napisał|написал\(а\)|написала|написал|написав|đã viết|escreveu)[^\n]{0,80}[:：][ \t]*$/mu;
 
 /** An ISO-dated attribution (Gmail in some locales): "2014-03-20 8:48 GMT+01:00 Anna <anna@x.se>:". */
 const ISO_DATED_HEADER =

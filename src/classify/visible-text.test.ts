@@ -108,6 +108,7 @@ describe('extractVisibleText', () => {
       ['Det låter bra.', 'Den 4 mars 2026 kl. 10:12 skrev Sam Rivera <sam@parley.dev>:'],
       ['Brzmi dobrze.', 'W dniu 4.03.2026 o 10:12, Sam Rivera <sam@parley.dev> napisał(a):'],
       ['Хорошо.', '4 марта 2026 г., в 10:12, Sam Rivera <sam@parley.dev> написал:'],
+      ['Хорошо.', '04.03.2026 10:12 пользователь "sam@parley.dev" <\nsam@parley.dev> написал:'],
       ['Được.', 'Vào 10:12 Th 4, 4 thg 3, 2026 Sam Rivera <sam@parley.dev> đã viết:'],
       ['Klinkt goed.', 'Op wo 4 mrt. 2026 om 10:12 schreef Sam Rivera <sam@parley.dev>:'],
       ['Sounds good.', '2026-03-04 10:12 GMT+01:00 Sam Rivera <sam@parley.dev>:'],
