@@ -53,7 +53,16 @@ const ISO_DATED_HEADER =
 const MOBILE_SIGNATURE =
   /^[ \t]*(?:Sent from my [^,;\n]{1,60}|Sent from (?:Outlook|Yahoo Mail|Mail|Gmail) for \S.*|Get Outlook for \S.*|Von meinem \S+(?: \S+)? gesendet|Gesendet von meinem \S.*|Envoyé de mon \S.*|Envoyé depuis mon \S.*|Enviado desde mi \S.*|Inviato da(?:l mio)? \S.*|Verzonden (?:vanaf|met) mijn \S.*|(?:iPhone|iPad|Android)から送信)[ \t]*$/imu;
 
+/**
+ * A mailing list's footer, which a list server appends below a reply (Google Groups, Mailman):
+ * "You received this message because you are subscribed to the Google Groups ...", Mailman's
+ * "___\nlistname mailing list".
+ */
+const LIST_FOOTER =
+  /^[ \t]*(?:You received this (?:message|email) because you are subscribed to|To unsubscribe from this group and stop receiving|Sie erhalten diese Nachricht, weil Sie .{0,80}abonniert|Vous recevez ce message car vous êtes abonné|Recibiste este mensaje porque estás suscrito)|^_{10,}[ \t]*\n[^\n]{1,80} mailing list[ \t]*$/imu;
+
 const MARKERS: readonly RegExp[] = [
+  LIST_FOOTER,
   OUTLOOK_HEADER,
   ORIGINAL_MESSAGE,
   FORWARDED,

@@ -118,6 +118,19 @@ describe('extractVisibleText', () => {
     }
   });
 
+  it('drops a dash signature and a mailing list footer', () => {
+    assert.equal(extractVisibleText('Yes, Tuesday works for us.\n\n-Anna', undefined), 'Yes, Tuesday works for us.');
+    assert.equal(extractVisibleText('Yes, Tuesday works.\n— Anna Berg', undefined), 'Yes, Tuesday works.');
+    assert.equal(extractVisibleText('We grew 20% - Acme', undefined), 'We grew 20% - Acme', 'a dash inside the last line is not one');
+    const list = 'What we need:\n- Reporting\n- Salesforce Sync';
+    assert.equal(extractVisibleText(list, undefined), list, 'the last item of a list is no signature');
+    const footer =
+      'Count me in.\n\n--\nYou received this message because you are subscribed to the Google Groups "sales" group.\nTo unsubscribe from this group and stop receiving emails from it, send an email to sales+unsubscribe@groups.example.';
+    assert.equal(extractVisibleText(footer, undefined), 'Count me in.');
+    const mailman = 'Count me in.\n\n_______________________________________________\nSales mailing list\nsales@lists.example';
+    assert.equal(extractVisibleText(mailman, undefined), 'Count me in.');
+  });
+
   it('keeps a line of the reply that starts like a phone signature but goes on', () => {
     const text = 'Sent from my desk, since I am not travelling this week: yes, Tuesday works.';
     assert.equal(extractVisibleText(text, undefined), text);

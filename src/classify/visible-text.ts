@@ -35,8 +35,22 @@ export function extractVisibleText(text: string | undefined, html: string | unde
   return tidy(dropSignOff(parser.parseReply(body)));
 }
 
-/** Removes a trailing "Thanks,\nAnna" (and a short title block) when something came before it. */
-function dropSignOff(text: string): string {
+/** A dash signature as the last line: "-Anna", "- Anna Berg", "—A.B.". */
+const DASH_SIGNATURE = /^[ \t]*[-–—][ \t]?\p{Lu}[\p{L}.'’-]*(?:[ \t]\p{Lu}[\p{L}.'’-]*){0,2}[ \t]*$/u;
+const LIST_ITEM = /^[ \t]*[-–—*•]/u;
+
+/** The text without a last line "-Anna", unless that line ends a list of such lines ("- Reporting\n- Salesforce Sync"). */
+function dropDashSignature(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  const last = lines.at(-1) ?? '';
+  const before = lines.slice(0, -1).filter((l) => l.trim());
+  if (!DASH_SIGNATURE.test(last) || before.length === 0 || LIST_ITEM.test(before.at(-1) ?? '')) return text;
+  return lines.slice(0, -1).join('\n');
+}
+
+/** Removes a trailing "Thanks,\nAnna" (and a short title block), or "-Anna", when something came before it. */
+function dropSignOff(whole: string): string {
+  const text = dropDashSignature(whole.trimEnd());
   const lines = text.trimEnd().split('\n');
   for (let i = lines.length - 1; i >= Math.max(1, lines.length - 1 - MAX_SIGNATURE_LINES); i--) {
     if (!SIGN_OFF.test(lines[i]?.trim() ?? '')) continue;
