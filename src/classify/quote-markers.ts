@@ -40,11 +40,15 @@ const JAPANESE_HEADER =
  */
 // Bounded repeats: an attribution is a line or two, and a long line full of "<a@b>" must stay linear.
 const ATTRIBUTION_WITH_ADDRESS =
-  /^[^\n]{0,200}<\s{0,3}[^<>\s]{1,100}@[^<>\s]{1,100}>[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|napisała|napisał|написал\(а\)|написала|написал|написав|đã viết|escreveu)[^\n]{0,80}[:：][ \t]*$/mu;
+  /^[^\n]{0,200}<\s{0,3}[^<>\s]{1,100}@[^<>\s]{1,100}>[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|napisała|napisał|написал\(а\)|написала|написал|написав|đã viết|escreveu)[^\n]{0,80}[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
 
-/** An ISO-dated attribution (Gmail in some locales): "2014-03-20 8:48 GMT+01:00 Anna <anna@x.se>:". */
+/**
+ * An ISO-dated attribution (Gmail in some locales): "2014-03-20 8:48 GMT+01:00 Anna <anna@x.se>:".
+ * This one and the one above count only with quoted lines (">") right below: a reply's own
+ * sentence may name someone's address and end in a colon.
+ */
 const ISO_DATED_HEADER =
-  /^[ \t]*\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}[:.]\d{2}[^\n]{0,200}(?:\n[^\n]{0,200})?<[^<>\s]{1,100}@[^<>\s]{1,100}>[ \t]*[:：][ \t]*$/mu;
+  /^[ \t]*\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}[:.]\d{2}[^\n]{0,200}(?:\n[^\n]{0,200})?<[^<>\s]{1,100}@[^<>\s]{1,100}>[ \t]*[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
 
 /**
  * The line a phone's mail app appends. The parser knows some ("Sent from ...", "Von ... gesendet")

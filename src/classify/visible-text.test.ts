@@ -118,6 +118,11 @@ describe('extractVisibleText', () => {
     }
   });
 
+  it('keeps a sentence of the reply that names an address and ends in a colon', () => {
+    const text = 'My colleague Priya <priya@lead.example> wrote up what we need:\n1. Reporting\n2. A Salesforce sync';
+    assert.equal(extractVisibleText(text, undefined), text);
+  });
+
   it('drops a dash signature and a mailing list footer', () => {
     assert.equal(extractVisibleText('Yes, Tuesday works for us.\n\n-Anna', undefined), 'Yes, Tuesday works for us.');
     assert.equal(extractVisibleText('Yes, Tuesday works.\n— Anna Berg', undefined), 'Yes, Tuesday works.');
