@@ -27,7 +27,7 @@ export default async function analyzeInThread(task: AnalysisTask): Promise<Analy
       cached = { version: task.model.version, model: IntentModel.fromJSON(task.model.json) };
     }
     const source = Buffer.from(task.source.buffer, task.source.byteOffset, task.source.byteLength);
-    return { ok: true, analyzed: await analyzeMessage(source, task.model ? cached?.model : undefined) };
+    return { ok: true, analyzed: await analyzeMessage(source, task.model ? cached?.model : undefined, task.trustedAuthservIds) };
   } catch (error) {
     if (isParleyError(error)) return { ok: false, code: error.code, message: error.message };
     throw error;

@@ -11,14 +11,15 @@ import {
 
 /** Runs the CPU-heavy first look at a message (parse, visible text, classification). */
 export interface MessageAnalyzer {
-  analyze(source: Buffer, model: TrainedIntentModel | undefined): Promise<AnalyzedMessage>;
+  /** `trustedAuthservIds`: whose Authentication-Results to read (AUTHSERV_ID); none by default. */
+  analyze(source: Buffer, model: TrainedIntentModel | undefined, trustedAuthservIds?: readonly string[]): Promise<AnalyzedMessage>;
   /** Stops its threads; analyses still running are abandoned. */
   close(): Promise<void>;
 }
 
 /** On the caller's own thread: for tests and tools that read one message at a time. The worker uses threads. */
 export const inProcessAnalyzer: MessageAnalyzer = {
-  analyze: (source, trained) => analyzeMessage(source, trained?.model),
+  analyze: (source, trained, trustedAuthservIds) => analyzeMessage(source, trained?.model, trustedAuthservIds),
   close: () => Promise.resolve(),
 };
 
@@ -60,7 +61,11 @@ export class ThreadedAnalyzer implements MessageAnalyzer {
     });
   }
 
-  async analyze(source: Buffer, trained: TrainedIntentModel | undefined): Promise<AnalyzedMessage> {
+  async analyze(
+    source: Buffer,
+    trained: TrainedIntentModel | undefined,
+    trustedAuthservIds: readonly string[] = [],
+  ): Promise<AnalyzedMessage> {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -70,6 +75,7 @@ export class ThreadedAnalyzer implements MessageAnalyzer {
     const task: AnalysisTask = {
       source,
       model: trained && { version: trained.version, json: trained.json },
+      trustedAuthservIds,
       started: port2,
     };
     try {

@@ -13,12 +13,11 @@ import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monito
 import type { Sequence } from '../sequences/index.ts';
 import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
-import { readAuthenticationResults } from './authentication-results.ts';
 import { requireSender, type InboundMessage } from './inbound-message.ts';
 import type { TrainedIntentModel } from './message-analysis.ts';
 import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
-import { domainOf, holdForPerson, senderConcernFor } from './sender-trust.ts';
+import { holdForPerson, senderConcernFor } from './sender-trust.ts';
 
 /** Where a message sits in the mailbox. */
 export interface MessageOrigin {
@@ -76,13 +75,13 @@ export class ReplyHandler {
     // The analysis finds a bounce's returned Message-ID; once the enrollment is known, the question
     // its step asked says what answer to extract from it.
     const trained = this.#o.model?.();
-    const { message, visibleText, analysis: unasked } = await (this.#o.analyzer ?? inProcessAnalyzer).analyze(source, trained);
+    const analyzer = this.#o.analyzer ?? inProcessAnalyzer;
+    const { message, visibleText, analysis: unasked, authentication } = await analyzer.analyze(source, trained, this.#o.authservIds);
     requireSender(message, unasked.bounce !== undefined);
     if (await isOwnMessage(db, message, this.#o.ownAddresses())) return { kind: 'own' };
 
     const replyId = message.messageId ? `mid:${message.messageId}` : `sha256:${message.sourceHash}`;
     const replies = replyStore(db);
-    const authentication = this.#authentication(message);
     // Insert first: a new message (the usual case) costs one command, not a read and a write.
     if ((await replies.receive(this.#replyDoc(replyId, message, origin, visibleText, authentication))) === 'duplicate') {
       // Seen before: done (a refetch, a copy), or cut off half-way ('received'), which this finishes.
@@ -199,13 +198,6 @@ export class ReplyHandler {
       senderConcern ? undefined : recordReplyEvent(db, match, replyId, analysis, now),
     ] as const);
     return { outcome: plan.action, taskId: task?._id, senderConcern };
-  }
-
-  #authentication(message: InboundMessage): SenderAuthentication {
-    return readAuthenticationResults(message.authenticationResults, {
-      trustedIds: this.#o.authservIds ?? [],
-      fromDomain: domainOf(message.from),
-    });
   }
 
   #replyDoc(
