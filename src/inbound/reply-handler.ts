@@ -188,6 +188,7 @@ export class ReplyHandler {
               contact,
               outcome: plan.action,
               senderConcern,
+              namedDate: plan.namedDate,
             },
             now,
             this.#o.taskSettings,
