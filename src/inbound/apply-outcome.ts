@@ -56,6 +56,11 @@ export interface OutcomeInput {
   nextStepAt: Date | null;
   /** The bounce's details, for a bounce. */
   bounce?: BounceVerdict | undefined;
+  /**
+   * The dates the analysis already read from the reply (ReplyAnalysis), off the event loop; when
+   * absent (the simulator, a relabel) they are read from `visibleText` here.
+   */
+  datesRead?: { returnDate: Date | undefined; namedDate: NamedDate | undefined } | undefined;
 }
 
 /**
@@ -108,7 +113,8 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
     });
   }
   if (intent === 'out_of_office') {
-    const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
+    const read = input.datesRead ? input.datesRead.returnDate : outOfOfficeReturnDate(input.visibleText, input.written);
+    const back = read ?? new Date(input.written.getTime() + WEEK);
     const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
     const later = input.nextStepAt && input.nextStepAt > resumeAt ? input.nextStepAt : resumeAt;
     // Only a running enrollment is pushed back (the transition refuses the others); one a person paused stays paused.
@@ -120,7 +126,8 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
 
   const outcome = chosenOutcome(input.sequence, input.stepId, intent);
   // "Not now, try me in March": the lead's own date, whatever the file does with the reply.
-  const named = intent === 'not_now' ? dateNamedInReply(input.visibleText, input.written) : undefined;
+  const named =
+    intent !== 'not_now' ? undefined : input.datesRead ? input.datesRead.namedDate : dateNamedInReply(input.visibleText, input.written);
   const namedDate = named && { ...named, capped: false };
   switch (outcome.action) {
     case 'pause_and_task':
