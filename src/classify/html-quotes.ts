@@ -19,6 +19,8 @@ const QUOTE_CONTAINERS: ReadonlyArray<{ tag: RegExp; attributes: RegExp }> = [
   // Apple Mail and Thunderbird: <blockquote type="cite">; Thunderbird puts its attribution before it.
   { tag: /^blockquote$/i, attributes: /\btype\s*=\s*["']?cite\b/i },
   { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\bmoz-cite-prefix\b/i },
+  // Hotmail and Outlook.com: the rule above their Date/Subject/From/To header block.
+  { tag: /^hr$/i, attributes: /\bid\s*=\s*["']?stopSpelling\b/i },
   // Yahoo Mail.
   { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\byahoo_quoted\b/i },
   // Signatures the clients mark, which sit between the reply and the quote: Gmail (with its "-- "

@@ -1,6 +1,6 @@
 import EmailReplyParser from 'email-reply-parser';
 import { cutHtmlQuotes, htmlToPlainText } from './html-quotes.ts';
-import { cutAtQuoteMarker } from './quote-markers.ts';
+import { cutAt, cutAtQuoteMarker, firstQuoteMarker } from './quote-markers.ts';
 
 // email-reply-parser is an ES module whose default export is the class itself, so no `.default`
 // is needed from here (that is only true from CommonJS). It handles "On ... wrote:" in many
@@ -31,8 +31,33 @@ const MAX_SIGNATURE_LINE_WORDS = 8;
 export function extractVisibleText(text: string | undefined, html: string | undefined): string {
   const source = text?.trim() ? text : html?.trim() ? htmlToPlainText(cutHtmlQuotes(html)) : '';
   if (!source) return '';
-  const body = cutAtQuoteMarker(source.replace(/\r\n?/g, '\n').slice(0, MAX_INPUT_CHARS));
-  return tidy(dropSignOff(parser.parseReply(body)));
+  const whole = source.replace(/\r\n?/g, '\n').replaceAll(KEEP, '').slice(0, MAX_INPUT_CHARS);
+  const end = firstQuoteMarker(whole);
+  const top = cutAt(whole, end);
+  const answers = inlineAnswers(whole.slice(end));
+  // Answers below the quote count when nothing came above it (bottom posting) or when quoted lines
+  // follow them (answers between the quoted lines); else what follows the quote is history.
+  const body = answers && (!top.trim() || answers.between) ? `${top}\n\n${cutAtQuoteMarker(answers.text)}` : top;
+  return tidy(dropSignOff(parser.parseReply(protectProse(body)).replaceAll(KEEP, ' ')));
+}
+
+/**
+ * A private-use character (no meaning in mail; removed from the input first) put for the space after
+ * the first word of a line the parser would take for a signature, to keep that line.
+ */
+const KEEP = '\uE000';
+
+/**
+ * The parser takes every line that starts "Sent from ", "Enviado desde ", … for a phone signature and
+ * drops it with all below it. The phone signatures were cut before (quote-markers.ts, which reads
+ * the whole line: "Sent from my iPhone" but not "Sent from my desk, which is easier"); a line that
+ * still starts so is the reply's own.
+ */
+const PARSER_SIGNATURE_START =
+  /^(Sent|Sendt|Envoyé|Enviado|Verzonden|Verstuurd) (?=(?:from|fra|depuis|de mon|à partir de|desde|vanaf) )/gmu;
+
+function protectProse(text: string): string {
+  return text.replace(PARSER_SIGNATURE_START, `$1${KEEP}`);
 }
 
 /** A dash signature as the last line: "-Anna", "- Anna Berg", "—A.B.". */
@@ -74,4 +99,22 @@ function tidy(text: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** A quoted line: ">" after optional indentation. */
+const QUOTED_LINE = /^[ \t]*>/;
+
+/**
+ * The lines below the first quoted line of `rest` that are not quoted, and whether quoted lines
+ * follow one of them. Undefined when there are none (only history, a forward).
+ */
+function inlineAnswers(rest: string): { text: string; between: boolean } | undefined {
+  const lines = rest.split('\n');
+  const firstQuoted = lines.findIndex((line) => QUOTED_LINE.test(line));
+  if (firstQuoted < 0) return undefined;
+  const below = lines.slice(firstQuoted);
+  const answers = below.filter((line) => !QUOTED_LINE.test(line));
+  const firstAnswer = below.findIndex((line) => line.trim() && !QUOTED_LINE.test(line));
+  if (firstAnswer < 0) return undefined;
+  return { text: answers.join('\n'), between: below.slice(firstAnswer).some((line) => QUOTED_LINE.test(line)) };
 }
