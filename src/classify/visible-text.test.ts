@@ -242,3 +242,113 @@ describe('extractVisibleText', () => {
     assert.ok(performance.now() - started < 1500, 'extractVisibleText took over 1.5 s');
   });
 });
+
+describe('extractVisibleText in more clients and languages', () => {
+  const quote = '> Hi Lena,\n> would a short call next week work for you?';
+
+  it('cuts attributions that end in the address, whatever precedes it (mail.ru, Russian Gmail, Swedish Gmail)', () => {
+    const cases: Array<[string, string]> = [
+      ['Да, давайте.', 'Ср, 4 мар 2026 10:12 +03:00 от Sam Rivera <sam@parley.dev>:'],
+      ['Да, давайте.', 'чт, 5 мар. 2026 г. в 10:12, Sam Rivera <sam@parley.dev>:'],
+      ['Gärna, tisdag.', 'tis 3 mars 2026 kl 10:12 skrev Sam Rivera <sam@parley.dev>:'],
+      ['Yes, Tuesday.', 'On Wednesday, March 4, 2026 at 10:12:00 AM Central European Standard Time, Sam\nRivera <sam@parley.dev>:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n${quote}`, undefined), reply, attribution);
+    }
+  });
+
+  it('cuts attributions without an address that end in a verb of writing, when quoted lines follow', () => {
+    const cases: Array<[string, string]> = [
+      ['Хорошо, созвонимся.', '04.03.2026 10:12, Sam Rivera пишет:'],
+      ['好的，下周二。', 'Sam Rivera 于2026年3月4日周三 上午10:12写道：'],
+      ['Gerne.', 'Am Mittwoch, 4. März 2026, 10:12:00 MEZ hat Sam Rivera Folgendes geschrieben:'],
+      ['Dobrze.', '4.03.2026 o 10:12 Sam Rivera pisze:'],
+      ['Kyllä.', '4.3.2026 klo 10.12 Sam Rivera kirjoitti:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n${quote}`, undefined), reply, attribution);
+    }
+    // Without quoted lines below, such a line is the reply's own.
+    const own = 'Here is what my manager wrote:\nBudget is frozen until June.';
+    assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it('cuts a Gmail attribution wrapped before the address', () => {
+    const body = `Perfect, see you then.\n\nOn Wed, Mar 4, 2026 at 10:12 AM, Sam Rivera\n<sam@parley.dev>wrote:\n\n${quote}`;
+    assert.equal(extractVisibleText(body, undefined), 'Perfect, see you then.');
+  });
+
+  it('cuts header blocks in any order: Hotmail (Date first), Lotus Notes (with Cc), Zimbra', () => {
+    const cases: Array<[string, string]> = [
+      [
+        'Not this quarter.',
+        '----------------------------------------\nDate: Wed, 4 Mar 2026 10:12:45 +0100\nSubject: Quick question\nFrom: sam@parley.dev\nTo: lena@example.org',
+      ],
+      [
+        'Please talk to Jonas.',
+        'From:\tSam Rivera <sam@parley.dev>\nTo:\tLena Park/Sales/Example@Example\nCc:\tJonas Weber/Sales/Example@Example\nDate:\t04.03.2026 10:12\nSubject:\tQuick question',
+      ],
+      [
+        'Ja, gerne.',
+        'Von: "Sam Rivera" <sam@parley.dev>\nAn: "Lena Park" <lena@example.org>\nGesendet: Mittwoch, 4. März 2026 10:12:45\nBetreff: Kurze Frage',
+      ],
+    ];
+    for (const [reply, header] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${header}\n\nHi Lena, would a call work?`, undefined), reply, header);
+    }
+    // Header-like lines of the reply's own, with no sender among them, stay.
+    const own = 'Here are the details:\nDate: Thursday\nTo: the whole team\nSubject: onboarding';
+    assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it('keeps answers written between the quoted lines, and below a quote with nothing above it', () => {
+    const between = [
+      'Hi Sam,',
+      '',
+      'On Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:',
+      '> How many people are on your team?',
+      '',
+      'About forty.',
+      '',
+      '> Would Tuesday work for a call?',
+      '',
+      'Thursday is better.',
+      '',
+      '> Best, Sam',
+    ].join('\n');
+    assert.equal(extractVisibleText(between, undefined), 'Hi Sam,\n\nAbout forty.\n\nThursday is better.');
+    const below =
+      'On Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:\n> Would Tuesday work?\n\nYes, Tuesday at 3.\n\n-- \nLena';
+    assert.equal(extractVisibleText(below, undefined), 'Yes, Tuesday at 3.');
+    // A reply above the quote with a footer below it: the footer is no answer.
+    const above = `Yes please.\n\nOn Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:\n${quote}\n\nACME GmbH, Berlin`;
+    assert.equal(extractVisibleText(above, undefined), 'Yes please.');
+  });
+
+  it('keeps a line that starts like a phone signature but goes on, after other lines', () => {
+    const text = 'Yes, Tuesday works.\n\nSent from my desk, since I am not travelling this week.';
+    assert.equal(extractVisibleText(text, undefined), text);
+    assert.equal(extractVisibleText('Yes, Tuesday works.\n\nSent from Samsung Mobile', undefined), 'Yes, Tuesday works.');
+  });
+
+  it('cuts phone signatures in Swedish, Dutch, Polish, Portuguese, Russian and Chinese', () => {
+    for (const signature of [
+      'Skickat från min iPhone',
+      'Verstuurd vanaf mijn iPhone',
+      "Wysłane z iPhone'a",
+      'Enviado do meu iPhone',
+      'Отправлено с iPhone',
+      '发自我的iPhone',
+    ]) {
+      assert.equal(extractVisibleText(`Ok.\n\n${signature}\n\nSam Rivera wrote on the 4th: hi`, undefined), 'Ok.', signature);
+    }
+  });
+
+  it('cuts an HTML-only Hotmail reply at its stopSpelling rule', () => {
+    const html =
+      '<div dir="ltr">Maybe in May.<br><br><div><hr id="stopSpelling">Date: Wed, 4 Mar 2026 10:12:45 +0100<br>' +
+      'Subject: Quick question<br>From: sam@parley.dev<br><br><div>Hi Lena, would a call work?</div></div></div>';
+    assert.equal(extractVisibleText(undefined, html), 'Maybe in May.');
+  });
+});
