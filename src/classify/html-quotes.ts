@@ -21,8 +21,10 @@ const QUOTE_CONTAINERS: ReadonlyArray<{ tag: RegExp; attributes: RegExp }> = [
   { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\bmoz-cite-prefix\b/i },
   // Hotmail and Outlook.com: the rule above their Date/Subject/From/To header block.
   { tag: /^hr$/i, attributes: /\bid\s*=\s*["']?stopSpelling\b/i },
-  // Yahoo Mail.
-  { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\byahoo_quoted\b/i },
+  // Yahoo Mail, which prefixes the class with an id of its own ("ydp3f2a1b0cyahoo_quoted").
+  { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*yahoo_quoted\b/i },
+  // Zimbra: the rule above its From/To/Sent header block.
+  { tag: /^hr$/i, attributes: /\bid\s*=\s*["']?zwchr\b/i },
   // Signatures the clients mark, which sit between the reply and the quote: Gmail (with its "-- "
   // prefix), Outlook on the web, Thunderbird.
   { tag: /^(?:span|div)$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\bgmail_signature/i },

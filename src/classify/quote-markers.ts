@@ -14,7 +14,7 @@ const OUTLOOK_HEADER =
 
 /** "-----Original Message-----" (Outlook, Thunderbird's "-------- Original Message --------", "-----Reply Message-----"), in many languages. */
 const ORIGINAL_MESSAGE =
-  /^[ \t]*-{2,}[ \t]*(?:Original Message|Reply Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande|Oryginalna wiadomość|Wiadomość oryginalna|Mensagem original|Исходное сообщение|Оригинальное сообщение|原始邮件|原始郵件)[ \t]*-{2,}[ \t]*$/imu;
+  /^[ \t]*-{2,}[ \t]*(?:Original Message|Reply Message|Ursprüngliche Nachricht|Ursprüngliche Mail|Mail original|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande|Oryginalna wiadomość|Wiadomość oryginalna|Mensagem original|Исходное сообщение|Оригинальное сообщение|原始邮件|原始郵件)[ \t]*-{2,}[ \t]*$/imu;
 
 /**
  * A forwarded block: Gmail's "---------- Forwarded message ---------", Thunderbird's
@@ -64,11 +64,12 @@ const ATTRIBUTION_ENDING_IN_ADDRESS =
 /**
  * An attribution without an address, ending in a verb of writing, in any client and language:
  * "04.03.2026 10:12, Anna Berg пишет:", "Den 4. mars 2026 skrev Anna Berg:", "Anna Berg 于2026年3月4日
- * 写道：", "Am 4. März 2026 hat Anna Berg Folgendes geschrieben:" (Yahoo). Only with quoted lines right
+ * 写道：", "Am 4. März 2026 hat Anna Berg Folgendes geschrieben:" (Yahoo), "Op 4 mrt. 2026 om 10:12 heeft
+ * Anna Berg <anna@x.nl> het volgende geschreven:" (Apple Mail). Only with quoted lines right
  * below: a reply's own sentence may end in "wrote:". One line: the parser joins the wrapped ones it knows.
  */
 const ATTRIBUTION_BEFORE_QUOTE =
-  /^[^\n>]{0,200}(?:\bwrote|\bschrieb|Folgendes geschrieben|a écrit|escribió|ha scritto|schreef|\bskrev|napisał\(a\)|napisała|napisał|\bpisze|написал\(а\)|написала|написал|пишет|написав|пише|đã viết|escreveu|kirjoitti|írta|napsal|写道|寫道|작성)[ \t]*[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
+  /^(?![ \t]*>)[^\n]{0,200}(?:\bwrote|\bschrieb|geschrieben|geschreven|a écrit|escribió|ha scritto|schreef|\bskrev|napisał\(a\)|napisała|napisał|\bpisze|написал\(а\)|написала|написал|пишет|написав|пише|đã viết|escreveu|kirjoitti|írta|napsal|写道|寫道|작성)[ \t]*[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
 
 /**
  * An attribution that Gmail wrapped before the address: "On Tue, Mar 3, 2026 at 10:12 AM, Anna
@@ -77,6 +78,18 @@ const ATTRIBUTION_BEFORE_QUOTE =
  */
 const ATTRIBUTION_WRAPPED_BEFORE_ADDRESS =
   /^[^\n]{1,200}\n[ \t]*<[^<>\s]{1,100}@[^<>\s]{1,100}>[ \t]*(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|napisał\(a\)|написал\(а\)|escreveu)[^\n]{0,80}[:：][ \t]*$/mu;
+
+/**
+ * Lotus Notes' attributions, with no quoted lines below (Notes indents or does not mark its quote):
+ * "Anna Berg <anna@x.de> schrieb am 04.03.2026 10:12:00:", "… wrote on 03/04/2026 10:12:00 AM:",
+ * and "-----"Anna Berg" <anna@x.com> wrote: -----". A numeric date right after the verb, or the
+ * dashes around the line, set them apart from a sentence.
+ */
+const LOTUS_NOTES_ATTRIBUTION =
+  /^(?:[^\n]{1,200}\b(?:wrote on|schrieb am|a écrit le|escribió el|ha scritto il|schreef op)[ \t]+\d{1,4}[./-]\d{1,2}[./-]\d{1,4}[^\n]{0,40}[:：]|[ \t]*-{3,}[^\n]{1,200}(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef)[ \t]?:[ \t]*-{3,})[ \t]*$/mu;
+
+/** Polish Apple Mail: "Wiadomość napisana przez Anna <anna@x.pl> w dniu 04.03.2026, o godz. 10:12:". */
+const POLISH_APPLE_MAIL = /^[ \t]*Wiadomość napisana przez [^\n]{1,200}[:：][ \t]*$/mu;
 
 /**
  * A header block of three or more lines in any order (Hotmail's Date/Subject/From/To, Lotus Notes'
@@ -94,7 +107,7 @@ const FROM_LABEL = /^[ \t]*\*?(?:From|Von|De|Da|Van|Fra|Från|Od|От|发件人|
  * A short line without a comma or sentence end: "Sent from my desk, which is easier" is prose.
  */
 const MOBILE_SIGNATURE =
-  /^[ \t]*(?:Sent (?:from|with|via) (?:my )?[^,;.!?:\n]{1,50}|Sent from (?:Outlook|Yahoo Mail|Mail|Gmail) for \S.*|Get Outlook for \S.*|Von meinem \S+(?: \S+)? gesendet|Gesendet von meinem \S.*|Envoyé de mon \S.*|Envoyé depuis mon \S.*|Enviado desde mi \S.*|Inviato da(?:l mio)? \S.*|Verzonden (?:vanaf|met) mijn \S.*|(?:Verstuurd vanaf mijn|Envoyé à partir de|Télécharger Outlook pour|Sendt fra min|Skickat från min|Wysłane z|Enviado do meu|Отправлено с) [^,;!?\n]{1,40}|(?:发自我的|从我的)[^,;!?，。\n]{1,20}|(?:iPhone|iPad|Android)から送信)[ \t]*$/imu;
+  /^[ \t]*(?:Sent (?:from|with|via) (?:my )?[^,;.!?:\n]{1,50}|Sent from (?:Outlook|Yahoo Mail|Mail|Gmail) for \S.*|Get Outlook for \S.*|(?:Holen Sie sich Outlook für|Obtenir Outlook pour|Obtener Outlook para|Scarica Outlook per|Baixar o Outlook para) [^,;!?\n]{1,40}|Von meinem \S+(?: \S+)? gesendet|Gesendet von meinem \S.*|Envoyé de mon \S.*|Envoyé depuis mon \S.*|Enviado desde mi \S.*|Inviato da(?:l mio)? \S.*|Verzonden (?:vanaf|met) mijn \S.*|(?:Verstuurd vanaf mijn|Envoyé à partir de|Télécharger Outlook pour|Sendt fra min|Skickat från min|Wysłane z|Enviado do meu|Отправлено с) [^,;!?\n]{1,40}|(?:发自我的|从我的)[^,;!?，。\n]{1,20}|(?:iPhone|iPad|Android)から送信)[ \t]*$/imu;
 
 /**
  * A mailing list's footer, which a list server appends below a reply (Google Groups, Mailman):
@@ -115,6 +128,8 @@ const MARKERS: readonly RegExp[] = [
   ATTRIBUTION_ENDING_IN_ADDRESS,
   ATTRIBUTION_BEFORE_QUOTE,
   ATTRIBUTION_WRAPPED_BEFORE_ADDRESS,
+  LOTUS_NOTES_ATTRIBUTION,
+  POLISH_APPLE_MAIL,
   MOBILE_SIGNATURE,
 ];
 

@@ -351,4 +351,38 @@ describe('extractVisibleText in more clients and languages', () => {
       'Subject: Quick question<br>From: sam@parley.dev<br><br><div>Hi Lena, would a call work?</div></div></div>';
     assert.equal(extractVisibleText(undefined, html), 'Maybe in May.');
   });
+
+  it('cuts Gmail in Chinese and Korean, Apple Mail in Dutch and Polish, and Yahoo in German when the address holds the verb', () => {
+    const cases: Array<[string, string]> = [
+      ['好的。', 'Sam Rivera <sam@parley.dev> 于2026年3月4日周三 10:12写道：'],
+      ['네, 좋습니다.', '2026년 3월 4일 (수) 오전 10:12, Sam Rivera <sam@parley.dev>님이 작성:'],
+      ['Prima.', 'Op 4 mrt. 2026 om 10:12 heeft Sam Rivera <sam@parley.dev> het volgende geschreven:'],
+      ['Dobrze.', 'Wiadomość napisana przez Sam Rivera <sam@parley.dev> w dniu 04.03.2026, o godz. 10:12:'],
+      ['Ok.', 'Am Mittwoch, 4. März 2026, 10:12:45 MEZ hat Sam Rivera <sam@parley.dev> Folgendes geschrieben:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n\n${quote}`, undefined), reply, attribution);
+    }
+  });
+
+  it("cuts Lotus Notes' attributions, Zimbra's localized original-message lines and Outlook mobile's line in German", () => {
+    const cases: Array<[string, string]> = [
+      ['Ja.', 'Sam Rivera <sam@parley.dev> schrieb am 04.03.2026 10:12:00:\n\nHallo Lena,\nhaben Sie Zeit?'],
+      ['Yes.', '-----"Sam Rivera" <sam@parley.dev> wrote: -----\nTo: Lena Park\nDate: 03/04/2026 10:12 AM\n\nHi Lena'],
+      ['Ja.', '----- Ursprüngliche Mail -----\nVon: "Sam Rivera" <sam@parley.dev>\n\nHallo Lena'],
+      ['Oui.', '----- Mail original -----\nDe: "Sam Rivera" <sam@parley.dev>\n\nBonjour Lena'],
+      ['Ja.', 'Holen Sie sich Outlook für Android\n________________________________\nVon: Sam\nHallo'],
+    ];
+    for (const [reply, history] of cases) assert.equal(extractVisibleText(`${reply}\n\n${history}`, undefined), reply, history);
+    const own = 'Our CEO wrote on 03/04/2026: we are hiring.\nThat is why I am asking.';
+    assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it("cuts Yahoo's prefixed quote class and Zimbra's rule in HTML-only replies", () => {
+    const yahoo =
+      '<div>Sure.</div><div id="ydp12ab34cdyahoo_quoted_0123" class="ydp12ab34cdyahoo_quoted"><div>On Wednesday, Sam wrote:</div><div>Hi</div></div>';
+    assert.equal(extractVisibleText(undefined, yahoo), 'Sure.');
+    const zimbra = '<div>Sure.</div><hr id="zwchr"><div><b>From: </b>Sam<br><b>Sent: </b>Wed</div><div>Hi</div>';
+    assert.equal(extractVisibleText(undefined, zimbra), 'Sure.');
+  });
 });
