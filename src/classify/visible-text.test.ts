@@ -385,4 +385,19 @@ describe('extractVisibleText in more clients and languages', () => {
     const zimbra = '<div>Sure.</div><hr id="zwchr"><div><b>From: </b>Sam<br><b>Sent: </b>Wed</div><div>Hi</div>';
     assert.equal(extractVisibleText(undefined, zimbra), 'Sure.');
   });
+
+  it('drops sign-offs in Dutch, Danish, Swedish, Polish, Portuguese, Italian, Russian and Chinese, not a sentence that goes on', () => {
+    const cases: Array<[string, string]> = [
+      ['Ja, graag.', 'Met vriendelijke groet,\nEva de Vries\nInkoop'],
+      ['Ja tak.', 'Med venlig hilsen\nMette Holm'],
+      ['Ja, gärna.', 'Vänliga hälsningar\nKarin Lund'],
+      ['Tak, jesteśmy zainteresowani.', 'Pozdrawiam\nPiotr Nowak'],
+      ['Sim, claro.', 'Atenciosamente,\nAna Souza'],
+      ['Sì, volentieri.', 'Cordiali saluti\nMarco Bianchi'],
+      ['Да, интересно.', 'С уважением,\nОльга Смирнова'],
+      ['好的，周二可以。', '谢谢\n王伟'],
+    ];
+    for (const [reply, signOff] of cases) assert.equal(extractVisibleText(`${reply}\n\n${signOff}`, undefined), reply, signOff);
+    assert.equal(extractVisibleText('Sure.\n\nThanks\nfor the reminder.', undefined), 'Sure.\n\nThanks\nfor the reminder.');
+  });
 });

@@ -15,9 +15,12 @@ const parser = new EmailReplyParser();
  */
 const MAX_INPUT_CHARS = 16_000;
 
-/** A closing line the parser keeps ("Thanks,", "Best,"); what follows it is the sender's name and title. */
+/**
+ * A closing line the parser keeps ("Thanks,", "Best,"), in EN, DE, FR, ES, JA, NL, DA, NO, SV, PL, PT,
+ * IT, RU and ZH; what follows it is the sender's name and title.
+ */
 const SIGN_OFF =
-  /^(?:thanks|thank you|thx|many thanks|best|all the best|best regards|kind regards|warm regards|regards|cheers|sincerely|br|(?:viele|beste|liebe|schöne|herzliche|freundliche|mit freundlichen) gr(?:ü|ue)(?:ß|ss)en?|gru(?:ß|ss)|vg|lg|mfg|danke|merci|cordialement|bien à vous|bien cordialement|salutations|saludos|un saludo|saludos cordiales|atentamente|gracias|よろしくお願いします|よろしくお願いいたします)[\s,.!]*$/iu;
+  /^(?:thanks|thank you|thx|many thanks|best|all the best|best regards|kind regards|warm regards|regards|cheers|sincerely|br|(?:viele|beste|liebe|schöne|herzliche|freundliche|mit freundlichen) gr(?:ü|ue)(?:ß|ss)en?|gru(?:ß|ss)|vg|lg|mfg|danke|merci|cordialement|bien à vous|bien cordialement|salutations|saludos|un saludo|saludos cordiales|atentamente|gracias|よろしくお願いします|よろしくお願いいたします|met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groet(?:en|jes)?|mvg|bedankt|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|mvh|hilsen|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|tack|pozdrawiam|z poważaniem|dziękuję|atenciosamente|cumprimentos|abraços|obrigad[oa]|cordiali saluti|distinti saluti|saluti|grazie|с уважением|всего доброго|спасибо|此致敬礼|此致|祝好|谢谢|謝謝)[\s,.!]*$/iu;
 
 /** Lines after a sign-off that still read as a signature (name, title, company, phone). */
 const MAX_SIGNATURE_LINES = 4;
@@ -86,9 +89,13 @@ function dropSignOff(whole: string): string {
   return text;
 }
 
-/** A short line without sentence punctuation: "Anna Schmidt", "Head of Ops | Acme", "+49 30 1234567". */
+/**
+ * A short line without sentence punctuation: "Anna Schmidt", "Head of Ops | Acme", "+49 30 1234567",
+ * "anna@acme.com". One starting in lower case goes on a sentence ("Thanks\nfor everything.").
+ */
 function isSignatureLine(line: string): boolean {
   const words = line.trim().split(/\s+/);
+  if (/^\s*\p{Ll}/u.test(line) && !/@|https?:|www\./.test(line)) return false;
   return words.length <= MAX_SIGNATURE_LINE_WORDS && !/[?!]|\.\s/.test(line);
 }
 
