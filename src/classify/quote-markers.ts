@@ -7,10 +7,11 @@
  * the colon: a From line followed within two lines by a Sent/Date line, in English, German,
  * French, Spanish, Italian, Dutch, Danish/Norwegian (Fra:/Sendt:), Swedish (Från:/Skickat:), Polish
  * (Od:/Wysłano:), Portuguese, Russian, Ukrainian, Chinese and Japanese. Outlook may bold the labels
- * ("*From:*") in text it converts.
+ * ("*From:*") in text it converts. A From value that starts with a digit is a reply's own time
+ * range ("From: 10:00\nTo: 11:00\nDate: Thursday").
  */
 const OUTLOOK_HEADER =
-  /^[ \t]*\*?(?:From|Von|De|Da|Van|Fra|Från|Od|От|Від|发件人|寄件者|差出人)[ \t]?[:：]\*?[ \t]?.*\n(?:.*\n)?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado(?: el| em)?|Enviada(?: em)?|Fecha|Inviato|Data|Verzonden|Sendt|Skickat|Wysłano|Отправлено|Дата|Надіслано|发送时间|寄件日期|送信日時)[ \t]?[:：]/mu;
+  /^[ \t]*\*?(?:From|Von|De|Da|Van|Fra|Från|Od|От|Від|发件人|寄件者|差出人)[ \t]?[:：]\*?[ \t]?(?![ \t]*\d).*\n(?:.*\n)?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado(?: el| em)?|Enviada(?: em)?|Fecha|Inviato|Data|Verzonden|Sendt|Skickat|Wysłano|Отправлено|Дата|Надіслано|发送时间|寄件日期|送信日時)[ \t]?[:：]/mu;
 
 /** "-----Original Message-----" (Outlook, Thunderbird's "-------- Original Message --------", "-----Reply Message-----"), in many languages. */
 const ORIGINAL_MESSAGE =
@@ -94,12 +95,14 @@ const POLISH_APPLE_MAIL = /^[ \t]*Wiadomość napisana przez [^\n]{1,200}[:：][
 /**
  * A header block of three or more lines in any order (Hotmail's Date/Subject/From/To, Lotus Notes'
  * From/To/Date, Zimbra's From/To/Sent, forwarded headers), in the languages of OUTLOOK_HEADER.
- * HEADER_BLOCK finds the block; it counts only when one of its lines names a sender (FROM_LABEL).
+ * HEADER_BLOCK finds the block; it counts only when its lines name a sender and a subject (FROM_LABEL,
+ * SUBJECT_LABEL): a reply's own "From: 10:00\nTo: 11:00\nDate: Thursday" is no header.
  */
 const HEADER_LABEL =
   '[ \\t]*\\*?(?:From|To|Cc|Date|Sent|Subject|Von|An|Datum|Gesendet|Betreff|De|À|A|Para|Envoyé|Objet|Fecha|Enviado|Asunto|Da|Inviato|Oggetto|Van|Aan|Verzonden|Onderwerp|Fra|Til|Sendt|Emne|Från|Till|Skickat|Ämne|Od|Do|Wysłano|Temat|Data|Assunto|От|Кому|Отправлено|Дата|Тема|发件人|收件人|发送时间|主题|差出人|宛先|送信日時|件名)[ \\t]?[:：]\\*?';
 const HEADER_BLOCK = new RegExp(`^(?:${HEADER_LABEL}[^\\n]{0,300}\\n){2,8}${HEADER_LABEL}`, 'gmu');
 const FROM_LABEL = /^[ \t]*\*?(?:From|Von|De|Da|Van|Fra|Från|Od|От|发件人|差出人)[ \t]?[:：]/mu;
+const SUBJECT_LABEL = /^[ \t]*\*?(?:Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Emne|Ämne|Temat|Assunto|Тема|主题|件名)[ \t]?[:：]/mu;
 
 /**
  * The line a phone's mail app appends. The parser knows some ("Sent from ...", "Von ... gesendet")
@@ -156,12 +159,13 @@ export function cutAt(text: string, end: number): string {
   return end >= text.length ? text : text.slice(0, end).replace(TRAILING_SEPARATOR, '\n');
 }
 
-/** Where the first header block naming a sender starts (HEADER_BLOCK), or the length of `text`. */
+/** Where the first header block naming a sender and a subject starts (HEADER_BLOCK), or the length of `text`. */
 function headerBlock(text: string): number {
   for (const match of text.matchAll(HEADER_BLOCK)) {
     // The block's last line is matched only up to its label; read it whole.
     const lineEnd = text.indexOf('\n', match.index + match[0].length);
-    if (FROM_LABEL.test(text.slice(match.index, lineEnd === -1 ? text.length : lineEnd))) return match.index;
+    const block = text.slice(match.index, lineEnd === -1 ? text.length : lineEnd);
+    if (FROM_LABEL.test(block) && SUBJECT_LABEL.test(block)) return match.index;
   }
   return text.length;
 }

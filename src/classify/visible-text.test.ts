@@ -297,9 +297,12 @@ describe('extractVisibleText in more clients and languages', () => {
     for (const [reply, header] of cases) {
       assert.equal(extractVisibleText(`${reply}\n\n${header}\n\nHi Lena, would a call work?`, undefined), reply, header);
     }
-    // Header-like lines of the reply's own, with no sender among them, stay.
-    const own = 'Here are the details:\nDate: Thursday\nTo: the whole team\nSubject: onboarding';
-    assert.equal(extractVisibleText(own, undefined), own);
+    // Header-like lines of the reply's own, without both a sender and a subject among them, stay.
+    for (const own of [
+      'Here are the details:\nDate: Thursday\nTo: the whole team\nSubject: onboarding',
+      'Works for me:\nFrom: 10:00\nTo: 11:00\nDate: Thursday, March 5',
+    ])
+      assert.equal(extractVisibleText(own, undefined), own);
   });
 
   it('keeps answers written between the quoted lines, and below a quote with nothing above it', () => {
