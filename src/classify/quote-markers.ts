@@ -67,10 +67,12 @@ const ATTRIBUTION_ENDING_IN_ADDRESS =
  * "04.03.2026 10:12, Anna Berg пишет:", "Den 4. mars 2026 skrev Anna Berg:", "Anna Berg 于2026年3月4日
  * 写道：", "Am 4. März 2026 hat Anna Berg Folgendes geschrieben:" (Yahoo), "Op 4 mrt. 2026 om 10:12 heeft
  * Anna Berg <anna@x.nl> het volgende geschreven:" (Apple Mail). Only with quoted lines right
- * below: a reply's own sentence may end in "wrote:". One line: the parser joins the wrapped ones it knows.
+ * below, and with a digit (the date or time every client writes): a reply's own sentence may end in
+ * "wrote:" above a quote it answers ("As Sam wrote:\n> …"). One line: the parser joins the wrapped
+ * ones it knows.
  */
 const ATTRIBUTION_BEFORE_QUOTE =
-  /^(?![ \t]*>)[^\n]{0,200}(?:\bwrote|\bschrieb|geschrieben|geschreven|a écrit|escribió|ha scritto|schreef|\bskrev|napisał\(a\)|napisała|napisał|\bpisze|написал\(а\)|написала|написал|пишет|написав|пише|đã viết|escreveu|kirjoitti|írta|napsal|写道|寫道|작성)[ \t]*[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
+  /^(?![ \t]*>)(?=[^\n]{0,200}\d)[^\n]{0,200}(?:\bwrote|\bschrieb|geschrieben|geschreven|a écrit|escribió|ha scritto|schreef|\bskrev|napisał\(a\)|napisała|napisał|\bpisze|написал\(а\)|написала|написал|пишет|написав|пише|đã viết|escreveu|kirjoitti|írta|napsal|写道|寫道|작성)[ \t]*[:：][ \t]*$(?=\n(?:[ \t]*\n)?[ \t]*>)/mu;
 
 /**
  * An attribution that Gmail wrapped before the address: "On Tue, Mar 3, 2026 at 10:12 AM, Anna

@@ -272,6 +272,9 @@ describe('extractVisibleText in more clients and languages', () => {
     // Without quoted lines below, such a line is the reply's own.
     const own = 'Here is what my manager wrote:\nBudget is frozen until June.';
     assert.equal(extractVisibleText(own, undefined), own);
+    // Nor without a date or time: a reply may quote what it answers.
+    const answered = 'Thanks.\n\nAs my colleague wrote:\n> we need SSO\n\nSo yes, we are interested.';
+    assert.equal(extractVisibleText(answered, undefined), 'Thanks.\n\nAs my colleague wrote:\nSo yes, we are interested.');
   });
 
   it('cuts a Gmail attribution wrapped before the address', () => {
