@@ -1,4 +1,5 @@
-import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
+import { bounceReason } from './bounce-reasons.ts';
+import type { BounceReason, BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 
 // Reads delivery failure reports: RFC 3464 DSNs (Postfix, Exim, Gmail, Exchange, Dovecot,
 // OpenSMTPD...), RFC 5429 rejections sent as MDNs (Dovecot's Sieve `reject`), and the prose of
@@ -23,8 +24,9 @@ import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 export interface BounceReport extends BounceVerdict {
   /** RFC 3464 Action: 'failed' (delivery given up) or 'delayed' (a warning; still being retried). */
   action: 'failed' | 'delayed';
-  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), or a mailer-daemon's text. */
-  source: 'dsn' | 'mdn' | 'text';
+  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), Amazon SES's JSON, or a mailer-daemon's text. */
+  source: 'dsn' | 'mdn' | 'ses' | 'text';
+  reason: BounceReason;
 }
 
 /**
@@ -90,6 +92,7 @@ function fromDsnFields(reply: ReplyToClassify, groups: Fields[]): BounceReport |
     originalMessageId: originalMessageId(reply, perMessage?.get('x-original-message-id')),
     action: finalAction,
     source: 'dsn',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 
@@ -147,6 +150,8 @@ function fromMdn(reply: ReplyToClassify, part: ReportPart): BounceReport | undef
     originalMessageId: originalMessageId(reply, fields.get('original-message-id')),
     action: 'failed',
     source: 'mdn',
+    // A filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address.
+    reason: diagnostic === undefined ? 'policy' : bounceReason(undefined, diagnostic, '') === 'undefined' ? 'policy' : bounceReason(undefined, diagnostic, ''),
   };
 }
 
@@ -223,6 +228,7 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
     originalMessageId: originalMessageId(reply, undefined),
     action,
     source: 'text',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 
