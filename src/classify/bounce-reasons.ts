@@ -44,19 +44,54 @@ export const BOUNCE_REASON_GROUPS: Readonly<Record<BounceReason, BounceReasonGro
  * blocklists before spam ("listed at Spamhaus" is an IP block, not a verdict on the content).
  */
 const WORDS: ReadonlyArray<readonly [BounceReason, RegExp]> = [
-  ['mailbox_full', /(?:mailbox|mailfolder|inbox|mail ?box storage)(?: is)? (?:full|over ?quota)|over ?quota|\bquota\b|exceeds? (?:the )?(?:storage|mailbox|disk)|insufficient (?:system )?storage|not enough (?:storage|space)|mailbox size limit|postfach (?:ist )?voll|boîte (?:aux lettres )?pleine/i],
-  ['message_too_big', /message (?:size )?(?:is )?(?:too (?:large|big)|exceeds)|(?:size|length) (?:of (?:the )?message )?exceeds|exceeds? (?:the )?(?:maximum |max )?(?:message |allowed )?size|message size limit|mail too large|too large for|msg size/i],
-  ['rate_limited', /rate ?limit|too many (?:messages|mails|emails|connections|recipients|concurrent)|(?:sending|receiving|recipient) (?:rate|limit) (?:exceeded|reached)|throttl|slow down|gr[ae]y ?list|temporarily deferred|try (?:again )?later|deferred due to|limit exceeded|mail flood/i],
-  ['expired', /(?:delivery|retry|queue) (?:time(?:out)?|period|lifetime) (?:has )?(?:exceeded|expired)|(?:message|mail) (?:has )?expired|too long in (?:the )?queue|been delayed for (?:\d+|several) days|retry timeout exceeded|giving up|gave up|could not be delivered within|time limit exceeded/i],
+  [
+    'mailbox_full',
+    /(?:mailbox|mailfolder|inbox|mail ?box storage)(?: is)? (?:full|over ?quota)|over ?quota|\bquota\b|exceeds? (?:the )?(?:storage|mailbox|disk)|insufficient (?:system )?storage|not enough (?:storage|space)|mailbox size limit|postfach (?:ist )?voll|boîte (?:aux lettres )?pleine/i,
+  ],
+  [
+    'message_too_big',
+    /message (?:size )?(?:is )?(?:too (?:large|big)|exceeds)|(?:size|length) (?:of (?:the )?message )?exceeds|exceeds? (?:the )?(?:maximum |max )?(?:message |allowed )?size|message size limit|mail too large|too large for|msg size/i,
+  ],
+  [
+    'rate_limited',
+    /rate ?limit|too many (?:messages|mails|emails|connections|recipients|concurrent)|(?:sending|receiving|recipient) (?:rate|limit) (?:exceeded|reached)|throttl|slow down|gr[ae]y ?list|temporarily deferred|try (?:again )?later|deferred due to|limit exceeded|mail flood/i,
+  ],
+  [
+    'expired',
+    /(?:delivery|retry|queue) (?:time(?:out)?|period|lifetime) (?:has )?(?:exceeded|expired)|(?:message|mail) (?:has )?expired|too long in (?:the )?queue|been delayed for (?:\d+|several) days|retry timeout exceeded|giving up|gave up|could not be delivered within|time limit exceeded/i,
+  ],
   ['has_moved', /has moved|no longer (?:with|at|employed|works|in use|valid|available|active)|moved to/i],
-  ['suspended', /(?:account|mailbox|user|address)(?: [\w-]+){0,2} (?:is |has been )?(?:disabled|suspended|inactive|deactivated|locked|blocked by the owner|closed|expired|frozen)|(?:disabled|suspended|inactive|deactivated|closed) (?:account|mailbox|user)|not (?:currently )?active|konto (?:ist )?gesperrt/i],
+  [
+    'suspended',
+    /(?:account|mailbox|user|address)(?: [\w-]+){0,2} (?:is |has been )?(?:disabled|suspended|inactive|deactivated|locked|blocked by the owner|closed|expired|frozen)|(?:disabled|suspended|inactive|deactivated|closed) (?:account|mailbox|user)|not (?:currently )?active|konto (?:ist )?gesperrt/i,
+  ],
   ['not_accept', /does ?n[o']t accept (?:e-?)?mail|not accepting (?:e-?)?mail|null mx|accepts no mail/i],
-  ['user_unknown', /user unknown|unknown (?:user|recipient|address|mailbox|local part)|no such (?:user|recipient|mailbox|person|address|account)|user not found|(?:recipient|address|user|mailbox|account)(?: [\w@.<>-]+)? (?:does ?n[o']t|did not) exist|mailbox (?:unavailable|not found|does not exist)|(?<!sender )address rejected|invalid (?:recipient|mailbox|address|user)|recipient (?:not found|rejected|unknown)|recipnotfound|address not found|couldn'?t be found|not recogni[sz]ed|unroute?able address|not a valid (?:user|mailbox|recipient)|no mailbox|bad recipient|undeliverable address|not our customer|benutzer unbekannt|existiert nicht|nicht gefunden|nicht erkannt|utilisateur inconnu/i],
-  ['host_unknown', /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:name )?(?:not found|does ?n[o']t exist|unknown|is invalid)|no (?:such )?domain|name or service not known|nxdomain|no mx|unable to route|unrouteable domain|host not reachable|unknown domain|bad destination (?:host|mailbox address)?/i],
-  ['blocked', /\bblock ?list|blacklist|deny ?list|\b(?:rbl|dnsbl|spamhaus|spamcop|sorbs|barracudacentral|uceprotect)\b|listed (?:at|in|on|by)|(?:ip|client|host|sender|server|connection)(?: address)? (?:[\w.:]+ )?(?:is |has been )?(?:blocked|banned|blacklisted|refused|rejected)|(?:blocked|banned) (?:by|for|due)|reputation|access denied|\bblocked\b|not allowed to send|connection refused by|poor sending/i],
-  ['spam_detected', /\bspam\b|junk ?mail|unsolicited|bulk mail|content (?:was )?(?:rejected|refused|filtered)|message (?:content )?(?:was )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)|(?:looks|appears) (?:like|to be) (?:spam|unsolicited)|virus|malware|suspicious|phish|filtered|high probability|not accepted for policy reasons.*content/i],
-  ['policy', /\b(?:spf|dkim|dmarc|ptr)\b|reverse dns|rdns|authenticat|\bpolicy\b|not permitted|not authori[sz]ed|relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited)|unauthenticated|tls (?:is )?required|requires? (?:tls|encryption|authentication)|sender (?:address )?(?:rejected|verify failed|domain)|rfc ?(?:5322|2822|822)|header (?:is )?(?:missing|invalid)|not compliant|syntax/i],
-  ['system_error', /system (?:error|failure|problem)|internal (?:server )?error|local error|mail (?:loop|system (?:is )?full)|loop(?:s)? (?:back|detected)|too many hops|network (?:error|unreachable)|connection (?:timed out|reset|refused|lost)|timed out|temporar(?:il)?y (?:unavailable|failure|error)|service unavailable|resources? (?:temporarily )?unavailable/i],
+  [
+    'user_unknown',
+    /user unknown|unknown (?:user|recipient|address|mailbox|local part)|no such (?:user|recipient|mailbox|person|address|account)|user not found|(?:recipient|address|user|mailbox|account)(?: [\w@.<>-]+)? (?:does ?n[o']t|did not) exist|mailbox (?:unavailable|not found|does not exist)|(?<!sender )address rejected|invalid (?:recipient|mailbox|address|user)|recipient (?:not found|rejected|unknown)|recipnotfound|address not found|couldn'?t be found|not recogni[sz]ed|unroute?able address|not a valid (?:user|mailbox|recipient)|no mailbox|bad recipient|undeliverable address|not our customer|benutzer unbekannt|existiert nicht|nicht gefunden|nicht erkannt|utilisateur inconnu/i,
+  ],
+  [
+    'host_unknown',
+    /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:name )?(?:not found|does ?n[o']t exist|unknown|is invalid)|no (?:such )?domain|name or service not known|nxdomain|no mx|unable to route|unrouteable domain|host not reachable|unknown domain|bad destination (?:host|mailbox address)?/i,
+  ],
+  // The sender's authentication (SPF, DKIM, DMARC, reverse DNS: RFC 7372) before blocklists: Gmail's SPF refusals name the IP too.
+  ['policy', /\b(?:spf|dkim|dmarc|ptr)\b|reverse dns|rdns|authenticat|unauthenticated/i],
+  [
+    'blocked',
+    /\bblock ?list|blacklist|deny ?list|\b(?:rbl|dnsbl|spamhaus|spamcop|sorbs|barracudacentral|uceprotect)\b|listed (?:at|in|on|by)|(?:ip|client|host|sender|server|connection)(?: address)? (?:[\w.:]+ )?(?:is |has been )?(?:blocked|banned|blacklisted|refused|rejected)|(?:blocked|banned) (?:by|for|due)|reputation|access denied|\bblocked\b|not allowed to send|connection refused by|poor sending/i,
+  ],
+  [
+    'spam_detected',
+    /\bspam\b|junk ?mail|unsolicited|bulk mail|content (?:was )?(?:rejected|refused|filtered)|message (?:content )?(?:was )?(?:rejected|refused) (?:as|because|due to) (?:spam|content)|(?:looks|appears) (?:like|to be) (?:spam|unsolicited)|virus|malware|suspicious|phish|filtered|high probability|not accepted for policy reasons.*content/i,
+  ],
+  [
+    'policy',
+    /\bpolicy\b|not permitted|not authori[sz]ed|relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited)|tls (?:is )?required|requires? (?:tls|encryption)|sender (?:address )?(?:rejected|verify failed|domain)|rfc ?(?:5322|2822|822)|header (?:is )?(?:missing|invalid)|not compliant|syntax/i,
+  ],
+  [
+    'system_error',
+    /system (?:error|failure|problem)|internal (?:server )?error|local error|mail (?:loop|system (?:is )?full)|loop(?:s)? (?:back|detected)|too many hops|network (?:error|unreachable)|connection (?:timed out|reset|refused|lost)|timed out|temporar(?:il)?y (?:unavailable|failure|error)|service unavailable|resources? (?:temporarily )?unavailable/i,
+  ],
 ];
 
 /** RFC 3463 enhanced status codes (subject.detail, either class), most specific first. */
@@ -96,9 +131,14 @@ export function bounceReason(status: string | undefined, diagnostic: string | un
   );
 }
 
+// Postfix opens every refusal by a recipient restriction with this, whatever the reason that follows
+// ("Recipient address rejected: Spam detected"): it names an unknown user only when nothing else does.
+const POSTFIX_LEAD = /recipient address rejected:?/gi;
+
 function fromWords(text: string | undefined): BounceReason | undefined {
   if (!text) return undefined;
-  return WORDS.find(([, words]) => words.test(text))?.[0];
+  const match = (words: string) => WORDS.find(([, pattern]) => pattern.test(words))?.[0];
+  return match(text.replace(POSTFIX_LEAD, ' ')) ?? match(text);
 }
 
 function fromCode(status: string): BounceReason | undefined {

@@ -1,4 +1,5 @@
 import { bounceReason } from './bounce-reasons.ts';
+import { fromSesNotification } from './bounce-ses.ts';
 import type { BounceReason, BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 
 // Reads delivery failure reports: RFC 3464 DSNs (Postfix, Exim, Gmail, Exchange, Dovecot,
@@ -44,6 +45,12 @@ export function detectBounce(reply: ReplyToClassify): BounceReport | undefined {
   // Not only under multipart/report: OpenSMTPD sends its DSN part inside multipart/mixed.
   const dsn = parts.find((p) => DSN_TYPES.has(p.contentType));
   if (dsn) return fromDsnFields(reply, fieldGroups(dsn.content.toString('utf8')));
+  // Amazon SES through SNS: JSON in a plain message (bounce-ses.ts); its other notices are no bounce.
+  if (parts.length === 0 && reportType === undefined) {
+    const ses = fromSesNotification(reply.fullText ?? reply.visibleText);
+    if (ses === 'other') return undefined;
+    if (ses !== undefined) return { ...ses, source: 'ses' };
+  }
   // Parsed without keepDeliveryStatus, the DSN fields are in the text.
   const text = reportText(reply);
   if (reportType === 'delivery-status' && /^final-recipient\s*:/im.test(text)) return fromDsnFields(reply, fieldGroups(text));
@@ -151,8 +158,19 @@ function fromMdn(reply: ReplyToClassify, part: ReportPart): BounceReport | undef
     action: 'failed',
     source: 'mdn',
     // A filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address.
-    reason: diagnostic === undefined ? 'policy' : bounceReason(undefined, diagnostic, '') === 'undefined' ? 'policy' : bounceReason(undefined, diagnostic, ''),
+    reason:
+      diagnostic === undefined
+        ? 'policy'
+        : bounceReason(undefined, diagnostic, '') === 'undefined'
+          ? 'policy'
+          : bounceReason(undefined, diagnostic, ''),
   };
+}
+
+/** The filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address. */
+function filterReason(diagnostic: string | undefined): BounceReason {
+  const reason = bounceReason(undefined, diagnostic, '');
+  return reason === 'undefined' ? 'policy' : reason;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ export type {
   ReportPart,
 } from './types.ts';
 export { INTENTS, isIntent } from './intents.ts';
-export { BOUNCE_REASON_GROUPS, type BounceReasonGroup } from './bounce-reasons.ts';
+export { BOUNCE_REASON_GROUPS, bounceReason, type BounceReasonGroup } from './bounce-reasons.ts';
 export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';
