@@ -157,13 +157,7 @@ function fromMdn(reply: ReplyToClassify, part: ReportPart): BounceReport | undef
     originalMessageId: originalMessageId(reply, fields.get('original-message-id')),
     action: 'failed',
     source: 'mdn',
-    // A filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address.
-    reason:
-      diagnostic === undefined
-        ? 'policy'
-        : bounceReason(undefined, diagnostic, '') === 'undefined'
-          ? 'policy'
-          : bounceReason(undefined, diagnostic, ''),
+    reason: filterReason(diagnostic),
   };
 }
 
