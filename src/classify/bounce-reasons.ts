@@ -40,8 +40,9 @@ export const BOUNCE_REASON_GROUPS: Readonly<Record<BounceReason, BounceReasonGro
 /**
  * The remote server's words, most specific first: the first table row that matches names the reason.
  * A full mailbox before a too-big message ("exceeds mailbox size" is the mailbox); a dead address
- * before a block (Office 365's "Recipient address rejected: Access denied" is an unknown user);
- * blocklists before spam ("listed at Spamhaus" is an IP block, not a verdict on the content).
+ * before a block ("user unknown, access denied" is the user); the sender's authentication before a
+ * block (Gmail's "blocked because the sender is unauthenticated"); blocklists before spam ("listed
+ * at Spamhaus" is an IP block, not a verdict on the content).
  */
 const WORDS: ReadonlyArray<readonly [BounceReason, RegExp]> = [
   [
