@@ -69,14 +69,17 @@ const WORDS: ReadonlyArray<readonly [BounceReason, RegExp]> = [
   ['not_accept', /does ?n[o']t accept (?:e-?)?mail|not accepting (?:e-?)?mail|null mx|accepts no mail/i],
   [
     'user_unknown',
-    /user unknown|unknown (?:user|recipient|address|mailbox|local part)|no such (?:user|recipient|mailbox|person|address|account)|user not found|(?:recipient|address|user|mailbox|account)(?: [\w@.<>-]+)? (?:does ?n[o']t|did not) exist|mailbox (?:unavailable|not found|does not exist)|(?<!sender )address rejected|invalid (?:recipient|mailbox|address|user)|recipient (?:not found|rejected|unknown)|recipnotfound|address not found|couldn'?t be found|not recogni[sz]ed|unroute?able address|not a valid (?:user|mailbox|recipient)|no mailbox|bad recipient|undeliverable address|not our customer|benutzer unbekannt|existiert nicht|nicht gefunden|nicht erkannt|utilisateur inconnu/i,
+    /user unknown|unknown (?:user|recipient|address|mailbox|local part)|no such (?:user|recipient|mailbox|person|address|account)|user not found|(?:recipient|address|user|mailbox|account)(?: [\w@.<>-]+)? (?:does ?n[o']t|did not) exist|mailbox (?:unavailable|not found|does not exist)|(?<!sender )address rejected|invalid (?:recipient|mailbox|address|user)|recipient (?:not found|rejected|unknown)|recipnotfound|address not found|couldn'?t be found|not recogni[sz]ed|unroute?able address|not a valid (?:user|mailbox|recipient)|no mailbox|bad recipient|undeliverable address|not our customer|benutzer unbekannt|existiert nicht|nicht gefunden|nicht erkannt|utilisateur inconnu|does ?n[o']t have an? [\w.-]+ account/i,
   ],
   [
     'host_unknown',
-    /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:name )?(?:not found|does ?n[o']t exist|unknown|is invalid)|no (?:such )?domain|name or service not known|nxdomain|no mx|unable to route|unrouteable domain|host not reachable|unknown domain|bad destination (?:host|mailbox address)?/i,
+    /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:name )?(?:not found|does ?n[o']t exist|unknown|is invalid)|no (?:such )?domain|name or service not known|nxdomain|no mx|unable to route|unrouteable domain|host not reachable|unknown domain|bad destination (?:host|mailbox address)?|(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+ does ?n[o']t exist/i,
   ],
   // The sender's authentication (SPF, DKIM, DMARC, reverse DNS: RFC 7372) before blocklists: Gmail's SPF refusals name the IP too.
-  ['policy', /\b(?:spf|dkim|dmarc|ptr)\b|reverse dns|rdns|authenticat|unauthenticated/i],
+  [
+    'policy',
+    /\b(?:spf|dkim|dmarc|ptr)\b|reverse dns|rdns|authenticat|unauthenticated|multiple addresses in from|from: header|unroute?able sender|invalid sender|sender (?:address )?(?:is )?(?:invalid|unknown|not allowed)|protocol violation/i,
+  ],
   [
     'blocked',
     /\bblock ?list|blacklist|deny ?list|\b(?:rbl|dnsbl|spamhaus|spamcop|sorbs|barracudacentral|uceprotect)\b|listed (?:at|in|on|by)|(?:ip|client|host|sender|server|connection)(?: address)? (?:[\w.:]+ )?(?:is |has been )?(?:blocked|banned|blacklisted|refused|rejected)|(?:blocked|banned) (?:by|for|due)|reputation|access denied|\bblocked\b|not allowed to send|connection refused by|poor sending/i,
