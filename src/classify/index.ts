@@ -1,5 +1,6 @@
 // The reply classifier: a reply's own words, then what they mean.
 export type {
+  BounceReason,
   BounceVerdict,
   Classification,
   Intent,
@@ -10,6 +11,7 @@ export type {
   ReportPart,
 } from './types.ts';
 export { INTENTS, isIntent } from './intents.ts';
+export { BOUNCE_REASON_GROUPS, bounceReason, type BounceReasonGroup } from './bounce-reasons.ts';
 export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';

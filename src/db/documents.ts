@@ -1,4 +1,4 @@
-import type { BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
+import type { BounceReason, BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
 
 /**
  * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
@@ -63,7 +63,8 @@ export interface SuppressionEntryDoc {
   replyId?: string | undefined;
   /** The `unsubscribed` event recorded with an unsubscribe. */
   eventId?: string | undefined;
-  bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
+  /** `reason`: why it bounced (user_unknown, host_unknown, ...); absent on entries stored before reasons were read. */
+  bounce?: { status: string | undefined; diagnostic: string | undefined; reason?: BounceReason | undefined } | undefined;
   lifted?: { at: Date; by: string; auditId: string } | undefined;
 }
 
