@@ -26,6 +26,8 @@ function logit(p: number): number {
 }
 
 export function calibrate(scaling: PlattScaling, share: number): number {
+  // The identity exactly: a stored model without calibration reports the shares it always did.
+  if (scaling.a === 1 && scaling.b === 0) return share;
   return 1 / (1 + Math.exp(-(scaling.a * logit(share) + scaling.b)));
 }
 

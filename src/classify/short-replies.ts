@@ -40,8 +40,10 @@ const POLITE = String.raw`(?:(?:thanks|thank you|thx|ty|cheers|danke|danke schö
 const YES = phrases(YES_PHRASES);
 const NO = phrases(NO_PHRASES);
 
+/** One phrase, or two in a row ("Sim, tenho interesse", "No, not for us"), with thanks around. */
 function phrases(list: readonly string[]): RegExp {
-  return new RegExp(String.raw`^${POLITE}*(?:${list.join('|')})(?:\s+${POLITE})*$`, 'u');
+  const phrase = `(?:${list.join('|')})`;
+  return new RegExp(String.raw`^${POLITE}*${phrase}(?:\s+${phrase})?(?:\s+${POLITE})*$`, 'u');
 }
 
 /** A short question after a yes ("I'm in. What are the next steps?") keeps it a yes. */
