@@ -21,6 +21,13 @@ export { IntentModel, type ModelInfo, type Prediction, type TrainingExample } fr
 export { defaultIntentModel } from './model-verdict.ts';
 export { TRAINING_CORPUS } from './corpus.ts';
 export { isHeldOut, splitCorpus, type CorpusSplit } from './corpus-split.ts';
-export { evaluate, evaluationSet, type EvaluationReport, type IntentMetrics } from './eval.ts';
+export {
+  evaluate,
+  evaluationSet,
+  expectedCalibrationError,
+  parseLabeledReplies,
+  type EvaluationReport,
+  type IntentMetrics,
+} from './eval.ts';
 export { evaluateQuoteStripping, loadQuoteFixtures, type QuoteFixture, type QuoteStripReport } from './quote-eval.ts';
 export type { Objection } from './objection.ts';
