@@ -1,6 +1,7 @@
 // Wording of messages a program sends on someone's behalf. Out-of-office notices are read in
 // English, German, French, Spanish, Portuguese, Italian, Dutch, Danish, Swedish, Norwegian,
-// Polish, Russian, Japanese and Chinese; receipts in the first four. Each pattern is specific enough that a person
+// Polish, Russian, Japanese and Chinese; receipts in English, German, French, Spanish, Dutch,
+// Italian and Portuguese. Each pattern is specific enough that a person
 // answering a sales email would not write it; looser phrases ("our team will get back to you")
 // are left out on purpose, because a false auto-reply hides a person's answer.
 import { anyOf } from './unicode-regex.ts';
@@ -114,6 +115,9 @@ export const TICKET_BODY = anyOf([
   /\bplease do not reply to this (?:e-?mail|message)\b/,
   /\bwir haben ihre (?:anfrage|nachricht|e-?mail) (?:erhalten|bekommen)\b[^\n]{0,80}?\b(?:werden|melden|umgehend|schnellstmöglich|innerhalb|bearbeit)|\bticketnummer\b|\bdies ist eine automatische (?:antwort|nachricht|e-?mail)\b/,
   /\bnous avons (?:bien )?reçu votre (?:demande|message|e-?mail|courriel)\b[^\n]{0,80}?(?:répondr|reviendr|trait|dans les plus brefs|rapidement|sous \d|dès que)|\bnuméro de (?:ticket|dossier|demande)\b|\bceci est un (?:message|e-?mail) automatique\b/,
+  /\bwe hebben uw (?:verzoek|bericht|e-?mail|aanvraag|vraag) (?:goed )?ontvangen\b[^\n]{0,80}?(?:contact|reageren|antwoord|zo snel mogelijk|binnen)/,
+  /\babbiamo ricevuto la sua (?:richiesta|e-?mail|mail|messaggio)\b[^\n]{0,80}?(?:rispond|contatt|al più presto|entro)/,
+  /\brecebemos (?:a sua|sua|o seu|seu) (?:solicitação|pedido|mensagem|e-?mail)\b[^\n]{0,80}?(?:respond|contato|contacto|em breve|brevemente|dentro de)/,
   /\bhemos recibido su (?:solicitud|mensaje|correo|consulta)\b[^\n]{0,80}?(?:respond|contest|en breve|lo antes posible|en un plazo|atender)|\bnúmero de (?:ticket|caso|solicitud)\b|\beste es un (?:mensaje|correo) automático\b/,
 ]);
 

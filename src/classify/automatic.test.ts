@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
+import { AUTO_REPLY_FIXTURES, readFixtures, toReplyToClassify } from '../../test/support/real-mail.ts';
+import { analyzeReply } from './analyze.ts';
 import { detectAutomatic } from './automatic.ts';
 import { replyOf } from './testing.ts';
 
@@ -256,4 +258,40 @@ describe('detectAutomatic: vacation responders and more languages (issue 15)', (
     ];
     for (const text of people) assert.equal(detectAutomatic(reply(text)).isAutomatic, false, text);
   });
+});
+
+describe('auto-reply fixtures of each server and language (test/fixtures/auto-replies)', async () => {
+  // kind, and the return date read from the text (undefined: none named).
+  const expected: Record<string, [string, string | undefined]> = {
+    'challenge-response-en.eml': ['auto_reply', undefined],
+    'cpanel-autoresponder-no.eml': ['out_of_office', '2026-03-16'],
+    'dovecot-vacation-de-default-subject.eml': ['out_of_office', '2027-01-13'],
+    'dovecot-vacation.eml': ['out_of_office', '2027-01-13'],
+    'exchange-oof-it.eml': ['out_of_office', '2026-04-02'],
+    'exchange-oof-ja.eml': ['out_of_office', '2026-03-12'],
+    'exchange-oof-pl.eml': ['out_of_office', '2026-03-14'],
+    'exchange-oof-sv.eml': ['out_of_office', '2026-05-04'],
+    'freshdesk-receipt-nl.eml': ['auto_reply', undefined],
+    'exmail-autoreply-zh.eml': ['out_of_office', '2026-03-12'],
+    'gmail-vacation-es.eml': ['out_of_office', '2026-03-09'],
+    'icloud-vacation-nl.eml': ['out_of_office', '2026-03-13'],
+    'lotus-notes-de.eml': ['out_of_office', '2026-03-16'],
+    'outlook-automatic-reply.eml': ['out_of_office', '2025-01-13'],
+    'roundcube-vacation-pt.eml': ['out_of_office', '2026-03-20'],
+    'sieve-vacation-da.eml': ['out_of_office', '2026-03-16'],
+    'yandex-autoreply-ru.eml': ['out_of_office', '2026-03-16'],
+    'zimbra-vacation-fr.eml': ['out_of_office', '2026-03-16'],
+  };
+  const fixtures = await readFixtures(AUTO_REPLY_FIXTURES);
+  it('has an expectation for every fixture', () => {
+    assert.deepEqual(fixtures.map((f) => f.name).sort(), Object.keys(expected).sort());
+  });
+  for (const { name, raw } of fixtures) {
+    it(name, async () => {
+      const analysis = analyzeReply(await toReplyToClassify(raw));
+      const [kind, back] = expected[name] ?? [];
+      assert.equal(analysis.classification.intent, kind, analysis.classification.explanation);
+      assert.equal(analysis.returnDate?.toISOString().slice(0, 10), back);
+    });
+  }
 });
