@@ -54,6 +54,7 @@ export function subjectHead(subject: string): string {
 export const OOO_BODY = anyOf([
   /\bout of (?:the )?office\b|\bout of office\b|\baway from (?:the|my) (?:office|desk)\b/,
   /\b(?:i am|i'm|i’m|currently|will be|i'll be|i’ll be|i will be) (?:currently |now )?(?:away|out(?! of)|travell?ing|off|on (?:vacation|holiday|holidays|annual leave|parental leave|maternity leave|paternity leave|sick leave|leave|pto|a business trip))\b/,
+  /\b(?:i am|i'm) at (?:a|the|our) (?:trade ?show|conference|trade fair|offsite|off-site)\b[^.!?\n]{0,60}?\b(?:on my return|upon my return|when i(?:'m| am) back)\b/,
   /\baway (?:until|till|through|from the office)\b|\bback in the office\b|\blimited access to (?:my )?e-?mail\b|\bno access to (?:my )?e-?mail\b/,
   /\bnicht im büro\b|\babwesenheit\b|\bbin\b(?:[^.!?\n]|(?<=\d)\.){0,40}?\b(?:im urlaub|abwesend|nicht erreichbar|in elternzeit|auf dienstreise)\b|\bwieder im büro\b/,
   /\bje suis\b[^.!?\n]{0,30}?\b(?:absente?|en congés?|en vacances|en déplacement)\b|\babsente? du bureau\b|\bde retour (?:le|au bureau)\b/,
@@ -109,7 +110,7 @@ export const OOO_CUE = anyOf([
  */
 export const TICKET_BODY = anyOf([
   /\bwe(?:'ve| have)? (?:successfully )?received your (?:request|message|e-?mail|inquiry|enquiry|ticket|support request)\b[^\n]{0,80}?\b(?:will|shall|within|as soon as|shortly|promptly|in touch|get back|respond|reply)\b/,
-  /\byour (?:request|ticket|case|inquiry|enquiry) (?:has been|was) (?:received|created|logged|opened|submitted)\b/,
+  /\byour (?:request|ticket|case|inquiry|enquiry|message|e-?mail) (?:has been|was) (?:received|created|logged|opened|submitted)\b/,
   /\b(?:ticket|case|request) (?:number|no\.?|id|reference)\s*:?\s*#?\s*\w*\d{3,}|\b(?:ticket|case|request) #\s*\w*\d{2,}/,
   /\bthis is an? (?:automated|automatic|auto-generated|automatically generated) (?:message|response|reply|e-?mail|notification|confirmation)\b/,
   /\bplease do not reply to this (?:e-?mail|message)\b/,

@@ -117,6 +117,7 @@ describe('detectAutomatic: out_of_office vs auto_reply', () => {
       'Nous avons bien reçu votre message et vous répondrons rapidement.',
       'Hemos recibido su solicitud y le responderemos en breve.',
       'Dieses Postfach wird nicht überwacht.',
+      'Your message has been received. A member of our team will be in touch shortly.',
     ];
     for (const text of texts) {
       const auto = detectAutomatic(reply(text));
@@ -208,6 +209,7 @@ describe('detectAutomatic: vacation responders and more languages (issue 15)', (
       'Спасибо за письмо. Я в отпуске до 14 марта.',
       '我目前正在休假，3月12日之后回复您。',
       'Sono assente fino al 10 marzo.',
+      "I'm at a trade show all week and will respond on my return.",
     ];
     for (const text of texts) assert.equal(detectAutomatic(reply(text)).kind, 'out_of_office', text);
   });
