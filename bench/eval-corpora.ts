@@ -132,9 +132,16 @@ const SISIMAI_OUT_OF_OFFICE: ReadonlySet<string> = new Set(['rfc3834-01.eml', 'r
 const AUTOMATIC_INTENTS: ReadonlySet<string> = new Set(['auto_reply', 'out_of_office']);
 
 async function automaticReplies(root: string): Promise<void> {
+  const dated: Tally = { found: 0, of: 0 };
   const intentOf = async (file: string) => {
     const result = await read(file);
-    return result instanceof Error ? undefined : result.analysis.classification.intent;
+    if (result instanceof Error) return undefined;
+    // Out-of-office replies whose return date was read (each of sisimai's names one: a date, a weekday, a range).
+    if (result.analysis.classification.intent === 'out_of_office') {
+      dated.of += 1;
+      if (result.analysis.returnDate) dated.found += 1;
+    }
+    return result.analysis.classification.intent;
   };
   const talonDir = join(root, 'tests/fixtures/standard_replies');
   if (existsSync(talonDir)) {
@@ -181,6 +188,7 @@ async function automaticReplies(root: string): Promise<void> {
     `  out-of-office labelled out_of_office: ${rate(outOfOffice)}; other auto-replies called out_of_office: ${rate(otherCalledOutOfOffice)}`,
   );
   console.log(`  bounces called auto_reply or out_of_office: ${rate(bouncesCalledAuto)}`);
+  console.log(`  out-of-office replies with a return date read: ${rate(dated)}`);
   console.log(`  maildir/not called auto_reply or out_of_office: ${notCalled.join(', ') || 'none'}`);
   if (process.env.EVAL_VERBOSE) console.log(`  automatic wrong: ${wrong.join('; ')}`);
 }
