@@ -49,6 +49,9 @@ function languageOf(text: string): Locale | 'nordic' | 'pl' {
   return best;
 }
 
+/** Notices name the return in their first lines; the rest (signatures, quoted mail) only costs parse time. Unit: characters. */
+const MAX_TEXT_CHARS = 4_000;
+
 /** Unit: milliseconds. A return date more than a year away is a misreading (a year in a signature, a contract date). */
 const YEAR = 366 * 86_400_000;
 
@@ -56,7 +59,8 @@ const YEAR = 366 * 86_400_000;
 function chronoDates(parser: chrono.Chrono, text: string, written: Date): Date[] {
   const dates: Date[] = [];
   const forward = parser.parse(text, written, { forwardDate: true });
-  const plain = parser.parse(text, written);
+  // Parsed again without forwardDate only for the ranges it may have moved.
+  const plain = forward.some((result) => result.end) ? parser.parse(text, written) : [];
   forward.forEach((result, i) => {
     const named = result.start.isCertain('day') || result.start.isCertain('weekday') || result.start.isCertain('month');
     if (!named) return;
@@ -76,7 +80,8 @@ function chronoDates(parser: chrono.Chrono, text: string, written: Date): Date[]
  * Undefined when no date is named, or the one named has passed or is over a year away: the
  * caller then picks its default.
  */
-export function outOfOfficeReturnDate(text: string, written: Date): Date | undefined {
+export function outOfOfficeReturnDate(fullText: string, written: Date): Date | undefined {
+  const text = fullText.slice(0, MAX_TEXT_CHARS);
   const language = languageOf(text);
   // The text's own language first; English, then the small parser (a bare "le 12"), only when it finds nothing.
   const readers: Array<() => Date[]> = [
