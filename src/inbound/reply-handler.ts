@@ -170,6 +170,7 @@ export class ReplyHandler {
       contact,
       nextStepAt: enrollment.nextStepAt,
       bounce: analysis.bounce,
+      datesRead: { returnDate: analysis.returnDate, namedDate: analysis.namedDate },
     });
     const plan = senderConcern ? holdForPerson(decided) : decided;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
@@ -188,6 +189,7 @@ export class ReplyHandler {
               contact,
               outcome: plan.action,
               senderConcern,
+              namedDate: plan.namedDate,
             },
             now,
             this.#o.taskSettings,
