@@ -236,6 +236,77 @@ async function talon(root: string): Promise<void> {
   console.log(`  replies called automatic: ${rate(falseAutomatic)}`);
 }
 
+/**
+ * Auto-replies and out-of-office (issue 15): found among sisimai's RFC 3834 replies, out-of-office
+ * among those whose text announces an absence (labelled here by reading them: 01 "away, returning
+ * May 5th", 02 "out of the office Friday", 04 "traveling July 10-31"; 03, 05 and 06 are other
+ * auto-replies), and called where they are not: a bounce, sisimai's maildir/not, a talon reply.
+ */
+const SISIMAI_OUT_OF_OFFICE: ReadonlySet<string> = new Set(['rfc3834-01.eml', 'rfc3834-02.eml', 'rfc3834-04.eml']);
+const AUTOMATIC_INTENTS: ReadonlySet<string> = new Set(['auto_reply', 'out_of_office']);
+
+async function automaticReplies(root: string): Promise<void> {
+  const dated: Tally = { found: 0, of: 0 };
+  const intentOf = async (file: string) => {
+    const result = await read(file);
+    if (result instanceof Error) return undefined;
+    // Out-of-office replies whose return date was read (each of sisimai's names one: a date, a weekday, a range).
+    if (result.analysis.classification.intent === 'out_of_office') {
+      dated.of += 1;
+      if (result.analysis.returnDate) dated.found += 1;
+    }
+    return result.analysis.classification.intent;
+  };
+  const talonDir = join(root, 'tests/fixtures/standard_replies');
+  if (existsSync(talonDir)) {
+    const falseAuto: Tally = { found: 0, of: 0 };
+    for (const name of readdirSync(talonDir).filter((f) => f.endsWith('.eml'))) {
+      falseAuto.of += 1;
+      if (AUTOMATIC_INTENTS.has((await intentOf(join(talonDir, name))) ?? '')) falseAuto.found += 1;
+    }
+    console.log(`  replies called auto_reply or out_of_office: ${rate(falseAuto)}`);
+    return;
+  }
+  const dir = join(root, 'maildir/bsd');
+  const found: Tally = { found: 0, of: 0 };
+  const outOfOffice: Tally = { found: 0, of: 0 };
+  const otherCalledOutOfOffice: Tally = { found: 0, of: 0 };
+  const bouncesCalledAuto: Tally = { found: 0, of: 0 };
+  const wrong: string[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.eml') && !f.startsWith('arf'))) {
+    const intent = await intentOf(join(dir, name));
+    if (!name.startsWith('rfc3834')) {
+      bouncesCalledAuto.of += 1;
+      if (AUTOMATIC_INTENTS.has(intent ?? '')) {
+        bouncesCalledAuto.found += 1;
+        wrong.push(`${name}: ${intent}`);
+      }
+      continue;
+    }
+    found.of += 1;
+    if (AUTOMATIC_INTENTS.has(intent ?? '')) found.found += 1;
+    const expected = SISIMAI_OUT_OF_OFFICE.has(name);
+    const tally = expected ? outOfOffice : otherCalledOutOfOffice;
+    tally.of += 1;
+    if (intent === 'out_of_office') tally.found += 1;
+    if (expected !== (intent === 'out_of_office')) wrong.push(`${name}: ${intent}`);
+  }
+  const notDir = join(root, 'maildir/not');
+  const notCalled: string[] = [];
+  for (const name of readdirSync(notDir).filter((f) => f.endsWith('.eml'))) {
+    const intent = await intentOf(join(notDir, name));
+    if (AUTOMATIC_INTENTS.has(intent ?? '')) notCalled.push(`${name} (${intent})`);
+  }
+  console.log(`  auto-replies (auto_reply or out_of_office) among RFC 3834 replies: ${rate(found)}`);
+  console.log(
+    `  out-of-office labelled out_of_office: ${rate(outOfOffice)}; other auto-replies called out_of_office: ${rate(otherCalledOutOfOffice)}`,
+  );
+  console.log(`  bounces called auto_reply or out_of_office: ${rate(bouncesCalledAuto)}`);
+  console.log(`  out-of-office replies with a return date read: ${rate(dated)}`);
+  console.log(`  maildir/not called auto_reply or out_of_office: ${notCalled.join(', ') || 'none'}`);
+  if (process.env.EVAL_VERBOSE) console.log(`  automatic wrong: ${wrong.join('; ')}`);
+}
+
 const checkouts = process.argv.slice(2);
 if (checkouts.length === 0) {
   console.error('usage: npm run eval:corpora -- <checkout of sisimai/set-of-emails, mailgun/talon or github/email_reply_parser> [...]');
@@ -249,4 +320,6 @@ for (const root of checkouts) {
   else if (existsSync(join(root, 'tests/fixtures/standard_replies'))) await talon(root);
   else if (isEmailReplyParserCheckout(root)) emailReplyParser(root);
   else console.error(`${basename(root)}: not a layout this script knows (sisimai/set-of-emails, mailgun/talon, github/email_reply_parser)`);
+  // Auto-replies and out-of-office (issue 15), apart from the scores above.
+  if (existsSync(join(root, 'maildir/bsd')) || existsSync(join(root, 'tests/fixtures/standard_replies'))) await automaticReplies(root);
 }

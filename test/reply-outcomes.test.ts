@@ -138,6 +138,40 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
   });
 
+  it('a Polish out-of-office (Dovecot sieve vacation) resumes the sequence after the return date it names', async () => {
+    const lead = await firstEmailTo('urlop@lead.example');
+    // Nine days on, written the Polish way ("14 grudnia"): a date no English or German parser reads.
+    const back = new Date(Date.now() + 9 * 86_400_000);
+    const months = [
+      'stycznia',
+      'lutego',
+      'marca',
+      'kwietnia',
+      'maja',
+      'czerwca',
+      'lipca',
+      'sierpnia',
+      'września',
+      'października',
+      'listopada',
+      'grudnia',
+    ];
+    const polish = `${back.getUTCDate()} ${months[back.getUTCMonth()]}`;
+    const vacation = `require ["vacation"]; vacation :days 1 :addresses ["urlop@lead.example"] :subject "Poza biurem" "Dziękuję za wiadomość. Jestem na urlopie do ${polish}. W pilnych sprawach proszę pisać do biuro@lead.example.";`;
+    const [autoReply] = await whatDovecotSendsBack(lead.sent.raw.toString('utf8'), {
+      sieveScript: vacation,
+      envelopeFrom: 'dana@parley.test',
+    });
+    assert.ok(autoReply, 'Dovecot answered with a vacation reply');
+    await services.mailbox.deliver(autoReply.raw);
+    const reply = await handled(autoReply.parsed.messageId ?? '');
+    assert.equal(reply.intent, 'out_of_office', reply.explanation);
+    const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+    assert.equal(enrollment?.status, 'active');
+    assert.equal(enrollment?.nextStepAt?.toISOString().slice(0, 10), back.toISOString().slice(0, 10), `resumes on ${polish}`);
+    assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
+  });
+
   it('an automatic answer that is not out-of-office (a ticket receipt) changes nothing', async () => {
     const lead = await firstEmailTo('ticket@lead.example');
     const before = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });

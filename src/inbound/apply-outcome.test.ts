@@ -202,4 +202,12 @@ describe('decideOutcome', () => {
     const noDate = decideOutcome(input('out_of_office', { visibleText: 'I am on vacation.' }));
     assert.equal(nextAtOf(noDate)?.toISOString(), '2026-03-11T15:00:00.000Z', 'a week later, Wed 11 Mar 11:00 EDT');
   });
+
+  it('an out-of-office return date that has passed or lies over a year away gives the default week', () => {
+    for (const visibleText of ['I am out of the office until 2 March 2025.', 'I am on sabbatical until March 2028.']) {
+      const plan = decideOutcome(input('out_of_office', { visibleText }));
+      assert.equal(plan.action, 'resume_after');
+      assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-11T15:00:00.000Z', visibleText);
+    }
+  });
 });
