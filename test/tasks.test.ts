@@ -190,7 +190,8 @@ describe('the task queue', () => {
     assert.deepEqual(references, [delivery.messageId, replyMessageId]);
     assert.equal(mail.parsed.subject, `Re: ${delivery.subject}`);
     assert.equal(mail.parsed.from?.value[0]?.address, 'dana@parley.test');
-    assert.equal(mail.parsed.from?.value[0]?.name, 'Bob Rep');
+    // The thread's name (the sequence's sender), not the rep's: issue 16.
+    assert.equal(mail.parsed.from?.value[0]?.name, 'Dana from Parley');
     assert.deepEqual(mail.envelopeTo, ['claims@lead.example']);
 
     const record = await db.repMessages.findOne({ taskId: task._id });

@@ -5,7 +5,16 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 import { getRep } from '../reps/index.ts';
 import { createSmtpTransport } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
-import { answerTask, applyTaskOutcome, claimTask, getTaskView, listTasks, TASK_STATUSES, type TaskActionResult } from '../tasks/index.ts';
+import {
+  answerTask,
+  applyTaskOutcome,
+  parseCcList,
+  claimTask,
+  getTaskView,
+  listTasks,
+  TASK_STATUSES,
+  type TaskActionResult,
+} from '../tasks/index.ts';
 import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
@@ -106,9 +115,12 @@ export function tasksCommand(): Command {
     .description("answer the contact in the reply's thread (needs your claim)")
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep answering')
-    .requiredOption('--text <text>', 'the answer')
-    .action(async (id: string, options: { as: string; text: string }) => {
+    .requiredOption('--text <text>', "the answer (the lead's message is quoted below it)")
+    .option('--cc <addresses>', "who to copy, comma-separated (default: everyone the lead copied, reply-all; '' for nobody)")
+    .action(async (id: string, options: { as: string; text: string; cc?: string }) => {
       const config = loadConfig(process.env);
+      const cc = options.cc === undefined ? undefined : parseCcList(options.cc);
+      if (cc && !cc.ok) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${cc.message} (--cc)`);
       const { sequences } = await loadSequences(config.sequencesDir);
       const transport = createSmtpTransport(config.smtp);
       try {
@@ -118,6 +130,7 @@ export function tasksCommand(): Command {
             await answerTask(db, transport, id, rep, options.text, {
               messageIdDomain: config.messageIdDomain,
               getSequence: (s) => sequences.get(s),
+              cc: cc?.cc,
             }),
             'answered',
           );

@@ -47,6 +47,8 @@ export interface TaskPageModel {
   contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
   enrollment: { sequenceId: string; status: string; reason: string | undefined } | undefined;
   thread: ThreadItem[];
+  /** The answer's copied addresses (reply-all, editable) and the From it goes out with, when the sequence is loaded. */
+  answer?: { cc: string[]; from: string | undefined } | undefined;
   events: Array<{ at: Date | undefined; by: string; action: string; detail: string }>;
   sequences: Array<{ id: string; name: string }>;
   intents: readonly string[];
@@ -203,6 +205,8 @@ ${task.claimedBy ? `<p class="meta">Claimed by ${e(task.claimedBy)}</p>` : ''}
 ${actionForm(id, 'claim', csrf, '<button type="submit" id="claim">Claim</button>')}
 <form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
 <div>${snippets}</div>
+${model.answer?.from ? `<p class="meta">From <span id="reply-from">${e(model.answer.from)}</span>, to ${e(task.email)}; the reply is quoted below your answer.</p>` : ''}
+<label for="reply-cc">CC</label> <input id="reply-cc" name="cc" size="60" value="${e((model.answer?.cc ?? []).join(', '))}" placeholder="nobody">
 <textarea id="reply-text" name="text" required></textarea>
 <button type="submit" id="send-reply">Send answer</button>
 </form></div>

@@ -4,13 +4,16 @@ import {
   answerTask,
   applyTaskOutcome,
   claimTask,
+  defaultAnswerCc,
   getTaskView,
   listTasks,
+  parseCcList,
   relabelTask,
   taskCounts,
   type TaskActionResult,
   type TaskFilter,
   type TaskOutcome,
+  type TaskView,
 } from '../../tasks/index.ts';
 import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
@@ -62,6 +65,15 @@ function outcomeOf(body: Record<string, unknown>, options: RepAppOptions): TaskO
   return undefined;
 }
 
+/** Who the answer goes to and from, for the form: the rep sees (and may edit) the CC list before sending. */
+function answerModel(view: TaskView, options: RepAppOptions): TaskPageModel['answer'] {
+  const sender = options.getSequence(view.task.sequenceId)?.sender;
+  return {
+    cc: defaultAnswerCc(view.reply ?? {}, view.task.email, sender?.address),
+    from: sender ? `${sender.name} <${sender.address}>` : undefined,
+  };
+}
+
 export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions): void {
   const { db, now } = options;
 
@@ -76,7 +88,17 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       case 'reply': {
         const text = str(body.text)?.trim();
         if (!text || text.length > MAX_ANSWER) return invalid;
+        // The form always sends its CC field (prefilled with reply-all): what the rep left there goes.
+        const ccField =
+          typeof body.cc === 'string'
+            ? body.cc
+            : Array.isArray(body.cc)
+              ? body.cc.filter((c) => typeof c === 'string').join(',')
+              : undefined;
+        const cc = ccField === undefined ? undefined : parseCcList(ccField.slice(0, 10_000));
+        if (cc && !cc.ok) return { ok: false, code: 'invalid', message: cc.message };
         return answerTask(db, options.transport, id, rep, text, {
+          cc: cc?.cc,
           messageIdDomain: options.messageIdDomain,
           getSequence: options.getSequence,
           now: now(),
@@ -129,6 +151,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
         : undefined,
       thread: view.thread.map((t) => ({ kind: t.kind, at: t.at, from: t.from, subject: t.subject, text: t.text, intent: t.intent })),
       events: view.events.map((ev) => ({ at: ev.at, by: ev.by, action: ev.action, detail: detailText(ev.detail) })),
+      answer: answerModel(view, options),
       sequences: [...options.listSequences()],
       intents: INTENTS,
       snippets: SNIPPETS,
