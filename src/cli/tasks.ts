@@ -15,6 +15,7 @@ import {
   TASK_STATUSES,
   type TaskActionResult,
 } from '../tasks/index.ts';
+import { confirmInTerminal } from './confirm.ts';
 import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
@@ -144,10 +145,18 @@ export function tasksCommand(): Command {
     .description('close a task (needs your claim, unless admin)')
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep closing it')
-    .action(async (id: string, options: { as: string }) => {
+    .option('--yes', 'close it even though nobody answered the contact (else asked in a terminal, refused in scripts)')
+    .action(async (id: string, options: { as: string; yes?: boolean }) => {
       await withDatabase(async (db) => {
         const rep = await repFor(db, options.as, true);
-        report(await applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined }), 'done');
+        const close = (confirmed: boolean) => applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined, confirmed });
+        let result = await close(options.yes === true);
+        // Unanswered: ask in a terminal; scripts say --yes up front.
+        if (!result.ok && result.code === 'needs_confirmation') {
+          if (await confirmInTerminal(result.message)) result = await close(true);
+          else result = { ...result, message: `${result.message} Not closed: answer it first, or run again with --yes.` };
+        }
+        report(result, 'done');
       });
     });
   return tasks;

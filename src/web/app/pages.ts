@@ -229,3 +229,28 @@ ${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${i
     { viewer, csrf },
   );
 }
+
+/**
+ * The server-side "are you sure?" step (works without JavaScript): the action's own form again,
+ * with its fields and `confirmed=yes`, or a way back to the task.
+ */
+export function confirmPage(model: {
+  taskId: string;
+  action: string;
+  question: string;
+  fields: ReadonlyArray<[string, string]>;
+  viewer: Viewer;
+  csrf: string;
+}): string {
+  const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
+  const back = `/tasks/${e(encodeURIComponent(model.taskId))}`;
+  return layout(
+    'Confirm',
+    `<div class="card"><h1>Confirm</h1>
+<p id="confirm-question">${e(model.question)}</p>
+<form method="post" action="${back}/${e(model.action)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
+<button type="submit" id="confirm">Yes, go ahead</button> <a href="${back}" id="cancel">Cancel</a>
+</form></div>`,
+    { viewer: model.viewer, csrf: model.csrf },
+  );
+}
