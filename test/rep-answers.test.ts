@@ -104,6 +104,15 @@ describe("a rep's answer is a real reply", () => {
     assert.equal(await page.inputValue('#reply-cc'), MANAGER, 'reply-all: the manager the lead copied is copied');
     assert.match(await page.locator('#reply-from').innerText(), /Dana from Parley <dana@parley\.test>/);
 
+    // A snippet goes in at the cursor: what the rep typed around it stays (issue 16, case 7).
+    await page.fill('#reply-text', 'Hi Pat,\n\n\n\nRita');
+    await page.evaluate("document.getElementById('reply-text').setSelectionRange(9, 9)");
+    const snippet = page.locator('button[data-snippet]').first();
+    const snippetText = (await snippet.getAttribute('data-snippet')) ?? '';
+    assert.ok(snippetText.length > 20);
+    await snippet.click();
+    assert.equal(await page.inputValue('#reply-text'), `Hi Pat,\n\n${snippetText}\n\nRita`);
+
     // The rep adds someone to the CC line, and the answer goes to all of them.
     await page.fill('#reply-cc', `${MANAGER}, finance@lead.example`);
     await page.fill('#reply-text', 'For 12 people it is 400 a month.\n\nRita');
@@ -162,5 +171,75 @@ describe("a rep's answer is a real reply", () => {
     const alone = await answerTo(thirdId);
     assert.deepEqual(addresses(alone.parsed.cc), []);
     assert.deepEqual(alone.envelopeTo, [LEAD]);
+  });
+
+  // Issue 16, case 7: relabels apply their outcome, and closing without an answer asks first; the
+  // confirm step is the server's, so it works with JavaScript off.
+  it('asks before a relabel that unsubscribes and before closing an unanswered task, without JavaScript; the CLI wants --yes', async () => {
+    const sequence = worker.getSequence('quick-follow-up');
+    assert.ok(sequence);
+    const jo = 'jo@lead.example';
+    const [enrolled] = await enrollContacts(worker.database, sequence, [{ email: jo }]);
+    assert.ok(enrolled?.outcome === 'enrolled');
+    const step1 = await eventually('the first step to Jo', async () => services.sink.received.find((m) => m.envelopeTo[0] === jo), 20_000);
+    const deliver = async (id: string, body: string) => {
+      await services.mailbox.deliver(
+        replyMessage({
+          from: `Jo <${jo}>`,
+          to: 'dana@parley.test',
+          subject: 'Re: Quick question',
+          body,
+          messageId: id,
+          inReplyTo: step1.parsed.messageId,
+        }),
+      );
+      return (
+        await eventually('the task', async () => (await worker.database.tasks.findOne({ replyId: `mid:${id}` })) ?? undefined, 30_000)
+      )._id;
+    };
+    const taskId = await deliver('<jo-1@lead.example>', 'Hmm, maybe. What is this about again?');
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const noJs = await context.newPage();
+    const base = worker.webUrl;
+    assert.ok(base);
+    await noJs.goto(`${base}/login`);
+    await noJs.fill('#email', REP);
+    await noJs.fill('#password', PASSWORD);
+    await Promise.all([noJs.waitForURL(`${base}/`), noJs.click('button[type=submit]')]);
+    await noJs.goto(`${base}/tasks/${encodeURIComponent(taskId)}`);
+    await Promise.all([noJs.waitForURL(/notice=claim/), noJs.click('#claim')]);
+    const intentBefore = await noJs.locator('#intent').innerText();
+
+    // Relabel to unsubscribe: a confirm page first; Cancel changes nothing.
+    await noJs.selectOption('select[name=intent]', 'unsubscribe');
+    await noJs.click('#relabel');
+    assert.match(await noJs.locator('#confirm-question').innerText(), /unsubscribes jo@lead\.example/);
+    await Promise.all([noJs.waitForURL(`${base}/tasks/${encodeURIComponent(taskId)}`), noJs.click('#cancel')]);
+    assert.equal(await noJs.locator('#intent').innerText(), intentBefore);
+    assert.equal((await worker.database.contacts.findOne({ email: jo }))?.suppressed, undefined);
+    await noJs.selectOption('select[name=intent]', 'unsubscribe');
+    await noJs.click('#relabel');
+    await Promise.all([noJs.waitForURL(/notice=relabel/), noJs.click('#confirm')]);
+    assert.equal(await noJs.locator('#intent').innerText(), 'unsubscribe');
+    assert.equal((await worker.database.contacts.findOne({ email: jo }))?.suppressed?.reason, 'unsubscribe');
+    assert.equal(await noJs.locator('#enrollment-status').innerText(), 'stopped');
+
+    // Nobody answered Jo: the CLI refuses to close without --yes, the web app asks.
+    const { MESSAGE_ID_DOMAIN: _unset, ...env } = services.env({ SEQUENCES_DIR: 'test/fixtures/sequences' });
+    await assert.rejects(
+      runCli(['tasks', 'done', taskId, '--as', REP], env),
+      /without an answer\? Nobody has answered jo@lead\.example yet\. Not closed: .*--yes/,
+    );
+    assert.notEqual((await worker.database.tasks.findOne({ _id: taskId }))?.status, 'done');
+    await noJs.click('button[data-outcome="done"]');
+    assert.match(await noJs.locator('#confirm-question').innerText(), /Close this P\d task without an answer\?/);
+    await Promise.all([noJs.waitForURL(/notice=outcome/), noJs.click('#confirm')]);
+    assert.equal((await worker.database.tasks.findOne({ _id: taskId }))?.status, 'done');
+    await context.close();
+
+    const second = await deliver('<jo-2@lead.example>', 'Sorry, ignore my last email.');
+    await runCli(['tasks', 'claim', second, '--as', REP], env);
+    assert.match(await runCli(['tasks', 'done', second, '--as', REP, '--yes'], env), /done \(status done\)/);
   });
 });
