@@ -211,6 +211,11 @@ export interface ReplyDoc {
   uidValidity: string;
   uid: number;
   from: string;
+  /** The sender's display name, when the From header gives one. */
+  fromName?: string | undefined;
+  /** To and Cc as the sender wrote them (absent on replies stored before they were kept): a rep's answer goes to them all. */
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
   subject: string;
   date?: Date | undefined;
   inReplyTo?: string | undefined;
@@ -381,6 +386,8 @@ export interface RepMessageDoc extends SentEmail {
   enrollmentId: string;
   /** The rep who wrote it. */
   rep: string;
+  /** Copied addresses (the reply's To and Cc, reply-all, as the rep left them). */
+  cc?: string[] | undefined;
   state: 'sending' | 'sent' | 'failed';
   error?: string | undefined;
   createdAt: Date;
