@@ -148,8 +148,8 @@ const envSchema = z.object({
 
   /**
    * Right-hand side of the Message-IDs Parley writes, normally the sending domain. The one setting
-   * for every sender (worker, rep app, `parley tasks reply`); unset, a rep's answer uses the domain
-   * of the address it is sent from, and steps `parley.local`.
+   * for every sender (worker, rep app, `parley tasks reply`); unset, each message uses the domain
+   * of the address it is sent from (src/sending messageIdDomainFor).
    */
   MESSAGE_ID_DOMAIN: z
     .string()

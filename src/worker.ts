@@ -16,7 +16,7 @@ import {
   type AlarmSources,
 } from './monitoring/index.ts';
 import { startRecurringJobs } from './jobs/index.ts';
-import { createSmtpTransport, sendDueStepsJob, StepSender, UNSET_STEP_MESSAGE_ID_DOMAIN, type MailTransport } from './sending/index.ts';
+import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
 import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { outlineOf, readStats, STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
@@ -89,7 +89,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     transport,
     getSequence,
     logger: logger.child({ component: 'step-sender' }),
-    messageIdDomain: config.messageIdDomain ?? UNSET_STEP_MESSAGE_ID_DOMAIN,
+    messageIdDomain: config.messageIdDomain,
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     concurrency: config.sending.concurrency,

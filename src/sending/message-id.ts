@@ -1,8 +1,12 @@
 /**
- * Steps' Message-ID domain when MESSAGE_ID_DOMAIN is not set. (Rep answers use the sending
- * address's domain instead: src/tasks/answer-mail.ts.)
+ * The right-hand side of the Message-IDs Parley writes, steps and rep answers alike:
+ * MESSAGE_ID_DOMAIN when set, else the domain of the address the message is sent from. Never a
+ * made-up domain: receivers (and spam filters) expect the sender's own.
  */
-export const UNSET_STEP_MESSAGE_ID_DOMAIN = 'parley.local';
+export function messageIdDomainFor(configured: string | undefined, fromAddress: string): string {
+  if (configured) return configured;
+  return fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+}
 
 /**
  * The Message-ID of a step sent to an enrollment: the same on every attempt, so a step that went

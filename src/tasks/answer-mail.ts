@@ -1,5 +1,6 @@
 import { normaliseAddress } from '../contacts/index.ts';
 import { isParleyError } from '../errors.ts';
+import { messageIdDomainFor } from '../sending/index.ts';
 
 /**
  * How a rep's answer reads in the lead's mail client: the same From name as the thread's emails,
@@ -44,15 +45,8 @@ export function parseCcList(input: string): { ok: true; cc: string[] } | { ok: f
   return { ok: true, cc: unique };
 }
 
-/**
- * The right-hand side of an answer's Message-ID: MESSAGE_ID_DOMAIN when configured, else the
- * domain of the address the answer is sent from. Never a made-up domain: receivers score
- * Message-IDs whose domain has nothing to do with the sender as spam signals.
- */
-export function answerMessageIdDomain(configured: string | undefined, fromAddress: string): string {
-  if (configured) return configured;
-  return fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
-}
+/** An answer's Message-ID domain: the same rule as a step's (src/sending messageIdDomainFor). */
+export const answerMessageIdDomain = messageIdDomainFor;
 
 export interface QuotedMessage {
   /** When the lead wrote it (their Date header, else when it arrived). */
