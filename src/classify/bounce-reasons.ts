@@ -59,7 +59,7 @@ const WORDS: ReadonlyArray<readonly [BounceReason, RegExp]> = [
   ],
   [
     'expired',
-    /(?:delivery|retry|queue) (?:time(?:out)?|period|lifetime) (?:has )?(?:exceeded|expired)|(?:message|mail) (?:has )?expired|too long in (?:the )?queue|been delayed for (?:\d+|several) days|retry timeout exceeded|giving up|gave up|could not be delivered within|time limit exceeded/i,
+    /(?:delivery|retry|queue) (?:time(?:out)?|period|lifetime) (?:has )?(?:exceeded|expired)|(?:message|mail|envelope) (?:has )?expired|too long in (?:the )?queue|been delayed for (?:\d+|several) days|retry timeout exceeded|giving up|gave up|could not be delivered within|time limit exceeded/i,
   ],
   ['has_moved', /has moved|no longer (?:with|at|employed|works|in use|valid|available|active)|moved to/i],
   [

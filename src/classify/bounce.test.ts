@@ -71,6 +71,14 @@ const EXPECTED: Record<string, Expected | undefined> = {
     'user_unknown',
   ),
   'exim-legacy-5.1.1-prose.eml': prose('hard', '5.1.1', 'jo.ortega@acme.test', '<step1.enr-77f0c1@parley.example>', 'user_unknown'),
+  // OpenSMTPD before 6.x: its own template, signed below a greeting, from no daemon address.
+  'opensmtpd-legacy-expired-prose.eml': prose(
+    'hard',
+    undefined,
+    'omar.haddad@initech.test',
+    '<step1.enr-5e2c81@parley.example>',
+    'expired',
+  ),
   'qmail-5.1.1-no-mailbox-prose.eml': prose('hard', '5.1.1', 'lee.park@globex.test', '<step1.enr-3b9e55@parley.example>', 'user_unknown'),
   'exchange2003-de-unzustellbar-prose.eml': prose(
     'hard',

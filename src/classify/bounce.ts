@@ -196,7 +196,7 @@ const DAEMON_SENDER =
 const BOUNCE_SUBJECT =
   /undeliver(?:able|ed)|delivery status notification|mail delivery failed|returned mail|failure notice|delivery failure|non-?delivery|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|^rejected:|delayed mail|warning: message \S+ delayed/i;
 const FAILURE_WORDS =
-  /(?:could ?not|couldn'?t|wasn'?t|was not|cannot|can'?t) be delivered|(?:was|were) not delivered|not delivered to|undeliverable|unable to deliver|cannot send message|(?:error|trouble) delivering|delivery (?:errors|problems)|delivery (?:has |to [^\n]{0,100} )?failed|permanent (?:error|failure)|nicht zugestellt|unzustellbar|\b[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b/i;
+  /(?:could ?not|couldn'?t|wasn'?t|was not|cannot|can'?t) be delivered|(?:was|were) not delivered|not delivered to|undeliverable|unable to deliver|cannot send message|(?:error|trouble) delivering|error (?:has )?occurred (?:while|when) (?:attempting|trying) to deliver|delivery (?:errors|problems)|delivery (?:has |to [^\n]{0,100} )?failed|permanent (?:error|failure)|nicht zugestellt|unzustellbar|\b[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b/i;
 const DELAY_WORDS =
   /warning (?:message )?only|not yet been delivered|still being retried|has been delayed|will be retried|will (?:continue to |keep )?(?:re)?try|delivery (?:has been |is )?delayed|message is delayed|only a temporary failure|temporary problem delivering|noch nicht zugestellt|verzögert/i;
 const PERMANENT_WORDS = /permanent (?:error|failure)|failed permanently|i've given up|will not try to redeliver/i;
@@ -306,7 +306,7 @@ function proseDiagnostic(text: string, recipient: string | undefined): string | 
 }
 
 /**
- * qmail, Exchange 2003, Domino: the reason is a line under the failed address. Lead-ins ("because:"),
+ * qmail, Exchange 2003, Domino: the reason is a line under the failed address (OpenSMTPD: after it, on its line). Lead-ins ("because:"),
  * header-like lines ("Subject: ...") and asides ("(expanded from ...)") are skipped.
  */
 function lineAfter(text: string, recipient: string | undefined): string | undefined {
@@ -314,6 +314,11 @@ function lineAfter(text: string, recipient: string | undefined): string | undefi
   const lines = text.split('\n');
   const at = lines.findIndex((line) => line.toLowerCase().includes(recipient));
   if (at < 0) return undefined;
+  // OpenSMTPD: "addr: Envelope expired", the reason on the address's own line.
+  const line = lines[at] ?? '';
+  const after = line.slice(line.toLowerCase().indexOf(recipient) + recipient.length);
+  const sameLine = /^>?\s*:\s*(\p{L}.*)$/u.exec(after)?.[1];
+  if (sameLine) return tidyReply(sameLine);
   const reason = lines
     .slice(at + 1, at + 5)
     .map((line) => line.trim())
