@@ -78,6 +78,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     concurrency: config.sending.concurrency,
+    conversationWaitMs: config.sending.conversationWaitMs,
     unsubscribe,
     metrics,
   });

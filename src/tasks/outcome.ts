@@ -7,6 +7,7 @@ import {
   type TaskDoc,
   type TaskSettled,
 } from '../db/index.ts';
+import { releaseHeldSteps } from '../conversations/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -49,6 +50,8 @@ export async function applyTaskOutcome(
   const set: TaskSettled = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
   await tasks.settle(taskId, set);
   await recordEvent(db, { taskId, at: now, by: rep._id, action: outcome.kind, detail: applied.detail });
+  // The conversation is over (a snooze keeps it open): the contact's steps it held in other sequences are due now.
+  if (set.status === 'done') await releaseHeldSteps(db, task.contactId, now);
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };
 }
