@@ -149,6 +149,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         sessionSecret,
         secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
+        conversationWaitMs: config.sending.conversationWaitMs,
       }
     : undefined;
   const { eventsApiToken, eventsApiRatePerMinute } = config.web;

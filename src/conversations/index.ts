@@ -2,3 +2,11 @@
 export { describeConversation, openConversation, type Conversation } from './conversation.ts';
 export { ConversationHold, HOLD_RECHECK_MS } from './hold.ts';
 export { releaseHeldSteps } from './release.ts';
+export {
+  contactTimeline,
+  conversationLine,
+  TIMELINE_EVENT_LIMIT,
+  type ContactTimeline,
+  type TimelineEntry,
+  type TimelineKind,
+} from './timeline.ts';
