@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort } from '../src/embedded/index.ts';
 import type { EnrollmentDoc, RepDoc, TaskDoc } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -9,6 +12,11 @@ import { answerTask, applyTaskOutcome, claimTask, type TaskActionResult } from '
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { runCli } from './support/worker-process.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'conversation-test-pw-1';
+const SESSION_SECRET = 'conversation-test-session-secret-0123456789';
 
 /** CONVERSATION_WAIT_MS in this file: long enough to see a hold, short enough to see it end. */
 const ANSWER_WAIT_MS = 10_000;
@@ -57,7 +65,10 @@ describe('one conversation per person, through the real mailbox', () => {
     });
 
   /** The lead gets the "ask" sequence's first email and answers it with a question: a task opens, that enrollment pauses. */
-  async function leadAsksAQuestion(email: string): Promise<{ task: TaskDoc; askId: string }> {
+  async function leadAsksAQuestion(
+    email: string,
+    body = 'Does it work with Outlook, and is there an API?',
+  ): Promise<{ task: TaskDoc; askId: string }> {
     const askId = await enroll(email, 'ask');
     await stepSent(askId);
     const [step1] = mailTo(email, 'ask');
@@ -71,7 +82,7 @@ describe('one conversation per person, through the real mailbox', () => {
         messageId,
         inReplyTo: step1.parsed.messageId,
         references: [step1.parsed.messageId],
-        body: 'Does it work with Outlook, and is there an API?',
+        body,
       }),
     );
     const task = await eventually(
@@ -87,6 +98,9 @@ describe('one conversation per person, through the real mailbox', () => {
   beforeAll(async () => {
     services = await startTestServices();
     const config = services.config({
+      WEB_HOST: '127.0.0.1',
+      WEB_PORT: String(await freePort()),
+      SESSION_SECRET,
       SEQUENCES_DIR: 'test/fixtures/conversation',
       CONVERSATION_WAIT_MS: String(ANSWER_WAIT_MS),
       IMAP_POLL_INTERVAL_MS: '500',
@@ -190,5 +204,99 @@ describe('one conversation per person, through the real mailbox', () => {
     );
     assert.equal((await enrollment(askId)).status, 'stopped');
     assert.equal(mailTo(lead, 'webinar').length, 0);
+  });
+
+  describe('the contact timeline', () => {
+    const lead = 'eve@lead.example';
+    /** Mail content that must stay text: markup for the page, a terminal escape for the CLI. */
+    const HOSTILE = 'Does it work with Outlook <script>document.title="pwned"</script><img src=x onerror=alert(1)> \u001b[31mred?';
+    let taskId = '';
+    let browser: Browser | undefined;
+
+    beforeAll(async () => {
+      const { task } = await leadAsksAQuestion(lead, HOSTILE);
+      taskId = task._id;
+      const webinarId = await enroll(lead, 'webinar');
+      await heldBy(webinarId, task._id);
+      ok(await claimTask(worker.database, task._id, admin));
+      ok(await applyTaskOutcome(worker.database, task._id, admin, { kind: 'done' }, { getSequence: (id) => worker.getSequence(id) }));
+      await stepSent(webinarId);
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    /** Where each expected line first appears in `text`, in order; fails naming the first one missing or out of order. */
+    function assertInOrder(text: string, expected: readonly RegExp[]): void {
+      let from = 0;
+      for (const pattern of expected) {
+        const at = text.slice(from).search(pattern);
+        assert.ok(at >= 0, `${pattern} after position ${from} in:\n${text}`);
+        from += at + 1;
+      }
+    }
+    const ORDER = [
+      /Enrolled/,
+      /Sent step hello/,
+      /Reply received \(question\)/,
+      /Task opened/,
+      /Enrolled/,
+      /Step hello held: the contact is in a conversation/,
+      /Task claimed by rita@parley\.test/,
+      /Task closed: done by rita@parley\.test/,
+      /Sent step hello/,
+    ];
+
+    it('prints every email, reply, task and state change in time order on the command line, with control characters escaped', async () => {
+      const output = await runCli(['contacts', 'timeline', lead], services.env({ PARLEY_FROM_SOURCE: '1' }));
+      assertInOrder(output, ORDER);
+      assert.match(output, /No open conversation/);
+      assert.match(output, /webinar\s+Sent step hello/);
+      assert.ok(!output.includes('\u001b'), 'no raw escape character reaches the terminal');
+      assert.match(output, /\\u001b\[31m/);
+    });
+
+    it('shows the timeline page from the task page, with mail content as text, to a rep who may see it', async () => {
+      assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\``);
+      const base = worker.webUrl;
+      assert.ok(base);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(`${base}/contacts/${encodeURIComponent(lead)}/timeline`);
+      assert.ok(page.url().endsWith('/login'), 'login required');
+      await page.fill('#email', admin._id);
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+
+      await page.goto(`${base}/tasks/${encodeURIComponent(taskId)}`);
+      await Promise.all([page.waitForURL(/\/timeline$/), page.click('#contact-timeline')]);
+      const table = page.locator('#timeline tbody');
+      assertInOrder(await table.innerText(), ORDER);
+      const reply = page.locator('#timeline tr[data-kind="reply"]');
+      await reply.locator('summary').click();
+      assert.match(await reply.locator('pre').innerText(), /<script>document\.title="pwned"<\/script><img src=x onerror=alert\(1\)>/);
+      assert.equal(await page.locator('#timeline script, #timeline img').count(), 0);
+      assert.notEqual(await page.title(), 'pwned');
+      assert.match(await page.locator('#conversation').innerText(), /No open conversation/);
+      await page.screenshot({ path: 'docs/screenshots/contact-timeline.png', fullPage: true });
+      assert.deepEqual(dialogs, []);
+
+      // A rep with no task of this contact gets what an unknown address gets.
+      await addRep(worker.database, { email: 'sam@parley.test', name: 'Sam Rep', role: 'rep', password: PASSWORD });
+      const other = await browser.newPage();
+      await other.goto(`${base}/login`);
+      await other.fill('#email', 'sam@parley.test');
+      await other.fill('#password', PASSWORD);
+      await Promise.all([other.waitForURL(`${base}/`), other.click('button[type=submit]')]);
+      const refused = await other.goto(`${base}/contacts/${encodeURIComponent(lead)}/timeline`);
+      assert.equal(refused?.status(), 404);
+      const unknown = await other.goto(`${base}/contacts/${encodeURIComponent('nobody@lead.example')}/timeline`);
+      assert.equal(unknown?.status(), 404);
+    });
   });
 });
