@@ -90,7 +90,6 @@ steps:
         },
         optOut: { sentence: DEFAULT_OPT_OUT_SENTENCE, listUnsubscribe: false },
         html: false,
-        duringConversation: 'hold',
         outcomes: {},
         lint: {},
       },
