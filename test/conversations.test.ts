@@ -285,6 +285,13 @@ describe('one conversation per person, through the real mailbox', () => {
       assert.match(await page.locator('#conversation').innerText(), /No open conversation/);
       await page.screenshot({ path: 'docs/screenshots/contact-timeline.png', fullPage: true });
       assert.deepEqual(dialogs, []);
+      const api = await page.request.get(`${base}/api/contacts/${encodeURIComponent(lead)}/timeline`);
+      const json = (await api.json()) as { email: string; entries: Array<{ kind: string; title: string }> };
+      assert.equal(json.email, lead);
+      assert.deepEqual(
+        json.entries.filter((x) => x.kind === 'email_sent').map((x) => x.title),
+        ['Sent step hello', 'Sent step hello'],
+      );
 
       // A rep with no task of this contact gets what an unknown address gets.
       await addRep(worker.database, { email: 'sam@parley.test', name: 'Sam Rep', role: 'rep', password: PASSWORD });
