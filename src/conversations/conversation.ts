@@ -1,5 +1,8 @@
 import type { ConversationTaskRecord } from '../db/index.ts';
 
+/** CONVERSATION_WAIT_MS's default (src/config.ts): a rep's answer keeps a conversation open 7 days. */
+export const DEFAULT_CONVERSATION_WAIT_MS = 7 * 24 * 60 * 60_000;
+
 /**
  * A contact's open conversation, decided from their tasks: a reply waiting for a rep (the task is
  * open, claimed or snoozed), or a rep's answer waiting for the contact's reply (answered less than

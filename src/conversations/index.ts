@@ -1,5 +1,5 @@
 /** One conversation per person: while a contact converses with a rep, no sequence writes to them; and their timeline. */
-export { describeConversation, openConversation, type Conversation } from './conversation.ts';
+export { DEFAULT_CONVERSATION_WAIT_MS, describeConversation, openConversation, type Conversation } from './conversation.ts';
 export { ConversationHold, HOLD_RECHECK_MS } from './hold.ts';
 export { releaseHeldSteps } from './release.ts';
 export {

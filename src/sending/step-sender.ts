@@ -12,7 +12,7 @@ import {
   type EnrollmentStore,
   type ParleyCollections,
 } from '../db/index.ts';
-import { ConversationHold } from '../conversations/index.ts';
+import { ConversationHold, DEFAULT_CONVERSATION_WAIT_MS } from '../conversations/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -367,9 +367,6 @@ export class StepSender {
     await this.#change(enrollment, { kind: 'step_deferred', stepId: delivery.stepId, until: retryAt });
   }
 }
-
-/** CONVERSATION_WAIT_MS's default: 7 days. */
-const DEFAULT_CONVERSATION_WAIT_MS = 7 * 24 * 60 * 60_000;
 
 /** The first pause after a refused login; each refusal in a row doubles it, up to LOGIN_PAUSE_MAX_MS. */
 const LOGIN_PAUSE_MS = 30_000;

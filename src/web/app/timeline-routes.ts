@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { contactTimeline, conversationLine } from '../../conversations/index.ts';
+import { contactTimeline, conversationLine, DEFAULT_CONVERSATION_WAIT_MS } from '../../conversations/index.ts';
 import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { timelinePage } from './timeline-page.ts';
 
 const HTML = 'text/html; charset=utf-8';
-/** CONVERSATION_WAIT_MS's default, for an app started without it. */
-const DEFAULT_CONVERSATION_WAIT_MS = 7 * 24 * 60 * 60_000;
 /** An address is at most 254 characters (RFC 5321 §4.5.3.1.3); longer is no contact. */
 const MAX_EMAIL = 320;
 
