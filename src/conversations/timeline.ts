@@ -65,11 +65,7 @@ export async function contactTimeline(
   const taskEntries = await Promise.all(history.tasks.map((t) => taskTimeline(db, t)));
   const entries = [...mailEntries(history), ...taskEntries.flat(), ...enrollmentEntries(history), ...eventEntries(history)];
   entries.sort((a, b) => a.at.getTime() - b.at.getTime() || ORDER[a.kind] - ORDER[b.kind]);
-  const conversation = openConversation(
-    history.tasks.map((t) => ({ ...t })),
-    options.now,
-    options.conversationWaitMs,
-  );
+  const conversation = openConversation(history.tasks, options.now, options.conversationWaitMs);
   return { contact, conversation, entries };
 }
 
@@ -189,7 +185,11 @@ function enrollmentEntries(h: ContactHistory): TimelineEntry[] {
         kind: 'enrollment',
         sequenceId: e.sequenceId,
         title: `Step ${e.held.stepId} held: the contact is in a conversation`,
-        detail: e.passedStepIds.includes(e.held.stepId) ? 'went out after the conversation' : `waiting for task ${e.held.taskId} to close`,
+        detail: e.passedStepIds.includes(e.held.stepId)
+          ? 'held until the conversation was over'
+          : e.status === 'active'
+            ? `waiting for task ${e.held.taskId} to close`
+            : `never sent: the enrollment is ${e.status}`,
         taskId: e.held.taskId,
       });
     if (e.status !== 'active')
