@@ -6,7 +6,13 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { connectDatabase, type ContactDoc, type Database, type DeliveryDoc, type EnrollmentDoc } from '../src/db/index.ts';
 import { startFerretDB, startSmtpSink, type SmtpSink } from '../src/embedded/index.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createSmtpTransport, StepSender, type MailTransport, type SendRunResult } from '../src/sending/index.ts';
+import {
+  createSmtpTransport,
+  StepSender,
+  UNSET_STEP_MESSAGE_ID_DOMAIN,
+  type MailTransport,
+  type SendRunResult,
+} from '../src/sending/index.ts';
 import { parseSequence, type Sequence } from '../src/sequences/index.ts';
 import { databaseServed, type BenchRow } from './results.ts';
 import { withPeakRss } from './segments.ts';
@@ -270,7 +276,7 @@ export function stepSender(db: Database, transport: MailTransport, sequence: Seq
     transport,
     getSequence: (id) => (id === sequence.id ? sequence : undefined),
     logger: silentLogger(),
-    messageIdDomain: config.messageIdDomain,
+    messageIdDomain: config.messageIdDomain ?? UNSET_STEP_MESSAGE_ID_DOMAIN,
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     concurrency: config.sending.concurrency,

@@ -132,7 +132,15 @@ describe('one conversation per person, through the real mailbox', () => {
     assert.equal(mailTo(lead, 'webinar').length, 0, 'nothing from the webinar sequence while the question is open');
     assert.equal(await worker.database.sendClaims.countDocuments({ enrollmentId: webinarId }), 0, 'a held step is never claimed');
 
-    ok(await applyTaskOutcome(worker.database, task._id, admin, { kind: 'done' }, { getSequence: (id) => worker.getSequence(id) }));
+    ok(
+      await applyTaskOutcome(
+        worker.database,
+        task._id,
+        admin,
+        { kind: 'done' },
+        { getSequence: (id) => worker.getSequence(id), confirmed: true },
+      ),
+    );
     await stepSent(webinarId);
     await eventually('the webinar email at the sink', async () => (mailTo(lead, 'webinar').length > 0 ? true : undefined));
     assert.equal(mailTo(lead, 'webinar').length, 1, 'sent once');
@@ -223,7 +231,15 @@ describe('one conversation per person, through the real mailbox', () => {
         return e.held || e.passedStepIds.includes('hello') ? true : undefined;
       });
       ok(await claimTask(worker.database, task._id, admin));
-      ok(await applyTaskOutcome(worker.database, task._id, admin, { kind: 'done' }, { getSequence: (id) => worker.getSequence(id) }));
+      ok(
+        await applyTaskOutcome(
+          worker.database,
+          task._id,
+          admin,
+          { kind: 'done' },
+          { getSequence: (id) => worker.getSequence(id), confirmed: true },
+        ),
+      );
       await stepSent(webinarId);
     });
     afterAll(async () => {

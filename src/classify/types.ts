@@ -1,3 +1,4 @@
+import type { NamedDate } from './named-date.ts';
 import type { Qualification } from '../sequences/types.ts';
 
 /**
@@ -54,6 +55,26 @@ export interface Classification {
   explanation: string;
 }
 
+/**
+ * Why a delivery failed, in the bounce libraries' vocabulary (sisimai's reasons): what Parley does
+ * follows from it (src/classify/bounce-reasons.ts groups them; src/inbound/apply-outcome.ts acts).
+ */
+export type BounceReason =
+  | 'user_unknown'
+  | 'host_unknown'
+  | 'has_moved'
+  | 'not_accept'
+  | 'suspended'
+  | 'mailbox_full'
+  | 'rate_limited'
+  | 'expired'
+  | 'system_error'
+  | 'message_too_big'
+  | 'blocked'
+  | 'spam_detected'
+  | 'policy'
+  | 'undefined';
+
 /** A delivery failure report, read from RFC 3464 fields or a mailer-daemon's prose. */
 export interface BounceVerdict {
   /** hard: the address will not work (5.x.x, "user unknown"); soft: try again later (4.x.x, mailbox full). */
@@ -68,6 +89,8 @@ export interface BounceVerdict {
   originalMessageId: string | undefined;
   /** RFC 3464 Action: 'delayed' is only a warning that the message is still queued. */
   action?: 'failed' | 'delayed' | undefined;
+  /** Why it failed; absent on verdicts stored before reasons were read. */
+  reason?: BounceReason | undefined;
 }
 
 /** A person the reply names: the right contact ("talk to Sam, sam@x.com") or an out-of-office's stand-in. */
@@ -97,6 +120,8 @@ export interface ReplyAnalysis {
   bounce: BounceVerdict | undefined;
   /** For out-of-office: when they are back (undefined when not said). */
   returnDate: Date | undefined;
+  /** For not now: the date they asked to hear from us again ("try me in March"; undefined when not said). */
+  namedDate: NamedDate | undefined;
   /** For out-of-office: who to contact meanwhile. */
   alternateContact: NamedContact | undefined;
   /** For wrong person: who to talk to instead. */

@@ -1,4 +1,4 @@
-import type { BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
+import type { BounceReason, BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
 
 /**
  * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
@@ -63,7 +63,8 @@ export interface SuppressionEntryDoc {
   replyId?: string | undefined;
   /** The `unsubscribed` event recorded with an unsubscribe. */
   eventId?: string | undefined;
-  bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
+  /** `reason`: why it bounced (user_unknown, host_unknown, ...); absent on entries stored before reasons were read. */
+  bounce?: { status: string | undefined; diagnostic: string | undefined; reason?: BounceReason | undefined } | undefined;
   lifted?: { at: Date; by: string; auditId: string } | undefined;
 }
 
@@ -223,6 +224,11 @@ export interface ReplyDoc {
   uidValidity: string;
   uid: number;
   from: string;
+  /** The sender's display name, when the From header gives one. */
+  fromName?: string | undefined;
+  /** To and Cc as the sender wrote them (absent on replies stored before they were kept): a rep's answer goes to them all. */
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
   subject: string;
   date?: Date | undefined;
   inReplyTo?: string | undefined;
@@ -337,6 +343,8 @@ export interface TaskDoc {
   escalated?: { at: Date; to: string[] } | undefined;
   /** When a rep's answer went out. */
   answeredAt?: Date | undefined;
+  /** The date the reply asked to be contacted again ("try me in March"), as read from its words. */
+  namedDate?: { at: Date; phrase: string } | undefined;
   /**
    * The task as Parley queued it, never updated: its audit trail's first entry ("created"), kept
    * on the task so queueing one costs one write. Tasks queued before it have a stored event instead.
@@ -391,6 +399,8 @@ export interface RepMessageDoc extends SentEmail {
   enrollmentId: string;
   /** The rep who wrote it. */
   rep: string;
+  /** Copied addresses (the reply's To and Cc, reply-all, as the rep left them). */
+  cc?: string[] | undefined;
   state: 'sending' | 'sent' | 'failed';
   error?: string | undefined;
   createdAt: Date;

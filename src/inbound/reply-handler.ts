@@ -1,4 +1,4 @@
-import { answerQuestion, type Classification, type ReplyAnalysis } from '../classify/index.ts';
+import { answerQuestion, type BounceReason, type Classification, type ReplyAnalysis } from '../classify/index.ts';
 import {
   contactStore,
   replyStore,
@@ -170,9 +170,11 @@ export class ReplyHandler {
       contact,
       nextStepAt: enrollment.nextStepAt,
       bounce: analysis.bounce,
+      datesRead: { returnDate: analysis.returnDate, namedDate: analysis.namedDate },
     });
     const plan = senderConcern ? holdForPerson(decided) : decided;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
+    if (plan.deliveryRefused) this.#deliveryRefused(enrollment, plan.deliveryRefused, analysis, replyId);
     // The task, what the reply revealed and its event don't depend on each other: written side by
     // side, so a reply costs fewer round trips in a row. Each is written once however often it is
     // retried, and the reply is marked processed only after all of them.
@@ -188,6 +190,7 @@ export class ReplyHandler {
               contact,
               outcome: plan.action,
               senderConcern,
+              namedDate: plan.namedDate,
             },
             now,
             this.#o.taskSettings,
@@ -198,6 +201,16 @@ export class ReplyHandler {
       senderConcern ? undefined : recordReplyEvent(db, match, replyId, analysis, now),
     ] as const);
     return { outcome: plan.action, taskId: task?._id, senderConcern };
+  }
+
+  /** The deliverability signal: a refusal is the sender mailbox's problem, not the contact's. */
+  #deliveryRefused(enrollment: EnrollmentMatch['enrollment'], reason: BounceReason, analysis: ReplyAnalysis, replyId: string) {
+    this.#metrics.deliveryRefused(enrollment.sequenceId, reason);
+    const sender = this.#o.getSequence(enrollment.sequenceId)?.sender.address;
+    this.#o.logger.warn(
+      { sequenceId: enrollment.sequenceId, sender, reason, status: analysis.bounce?.status, enrollmentId: enrollment._id, replyId },
+      'delivery refused: enrollment paused',
+    );
   }
 
   #replyDoc(
@@ -214,6 +227,9 @@ export class ReplyHandler {
       uidValidity: origin.uidValidity,
       uid: origin.uid,
       from: message.from,
+      ...(message.fromName !== undefined && { fromName: message.fromName }),
+      to: message.to ?? [],
+      cc: message.cc ?? [],
       subject: message.subject,
       date: message.date,
       inReplyTo: message.inReplyTo,
@@ -282,6 +298,9 @@ async function recordReplyEvent(
     sequenceId: match.enrollment.sequenceId,
     stepId: match.stepId,
     enrollmentId: match.enrollment._id,
-    props: type === OWN_EVENTS.bounced ? { kind: bounce?.kind, status: bounce?.status } : { intent, matched_by: match.matchedBy },
+    props:
+      type === OWN_EVENTS.bounced
+        ? { kind: bounce?.kind, status: bounce?.status, reason: bounce?.reason }
+        : { intent, matched_by: match.matchedBy },
   });
 }

@@ -1,4 +1,10 @@
 /**
+ * Steps' Message-ID domain when MESSAGE_ID_DOMAIN is not set. (Rep answers use the sending
+ * address's domain instead: src/tasks/answer-mail.ts.)
+ */
+export const UNSET_STEP_MESSAGE_ID_DOMAIN = 'parley.local';
+
+/**
  * The Message-ID of a step sent to an enrollment: the same on every attempt, so a step that went
  * out twice (a worker died between the server's 250 and our record) is one message to receivers
  * that drop duplicate Message-IDs, and one thread entry to the lead's client.

@@ -22,6 +22,8 @@ export interface TaskSource {
   outcome: string;
   /** The reply came from someone who may not act for the contact: the task says so, and exists whatever the intent. */
   senderConcern?: SenderConcern | undefined;
+  /** The date the reply named for being contacted again. */
+  namedDate?: { at: Date; phrase: string } | undefined;
 }
 
 /** Priority of a held reply whose intent needs no person otherwise (an unsubscribe, an out-of-office): someone checks it soon. */
@@ -65,6 +67,7 @@ export async function queueTaskForReply(
     ...(assignee !== undefined && { assignee }),
     outcome: source.outcome,
     ...(source.senderConcern && { senderConcern: source.senderConcern }),
+    ...(source.namedDate && { namedDate: { at: source.namedDate.at, phrase: source.namedDate.phrase } }),
     status: 'open',
     createdAt: now,
     dueAt,
