@@ -187,6 +187,12 @@ const envSchema = z.object({
    * takeover could both go out.
    */
   SEND_LEASE_MS: positiveMs.default(5 * 60_000),
+  /**
+   * Milliseconds after a rep's answer during which the contact's conversation stays open (their
+   * reply is awaited): no sequence's automated step goes to them meanwhile, unless its file says
+   * `during_conversation: send`. Default 7 days.
+   */
+  CONVERSATION_WAIT_MS: positiveMs.default(7 * 24 * 60 * 60_000),
 
   /** Interface the unsubscribe web server listens on. Put a TLS-terminating proxy in front of it. */
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
@@ -332,7 +338,14 @@ export interface Config {
     readonly eventPassMs: number;
   };
   readonly modelReloadMs: number;
-  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly concurrency: number; readonly leaseMs: number };
+  readonly sending: {
+    readonly intervalMs: number;
+    readonly batchSize: number;
+    readonly concurrency: number;
+    readonly leaseMs: number;
+    /** Milliseconds a rep's answer keeps the contact's conversation open (CONVERSATION_WAIT_MS). */
+    readonly conversationWaitMs: number;
+  };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
   readonly shutdownTimeoutMs: number;
@@ -434,6 +447,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       batchSize: e.SEND_BATCH_SIZE,
       concurrency: e.SEND_CONCURRENCY,
       leaseMs: e.SEND_LEASE_MS,
+      conversationWaitMs: e.CONVERSATION_WAIT_MS,
     }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

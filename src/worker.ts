@@ -93,6 +93,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     concurrency: config.sending.concurrency,
+    conversationWaitMs: config.sending.conversationWaitMs,
     unsubscribe,
     metrics,
   });
@@ -163,6 +164,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         sessionSecret,
         secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
+        conversationWaitMs: config.sending.conversationWaitMs,
       }
     : undefined;
   const { eventsApiToken, eventsApiRatePerMinute } = config.web;

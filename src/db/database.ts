@@ -169,6 +169,8 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   // A task's thread: the replies of its enrollment, read on every task view.
   await d.replies.createIndex({ enrollmentId: 1 });
   await d.tasks.createIndex({ status: 1, dueAt: 1 });
+  // A send run's one read of its batch's conversations (src/db/conversation-store.ts).
+  await d.tasks.createIndex({ contactId: 1, status: 1 });
   await d.tasks.createIndex({ assignee: 1, dueAt: 1 });
   await d.taskEvents.createIndex({ taskId: 1, at: 1 });
   await d.taskClaims.createIndex({ taskId: 1, claimNumber: -1 });

@@ -115,6 +115,11 @@ export interface EnrollmentDoc {
   statusReason?: string | undefined;
   /** The reply that paused or stopped it. */
   statusReplyId?: string | undefined;
+  /**
+   * Set when a due step was held because the contact is in a conversation (src/conversations/).
+   * Inert once `stepId` is passed: closing the conversation brings forward only a step still held.
+   */
+  held?: EnrollmentHold | undefined;
   enrolledAt: Date;
   updatedAt: Date;
   /**
@@ -130,6 +135,14 @@ export interface EnrollmentDoc {
    * event's properties as event_<prop>), e.g. { segment: 'Pricing page visitors', event_url: '/pricing' }.
    */
   context?: Record<string, string> | undefined;
+}
+
+/** A step held back while the contact is in a conversation: which step, since when, and which task keeps it. */
+export interface EnrollmentHold {
+  stepId: string;
+  since: Date;
+  /** The task whose conversation holds it (the reply waiting for a rep, or the rep's answer waiting for theirs). */
+  taskId: string;
 }
 
 /** `bounced`: the server accepted it, then a soft bounce came back; the step is sent again later. */

@@ -30,6 +30,7 @@ const sequence: Sequence = {
   policy,
   optOut: { sentence: 'Reply stop.', listUnsubscribe: false },
   html: false,
+  duringConversation: 'hold',
   outcomes: {
     not_now: { action: 'resume_after', wait: { kind: 'business_days', days: 10 } },
     not_interested: { action: 'stop' },

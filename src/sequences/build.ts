@@ -31,6 +31,7 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     policy: input.policy,
     optOut: input.opt_out,
     html: input.html,
+    duringConversation: input.during_conversation,
     outcomes: input.outcomes,
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),

@@ -87,6 +87,11 @@ export interface Sequence {
   };
   /** Add an HTML alternative rendered from the text through MJML. Off by default. */
   html: boolean;
+  /**
+   * A due step while the contact is in a conversation (a reply waiting for a rep, or a rep's answer
+   * waiting for theirs): `hold` it until the conversation ends (default), or `send` it anyway.
+   */
+  duringConversation: 'hold' | 'send';
   /** Outcome per intent for the whole sequence; intents not listed: pause_and_task. */
   outcomes: Partial<Record<ConfigurableIntent, ReplyOutcome>>;
   /** Lint rule levels set in the file, by rule id. */

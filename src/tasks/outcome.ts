@@ -7,6 +7,7 @@ import {
   type TaskDoc,
   type TaskSettled,
 } from '../db/index.ts';
+import { releaseHeldSteps } from '../conversations/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -74,6 +75,8 @@ export async function applyTaskOutcome(
     action: outcome.kind,
     detail: { ...applied.detail, ...(unanswered && { unanswered: 'confirmed' }) },
   });
+  // The conversation is over (a snooze keeps it open): the contact's steps it held in other sequences are due now.
+  if (set.status === 'done') await releaseHeldSteps(db, task.contactId, now);
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };
 }

@@ -12,6 +12,7 @@ import { cookieNames, csrfBindingOf, registerAuthRoutes, requireSession } from '
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
+import { registerTimelineRoutes } from './timeline-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
 export interface RepAppOptions {
@@ -28,6 +29,8 @@ export interface RepAppOptions {
   secureCookies: boolean;
   /** Response-time targets and claim length (config.tasks). */
   taskSettings?: TaskSettings | undefined;
+  /** Milliseconds a rep's answer keeps a conversation open (config CONVERSATION_WAIT_MS), for the timeline; default 7 days. */
+  conversationWaitMs?: number | undefined;
   now: () => Date;
 }
 
@@ -88,4 +91,5 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   registerTaskRoutes(app, options);
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);
+  registerTimelineRoutes(app, options);
 }

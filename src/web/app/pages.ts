@@ -220,6 +220,7 @@ ${outcome('snooze', 'Snooze', '<input type="date" name="until" aria-label="Snooz
 <div class="card"><h2>Audit trail</h2><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr></thead><tbody>${events}</tbody></table></div>
 </div><div>
 <div class="card"><h2>Contact</h2><p>${e(model.contact.email)}${model.contact.company ? `<br>${e(model.contact.company)}` : ''}</p>
+<p><a id="contact-timeline" href="/contacts/${e(encodeURIComponent(model.contact.email))}/timeline">Timeline: everything with this contact</a></p>
 ${signals ? `<ul>${signals}</ul>` : '<p class="meta">No qualification signals yet.</p>'}
 ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}: <span id="enrollment-status">${e(model.enrollment.status)}</span>${model.enrollment.reason ? ` (${e(model.enrollment.reason)})` : ''}</p>` : ''}
 </div>
