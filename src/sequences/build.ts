@@ -32,6 +32,7 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     optOut: input.opt_out,
     html: input.html,
     outcomes: input.outcomes,
+    ...(input.referral && { referral: input.referral }),
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),
   });

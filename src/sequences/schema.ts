@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LINT_LEVELS, LINT_RULE_IDS } from './lint/catalog.ts';
 import { bodyTemplate, email, name, slug, strictObject, subjectTemplate, wait } from './schema-fields.ts';
 import { outcomes } from './schema-outcomes.ts';
+import { referral } from './schema-referral.ts';
 import { audience, optOut, policy } from './schema-policy.ts';
 import type { Qualification } from './types.ts';
 
@@ -34,6 +35,7 @@ export const sequenceSchema = strictObject({
   opt_out: optOut.prefault({}),
   html: z.boolean().default(false),
   outcomes: outcomes.prefault({}),
+  referral: referral.optional(),
   lint: lintLevels.prefault({}),
   steps: z.array(step, { error: 'expected a list of steps' }).min(1, 'a sequence needs at least one step'),
 });
