@@ -123,7 +123,11 @@ export interface EnrollmentDoc {
    */
   round?: number | undefined;
   /** Why the contact is here: `manual`, or the segment whose entry enrolled it. */
-  source?: { kind: 'manual' } | { kind: 'segment'; segmentId: string } | undefined;
+  source?:
+    | { kind: 'manual' }
+    | { kind: 'segment'; segmentId: string }
+    | { kind: 'referral'; replyId: string; referrerContactId: string }
+    | undefined;
   /**
    * Template variables from what brought the contact in (the segment's name, the newest matching
    * event's properties as event_<prop>), e.g. { segment: 'Pricing page visitors', event_url: '/pricing' }.

@@ -18,6 +18,7 @@ import type { TrainedIntentModel } from './message-analysis.ts';
 import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
 import { holdForPerson, senderConcernFor } from './sender-trust.ts';
+import { enrollReferred, referralPlan, referredPerson, rememberReferral } from './referral.ts';
 import { triageSender } from './triage-rule.ts';
 
 /** Where a message sits in the mailbox. */
@@ -183,8 +184,38 @@ export class ReplyHandler {
       nextStepAt: enrollment.nextStepAt,
       bounce: analysis.bounce,
     });
-    const plan = senderConcern ? holdForPerson(decided) : decided;
+    const sequence = this.#o.getSequence(enrollment.sequenceId);
+    const person = referredPerson(analysis.referral, analysis.visibleText);
+    // A referral acts only for a reply the contact is proven to have sent: a stranger must not enroll anyone.
+    const referral = senderConcern
+      ? { plan: holdForPerson(decided), enrollInto: undefined }
+      : referralPlan({
+          decided,
+          rule: sequence?.referral,
+          person,
+          owner: contact?.owner ?? sequence?.owner,
+          getSequence: this.#o.getSequence,
+        });
+    let { plan } = referral;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
+    let shown = person;
+    if (referral.enrollInto && person && contact) {
+      const enrolled = await enrollReferred(db, {
+        sequence: referral.enrollInto,
+        person,
+        referrer: contact,
+        notThem: [contact.email, enrollment.email, ...this.#o.ownAddresses()],
+        replyId,
+        now,
+      });
+      shown = enrolled.ok
+        ? { ...person, action: `enrolled in ${referral.enrollInto.id}`, enrollmentId: enrolled.enrollmentId }
+        : { ...person, action: `not enrolled: ${enrolled.why}` };
+      // Not enrolled (suppressed, in another conversation): a rep decides.
+      if (!enrolled.ok) plan = { ...plan, action: 'referral_to_rep', task: { assignee: contact.owner ?? sequence?.owner } };
+    }
+    if (person && contact && !senderConcern)
+      await rememberReferral(db, { person, referrer: contact, enrollmentId: enrollment._id, replyId, now });
     // The task, what the reply revealed and its event don't depend on each other: written side by
     // side, so a reply costs fewer round trips in a row. Each is written once however often it is
     // retried, and the reply is marked processed only after all of them.
@@ -200,6 +231,7 @@ export class ReplyHandler {
               contact,
               outcome: plan.action,
               senderConcern,
+              referral: shown,
             },
             now,
             this.#o.taskSettings,

@@ -3,6 +3,7 @@ import {
   taskStore,
   type ContactDoc,
   type ParleyCollections,
+  type ReferredPerson,
   type ReplyDoc,
   type SenderConcern,
   type TaskDoc,
@@ -22,6 +23,8 @@ export interface TaskSource {
   outcome: string;
   /** The reply came from someone who may not act for the contact: the task says so, and exists whatever the intent. */
   senderConcern?: SenderConcern | undefined;
+  /** The person the reply referred us to, and what was done about them. */
+  referral?: ReferredPerson | undefined;
 }
 
 /** Priority of a held reply whose intent needs no person otherwise (an unsubscribe, an out-of-office): someone checks it soon. */
@@ -65,6 +68,7 @@ export async function queueTaskForReply(
     ...(assignee !== undefined && { assignee }),
     outcome: source.outcome,
     ...(source.senderConcern && { senderConcern: source.senderConcern }),
+    ...(source.referral && { referral: source.referral }),
     status: 'open',
     createdAt: now,
     dueAt,

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../pages.ts';
+import { referralCard, triageCard, triageNotice, type ReferralCard, type TriageCard } from './triage-page.ts';
 
 /**
  * The rep app's pages, rendered on the server. Everything that comes from mail, the database or
@@ -20,6 +21,8 @@ export interface TaskRow {
   escalated: boolean;
   /** The reply's sender may not act for the contact (TaskDoc.senderConcern). */
   senderHeld: boolean;
+  /** Replies from an address with no enrollment, for a rep to attach or dismiss (TaskDoc.triage). */
+  triage?: boolean | undefined;
 }
 
 export interface Viewer {
@@ -52,6 +55,10 @@ export interface TaskPageModel {
   intents: readonly string[];
   snippets: ReadonlyArray<{ label: string; text: string }>;
   notice: Notice | undefined;
+  /** Set on a triage task (src/web/app/triage-page.ts). */
+  triage?: TriageCard | undefined;
+  /** The person the reply referred us to. */
+  referral?: ReferralCard | undefined;
 }
 
 export interface Notice {
@@ -109,7 +116,7 @@ export function loginPage(csrf: string, notice?: Notice): string {
 }
 
 export function taskRowHtml(t: TaskRow): string {
-  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}`;
+  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}${t.triage ? ' <span class="tag triage">triage</span>' : ''}`;
   return (
     `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
     `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`
@@ -196,7 +203,9 @@ export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): st
     `<h1>${e(model.contact.name || task.email)}</h1>
 ${noticeHtml(model.notice)}
 ${model.senderConcern ? `<p class="notice" id="sender-concern" role="alert">${e(model.senderConcern)}. Nothing was changed automatically: decide below.</p>` : ''}
+${model.triage ? triageNotice(model.triage) : ''}
 <div class="grid"><div>
+${model.triage ? triageCard(id, model.triage, csrf) : ''}
 <div class="card"><h2>Thread</h2>${model.thread.map(threadEntry).join('\n')}</div>
 <div class="card"><h2>Answer</h2>
 ${task.claimedBy ? `<p class="meta">Claimed by ${e(task.claimedBy)}</p>` : ''}
@@ -213,6 +222,7 @@ ${outcome('snooze', 'Snooze', '<input type="date" name="until" aria-label="Snooz
 </div>
 <div class="card"><h2>Audit trail</h2><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr></thead><tbody>${events}</tbody></table></div>
 </div><div>
+${model.referral ? referralCard(model.referral) : ''}
 <div class="card"><h2>Contact</h2><p>${e(model.contact.email)}${model.contact.company ? `<br>${e(model.contact.company)}` : ''}</p>
 ${signals ? `<ul>${signals}</ul>` : '<p class="meta">No qualification signals yet.</p>'}
 ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}: <span id="enrollment-status">${e(model.enrollment.status)}</span>${model.enrollment.reason ? ` (${e(model.enrollment.reason)})` : ''}</p>` : ''}

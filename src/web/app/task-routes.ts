@@ -16,6 +16,7 @@ import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
+import { triageModels } from './triage-routes.ts';
 import { detailText, FAILURES, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -133,6 +134,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       intents: INTENTS,
       snippets: SNIPPETS,
       notice: noticeFor(request.query.notice),
+      ...triageModels(view.task),
     };
     return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
   });
@@ -180,6 +182,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
         : undefined,
       thread: view.thread,
       events: view.events,
+      ...(view.task.triage && { triage: view.task.triage }),
+      ...(view.task.referral && { referral: view.task.referral }),
     };
   });
 }
