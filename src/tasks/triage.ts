@@ -129,7 +129,7 @@ export async function suggestContact(db: ParleyCollections, sender: string): Pro
     contactId: referral.referrerContactId,
     email: referral.referrerEmail,
     reason: 'referred_by',
-    note: `referred by ${referral.referrerEmail} on ${referral.at.toISOString().slice(0, 10)}`,
+    note: `referred ${sender} to us on ${referral.at.toISOString().slice(0, 10)}`,
     enrollmentId: referral.enrollmentId,
   };
 }

@@ -8,7 +8,7 @@ import { escapeHtml } from '../pages.ts';
 export interface TriageCard {
   sender: string;
   messages: number;
-  suggestion: { email: string; note: string; enrollmentId: string | undefined } | undefined;
+  suggestion: { email: string; note: string; enrollmentId: string | undefined; sameAddress: boolean } | undefined;
   attached: { email: string; enrollmentId: string | undefined; by: string } | undefined;
   dismissed: { reason: string; by: string } | undefined;
 }
@@ -39,11 +39,13 @@ export function triageCard(taskId: string, card: TriageCard, csrf: string): stri
       : `Dismissed by ${e(card.dismissed?.by ?? '')}: ${e(card.dismissed?.reason ?? '')}.`;
     return `<div class="card" id="triage"><h2>Triage</h2>${suggestion}<p>${done}</p></div>`;
   }
-  const contact = card.suggestion?.email ?? card.sender;
+  // A contact with the sender's own address is the likely one; a referrer is context, and the sender a new contact.
+  const same = card.suggestion?.sameAddress ? card.suggestion : undefined;
+  const contact = same?.email ?? card.sender;
   return `<div class="card" id="triage"><h2>Triage</h2>${suggestion}
 <form method="post" action="${action('attach')}">${csrfField(csrf)}
 <label for="triage-contact">Contact address</label><br><input id="triage-contact" name="contact" type="email" value="${e(contact)}" required>
-<label for="triage-enrollment">Enrollment (optional)</label> <input id="triage-enrollment" name="enrollmentId" value="${e(card.suggestion?.enrollmentId ?? '')}">
+<label for="triage-enrollment">Enrollment (optional)</label> <input id="triage-enrollment" name="enrollmentId" value="${e(same?.enrollmentId ?? '')}">
 <button type="submit" id="triage-attach">Attach</button>
 </form>
 <form class="inline" method="post" action="${action('dismiss')}">${csrfField(csrf)}

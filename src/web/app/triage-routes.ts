@@ -26,6 +26,7 @@ export function triageModels(task: TaskDoc): Pick<TaskPageModel, 'triage' | 'ref
           email: triage.suggestion.email,
           note: triage.suggestion.note,
           enrollmentId: triage.suggestion.enrollmentId,
+          sameAddress: triage.suggestion.reason === 'same_address',
         },
         attached: triage.attached && { email: triage.attached.email, enrollmentId: triage.attached.enrollmentId, by: triage.attached.by },
         dismissed: triage.dismissed && { reason: triage.dismissed.reason, by: triage.dismissed.by },
