@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inProcessAnalyzer, type AnalyzedMessage } from '../src/inbound/index.ts';
+import { emailReplyParser, isEmailReplyParserCheckout, talonHtml } from './eval-corpora-quotes.ts';
 
 // `npm run eval:corpora -- <checkout> [<checkout> ...]`: scores Parley's reading of mail against the
 // public test fixtures of other projects, read from checkouts given at run time (nothing of theirs
@@ -8,7 +9,9 @@ import { inProcessAnalyzer, type AnalyzedMessage } from '../src/inbound/index.ts
 //  - sisimai/set-of-emails (maildir/bsd): bounces from many MTAs and providers, RFC 3834 auto-replies,
 //    and maildir/not (mail that is no bounce);
 //  - mailgun/talon (tests/fixtures/standard_replies): replies from real clients, which are no bounces,
-//    and whose visible text is scored by talon's own convention (`<name>_reply_text`, else "Hello").
+//    and whose visible text is scored by talon's own convention (`<name>_reply_text`, else "Hello"),
+//    and its HTML replies (tests/fixtures/html_replies);
+//  - github/email_reply_parser (test/emails): visible text only (eval-corpora-quotes.ts).
 // Scores (issue 15's table): bounces found among real bounces, non-bounces called bounces, hard/soft
 // by the SMTP class of the report's own Status field, auto-replies found among RFC 3834 replies.
 
@@ -118,17 +121,19 @@ async function talon(root: string): Promise<void> {
   console.log(`  visible text, exact match (talon's standard replies): ${rate(visible)}`);
   console.log(`  the same, a trailing signature set aside (talon keeps them, Parley strips them): ${rate(visibleSignaturesAside)}`);
   if (process.env.EVAL_VERBOSE) console.log(`  visible text wrong: ${wrong.join('; ')}`);
+  talonHtml(root);
   console.log(`  replies called bounces: ${rate(falseBounces)}`);
   console.log(`  replies called automatic: ${rate(falseAutomatic)}`);
 }
 
 const checkouts = process.argv.slice(2);
 if (checkouts.length === 0) {
-  console.error('usage: npm run eval:corpora -- <checkout of sisimai/set-of-emails or mailgun/talon> [...]');
+  console.error('usage: npm run eval:corpora -- <checkout of sisimai/set-of-emails, mailgun/talon or github/email_reply_parser> [...]');
   process.exit(2);
 }
 for (const root of checkouts) {
   if (existsSync(join(root, 'maildir/bsd'))) await sisimai(root);
   else if (existsSync(join(root, 'tests/fixtures/standard_replies'))) await talon(root);
-  else console.error(`${basename(root)}: not a layout this script knows (sisimai/set-of-emails, mailgun/talon)`);
+  else if (isEmailReplyParserCheckout(root)) emailReplyParser(root);
+  else console.error(`${basename(root)}: not a layout this script knows (sisimai/set-of-emails, mailgun/talon, github/email_reply_parser)`);
 }

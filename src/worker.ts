@@ -5,12 +5,21 @@ import { MailboxLease, MailboxPoller, mailboxKey, ReplyHandler, ThreadedAnalyzer
 import { IntentModelStore } from './learning/index.ts';
 import { escalateOverdue, refreshTasks } from './tasks/index.ts';
 import type { Logger } from './logger.ts';
-import { createWorkerMetrics, imapCheck, mongoCheck, readinessOf, readSnapshot, smtpCheck } from './monitoring/index.ts';
+import {
+  createWorkerMetrics,
+  imapCheck,
+  mongoCheck,
+  readAlarms,
+  readinessOf,
+  readSnapshot,
+  smtpCheck,
+  type AlarmSources,
+} from './monitoring/index.ts';
 import { startRecurringJobs } from './jobs/index.ts';
 import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
 import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
-import { STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
+import { outlineOf, readStats, STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 
 /** How often overdue tasks are escalated and snoozed ones woken (milliseconds). */
@@ -65,8 +74,14 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const transport: MailTransport = createSmtpTransport(config.smtp);
   const metricsLog = logger.child({ component: 'metrics' });
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
+  const alarmSources: AlarmSources = {
+    stats: (period, sequences, now) => readStats(database, { period, sequences, now: () => now }),
+    tasks: taskStore(database),
+    sequences: () => allSequences().map(outlineOf),
+  };
   const metrics = createWorkerMetrics({
     snapshot: (now) => readSnapshot(snapshotSources, now),
+    alarms: (now) => readAlarms(alarmSources, now),
     onSnapshotError: (error) => metricsLog.warn({ err: error }, 'metrics snapshot failed'),
   });
   const sender = new StepSender({

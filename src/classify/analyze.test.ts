@@ -91,10 +91,21 @@ describe('analyzeReply: automatic messages', () => {
     assert.equal(analysis.answer, undefined);
   });
 
-  it('out_of_office without a message date has no return date', () => {
-    const analysis = analyzeReply(reply('I am away until Monday.', { date: undefined }));
-    assert.equal(analysis.classification.intent, 'out_of_office');
-    assert.equal(analysis.returnDate, undefined);
+  it('out_of_office without a message date, or dated in the future, counts "until Monday" from now', () => {
+    const now = new Date('2026-03-04T10:00:00Z'); // a Wednesday
+    for (const date of [undefined, new Date('2031-01-01T00:00:00Z')]) {
+      const analysis = analyzeReply(reply('I am away until Monday.', { date }), { now });
+      assert.equal(analysis.classification.intent, 'out_of_office');
+      assert.equal(analysis.returnDate?.toISOString().slice(0, 10), '2026-03-09');
+    }
+  });
+
+  it('not_now: the date the reply names, read with the analysis', () => {
+    const analysis = analyzeReply(
+      reply('Not now, we are mid-migration. Ping me again in March.', { date: new Date('2026-12-05T10:00:00Z') }),
+    );
+    assert.equal(analysis.classification.intent, 'not_now', analysis.classification.explanation);
+    assert.deepEqual(analysis.namedDate, { at: new Date('2027-03-01T00:00:00Z'), phrase: 'March' });
   });
 
   it('auto_reply: a ticket receipt, with nothing extracted', () => {

@@ -6,6 +6,7 @@ import { defaultIntentModel, modelClassification } from './model-verdict.ts';
 import { extractNamedContact } from './named-contact.ts';
 import { objectionReason } from './objection.ts';
 import { answerFor, qualificationSignals } from './qualification.ts';
+import { dateNamedInReply } from './named-date.ts';
 import { outOfOfficeReturnDate } from './return-date.ts';
 import { mailtoUnsubscribeRule, unsubscribeRule } from './rules.ts';
 import type { BounceVerdict, Classification, Intent, ReplyAnalysis, ReplyToClassify } from './types.ts';
@@ -15,6 +16,13 @@ export interface AnalyzeContext {
   asks?: Qualification | undefined;
   /** The intent model to use; the default model trained on the built-in corpus when absent. */
   model?: IntentModel | undefined;
+  /** Now, for dates the reply names ("back on Monday") when its own Date header is missing or in the future. */
+  now?: Date | undefined;
+}
+
+/** When the reply was written, to count "back on Monday" from: its Date header, unless that is missing or claims the future. */
+export function writtenAt(reply: Pick<ReplyToClassify, 'date'>, now: Date): Date {
+  return reply.date && reply.date < now ? reply.date : now;
 }
 
 /** Intents whose replies may state a goal in their first sentence; a "no" or a "later" states none. */
@@ -36,7 +44,7 @@ export function analyzeReply(reply: ReplyToClassify, context: AnalyzeContext = {
     const evidence = [`bounce ${describeBounce(bounce)}`, ...automatic.evidence];
     return { ...result(reply, automatic, bounceClassification(bounce)), automatic: { isAutomatic: true, evidence }, bounce };
   }
-  if (automatic.classification) return automaticAnalysis(reply, automatic, automatic.classification);
+  if (automatic.classification) return automaticAnalysis(reply, automatic, automatic.classification, context);
 
   const unsubscribe = unsubscribeRule(reply);
   if (unsubscribe) return result(reply, automatic, unsubscribe);
@@ -45,12 +53,16 @@ export function analyzeReply(reply: ReplyToClassify, context: AnalyzeContext = {
 }
 
 /** A message a program sent: when the writer is back and who stands in, or who replaced them. */
-function automaticAnalysis(reply: ReplyToClassify, automatic: AutomaticVerdict, classification: Classification): ReplyAnalysis {
+function automaticAnalysis(
+  reply: ReplyToClassify,
+  automatic: AutomaticVerdict,
+  classification: Classification,
+  context: AnalyzeContext,
+): ReplyAnalysis {
   const text = reply.visibleText.trim() ? reply.visibleText : (reply.fullText ?? '');
   const analysis = result(reply, automatic, classification);
   if (automatic.kind === 'out_of_office') {
-    // Without the message's date a "back on Monday" has nothing to count from.
-    analysis.returnDate = reply.date ? outOfOfficeReturnDate(text, reply.date) : undefined;
+    analysis.returnDate = outOfOfficeReturnDate(text, writtenAt(reply, context.now ?? new Date()));
     analysis.alternateContact = extractNamedContact(text, [reply.fromAddress]);
   } else if (automatic.kind === 'left_company') {
     analysis.referral = extractNamedContact(text, [reply.fromAddress]);
@@ -65,6 +77,10 @@ function personAnalysis(reply: ReplyToClassify, automatic: AutomaticVerdict, con
   const analysis = result(reply, automatic, classification);
   if (classification.intent === 'wrong_person') analysis.referral = extractNamedContact(text, [reply.fromAddress]);
   if (classification.intent === 'not_interested') analysis.objection = objectionReason(text);
+  // Read here, on the analysis thread: chrono takes up to ~100 ms on a long text full of numbers.
+  const written = () => writtenAt(reply, context.now ?? new Date());
+  if (classification.intent === 'not_now') analysis.namedDate = dateNamedInReply(text, written());
+  if (classification.intent === 'out_of_office') analysis.returnDate = outOfOfficeReturnDate(text, written());
   analysis.qualification = qualificationSignals(text);
   analysis.byPerson = true;
   return context.asks ? withAnswer(analysis, context.asks) : analysis;
@@ -92,6 +108,7 @@ function result(reply: ReplyToClassify, automatic: AutomaticVerdict, classificat
     automatic: { isAutomatic: automatic.isAutomatic, evidence: automatic.evidence },
     bounce: undefined,
     returnDate: undefined,
+    namedDate: undefined,
     alternateContact: undefined,
     referral: undefined,
     objection: undefined,

@@ -14,6 +14,7 @@ export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts'
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';
 export { outOfOfficeReturnDate } from './return-date.ts';
+export { dateNamedInReply, type NamedDate } from './named-date.ts';
 export { IntentModel, type ModelInfo, type Prediction, type TrainingExample } from './model.ts';
 export { defaultIntentModel } from './model-verdict.ts';
 export { TRAINING_CORPUS } from './corpus.ts';

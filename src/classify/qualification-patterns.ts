@@ -76,12 +76,20 @@ export const AUTHORITY = anyOf([
   /\b(?:ich )?(?:muss|müsste)(?: ich)? (?:das )?(?:erst |zuerst |noch )?mit (?:meinem|meiner|unserem|unserer) (?:chef(?:in)?|vorgesetzten|geschäftsführ(?:er|erin|ung)|team) (?:sprechen|abstimmen|besprechen)\b|\bich entscheide\b|\bentscheide ich\b|\bdie entscheidung liegt bei (?:mir|meinem chef)\b/,
   /\b(?:je dois|il faut que je) (?:en )?(?:parler|voir|valider|vérifier)(?: ça| cela)? avec (?:mon|ma|notre) (?:responsable|chef|patron|manager|directeur|directrice|équipe|direction)\b|\bc'est moi qui (?:décide|prends la décision)\b|\bla décision (?:me revient|est la mienne)\b|\bje décide\b/,
   /\b(?:tengo que|debo|tendría que) (?:consultarlo|hablarlo|comentarlo|verlo|validarlo) con mi (?:jefe|jefa|responsable|director|directora|equipo|socio)\b|\byo decido\b|\bdecido yo\b|\bla decisión es mía\b|\bsoy (?:yo )?quien decide\b/,
+  // Signing off oneself: "I'd sign off on it myself", "I can approve this", "I hold the budget".
+  /\bi(?:'d| would| can| could| will|'ll)? (?:sign off on|approve|green-?light|authori[sz]e) (?:it|this|that|the (?:purchase|contract|budget|deal|spend))\b(?: myself| on my own)?|\bi(?:'d| would| can| could| will|'ll)? sign (?:it |this |that |the contract )?(?:off )?(?:myself|on my own)\b|\bi (?:hold|own|control) the budget\b|\bi have (?:the )?(?:signing|sign-?off|budget|purchasing) authority\b|\bi(?:'m| am) the (?:one|person) who (?:signs off|signs|approves)\b|\bi sign off on\b[^.,;!?\n]{0,20}/,
+  /\b(?:das )?(?:kann|darf|werde) ich (?:selbst |allein |alleine )?(?:entscheiden|freigeben|unterschreiben|genehmigen|abzeichnen)\b|\bich (?:gebe|zeichne) (?:das|es|den auftrag) (?:selbst |allein )?(?:frei|ab)\b|\bich habe (?:die )?(?:budgetverantwortung|entscheidungsbefugnis|prokura|zeichnungsbefugnis)\b|\bich unterschreibe (?:das|selbst)\b/,
+  /\bje (?:peux|pourrai|pourrais|vais) (?:le |la |l'|les )?(?:signer|valider|approuver|décider)(?: moi-même| seule?| directement)\b|\bc'est moi qui (?:signe|valide|approuve)\b|\bj'ai (?:le budget|la main sur le budget|le pouvoir de décision|la délégation de signature)\b|\bje signe moi-même\b/,
+  /\b(?:puedo|podría|voy a) (?:aprobarlo|aprobarla|firmarlo|firmarla|decidirlo|autorizarlo)(?: yo)?(?: mism[oa]| sol[oa]| directamente)?\b|\b(?:lo|la) (?:apruebo|firmo|autorizo) yo\b|\bsoy (?:yo )?quien (?:firma|aprueba|autoriza)\b|\btengo (?:el )?(?:presupuesto|poder de decisión|poder de firma)\b/,
 ]);
 
 /** Lead-ins to the writer's goal: "we're trying to book more meetings". */
 export const GOAL = anyOf([
   /\b(?:we(?:'re| are) (?:trying|looking|hoping|aiming) to|we want to|we'd like to|we would like to|we aim to|our (?:main |biggest |primary |top )?(?:goal|priority|focus|aim|objective) (?:is|right now is|this year is)|the goal is|main goal is|what we want is)\b/,
   /\b(?:wir wollen|wir möchten|unser (?:haupt)?ziel ist)\b|\b(?:nous voulons|nous cherchons à|on cherche à|notre objectif(?: principal)? est)\b|\b(?:queremos|buscamos|nuestro objetivo(?: principal)? es|lo que buscamos es)\b/,
+  // The need behind it: "we need a way to…", "our biggest problem is…", in the same four languages.
+  /\b(?:we (?:really |badly |urgently )?need (?:a|an|to|something|better|more|help)|we(?:'re| are) struggling (?:with|to)|we struggle (?:with|to)|our (?:biggest |main |real )?(?:problem|challenge|pain(?: point)?|bottleneck) (?:is|right now is)|what we(?:'re| are) missing is)\b/,
+  /\b(?:wir brauchen (?:ein|eine|einen|mehr|bessere|dringend)|wir kämpfen mit|unser (?:größtes |eigentliches )?problem ist|uns fehlt (?:ein|eine|es an))\b|\b(?:nous avons besoin (?:d'|de)|on a besoin (?:d'|de)|notre (?:plus gros |principal )?problème(?:,)? c'est|notre (?:plus gros |principal )?problème est|nous galérons avec)|\b(?:necesitamos (?:un|una|más|mejor)|nuestro (?:mayor |principal )?problema es|nos cuesta)\b/,
 ]);
 
 /** Goal sentences about the meeting itself ("we'd like to set up a call") say nothing about the goal. */

@@ -65,6 +65,33 @@ describe('qualificationSignals', () => {
     assert.equal(qualificationSignals('Happy to talk with our team on the call.').authority, undefined);
   });
 
+  it('reads a lead who signs off themselves, in English, German, French and Spanish', () => {
+    const cases: Array<[string, string]> = [
+      ["Sounds useful, and I'd sign off on it myself.", "I'd sign off on it myself"],
+      ['I can approve this without a committee.', 'I can approve this'],
+      ['I hold the budget for sales tools.', 'I hold the budget'],
+      ['I have signing authority up to 20k.', 'I have signing authority'],
+      ['Das kann ich selbst freigeben.', 'Das kann ich selbst freigeben'],
+      ['Ich habe die Budgetverantwortung dafür.', 'Ich habe die Budgetverantwortung'],
+      ['Je peux signer moi-même, pas besoin de comité.', 'Je peux signer moi-même'],
+      ["C'est moi qui valide ce genre d'achat.", "C'est moi qui valide"],
+      ['Puedo aprobarlo yo mismo.', 'Puedo aprobarlo yo mismo'],
+    ];
+    for (const [text, authority] of cases) assert.equal(qualificationSignals(text).authority, authority, text);
+    assert.equal(qualificationSignals('I need to sign this form for HR first.').authority, undefined);
+  });
+
+  it('reads the need behind a reply as its goal', () => {
+    assert.equal(qualificationSignals('Hi. Our biggest problem is no-shows.').mainGoal, 'Our biggest problem is no-shows.');
+    assert.equal(
+      qualificationSignals('Wir brauchen eine bessere Lösung für Follow-ups.').mainGoal,
+      'Wir brauchen eine bessere Lösung für Follow-ups.',
+    );
+    assert.equal(qualificationSignals("Nous avons besoin d'un outil simple.").mainGoal, "Nous avons besoin d'un outil simple.");
+    assert.equal(qualificationSignals('Necesitamos un CRM nuevo.').mainGoal, 'Necesitamos un CRM nuevo.');
+    assert.equal(qualificationSignals("We don't need this, thanks.").mainGoal, undefined);
+  });
+
   it('reads a goal sentence, but not one about the meeting itself', () => {
     assert.equal(
       qualificationSignals('Hi Sam. Our main goal is to double pipeline this year.').mainGoal,

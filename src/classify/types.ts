@@ -1,3 +1,4 @@
+import type { NamedDate } from './named-date.ts';
 import type { Qualification } from '../sequences/types.ts';
 
 /**
@@ -97,6 +98,8 @@ export interface ReplyAnalysis {
   bounce: BounceVerdict | undefined;
   /** For out-of-office: when they are back (undefined when not said). */
   returnDate: Date | undefined;
+  /** For not now: the date they asked to hear from us again ("try me in March"; undefined when not said). */
+  namedDate: NamedDate | undefined;
   /** For out-of-office: who to contact meanwhile. */
   alternateContact: NamedContact | undefined;
   /** For wrong person: who to talk to instead. */

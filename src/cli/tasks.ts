@@ -82,7 +82,10 @@ export function tasksCommand(): Command {
         if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
         const { task } = view;
         console.log(
-          `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}`,
+          `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
+            (task.namedDate
+              ? `\n  asked to hear from us again on ${task.namedDate.at.toISOString().slice(0, 10)} ("${task.namedDate.phrase}")`
+              : ''),
         );
         if (task.senderConcern) console.log(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
         console.log(`  Sender authentication: ${view.authentication}`);

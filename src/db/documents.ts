@@ -338,6 +338,8 @@ export interface TaskDoc {
   escalated?: { at: Date; to: string[] } | undefined;
   /** When a rep's answer went out. */
   answeredAt?: Date | undefined;
+  /** The date the reply asked to be contacted again ("try me in March"), as read from its words. */
+  namedDate?: { at: Date; phrase: string } | undefined;
   /**
    * The task as Parley queued it, never updated: its audit trail's first entry ("created"), kept
    * on the task so queueing one costs one write. Tasks queued before it have a stored event instead.

@@ -36,6 +36,11 @@ export interface TaskStore {
   countVisible(viewer: TaskViewer, status: TaskStatus): Promise<number>;
   /** How many tasks are in this status, whoever sees them (an equality count on the `{status, priority, createdAt}` index). */
   countInStatus(status: TaskStatus, bound: TimeBound): Promise<number>;
+  /**
+   * Per sequence, when its oldest task still waiting for a person (open or claimed) was queued:
+   * how old the reply queue is. Reads the waiting tasks' sequence and creation time only.
+   */
+  oldestWaitingBySequence(bound: TimeBound): Promise<Map<string, Date>>;
   /** Snoozed tasks whose time came by `now`. */
   snoozedUntil(now: Date): Promise<TaskDoc[]>;
   /** Claimed tasks whose mirrored claim ran out by `now`. */
@@ -100,6 +105,16 @@ export function taskStore(collections: {
         .toArray(),
     countVisible: (viewer, status) => tasks.countDocuments({ ...visibleTo(viewer), status }),
     countInStatus: (status, bound) => tasks.countDocuments({ status }, bound),
+    async oldestWaitingBySequence(bound) {
+      // FerretDB v1 has no $min accumulator: the waiting tasks (a queue, so few) are folded here.
+      const waiting = tasks.find({ status: { $in: ['open', 'claimed'] } }, { projection: { sequenceId: 1, createdAt: 1 }, ...bound });
+      const oldest = new Map<string, Date>();
+      for await (const task of waiting) {
+        const seen = oldest.get(task.sequenceId);
+        if (!seen || task.createdAt < seen) oldest.set(task.sequenceId, task.createdAt);
+      }
+      return oldest;
+    },
     snoozedUntil: (now) => tasks.find({ status: 'snoozed', snoozedUntil: { $lte: now } }).toArray(),
     claimRunOut: (now) => tasks.find({ status: 'claimed', 'claim.until': { $lte: now } }).toArray(),
     overdue: (now) => tasks.find({ status: { $in: ['open', 'claimed'] }, dueAt: { $lt: now }, escalated: { $exists: false } }).toArray(),

@@ -1,5 +1,5 @@
 // The entry point of an analysis thread (piscina loads it; see message-analyzer.ts): one message at a time.
-import { defaultIntentModel, IntentModel } from '../classify/index.ts';
+import { dateNamedInReply, defaultIntentModel, IntentModel, outOfOfficeReturnDate } from '../classify/index.ts';
 import { isParleyError } from '../errors.ts';
 import { analyzeMessage, type AnalysisAnswer, type AnalysisTask } from './message-analysis.ts';
 
@@ -15,6 +15,9 @@ const WARM_UP =
 // hundreds of milliseconds, later ones a few).
 defaultIntentModel();
 await analyzeMessage(Buffer.from(WARM_UP), undefined);
+// chrono builds its patterns on first use (about a second for the four languages).
+dateNamedInReply('Try me after the 15th, in Q2 or next month.', new Date());
+outOfOfficeReturnDate('Back on Monday.', new Date());
 
 /** The last trained model this thread read: models change rarely, messages often. */
 let cached: { version: string; model: IntentModel } | undefined;

@@ -85,6 +85,52 @@ describe('decideOutcome', () => {
     assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-18T14:00:00.000Z');
   });
 
+  it('resumes "not now" on the date the lead named, in their zone, capped by at_most', () => {
+    // "Ping me again in March", written Wed 4 Mar 2026: next March, 1 March 2027 (a Monday), 09:00 in New York.
+    const march = decideOutcome(input('not_now', { visibleText: 'Not now. Ping me again in March.' }));
+    assert.equal(nextAtOf(march)?.toISOString(), '2027-03-01T14:00:00.000Z');
+    assert.deepEqual([march.namedDate?.phrase, march.namedDate?.capped], ['March', false]);
+    assert.match(march.enrollment?.reason ?? '', /they named "March"/);
+    // A date past the file's at_most is cut to it: 60 days after 4 Mar is Sun 3 May, so Mon 4 May 09:00.
+    const limited: Sequence = {
+      ...sequence,
+      outcomes: {
+        not_now: { action: 'resume_after', wait: { kind: 'business_days', days: 10 }, atMost: { kind: 'duration', ms: 60 * 86_400_000 } },
+      },
+    };
+    const capped = decideOutcome(input('not_now', { sequence: limited, visibleText: 'Try me again next year.' }));
+    assert.equal(nextAtOf(capped)?.toISOString(), '2026-05-04T13:00:00.000Z');
+    assert.equal(capped.namedDate?.capped, true);
+    // German, and a quarter: "im zweiten Quartal" is 1 April.
+    const q2 = decideOutcome(input('not_now', { visibleText: 'Gerade schlecht, melden Sie sich im zweiten Quartal wieder.' }));
+    assert.equal(nextAtOf(q2)?.toISOString(), '2026-04-01T13:00:00.000Z');
+    // Nothing named: the file's wait.
+    assert.equal(
+      nextAtOf(decideOutcome(input('not_now', { visibleText: 'Not right now, sorry.' })))?.toISOString(),
+      '2026-03-18T14:00:00.000Z',
+    );
+  });
+
+  it('shows the date a "not now" reply named on the task when a person decides', () => {
+    const paused: Sequence = { ...sequence, outcomes: {} };
+    const plan = decideOutcome(input('not_now', { sequence: paused, visibleText: 'Busy until the summer. After the 15th of June works.' }));
+    assert.equal(plan.action, 'pause_and_task');
+    assert.equal(plan.namedDate?.at.toISOString().slice(0, 10), '2026-06-15');
+  });
+
+  it('treats a meeting request as interest when the file says only what `interested` does', () => {
+    const routed: Sequence = { ...sequence, outcomes: { interested: { action: 'route_to_owner' } } };
+    const plan = decideOutcome(
+      input('meeting_request', { sequence: routed, contact: { timeZone: undefined, owner: 'rep@parley.example' } }),
+    );
+    assert.deepEqual([plan.action, plan.task?.assignee], ['route_to_owner', 'rep@parley.example']);
+    const own: Sequence = {
+      ...sequence,
+      outcomes: { interested: { action: 'route_to_owner' }, meeting_request: { action: 'mark_qualified' } },
+    };
+    assert.equal(decideOutcome(input('meeting_request', { sequence: own })).action, 'mark_qualified');
+  });
+
   it('moves a referral to the named sequence, or leaves it to a person when that sequence is not loaded', () => {
     const moved = decideOutcome(input('wrong_person'));
     assert.equal(moved.moveTo?.id, 'referral');

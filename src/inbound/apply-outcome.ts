@@ -1,12 +1,15 @@
 import type { BounceVerdict, Classification } from '../classify/index.ts';
-import { outOfOfficeReturnDate } from '../classify/index.ts';
+import { dateNamedInReply, outOfOfficeReturnDate, type NamedDate } from '../classify/index.ts';
 import { contactStore, deliveryStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
-import { contactZone, nextSendWindow, stepDueAt } from '../schedule/index.ts';
-import { isConfigurableIntent, type ConfigurableIntent, type ReplyOutcome, type Sequence } from '../sequences/index.ts';
+import { contactZone, nextSendWindow, startOfLocalDay, stepDueAt, type WindowPolicy } from '../schedule/index.ts';
+import { isConfigurableIntent, type ConfigurableIntent, type ReplyOutcome, type Sequence, type StepWait } from '../sequences/index.ts';
 
-const WEEK = 7 * 24 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+const WEEK = 7 * DAY;
+/** How far a date a lead names may push a `resume_after` when the file gives no `at_most`. */
+const DEFAULT_AT_MOST: StepWait = { kind: 'duration', ms: 365 * DAY };
 
 /**
  * What a reply does to its enrollment: a lifecycle event for `transition` (src/enrollments/lifecycle.ts),
@@ -34,6 +37,8 @@ export interface OutcomePlan {
   moveTo: Sequence | undefined;
   /** Queue a human-response task, assigned to this rep when set. */
   task: { assignee: string | undefined } | undefined;
+  /** The date a "not now" reply named ("try me in March"), shown on the task; `capped` when the file's `at_most` cut it short. */
+  namedDate?: (NamedDate & { capped: boolean }) | undefined;
 }
 
 export interface OutcomeInput {
@@ -51,12 +56,22 @@ export interface OutcomeInput {
   nextStepAt: Date | null;
   /** The bounce's details, for a bounce. */
   bounce?: BounceVerdict | undefined;
+  /**
+   * The dates the analysis already read from the reply (ReplyAnalysis), off the event loop; when
+   * absent (the simulator, a relabel) they are read from `visibleText` here.
+   */
+  datesRead?: { returnDate: Date | undefined; namedDate: NamedDate | undefined } | undefined;
 }
 
-/** The outcome the sequence file chose for this intent: the step's override, the sequence's, or pause-and-task. */
+/**
+ * The outcome the sequence file chose for this intent: the step's override, the sequence's, or
+ * pause-and-task. A meeting request is the keenest kind of interest: a file that says only what
+ * `interested` does means it for "can we set up a demo" too.
+ */
 export function chosenOutcome(sequence: Sequence | undefined, stepId: string | undefined, intent: ConfigurableIntent): ReplyOutcome {
   const step = sequence?.steps.find((s) => s.id === stepId);
-  return step?.outcomes[intent] ?? sequence?.outcomes[intent] ?? { action: 'pause_and_task' };
+  const chosen = (i: ConfigurableIntent) => step?.outcomes[i] ?? sequence?.outcomes[i];
+  return chosen(intent) ?? (intent === 'meeting_request' ? chosen('interested') : undefined) ?? { action: 'pause_and_task' };
 }
 
 const plan = (action: string, rest: Partial<Omit<OutcomePlan, 'action'>> = {}): OutcomePlan => ({
@@ -98,7 +113,8 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
     });
   }
   if (intent === 'out_of_office') {
-    const back = outOfOfficeReturnDate(input.visibleText, input.written) ?? new Date(input.written.getTime() + WEEK);
+    const read = input.datesRead ? input.datesRead.returnDate : outOfOfficeReturnDate(input.visibleText, input.written);
+    const back = read ?? new Date(input.written.getTime() + WEEK);
     const resumeAt = policy ? nextSendWindow(back, zone, policy) : back;
     const later = input.nextStepAt && input.nextStepAt > resumeAt ? input.nextStepAt : resumeAt;
     // Only a running enrollment is pushed back (the transition refuses the others); one a person paused stays paused.
@@ -109,14 +125,26 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   if (!isConfigurableIntent(intent)) return plan('pause_and_task', { enrollment: pause(reason), task: { assignee: undefined } });
 
   const outcome = chosenOutcome(input.sequence, input.stepId, intent);
+  // "Not now, try me in March": the lead's own date, whatever the file does with the reply.
+  const named =
+    intent !== 'not_now' ? undefined : input.datesRead ? input.datesRead.namedDate : dateNamedInReply(input.visibleText, input.written);
+  const namedDate = named && { ...named, capped: false };
   switch (outcome.action) {
     case 'pause_and_task':
-      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: undefined } });
+      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: undefined }, namedDate });
     case 'route_to_owner':
-      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: owner } });
+      return plan(outcome.action, { enrollment: pause(reason), task: { assignee: owner }, namedDate });
     case 'stop':
       return plan(outcome.action, { enrollment: stop(reason) });
     case 'resume_after': {
+      if (named) {
+        const resume = resumeOnNamedDate(named, outcome.atMost ?? DEFAULT_AT_MOST, input.now, zone, policy);
+        const said = `they named "${named.phrase}"${resume.capped ? ', capped by at_most' : ''}`;
+        return plan(outcome.action, {
+          enrollment: { kind: 'rescheduled', reason: `${reason}, resumes ${resume.at.toISOString()} (${said})`, nextStepAt: resume.at },
+          namedDate: { ...named, capped: resume.capped },
+        });
+      }
       const at = policy ? stepDueAt(input.now, outcome.wait, zone, policy) : input.now;
       return plan(outcome.action, {
         enrollment: { kind: 'rescheduled', reason: `${reason}, resumes ${at.toISOString()}`, nextStepAt: at },
@@ -135,6 +163,26 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
       return plan(outcome.action, { enrollment: stop(`${reason}, moved to ${target.id}`), moveTo: target });
     }
   }
+}
+
+/**
+ * When a sequence resumes for a lead who named a date: the start of that day in their time zone,
+ * no later than `atMost` from now (the file's limit), then the first send window from there.
+ */
+function resumeOnNamedDate(
+  named: NamedDate,
+  atMost: StepWait,
+  now: Date,
+  zone: string,
+  policy: WindowPolicy | undefined,
+): { at: Date; capped: boolean } {
+  const latest = policy
+    ? stepDueAt(now, atMost, zone, policy)
+    : new Date(now.getTime() + (atMost.kind === 'duration' ? atMost.ms : atMost.days * DAY));
+  const day = startOfLocalDay(named.at, zone);
+  const capped = day > latest;
+  const at = capped ? latest : day < now ? now : day;
+  return { at: policy ? nextSendWindow(at, zone, policy) : at, capped };
 }
 
 /** Soft bounces of one enrollment before it stops trying. */

@@ -90,6 +90,7 @@ describe('triageSender', () => {
     automatic: { isAutomatic: false, evidence: [] },
     bounce: undefined,
     returnDate: undefined,
+    namedDate: undefined,
     alternateContact: undefined,
     referral: undefined,
     objection: undefined,

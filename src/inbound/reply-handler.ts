@@ -183,6 +183,7 @@ export class ReplyHandler {
       contact,
       nextStepAt: enrollment.nextStepAt,
       bounce: analysis.bounce,
+      datesRead: { returnDate: analysis.returnDate, namedDate: analysis.namedDate },
     });
     const sequence = this.#o.getSequence(enrollment.sequenceId);
     const person = referredPerson(analysis.referral, analysis.visibleText);
@@ -232,6 +233,7 @@ export class ReplyHandler {
               outcome: plan.action,
               senderConcern,
               referral: shown,
+              namedDate: plan.namedDate,
             },
             now,
             this.#o.taskSettings,

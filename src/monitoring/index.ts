@@ -21,6 +21,7 @@ export {
   type OperationalSnapshot,
   type SnapshotSources,
 } from './snapshot.ts';
+export { ALARM_WINDOW_DAYS, readAlarms, type AlarmSources, type SequenceAlarms } from './alarms.ts';
 export { createWorkerMetrics, type WorkerMetrics, type WorkerMetricsOptions } from './worker-metrics.ts';
 export {
   CHECK_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import {
   type SendFailureKind,
   type SendMetrics,
 } from './metrics.ts';
+import { ALARM_WINDOW_DAYS, type SequenceAlarms } from './alarms.ts';
 import { cached, OPEN_TASK_STATUSES, type OperationalSnapshot } from './snapshot.ts';
 
 export interface WorkerMetricsOptions {
@@ -17,6 +18,13 @@ export interface WorkerMetricsOptions {
   snapshot?: ((now: Date) => Promise<OperationalSnapshot>) | undefined;
   /** Milliseconds one snapshot is reused across scrapes. Default 5000. */
   snapshotCacheMs?: number;
+  /**
+   * Reads the per-sequence alarm figures (opt-out and bounce ratios, reply queue age), e.g.
+   * `(now) => readAlarms(sources, now)`. Undefined: those gauges have no series.
+   */
+  alarms?: ((now: Date) => Promise<readonly SequenceAlarms[]>) | undefined;
+  /** Milliseconds one alarm read is reused across scrapes (it reads a week of stats). Default 60000. */
+  alarmsCacheMs?: number;
   /**
    * Called when a snapshot read fails. The scrape still answers: the gauges keep their last good
    * values and `parley_errors_total{component="metrics"}` counts the failure.
@@ -37,6 +45,7 @@ export interface WorkerMetrics extends SendMetrics, InboundMetrics, ErrorMetrics
 }
 
 const DEFAULT_SNAPSHOT_CACHE_MS = 5_000;
+const DEFAULT_ALARMS_CACHE_MS = 60_000;
 
 /** Seconds. A poll handles the new messages it finds one by one, so it can take a while. */
 const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -171,6 +180,61 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
       if (s) for (const status of OPEN_TASK_STATUSES) this.set({ status }, s.openTasks[status]);
     },
   });
+  // Per-sequence alarms: what an alert rule watches (docs/ALERTS.md). A sequence whose ratio has no
+  // denominator yet has no series for it, rather than a 0 that would read as "fine".
+  let lastAlarms: readonly SequenceAlarms[] | undefined;
+  const { alarms: readAlarmFigures } = options;
+  const alarms = cached(
+    async (): Promise<readonly SequenceAlarms[] | undefined> => {
+      if (!readAlarmFigures) return undefined;
+      try {
+        lastAlarms = await readAlarmFigures(new Date(now()));
+      } catch (error) {
+        errors.inc({ component: 'metrics' });
+        options.onSnapshotError?.(error);
+      }
+      return lastAlarms;
+    },
+    options.alarmsCacheMs ?? DEFAULT_ALARMS_CACHE_MS,
+    now,
+  );
+  const alarmGauge = (name: string, help: string, value: (a: SequenceAlarms) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['sequence'],
+      registers,
+      async collect() {
+        const figures = await alarms();
+        if (!figures) return;
+        this.reset();
+        for (const a of figures) {
+          const v = value(a);
+          if (v !== undefined) this.set({ sequence: a.sequenceId }, v);
+        }
+      },
+    });
+  alarmGauge(
+    'parley_sequence_opt_out_ratio',
+    `Opt-outs per email delivered, last ${ALARM_WINDOW_DAYS} days, by sequence (the stats page flags above 0.03).`,
+    (a) => a.optOutRatio,
+  );
+  alarmGauge(
+    'parley_sequence_bounce_ratio',
+    `Share of contacts emailed in the last ${ALARM_WINDOW_DAYS} days whose email hard-bounced, by sequence.`,
+    (a) => a.bounceRatio,
+  );
+  alarmGauge(
+    'parley_sequence_delivered',
+    `Contacts emailed and not hard-bounced in the last ${ALARM_WINDOW_DAYS} days, by sequence: the ratios' denominator.`,
+    (a) => a.delivered,
+  );
+  alarmGauge(
+    'parley_reply_queue_age_seconds',
+    'Seconds the oldest reply waiting for a person (task open or claimed) has waited, by sequence; 0 when none waits.',
+    (a) => a.replyQueueAgeSeconds,
+  );
+
   // Counted from the worker's start until the first poll succeeds, so a poller that never gets in
   // shows a growing age rather than nothing.
   let lastPollAt = now();

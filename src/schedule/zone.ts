@@ -47,6 +47,13 @@ export function toLocal(at: Date, zone: string): DateTime {
   return DateTime.fromJSDate(at, { zone });
 }
 
+/** The moment a calendar day (given as its UTC midnight) begins in `zone`: "March 1" for a lead in Los Angeles is 08:00 UTC. */
+export function startOfLocalDay(day: Date, zone: string): Date {
+  requireInstant(day);
+  requireZone(zone);
+  return DateTime.fromObject({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }, { zone }).toJSDate();
+}
+
 /** A human label of a moment in a zone, for previews: "Tue 3 Mar 2026, 09:00 EST (America/New_York)". */
 export function describeLocalTime(at: Date, zone: string): string {
   // en-US is fixed so previews don't depend on the server's locale. Zones without an en-US

@@ -20,7 +20,7 @@ opt_out: { sentence: "  Reply stop to stop.  ", list_unsubscribe: true }
 html: true
 outcomes:
   interested: route_to_owner
-  not_now: { action: resume_after, after: 30 days }
+  not_now: { action: resume_after, after: 30 days, at_most: 180 days }
   wrong_person: { action: move_to, sequence: referral-intro }
 lint: { one-question: warn, plain-text: off }
 steps:
@@ -43,7 +43,11 @@ steps:
     assert.equal(sequence.html, true);
     assert.deepEqual(sequence.outcomes, {
       interested: { action: 'route_to_owner' },
-      not_now: { action: 'resume_after', wait: { kind: 'duration', ms: 30 * 86_400_000 } },
+      not_now: {
+        action: 'resume_after',
+        wait: { kind: 'duration', ms: 30 * 86_400_000 },
+        atMost: { kind: 'duration', ms: 180 * 86_400_000 },
+      },
       wrong_person: { action: 'move_to', sequenceId: 'referral-intro' },
     });
     assert.deepEqual(sequence.steps[0]?.outcomes, {
@@ -105,6 +109,11 @@ steps:
       'an outcome for out-of-office',
       'outcomes: { out_of_office: stop }',
       { line: 4, column: 28, field: 'outcomes.out_of_office', message: /resumes it after the return date/ },
+    ],
+    [
+      'an at_most that is no duration',
+      'outcomes: { not_now: { action: resume_after, after: 30 days, at_most: soon } }',
+      { line: 4, column: 71, field: 'outcomes.not_now.at_most', message: /duration/ },
     ],
     [
       'an intent Parley does not know',

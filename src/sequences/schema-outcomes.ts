@@ -39,7 +39,7 @@ const outcome = z.preprocess(
       strictObject({ action: z.literal('stop') }),
       strictObject({ action: z.literal('route_to_owner') }),
       strictObject({ action: z.literal('mark_qualified') }),
-      strictObject({ action: z.literal('resume_after'), after: wait }),
+      strictObject({ action: z.literal('resume_after'), after: wait, at_most: wait.optional() }),
       strictObject({ action: z.literal('move_to'), sequence: slug }),
     ],
     {
@@ -58,7 +58,11 @@ const outcome = z.preprocess(
 function toOutcome(input: z.output<typeof outcome>): ReplyOutcome {
   switch (input.action) {
     case 'resume_after':
-      return Object.freeze({ action: input.action, wait: Object.freeze(input.after) });
+      return Object.freeze({
+        action: input.action,
+        wait: Object.freeze(input.after),
+        ...(input.at_most !== undefined && { atMost: Object.freeze(input.at_most) }),
+      });
     case 'move_to':
       return Object.freeze({ action: input.action, sequenceId: input.sequence });
     default:

@@ -37,7 +37,8 @@ export type ConfigurableIntent = 'interested' | 'meeting_request' | 'question' |
 export type ReplyOutcome =
   | { action: 'pause_and_task' }
   | { action: 'stop' }
-  | { action: 'resume_after'; wait: StepWait }
+  /** `atMost`: the latest a date the lead named may push the resume ("try me next year"); a year when unset. */
+  | { action: 'resume_after'; wait: StepWait; atMost?: StepWait | undefined }
   | { action: 'move_to'; sequenceId: string }
   | { action: 'route_to_owner' }
   | { action: 'mark_qualified' };

@@ -25,6 +25,8 @@ export interface TaskSource {
   senderConcern?: SenderConcern | undefined;
   /** The person the reply referred us to, and what was done about them. */
   referral?: ReferredPerson | undefined;
+  /** The date the reply named for being contacted again. */
+  namedDate?: { at: Date; phrase: string } | undefined;
 }
 
 /** Priority of a held reply whose intent needs no person otherwise (an unsubscribe, an out-of-office): someone checks it soon. */
@@ -69,6 +71,7 @@ export async function queueTaskForReply(
     outcome: source.outcome,
     ...(source.senderConcern && { senderConcern: source.senderConcern }),
     ...(source.referral && { referral: source.referral }),
+    ...(source.namedDate && { namedDate: { at: source.namedDate.at, phrase: source.namedDate.phrase } }),
     status: 'open',
     createdAt: now,
     dueAt,

@@ -45,6 +45,8 @@ export interface TaskPageModel {
   explanation: string;
   /** Set when the reply's sender may not act for the contact: why, in one line. */
   senderConcern: string | undefined;
+  /** The date the lead asked to hear from us again, in their words (TaskDoc.namedDate). */
+  namedDate?: { at: Date; phrase: string } | undefined;
   /** The receiving server's verdict on the sender (Authentication-Results), in words. */
   authentication: string;
   contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
@@ -229,6 +231,7 @@ ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}
 </div>
 <div class="card"><h2>Intent</h2><p><strong id="intent">${e(task.intent)}</strong> · ${Math.round(task.confidence * 100)}% · priority ${task.priority} · ${e(task.status)}</p>
 <p class="meta">${e(model.explanation)}</p>
+${model.namedDate ? `<p id="named-date">Asked to hear from us again on <strong>${e(model.namedDate.at.toISOString().slice(0, 10))}</strong> ("${e(model.namedDate.phrase)}")</p>` : ''}
 <p class="meta">Sender authentication: <span id="sender-authentication">${e(model.authentication)}</span></p>
 ${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${intentOptions}</select><button type="submit" class="secondary" id="relabel">Relabel</button>`)}
 </div></div></div>`,

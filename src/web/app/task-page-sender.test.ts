@@ -63,4 +63,10 @@ describe('the task page shows who sent the reply', () => {
     assert.match(taskRowHtml(row), /<span class="tag sender">check sender<\/span>/);
     assert.doesNotMatch(taskRowHtml({ ...row, senderHeld: false }), /check sender/);
   });
+
+  it('shows the date a "not now" reply named, with the words, escaped', () => {
+    const html = taskPage(model({ namedDate: { at: new Date('2027-03-01T00:00:00Z'), phrase: 'March <b>' } }), viewer, 'csrf');
+    assert.match(html, /id="named-date">Asked to hear from us again on <strong>2027-03-01<\/strong> \("March &lt;b&gt;"\)/);
+    assert.doesNotMatch(taskPage(model({}), viewer, 'csrf'), /named-date/);
+  });
 });

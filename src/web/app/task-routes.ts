@@ -116,6 +116,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       task: taskRow(view.task, now()),
       explanation: view.task.explanation,
       senderConcern: view.task.senderConcern?.note,
+      namedDate: view.task.namedDate,
       authentication: view.authentication,
       contact: {
         email: view.contact?.email ?? view.task.email,

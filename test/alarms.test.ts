@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort } from '../src/embedded/index.ts';
+import { enrollContacts } from '../src/enrollments/index.ts';
+import { silentLogger } from '../src/logger.ts';
+import type { Sequence } from '../src/sequences/index.ts';
+import { startWorker, type Worker } from '../src/worker.ts';
+import { replyMessage } from './support/mail.ts';
+import { BOUNCE_FIXTURES } from './support/real-mail.ts';
+import { eventually, startTestServices, type TestServices } from './support/services.ts';
+
+const TOKEN = 'alarms-test-token-0123456789';
+
+/** The value of one sample line, e.g. `parley_sequence_opt_out_ratio{sequence="outcomes"}`; undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+// Issue 17's "alarms as metrics", on a real worker (FerretDB, Dovecot, the SMTP sink): three
+// leads get step 1; one opts out, one asks a question (a task waits), one address bounces. An
+// alert rule then sees the opt-out and bounce ratios and the reply queue's age, per sequence.
+describe('alarm gauges at GET /metrics', () => {
+  let services: TestServices;
+  let worker: Worker;
+  let sequence: Sequence;
+
+  async function firstEmailTo(email: string) {
+    await enrollContacts(worker.database, sequence, [{ email, firstName: 'Lee' }]);
+    const sent = await eventually(`step 1 to ${email}`, async () => services.sink.received.find((m) => m.envelopeTo[0] === email));
+    await eventually(`step 1 recorded for ${email}`, async () => {
+      const e = await worker.database.enrollments.findOne({ email });
+      return e?.passedStepIds.includes('hello') ? e : undefined;
+    });
+    return sent.parsed.messageId ?? '';
+  }
+  const handled = (messageId: string) =>
+    eventually(`reply ${messageId} handled`, async () => {
+      const reply = await worker.database.replies.findOne({ messageId });
+      return reply && reply.state !== 'received' ? reply : undefined;
+    });
+  const reply = (inReplyTo: string, from: string, messageId: string, body: string) =>
+    services.mailbox.deliver(
+      replyMessage({ from, to: 'dana@parley.test', subject: 'Re: Quick question', messageId, inReplyTo, references: [inReplyTo], body }),
+    );
+
+  beforeAll(async () => {
+    services = await startTestServices();
+    const config = services.config({
+      SEQUENCES_DIR: 'test/fixtures/outcomes',
+      WEB_HOST: '127.0.0.1',
+      WEB_PORT: String(await freePort()),
+      METRICS_TOKEN: TOKEN,
+    });
+    worker = await startWorker({ config, logger: silentLogger() });
+    const loaded = worker.getSequence('outcomes');
+    assert.ok(loaded && worker.webUrl);
+    sequence = loaded;
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await services?.stop();
+  });
+
+  it('shows the opt-out and bounce ratios and the age of the oldest waiting reply, by sequence', async () => {
+    const optOut = await firstEmailTo('stop@lead.example');
+    const asks = await firstEmailTo('asks@lead.example');
+    const gone = await firstEmailTo('gone@lead.example');
+    await reply(optOut, 'stop@lead.example', '<stop-1@lead.example>', 'Please unsubscribe me from these emails.');
+    await reply(asks, 'asks@lead.example', '<asks-1@lead.example>', 'Does it work with Outlook?');
+    // A real Postfix report returning the lead's step 1 (its Message-ID swapped in).
+    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
+    const returnedId =
+      /^Message-ID:\s*(<[^>]+>)/im.exec(
+        fixture
+          .split(/\r?\n\r?\n/)
+          .slice(1)
+          .join('\n\n'),
+      )?.[1] ?? '';
+    await services.mailbox.deliver(
+      fixture.replaceAll(returnedId, gone).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-1@mx.lead.example>'),
+    );
+    assert.equal((await handled('<stop-1@lead.example>')).intent, 'unsubscribe');
+    assert.equal((await handled('<asks-1@lead.example>')).intent, 'question');
+    assert.equal((await handled('<bounce-1@mx.lead.example>')).intent, 'bounce');
+
+    // The first scrape after the replies reads the figures (the alarm read is cached 60 s after that).
+    const response = await fetch(`${worker.webUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await response.text();
+    const of = (name: string) => sample(text, `${name}{sequence="outcomes"}`);
+    assert.equal(of('parley_sequence_delivered'), 2, 'three emailed, one bounced');
+    assert.equal(of('parley_sequence_opt_out_ratio'), 0.5);
+    assert.equal(of('parley_sequence_bounce_ratio'), 1 / 3);
+    const age = of('parley_reply_queue_age_seconds');
+    assert.ok(age !== undefined && age > 0 && age < 120, `queue age ${age}`);
+    assert.match(text, /# HELP parley_sequence_opt_out_ratio Opt-outs per email delivered, last 7 days/);
+  });
+});
