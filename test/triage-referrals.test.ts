@@ -162,6 +162,11 @@ describe('triage tasks and referrals, through the real mailbox', () => {
     assert.match(thread, /Thursday afternoon/);
     await page.screenshot({ path: 'docs/screenshots/triage-task.png', fullPage: true });
 
+    // Until a rep says whose it is, nothing acts on a contact or an enrollment.
+    assert.equal(await page.locator('#send-reply').count(), 0);
+    await Promise.all([page.waitForURL(/notice=invalid/), page.click('button[data-outcome="qualified"]')]);
+    assert.equal((await worker.database.tasks.findOne({ _id: task._id }))?.status, 'open');
+
     await page.fill('#triage-contact', 'priya@lead.example');
     await page.fill('#triage-enrollment', '');
     await Promise.all([page.waitForURL(/notice=attach/), page.click('#triage-attach')]);

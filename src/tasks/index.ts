@@ -20,6 +20,7 @@ export {
   suggestContact,
   TRIAGE,
   TRIAGE_MAX_REPLIES,
+  triageAllows,
   type TriageAttachment,
   type TriageInput,
 } from './triage.ts';

@@ -242,3 +242,17 @@ async function triageFor(
     return refused(refuse('invalid', 'This triage task is closed; a new message from the sender opens a new one.'));
   return { ok: true, task, triage: task.triage };
 }
+
+/**
+ * Whether a rep's action may run on this task yet: a triage task not attached to a contact has no
+ * contact or enrollment for an answer, a relabel, a resume, stop, move or qualification to act on;
+ * only claiming, snoozing, closing, attaching and dismissing apply until a rep says whose it is.
+ */
+export function triageAllows(
+  task: Pick<TaskDoc, 'triage' | 'contactId'>,
+  action: 'reply' | 'relabel' | 'outcome',
+  outcomeKind?: string,
+): boolean {
+  if (!task.triage || task.contactId !== '') return true;
+  return action === 'outcome' && (outcomeKind === 'done' || outcomeKind === 'snooze');
+}

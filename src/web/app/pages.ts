@@ -212,11 +212,15 @@ ${model.triage ? triageCard(id, model.triage, csrf) : ''}
 <div class="card"><h2>Answer</h2>
 ${task.claimedBy ? `<p class="meta">Claimed by ${e(task.claimedBy)}</p>` : ''}
 ${actionForm(id, 'claim', csrf, '<button type="submit" id="claim">Claim</button>')}
-<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
+${
+  model.triage && !model.triage.attached
+    ? '<p class="meta">Attach this triage task to a contact and one of its enrollments to answer in that thread.</p>'
+    : `<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
 <div>${snippets}</div>
 <textarea id="reply-text" name="text" required></textarea>
 <button type="submit" id="send-reply">Send answer</button>
-</form></div>
+</form>`
+}</div>
 <div class="card"><h2>Outcome</h2>
 ${outcome('resume', 'Resume sequence')}${outcome('stop', 'Stop')}${outcome('done', 'Done')}${outcome('qualified', 'Qualified')}
 ${outcome('move', 'Move', `<select name="sequenceId" aria-label="Sequence">${sequenceOptions}</select>`)}

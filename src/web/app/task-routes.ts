@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskStatus } from '../../db/index.ts';
+import { taskStore, type TaskStatus } from '../../db/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
@@ -8,6 +8,7 @@ import {
   listTasks,
   relabelTask,
   taskCounts,
+  triageAllows,
   type TaskActionResult,
   type TaskFilter,
   type TaskOutcome,
@@ -71,6 +72,11 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     const id = request.params.id;
     const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
     const invalid: TaskActionResult = { ok: false, code: 'invalid', message: FAILURES.invalid.text };
+    if (action !== 'claim') {
+      const task = await taskStore(db).get(id);
+      if (task && !triageAllows(task, action, typeof body.kind === 'string' ? body.kind : undefined))
+        return { ok: false, code: 'invalid', message: 'Attach this triage task to a contact first (or dismiss it).' };
+    }
     switch (action) {
       case 'claim':
         return claimTask(db, id, rep, now(), options.taskSettings);
