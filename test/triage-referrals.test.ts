@@ -196,6 +196,9 @@ describe('triage tasks and referrals, through the real mailbox', () => {
     const env = services.env({ SEQUENCES_DIR: 'test/fixtures/referrals' });
     const listed = await runCli(['tasks', 'list'], env);
     assert.match(listed, new RegExp(`${task._id.replace(/[.+]/g, '\\$&')}.*stray@elsewhere\\.example.*TRIAGE`));
+    const shown = await runCli(['tasks', 'show', task._id], env);
+    assert.match(shown, /TRIAGE: stray@elsewhere\.example wrote 1 message\(s\) from an address with no enrollment/);
+    assert.match(shown, /Is this the right address for invoices\?/);
     await runCli(['tasks', 'dismiss', task._id, '--reason', 'not a lead', '--as', REP], env);
     const dismissed = await worker.database.tasks.findOne({ _id: task._id });
     assert.deepEqual([dismissed?.status, dismissed?.triage?.dismissed?.reason], ['done', 'not a lead']);
