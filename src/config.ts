@@ -146,11 +146,15 @@ const envSchema = z.object({
    */
   PARLEY_INSECURE_LOCAL_MAIL: booleanFromEnv.default(false),
 
-  /** Right-hand side of the Message-IDs Parley writes, normally the sending domain. */
+  /**
+   * Right-hand side of the Message-IDs Parley writes, normally the sending domain. The one setting
+   * for every sender (worker, rep app, `parley tasks reply`); unset, each message uses the domain
+   * of the address it is sent from (src/sending messageIdDomainFor).
+   */
   MESSAGE_ID_DOMAIN: z
     .string()
     .regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com')
-    .default('parley.local'),
+    .optional(),
   /** Folder of sequence YAML files. */
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
   /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
@@ -316,7 +320,8 @@ export interface Config {
   };
   /** Authentication-Results authserv-ids to trust (AUTHSERV_ID); empty: none. */
   readonly authservIds: readonly string[];
-  readonly messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; undefined when not set (see answerMessageIdDomain). */
+  readonly messageIdDomain: string | undefined;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;
   readonly segments: {

@@ -1,4 +1,6 @@
-import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
+import { bounceReason } from './bounce-reasons.ts';
+import { fromSesNotification } from './bounce-ses.ts';
+import type { BounceReason, BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 
 // Reads delivery failure reports: RFC 3464 DSNs (Postfix, Exim, Gmail, Exchange, Dovecot,
 // OpenSMTPD...), RFC 5429 rejections sent as MDNs (Dovecot's Sieve `reject`), and the prose of
@@ -23,8 +25,9 @@ import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 export interface BounceReport extends BounceVerdict {
   /** RFC 3464 Action: 'failed' (delivery given up) or 'delayed' (a warning; still being retried). */
   action: 'failed' | 'delayed';
-  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), or a mailer-daemon's text. */
-  source: 'dsn' | 'mdn' | 'text';
+  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), Amazon SES's JSON, or a mailer-daemon's text. */
+  source: 'dsn' | 'mdn' | 'ses' | 'text';
+  reason: BounceReason;
 }
 
 /**
@@ -42,6 +45,12 @@ export function detectBounce(reply: ReplyToClassify): BounceReport | undefined {
   // Not only under multipart/report: OpenSMTPD sends its DSN part inside multipart/mixed.
   const dsn = parts.find((p) => DSN_TYPES.has(p.contentType));
   if (dsn) return fromDsnFields(reply, fieldGroups(dsn.content.toString('utf8')));
+  // Amazon SES through SNS: JSON in a plain message (bounce-ses.ts); its other notices are no bounce.
+  if (parts.length === 0 && reportType === undefined) {
+    const ses = fromSesNotification(reply.fullText ?? reply.visibleText);
+    if (ses === 'other') return undefined;
+    if (ses !== undefined) return { ...ses, source: 'ses' };
+  }
   // Parsed without keepDeliveryStatus, the DSN fields are in the text.
   const text = reportText(reply);
   if (reportType === 'delivery-status' && /^final-recipient\s*:/im.test(text)) return fromDsnFields(reply, fieldGroups(text));
@@ -90,6 +99,7 @@ function fromDsnFields(reply: ReplyToClassify, groups: Fields[]): BounceReport |
     originalMessageId: originalMessageId(reply, perMessage?.get('x-original-message-id')),
     action: finalAction,
     source: 'dsn',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 
@@ -147,7 +157,14 @@ function fromMdn(reply: ReplyToClassify, part: ReportPart): BounceReport | undef
     originalMessageId: originalMessageId(reply, fields.get('original-message-id')),
     action: 'failed',
     source: 'mdn',
+    reason: filterReason(diagnostic),
   };
+}
+
+/** The filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address. */
+function filterReason(diagnostic: string | undefined): BounceReason {
+  const reason = bounceReason(undefined, diagnostic, '');
+  return reason === 'undefined' ? 'policy' : reason;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +240,7 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
     originalMessageId: originalMessageId(reply, undefined),
     action,
     source: 'text',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 

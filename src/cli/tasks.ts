@@ -9,6 +9,7 @@ import {
   answerTask,
   applyTaskOutcome,
   attachTriageTask,
+  parseCcList,
   claimTask,
   dismissTriageTask,
   getTaskView,
@@ -16,6 +17,7 @@ import {
   TASK_STATUSES,
   type TaskActionResult,
 } from '../tasks/index.ts';
+import { confirmInTerminal } from './confirm.ts';
 import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
@@ -120,9 +122,12 @@ export function tasksCommand(): Command {
     .description("answer the contact in the reply's thread (needs your claim)")
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep answering')
-    .requiredOption('--text <text>', 'the answer')
-    .action(async (id: string, options: { as: string; text: string }) => {
+    .requiredOption('--text <text>', "the answer (the lead's message is quoted below it)")
+    .option('--cc <addresses>', "who to copy, comma-separated (default: everyone the lead copied, reply-all; '' for nobody)")
+    .action(async (id: string, options: { as: string; text: string; cc?: string }) => {
       const config = loadConfig(process.env);
+      const cc = options.cc === undefined ? undefined : parseCcList(options.cc);
+      if (cc && !cc.ok) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${cc.message} (--cc)`);
       const { sequences } = await loadSequences(config.sequencesDir);
       const transport = createSmtpTransport(config.smtp);
       try {
@@ -132,6 +137,7 @@ export function tasksCommand(): Command {
             await answerTask(db, transport, id, rep, options.text, {
               messageIdDomain: config.messageIdDomain,
               getSequence: (s) => sequences.get(s),
+              cc: cc?.cc,
             }),
             'answered',
           );
@@ -145,10 +151,18 @@ export function tasksCommand(): Command {
     .description('close a task (needs your claim, unless admin)')
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep closing it')
-    .action(async (id: string, options: { as: string }) => {
+    .option('--yes', 'close it even though nobody answered the contact (else asked in a terminal, refused in scripts)')
+    .action(async (id: string, options: { as: string; yes?: boolean }) => {
       await withDatabase(async (db) => {
         const rep = await repFor(db, options.as, true);
-        report(await applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined }), 'done');
+        const close = (confirmed: boolean) => applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined, confirmed });
+        let result = await close(options.yes === true);
+        // Unanswered: ask in a terminal; scripts say --yes up front.
+        if (!result.ok && result.code === 'needs_confirmation') {
+          if (await confirmInTerminal(result.message)) result = await close(true);
+          else result = { ...result, message: `${result.message} Not closed: answer it first, or run again with --yes.` };
+        }
+        report(result, 'done');
       });
     });
   tasks

@@ -1,4 +1,4 @@
-import type { BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
+import type { BounceReason, BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
 
 /**
  * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
@@ -63,7 +63,8 @@ export interface SuppressionEntryDoc {
   replyId?: string | undefined;
   /** The `unsubscribed` event recorded with an unsubscribe. */
   eventId?: string | undefined;
-  bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
+  /** `reason`: why it bounced (user_unknown, host_unknown, ...); absent on entries stored before reasons were read. */
+  bounce?: { status: string | undefined; diagnostic: string | undefined; reason?: BounceReason | undefined } | undefined;
   lifted?: { at: Date; by: string; auditId: string } | undefined;
 }
 
@@ -214,6 +215,11 @@ export interface ReplyDoc {
   uidValidity: string;
   uid: number;
   from: string;
+  /** The sender's display name, when the From header gives one. */
+  fromName?: string | undefined;
+  /** To and Cc as the sender wrote them (absent on replies stored before they were kept): a rep's answer goes to them all. */
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
   subject: string;
   date?: Date | undefined;
   inReplyTo?: string | undefined;
@@ -450,6 +456,8 @@ export interface RepMessageDoc extends SentEmail {
   enrollmentId: string;
   /** The rep who wrote it. */
   rep: string;
+  /** Copied addresses (the reply's To and Cc, reply-all, as the rep left them). */
+  cc?: string[] | undefined;
   state: 'sending' | 'sent' | 'failed';
   error?: string | undefined;
   createdAt: Date;

@@ -9,6 +9,7 @@ import type { EnrollmentChange, EnrollmentDoc, EnrollmentStatus } from '../db/in
  *
  *   active ──step passed, none left──▶ completed        (a paused one only records the step)
  *   active ──reply──▶ paused
+ *   paused ──rep relabels the reply to an intent that pauses too──▶ paused (the new reason)
  *   paused | stopped ──rep resumes──▶ active, or completed with no step left
  *   active ──out of office, resume_after──▶ active, next step later
  *   active | paused ──unsubscribe, bounce, reply, rep, segment exit──▶ stopped
@@ -50,6 +51,8 @@ export type EnrollmentEvent =
   | { kind: 'step_deferred'; stepId: string; until: Date }
   /** A reply that a person should read. */
   | { kind: 'paused'; reason: string; replyId: string }
+  /** A rep corrected the intent of the reply that paused it, to one that pauses too: the pause stays, with the new reason. */
+  | { kind: 'pause_relabelled'; reason: string; replyId: string }
   /** A rep resumes the conversation; `nextStepAt` null: no step is left, so it completes. */
   | { kind: 'resumed'; reason: string; nextStepAt: Date | null }
   /** A reply pushes the next step back (out of office until a date, resume_after); only a running enrollment. */
@@ -161,6 +164,8 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
       return only(['active'], { step: { id: event.stepId, passed: false }, set: { nextStepAt: event.until } });
     case 'paused':
       return only(['active'], { set: { status: 'paused', statusReason: event.reason, statusReplyId: event.replyId } });
+    case 'pause_relabelled':
+      return only(['paused'], { set: { statusReason: event.reason, statusReplyId: event.replyId } });
     case 'resumed':
       // A rep's decision after reading the conversation: it may restart a paused or stopped one
       // (a reply misread as "stop"), never a finished one. Guarded by the very state the rep saw,

@@ -1,4 +1,4 @@
-import { answerQuestion, type Classification, type ReplyAnalysis } from '../classify/index.ts';
+import { answerQuestion, type BounceReason, type Classification, type ReplyAnalysis } from '../classify/index.ts';
 import {
   contactStore,
   replyStore,
@@ -199,6 +199,7 @@ export class ReplyHandler {
         });
     let { plan } = referral;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
+    if (plan.deliveryRefused) this.#deliveryRefused(enrollment, plan.deliveryRefused, analysis, replyId);
     let shown = person;
     if (referral.enrollInto && person && contact) {
       const enrolled = await enrollReferred(db, {
@@ -246,6 +247,16 @@ export class ReplyHandler {
     return { outcome: plan.action, taskId: task?._id, senderConcern };
   }
 
+  /** The deliverability signal: a refusal is the sender mailbox's problem, not the contact's. */
+  #deliveryRefused(enrollment: EnrollmentMatch['enrollment'], reason: BounceReason, analysis: ReplyAnalysis, replyId: string) {
+    this.#metrics.deliveryRefused(enrollment.sequenceId, reason);
+    const sender = this.#o.getSequence(enrollment.sequenceId)?.sender.address;
+    this.#o.logger.warn(
+      { sequenceId: enrollment.sequenceId, sender, reason, status: analysis.bounce?.status, enrollmentId: enrollment._id, replyId },
+      'delivery refused: enrollment paused',
+    );
+  }
+
   #replyDoc(
     replyId: string,
     message: InboundMessage,
@@ -260,6 +271,9 @@ export class ReplyHandler {
       uidValidity: origin.uidValidity,
       uid: origin.uid,
       from: message.from,
+      ...(message.fromName !== undefined && { fromName: message.fromName }),
+      to: message.to ?? [],
+      cc: message.cc ?? [],
       subject: message.subject,
       date: message.date,
       inReplyTo: message.inReplyTo,
@@ -328,6 +342,9 @@ async function recordReplyEvent(
     sequenceId: match.enrollment.sequenceId,
     stepId: match.stepId,
     enrollmentId: match.enrollment._id,
-    props: type === OWN_EVENTS.bounced ? { kind: bounce?.kind, status: bounce?.status } : { intent, matched_by: match.matchedBy },
+    props:
+      type === OWN_EVENTS.bounced
+        ? { kind: bounce?.kind, status: bounce?.status, reason: bounce?.reason }
+        : { intent, matched_by: match.matchedBy },
   });
 }

@@ -28,7 +28,8 @@ export interface StepSenderOptions {
   /** The current version of a sequence by id; undefined when its file is missing or broken. */
   getSequence: (id: string) => Sequence | undefined;
   logger: Logger;
-  messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; each sequence's sender domain when undefined. */
+  messageIdDomain: string | undefined;
   /** Milliseconds a claimed attempt belongs to this worker; see SEND_LEASE_MS. */
   leaseMs: number;
   /** Most due enrollments looked at per run. */

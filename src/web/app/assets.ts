@@ -58,11 +58,17 @@ svg.chart{display:block;max-width:100%;height:auto;margin:6px 0}
 export const APP_JS = `'use strict';
 (function () {
 
-  // Saved snippets: a button fills the reply box (text only).
+  // Saved snippets: a button inserts its text at the cursor in the reply box (replacing only a
+  // selection), so nothing the rep typed is lost. Text only: the value, never HTML.
   document.querySelectorAll('button[data-snippet]').forEach(function (button) {
     button.addEventListener('click', function () {
       var box = document.getElementById('reply-text');
-      if (box) { box.value = button.getAttribute('data-snippet') || ''; box.focus(); }
+      if (!box) return;
+      var snippet = button.getAttribute('data-snippet') || '';
+      var start = typeof box.selectionStart === 'number' ? box.selectionStart : box.value.length;
+      var end = typeof box.selectionEnd === 'number' ? box.selectionEnd : start;
+      box.setRangeText(snippet, start, end, 'end');
+      box.focus();
     });
   });
 

@@ -21,7 +21,8 @@ export interface RepAppOptions {
   getSequence: (id: string) => Sequence | undefined;
   /** Sequences a task can be moved to. */
   listSequences: () => ReadonlyArray<{ id: string; name: string }>;
-  messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; unset: answers use their sending address's domain. */
+  messageIdDomain: string | undefined;
   /** Signs the session and CSRF cookies (config SESSION_SECRET, 32+ characters). */
   sessionSecret: string;
   /** Cookies marked Secure and named `__Host-…` (config WEB_SECURE_COOKIES, default true). */

@@ -52,6 +52,8 @@ export interface TaskPageModel {
   contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
   enrollment: { sequenceId: string; status: string; reason: string | undefined } | undefined;
   thread: ThreadItem[];
+  /** The answer's copied addresses (reply-all, editable) and the From it goes out with, when the sequence is loaded. */
+  answer?: { cc: string[]; from: string | undefined } | undefined;
   events: Array<{ at: Date | undefined; by: string; action: string; detail: string }>;
   sequences: Array<{ id: string; name: string }>;
   intents: readonly string[];
@@ -217,6 +219,8 @@ ${
     ? '<p class="meta">Attach this triage task to a contact and one of its enrollments to answer in that thread.</p>'
     : `<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
 <div>${snippets}</div>
+${model.answer?.from ? `<p class="meta">From <span id="reply-from">${e(model.answer.from)}</span>, to ${e(task.email)}; the reply is quoted below your answer.</p>` : ''}
+<label for="reply-cc">CC</label> <input id="reply-cc" name="cc" size="60" value="${e((model.answer?.cc ?? []).join(', '))}" placeholder="nobody">
 <textarea id="reply-text" name="text" required></textarea>
 <button type="submit" id="send-reply">Send answer</button>
 </form>`
@@ -240,5 +244,30 @@ ${model.namedDate ? `<p id="named-date">Asked to hear from us again on <strong>$
 ${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${intentOptions}</select><button type="submit" class="secondary" id="relabel">Relabel</button>`)}
 </div></div></div>`,
     { viewer, csrf },
+  );
+}
+
+/**
+ * The server-side "are you sure?" step (works without JavaScript): the action's own form again,
+ * with its fields and `confirmed=yes`, or a way back to the task.
+ */
+export function confirmPage(model: {
+  taskId: string;
+  action: string;
+  question: string;
+  fields: ReadonlyArray<[string, string]>;
+  viewer: Viewer;
+  csrf: string;
+}): string {
+  const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
+  const back = `/tasks/${e(encodeURIComponent(model.taskId))}`;
+  return layout(
+    'Confirm',
+    `<div class="card"><h1>Confirm</h1>
+<p id="confirm-question">${e(model.question)}</p>
+<form method="post" action="${back}/${e(model.action)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
+<button type="submit" id="confirm">Yes, go ahead</button> <a href="${back}" id="cancel">Cancel</a>
+</form></div>`,
+    { viewer: model.viewer, csrf: model.csrf },
   );
 }

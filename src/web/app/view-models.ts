@@ -45,6 +45,7 @@ export const FAILURES = {
   claimed_by_other: { status: 409, text: 'Someone else has claimed this task.' },
   not_claimed: { status: 409, text: 'Claim the task first.' },
   invalid: { status: 400, text: 'That request was not valid; check the form.' },
+  needs_confirmation: { status: 409, text: 'Nothing was changed: confirm that action first.' },
 } as const;
 export type FailureCode = keyof typeof FAILURES;
 
