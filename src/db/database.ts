@@ -38,6 +38,7 @@ import type {
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
+  ReferralDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
@@ -70,6 +71,8 @@ export interface ParleyCollections {
   statsDayParts: Collection<StatsDayPartDoc>;
   suppressions: Collection<SuppressionEntryDoc>;
   suppressionAudit: Collection<SuppressionAuditDoc>;
+  /** Who referred each address to us (src/db/triage-store.ts), read by `_id` only. */
+  referrals: Collection<ReferralDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -134,6 +137,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
     statsDayParts: db.collection('stats_day_parts'),
     suppressions: db.collection('suppressions'),
     suppressionAudit: db.collection('suppression_audit'),
+    referrals: db.collection('referrals'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');

@@ -33,6 +33,7 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     html: input.html,
     duringConversation: input.during_conversation,
     outcomes: input.outcomes,
+    ...(input.referral && { referral: input.referral }),
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),
   });

@@ -3,6 +3,7 @@ export type {
   ConfigurableIntent,
   Qualification,
   RenderedStep,
+  ReferralRule,
   ReplyOutcome,
   SendingPolicy,
   Sequence,

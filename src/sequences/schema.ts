@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LINT_LEVELS, LINT_RULE_IDS } from './lint/catalog.ts';
 import { bodyTemplate, email, name, slug, strictObject, subjectTemplate, wait } from './schema-fields.ts';
 import { outcomes } from './schema-outcomes.ts';
+import { referral } from './schema-referral.ts';
 import { audience, optOut, policy } from './schema-policy.ts';
 import type { Qualification, Sequence } from './types.ts';
 
@@ -42,6 +43,7 @@ export const sequenceSchema = strictObject({
     })
     .default('hold'),
   outcomes: outcomes.prefault({}),
+  referral: referral.optional(),
   lint: lintLevels.prefault({}),
   steps: z.array(step, { error: 'expected a list of steps' }).min(1, 'a sequence needs at least one step'),
 });

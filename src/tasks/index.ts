@@ -14,3 +14,14 @@ export { getTaskView, type TaskView, type ThreadEntry } from './view.ts';
 export { taskEvents } from './events.ts';
 export { describeAuthentication } from './sender-notes.ts';
 export { TASK_STATUSES, type TaskActionResult, type TaskActionCode, type TaskFilter } from './types.ts';
+export {
+  attachTriageTask,
+  dismissTriageTask,
+  queueTriageTask,
+  suggestContact,
+  TRIAGE,
+  TRIAGE_MAX_REPLIES,
+  triageAllows,
+  type TriageAttachment,
+  type TriageInput,
+} from './triage.ts';

@@ -13,6 +13,7 @@ import { registerStatsRoutes } from './stats-routes.ts';
 import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { registerTimelineRoutes } from './timeline-routes.ts';
+import { registerTriageRoutes } from './triage-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
 export interface RepAppOptions {
@@ -89,6 +90,7 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   app.get('/static/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
+  registerTriageRoutes(app, options);
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);
   registerTimelineRoutes(app, options);

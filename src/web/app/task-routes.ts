@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskStatus } from '../../db/index.ts';
+import { taskStore, type TaskStatus } from '../../db/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
@@ -10,6 +10,7 @@ import {
   parseCcList,
   relabelTask,
   taskCounts,
+  triageAllows,
   type TaskActionResult,
   type TaskFilter,
   type TaskOutcome,
@@ -19,6 +20,7 @@ import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
 import { confirmPage, inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
+import { triageModels } from './triage-routes.ts';
 import { detailText, FAILURES, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -91,6 +93,11 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     const id = request.params.id;
     const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
     const invalid: TaskActionResult = { ok: false, code: 'invalid', message: FAILURES.invalid.text };
+    if (action !== 'claim') {
+      const task = await taskStore(db).get(id);
+      if (task && !triageAllows(task, action, typeof body.kind === 'string' ? body.kind : undefined))
+        return { ok: false, code: 'invalid', message: 'Attach this triage task to a contact first (or dismiss it).' };
+    }
     // Set by the confirm page's form (or an API client that asked the rep): see confirmPage.
     const confirmed = body.confirmed === 'yes' || body.confirmed === true;
     switch (action) {
@@ -170,6 +177,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       intents: INTENTS,
       snippets: SNIPPETS,
       notice: noticeFor(request.query.notice),
+      ...triageModels(view.task),
     };
     return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
   });
@@ -229,6 +237,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
         : undefined,
       thread: view.thread,
       events: view.events,
+      ...(view.task.triage && { triage: view.task.triage }),
+      ...(view.task.referral && { referral: view.task.referral }),
     };
   });
 }

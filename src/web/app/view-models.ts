@@ -34,6 +34,7 @@ export function taskRow(task: TaskDoc, now: Date): TaskRow {
     overdue: OPEN_STATES.has(task.status) && task.dueAt.getTime() < now.getTime(),
     escalated: task.escalated !== undefined,
     senderHeld: task.senderConcern !== undefined,
+    triage: task.triage !== undefined,
   };
 }
 
@@ -53,6 +54,8 @@ const DONE: Record<string, string> = {
   reply: 'Answer sent.',
   outcome: 'Outcome applied.',
   relabel: 'Intent relabelled.',
+  attach: 'Attached to the contact.',
+  dismiss: 'Dismissed.',
 };
 
 /** The notice for `?notice=<code>` after a form post: only known codes, never text from the URL. */
