@@ -3,21 +3,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../src/embedded/index.ts';
-import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Sequence } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
-import { replyMessage } from './support/mail.ts';
 import { BOUNCE_FIXTURES } from './support/real-mail.ts';
-import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { leadSide } from './support/conversation.ts';
+import { startTestServices, type TestServices } from './support/services.ts';
+import { sample } from './support/prometheus.ts';
 
 const TOKEN = 'alarms-test-token-0123456789';
-
-/** The value of one sample line, e.g. `parley_sequence_opt_out_ratio{sequence="outcomes"}`; undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 // Issue 17's "alarms as metrics", on a real worker (FerretDB, Dovecot, the SMTP sink): three
 // leads get step 1; one opts out, one asks a question (a task waits), one address bounces. An
@@ -27,24 +21,11 @@ describe('alarm gauges at GET /metrics', () => {
   let worker: Worker;
   let sequence: Sequence;
 
-  async function firstEmailTo(email: string) {
-    await enrollContacts(worker.database, sequence, [{ email, firstName: 'Lee' }]);
-    const sent = await eventually(`step 1 to ${email}`, async () => services.sink.received.find((m) => m.envelopeTo[0] === email));
-    await eventually(`step 1 recorded for ${email}`, async () => {
-      const e = await worker.database.enrollments.findOne({ email });
-      return e?.passedStepIds.includes('hello') ? e : undefined;
-    });
-    return sent.parsed.messageId ?? '';
-  }
-  const handled = (messageId: string) =>
-    eventually(`reply ${messageId} handled`, async () => {
-      const reply = await worker.database.replies.findOne({ messageId });
-      return reply && reply.state !== 'received' ? reply : undefined;
-    });
+  const side = leadSide({ services: () => services, worker: () => worker, sequence: () => sequence });
+  const firstEmailTo = async (email: string) => (await side.firstEmailTo(email)).messageId;
+  const { handled } = side;
   const reply = (inReplyTo: string, from: string, messageId: string, body: string) =>
-    services.mailbox.deliver(
-      replyMessage({ from, to: 'dana@parley.test', subject: 'Re: Quick question', messageId, inReplyTo, references: [inReplyTo], body }),
-    );
+    side.replyTo({ messageId: inReplyTo }, from, messageId, body);
 
   beforeAll(async () => {
     services = await startTestServices();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Sequence } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
-import { replyMessage } from './support/mail.ts';
+import { leadSide } from './support/conversation.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 
 // Issue 16, items 4 and 8, through Dovecot and a running worker: the date a "not now" reply names
@@ -16,31 +15,11 @@ describe('what a reply says about when and who, through the real mailbox', () =>
   let worker: Worker;
   let sequence: Sequence;
 
-  async function firstEmailTo(email: string) {
-    await enrollContacts(worker.database, sequence, [{ email, firstName: 'Lee' }]);
-    const sent = await eventually(`step 1 to ${email}`, async () => services.sink.received.find((m) => m.envelopeTo[0] === email));
-    const enrollment = await eventually(`step 1 recorded for ${email}`, async () => {
-      const e = await worker.database.enrollments.findOne({ email });
-      return e?.passedStepIds.includes('hello') ? e : undefined;
-    });
-    return { enrollment, messageId: sent.parsed.messageId ?? '' };
-  }
+  const side = leadSide({ services: () => services, worker: () => worker, sequence: () => sequence });
+  const { firstEmailTo } = side;
   async function reply(lead: { messageId: string }, from: string, messageId: string, body: string) {
-    await services.mailbox.deliver(
-      replyMessage({
-        from,
-        to: 'dana@parley.test',
-        subject: 'Re: Quick question about your team',
-        messageId,
-        inReplyTo: lead.messageId,
-        references: [lead.messageId],
-        body,
-      }),
-    );
-    return eventually(`reply ${messageId} handled`, async () => {
-      const stored = await worker.database.replies.findOne({ messageId });
-      return stored && stored.state !== 'received' ? stored : undefined;
-    });
+    await side.replyTo(lead, from, messageId, body);
+    return side.handled(messageId);
   }
 
   beforeAll(async () => {

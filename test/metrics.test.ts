@@ -6,14 +6,9 @@ import { silentLogger } from '../src/logger.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { sample } from './support/prometheus.ts';
 
 const TOKEN = 'metrics-test-token-0123456789';
-
-/** The value of one sample line, e.g. `parley_steps_sent_total{sequence="a"}`; undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 // A real worker (FerretDB, Dovecot, the SMTP sink, its web server on a free loopback port) sends a
 // step and hears the reply; Prometheus's view of that, at GET /metrics, behind the bearer token.

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { enrollContacts } from '../src/enrollments/index.ts';
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/logger.ts';
 import type { Sequence } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { BOUNCE_FIXTURES, whatDovecotSendsBack } from './support/real-mail.ts';
+import { leadSide } from './support/conversation.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { runCli } from './support/worker-process.ts';
 
@@ -28,46 +28,11 @@ describe('what replies do, through the real mailbox', () => {
     },
   });
 
-  /** Enrolls a lead and waits for step 1 to reach the SMTP sink; returns what was sent. */
-  async function firstEmailTo(email: string, firstName = 'Lee') {
-    await enrollContacts(worker.database, sequence, [{ email, firstName }]);
-    const sent = await eventually(`step 1 to ${email}`, async () => services.sink.received.find((m) => m.envelopeTo[0] === email));
-    // The sink has it a moment before the worker records the send: wait for the record too.
-    const enrollment = await eventually(`step 1 recorded for ${email}`, async () => {
-      const e = await worker.database.enrollments.findOne({ email });
-      return e?.passedStepIds.includes('hello') ? e : undefined;
-    });
-    return { sent, enrollment, messageId: sent.parsed.messageId ?? '' };
-  }
-  /** A bounce fixture made to return `lead`'s first email, under a Message-ID of its own. */
-  async function bounceReturning(lead: { messageId: string }, fixtureName: string, messageId: string): Promise<string> {
-    const fixture = await readFile(join(BOUNCE_FIXTURES, fixtureName), 'utf8');
-    const returned = fixture
-      .split(/\r?\n\r?\n/)
-      .slice(1)
-      .join('\n\n');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(returned)?.[1];
-    assert.ok(originalId, `${fixtureName} returns the original message`);
-    return fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, `Message-ID: ${messageId}`);
-  }
-  const handled = (messageId: string) =>
-    eventually(`reply ${messageId} handled`, async () => {
-      const reply = await worker.database.replies.findOne({ messageId });
-      return reply && reply.state !== 'received' ? reply : undefined;
-    });
-  const replyTo = (lead: { messageId: string }, from: string, messageId: string, body: string, extraHeaders: Record<string, string> = {}) =>
-    services.mailbox.deliver(
-      replyMessage({
-        from,
-        to: 'dana@parley.test',
-        subject: 'Re: Quick question about your team',
-        messageId,
-        inReplyTo: lead.messageId,
-        references: [lead.messageId],
-        body,
-        extraHeaders,
-      }),
-    );
+  const { firstEmailTo, replyTo, handled, bounceReturning } = leadSide({
+    services: () => services,
+    worker: () => worker,
+    sequence: () => sequence,
+  });
 
   beforeAll(async () => {
     services = await startTestServices();

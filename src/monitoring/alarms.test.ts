@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import type { StatsReport } from '../stats/index.ts';
 import { readAlarms, type AlarmSources, type SequenceAlarms } from './alarms.ts';
 import { createWorkerMetrics } from './worker-metrics.ts';
+import { sample } from '../../test/support/prometheus.ts';
 
 const rate = (count: number, of: number) => ({ count, of, value: of === 0 ? undefined : count / of });
 /** A stats report whose sequences have these totals; only the fields the alarms read. */
@@ -15,11 +16,6 @@ function reportOf(totals: Record<string, { sent: number; delivered: number; boun
       total: { ...t, optOutRate: rate(t.unsubscribed, t.delivered) },
     })),
   } as unknown as StatsReport;
-}
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 const now = new Date('2026-12-05T12:00:00Z');

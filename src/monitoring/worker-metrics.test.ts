@@ -3,18 +3,13 @@ import { describe, it } from 'vitest';
 import { register as globalRegistry } from 'prom-client';
 import type { OperationalSnapshot } from './snapshot.ts';
 import { createWorkerMetrics } from './worker-metrics.ts';
+import { sample } from '../../test/support/prometheus.ts';
 
 const snapshotOf = (dueEnrollments: number, oldestDueAt?: Date): OperationalSnapshot => ({
   dueEnrollments,
   oldestDueAt,
   openTasks: { open: 3, claimed: 1, answered: 0, snoozed: 2 },
 });
-
-/** The value of one sample line, e.g. `parley_steps_sent_total{sequence="a"}`; undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('worker metrics', () => {
   it('renders what the domain reported, in the Prometheus text format', async () => {
