@@ -1,6 +1,7 @@
 import {
   contactStore,
   enrollmentStore,
+  queueWebhook,
   taskStore,
   type ParleyCollections,
   type RepDoc,
@@ -49,6 +50,8 @@ export async function applyTaskOutcome(
   const set: TaskSettled = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
   await tasks.settle(taskId, set);
   await recordEvent(db, { taskId, at: now, by: rep._id, action: outcome.kind, detail: applied.detail });
+  // A snooze keeps the task open; every other outcome closes it, which outbound webhooks announce.
+  if (outcome.kind !== 'snooze') await queueTaskClosed(db, task, rep, outcome.kind, now);
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };
 }
@@ -132,4 +135,18 @@ async function resume(
   if (!resumed.ok) return refuse('invalid', 'The sequence already finished for this contact.') as Applied;
   const status = resumed.change.set.status ?? enrollment.status;
   return { ok: true, detail: { status, ...(nextStepAt && { nextStepAt: nextStepAt.toISOString() }) } };
+}
+
+/** Queues the `task_closed` webhook; keyed by the task and the time of the close, so each close is its own event. */
+async function queueTaskClosed(db: ParleyCollections, task: TaskDoc, rep: RepDoc, outcome: TaskOutcome['kind'], now: Date) {
+  await queueWebhook(db, {
+    _id: `task_closed:${task._id}:${now.getTime()}`,
+    kind: 'task_closed',
+    at: now,
+    contactId: task.contactId,
+    sequenceId: task.sequenceId,
+    enrollmentId: task.enrollmentId,
+    props: { task_id: task._id, outcome, closed_by: rep._id, ...(task.intent !== undefined && { intent: task.intent }) },
+    queuedAt: now,
+  });
 }
