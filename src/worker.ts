@@ -164,6 +164,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         sessionSecret,
         secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
+        webhookEndpoints: config.webhooks.endpoints,
       }
     : undefined;
   const { eventsApiToken, eventsApiRatePerMinute } = config.web;
