@@ -20,6 +20,7 @@ import { replyMessage } from './support/mail.ts';
 import { BOUNCE_FIXTURES } from './support/real-mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { Client, noTransport, REP_PASSWORD } from './support/web-client.ts';
+import { runCli } from './support/worker-process.ts';
 
 const SECRET = 'whsec-test-0123456789abcdef0123456789abcdef';
 const SESSION_SECRET = 'a session secret of at least thirty-two characters';
@@ -78,6 +79,7 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let dir: string;
   let app: FastifyInstance;
+  let settings: Record<string, string>;
 
   const posts = (path: string, type?: string, email?: string) =>
     receiver.received.filter((r) => {
@@ -128,20 +130,18 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
 `,
     );
     services = await startTestServices();
-    worker = await startWorker({
-      config: services.config({
-        SEQUENCES_DIR: 'test/fixtures/outcomes',
-        WEBHOOKS_FILE: file,
-        TEST_WEBHOOK_SECRET: SECRET,
-        PARLEY_INSECURE_LOCAL_WEBHOOKS: 'true',
-        WEBHOOK_INTERVAL_MS: '200',
-        WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
-        WEBHOOK_BACKOFF_MAX_MS: '5000',
-        WEBHOOK_MAX_ATTEMPTS: '3',
-        WEBHOOK_TIMEOUT_MS: '2000',
-      }),
-      logger: silentLogger(),
-    });
+    settings = {
+      SEQUENCES_DIR: 'test/fixtures/outcomes',
+      WEBHOOKS_FILE: file,
+      TEST_WEBHOOK_SECRET: SECRET,
+      PARLEY_INSECURE_LOCAL_WEBHOOKS: 'true',
+      WEBHOOK_INTERVAL_MS: '200',
+      WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
+      WEBHOOK_BACKOFF_MAX_MS: '5000',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    };
+    worker = await startWorker({ config: services.config(settings), logger: silentLogger() });
     const loaded = worker.getSequence('outcomes');
     assert.ok(loaded);
     sequence = loaded;
@@ -288,6 +288,31 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
     });
     assert.deepEqual([done.attempts, done.retried?.by], [4, 'alice@parley.test']);
     assert.equal(posts('/down', 'opt_out', 'stop@lead.example').length, 4);
+  });
+
+  it('parley webhooks lists a given-up delivery, refuses a rep retry, and retries it for an admin', async () => {
+    receiver.state.down = true;
+    const lead = await firstEmailTo('quit@lead.example');
+    await replyTo(lead, 'quit@lead.example', '<quit-1@lead.example>', 'Please unsubscribe me from these emails.');
+    const id = payloadOf(await delivered('/crm', 'opt_out', 'quit@lead.example')).id;
+    const deliveryId = `down~${id}`;
+    await eventually('given up', async () =>
+      (await worker.database.webhookDeliveries.findOne({ _id: deliveryId }))?.state === 'given_up' ? true : undefined,
+    );
+    const env = services.env(settings);
+    const listed = await runCli(['webhooks', 'list', '--state', 'given_up'], env);
+    const line = listed.split('\n').find((l) => l.startsWith(deliveryId)) ?? '';
+    assert.match(line, /\tdown\topt_out\tgiven_up\t3\tHTTP 500: receiver broken/);
+    await assert.rejects(runCli(['webhooks', 'retry', deliveryId, '--as', 'bob@parley.test'], env), /WEBHOOK_RETRY_REFUSED|not_admin/);
+    receiver.state.down = false;
+    assert.match(await runCli(['webhooks', 'retry', deliveryId, '--as', 'alice@parley.test'], env), /queued/);
+    await eventually('delivered after the CLI retry', async () =>
+      (await worker.database.webhookDeliveries.findOne({ _id: deliveryId }))?.state === 'delivered' ? true : undefined,
+    );
+    const shown = await runCli(['webhooks', 'show', deliveryId], env);
+    assert.match(shown, /#3\t.*\tfailed\t500/);
+    assert.match(shown, /#4\t.*\tok\t200/);
+    assert.doesNotMatch(listed + shown, new RegExp(SECRET));
   });
 
   it('a hard bounce is delivered as bounce', async () => {
