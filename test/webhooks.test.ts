@@ -393,6 +393,50 @@ describe('outbound webhooks on two workers at once', () => {
     assert.equal(await one.webhookDeliveries.countDocuments({ state: 'delivered' }), 30);
     assert.equal(await one.webhookQueue.countDocuments({}), 0);
   });
+
+  it('a worker that died mid-attempt holds nothing: once its lease runs out the attempt counts as failed and the next is made', async () => {
+    const [one] = connections;
+    assert.ok(one);
+    const endpoint: WebhookEndpoint = { id: 'late', url: `${receiver.url}/late`, events: new Set(['bounce']), secret: SECRET };
+    const settings = { endpoints: [endpoint], timeoutMs: 2000, maxAttempts: 5, backoff: { baseMs: 50, maxMs: 100 } };
+    const dispatcher = new WebhookDispatcher({ db: one, settings, logger: silentLogger(), worker: 'survivor' });
+    const at = new Date();
+    await queueWebhook(one, {
+      _id: 'email_bounced:r1',
+      kind: 'email_bounced',
+      at,
+      contactId: 'c-late',
+      props: { kind: 'hard' },
+      queuedAt: at,
+    });
+    await dispatcher.fanOut(new AbortController().signal);
+    const [delivery] = await one.webhookDeliveries.find({ endpointId: 'late' }).toArray();
+    assert.ok(delivery);
+    // Attempt 1 claimed by a worker that died before posting: its lease ran out a second ago.
+    const past = new Date(Date.now() - 60_000);
+    await one.webhookAttempts.insertOne({
+      _id: `${delivery._id}#1`,
+      deliveryId: delivery._id,
+      n: 1,
+      worker: 'dead',
+      claimedAt: past,
+      leaseUntil: new Date(Date.now() - 1000),
+    });
+    await eventually('delivered by the survivor', async () => {
+      await dispatcher.runOnce();
+      return (await one.webhookDeliveries.findOne({ _id: delivery._id }))?.state === 'delivered' ? true : undefined;
+    });
+    const attempts = await one.webhookAttempts.find({ deliveryId: delivery._id }).sort({ n: 1 }).toArray();
+    assert.deepEqual(
+      attempts.map((a) => [a.n, a.worker, a.result?.ok]),
+      [
+        [1, 'dead', false],
+        [2, 'survivor', true],
+      ],
+    );
+    assert.match(attempts[0]?.result?.error ?? '', /stopped before it finished/);
+    assert.equal(posts(receiver, '/late').length, 1);
+  });
 });
 
 function posts(receiver: { received: Received[] }, path: string): Received[] {
