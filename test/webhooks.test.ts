@@ -437,6 +437,27 @@ describe('outbound webhooks on two workers at once', () => {
     assert.match(attempts[0]?.result?.error ?? '', /stopped before it finished/);
     assert.equal(posts(receiver, '/late').length, 1);
   });
+
+  it('a worker without endpoints leaves new events for one with them, and drops them after ten minutes', async () => {
+    const [one] = connections;
+    assert.ok(one);
+    const now = new Date();
+    const settings = { endpoints: [], timeoutMs: 2000, maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 } };
+    const bare = new WebhookDispatcher({ db: one, settings, logger: silentLogger(), now: () => now });
+    const marker = (id: string, minutesAgo: number) => {
+      const at = new Date(now.getTime() - minutesAgo * 60_000);
+      return { _id: id, kind: 'qualified' as const, at, contactId: 'c-bare', props: {}, queuedAt: at };
+    };
+    await queueWebhook(one, marker('qualified:fresh', 1));
+    await queueWebhook(one, marker('qualified:stale', 11));
+    await bare.runOnce();
+    const left = await one.webhookQueue.find({ _id: { $in: ['qualified:fresh', 'qualified:stale'] } }).toArray();
+    assert.deepEqual(
+      left.map((m) => m._id),
+      ['qualified:fresh'],
+    );
+    await one.webhookQueue.deleteMany({ _id: 'qualified:fresh' });
+  });
 });
 
 function posts(receiver: { received: Received[] }, path: string): Received[] {

@@ -35,6 +35,8 @@ export interface WebhookDispatcherOptions {
 const QUEUE_BATCH = 200;
 /** Due deliveries read per run; the next run takes the rest. */
 const DUE_BATCH = 50;
+/** Milliseconds a worker without endpoints leaves queued events for a worker with them (see #dropUnwanted). */
+const UNWANTED_AFTER_MS = 10 * 60_000;
 /** POSTs in flight at once per worker. */
 const CONCURRENCY = 4;
 
@@ -71,8 +73,9 @@ export class WebhookDispatcher {
     return { queued, attempted };
   }
 
-  /** Turns queued events into deliveries, then drops them from the queue (with no endpoint, it only drops them). */
+  /** Turns queued events into deliveries, then drops them from the queue. */
   async fanOut(stopping: AbortSignal): Promise<number> {
+    if (this.#endpoints.size === 0) return this.#dropUnwanted();
     let total = 0;
     while (!stopping.aborted) {
       const markers = await this.#store.queued(QUEUE_BATCH);
@@ -112,6 +115,18 @@ export class WebhookDispatcher {
       if (markers.length < QUEUE_BATCH) break;
     }
     return total;
+  }
+
+  /**
+   * Without endpoints nothing is announced, but the queue must not grow for ever. Markers are left
+   * UNWANTED_AFTER_MS first: during a rolling deploy that adds WEBHOOKS_FILE, a replica that has the
+   * file fans them out before an older replica without it drops them.
+   */
+  async #dropUnwanted(): Promise<number> {
+    const before = this.#now().getTime() - UNWANTED_AFTER_MS;
+    const old = (await this.#store.queued(QUEUE_BATCH)).filter((m) => m.queuedAt.getTime() < before);
+    await this.#store.unqueue(old.map((m) => m._id));
+    return old.length;
   }
 
   /** Attempts the due deliveries, CONCURRENCY at a time; returns how many this worker attempted. */
