@@ -1,5 +1,10 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config.ts';
+import { isParleyError } from '../errors.ts';
 import { formatProblem } from '../sequences/index.ts';
 import { parseWebhookEndpoints } from './endpoints.ts';
 
@@ -41,5 +46,35 @@ describe('the webhooks file', () => {
     assert.doesNotMatch(short, /tooshort-secret/);
     const http = parseWebhookEndpoints(file('http://127.0.0.1:9/hook'), 'w.yaml', { env: { CRM_SECRET: SECRET }, allowHttp: true });
     assert.ok(http.ok);
+  });
+});
+
+describe('WEBHOOKS_FILE at start', () => {
+  it('loadConfig reads the endpoints, and refuses a bad file with every problem by file:line, never echoing a secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-webhooks-file-'));
+    try {
+      const path = join(dir, 'webhooks.yaml');
+      await writeFile(path, file('https://crm.example/hook'));
+      const config = loadConfig({ WEBHOOKS_FILE: path, CRM_SECRET: SECRET });
+      assert.deepEqual(
+        config.webhooks.endpoints.map((e) => [e.id, e.url]),
+        [['crm', 'https://crm.example/hook']],
+      );
+      await writeFile(path, file('http://crm.example/hook', 'CRM_SECRET', '[interested, everything]'));
+      assert.throws(
+        () => loadConfig({ WEBHOOKS_FILE: path, CRM_SECRET: 'short-secret-value' }),
+        (error: unknown) => {
+          assert.ok(isParleyError(error, 'CONFIG_INVALID'));
+          assert.match(error.message, new RegExp(`${path}:3:10 endpoints\\[0\\]\\.url: must be https`));
+          assert.match(error.message, /endpoints\[0\]\.events\[1\]/);
+          assert.match(error.message, /CRM_SECRET holds fewer than 32 characters/);
+          assert.doesNotMatch(error.message, /short-secret-value/);
+          return true;
+        },
+      );
+      assert.throws(() => loadConfig({ WEBHOOKS_FILE: join(dir, 'missing.yaml') }), /missing\.yaml, which cannot be read \(ENOENT\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
