@@ -147,11 +147,15 @@ const envSchema = z.object({
    */
   PARLEY_INSECURE_LOCAL_MAIL: booleanFromEnv.default(false),
 
-  /** Right-hand side of the Message-IDs Parley writes, normally the sending domain. */
+  /**
+   * Right-hand side of the Message-IDs Parley writes, normally the sending domain. The one setting
+   * for every sender (worker, rep app, `parley tasks reply`); unset, each message uses the domain
+   * of the address it is sent from (src/sending messageIdDomainFor).
+   */
   MESSAGE_ID_DOMAIN: z
     .string()
     .regex(/^[A-Za-z0-9.-]+$/, 'a domain name such as mail.example.com')
-    .default('parley.local'),
+    .optional(),
   /** Folder of sequence YAML files. */
   SEQUENCES_DIR: z.string().min(1).default('sequences'),
   /** Milliseconds between re-reads of SEQUENCES_DIR; edits go live without a restart. */
@@ -202,6 +206,12 @@ const envSchema = z.object({
    * takeover could both go out.
    */
   SEND_LEASE_MS: positiveMs.default(5 * 60_000),
+  /**
+   * Milliseconds after a rep's answer during which the contact's conversation stays open (their
+   * reply is awaited): no sequence's automated step goes to them meanwhile, unless its file says
+   * `during_conversation: send`. Default 7 days.
+   */
+  CONVERSATION_WAIT_MS: positiveMs.default(7 * 24 * 60 * 60_000),
 
   /** Interface the unsubscribe web server listens on. Put a TLS-terminating proxy in front of it. */
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
@@ -335,7 +345,8 @@ export interface Config {
   };
   /** Authentication-Results authserv-ids to trust (AUTHSERV_ID); empty: none. */
   readonly authservIds: readonly string[];
-  readonly messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; undefined when not set (see answerMessageIdDomain). */
+  readonly messageIdDomain: string | undefined;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;
   readonly segments: {
@@ -346,7 +357,14 @@ export interface Config {
     readonly eventPassMs: number;
   };
   readonly modelReloadMs: number;
-  readonly sending: { readonly intervalMs: number; readonly batchSize: number; readonly concurrency: number; readonly leaseMs: number };
+  readonly sending: {
+    readonly intervalMs: number;
+    readonly batchSize: number;
+    readonly concurrency: number;
+    readonly leaseMs: number;
+    /** Milliseconds a rep's answer keeps the contact's conversation open (CONVERSATION_WAIT_MS). */
+    readonly conversationWaitMs: number;
+  };
   /** Outbound webhooks (src/webhooks/). */
   readonly webhooks: {
     /** From WEBHOOKS_FILE; empty: none. Secrets inside: never log them. */
@@ -457,6 +475,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       batchSize: e.SEND_BATCH_SIZE,
       concurrency: e.SEND_CONCURRENCY,
       leaseMs: e.SEND_LEASE_MS,
+      conversationWaitMs: e.CONVERSATION_WAIT_MS,
     }),
     webhooks: Object.freeze({
       endpoints: Object.freeze(

@@ -38,6 +38,10 @@ export const ErrorCodes = {
   SEGMENT_NOT_FOUND: 'SEGMENT_NOT_FOUND',
   /** `parley enroll` into a sequence whose audience is a segment only (audience.manual: false). */
   SEQUENCE_NOT_MANUAL: 'SEQUENCE_NOT_MANUAL',
+  /** The sequence file has lint errors: nothing enrolls into it until they are fixed (`parley lint` lists them). */
+  SEQUENCE_LINT_ERRORS: 'SEQUENCE_LINT_ERRORS',
+  /** The sequence file has lint warnings and nobody accepted them: fix them, or enroll with --force. */
+  SEQUENCE_LINT_WARNINGS: 'SEQUENCE_LINT_WARNINGS',
   CONTACT_NOT_FOUND: 'CONTACT_NOT_FOUND',
   STATS_PERIOD_INVALID: 'STATS_PERIOD_INVALID',
   /** A suppression could not be lifted: not an admin, no reason given, no such contact, nothing to lift. */

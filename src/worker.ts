@@ -94,6 +94,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     leaseMs: config.sending.leaseMs,
     batchSize: config.sending.batchSize,
     concurrency: config.sending.concurrency,
+    conversationWaitMs: config.sending.conversationWaitMs,
     unsubscribe,
     metrics,
   });
@@ -165,6 +166,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
         webhookEndpoints: config.webhooks.endpoints,
+        conversationWaitMs: config.sending.conversationWaitMs,
       }
     : undefined;
   const { eventsApiToken, eventsApiRatePerMinute } = config.web;

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../src/logger.ts';
 import type { Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { isParleyError } from '../src/errors.ts';
 import { startTestDatabase, type TestDatabase } from '../src/db/testing.ts';
-import { loadSequenceFile, type Sequence } from '../src/sequences/index.ts';
+import { loadSequenceFile, SequenceCatalog, type Sequence } from '../src/sequences/index.ts';
 import { runCli } from './support/worker-process.ts';
 
 // Enrollment against FerretDB (or MONGODB_URL): from code and through `parley enroll`.
@@ -79,5 +84,88 @@ describe('enrolling contacts', () => {
       /takes its contacts from segment "pricing-page-visitors"/,
     );
     assert.equal(await db.contacts.countDocuments({ email: 'x@lead.example' }), 0);
+  });
+
+  // Issue 16, case 5: `parley enroll` enrolled contacts into a file with four lint errors, and the worker loaded it.
+  describe('a sequence with lint errors', () => {
+    let dir: string;
+    const clean = (body: string) => `id: launch
+name: Launch
+sender: { name: Marco Rossi, address: marco@parley.example }
+steps:
+  - id: hello
+    subject: Quick question
+    body: "${body}"
+`;
+    // HTML tags, two links, two questions, an unknown variable: four errors.
+    const broken = clean(
+      'Hi {{ frist_name }}, <b>I</b> saw https://a.example and https://b.example. Is it useful? Or not yet? Just reply.',
+    );
+    // Only warnings: written as "we" (first-person-short).
+    const warned = clean('Hi, we built this for teams like yours. Is it useful to you? Just reply.');
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'parley-enroll-lint-'));
+    });
+    afterAll(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('`parley enroll` refuses it, naming file, line and field; --force does not override errors', async () => {
+      await writeFile(join(dir, 'launch.yaml'), broken);
+      const env = { MONGODB_URL: url, MONGODB_DB: database, LOG_LEVEL: 'silent', SEQUENCES_DIR: dir };
+      for (const args of [[], ['--force']]) {
+        const refusal = await runCli(['enroll', 'launch', 'lint@lead.example', ...args], env).then(
+          () => assert.fail('enrolled into a sequence with lint errors'),
+          (error: unknown) => String(error),
+        );
+        assert.match(refusal, /Sequence "launch" has 4 lint error\(s\)/);
+        assert.match(refusal, /launch\.yaml:7:\d+ steps\[0\]\.body \(plain-text\)/);
+        assert.match(refusal, /\(one-question\)/);
+        assert.match(refusal, /\(known-variables\).*frist_name/);
+        assert.match(refusal, /--force does not override errors/);
+      }
+      assert.equal(await db.contacts.countDocuments({ email: 'lint@lead.example' }), 0);
+    });
+
+    it('`parley enroll` prints warnings and enrolls only with --force', async () => {
+      await writeFile(join(dir, 'launch.yaml'), warned);
+      const env = { MONGODB_URL: url, MONGODB_DB: database, LOG_LEVEL: 'silent', SEQUENCES_DIR: dir };
+      await assert.rejects(runCli(['enroll', 'launch', 'warned@lead.example'], env), /first-person-short[\s\S]*run again with --force/);
+      assert.equal(await db.enrollments.countDocuments({ email: 'warned@lead.example' }), 0);
+      const out = await runCli(['enroll', 'launch', 'warned@lead.example', '--force'], env);
+      assert.match(out, /first-person-short/);
+      assert.match(out, /warned@lead\.example: enrolled/);
+    });
+
+    it("the worker's catalog keeps the last good version and logs why, and never uses a file that was never good", async () => {
+      const lines: string[] = [];
+      const log = createLogger(
+        'info',
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(chunk.toString());
+            done();
+          },
+        }),
+      );
+      const catalogDir = await mkdtemp(join(dir, 'catalog-'));
+      await writeFile(join(catalogDir, 'launch.yaml'), warned);
+      const catalog = new SequenceCatalog(catalogDir, log);
+      await catalog.reload();
+      assert.match(catalog.get('launch')?.steps[0]?.body ?? '', /we built this/);
+
+      await writeFile(join(catalogDir, 'launch.yaml'), broken);
+      await writeFile(join(catalogDir, 'fresh.yaml'), broken.replace('id: launch', 'id: fresh'));
+      await catalog.reload();
+      assert.match(catalog.get('launch')?.steps[0]?.body ?? '', /we built this/, 'the last good version still runs');
+      assert.equal(catalog.get('fresh'), undefined, 'a file that never passed lint is not used');
+      assert.ok(catalog.lintErrors().some((f) => f.file.endsWith('fresh.yaml') && f.ruleId === 'one-question'));
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lintLine = logged.find((l) => l.rule === 'plain-text' && String(l.file).endsWith('launch.yaml'));
+      assert.equal(lintLine?.field, 'steps[0].body');
+      assert.equal(lintLine?.line, 7);
+      assert.ok(logged.some((l) => JSON.stringify(l.kept) === JSON.stringify(['launch'])));
+    });
   });
 });

@@ -51,7 +51,7 @@ steps:
   - id: nudge
     wait: 2 days
     body: |
-      Hi {{ first_name | default: "there" }}, one more thought.
+      Hi {{ first_name | default: "there" }}, one more thought: is this still on your list?
 `;
 
 interface LogLine {

@@ -27,7 +27,10 @@ describe('the loop, end to end', () => {
   });
 
   it('sends, hears the reply, pauses that enrollment, queues a task, and follows up only with the silent lead', async () => {
-    const out = await runCli(['enroll', 'quick-follow-up', 'replier@lead.example', 'Silent@Lead.example', '--company', 'Acme'], env);
+    const out = await runCli(
+      ['enroll', 'quick-follow-up', 'replier@lead.example', 'Silent@Lead.example', '--company', 'Acme', '--force'],
+      env,
+    );
     assert.match(out, /replier@lead\.example: enrolled/);
     assert.match(out, /silent@lead\.example: enrolled/);
 

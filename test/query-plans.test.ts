@@ -95,7 +95,7 @@ describe('query plans: the hot queries are served by an index', () => {
   it('records a day of work and finds every hot query on an index', async () => {
     await runCli(['reps', 'add', 'rita@parley.test', '--name', 'Rita'], env);
     const worker = startCli(['worker'], env);
-    await runCli(['enroll', 'quick-follow-up', 'replier@lead.example', 'silent@lead.example'], env);
+    await runCli(['enroll', 'quick-follow-up', 'replier@lead.example', 'silent@lead.example', '--force'], env);
     const sent = await services.sink.waitFor(2, 30_000);
     const toReplier = sent.find((m) => m.envelopeTo[0] === 'replier@lead.example');
     const stepOne = toReplier?.parsed.messageId ?? '';

@@ -136,7 +136,8 @@ describe('readiness and shutdown', () => {
     const code = await worker.kill('SIGTERM');
     const tookMs = Date.now() - began;
     assert.equal(code, 1, worker.output());
-    assert.ok(tookMs >= 1000 && tookMs < 5000, `gave up at the bound (took ${tookMs} ms)`);
+    // Well before the held send (15 s) or the SMTP timeout (20 s) would end it; a loaded machine adds seconds to the exit.
+    assert.ok(tookMs >= 1000 && tookMs < 10_000, `gave up at the bound (took ${tookMs} ms)`);
     const line = worker
       .output()
       .split('\n')

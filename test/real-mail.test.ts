@@ -52,6 +52,7 @@ describe('what Dovecot sends back (dovecot-lda, Pigeonhole Sieve)', () => {
       originalMessageId: messageId,
       action: 'failed',
       source: 'dsn',
+      reason: 'mailbox_full',
     });
     await keep(BOUNCE_FIXTURES, 'dovecot-5.2.2-quota-exceeded.eml', mail);
   });
@@ -80,6 +81,7 @@ describe('what Dovecot sends back (dovecot-lda, Pigeonhole Sieve)', () => {
       originalMessageId: messageId,
       action: 'failed',
       source: 'mdn',
+      reason: 'has_moved',
     });
     await keep(BOUNCE_FIXTURES, 'dovecot-sieve-reject-mdn.eml', mail);
   });

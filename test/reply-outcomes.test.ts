@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { enrollContacts } from '../src/enrollments/index.ts';
-import { silentLogger } from '../src/logger.ts';
+import { Writable } from 'node:stream';
+import { createLogger } from '../src/logger.ts';
 import type { Sequence } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
@@ -18,6 +19,14 @@ describe('what replies do, through the real mailbox', () => {
   let services: TestServices;
   let worker: Worker;
   let sequence: Sequence;
+  /** The worker's warnings, as logged (pino JSON lines). */
+  const warnings: Array<Record<string, unknown>> = [];
+  const warningSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) warnings.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
 
   /** Enrolls a lead and waits for step 1 to reach the SMTP sink; returns what was sent. */
   async function firstEmailTo(email: string, firstName = 'Lee') {
@@ -64,7 +73,7 @@ describe('what replies do, through the real mailbox', () => {
     services = await startTestServices();
     worker = await startWorker({
       config: services.config({ SEQUENCES_DIR: 'test/fixtures/outcomes', AUTHSERV_ID: 'mx.parley.test' }),
-      logger: silentLogger(),
+      logger: createLogger('warn', warningSink),
     });
     const loaded = worker.getSequence('outcomes');
     assert.ok(loaded);
@@ -129,6 +138,40 @@ describe('what replies do, through the real mailbox', () => {
     assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
   });
 
+  it('a Polish out-of-office (Dovecot sieve vacation) resumes the sequence after the return date it names', async () => {
+    const lead = await firstEmailTo('urlop@lead.example');
+    // Nine days on, written the Polish way ("14 grudnia"): a date no English or German parser reads.
+    const back = new Date(Date.now() + 9 * 86_400_000);
+    const months = [
+      'stycznia',
+      'lutego',
+      'marca',
+      'kwietnia',
+      'maja',
+      'czerwca',
+      'lipca',
+      'sierpnia',
+      'września',
+      'października',
+      'listopada',
+      'grudnia',
+    ];
+    const polish = `${back.getUTCDate()} ${months[back.getUTCMonth()]}`;
+    const vacation = `require ["vacation"]; vacation :days 1 :addresses ["urlop@lead.example"] :subject "Poza biurem" "Dziękuję za wiadomość. Jestem na urlopie do ${polish}. W pilnych sprawach proszę pisać do biuro@lead.example.";`;
+    const [autoReply] = await whatDovecotSendsBack(lead.sent.raw.toString('utf8'), {
+      sieveScript: vacation,
+      envelopeFrom: 'dana@parley.test',
+    });
+    assert.ok(autoReply, 'Dovecot answered with a vacation reply');
+    await services.mailbox.deliver(autoReply.raw);
+    const reply = await handled(autoReply.parsed.messageId ?? '');
+    assert.equal(reply.intent, 'out_of_office', reply.explanation);
+    const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+    assert.equal(enrollment?.status, 'active');
+    assert.equal(enrollment?.nextStepAt?.toISOString().slice(0, 10), back.toISOString().slice(0, 10), `resumes on ${polish}`);
+    assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
+  });
+
   it('an automatic answer that is not out-of-office (a ticket receipt) changes nothing', async () => {
     const lead = await firstEmailTo('ticket@lead.example');
     const before = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
@@ -168,6 +211,40 @@ describe('what replies do, through the real mailbox', () => {
       ['gone@lead.example', 'bounce', 'mid:<bounce-hard@mx.lead.example>', '5.1.1'],
     );
     assert.match(listed?.bounce?.diagnostic ?? '', /5\.1\.1/);
+  });
+
+  it('a bounce refusing the message as spam pauses the enrollment with the reason and keeps the contact; the sender is warned about', async () => {
+    const lead = await firstEmailTo('nina@lead.example');
+    await services.mailbox.deliver(await bounceReturning(lead, 'postfix-5.7.1-spam-detected.eml', '<bounce-spam@mx.lead.example>'));
+    const reply = await handled('<bounce-spam@mx.lead.example>');
+    assert.deepEqual(
+      [reply.intent, reply.matchedBy, reply.outcome, reply.analysis?.bounce?.reason],
+      ['bounce', 'bounce', 'delivery_refused', 'spam_detected'],
+    );
+    const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
+    assert.deepEqual([enrollment?.status, enrollment?.statusReason], ['paused', 'delivery refused: spam detected 5.7.1']);
+    // The address works: no suppression, no undeliverable mark, nothing in the register.
+    const contact = await worker.database.contacts.findOne({ email: 'nina@lead.example' });
+    assert.deepEqual([contact?.suppressed, contact?.undeliverable], [undefined, undefined]);
+    assert.equal(await worker.database.suppressions.countDocuments({ contactId: contact?._id }), 0);
+    const warning = await eventually('the deliverability warning', async () =>
+      warnings.find((w) => w['msg'] === 'delivery refused: enrollment paused' && w['enrollmentId'] === lead.enrollment._id),
+    );
+    assert.deepEqual([warning['reason'], warning['sequenceId'], warning['status']], ['spam_detected', 'outcomes', '5.7.1']);
+  });
+
+  it('an Amazon SES bounce notice (SNS JSON) returning our Message-ID suppresses a dead address, with the reason as evidence', async () => {
+    const lead = await firstEmailTo('marta@lead.example');
+    const notice = (await readFile(join(BOUNCE_FIXTURES, 'amazonses-sns-5.1.1-bounce-json.eml'), 'utf8'))
+      .replaceAll('<step1.enr-f3e9a1@parley.example>', lead.messageId)
+      .replace(/^Message-ID:.*$/im, 'Message-ID: <ses-notice-1@email.amazonses.com>');
+    await services.mailbox.deliver(notice);
+    const reply = await handled('<ses-notice-1@email.amazonses.com>');
+    assert.deepEqual([reply.intent, reply.matchedBy, reply.outcome], ['bounce', 'bounce', 'suppressed']);
+    const contact = await worker.database.contacts.findOne({ email: 'marta@lead.example' });
+    assert.equal(contact?.suppressed?.reason, 'bounce');
+    const listed = await worker.database.suppressions.findOne({ contactId: contact?._id });
+    assert.deepEqual([listed?.bounce?.status, listed?.bounce?.reason], ['5.1.1', 'user_unknown']);
   });
 
   it('a hard bounce from the null sender (MAILER-DAEMON <>, no From at all) is read, not quarantined', async () => {

@@ -46,7 +46,7 @@ describe('the task queue', () => {
   /** Sends step 1 for real, stores a reply to it, pauses the enrollment and queues the task as the reply handler does. */
   async function taskFor(
     email: string,
-    options: { assignee?: string; owner?: string; intent?: 'interested' | 'question'; now?: Date } = {},
+    options: { assignee?: string; owner?: string; intent?: 'interested' | 'question' | 'unclear'; now?: Date } = {},
   ) {
     const now = options.now ?? new Date();
     const [enrolled] = await enrollContacts(
@@ -84,7 +84,10 @@ describe('the task queue', () => {
       confidence: 0.9,
       receivedAt: replyAt,
     });
-    await db.enrollments.updateOne({ _id: enrollment._id }, { $set: { status: 'paused', statusReason: 'reply: interested' } });
+    await db.enrollments.updateOne(
+      { _id: enrollment._id },
+      { $set: { status: 'paused', statusReason: `reply: ${options.intent ?? 'interested'}`, statusReplyId: replyId } },
+    );
     const task = await queueTaskForReply(
       db,
       {
@@ -190,7 +193,8 @@ describe('the task queue', () => {
     assert.deepEqual(references, [delivery.messageId, replyMessageId]);
     assert.equal(mail.parsed.subject, `Re: ${delivery.subject}`);
     assert.equal(mail.parsed.from?.value[0]?.address, 'dana@parley.test');
-    assert.equal(mail.parsed.from?.value[0]?.name, 'Bob Rep');
+    // The thread's name (the sequence's sender), not the rep's: issue 16.
+    assert.equal(mail.parsed.from?.value[0]?.name, 'Dana from Parley');
     assert.deepEqual(mail.envelopeTo, ['claims@lead.example']);
 
     const record = await db.repMessages.findOne({ taskId: task._id });
@@ -265,7 +269,13 @@ describe('the task queue', () => {
     );
     assert.equal(hidden.ok ? 'ok' : hidden.code, 'not_found');
     ok(await claimTask(db, stop.task._id, reps.alice, now));
-    ok(await applyTaskOutcome(db, stop.task._id, reps.alice, { kind: 'stop' }, { getSequence, now: at(now, 1) }));
+    // Nobody answered yet: stopping asks first, and changes nothing until confirmed (issue 16, case 7).
+    const unconfirmed = await applyTaskOutcome(db, stop.task._id, reps.alice, { kind: 'stop' }, { getSequence, now: at(now, 1) });
+    assert.equal(unconfirmed.ok ? 'ok' : unconfirmed.code, 'needs_confirmation');
+    assert.match(unconfirmed.ok ? '' : unconfirmed.message, /without an answer\? Nobody has answered stop@lead\.example yet/);
+    assert.equal((await db.enrollments.findOne({ _id: stop.enrollment._id }))?.status, 'paused');
+    assert.equal((await db.tasks.findOne({ _id: stop.task._id }))?.status, 'claimed');
+    ok(await applyTaskOutcome(db, stop.task._id, reps.alice, { kind: 'stop' }, { getSequence, now: at(now, 1), confirmed: true }));
     const stopped = await db.enrollments.findOne({ _id: stop.enrollment._id });
     assert.equal(stopped?.status, 'stopped');
     assert.equal(stopped?.nextStepAt, null);
@@ -276,21 +286,83 @@ describe('the task queue', () => {
     assert.equal((await listTasks(db, reps.alice, {}, at(now, 30))).find((t) => t._id === later.task._id)?.status, 'snoozed');
     assert.equal((await listTasks(db, reps.alice, {}, at(now, 61))).find((t) => t._id === later.task._id)?.status, 'open');
 
-    const relabeled = ok(await relabelTask(db, later.task._id, reps.alice, 'not_now', at(now, 62)));
+    const relabeled = ok(await relabelTask(db, later.task._id, reps.alice, 'not_now', { now: at(now, 62) }));
     assert.equal(relabeled.intent, 'not_now');
     const reply = await db.replies.findOne({ _id: later.replyId });
     assert.equal(reply?.correction?.intent, 'not_now');
     assert.equal(reply?.correction?.by, 'alice@parley.test');
     assert.equal((await db.tasks.findOne({ _id: later.task._id }))?.intent, 'not_now');
-    const bad = await relabelTask(db, later.task._id, reps.alice, 'maybe', at(now, 62));
+    const bad = await relabelTask(db, later.task._id, reps.alice, 'maybe', { now: at(now, 62) });
     assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
 
-    ok(await applyTaskOutcome(db, later.task._id, reps.admin, { kind: 'qualified' }, { getSequence, now: at(now, 63) }));
+    const qualifiedUnanswered = await applyTaskOutcome(
+      db,
+      later.task._id,
+      reps.admin,
+      { kind: 'qualified' },
+      { getSequence, now: at(now, 63) },
+    );
+    assert.equal(qualifiedUnanswered.ok ? 'ok' : qualifiedUnanswered.code, 'needs_confirmation');
+    assert.equal((await db.contacts.findOne({ _id: later.task.contactId }))?.qualified, undefined);
+    ok(await applyTaskOutcome(db, later.task._id, reps.admin, { kind: 'qualified' }, { getSequence, now: at(now, 63), confirmed: true }));
     assert.ok((await db.contacts.findOne({ _id: later.task.contactId }))?.qualified);
     assert.deepEqual(
       (await taskEvents(db, later.task._id)).map((e) => e.action),
       ['created', 'snooze', 'woke', 'relabeled', 'qualified'],
     );
+  });
+
+  // Issue 16, case 7: "unclear" corrected to "not_interested" left the enrollment "paused (reply: unclear)".
+  it("applies the new intent's outcome on a relabel, asking first when it stops or unsubscribes", async () => {
+    const now = new Date();
+    // The file says what not_interested does: stop. not_now resumes after a week.
+    const stopsOnNo: Sequence = {
+      ...sequence,
+      outcomes: {
+        not_interested: { action: 'stop' },
+        not_now: { action: 'resume_after', wait: { kind: 'duration', ms: 7 * 24 * 60 * MINUTE } },
+      },
+    };
+    const withOutcomes = (id: string) => (id === sequence.id ? stopsOnNo : undefined);
+    const unclear = await taskFor('unclear@lead.example', { assignee: 'alice@parley.test', intent: 'unclear', now });
+    const statusOf = async () => {
+      const e = await db.enrollments.findOne({ _id: unclear.enrollment._id });
+      return [e?.status, e?.statusReason];
+    };
+    assert.deepEqual(await statusOf(), ['paused', 'reply: unclear']);
+
+    const asked = await relabelTask(db, unclear.task._id, reps.alice, 'not_interested', { getSequence: withOutcomes, now });
+    assert.equal(asked.ok ? 'ok' : asked.code, 'needs_confirmation');
+    assert.match(asked.ok ? '' : asked.message, /stops "Quick follow-up \(tests\)" for unclear@lead\.example/);
+    assert.deepEqual(await statusOf(), ['paused', 'reply: unclear'], 'nothing changes until the rep confirms');
+    assert.equal((await db.tasks.findOne({ _id: unclear.task._id }))?.intent, 'unclear');
+
+    ok(await relabelTask(db, unclear.task._id, reps.alice, 'not_interested', { getSequence: withOutcomes, now, confirmed: true }));
+    const stopped = await db.enrollments.findOne({ _id: unclear.enrollment._id });
+    assert.equal(stopped?.status, 'stopped');
+    assert.equal(stopped?.statusReason, 'reply: not_interested');
+    assert.equal(stopped?.nextStepAt, null);
+    const relabeled = (await taskEvents(db, unclear.task._id)).find((e) => e.action === 'relabeled');
+    assert.deepEqual(relabeled?.detail, { from: 'unclear', to: 'not_interested', outcome: 'stop', confirmed: 'yes' });
+
+    // An intent that pauses too: the pause stays, with the new reason. One that waits: it resumes then.
+    const paused = await taskFor('paused@lead.example', { assignee: 'alice@parley.test', intent: 'unclear', now });
+    ok(await relabelTask(db, paused.task._id, reps.alice, 'question', { getSequence: withOutcomes, now }));
+    const asQuestion = await db.enrollments.findOne({ _id: paused.enrollment._id });
+    assert.deepEqual([asQuestion?.status, asQuestion?.statusReason], ['paused', 'reply: question (relabelled by alice@parley.test)']);
+    ok(await relabelTask(db, paused.task._id, reps.alice, 'not_now', { getSequence: withOutcomes, now }));
+    const later = await db.enrollments.findOne({ _id: paused.enrollment._id });
+    assert.equal(later?.status, 'active');
+    assert.ok(later?.nextStepAt && later.nextStepAt.getTime() >= now.getTime() + 6 * 24 * 60 * MINUTE, 'resumes in about a week');
+
+    // Unsubscribe: asked first, then the contact is suppressed.
+    const optOut = await taskFor('optout@lead.example', { assignee: 'alice@parley.test', intent: 'unclear', now });
+    const askedOut = await relabelTask(db, optOut.task._id, reps.alice, 'unsubscribe', { getSequence: withOutcomes, now });
+    assert.match(askedOut.ok ? '' : askedOut.message, /unsubscribes optout@lead\.example/);
+    assert.equal((await db.contacts.findOne({ _id: optOut.task.contactId }))?.suppressed, undefined);
+    ok(await relabelTask(db, optOut.task._id, reps.alice, 'unsubscribe', { getSequence: withOutcomes, now, confirmed: true }));
+    assert.equal((await db.contacts.findOne({ _id: optOut.task.contactId }))?.suppressed?.reason, 'unsubscribe');
+    assert.equal((await db.enrollments.findOne({ _id: optOut.enrollment._id }))?.status, 'stopped');
   });
 
   it('shows a rep their own and unassigned open tasks, an admin all, soonest due first', async () => {

@@ -196,7 +196,13 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
     );
     const admin = await worker.database.reps.findOne({ _id: 'alice@parley.test' });
     assert.ok(admin);
-    const closed = await applyTaskOutcome(worker.database, task._id, admin, { kind: 'done' }, { getSequence: () => sequence });
+    const closed = await applyTaskOutcome(
+      worker.database,
+      task._id,
+      admin,
+      { kind: 'done' },
+      { getSequence: () => sequence, confirmed: true },
+    );
     assert.ok(closed.ok);
     const taskClosed = await delivered('/crm', 'task_closed', 'keen@lead.example');
     assert.ok(verified(taskClosed));

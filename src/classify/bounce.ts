@@ -1,4 +1,6 @@
-import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
+import { bounceReason } from './bounce-reasons.ts';
+import { fromSesNotification } from './bounce-ses.ts';
+import type { BounceReason, BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 
 // Reads delivery failure reports: RFC 3464 DSNs (Postfix, Exim, Gmail, Exchange, Dovecot,
 // OpenSMTPD...), RFC 5429 rejections sent as MDNs (Dovecot's Sieve `reject`), and the prose of
@@ -23,8 +25,9 @@ import type { BounceVerdict, ReplyToClassify, ReportPart } from './types.ts';
 export interface BounceReport extends BounceVerdict {
   /** RFC 3464 Action: 'failed' (delivery given up) or 'delayed' (a warning; still being retried). */
   action: 'failed' | 'delayed';
-  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), or a mailer-daemon's text. */
-  source: 'dsn' | 'mdn' | 'text';
+  /** What the verdict was read from: DSN fields, a rejection MDN (RFC 5429), Amazon SES's JSON, or a mailer-daemon's text. */
+  source: 'dsn' | 'mdn' | 'ses' | 'text';
+  reason: BounceReason;
 }
 
 /**
@@ -42,6 +45,12 @@ export function detectBounce(reply: ReplyToClassify): BounceReport | undefined {
   // Not only under multipart/report: OpenSMTPD sends its DSN part inside multipart/mixed.
   const dsn = parts.find((p) => DSN_TYPES.has(p.contentType));
   if (dsn) return fromDsnFields(reply, fieldGroups(dsn.content.toString('utf8')));
+  // Amazon SES through SNS: JSON in a plain message (bounce-ses.ts); its other notices are no bounce.
+  if (parts.length === 0 && reportType === undefined) {
+    const ses = fromSesNotification(reply.fullText ?? reply.visibleText);
+    if (ses === 'other') return undefined;
+    if (ses !== undefined) return { ...ses, source: 'ses' };
+  }
   // Parsed without keepDeliveryStatus, the DSN fields are in the text.
   const text = reportText(reply);
   if (reportType === 'delivery-status' && /^final-recipient\s*:/im.test(text)) return fromDsnFields(reply, fieldGroups(text));
@@ -90,6 +99,7 @@ function fromDsnFields(reply: ReplyToClassify, groups: Fields[]): BounceReport |
     originalMessageId: originalMessageId(reply, perMessage?.get('x-original-message-id')),
     action: finalAction,
     source: 'dsn',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 
@@ -147,7 +157,14 @@ function fromMdn(reply: ReplyToClassify, part: ReportPart): BounceReport | undef
     originalMessageId: originalMessageId(reply, fields.get('original-message-id')),
     action: 'failed',
     source: 'mdn',
+    reason: filterReason(diagnostic),
   };
+}
+
+/** The filter's own reason, else a refusal by the recipient's rules: a policy, not a dead address. */
+function filterReason(diagnostic: string | undefined): BounceReason {
+  const reason = bounceReason(undefined, diagnostic, '');
+  return reason === 'undefined' ? 'policy' : reason;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +196,7 @@ const DAEMON_SENDER =
 const BOUNCE_SUBJECT =
   /undeliver(?:able|ed)|delivery status notification|mail delivery failed|returned mail|failure notice|delivery failure|non-?delivery|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|^rejected:|delayed mail|warning: message \S+ delayed/i;
 const FAILURE_WORDS =
-  /(?:could ?not|couldn'?t|wasn'?t|was not|cannot|can'?t) be delivered|(?:was|were) not delivered|not delivered to|undeliverable|unable to deliver|cannot send message|(?:error|trouble) delivering|delivery (?:errors|problems)|delivery (?:has |to [^\n]{0,100} )?failed|permanent (?:error|failure)|nicht zugestellt|unzustellbar|\b[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b/i;
+  /(?:could ?not|couldn'?t|wasn'?t|was not|cannot|can'?t) be delivered|(?:was|were) not delivered|not delivered to|undeliverable|unable to deliver|cannot send message|(?:error|trouble) delivering|error (?:has )?occurred (?:while|when) (?:attempting|trying) to deliver|delivery (?:errors|problems)|delivery (?:has |to [^\n]{0,100} )?failed|permanent (?:error|failure)|nicht zugestellt|unzustellbar|\b[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b/i;
 const DELAY_WORDS =
   /warning (?:message )?only|not yet been delivered|still being retried|has been delayed|will be retried|will (?:continue to |keep )?(?:re)?try|delivery (?:has been |is )?delayed|message is delayed|only a temporary failure|temporary problem delivering|noch nicht zugestellt|verzögert/i;
 const PERMANENT_WORDS = /permanent (?:error|failure)|failed permanently|i've given up|will not try to redeliver/i;
@@ -223,6 +240,7 @@ function fromText(reply: ReplyToClassify): BounceReport | undefined {
     originalMessageId: originalMessageId(reply, undefined),
     action,
     source: 'text',
+    reason: bounceReason(status, diagnostic, text),
   };
 }
 
@@ -288,7 +306,7 @@ function proseDiagnostic(text: string, recipient: string | undefined): string | 
 }
 
 /**
- * qmail, Exchange 2003, Domino: the reason is a line under the failed address. Lead-ins ("because:"),
+ * qmail, Exchange 2003, Domino: the reason is a line under the failed address (OpenSMTPD: after it, on its line). Lead-ins ("because:"),
  * header-like lines ("Subject: ...") and asides ("(expanded from ...)") are skipped.
  */
 function lineAfter(text: string, recipient: string | undefined): string | undefined {
@@ -296,6 +314,11 @@ function lineAfter(text: string, recipient: string | undefined): string | undefi
   const lines = text.split('\n');
   const at = lines.findIndex((line) => line.toLowerCase().includes(recipient));
   if (at < 0) return undefined;
+  // OpenSMTPD: "addr: Envelope expired", the reason on the address's own line.
+  const line = lines[at] ?? '';
+  const after = line.slice(line.toLowerCase().indexOf(recipient) + recipient.length);
+  const sameLine = /^>?\s*:\s*(\p{L}.*)$/u.exec(after)?.[1];
+  if (sameLine) return tidyReply(sameLine);
   const reason = lines
     .slice(at + 1, at + 5)
     .map((line) => line.trim())

@@ -10,7 +10,7 @@ import type { Intent } from './types.ts';
 
 /**
  * Replies to a first-person sales email that asks one question ("Would you be open to a short
- * call next week?"), written for Parley, in English with German, French, Spanish and a few
+ * call next week?"), written for Parley, in English with German, French, Spanish and a few Dutch,
  * Italian, Portuguese and Japanese. Labelling guide, because the edges are where mistakes go:
  * - meeting_request: asks for or proposes a meeting: a day, a time, an invite, a booking link.
  * - interested: agrees to talk or try, or asks for the next step, without naming a time.

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { TRAINING_CORPUS } from './corpus.ts';
 import { isHeldOut, splitCorpus } from './corpus-split.ts';
-import { evaluate, evaluationSet } from './eval.ts';
+import { readFileSync } from 'node:fs';
+import { evaluate, evaluationSet, parseLabeledReplies } from './eval.ts';
+import { INTENTS } from './intents.ts';
 import { defaultIntentModel } from './model-verdict.ts';
 import { IntentModel } from './model.ts';
 
@@ -40,11 +42,13 @@ describe('evaluate', () => {
     );
     for (const m of report.perIntent)
       console.log(`${m.intent}: P ${m.precision.toFixed(2)} R ${m.recall.toFixed(2)} F1 ${m.f1.toFixed(2)} (n=${m.support})`);
-    // Floors a little under today's figures (0.72 / 0.77 / 0.26 / 0.93): a regression fails here.
-    assert.ok(report.accuracy >= 0.65, `accuracy ${report.accuracy}`);
-    assert.ok(report.macroF1 >= 0.65, `macro F1 ${report.macroF1}`);
-    assert.ok(report.unclearRate <= 0.35, `unclear rate ${report.unclearRate}`);
-    assert.ok(report.labelledAccuracy >= 0.85, `accuracy when labelled ${report.labelledAccuracy}`);
+    // Floors a little under today's figures (0.86 / 0.86 / 0.13 / 0.93): a regression fails here.
+    assert.ok(report.accuracy >= 0.82, `accuracy ${report.accuracy}`);
+    assert.ok(report.macroF1 >= 0.82, `macro F1 ${report.macroF1}`);
+    assert.ok(report.unclearRate <= 0.18, `unclear rate ${report.unclearRate}`);
+    assert.ok(report.labelledAccuracy >= 0.88, `accuracy when labelled ${report.labelledAccuracy}`);
+    const unsubscribe = report.perIntent.find((m) => m.intent === 'unsubscribe');
+    assert.ok(unsubscribe && unsubscribe.precision >= 0.99, `unsubscribe precision ${unsubscribe?.precision}`);
   });
 
   it('computes precision, recall, F1, the confusion matrix and the unclear rate', () => {
@@ -70,5 +74,37 @@ describe('evaluate', () => {
     const interested = report.perIntent.find((m) => m.intent === 'interested');
     assert.deepEqual(interested, { intent: 'interested', precision: 0.5, recall: 0.5, f1: 0.5, support: 2 });
     assert.equal(report.misses.length, 2);
+  });
+});
+
+describe('labeled sets', () => {
+  it('reads JSON Lines and names the lines that are not a labeled reply', () => {
+    const { examples, errors } = parseLabeledReplies(
+      [
+        '# comment',
+        '{"intent":"question","text":"How much?"}',
+        '',
+        '{"intent":"maybe","text":"x"}',
+        'not json',
+        '{"intent":"unclear"}',
+      ].join('\n'),
+    );
+    assert.deepEqual(examples, [{ intent: 'question', text: 'How much?' }]);
+    assert.deepEqual(
+      errors.map((e) => e.split(':')[0]),
+      ['line 4', 'line 5', 'line 6'],
+    );
+  });
+
+  it('the held-back set, written apart from the corpus, is whole and shares no reply with it', () => {
+    const { examples, errors } = parseLabeledReplies(
+      readFileSync(new URL('../../test/fixtures/intents/heldback.jsonl', import.meta.url), 'utf8'),
+    );
+    assert.deepEqual(errors, []);
+    assert.ok(examples.length >= 150);
+    const labels = new Set(examples.map((e) => e.intent));
+    for (const intent of INTENTS) if (intent !== 'bounce') assert.ok(labels.has(intent), intent);
+    const corpus = new Set(TRAINING_CORPUS.map((e) => e.text.trim().toLowerCase()));
+    for (const { text } of examples) assert.ok(!corpus.has(text.trim().toLowerCase()), text);
   });
 });

@@ -1,6 +1,7 @@
 import { analyzeReply } from './analyze.ts';
 import { TRAINING_CORPUS } from './corpus.ts';
 import { splitCorpus } from './corpus-split.ts';
+import { isIntent } from './intents.ts';
 import type { IntentModel, TrainingExample } from './model.ts';
 import type { Intent, ReplyToClassify } from './types.ts';
 
@@ -24,6 +25,12 @@ export interface EvaluationReport {
   /** Share right among the replies that got a label other than `unclear`. */
   labelledAccuracy: number;
   perIntent: IntentMetrics[];
+  /**
+   * Expected calibration error of the model's confidence (10 equal-width bins): the mean gap,
+   * weighted by replies, between the confidence and the share right. Over the replies the model
+   * scores (some word known), whatever the rules or the threshold then make of them.
+   */
+  calibrationError: number;
   /** confusion.counts[i][j]: replies expected labels[i], predicted labels[j]. */
   confusion: { labels: Intent[]; counts: number[][] };
   misses: Array<{ text: string; expected: Intent; predicted: Intent; explanation: string }>;
@@ -60,6 +67,10 @@ export function evaluate(model: IntentModel, testSet: ReadonlyArray<TrainingExam
   const perIntent = expectedLabels.map((intent) => metricsFor(intent, results));
   const right = results.filter((r) => r.expected === r.predicted).length;
   const labelled = results.filter((r) => r.predicted !== 'unclear');
+  const scored = testSet.flatMap(({ text, intent }) => {
+    const prediction = model.predict(text);
+    return prediction.knownWords ? [{ confidence: prediction.confidence, right: prediction.intent === intent }] : [];
+  });
   return {
     total: results.length,
     accuracy: ratio(right, results.length),
@@ -70,6 +81,7 @@ export function evaluate(model: IntentModel, testSet: ReadonlyArray<TrainingExam
     unclearRate: ratio(results.length - labelled.length, results.length),
     labelledAccuracy: ratio(labelled.filter((r) => r.expected === r.predicted).length, labelled.length),
     perIntent,
+    calibrationError: expectedCalibrationError(scored),
     confusion: { labels, counts },
     misses: results.filter((r) => r.expected !== r.predicted),
   };
@@ -87,4 +99,48 @@ function metricsFor(intent: Intent, results: ReadonlyArray<{ expected: Intent; p
 
 function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
+}
+
+/** ECE over 10 equal-width confidence bins (Guo et al. 2017, "On Calibration of Modern Neural Networks"). */
+export function expectedCalibrationError(predictions: ReadonlyArray<{ confidence: number; right: boolean }>, bins = 10): number {
+  const sums = Array.from({ length: bins }, () => ({ n: 0, confidence: 0, right: 0 }));
+  for (const { confidence, right } of predictions) {
+    const bin = sums[Math.min(bins - 1, Math.floor(confidence * bins))];
+    if (!bin) continue;
+    bin.n += 1;
+    bin.confidence += confidence;
+    bin.right += right ? 1 : 0;
+  }
+  const gaps = sums.reduce((sum, b) => sum + Math.abs(b.confidence - b.right), 0);
+  return ratio(gaps, predictions.length);
+}
+
+/**
+ * A labeled set of replies in JSON Lines, one `{"intent": "...", "text": "..."}` a line (blank
+ * lines and lines starting with # skipped), for `parley classify eval --set`. Lines that are no
+ * such object come back as errors, by line number: a typo in a label must not silently shrink the set.
+ */
+export function parseLabeledReplies(jsonl: string): { examples: TrainingExample[]; errors: string[] } {
+  const examples: TrainingExample[] = [];
+  const errors: string[] = [];
+  jsonl.split('\n').forEach((line, i) => {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) return;
+    const example = labeledReply(trimmed);
+    if (example) examples.push(example);
+    else errors.push(`line ${i + 1}: expected {"intent": <intent>, "text": <string>}`);
+  });
+  return { examples, errors };
+}
+
+function labeledReply(line: string): TrainingExample | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { intent, text } = data as Record<string, unknown>;
+  return isIntent(intent) && typeof text === 'string' ? { intent, text } : undefined;
 }

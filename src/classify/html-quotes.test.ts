@@ -53,4 +53,9 @@ describe('HTML from strangers', () => {
     expect(cutHtmlQuotes(html)).not.toContain('gmail_quote');
     expect(cutHtmlQuotes(html)).toContain('Yes please.');
   });
+
+  it("cuts at Hotmail's stopSpelling rule, which starts its header block", () => {
+    const html = '<div>Maybe in May.<br><div><hr id="stopSpelling">Date: Wed, 4 Mar 2026<br>From: sam@parley.dev</div></div>';
+    expect(cutHtmlQuotes(html)).toBe('<div>Maybe in May.');
+  });
 });

@@ -19,8 +19,12 @@ const QUOTE_CONTAINERS: ReadonlyArray<{ tag: RegExp; attributes: RegExp }> = [
   // Apple Mail and Thunderbird: <blockquote type="cite">; Thunderbird puts its attribution before it.
   { tag: /^blockquote$/i, attributes: /\btype\s*=\s*["']?cite\b/i },
   { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\bmoz-cite-prefix\b/i },
-  // Yahoo Mail.
-  { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\byahoo_quoted\b/i },
+  // Hotmail and Outlook.com: the rule above their Date/Subject/From/To header block.
+  { tag: /^hr$/i, attributes: /\bid\s*=\s*["']?stopSpelling\b/i },
+  // Yahoo Mail, which prefixes the class with an id of its own ("ydp3f2a1b0cyahoo_quoted").
+  { tag: /^div$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*yahoo_quoted\b/i },
+  // Zimbra: the rule above its From/To/Sent header block.
+  { tag: /^hr$/i, attributes: /\bid\s*=\s*["']?zwchr\b/i },
   // Signatures the clients mark, which sit between the reply and the quote: Gmail (with its "-- "
   // prefix), Outlook on the web, Thunderbird.
   { tag: /^(?:span|div)$/i, attributes: /\bclass\s*=\s*["']?[^"'>]*\bgmail_signature/i },

@@ -1,5 +1,6 @@
 // The reply classifier: a reply's own words, then what they mean.
 export type {
+  BounceReason,
   BounceVerdict,
   Classification,
   Intent,
@@ -10,6 +11,7 @@ export type {
   ReportPart,
 } from './types.ts';
 export { INTENTS, isIntent } from './intents.ts';
+export { BOUNCE_REASON_GROUPS, bounceReason, type BounceReasonGroup } from './bounce-reasons.ts';
 export { analyzeReply, answerQuestion, type AnalyzeContext } from './analyze.ts';
 export { extractVisibleText } from './visible-text.ts';
 export { classifyReply, CONFIDENCE_THRESHOLD } from './intent.ts';
@@ -19,6 +21,13 @@ export { IntentModel, type ModelInfo, type Prediction, type TrainingExample } fr
 export { defaultIntentModel } from './model-verdict.ts';
 export { TRAINING_CORPUS } from './corpus.ts';
 export { isHeldOut, splitCorpus, type CorpusSplit } from './corpus-split.ts';
-export { evaluate, evaluationSet, type EvaluationReport, type IntentMetrics } from './eval.ts';
+export {
+  evaluate,
+  evaluationSet,
+  expectedCalibrationError,
+  parseLabeledReplies,
+  type EvaluationReport,
+  type IntentMetrics,
+} from './eval.ts';
 export { evaluateQuoteStripping, loadQuoteFixtures, type QuoteFixture, type QuoteStripReport } from './quote-eval.ts';
 export type { Objection } from './objection.ts';

@@ -5,11 +5,11 @@ import { shortReplyIntent } from './short-replies.ts';
 import type { Classification, Intent } from './types.ts';
 
 /**
- * Below this share of the Bayes scores the model's guess is reported as `unclear`, so a person
- * reads the reply instead of acting on a guess. 0.5 was chosen by leave-one-out on the earlier
- * 283-reply corpus (at 0.4, 88% of replies got a label and 82% of those were right; at 0.5, 78%
- * and 86%; at 0.6, 65% and 89%): where precision stops paying for the replies sent to a person.
- * `parley classify eval` shows the rates on today's held-out set.
+ * Below this calibrated confidence (the chance the model's label is right, calibration.ts) the
+ * model's guess is reported as `unclear`, so a person reads the reply instead of acting on a
+ * guess: a label is given when it is more likely right than wrong. (Before calibration this was a
+ * threshold on the raw Bayes share, which meant a different risk for every corpus.)
+ * `parley classify eval` shows the rates and the calibration error on today's held-out set.
  */
 export const CONFIDENCE_THRESHOLD = 0.5;
 
@@ -24,7 +24,7 @@ const RULE_ONLY: ReadonlySet<Intent> = new Set(['unsubscribe', 'bounce']);
 let defaultModel: IntentModel | undefined;
 
 /**
- * The model Parley uses unless given another: trained on first use (~0.1 s) on the training part
+ * The model Parley uses unless given another: trained on first use (~0.5-1 s: the model and the three fold models its calibration is fitted on) on the training part
  * of the built-in corpus only. The held-out part (corpus-split.ts) is never trained on, so
  * `parley classify eval` measures replies this model has not seen.
  */

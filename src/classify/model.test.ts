@@ -39,7 +39,7 @@ describe('IntentModel', () => {
     assert.equal(known.intent, 'not_interested');
     assert.ok(known.confidence > 0.5 && known.confidence <= 1);
     assert.ok(known.strongestWords.length > 0);
-    assert.deepEqual(model.predict('zzzz qqqq'), { intent: 'unclear', confidence: 0, strongestWords: [], knownWords: false });
+    assert.deepEqual(model.predict('zzzz qqqq'), { intent: 'unclear', confidence: 0, share: 0, strongestWords: [], knownWords: false });
   });
 
   it('learns only what it is given', () => {

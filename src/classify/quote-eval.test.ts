@@ -17,6 +17,14 @@ describe('quote stripping on real client messages (test/fixtures/replies)', () =
     assert.ok(report.score >= 0.9, `score ${report.score.toFixed(3)}`);
   });
 
+  it('reads the replies of Thunderbird in Russian, Swedish Gmail, Lotus Notes and Hotmail, and answers between quotes', async () => {
+    const added = ['gmail-sv', 'hotmail-html', 'inline-answers', 'lotus-notes', 'thunderbird-ru'];
+    const fixtures = (await loadQuoteFixtures(FIXTURES)).filter((f) => added.includes(f.name));
+    assert.equal(fixtures.length, added.length);
+    const report = await evaluateQuoteStripping(fixtures, parseInboundMessage);
+    assert.deepEqual(report.misses, []);
+  });
+
   it('compares with whitespace normalised and reports each miss', async () => {
     const fixtures = [
       { name: 'same', source: Buffer.from('a'), expected: 'Yes,\n  Thursday.\n' },

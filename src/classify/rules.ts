@@ -1,32 +1,10 @@
 import type { Classification, ReplyToClassify } from './types.ts';
+import { UNSUBSCRIBE_WORDING } from './unsubscribe-patterns.ts';
 
 // The unsubscribe rules run before the model: they recognise an opt-out so reliably that a wrong
 // label would be worse than no label. Each returns undefined when it does not apply. (Bounces are
 // read in bounce.ts, automatic messages in automatic.ts.)
 
-// Precision over recall: a false "unsubscribe" ends a conversation someone wanted.
-const UNSUBSCRIBE = new RegExp(
-  [
-    /\bunsubscribe\b/,
-    /\bremove me\b(?! from (?:the )?(?:cc|thread|loop))/,
-    /\bremove my (?:e-?mail|address)\b/,
-    /\btake me off (?:of )?(?:your|this|the) (?:\w+ )?list\b/,
-    /\bopt me out\b/,
-    // "I'd like to be removed from all future emails", "make sure I am taken off your list" (the writer, not a list's entries).
-    /\b(?:I(?:['’]d| would)? (?:like|want|wish|need|ask) to be|(?:make sure|ensure) (?:that )?I(?:['’]m| am)|please have me) (?:removed from|taken off(?: of)?) (?:all |any )?(?:future |further )?(?:e-?mails|mailings|communications?|(?:your |this |the |mailing |e-?mail )+list)\b/,
-    /\b(?:don't|dont|don’t|do not|never) (?:contact|e-?mail|write to|message) me\b/,
-    /\babmelden\b|\bkeine e-?mails mehr\b|\bentfernen sie mich aus (?:ihrem|dem|eurem) verteiler\b/,
-    /\bkeine (?:weiteren )?(?:e-?mails|nachrichten|newsletter) mehr\b|\bnehmen sie mich (?:bitte )?aus (?:ihrem|dem|eurem) verteiler\b|\baus (?:ihrem|dem|eurem) verteiler (?:nehmen|streichen|l[öo]schen|entfernen)\b/,
-    /\bd[ée]sinscri|\bne (?:(?:veux|souhaite|désire) )?plus recevoir\b|\bne m['’][ée]crivez plus\b/,
-    /\b(?:retirez|supprimez|enlevez)[- ]moi de (?:votre|la|vos) (?:liste|fichier)/,
-    /\bdarme de baja\b|\bno me escrib(?:as|an|a)\b|\bdej(?:en|a|e) de escribirme\b/,
-    /\b(?:den|d[ée])me de baja\b|\bno (?:quiero|deseo) recibir m[áa]s\b|\b(?:elim[ií]n|borr|qu[ií]t|s[áa]c)(?:e|en|a)me de (?:su|tu|la|sus|vuestra) lista/,
-    /配信停止|配信を停止/,
-  ]
-    .map((r) => r.source)
-    .join('|'),
-  'iu',
-);
 // "stop emailing me", but not "don't stop emailing" and not "can we stop by".
 const STOP_EMAILING = /\b(?:(don't|dont|don’t|do not|never|not) )?stop (?:e-?mailing|mailing|contacting|messaging|sending)\b/iu;
 const STOP_ALONE = /^\s*stop[\s.!]*$/iu;
@@ -53,7 +31,7 @@ export function unsubscribeRule(reply: ReplyToClassify): Classification | undefi
   const text = reply.visibleText;
   const subject = reply.subject.replace(/^(?:(?:re|aw|sv|fwd?|wg|tr)\s*:\s*)+/i, '');
   const match =
-    UNSUBSCRIBE.exec(text)?.[0] ??
+    UNSUBSCRIBE_WORDING.exec(text)?.[0] ??
     (STOP_ALONE.test(text) || STOP_ALONE.test(subject) ? 'stop' : undefined) ??
     stopEmailing(text) ??
     // "Re: unsubscribe": someone answering the thread with the word as the whole subject.

@@ -12,6 +12,33 @@ describe('short replies', () => {
     expect(shortReplyIntent('no thanks')?.explanation).toBe('rule not_interested: short reply "no thanks"');
   });
 
+  it('reads a bare yes or no in Italian, Portuguese and Dutch, and with thanks or a greeting around it', () => {
+    for (const text of [
+      'klingt gut',
+      'Sì, grazie!',
+      'Sim, tenho interesse.',
+      'Ja graag',
+      'Claro que sí',
+      "D'accord, merci !",
+      'Gerne, danke!',
+      'Hi, yes please',
+    ]) {
+      expect(shortReplyIntent(text)?.intent, text).toBe('interested');
+    }
+    for (const text of [
+      'non merci',
+      'No grazie',
+      'Não, obrigado.',
+      'Nee bedankt',
+      'No thanks, cheers',
+      'Kein Bedarf, danke.',
+      'Pas besoin, merci.',
+      'No need, thanks',
+    ]) {
+      expect(shortReplyIntent(text)?.intent, text).toBe('not_interested');
+    }
+  });
+
   it('takes a yes followed by a short question about going on', () => {
     expect(shortReplyIntent("I'm in. What are the next steps?")?.intent).toBe('interested');
     expect(shortReplyIntent('Yes! When can we start?')?.intent).toBe('interested');

@@ -5,13 +5,46 @@ import type { Classification, Intent } from './types.ts';
 // go on. Matched against the whole reply (or, for a yes, its first sentence when only a short
 // question follows), never against a phrase inside longer text: "no, but ask me in March" is no "no".
 
-/** Agreement: the person wants to go on. */
-const YES =
-  /^(?:yes|yes please|yes pls|yes plz|yep|yeah|yup|sure|sure thing|absolutely|definitely|of course|i'?m in|i am in|count me in|sounds good|sounds great|that sounds good|interested|very interested|i'?m interested|i am interested|tell me more|send it over|please send it|ja|ja bitte|ja gerne|gerne|sehr gerne|klingt gut|ich bin dabei|bin dabei|oui|oui merci|oui volontiers|volontiers|avec plaisir|ça m'intéresse|ca m'interesse|je suis partant|sí|si|sí por favor|si por favor|claro|me interesa|cuenta conmigo)$/;
+/** Agreement: the person wants to go on. EN, DE, FR, ES, IT, PT, NL. */
+const YES_PHRASES = [
+  ...['yes', 'yes please', 'yes pls', 'yes plz', 'yep', 'yeah', 'yup', 'sure', 'sure thing', 'absolutely', 'definitely', 'of course'],
+  ...["i'?m in", 'i am in', 'count me in', 'sounds good', 'sounds great', 'that sounds good', 'interested', 'very interested'],
+  ...["i'?m interested", 'i am interested', 'tell me more', 'send it over', 'please send it', "let'?s do it", "let'?s go", 'go ahead'],
+  ...['ja', 'ja bitte', 'ja gerne', 'ja gern', 'gerne', 'gern', 'sehr gerne', 'klingt gut', 'klingt spannend', 'klingt interessant'],
+  ...['ich bin dabei', 'bin dabei', 'wir sind dabei', 'auf jeden fall', 'ja klar', 'klar', 'einverstanden', 'ja interessiert'],
+  ...['oui', 'oui merci', 'oui volontiers', 'volontiers', 'avec plaisir', "ça m'intéresse", "ca m'interesse", 'je suis partant'],
+  ...['je suis partante', 'oui bien sûr', 'bien sûr', "d'accord", 'ça marche', 'intéressé', 'intéressée', 'très intéressé'],
+  ...['sí', 'si', 'sí por favor', 'si por favor', 'claro', 'claro que sí', 'me interesa', 'nos interesa', 'cuenta conmigo'],
+  ...['suena bien', 'me parece bien', 'por supuesto', 'vale', 'sí claro', 'sí me interesa', 'adelante'],
+  ...['sì', 'sì grazie', 'certo', 'certamente', 'volentieri', 'mi interessa', 'ci interessa', 'va bene'],
+  ...['sim', 'sim obrigado', 'sim obrigada', 'claro que sim', 'tenho interesse', 'temos interesse', 'com certeza'],
+  ...['ja graag', 'graag', 'klinkt goed', 'prima', 'zeker', 'interesse'],
+];
 
-/** Refusal: the person does not want it (not "later", which is not_now). */
-const NO =
-  /^(?:no|nope|nah|no thanks|no thank you|no thx|no ty|not interested|not for us|we'?re good|we are good|i'?ll pass|we'?ll pass|pass|nein|nein danke|kein interesse|kein bedarf|non|non merci|pas intéressé|pas intéressée|pas intéressés|pas intéressant|no gracias|no me interesa|no nos interesa|no estamos interesados)$/;
+/** Refusal: the person does not want it (not "later", which is not_now). EN, DE, FR, ES, IT, PT, NL. */
+const NO_PHRASES = [
+  ...['no', 'nope', 'nah', 'no thanks', 'no thank you', 'no thx', 'no ty', 'not interested', 'not for us', "we'?re good"],
+  ...['we are good', "i'?ll pass", "we'?ll pass", 'pass', "we'?re not interested", 'no need', 'not needed', 'no interest'],
+  ...['nein', 'nö', 'nein danke', 'kein interesse', 'kein bedarf', 'nicht interessiert', 'nicht interessant', 'kein thema'],
+  ...['non', 'non merci', 'pas intéressé', 'pas intéressée', 'pas intéressés', 'pas intéressant', 'pas pour nous'],
+  ...["ça ne m'intéresse pas", 'ça ne nous intéresse pas', "pas d'intérêt", 'pas besoin', 'sans intérêt'],
+  ...['no gracias', 'no me interesa', 'no nos interesa', 'no estamos interesados', 'no es para nosotros', 'no lo necesitamos'],
+  ...['no grazie', 'non mi interessa', 'non ci interessa', 'non interessato', 'non interessati'],
+  ...['não', 'não obrigado', 'não obrigada', 'não tenho interesse', 'não temos interesse', 'sem interesse'],
+  ...['nee', 'nee bedankt', 'geen interesse', 'niet geïnteresseerd', 'nee dank je'],
+];
+
+/** Thanks or a greeting around a short yes or no ("No thanks, we're good", "Gerne, danke!") changes nothing. */
+const POLITE = String.raw`(?:(?:thanks|thank you|thx|ty|cheers|danke|danke schön|vielen dank|merci|merci beaucoup|gracias|muchas gracias|grazie|obrigad[oa]|bedankt|dank je|sorry|hi|hello|hallo|bonjour|hola|ciao|olá)\s*)`;
+
+const YES = phrases(YES_PHRASES);
+const NO = phrases(NO_PHRASES);
+
+/** One phrase, or two in a row ("Sim, tenho interesse", "No, not for us"), with thanks around. */
+function phrases(list: readonly string[]): RegExp {
+  const phrase = `(?:${list.join('|')})`;
+  return new RegExp(String.raw`^${POLITE}*${phrase}(?:\s+${phrase})?(?:\s+${POLITE})*$`, 'u');
+}
 
 /** A short question after a yes ("I'm in. What are the next steps?") keeps it a yes. */
 const MAX_FOLLOWING_WORDS = 10;

@@ -55,6 +55,26 @@ export interface Classification {
   explanation: string;
 }
 
+/**
+ * Why a delivery failed, in the bounce libraries' vocabulary (sisimai's reasons): what Parley does
+ * follows from it (src/classify/bounce-reasons.ts groups them; src/inbound/apply-outcome.ts acts).
+ */
+export type BounceReason =
+  | 'user_unknown'
+  | 'host_unknown'
+  | 'has_moved'
+  | 'not_accept'
+  | 'suspended'
+  | 'mailbox_full'
+  | 'rate_limited'
+  | 'expired'
+  | 'system_error'
+  | 'message_too_big'
+  | 'blocked'
+  | 'spam_detected'
+  | 'policy'
+  | 'undefined';
+
 /** A delivery failure report, read from RFC 3464 fields or a mailer-daemon's prose. */
 export interface BounceVerdict {
   /** hard: the address will not work (5.x.x, "user unknown"); soft: try again later (4.x.x, mailbox full). */
@@ -69,6 +89,8 @@ export interface BounceVerdict {
   originalMessageId: string | undefined;
   /** RFC 3464 Action: 'delayed' is only a warning that the message is still queued. */
   action?: 'failed' | 'delayed' | undefined;
+  /** Why it failed; absent on verdicts stored before reasons were read. */
+  reason?: BounceReason | undefined;
 }
 
 /** A person the reply names: the right contact ("talk to Sam, sam@x.com") or an out-of-office's stand-in. */

@@ -242,3 +242,168 @@ describe('extractVisibleText', () => {
     assert.ok(performance.now() - started < 1500, 'extractVisibleText took over 1.5 s');
   });
 });
+
+describe('extractVisibleText in more clients and languages', () => {
+  const quote = '> Hi Lena,\n> would a short call next week work for you?';
+
+  it('cuts attributions that end in the address, whatever precedes it (mail.ru, Russian Gmail, Swedish Gmail)', () => {
+    const cases: Array<[string, string]> = [
+      ['Да, давайте.', 'Ср, 4 мар 2026 10:12 +03:00 от Sam Rivera <sam@parley.dev>:'],
+      ['Да, давайте.', 'чт, 5 мар. 2026 г. в 10:12, Sam Rivera <sam@parley.dev>:'],
+      ['Gärna, tisdag.', 'tis 3 mars 2026 kl 10:12 skrev Sam Rivera <sam@parley.dev>:'],
+      ['Yes, Tuesday.', 'On Wednesday, March 4, 2026 at 10:12:00 AM Central European Standard Time, Sam\nRivera <sam@parley.dev>:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n${quote}`, undefined), reply, attribution);
+    }
+  });
+
+  it('cuts attributions without an address that end in a verb of writing, when quoted lines follow', () => {
+    const cases: Array<[string, string]> = [
+      ['Хорошо, созвонимся.', '04.03.2026 10:12, Sam Rivera пишет:'],
+      ['好的，下周二。', 'Sam Rivera 于2026年3月4日周三 上午10:12写道：'],
+      ['Gerne.', 'Am Mittwoch, 4. März 2026, 10:12:00 MEZ hat Sam Rivera Folgendes geschrieben:'],
+      ['Dobrze.', '4.03.2026 o 10:12 Sam Rivera pisze:'],
+      ['Kyllä.', '4.3.2026 klo 10.12 Sam Rivera kirjoitti:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n${quote}`, undefined), reply, attribution);
+    }
+    // Without quoted lines below, such a line is the reply's own.
+    const own = 'Here is what my manager wrote:\nBudget is frozen until June.';
+    assert.equal(extractVisibleText(own, undefined), own);
+    // Nor without a date or time: a reply may quote what it answers.
+    const answered = 'Thanks.\n\nAs my colleague wrote:\n> we need SSO\n\nSo yes, we are interested.';
+    assert.equal(extractVisibleText(answered, undefined), 'Thanks.\n\nAs my colleague wrote:\nSo yes, we are interested.');
+  });
+
+  it('cuts a Gmail attribution wrapped before the address', () => {
+    const body = `Perfect, see you then.\n\nOn Wed, Mar 4, 2026 at 10:12 AM, Sam Rivera\n<sam@parley.dev>wrote:\n\n${quote}`;
+    assert.equal(extractVisibleText(body, undefined), 'Perfect, see you then.');
+  });
+
+  it('cuts header blocks in any order: Hotmail (Date first), Lotus Notes (with Cc), Zimbra', () => {
+    const cases: Array<[string, string]> = [
+      [
+        'Not this quarter.',
+        '----------------------------------------\nDate: Wed, 4 Mar 2026 10:12:45 +0100\nSubject: Quick question\nFrom: sam@parley.dev\nTo: lena@example.org',
+      ],
+      [
+        'Please talk to Jonas.',
+        'From:\tSam Rivera <sam@parley.dev>\nTo:\tLena Park/Sales/Example@Example\nCc:\tJonas Weber/Sales/Example@Example\nDate:\t04.03.2026 10:12\nSubject:\tQuick question',
+      ],
+      [
+        'Ja, gerne.',
+        'Von: "Sam Rivera" <sam@parley.dev>\nAn: "Lena Park" <lena@example.org>\nGesendet: Mittwoch, 4. März 2026 10:12:45\nBetreff: Kurze Frage',
+      ],
+    ];
+    for (const [reply, header] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${header}\n\nHi Lena, would a call work?`, undefined), reply, header);
+    }
+    // Header-like lines of the reply's own, without both a sender and a subject among them, stay.
+    for (const own of [
+      'Here are the details:\nDate: Thursday\nTo: the whole team\nSubject: onboarding',
+      'Works for me:\nFrom: 10:00\nTo: 11:00\nDate: Thursday, March 5',
+    ])
+      assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it('keeps answers written between the quoted lines, and below a quote with nothing above it', () => {
+    const between = [
+      'Hi Sam,',
+      '',
+      'On Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:',
+      '> How many people are on your team?',
+      '',
+      'About forty.',
+      '',
+      '> Would Tuesday work for a call?',
+      '',
+      'Thursday is better.',
+      '',
+      '> Best, Sam',
+    ].join('\n');
+    assert.equal(extractVisibleText(between, undefined), 'Hi Sam,\n\nAbout forty.\n\nThursday is better.');
+    const below =
+      'On Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:\n> Would Tuesday work?\n\nYes, Tuesday at 3.\n\n-- \nLena';
+    assert.equal(extractVisibleText(below, undefined), 'Yes, Tuesday at 3.');
+    // A reply above the quote with a footer below it: the footer is no answer.
+    const above = `Yes please.\n\nOn Wed, Mar 4, 2026 at 10:12 AM Sam Rivera <sam@parley.dev> wrote:\n${quote}\n\nACME GmbH, Berlin`;
+    assert.equal(extractVisibleText(above, undefined), 'Yes please.');
+  });
+
+  it('keeps a line that starts like a phone signature but goes on, after other lines', () => {
+    const text = 'Yes, Tuesday works.\n\nSent from my desk, since I am not travelling this week.';
+    assert.equal(extractVisibleText(text, undefined), text);
+    assert.equal(extractVisibleText('Yes, Tuesday works.\n\nSent from Samsung Mobile', undefined), 'Yes, Tuesday works.');
+  });
+
+  it('cuts phone signatures in Swedish, Dutch, Polish, Portuguese, Russian and Chinese', () => {
+    for (const signature of [
+      'Skickat från min iPhone',
+      'Verstuurd vanaf mijn iPhone',
+      "Wysłane z iPhone'a",
+      'Enviado do meu iPhone',
+      'Отправлено с iPhone',
+      '发自我的iPhone',
+    ]) {
+      assert.equal(extractVisibleText(`Ok.\n\n${signature}\n\nSam Rivera wrote on the 4th: hi`, undefined), 'Ok.', signature);
+    }
+  });
+
+  it('cuts an HTML-only Hotmail reply at its stopSpelling rule', () => {
+    const html =
+      '<div dir="ltr">Maybe in May.<br><br><div><hr id="stopSpelling">Date: Wed, 4 Mar 2026 10:12:45 +0100<br>' +
+      'Subject: Quick question<br>From: sam@parley.dev<br><br><div>Hi Lena, would a call work?</div></div></div>';
+    assert.equal(extractVisibleText(undefined, html), 'Maybe in May.');
+  });
+
+  it('cuts Gmail in Chinese and Korean, Apple Mail in Dutch and Polish, and Yahoo in German when the address holds the verb', () => {
+    const cases: Array<[string, string]> = [
+      ['好的。', 'Sam Rivera <sam@parley.dev> 于2026年3月4日周三 10:12写道：'],
+      ['네, 좋습니다.', '2026년 3월 4일 (수) 오전 10:12, Sam Rivera <sam@parley.dev>님이 작성:'],
+      ['Prima.', 'Op 4 mrt. 2026 om 10:12 heeft Sam Rivera <sam@parley.dev> het volgende geschreven:'],
+      ['Dobrze.', 'Wiadomość napisana przez Sam Rivera <sam@parley.dev> w dniu 04.03.2026, o godz. 10:12:'],
+      ['Ok.', 'Am Mittwoch, 4. März 2026, 10:12:45 MEZ hat Sam Rivera <sam@parley.dev> Folgendes geschrieben:'],
+    ];
+    for (const [reply, attribution] of cases) {
+      assert.equal(extractVisibleText(`${reply}\n\n${attribution}\n\n${quote}`, undefined), reply, attribution);
+    }
+  });
+
+  it("cuts Lotus Notes' attributions, Zimbra's localized original-message lines and Outlook mobile's line in German", () => {
+    const cases: Array<[string, string]> = [
+      ['Ja.', 'Sam Rivera <sam@parley.dev> schrieb am 04.03.2026 10:12:00:\n\nHallo Lena,\nhaben Sie Zeit?'],
+      ['Yes.', '-----"Sam Rivera" <sam@parley.dev> wrote: -----\nTo: Lena Park\nDate: 03/04/2026 10:12 AM\n\nHi Lena'],
+      ['Ja.', '----- Ursprüngliche Mail -----\nVon: "Sam Rivera" <sam@parley.dev>\n\nHallo Lena'],
+      ['Oui.', '----- Mail original -----\nDe: "Sam Rivera" <sam@parley.dev>\n\nBonjour Lena'],
+      ['Ja.', 'Holen Sie sich Outlook für Android\n________________________________\nVon: Sam\nHallo'],
+    ];
+    for (const [reply, history] of cases) assert.equal(extractVisibleText(`${reply}\n\n${history}`, undefined), reply, history);
+    const own = 'Our CEO wrote on 03/04/2026: we are hiring.\nThat is why I am asking.';
+    assert.equal(extractVisibleText(own, undefined), own);
+  });
+
+  it("cuts Yahoo's prefixed quote class and Zimbra's rule in HTML-only replies", () => {
+    const yahoo =
+      '<div>Sure.</div><div id="ydp12ab34cdyahoo_quoted_0123" class="ydp12ab34cdyahoo_quoted"><div>On Wednesday, Sam wrote:</div><div>Hi</div></div>';
+    assert.equal(extractVisibleText(undefined, yahoo), 'Sure.');
+    const zimbra = '<div>Sure.</div><hr id="zwchr"><div><b>From: </b>Sam<br><b>Sent: </b>Wed</div><div>Hi</div>';
+    assert.equal(extractVisibleText(undefined, zimbra), 'Sure.');
+  });
+
+  it('drops sign-offs in Dutch, Danish, Swedish, Polish, Portuguese, Italian, Russian and Chinese, not a sentence that goes on', () => {
+    const cases: Array<[string, string]> = [
+      ['Ja, graag.', 'Met vriendelijke groet,\nEva de Vries\nInkoop'],
+      ['Ja tak.', 'Med venlig hilsen\nMette Holm'],
+      ['Ja, gärna.', 'Vänliga hälsningar\nKarin Lund'],
+      ['Tak, jesteśmy zainteresowani.', 'Pozdrawiam\nPiotr Nowak'],
+      ['Sim, claro.', 'Atenciosamente,\nAna Souza'],
+      ['Sì, volentieri.', 'Cordiali saluti\nMarco Bianchi'],
+      ['Да, интересно.', 'С уважением,\nОльга Смирнова'],
+      ['好的，周二可以。', '谢谢\n王伟'],
+    ];
+    for (const [reply, signOff] of cases) assert.equal(extractVisibleText(`${reply}\n\n${signOff}`, undefined), reply, signOff);
+    assert.equal(extractVisibleText('Sure.\n\nThanks\nfor the reminder.', undefined), 'Sure.\n\nThanks\nfor the reminder.');
+  });
+});

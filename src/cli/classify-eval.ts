@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import {
   defaultIntentModel,
@@ -5,6 +6,7 @@ import {
   evaluateQuoteStripping,
   evaluationSet,
   loadQuoteFixtures,
+  parseLabeledReplies,
   type EvaluationReport,
   type Intent,
   type QuoteStripReport,
@@ -30,20 +32,24 @@ export function classifyEvalCommand(): Command {
   return new Command('eval')
     .description('measure the classifier on the held-out corpus replies and quote stripping on the .eml fixtures')
     .option('--fixtures <folder>', 'folder of NAME.eml + NAME.expected.txt pairs', 'test/fixtures/replies')
+    .option('--set <file>', 'score intents on this labeled set instead (JSON Lines: {"intent": ..., "text": ...} a line)')
     .option('--json', 'print the figures as JSON')
-    .action(async (options: { fixtures: string; json?: boolean }) => {
-      const testSet = evaluationSet();
+    .action(async (options: { fixtures: string; set?: string; json?: boolean }, command: Command) => {
+      const labeled = options.set ? parseLabeledReplies(await readFile(options.set, 'utf8')) : undefined;
+      if (labeled?.errors.length) command.error(`${options.set}: ${labeled.errors.join('; ')}`);
+      const testSet = labeled?.examples ?? evaluationSet();
       const intents = evaluate(defaultIntentModel(), testSet);
+      const source = options.set ? `replies of ${options.set}` : 'held-out corpus replies (never trained on by the default model)';
       const { parseInboundMessage } = await import('../inbound/inbound-message.ts');
       const quoteStripping = await evaluateQuoteStripping(await loadQuoteFixtures(options.fixtures), parseInboundMessage);
       if (options.json) console.log(JSON.stringify({ intents, quoteStripping }, null, 2));
-      else console.log([...intentTable(intents), '', ...confusionTable(intents), '', ...quoteLines(quoteStripping)].join('\n'));
+      else console.log([...intentTable(intents, source), '', ...confusionTable(intents), '', ...quoteLines(quoteStripping)].join('\n'));
     });
 }
 
-function intentTable(report: EvaluationReport): string[] {
+function intentTable(report: EvaluationReport, source: string): string[] {
   const lines = [
-    `Intents: ${report.total} held-out corpus replies (never trained on by the default model)`,
+    `Intents: ${report.total} ${source}`,
     `${'intent'.padEnd(16)} ${'support'.padStart(7)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'F1'.padStart(5)}`,
   ];
   for (const m of report.perIntent) {
@@ -52,7 +58,7 @@ function intentTable(report: EvaluationReport): string[] {
     );
   }
   lines.push(
-    `accuracy ${fixed(report.accuracy)}   macro F1 ${fixed(report.macroF1)}   unclear rate ${fixed(report.unclearRate)}   accuracy when labelled ${fixed(report.labelledAccuracy)}`,
+    `accuracy ${fixed(report.accuracy)}   macro F1 ${fixed(report.macroF1)}   unclear rate ${fixed(report.unclearRate)}   accuracy when labelled ${fixed(report.labelledAccuracy)}   calibration error (ECE) ${fixed(report.calibrationError)}`,
   );
   return lines;
 }

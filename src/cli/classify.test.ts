@@ -78,6 +78,16 @@ describe('parley classify', () => {
     assert.match(out, /^Quote stripping: \d+\/\d+ fixtures \(\d\.\d\d\)$/m);
   });
 
+  it('eval --set scores a labeled set of replies given as JSON Lines, with the calibration error', async () => {
+    const set = `${ROOT}test/fixtures/intents/heldback.jsonl`;
+    const { intents } = JSON.parse((await classify('eval', '--json', '--set', set, '--fixtures', FIXTURES)).out);
+    assert.ok(intents.total >= 150);
+    assert.ok(intents.calibrationError >= 0 && intents.calibrationError < 0.2);
+    const { out } = await classify('eval', '--set', set, '--fixtures', FIXTURES);
+    assert.match(out, /^Intents: \d+ replies of .*heldback\.jsonl$/m);
+    assert.match(out, /calibration error \(ECE\) \d\.\d\d$/m);
+  });
+
   it('is registered in the parley program, reading a message from standard input', async () => {
     const child = promisify(execFile)(process.execPath, ['bin/parley.js', 'classify', '-'], {
       cwd: ROOT,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { importContacts } from '../contacts/index.ts';
+import { contactTimelineCommand } from './contact-timeline.ts';
 import { withDatabase } from './database.ts';
 import { progressBar } from './progress.ts';
 
@@ -34,5 +35,6 @@ export function contactsCommand(): Command {
         printProblems(report.invalid, file, 'rows');
       });
     });
+  contacts.addCommand(contactTimelineCommand());
   return contacts;
 }

@@ -19,7 +19,7 @@ export function previewCommand(): Command {
       const enrolledAt = options.start ?? new Date();
       const steps = await previewSequence(sequence, contact, {
         enrolledAt,
-        messageIdDomain: process.env.MESSAGE_ID_DOMAIN ?? 'parley.local',
+        messageIdDomain: process.env.MESSAGE_ID_DOMAIN || undefined,
       });
       console.log(`${sequence.name} (${sequence.file}) for ${contact.email}, enrolled ${enrolledAt.toISOString()}\n`);
       for (const [i, step] of steps.entries()) {

@@ -11,7 +11,7 @@ import {
   refreshAllSegments,
   type Segment,
 } from '../segments/index.ts';
-import { formatProblem, loadSequences } from '../sequences/index.ts';
+import { describeLintFindings, formatProblem, loadSequences, withoutLintErrors } from '../sequences/index.ts';
 import { withDatabase } from './database.ts';
 
 /** The segment files, with their problems on stderr (a broken file is left out, as in the worker). */
@@ -92,8 +92,12 @@ export function segmentsCommand(): Command {
     .action(async () => {
       const all = await segmentsFromFiles();
       const { sequences } = await loadSequences(loadConfig(process.env).sequencesDir);
+      // As in the worker: a sequence with lint errors enrolls nobody until it is fixed.
+      const { usable, refused } = withoutLintErrors(sequences.values());
+      for (const { sequence, errors } of refused)
+        console.error(`Sequence "${sequence.id}" enrolls nobody: it has lint errors (parley lint):\n${describeLintFindings(errors)}`);
       await withDatabase(async (db) => {
-        const report = await refreshAllSegments(db, { segments: all, sequences: [...sequences.values()], now: new Date() });
+        const report = await refreshAllSegments(db, { segments: all, sequences: usable, now: new Date() });
         console.log(
           `${report.contacts} contacts: ${report.entered} entered, ${report.exited} left; ${report.enrolled} enrolled, ${report.stopped} enrollments stopped`,
         );

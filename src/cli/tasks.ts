@@ -1,11 +1,23 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
-import type { Database, RepDoc, TaskStatus } from '../db/index.ts';
+import type { Database, RepDoc, TaskDoc, TaskStatus } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { getRep } from '../reps/index.ts';
 import { createSmtpTransport } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
-import { answerTask, applyTaskOutcome, claimTask, getTaskView, listTasks, TASK_STATUSES, type TaskActionResult } from '../tasks/index.ts';
+import {
+  answerTask,
+  applyTaskOutcome,
+  attachTriageTask,
+  parseCcList,
+  claimTask,
+  dismissTriageTask,
+  getTaskView,
+  listTasks,
+  TASK_STATUSES,
+  type TaskActionResult,
+} from '../tasks/index.ts';
+import { confirmInTerminal } from './confirm.ts';
 import { withDatabase } from './database.ts';
 
 /** Without --as, the CLI reads as an operator who sees everything. */
@@ -56,7 +68,7 @@ export function tasksCommand(): Command {
         if (list.length === 0) console.log('No tasks.');
         for (const t of list) {
           console.log(
-            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}`,
+            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
           );
         }
       });
@@ -79,6 +91,7 @@ export function tasksCommand(): Command {
         );
         if (task.senderConcern) console.log(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
         console.log(`  Sender authentication: ${view.authentication}`);
+        for (const line of triageLines(task)) console.log(`  ${line}`);
         console.log('\nThread:');
         for (const e of view.thread)
           console.log(
@@ -109,9 +122,12 @@ export function tasksCommand(): Command {
     .description("answer the contact in the reply's thread (needs your claim)")
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep answering')
-    .requiredOption('--text <text>', 'the answer')
-    .action(async (id: string, options: { as: string; text: string }) => {
+    .requiredOption('--text <text>', "the answer (the lead's message is quoted below it)")
+    .option('--cc <addresses>', "who to copy, comma-separated (default: everyone the lead copied, reply-all; '' for nobody)")
+    .action(async (id: string, options: { as: string; text: string; cc?: string }) => {
       const config = loadConfig(process.env);
+      const cc = options.cc === undefined ? undefined : parseCcList(options.cc);
+      if (cc && !cc.ok) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${cc.message} (--cc)`);
       const { sequences } = await loadSequences(config.sequencesDir);
       const transport = createSmtpTransport(config.smtp);
       try {
@@ -121,6 +137,7 @@ export function tasksCommand(): Command {
             await answerTask(db, transport, id, rep, options.text, {
               messageIdDomain: config.messageIdDomain,
               getSequence: (s) => sequences.get(s),
+              cc: cc?.cc,
             }),
             'answered',
           );
@@ -134,11 +151,67 @@ export function tasksCommand(): Command {
     .description('close a task (needs your claim, unless admin)')
     .argument('<id>')
     .requiredOption('--as <email>', 'the rep closing it')
-    .action(async (id: string, options: { as: string }) => {
+    .option('--yes', 'close it even though nobody answered the contact (else asked in a terminal, refused in scripts)')
+    .action(async (id: string, options: { as: string; yes?: boolean }) => {
       await withDatabase(async (db) => {
         const rep = await repFor(db, options.as, true);
-        report(await applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined }), 'done');
+        const close = (confirmed: boolean) => applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined, confirmed });
+        let result = await close(options.yes === true);
+        // Unanswered: ask in a terminal; scripts say --yes up front.
+        if (!result.ok && result.code === 'needs_confirmation') {
+          if (await confirmInTerminal(result.message)) result = await close(true);
+          else result = { ...result, message: `${result.message} Not closed: answer it first, or run again with --yes.` };
+        }
+        report(result, 'done');
+      });
+    });
+  tasks
+    .command('attach')
+    .description('attach a triage task (replies from an address with no enrollment) to a contact, created when new')
+    .argument('<id>')
+    .requiredOption('--contact <email>', "the contact's address")
+    .option('--enrollment <id>', 'one of the contact’s enrollments, so the replies join that thread')
+    .requiredOption('--as <email>', 'the rep deciding')
+    .action(async (id: string, options: { contact: string; enrollment?: string; as: string }) => {
+      await withDatabase(async (db) => {
+        const rep = await repFor(db, options.as, true);
+        const result = await attachTriageTask(db, id, rep, { contactEmail: options.contact, enrollmentId: options.enrollment });
+        report(result, `attached to ${options.contact}`);
+      });
+    });
+  tasks
+    .command('dismiss')
+    .description('close a triage task that needs nothing (spam, stray mail)')
+    .argument('<id>')
+    .option('--reason <text>', 'why, for the audit trail', 'dismissed')
+    .requiredOption('--as <email>', 'the rep deciding')
+    .action(async (id: string, options: { reason: string; as: string }) => {
+      await withDatabase(async (db) => {
+        const rep = await repFor(db, options.as, true);
+        report(await dismissTriageTask(db, id, rep, options.reason), 'dismissed');
       });
     });
   return tasks;
+}
+
+/** What `tasks show` says about a triage task and a referral. */
+function triageLines(task: TaskDoc): string[] {
+  const lines: string[] = [];
+  const { triage, referral } = task;
+  if (triage) {
+    lines.push(
+      `TRIAGE: ${triage.sender} wrote ${triage.messages} message(s) from an address with no enrollment; nothing was changed automatically`,
+    );
+    if (triage.suggestion) lines.push(`Suggested contact: ${triage.suggestion.email} (${triage.suggestion.note})`);
+    if (triage.attached)
+      lines.push(
+        `Attached to ${triage.attached.email}${triage.attached.enrollmentId ? ` (enrollment ${triage.attached.enrollmentId})` : ''} by ${triage.attached.by}`,
+      );
+    if (triage.dismissed) lines.push(`Dismissed by ${triage.dismissed.by}: ${triage.dismissed.reason}`);
+  }
+  if (referral) {
+    const who = [referral.name, referral.email && `<${referral.email}>`, referral.role && `(${referral.role})`].filter(Boolean).join(' ');
+    lines.push(`Referred to: ${who}${referral.action ? `; ${referral.action}` : ''}`);
+  }
+  return lines;
 }

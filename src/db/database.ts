@@ -38,6 +38,7 @@ import type {
   TaskClaimDoc,
   TaskDoc,
   TaskEventDoc,
+  ReferralDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
@@ -71,6 +72,8 @@ export interface ParleyCollections extends WebhookCollections {
   statsDayParts: Collection<StatsDayPartDoc>;
   suppressions: Collection<SuppressionEntryDoc>;
   suppressionAudit: Collection<SuppressionAuditDoc>;
+  /** Who referred each address to us (src/db/triage-store.ts), read by `_id` only. */
+  referrals: Collection<ReferralDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -138,6 +141,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
     webhookQueue: db.collection('webhook_queue'),
     webhookDeliveries: db.collection('webhook_deliveries'),
     webhookAttempts: db.collection('webhook_attempts'),
+    referrals: db.collection('referrals'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');
@@ -173,6 +177,8 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   // A task's thread: the replies of its enrollment, read on every task view.
   await d.replies.createIndex({ enrollmentId: 1 });
   await d.tasks.createIndex({ status: 1, dueAt: 1 });
+  // A send run's one read of its batch's conversations (src/db/conversation-store.ts).
+  await d.tasks.createIndex({ contactId: 1, status: 1 });
   await d.tasks.createIndex({ assignee: 1, dueAt: 1 });
   await d.taskEvents.createIndex({ taskId: 1, at: 1 });
   await d.taskClaims.createIndex({ taskId: 1, claimNumber: -1 });

@@ -1,4 +1,4 @@
-import type { BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
+import type { BounceReason, BounceVerdict, Intent, NamedContact, QualificationSignals } from '../classify/index.ts';
 
 /**
  * The shapes Parley stores in MongoDB, one interface per collection. Ids are plain strings chosen
@@ -63,7 +63,8 @@ export interface SuppressionEntryDoc {
   replyId?: string | undefined;
   /** The `unsubscribed` event recorded with an unsubscribe. */
   eventId?: string | undefined;
-  bounce?: { status: string | undefined; diagnostic: string | undefined } | undefined;
+  /** `reason`: why it bounced (user_unknown, host_unknown, ...); absent on entries stored before reasons were read. */
+  bounce?: { status: string | undefined; diagnostic: string | undefined; reason?: BounceReason | undefined } | undefined;
   lifted?: { at: Date; by: string; auditId: string } | undefined;
 }
 
@@ -114,6 +115,11 @@ export interface EnrollmentDoc {
   statusReason?: string | undefined;
   /** The reply that paused or stopped it. */
   statusReplyId?: string | undefined;
+  /**
+   * Set when a due step was held because the contact is in a conversation (src/conversations/).
+   * Inert once `stepId` is passed: closing the conversation brings forward only a step still held.
+   */
+  held?: EnrollmentHold | undefined;
   enrolledAt: Date;
   updatedAt: Date;
   /**
@@ -123,12 +129,24 @@ export interface EnrollmentDoc {
    */
   round?: number | undefined;
   /** Why the contact is here: `manual`, or the segment whose entry enrolled it. */
-  source?: { kind: 'manual' } | { kind: 'segment'; segmentId: string } | undefined;
+  source?:
+    | { kind: 'manual' }
+    | { kind: 'segment'; segmentId: string }
+    | { kind: 'referral'; replyId: string; referrerContactId: string }
+    | undefined;
   /**
    * Template variables from what brought the contact in (the segment's name, the newest matching
    * event's properties as event_<prop>), e.g. { segment: 'Pricing page visitors', event_url: '/pricing' }.
    */
   context?: Record<string, string> | undefined;
+}
+
+/** A step held back while the contact is in a conversation: which step, since when, and which task keeps it. */
+export interface EnrollmentHold {
+  stepId: string;
+  since: Date;
+  /** The task whose conversation holds it (the reply waiting for a rep, or the rep's answer waiting for theirs). */
+  taskId: string;
 }
 
 /** `bounced`: the server accepted it, then a soft bounce came back; the step is sent again later. */
@@ -210,6 +228,11 @@ export interface ReplyDoc {
   uidValidity: string;
   uid: number;
   from: string;
+  /** The sender's display name, when the From header gives one. */
+  fromName?: string | undefined;
+  /** To and Cc as the sender wrote them (absent on replies stored before they were kept): a rep's answer goes to them all. */
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
   subject: string;
   date?: Date | undefined;
   inReplyTo?: string | undefined;
@@ -248,6 +271,8 @@ export interface ReplyDoc {
   authentication?: SenderAuthentication | undefined;
   /** Set when the sender could not act for the contact: the reply was held for a person. */
   senderConcern?: SenderConcern | undefined;
+  /** A reply that matched no enrollment and was written by a person: the triage task it joined. */
+  triageTaskId?: string | undefined;
   receivedAt: Date;
   processedAt?: Date | undefined;
 }
@@ -309,6 +334,14 @@ export interface TaskDoc {
   outcome: string;
   /** Set when the reply came from someone who may not act for the contact: a person decides what it does. */
   senderConcern?: SenderConcern | undefined;
+  /**
+   * Set on a triage task: replies from a sender with no enrollment, for a rep to attach to a
+   * contact or dismiss. Until attached, `contactId`, `enrollmentId` and `sequenceId` are '' and
+   * `email` is the sender's address.
+   */
+  triage?: TriageDetails | undefined;
+  /** The person the reply pointed to ("please talk to Priya, priya@x"), and what Parley did about them. */
+  referral?: ReferredPerson | undefined;
   status: TaskStatus;
   createdAt: Date;
   /** When a person should have answered: creation plus the response-time target of the priority (TASK_TARGET_MINUTES). */
@@ -331,6 +364,62 @@ export interface TaskDoc {
    * on the task so queueing one costs one write. Tasks queued before it have a stored event instead.
    */
   asCreated?: Record<string, string> | undefined;
+}
+
+/** The person a reply refers us to, as shown on the task. */
+export interface ReferredPerson {
+  name?: string | undefined;
+  /** Lower-cased address, when the reply gave one. */
+  email?: string | undefined;
+  /** "head of operations", when the reply said. */
+  role?: string | undefined;
+  /** What the sequence's `referral` rule did: enrolled in a sequence, or why not (handed to a rep). */
+  action?: string | undefined;
+  /** The enrollment made for them, when they were enrolled. */
+  enrollmentId?: string | undefined;
+}
+
+/** What a triage task gathers about one sender with no enrollment. */
+export interface TriageDetails {
+  /** The sender's normalised address: one open triage task per sender, later messages join it. */
+  sender: string;
+  /** Replies gathered, oldest first; at most TRIAGE_MAX_REPLIES (src/tasks/triage.ts), then only `messages` and `lastAt` move. */
+  replyIds: string[];
+  /** Messages from the sender while the task was open. */
+  messages: number;
+  lastAt: Date;
+  /** Who this may be, by what evidence: never acted on without a rep. */
+  suggestion?: TriageSuggestion | undefined;
+  /** Set when a rep attached the task to a contact (and maybe one of its enrollments). */
+  attached?: { contactId: string; email: string; enrollmentId?: string | undefined; by: string; at: Date } | undefined;
+  /** Set when a rep dismissed it. */
+  dismissed?: { by: string; at: Date; reason: string } | undefined;
+}
+
+/** A contact a triage task may belong to, and why Parley thinks so. */
+export interface TriageSuggestion {
+  contactId: string;
+  email: string;
+  /** A contact with the sender's address; the contact who referred the sender; a contact at the sender's domain. */
+  reason: 'same_address' | 'referred_by' | 'same_domain';
+  /** One line for reps: "referred by marco@lead.example on 2026-12-05". */
+  note: string;
+  /** The referrer's enrollment the referral came from, when known. */
+  enrollmentId?: string | undefined;
+}
+
+/**
+ * Who referred an address to us, newest referral only: `_id` is the referred person's normalised
+ * address, so a triage task for a message from them finds the referrer with one read by `_id`.
+ */
+export interface ReferralDoc {
+  _id: string;
+  name?: string | undefined;
+  referrerContactId: string;
+  referrerEmail: string;
+  enrollmentId: string;
+  replyId: string;
+  at: Date;
 }
 
 /** A person who answers tasks: a rep, or an admin who sees every task. */
@@ -380,6 +469,8 @@ export interface RepMessageDoc extends SentEmail {
   enrollmentId: string;
   /** The rep who wrote it. */
   rep: string;
+  /** Copied addresses (the reply's To and Cc, reply-all, as the rep left them). */
+  cc?: string[] | undefined;
   state: 'sending' | 'sent' | 'failed';
   error?: string | undefined;
   createdAt: Date;

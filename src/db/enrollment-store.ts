@@ -1,6 +1,6 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
 import { insertEachOnce, insertOnce, type TimeBound } from './database.ts';
-import type { EnrollmentDoc, EnrollmentStatus } from './documents.ts';
+import type { EnrollmentDoc, EnrollmentHold, EnrollmentStatus } from './documents.ts';
 
 /** The fields a lifecycle change writes; absent fields stay as they are. */
 export interface EnrollmentFields {
@@ -12,6 +12,7 @@ export interface EnrollmentFields {
   threadSubject?: string;
   /** Replaces the thread (a step with its own subject starts a new one). */
   threadMessageIds?: string[];
+  held?: EnrollmentHold;
 }
 
 /**

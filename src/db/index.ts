@@ -48,6 +48,9 @@ export { segmentChangeStore, type SegmentChangeScope, type SegmentChangeStore } 
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
 export { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
+export { conversationStore, type ConversationStore, type ConversationTaskRecord, type HeldEnrollmentRecord } from './conversation-store.ts';
+export { timelineStore, type ContactHistory, type TimelineStore } from './timeline-store.ts';
+export { triageStore, type TriageStore } from './triage-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
 export {
   mailboxLeaseSlots,

@@ -11,7 +11,7 @@ export type ChangeResult =
  */
 export async function changeEnrollment(
   db: Pick<ParleyCollections, 'enrollments'>,
-  enrollment: Pick<EnrollmentDoc, '_id' | 'status' | 'passedStepIds' | 'softBounces'>,
+  enrollment: Pick<EnrollmentDoc, '_id' | 'status' | 'passedStepIds' | 'softBounces' | 'held'>,
   event: EnrollmentEvent,
   now: Date,
 ): Promise<ChangeResult> {

@@ -227,3 +227,34 @@ describe('transition: no event sets a paused, stopped or completed enrollment ru
     });
   }
 });
+
+describe('transition: a step held while the contact is in a conversation', () => {
+  const held = { kind: 'step_held', stepId: 's2', taskId: 'reply:mid:<q@x>', until: later } as const;
+
+  it('moves only a running enrollment on to the recheck time, guarded by the step, and keeps when the hold began', () => {
+    const first = change(transition(state('active'), held, now));
+    assert.deepEqual(first.from, ['active']);
+    assert.deepEqual(first.step, { id: 's2', passed: false });
+    assert.deepEqual(first.set, { nextStepAt: later, held: { stepId: 's2', since: now, taskId: held.taskId } });
+    const earlier = new Date('2026-03-01T08:00:00Z');
+    const again = change(transition({ ...state('active'), held: { stepId: 's2', since: earlier, taskId: 'x' } }, held, now));
+    assert.equal(again.set.held?.since, earlier);
+    assert.equal(refusal(transition(state('paused'), held, now)).code, 'illegal_state');
+    assert.equal(refusal(transition(state('active', ['s1', 's2']), held, now)).code, 'already_passed');
+  });
+
+  it('a release makes only a step still held due now', () => {
+    const holding = { ...state('active'), held: { stepId: 's2', since: now, taskId: 't' } };
+    const released = change(transition(holding, { kind: 'hold_released', stepId: 's2' }, later));
+    assert.deepEqual([released.from, released.step, released.set], [['active'], { id: 's2', passed: false }, { nextStepAt: later }]);
+    assert.equal(
+      refusal(transition({ ...holding, passedStepIds: ['s1', 's2'] }, { kind: 'hold_released', stepId: 's2' }, later)).code,
+      'nothing_to_do',
+    );
+    assert.equal(refusal(transition(state('active'), { kind: 'hold_released', stepId: 's2' }, later)).code, 'nothing_to_do');
+    assert.equal(
+      refusal(transition({ ...holding, status: 'stopped' }, { kind: 'hold_released', stepId: 's2' }, later)).code,
+      'illegal_state',
+    );
+  });
+});

@@ -9,11 +9,13 @@ import type { EnrollmentChange, EnrollmentDoc, EnrollmentStatus } from '../db/in
  *
  *   active ──step passed, none left──▶ completed        (a paused one only records the step)
  *   active ──reply──▶ paused
+ *   paused ──rep relabels the reply to an intent that pauses too──▶ paused (the new reason)
  *   paused | stopped ──rep resumes──▶ active, or completed with no step left
  *   active ──out of office, resume_after──▶ active, next step later
  *   active | paused ──unsubscribe, bounce, reply, rep, segment exit──▶ stopped
  *   active ──send failed for good, contact gone──▶ stopped
  *   active ──soft bounce──▶ active (the step again, later)
+ *   active ──contact in a conversation──▶ active, the step held (later); ──conversation over──▶ due now
  *
  * Only a rep's resume sets a paused or stopped enrollment running, and nothing restarts a
  * completed one: replies and bounce reports are mail anyone can forge.
@@ -48,8 +50,14 @@ export type EnrollmentEvent =
     }
   /** The step waits: outside the send window, over a cap, or a temporary send failure's back-off. */
   | { kind: 'step_deferred'; stepId: string; until: Date }
+  /** The contact is in a conversation (task `taskId`): the step waits until `until`, when the sender looks again. */
+  | { kind: 'step_held'; stepId: string; taskId: string; until: Date }
+  /** The conversation that held `stepId` is over: the step is due now (the send window and caps still apply). */
+  | { kind: 'hold_released'; stepId: string }
   /** A reply that a person should read. */
   | { kind: 'paused'; reason: string; replyId: string }
+  /** A rep corrected the intent of the reply that paused it, to one that pauses too: the pause stays, with the new reason. */
+  | { kind: 'pause_relabelled'; reason: string; replyId: string }
   /** A rep resumes the conversation; `nextStepAt` null: no step is left, so it completes. */
   | { kind: 'resumed'; reason: string; nextStepAt: Date | null }
   /** A reply pushes the next step back (out of office until a date, resume_after); only a running enrollment. */
@@ -82,7 +90,7 @@ export interface TransitionRefusal {
 export type TransitionResult = { ok: true; change: EnrollmentChange } | { ok: false; refusal: TransitionRefusal };
 
 /** What a transition reads of an enrollment. */
-export type EnrollmentState = Pick<EnrollmentDoc, 'status' | 'passedStepIds'> & Partial<Pick<EnrollmentDoc, 'softBounces'>>;
+export type EnrollmentState = Pick<EnrollmentDoc, 'status' | 'passedStepIds'> & Partial<Pick<EnrollmentDoc, 'softBounces' | 'held'>>;
 
 const HOUR = 60 * 60 * 1000;
 const RESUMABLE: readonly EnrollmentStatus[] = ['active', 'paused', 'stopped'];
@@ -159,8 +167,24 @@ export function transition(enrollment: EnrollmentState, event: EnrollmentEvent, 
     case 'step_deferred':
       if (enrollment.passedStepIds.includes(event.stepId)) return refuse('already_passed', `step ${event.stepId} is already passed`);
       return only(['active'], { step: { id: event.stepId, passed: false }, set: { nextStepAt: event.until } });
+    case 'step_held': {
+      if (enrollment.passedStepIds.includes(event.stepId)) return refuse('already_passed', `step ${event.stepId} is already passed`);
+      // Held again at a recheck: the hold keeps the time it began.
+      const since = enrollment.held?.stepId === event.stepId ? enrollment.held.since : now;
+      return only(['active'], {
+        step: { id: event.stepId, passed: false },
+        set: { nextStepAt: event.until, held: { stepId: event.stepId, since, taskId: event.taskId } },
+      });
+    }
+    case 'hold_released':
+      // Only a step still held: one sent meanwhile is passed, and the guard on it refuses the write.
+      if (enrollment.held?.stepId !== event.stepId || enrollment.passedStepIds.includes(event.stepId))
+        return refuse('nothing_to_do', `step ${event.stepId} is not held`);
+      return only(['active'], { step: { id: event.stepId, passed: false }, set: { nextStepAt: now } });
     case 'paused':
       return only(['active'], { set: { status: 'paused', statusReason: event.reason, statusReplyId: event.replyId } });
+    case 'pause_relabelled':
+      return only(['paused'], { set: { statusReason: event.reason, statusReplyId: event.replyId } });
     case 'resumed':
       // A rep's decision after reading the conversation: it may restart a paused or stopped one
       // (a reply misread as "stop"), never a finished one. Guarded by the very state the rep saw,

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import type { BounceReason } from '../classify/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { decideOutcome, type OutcomeInput, type OutcomePlan } from './apply-outcome.ts';
 
@@ -29,6 +30,7 @@ const sequence: Sequence = {
   policy,
   optOut: { sentence: 'Reply stop.', listUnsubscribe: false },
   html: false,
+  duringConversation: 'hold',
   outcomes: {
     not_now: { action: 'resume_after', wait: { kind: 'business_days', days: 10 } },
     not_interested: { action: 'stop' },
@@ -171,6 +173,24 @@ describe('decideOutcome', () => {
     assert.deepEqual([delayed.action, delayed.softBounce, delayed.enrollment], ['none', false, undefined]);
   });
 
+  it('acts on a bounce by its reason: suppresses a dead address only, retries a temporary failure, pauses on a refusal', () => {
+    const bounce = (kind: 'hard' | 'soft', status: string, reason: BounceReason) =>
+      decideOutcome(
+        input('bounce', { bounce: { kind, status, reason, diagnostic: undefined, recipient: undefined, originalMessageId: undefined } }),
+      );
+    const row = (plan: OutcomePlan) => [plan.action, plan.suppress, statusOf(plan), plan.softBounce, plan.deliveryRefused];
+    assert.deepEqual(row(bounce('hard', '5.1.2', 'host_unknown')), ['suppressed', 'bounce', 'stopped', false, undefined]);
+    assert.deepEqual(row(bounce('hard', '5.2.1', 'suspended')), ['suppressed', 'bounce', 'stopped', false, undefined]);
+    assert.deepEqual(row(bounce('soft', '4.2.1', 'suspended')), ['soft_bounce', undefined, undefined, true, undefined]);
+    // Expired in the sender's queue: the address may work; retried like a soft bounce.
+    assert.deepEqual(row(bounce('hard', '5.4.7', 'expired')), ['soft_bounce', undefined, undefined, true, undefined]);
+    assert.deepEqual(row(bounce('hard', '5.7.1', 'spam_detected')), ['delivery_refused', undefined, 'paused', false, 'spam_detected']);
+    assert.deepEqual(row(bounce('hard', '5.7.1', 'blocked')), ['delivery_refused', undefined, 'paused', false, 'blocked']);
+    assert.deepEqual(row(bounce('hard', '5.3.4', 'message_too_big')), ['delivery_refused', undefined, 'paused', false, 'message_too_big']);
+    assert.equal(bounce('hard', '5.7.26', 'policy').enrollment?.reason, 'delivery refused: policy 5.7.26');
+    assert.deepEqual(row(bounce('hard', '5.0.0', 'undefined')), ['delivery_failed', undefined, 'paused', false, undefined]);
+  });
+
   it('leaves the enrollment alone on an automatic answer that is not out-of-office', () => {
     const plan = decideOutcome(input('auto_reply'));
     assert.deepEqual([plan.action, plan.enrollment, plan.task], ['none', undefined, undefined]);
@@ -182,5 +202,13 @@ describe('decideOutcome', () => {
     assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-09T13:00:00.000Z', 'Mon 9 Mar 09:00 EDT');
     const noDate = decideOutcome(input('out_of_office', { visibleText: 'I am on vacation.' }));
     assert.equal(nextAtOf(noDate)?.toISOString(), '2026-03-11T15:00:00.000Z', 'a week later, Wed 11 Mar 11:00 EDT');
+  });
+
+  it('an out-of-office return date that has passed or lies over a year away gives the default week', () => {
+    for (const visibleText of ['I am out of the office until 2 March 2025.', 'I am on sabbatical until March 2028.']) {
+      const plan = decideOutcome(input('out_of_office', { visibleText }));
+      assert.equal(plan.action, 'resume_after');
+      assert.equal(nextAtOf(plan)?.toISOString(), '2026-03-11T15:00:00.000Z', visibleText);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import type { BounceVerdict, Classification } from '../classify/index.ts';
-import { dateNamedInReply, outOfOfficeReturnDate, type NamedDate } from '../classify/index.ts';
+import type { BounceReason, BounceVerdict, Classification } from '../classify/index.ts';
+import { BOUNCE_REASON_GROUPS, bounceReason, dateNamedInReply, outOfOfficeReturnDate, type NamedDate } from '../classify/index.ts';
 import { contactStore, deliveryStore, enrollmentStore, type ContactDoc, type EnrollmentDoc, type ParleyCollections } from '../db/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, transition, type EnrollmentEvent } from '../enrollments/index.ts';
 import { suppressContact } from '../optout/index.ts';
@@ -39,6 +39,11 @@ export interface OutcomePlan {
   task: { assignee: string | undefined } | undefined;
   /** The date a "not now" reply named ("try me in March"), shown on the task; `capped` when the file's `at_most` cut it short. */
   namedDate?: (NamedDate & { capped: boolean }) | undefined;
+  /**
+   * The message or its sender was refused (blocked, spam detected, policy, too big): the sending
+   * mailbox's deliverability is at stake, so the caller counts and logs it. The contact is kept.
+   */
+  deliveryRefused?: BounceReason | undefined;
 }
 
 export interface OutcomeInput {
@@ -101,17 +106,7 @@ export function decideOutcome(input: OutcomeInput): OutcomePlan {
   if (intent === 'unsubscribe') return plan('suppressed', { suppress: 'unsubscribe' });
   // A ticket receipt or "mailbox not monitored" is no answer: the conversation goes on untouched.
   if (intent === 'auto_reply') return plan('none');
-  if (intent === 'bounce') {
-    // "Delayed": the sending server is still trying; nothing to do until it gives up.
-    if (input.bounce?.action === 'delayed') return plan('none');
-    // Mailbox full, try later: not the address's fault. Anything else that bounced is hard.
-    if (input.bounce?.kind === 'soft') return plan('soft_bounce', { softBounce: true });
-    const status = input.bounce?.status ? ` ${input.bounce.status}` : '';
-    return plan('suppressed', {
-      enrollment: { kind: 'stopped', cause: 'hard_bounce', reason: `hard bounce${status}` },
-      suppress: 'bounce',
-    });
-  }
+  if (intent === 'bounce') return bounceOutcome(input.bounce);
   if (intent === 'out_of_office') {
     const read = input.datesRead ? input.datesRead.returnDate : outOfOfficeReturnDate(input.visibleText, input.written);
     const back = read ?? new Date(input.written.getTime() + WEEK);
@@ -185,6 +180,41 @@ function resumeOnNamedDate(
   return { at: policy ? nextSendWindow(at, zone, policy) : at, capped };
 }
 
+/**
+ * What a bounce does, by its reason's group (src/classify/bounce-reasons.ts):
+ * - a dead address (user or host unknown, moved, a domain that takes no mail, an account suspended
+ *   for good) suppresses the contact: it is the only bounce that does;
+ * - a temporary one (mailbox full, rate limited, expired in the queue, the remote system's trouble)
+ *   and any 4.x.x are retried (SOFT_BOUNCE_LIMIT);
+ * - a refusal of the message or its sender (blocked, spam detected, policy, too big) keeps the
+ *   contact and pauses the enrollment with the reason: a person resumes it once the sender or the
+ *   content is fixed. The caller raises the deliverability signal (metric and warning);
+ * - an unrecognised permanent failure pauses the enrollment too: nothing says the address is dead.
+ */
+function bounceOutcome(bounce: BounceVerdict | undefined): OutcomePlan {
+  // "Delayed": the sending server is still trying; nothing to do until it gives up.
+  if (bounce?.action === 'delayed') return plan('none');
+  // A verdict from before reasons were read is read again from its status and words.
+  const reason = bounce?.reason ?? bounceReason(bounce?.status, bounce?.diagnostic, '');
+  const group = BOUNCE_REASON_GROUPS[reason];
+  if (bounce?.kind === 'soft' || group === 'temporary') return plan('soft_bounce', { softBounce: true });
+  const status = bounce?.status ? ` ${bounce.status}` : '';
+  const words = reason.replace(/_/g, ' ');
+  if (group === 'dead') {
+    return plan('suppressed', {
+      enrollment: { kind: 'stopped', cause: 'hard_bounce', reason: `hard bounce${status}: ${words}` },
+      suppress: 'bounce',
+    });
+  }
+  if (group === 'refused') {
+    return plan('delivery_refused', {
+      enrollment: { kind: 'paused', reason: `delivery refused: ${words}${status}` },
+      deliveryRefused: reason,
+    });
+  }
+  return plan('delivery_failed', { enrollment: { kind: 'paused', reason: `delivery failed: reason not recognised${status}` } });
+}
+
 /** Soft bounces of one enrollment before it stops trying. */
 export const SOFT_BOUNCE_LIMIT = 3;
 
@@ -209,7 +239,7 @@ export async function applyOutcome(
       replyId,
       now,
       ...(outcome.suppress === 'bounce' && {
-        bounce: { status: target.bounce?.status, diagnostic: target.bounce?.diagnostic },
+        bounce: { status: target.bounce?.status, diagnostic: target.bounce?.diagnostic, reason: target.bounce?.reason },
       }),
       enrollment: { _id: enrollment._id, sequenceId: enrollment.sequenceId, stepId: target.stepId },
     });

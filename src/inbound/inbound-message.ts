@@ -14,6 +14,11 @@ export interface InboundMessage {
   from: string;
   /** Every address in From (RFC 5322 allows several authors), lower-cased; at most 20. */
   fromAddresses: string[];
+  /** The display name of the first From address ("Ada Lovelace"), for the quote line of a rep's answer. */
+  fromName?: string | undefined;
+  /** To and Cc addresses, lower-cased; at most 20 each: a rep's answer goes to them all (reply-all). Optional for messages built in code. */
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
   /** The Authentication-Results header values, topmost first, at most MAX_AUTH_RESULTS_HEADERS; one too long to read is cut to MAX_AUTH_RESULTS_CHARS + 1. */
   authenticationResults: string[];
   subject: string;
@@ -76,6 +81,9 @@ export async function parseInboundMessage(source: Buffer): Promise<InboundMessag
     sourceHash: createHash('sha256').update(source).digest('hex'),
     from,
     fromAddresses: allAddresses(parsed.from),
+    fromName: withoutNul(parsed.from?.value.find((a) => a.address)?.name?.trim() ?? '').slice(0, 200) || undefined,
+    to: listAddresses(parsed.to),
+    cc: listAddresses(parsed.cc),
     authenticationResults: authenticationResultsOf(parsed.headerLines),
     subject: withoutNul(parsed.subject ?? ''),
     date: parsed.date,
@@ -115,6 +123,11 @@ function allAddresses(from: AddressObject | undefined): string[] {
   // A group (`undisclosed: a@x, b@y;`) lists its members in `group`.
   const flat = (from?.value ?? []).flatMap((a) => [a, ...(a.group ?? [])]);
   return flat.flatMap((a) => (a.address ? [a.address.trim().toLowerCase()] : [])).slice(0, 20);
+}
+
+function listAddresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const fields = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return [...new Set(fields.flatMap((f) => allAddresses(f)))].slice(0, 20);
 }
 
 /** Header values cut before unfolding, so a megabyte of header costs nothing here (a longer one is not read anyway). */

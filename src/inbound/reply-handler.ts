@@ -1,4 +1,4 @@
-import { answerQuestion, type Classification, type ReplyAnalysis } from '../classify/index.ts';
+import { answerQuestion, type BounceReason, type Classification, type ReplyAnalysis } from '../classify/index.ts';
 import {
   contactStore,
   replyStore,
@@ -11,13 +11,15 @@ import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
 import type { Sequence } from '../sequences/index.ts';
-import { queueTaskForReply, type TaskSettings } from '../tasks/index.ts';
+import { queueTaskForReply, queueTriageTask, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
 import { requireSender, type InboundMessage } from './inbound-message.ts';
 import type { TrainedIntentModel } from './message-analysis.ts';
 import { inProcessAnalyzer, type MessageAnalyzer } from './message-analyzer.ts';
 import { isOwnMessage, matchEnrollment, type EnrollmentMatch } from './match.ts';
 import { holdForPerson, senderConcernFor } from './sender-trust.ts';
+import { enrollReferred, referralPlan, referredPerson, rememberReferral } from './referral.ts';
+import { triageSender } from './triage-rule.ts';
 
 /** Where a message sits in the mailbox. */
 export interface MessageOrigin {
@@ -28,7 +30,7 @@ export interface MessageOrigin {
 
 export type ReplyOutcome =
   | { kind: 'handled'; replyId: string; enrollmentId: string; classification: Classification; taskId: string | undefined }
-  | { kind: 'unmatched'; replyId: string; classification: Classification }
+  | { kind: 'unmatched'; replyId: string; classification: Classification; triageTaskId?: string | undefined }
   | { kind: 'duplicate'; replyId: string }
   | { kind: 'own' };
 
@@ -100,15 +102,26 @@ export class ReplyHandler {
       analysis: storedAnalysis(analysis, trained?.version),
     };
     if (!match) {
+      // A person writing from an address with no enrollment: a rep triages it (src/tasks/triage.ts).
+      // It changes nobody's conversation; automatic mail is only recorded.
+      const sender = triageSender(message, analysis);
+      const triage = sender
+        ? await queueTriageTask(
+            db,
+            { reply: { _id: replyId, receivedAt: this.#o.now() }, sender, classification },
+            this.#o.now(),
+            this.#o.taskSettings,
+          )
+        : undefined;
       await replies.markUnmatched(replyId, decided, this.#o.now());
       if (unasked.bounce) {
         this.#o.logger.warn(
           { replyId, recipient: unasked.bounce.recipient, cites: unasked.bounce.originalMessageId ?? null },
           'delivery report cites no message Parley sent to that address; recorded, nothing changed',
         );
-      } else this.#o.logger.info({ replyId, intent: classification.intent }, 'reply matches no enrollment');
+      } else this.#o.logger.info({ replyId, intent: classification.intent, triageTaskId: triage?._id }, 'reply matches no enrollment');
       this.#metrics.replyHandled(classification.intent, 'unmatched', secondsSince(started));
-      return { kind: 'unmatched', replyId, classification };
+      return { kind: 'unmatched', replyId, classification, triageTaskId: triage?._id };
     }
     const { outcome, taskId, senderConcern } = await this.#act(match, replyId, message, analysis, authentication);
     await replies.markProcessed(
@@ -172,8 +185,39 @@ export class ReplyHandler {
       bounce: analysis.bounce,
       datesRead: { returnDate: analysis.returnDate, namedDate: analysis.namedDate },
     });
-    const plan = senderConcern ? holdForPerson(decided) : decided;
+    const sequence = this.#o.getSequence(enrollment.sequenceId);
+    const person = referredPerson(analysis.referral, analysis.visibleText);
+    // A referral acts only for a reply the contact is proven to have sent: a stranger must not enroll anyone.
+    const referral = senderConcern
+      ? { plan: holdForPerson(decided), enrollInto: undefined }
+      : referralPlan({
+          decided,
+          rule: sequence?.referral,
+          person,
+          owner: contact?.owner ?? sequence?.owner,
+          getSequence: this.#o.getSequence,
+        });
+    let { plan } = referral;
     await applyOutcome(db, plan, { enrollment, contact, replyId, now, stepId, bounce: analysis.bounce });
+    if (plan.deliveryRefused) this.#deliveryRefused(enrollment, plan.deliveryRefused, analysis, replyId);
+    let shown = person;
+    if (referral.enrollInto && person && contact) {
+      const enrolled = await enrollReferred(db, {
+        sequence: referral.enrollInto,
+        person,
+        referrer: contact,
+        notThem: [contact.email, enrollment.email, ...this.#o.ownAddresses()],
+        replyId,
+        now,
+      });
+      shown = enrolled.ok
+        ? { ...person, action: `enrolled in ${referral.enrollInto.id}`, enrollmentId: enrolled.enrollmentId }
+        : { ...person, action: `not enrolled: ${enrolled.why}` };
+      // Not enrolled (suppressed, in another conversation): a rep decides.
+      if (!enrolled.ok) plan = { ...plan, action: 'referral_to_rep', task: { assignee: contact.owner ?? sequence?.owner } };
+    }
+    if (person && contact && !senderConcern)
+      await rememberReferral(db, { person, referrer: contact, enrollmentId: enrollment._id, replyId, now });
     // The task, what the reply revealed and its event don't depend on each other: written side by
     // side, so a reply costs fewer round trips in a row. Each is written once however often it is
     // retried, and the reply is marked processed only after all of them.
@@ -189,6 +233,7 @@ export class ReplyHandler {
               contact,
               outcome: plan.action,
               senderConcern,
+              referral: shown,
               namedDate: plan.namedDate,
             },
             now,
@@ -200,6 +245,16 @@ export class ReplyHandler {
       senderConcern ? undefined : recordReplyEvent(db, match, replyId, analysis, now),
     ] as const);
     return { outcome: plan.action, taskId: task?._id, senderConcern };
+  }
+
+  /** The deliverability signal: a refusal is the sender mailbox's problem, not the contact's. */
+  #deliveryRefused(enrollment: EnrollmentMatch['enrollment'], reason: BounceReason, analysis: ReplyAnalysis, replyId: string) {
+    this.#metrics.deliveryRefused(enrollment.sequenceId, reason);
+    const sender = this.#o.getSequence(enrollment.sequenceId)?.sender.address;
+    this.#o.logger.warn(
+      { sequenceId: enrollment.sequenceId, sender, reason, status: analysis.bounce?.status, enrollmentId: enrollment._id, replyId },
+      'delivery refused: enrollment paused',
+    );
   }
 
   #replyDoc(
@@ -216,6 +271,9 @@ export class ReplyHandler {
       uidValidity: origin.uidValidity,
       uid: origin.uid,
       from: message.from,
+      ...(message.fromName !== undefined && { fromName: message.fromName }),
+      to: message.to ?? [],
+      cc: message.cc ?? [],
       subject: message.subject,
       date: message.date,
       inReplyTo: message.inReplyTo,
@@ -284,6 +342,9 @@ async function recordReplyEvent(
     sequenceId: match.enrollment.sequenceId,
     stepId: match.stepId,
     enrollmentId: match.enrollment._id,
-    props: type === OWN_EVENTS.bounced ? { kind: bounce?.kind, status: bounce?.status } : { intent, matched_by: match.matchedBy },
+    props:
+      type === OWN_EVENTS.bounced
+        ? { kind: bounce?.kind, status: bounce?.status, reason: bounce?.reason }
+        : { intent, matched_by: match.matchedBy },
   });
 }

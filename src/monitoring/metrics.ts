@@ -33,6 +33,11 @@ export interface InboundMetrics {
   replyHandled(intent: string, outcome: string, seconds: number): void;
   /** A message written to `quarantine`, with its error code (MESSAGE_TOO_LARGE, ...). */
   quarantined(code: string): void;
+  /**
+   * A bounce that refused the message or its sender (reason blocked, spam_detected, policy,
+   * message_too_big) came back for a step of this sequence: the deliverability of its sender mailbox.
+   */
+  deliveryRefused(sequenceId: string, reason: string): void;
 }
 
 /** Where the worker counts failures of its background work. A fixed set: one series each. */
@@ -58,6 +63,7 @@ export const NO_INBOUND_METRICS: InboundMetrics = Object.freeze({
   pollFailed: nothing,
   replyHandled: nothing,
   quarantined: nothing,
+  deliveryRefused: nothing,
 });
 
 /** Seconds since `startedAt` (a `performance.now()` reading). */

@@ -33,11 +33,13 @@ describe('worker metrics', () => {
     metrics.pollFailed(1.5);
     metrics.sendRunFinished(2, true);
     metrics.failed('task-upkeep');
+    metrics.deliveryRefused('trial', 'spam_detected');
 
     const text = await metrics.render();
     assert.match(metrics.contentType, /^text\/plain; version=0\.0\.4/);
     assert.equal(sample(text, 'parley_steps_sent_total{sequence="trial"}'), 2);
     assert.equal(sample(text, 'parley_steps_sent_total{sequence="pricing"}'), 1);
+    assert.equal(sample(text, 'parley_delivery_refusals_total{sequence="trial",reason="spam_detected"}'), 1);
     assert.equal(sample(text, 'parley_send_failures_total{sequence="trial",kind="temporary"}'), 1);
     assert.equal(sample(text, 'parley_send_failures_total{sequence="trial",kind="permanent"}'), 1);
     assert.equal(sample(text, 'parley_steps_deferred_total{sequence="trial"}'), 1);

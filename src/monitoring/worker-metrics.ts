@@ -106,6 +106,14 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     labelNames: ['code'],
     registers,
   });
+  // Labelled by sequence, not by sender address (label values never carry addresses): each sequence
+  // file names its one sender mailbox.
+  const deliveryRefusals = new Counter({
+    name: 'parley_delivery_refusals_total',
+    help: "Bounces that refused the message or its sender (blocked, spam detected, policy, too big): the sequence's sender mailbox has a deliverability problem.",
+    labelNames: ['sequence', 'reason'],
+    registers,
+  });
   const errors = new Counter({
     name: 'parley_errors_total',
     help: 'Failures of background work: a send run, a mailbox poll, task upkeep, a metrics snapshot.',
@@ -273,6 +281,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
       replyDuration.observe(seconds);
     },
     quarantined: (code) => quarantined.inc({ code }),
+    deliveryRefused: (sequence, reason) => deliveryRefusals.inc({ sequence, reason }),
     failed: (component: ErrorComponent) => errors.inc({ component }),
   };
 }

@@ -134,12 +134,13 @@ export function suppressionWhy(entry: Pick<SuppressionEntryDoc, 'reason' | 'sour
   return source === 'link' ? 'unsubscribe link' : source === 'mailto' ? 'unsubscribe email (List-Unsubscribe)' : 'unsubscribe reply';
 }
 
-/** The evidence of a suppression: the reply, and a bounce's status and diagnostic. */
+/** The evidence of a suppression: the reply, and a bounce's status, reason and diagnostic. */
 export function suppressionEvidence(entry: SuppressionEntryDoc): string {
   const parts = [
     entry.replyId && `reply ${entry.replyId}`,
     entry.eventId && `event ${entry.eventId}`,
     entry.bounce?.status && `status ${entry.bounce.status}`,
+    entry.bounce?.reason && `reason ${entry.bounce.reason.replace(/_/g, ' ')}`,
     entry.bounce?.diagnostic && `"${entry.bounce.diagnostic}"`,
   ];
   return parts.filter(Boolean).join(', ');
@@ -153,6 +154,7 @@ export function unmatchedReport(reply: Pick<ReplyDoc, 'analysis'>): string {
     `${bounce.kind} bounce`,
     bounce.recipient && `names ${bounce.recipient}`,
     bounce.status && `status ${bounce.status}`,
+    bounce.reason && `reason ${bounce.reason.replace(/_/g, ' ')}`,
     `cites ${bounce.originalMessageId ?? 'no message'}`,
     bounce.diagnostic && `"${bounce.diagnostic}"`,
   ]

@@ -43,7 +43,7 @@ export function virtualContact(contact: PreviewContact, now: Date): ContactDoc {
 export async function previewSequence(
   sequence: Sequence,
   input: PreviewContact,
-  options: { enrolledAt: Date; messageIdDomain: string; unsubscribe?: { baseUrl: string; secret: string } | undefined },
+  options: { enrolledAt: Date; messageIdDomain: string | undefined; unsubscribe?: { baseUrl: string; secret: string } | undefined },
 ): Promise<PreviewStep[]> {
   const contact = virtualContact(input, options.enrolledAt);
   const zone = contactZone(contact.timeZone, sequence.policy);

@@ -3,7 +3,7 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../optout/index.ts';
 import { renderStep, type Sequence, type SequenceStep } from '../sequences/index.ts';
 import { renderHtmlAlternative } from './html.ts';
-import { stepMessageId } from './message-id.ts';
+import { messageIdDomainFor, stepMessageId } from './message-id.ts';
 import type { OutboundMessage } from './transport.ts';
 
 export type ComposedStep = { ok: true; message: OutboundMessage } | { ok: false; reason: string };
@@ -18,7 +18,8 @@ export async function composeStep(input: {
   step: SequenceStep;
   contact: ContactDoc;
   enrollment: Pick<EnrollmentDoc, '_id' | 'threadMessageIds' | 'threadSubject' | 'context'>;
-  messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; the sender address's domain when undefined. */
+  messageIdDomain: string | undefined;
   unsubscribe: { baseUrl: string; secret: string } | undefined;
 }): Promise<ComposedStep> {
   const { sequence, step, contact, enrollment } = input;
@@ -43,7 +44,7 @@ export async function composeStep(input: {
       text: rendered.text,
       ...(sequence.html && { html: await renderHtmlAlternative(rendered.text) }),
       ...(sequence.optOut.listUnsubscribe && { headers: unsubscribeHeaders(sequence, contact, input.unsubscribe) }),
-      messageId: stepMessageId(enrollment._id, step.id, input.messageIdDomain),
+      messageId: stepMessageId(enrollment._id, step.id, messageIdDomainFor(input.messageIdDomain, sequence.sender.address)),
       inReplyTo: inThread ? enrollment.threadMessageIds.at(-1) : undefined,
       references: inThread ? enrollment.threadMessageIds : [],
     },

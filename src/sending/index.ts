@@ -2,5 +2,5 @@
 export { StepSender, type StepSenderOptions, type SendRunResult } from './step-sender.ts';
 export { sendDueStepsJob, SEND_JOB } from './send-job.ts';
 export { createSmtpTransport, type MailTransport, type OutboundMessage, type SendReceipt } from './transport.ts';
-export { parseStepMessageId, stepMessageId } from './message-id.ts';
+export { messageIdDomainFor, parseStepMessageId, stepMessageId } from './message-id.ts';
 export { composeStep, type ComposedStep } from './compose.ts';

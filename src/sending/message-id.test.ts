@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { parseStepMessageId, stepMessageId } from './message-id.ts';
+import { messageIdDomainFor, parseStepMessageId, stepMessageId } from './message-id.ts';
 
 describe('step Message-IDs', () => {
   it('names the enrollment and step it was made from', () => {
@@ -21,5 +21,13 @@ describe('step Message-IDs', () => {
     ]) {
       assert.equal(parseStepMessageId(other), undefined, other);
     }
+  });
+});
+
+describe('messageIdDomainFor', () => {
+  it('takes MESSAGE_ID_DOMAIN when set, else the sending address’s own domain, never a made-up one', () => {
+    assert.equal(messageIdDomainFor('mail.example.com', 'marco@example.com'), 'mail.example.com');
+    assert.equal(messageIdDomainFor(undefined, 'Marco@Example.COM'), 'example.com');
+    assert.equal(messageIdDomainFor('', 'dana@parley.test'), 'parley.test');
   });
 });

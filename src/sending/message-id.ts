@@ -1,4 +1,14 @@
 /**
+ * The right-hand side of the Message-IDs Parley writes, steps and rep answers alike:
+ * MESSAGE_ID_DOMAIN when set, else the domain of the address the message is sent from. Never a
+ * made-up domain: receivers (and spam filters) expect the sender's own.
+ */
+export function messageIdDomainFor(configured: string | undefined, fromAddress: string): string {
+  if (configured) return configured;
+  return fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
  * The Message-ID of a step sent to an enrollment: the same on every attempt, so a step that went
  * out twice (a worker died between the server's 250 and our record) is one message to receivers
  * that drop duplicate Message-IDs, and one thread entry to the lead's client.

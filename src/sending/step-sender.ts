@@ -12,6 +12,7 @@ import {
   type EnrollmentStore,
   type ParleyCollections,
 } from '../db/index.ts';
+import { ConversationHold, DEFAULT_CONVERSATION_WAIT_MS } from '../conversations/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
 import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
@@ -28,7 +29,8 @@ export interface StepSenderOptions {
   /** The current version of a sequence by id; undefined when its file is missing or broken. */
   getSequence: (id: string) => Sequence | undefined;
   logger: Logger;
-  messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; each sequence's sender domain when undefined. */
+  messageIdDomain: string | undefined;
   /** Milliseconds a claimed attempt belongs to this worker; see SEND_LEASE_MS. */
   leaseMs: number;
   /** Most due enrollments looked at per run. */
@@ -37,6 +39,8 @@ export interface StepSenderOptions {
   concurrency?: number;
   /** Needed by sequences with `list_unsubscribe`: where the one-click link points and its signing key. */
   unsubscribe?: { baseUrl: string; secret: string } | undefined;
+  /** Milliseconds a rep's answer keeps the contact's conversation open (CONVERSATION_WAIT_MS); default 7 days. */
+  conversationWaitMs?: number;
   /** Temporary failures (4xx, timeouts) retried this many times in all before the enrollment stops. */
   maxAttempts?: number;
   /** Where sends, failures, deferrals and skips are counted (the worker's /metrics); nothing by default. */
@@ -49,7 +53,7 @@ export interface SendRunResult {
   failed: number;
   /** Claimed elsewhere, paused meanwhile, sequence missing, or the step skipped for this contact. */
   skipped: number;
-  /** Outside the contact's send window or over a cap: moved to the next allowed time. */
+  /** Outside the contact's send window, over a cap, or held while the contact is in a conversation: moved to a later time. */
   deferred: number;
 }
 
@@ -71,7 +75,7 @@ type StepOutcome = keyof SendRunResult;
  * Message-ID lets receivers and mail clients fold the copies into one.
  */
 export class StepSender {
-  readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now' | 'concurrency'>>;
+  readonly #o: StepSenderOptions & Required<Pick<StepSenderOptions, 'maxAttempts' | 'now' | 'concurrency' | 'conversationWaitMs'>>;
   readonly #worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #metrics: SendMetrics;
   readonly #enrollments: EnrollmentStore;
@@ -80,7 +84,7 @@ export class StepSender {
   #loginPause: { until: Date; refusals: number } | undefined;
 
   constructor(options: StepSenderOptions) {
-    this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, ...options };
+    this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, conversationWaitMs: DEFAULT_CONVERSATION_WAIT_MS, ...options };
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
     this.#enrollments = enrollmentStore(options.db);
     this.#deliveries = deliveryStore(options.db);
@@ -104,14 +108,17 @@ export class StepSender {
       const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
       if (sender) mailboxes.add(sender);
     }
-    const gate = await SendGate.open(
-      this.#o.db,
-      { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] },
-      this.#o.now(),
-      {
+    const [gate, conversations] = await Promise.all([
+      SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
         exactWithin: this.#o.batchSize * 8,
-      },
-    );
+      }),
+      ConversationHold.open(
+        this.#o.db,
+        due.map((e) => e.contactId),
+        this.#o.now(),
+        this.#o.conversationWaitMs,
+      ),
+    ]);
     // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
     // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
     const queue = [...due];
@@ -123,7 +130,7 @@ export class StepSender {
         enrollment = queue.shift()
       ) {
         try {
-          const outcome = await this.#processEnrollment(enrollment, gate, stopping);
+          const outcome = await this.#processEnrollment(enrollment, { gate, conversations }, stopping);
           result[outcome] += 1;
           this.#count(outcome, enrollment.sequenceId);
         } catch (error) {
@@ -144,7 +151,11 @@ export class StepSender {
     // 'failed' is counted in #recordFailure, which knows whether it was temporary or permanent.
   }
 
-  async #processEnrollment(enrollment: EnrollmentDoc, gate: SendGate, stopping: AbortSignal | undefined): Promise<StepOutcome> {
+  async #processEnrollment(
+    enrollment: EnrollmentDoc,
+    { gate, conversations }: { gate: SendGate; conversations: ConversationHold },
+    stopping: AbortSignal | undefined,
+  ): Promise<StepOutcome> {
     const { db, logger } = this.#o;
     // As the batch read it, not read again: a step another worker sent since then shows in the
     // attempts below, and a reply that paused the enrollment in the read after the claim.
@@ -183,6 +194,15 @@ export class StepSender {
     // Attempts the server refused our login for were not the step's: they count towards no limit.
     const refusedLogins = attempts.filter((a) => a.delivery?.error?.code === ErrorCodes.SMTP_LOGIN_REFUSED).length;
     if (latest && (latest.delivery?.state ?? 'sending') === 'sending' && latest.claim.leaseUntil > this.#o.now()) return 'skipped';
+
+    // One conversation per person: while the contact talks with a rep (in this or any sequence),
+    // the step waits, unclaimed, so it can't go out twice or get lost (docs/WRITING-SEQUENCES.md).
+    const hold = conversations.holding(sequence, contact._id, this.#o.now());
+    if (hold) {
+      await this.#change(enrollment, { kind: 'step_held', stepId: step.id, taskId: hold.conversation.taskId, until: hold.until });
+      log.info({ stepId: step.id, taskId: hold.conversation.taskId, until: hold.until }, 'contact in a conversation; step held');
+      return 'deferred';
+    }
 
     const allowedAt = await gate.reserve(sequence, contact, this.#o.now());
     if (allowedAt) {

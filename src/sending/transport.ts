@@ -5,6 +5,8 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 export interface OutboundMessage {
   from: { name: string; address: string };
   to: string;
+  /** Copied addresses (a rep's reply-all); steps copy nobody. */
+  cc?: readonly string[] | undefined;
   /** Where replies should go, when not the From address. */
   replyTo?: string | undefined;
   subject: string;
@@ -57,6 +59,7 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
         info = await transporter.sendMail({
           from: { name: message.from.name, address: message.from.address },
           to: message.to,
+          ...(message.cc !== undefined && message.cc.length > 0 && { cc: [...message.cc] }),
           ...(message.replyTo !== undefined && { replyTo: message.replyTo }),
           subject: message.subject,
           text: message.text,
@@ -69,8 +72,10 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
       } catch (error) {
         throw smtpError(error);
       }
-      // A partly rejected send still resolves (STACK-NOTES): one recipient, so any rejection is total.
-      if (info.rejected.length > 0) {
+      // A partly rejected send still resolves (STACK-NOTES). Only the To counts: a copied address
+      // the server refused doesn't undo the answer the lead got.
+      const rejected = info.rejected.map((r) => String(r).toLowerCase());
+      if (rejected.includes(message.to.toLowerCase())) {
         throw new ParleyError(ErrorCodes.SMTP_PERMANENT, `The SMTP server refused the recipient ${message.to}: ${info.response}`);
       }
       return { response: info.response };

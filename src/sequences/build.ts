@@ -31,7 +31,9 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     policy: input.policy,
     optOut: input.opt_out,
     html: input.html,
+    duringConversation: input.during_conversation,
     outcomes: input.outcomes,
+    ...(input.referral && { referral: input.referral }),
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),
   });

@@ -1,12 +1,15 @@
 import type { Logger } from '../logger.ts';
+import { withoutLintErrors } from './lint/gate.ts';
+import type { LintFinding } from './lint/types.ts';
 import { loadSequences } from './load.ts';
 import { formatProblem } from './problems.ts';
 import type { Sequence } from './types.ts';
 
 /**
  * The sequences a running worker uses, reloaded from their folder while it runs. A file that
- * breaks never stops the worker: its last good version stays in use and the log says why, until
- * the file is fixed. A deleted file's sequence is dropped (its enrollments wait).
+ * breaks (it doesn't load, or lint finds errors in it) never stops the worker: its last good
+ * version stays in use and the log says why, until the file is fixed; a file that was never good
+ * is not used at all. A deleted file's sequence is dropped (its enrollments wait).
  */
 export class SequenceCatalog {
   readonly #dir: string;
@@ -14,6 +17,7 @@ export class SequenceCatalog {
   #byId = new Map<string, Sequence>();
   #lastGoodByFile = new Map<string, Sequence>();
   #lastReport = '';
+  #lintErrors: LintFinding[] = [];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(dir: string, logger: Logger) {
@@ -29,12 +33,22 @@ export class SequenceCatalog {
     return [...this.#byId.values()];
   }
 
+  /** The lint errors that keep files out of use (their last good version, if any, runs instead). */
+  lintErrors(): readonly LintFinding[] {
+    return this.#lintErrors;
+  }
+
   async reload(): Promise<void> {
-    const { sequences, problems } = await loadSequences(this.#dir);
-    const next = new Map(sequences);
-    const lastGood = new Map([...sequences.values()].map((s) => [s.file, s]));
+    const loaded = await loadSequences(this.#dir);
+    // A file with lint errors is broken like one that doesn't load: nobody is enrolled into it, and
+    // no step of it is sent (issue 16: the worker used to load a file with four lint errors).
+    const { usable, refused } = withoutLintErrors(loaded.sequences.values());
+    const problems = loaded.problems;
+    const next = new Map(usable.map((s) => [s.id, s]));
+    const lastGood = new Map(usable.map((s) => [s.file, s]));
     const kept: string[] = [];
-    for (const file of new Set(problems.map((p) => p.file))) {
+    const brokenFiles = new Set([...problems.map((p) => p.file), ...refused.map((r) => r.sequence.file)]);
+    for (const file of brokenFiles) {
       const previous = this.#lastGoodByFile.get(file);
       if (previous && !next.has(previous.id)) {
         next.set(previous.id, previous);
@@ -44,12 +58,19 @@ export class SequenceCatalog {
     }
     this.#lastGoodByFile = lastGood;
     this.#byId = next;
+    const lintErrors = refused.flatMap((r) => r.errors);
+    this.#lintErrors = lintErrors;
 
     // Log only when something changed, not on every reload.
-    const report = JSON.stringify([[...next.keys()].sort(), problems.map(formatProblem), kept]);
+    const report = JSON.stringify([[...next.keys()].sort(), problems.map(formatProblem), lintErrors, kept]);
     if (report === this.#lastReport) return;
     this.#lastReport = report;
     for (const problem of problems) this.#log.error({ problem: formatProblem(problem) }, 'sequence file has problems');
+    for (const f of lintErrors)
+      this.#log.error(
+        { file: f.file, line: f.line, column: f.column, field: f.field, rule: f.ruleId, finding: f.message },
+        'sequence file has lint errors: not used until fixed (parley lint)',
+      );
     if (kept.length > 0) this.#log.warn({ kept }, 'kept the last good version of broken sequence files');
     this.#log.info({ sequences: [...next.keys()] }, 'sequences loaded');
   }

@@ -3,6 +3,7 @@ export type {
   ConfigurableIntent,
   Qualification,
   RenderedStep,
+  ReferralRule,
   ReplyOutcome,
   SendingPolicy,
   Sequence,
@@ -25,6 +26,7 @@ export { renderStep, templateVariables } from './render.ts';
 export { positionOf } from './positions.ts';
 export { DEFAULT_OPT_OUT_SENTENCE } from './schema-policy.ts';
 export { LINT_RULES, lintSequence, type LintFinding, type LintLevel, type LintOptions, type LintRuleId } from './lint/index.ts';
+export { describeLintFindings, lintVerdict, withoutLintErrors, type LintVerdict } from './lint/gate.ts';
 export { lintPaths, type LintExtension, type LintPathsOptions, type LintPathsResult } from './lint/files.ts';
 export { Locator, type Path } from './locator.ts';
 export { parseYamlFile, type YamlFileResult } from './yaml-file.ts';

@@ -87,7 +87,7 @@ function dropBrokenMoves(set: Map<string, { sequence: Sequence; entry: Loaded }>
         problems.push(
           entry.problemAt(
             m.path,
-            `move_to names sequence '${m.sequenceId}', which no loaded file has; fix the id or add that sequence (this file was not loaded)`,
+            `${m.field} names sequence '${m.sequenceId}', which no loaded file has; fix the id or add that sequence (this file was not loaded)`,
           ),
         );
       }
@@ -96,16 +96,19 @@ function dropBrokenMoves(set: Map<string, { sequence: Sequence; entry: Loaded }>
   return problems;
 }
 
-function moveTargets(sequence: Sequence): Array<{ sequenceId: string; path: Path }> {
+function moveTargets(sequence: Sequence): Array<{ sequenceId: string; path: Path; field: string }> {
   const scopes: Array<{ outcomes: Sequence['outcomes']; at: Path }> = [
     { outcomes: sequence.outcomes, at: ['outcomes'] },
     ...sequence.steps.map((s) => ({ outcomes: s.outcomes, at: ['steps', s.index, 'outcomes'] })),
   ];
-  return scopes.flatMap(({ outcomes, at }) =>
+  const moves = scopes.flatMap(({ outcomes, at }) =>
     Object.entries(outcomes).flatMap(([intent, outcome]) =>
-      outcome?.action === 'move_to' ? [{ sequenceId: outcome.sequenceId, path: [...at, intent, 'sequence'] }] : [],
+      outcome?.action === 'move_to' ? [{ sequenceId: outcome.sequenceId, path: [...at, intent, 'sequence'], field: 'move_to' }] : [],
     ),
   );
+  // A referred person enrolled into a missing sequence would be lost the same way.
+  const referral = sequence.referral?.action === 'enroll_referred' ? sequence.referral : undefined;
+  return referral ? [...moves, { sequenceId: referral.sequenceId, path: ['referral', 'sequence'], field: 'referral' }] : moves;
 }
 
 interface Loaded {

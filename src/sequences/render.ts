@@ -64,20 +64,40 @@ export function templateVariables(sequence: Sequence): Array<{ stepIndex: number
  * Custom fields first, so the standard names always come from the contact itself. Blank values
  * count as absent, so `default` applies to them and they are reported as missing.
  */
-function templateScope(contact: TemplateContact, optOutSentence: string): Record<string, string | undefined> {
-  const scope: Record<string, string | undefined> = {
+function templateScope(contact: TemplateContact, optOutSentence: string): Scope {
+  const flat: Record<string, string | undefined> = {
     ...contact.fields,
     email: contact.email,
     first_name: contact.firstName,
     last_name: contact.lastName,
     company: contact.company,
   };
-  for (const [name, value] of Object.entries(scope)) scope[name] = value?.trim() || undefined;
-  scope[OPT_OUT] = optOutSentence;
-  return scope;
+  for (const [name, value] of Object.entries(flat)) flat[name] = value?.trim() || undefined;
+  flat[OPT_OUT] = optOutSentence;
+  return { ...flat, ...referrerOf(flat) };
 }
 
-function missingVariables(fields: ParsedField[], scope: Record<string, string | undefined>): string[] {
+/** Template values: a contact's fields, and `referrer` (an object) for someone enrolled from a referral. */
+type Scope = Record<string, string | Readonly<Record<string, string>> | undefined>;
+
+/** Fields `referrer_<x>` (stored flat: the database refuses dotted keys) read as {{ referrer.<x> }}. */
+const REFERRER_PREFIX = 'referrer_';
+
+/**
+ * The person who referred this contact, as `{{ referrer.first_name }}`, `{{ referrer.name }}`,
+ * `{{ referrer.email }}`, `{{ referrer.company }}`; absent unless the contact's enrollment came
+ * from a referral, so a template without a fallback skips the step rather than print a blank.
+ */
+function referrerOf(fields: Record<string, string | undefined>): { referrer?: Readonly<Record<string, string>> } {
+  const entries = Object.entries(fields).flatMap(([k, v]) =>
+    k.startsWith(REFERRER_PREFIX) && v ? [[k.slice(REFERRER_PREFIX.length), v]] : [],
+  );
+  const referrer = Object.fromEntries(entries) as Record<string, string>;
+  // first_name is what a sentence like "{{ referrer.first_name }} suggested I write" needs.
+  return referrer.first_name ? { referrer: Object.freeze(referrer) } : {};
+}
+
+function missingVariables(fields: ParsedField[], scope: Scope): string[] {
   const names = fields.flatMap((f) => f.variables).filter((v) => !v.hasFallback && v.name !== OPT_OUT && scope[v.name] === undefined);
   return [...new Set(names.map((v) => v.name))];
 }

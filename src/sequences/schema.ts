@@ -2,14 +2,18 @@ import { z } from 'zod';
 import { LINT_LEVELS, LINT_RULE_IDS } from './lint/catalog.ts';
 import { bodyTemplate, email, name, slug, strictObject, subjectTemplate, wait } from './schema-fields.ts';
 import { outcomes } from './schema-outcomes.ts';
+import { referral } from './schema-referral.ts';
 import { audience, optOut, policy } from './schema-policy.ts';
-import type { Qualification } from './types.ts';
+import type { Qualification, Sequence } from './types.ts';
 
 /**
  * The shape of a sequence YAML file (snake_case, as marketers write it). Every object is strict;
  * defaults live here, so a parsed sequence is complete. Rules across steps are in checks.ts.
  */
 const QUALIFICATIONS = ['main_goal', 'team_size', 'timeline', 'budget', 'decision_maker'] as const satisfies readonly Qualification[];
+
+/** What a due step does while its contact is in a conversation (docs/WRITING-SEQUENCES.md, "One conversation per person"). */
+const DURING_CONVERSATION = ['hold', 'send'] as const satisfies ReadonlyArray<Sequence['duringConversation']>;
 
 const step = strictObject({
   id: slug,
@@ -33,7 +37,13 @@ export const sequenceSchema = strictObject({
   policy: policy.prefault({}),
   opt_out: optOut.prefault({}),
   html: z.boolean().default(false),
+  during_conversation: z
+    .enum(DURING_CONVERSATION, {
+      error: `expected ${DURING_CONVERSATION.join(' or ')}: hold this sequence's steps while the contact is in a conversation, or send them anyway`,
+    })
+    .default('hold'),
   outcomes: outcomes.prefault({}),
+  referral: referral.optional(),
   lint: lintLevels.prefault({}),
   steps: z.array(step, { error: 'expected a list of steps' }).min(1, 'a sequence needs at least one step'),
 });

@@ -43,6 +43,14 @@ export type ReplyOutcome =
   | { action: 'route_to_owner' }
   | { action: 'mark_qualified' };
 
+/**
+ * What a reply that refers us to someone else does (`referral:` in the file): enroll that person
+ * in another sequence, or hand both to a rep. `original` is what happens to the referrer's
+ * enrollment. Acts only on a reply proven to come from the enrolled contact.
+ */
+export type ReferralRule =
+  { action: 'enroll_referred'; sequenceId: string; original: 'stop' | 'pause' } | { action: 'hand_to_rep'; original: 'stop' | 'pause' };
+
 export interface SequenceStep {
   /** Stable across edits so enrollments keep their place; /^[a-z0-9][a-z0-9-]*$/, unique in the file. */
   id: string;
@@ -87,8 +95,15 @@ export interface Sequence {
   };
   /** Add an HTML alternative rendered from the text through MJML. Off by default. */
   html: boolean;
+  /**
+   * A due step while the contact is in a conversation (a reply waiting for a rep, or a rep's answer
+   * waiting for theirs): `hold` it until the conversation ends (default), or `send` it anyway.
+   */
+  duringConversation: 'hold' | 'send';
   /** Outcome per intent for the whole sequence; intents not listed: pause_and_task. */
   outcomes: Partial<Record<ConfigurableIntent, ReplyOutcome>>;
+  /** What a referral reply does; without it, the reply's intent outcome (wrong_person) applies. */
+  referral?: ReferralRule | undefined;
   /** Lint rule levels set in the file, by rule id. */
   lint: Readonly<Record<string, 'off' | 'warn' | 'error'>>;
   steps: readonly SequenceStep[];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  contactStore,
   deliveryStore,
   enrollmentStore,
   replyStore,
@@ -8,21 +9,30 @@ import {
   type ParleyCollections,
   type RepDoc,
   type RepMessageDoc,
+  type ReplyDoc,
 } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { MailTransport } from '../sending/index.ts';
 import type { Sequence } from '../sequences/index.ts';
+import { answerBody, answerMessageIdDomain, handOverLine, replyAllCc } from './answer-mail.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
 import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
 
 export interface AnswerOptions {
-  /** Right-hand side of the answer's Message-ID (config MESSAGE_ID_DOMAIN). */
-  messageIdDomain: string;
+  /** Right-hand side of the answer's Message-ID (config MESSAGE_ID_DOMAIN); unset: the sending address's domain. */
+  messageIdDomain: string | undefined;
   now?: Date | undefined;
-  /** The loaded sequences, for the sender address and Reply-To; without it the thread's last From address is used. */
+  /** The loaded sequences, for the sender's name, address and Reply-To; without it the thread's last From address and the rep's name are used. */
   getSequence?: ((id: string) => Sequence | undefined) | undefined;
+  /** Addresses to copy, as the rep left them (parseCcList); unset: reply-all, everyone the lead had in To and Cc. */
+  cc?: readonly string[] | undefined;
+}
+
+/** Who an answer to this task copies when the rep changes nothing: the reply's To and Cc without us and the lead. */
+export function defaultAnswerCc(reply: Pick<ReplyDoc, 'to' | 'cc'>, lead: string, ourAddress: string | undefined): string[] {
+  return replyAllCc(reply, lead, ourAddress ?? '');
 }
 
 /** "Re: Re: AW: hello" -> "Re: hello": one prefix, as mail clients write it. */
@@ -31,8 +41,9 @@ export function replySubject(subject: string): string {
 }
 
 /**
- * Sends a rep's answer in the reply's thread (In-Reply-To the reply, References the thread), from
- * the sequence's sender with the rep's name, and records it in `rep_messages` first, so an answer
+ * Sends a rep's answer in the reply's thread (In-Reply-To the reply, References the thread) as a
+ * reply-all, from the sequence's sender under the thread's name, with the lead's message quoted
+ * below (answer-mail.ts), and records it in `rep_messages` first, so an answer
  * to it matches the enrollment. Needs the rep's live claim: two reps never both answer.
  * Throws SMTP_TEMPORARY / SMTP_PERMANENT when the server refused it (the record says failed).
  */
@@ -41,7 +52,7 @@ export async function answerTask(
   transport: MailTransport,
   taskId: string,
   rep: RepDoc,
-  text: string,
+  answer: string,
   options: AnswerOptions,
 ): Promise<TaskActionResult> {
   const now = options.now ?? new Date();
@@ -51,22 +62,33 @@ export async function answerTask(
   const held = await checkClaim(db, task, rep, now, false);
   if (!held.ok) return held;
   if (task.status === 'done') return refuse('invalid', 'This task is done; reopen it by claiming a new reply.');
-  const body = text.trim();
+  const body = answer.trim();
   if (!body) return refuse('invalid', 'The answer is empty; write what the contact should read.');
   const [reply, enrollment] = await Promise.all([replyStore(db).get(task.replyId), enrollmentStore(db).get(task.enrollmentId)]);
   if (!reply || !enrollment) return refuse('invalid', 'The reply or enrollment behind this task is gone; nothing to answer.');
 
   const sequence = options.getSequence?.(task.sequenceId);
-  const lastSent = await deliveryStore(db).lastSentInThread(enrollment._id);
+  const [lastSent, contact] = await Promise.all([deliveryStore(db).lastSentInThread(enrollment._id), contactStore(db).get(task.contactId)]);
   const address = sequence?.sender.address ?? lastSent?.from;
   if (!address)
     return refuse(
       'invalid',
       `Sequence '${task.sequenceId}' is not loaded and nothing was sent in this thread: no sender address to answer from.`,
     );
+  // The name the thread's emails went out under: a lead who got two emails from "Marco Rossi" gets
+  // the answer from "Marco Rossi" too; a rep who is someone else signs with a hand-over line.
+  const threadName = sequence?.sender.name ?? rep.name;
+  const cc = options.cc ? [...options.cc] : defaultAnswerCc(reply, task.email, address);
+  const text = answerBody(body, handOverLine(rep.name, threadName, body), {
+    at: reply.date ?? reply.receivedAt,
+    name: reply.fromName,
+    address: reply.from || task.email,
+    text: reply.visibleText,
+    timeZone: contact?.timeZone ?? sequence?.policy.timezone,
+  });
   const replyTo = sequence?.sender.replyTo;
   const references = [...new Set([...enrollment.threadMessageIds, ...(reply.messageId ? [reply.messageId] : [])])];
-  const messageId = `<rep.${randomUUID()}@${options.messageIdDomain}>`;
+  const messageId = `<rep.${randomUUID()}@${answerMessageIdDomain(options.messageIdDomain, address)}>`;
   const record: RepMessageDoc = {
     _id: messageId,
     messageId,
@@ -75,8 +97,9 @@ export async function answerTask(
     rep: rep._id,
     from: address,
     to: task.email,
+    ...(cc.length > 0 && { cc }),
     subject: replySubject(reply.subject || enrollment.threadSubject || ''),
-    text: body,
+    text,
     ...(reply.messageId && { inReplyTo: reply.messageId }),
     references,
     state: 'sending',
@@ -88,11 +111,12 @@ export async function answerTask(
   let response: string;
   try {
     ({ response } = await transport.send({
-      from: { name: rep.name, address },
+      from: { name: threadName, address },
       to: task.email,
+      ...(cc.length > 0 && { cc }),
       ...(replyTo !== undefined && { replyTo }),
       subject: record.subject,
-      text: body,
+      text,
       messageId,
       inReplyTo: record.inReplyTo,
       references,

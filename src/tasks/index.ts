@@ -5,7 +5,8 @@ export { taskPriority } from './priority.ts';
 export { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.ts';
 export { listTasks, taskCounts, refreshTasks, canSee } from './list.ts';
 export { claimTask, liveClaim } from './claim.ts';
-export { answerTask, replySubject, type AnswerOptions } from './answer.ts';
+export { answerTask, defaultAnswerCc, replySubject, type AnswerOptions } from './answer.ts';
+export { answerMessageIdDomain, parseCcList, quoteBelow } from './answer-mail.ts';
 export { applyTaskOutcome, type TaskOutcome, type OutcomeOptions } from './outcome.ts';
 export { relabelTask } from './relabel.ts';
 export { escalateOverdue } from './escalate.ts';
@@ -13,3 +14,14 @@ export { getTaskView, type TaskView, type ThreadEntry } from './view.ts';
 export { taskEvents } from './events.ts';
 export { describeAuthentication } from './sender-notes.ts';
 export { TASK_STATUSES, type TaskActionResult, type TaskActionCode, type TaskFilter } from './types.ts';
+export {
+  attachTriageTask,
+  dismissTriageTask,
+  queueTriageTask,
+  suggestContact,
+  TRIAGE,
+  TRIAGE_MAX_REPLIES,
+  triageAllows,
+  type TriageAttachment,
+  type TriageInput,
+} from './triage.ts';

@@ -8,6 +8,7 @@ import {
   type TaskDoc,
   type TaskSettled,
 } from '../db/index.ts';
+import { releaseHeldSteps } from '../conversations/index.ts';
 import { changeEnrollment, enrollContacts, markQualified, nextStep, stepDueTime } from '../enrollments/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { checkClaim } from './claim.ts';
@@ -25,6 +26,23 @@ export type TaskOutcome =
 export interface OutcomeOptions {
   getSequence: (id: string) => Sequence | undefined;
   now?: Date | undefined;
+  /** The rep confirmed closing a task nobody answered (see closesUnanswered). */
+  confirmed?: boolean | undefined;
+}
+
+/** Outcomes that close the conversation for good. */
+const CLOSING = new Set<TaskOutcome['kind']>(['qualified', 'stop', 'done']);
+
+/**
+ * Why closing this task needs a yes first, or undefined: a task closed as qualified, stopped or done
+ * with no answer sent leaves a person who wrote to us without one (issue 16: "Qualified" closed a
+ * P1 task with no answer and no warning).
+ */
+export function closesUnanswered(task: Pick<TaskDoc, 'answeredAt' | 'email' | 'priority'>, outcome: TaskOutcome): string | undefined {
+  if (!CLOSING.has(outcome.kind) || task.answeredAt) return undefined;
+  const what =
+    outcome.kind === 'stop' ? 'Stop the sequence and close' : outcome.kind === 'qualified' ? 'Mark qualified and close' : 'Close';
+  return `${what} this P${task.priority} task without an answer? Nobody has answered ${task.email} yet.`;
 }
 
 /**
@@ -45,18 +63,28 @@ export async function applyTaskOutcome(
   if (!task) return noSuchTask(taskId);
   const held = await checkClaim(db, task, rep, now, true);
   if (!held.ok) return held;
+  const unanswered = closesUnanswered(task, outcome);
+  if (unanswered && !options.confirmed) return refuse('needs_confirmation', unanswered);
   const applied = await apply(db, task, rep, outcome, options.getSequence, now);
   if (!applied.ok) return applied;
   const set: TaskSettled = outcome.kind === 'snooze' ? { status: 'snoozed', snoozedUntil: outcome.until } : { status: 'done' };
   await tasks.settle(taskId, set);
-  await recordEvent(db, { taskId, at: now, by: rep._id, action: outcome.kind, detail: applied.detail });
+  await recordEvent(db, {
+    taskId,
+    at: now,
+    by: rep._id,
+    action: outcome.kind,
+    detail: { ...applied.detail, ...(unanswered && { unanswered: 'confirmed' }) },
+  });
+  // The conversation is over (a snooze keeps it open): the contact's steps it held in other sequences are due now.
+  if (set.status === 'done') await releaseHeldSteps(db, task.contactId, now);
   // A snooze keeps the task open; every other outcome closes it, which outbound webhooks announce.
   if (outcome.kind !== 'snooze') await queueTaskClosed(db, task, rep, outcome.kind, now);
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };
 }
 
-type Applied = { ok: true; detail: Record<string, string> } | Extract<TaskActionResult, { ok: false }>;
+export type Applied = { ok: true; detail: Record<string, string> } | Extract<TaskActionResult, { ok: false }>;
 
 async function apply(
   db: ParleyCollections,
@@ -113,7 +141,7 @@ async function stopEnrollment(db: ParleyCollections, task: TaskDoc, reason: stri
 }
 
 /** The enrollment runs again: its next step is due at the time the schedule gives from now; with no step left it completes. */
-async function resume(
+export async function resume(
   db: ParleyCollections,
   task: TaskDoc,
   getSequence: (id: string) => Sequence | undefined,

@@ -3,6 +3,7 @@ import {
   taskStore,
   type ContactDoc,
   type ParleyCollections,
+  type ReferredPerson,
   type ReplyDoc,
   type SenderConcern,
   type TaskDoc,
@@ -22,6 +23,8 @@ export interface TaskSource {
   outcome: string;
   /** The reply came from someone who may not act for the contact: the task says so, and exists whatever the intent. */
   senderConcern?: SenderConcern | undefined;
+  /** The person the reply referred us to, and what was done about them. */
+  referral?: ReferredPerson | undefined;
   /** The date the reply named for being contacted again. */
   namedDate?: { at: Date; phrase: string } | undefined;
 }
@@ -67,6 +70,7 @@ export async function queueTaskForReply(
     ...(assignee !== undefined && { assignee }),
     outcome: source.outcome,
     ...(source.senderConcern && { senderConcern: source.senderConcern }),
+    ...(source.referral && { referral: source.referral }),
     ...(source.namedDate && { namedDate: { at: source.namedDate.at, phrase: source.namedDate.phrase } }),
     status: 'open',
     createdAt: now,

@@ -6,7 +6,8 @@ export interface TaskFilter {
   assignee?: string | undefined;
 }
 
-export type TaskActionCode = 'not_found' | 'forbidden' | 'claimed_by_other' | 'not_claimed' | 'invalid';
+/** `needs_confirmation`: nothing was done; the message says what would happen, and the same action with `confirmed` does it. */
+export type TaskActionCode = 'not_found' | 'forbidden' | 'claimed_by_other' | 'not_claimed' | 'invalid' | 'needs_confirmation';
 
 /** What a rep's action on a task came to: expected refusals are values, not exceptions. */
 export type TaskActionResult = { ok: true; task: TaskDoc } | { ok: false; code: TaskActionCode; message: string };

@@ -5,6 +5,7 @@ import {
   replyStore,
   repStore,
   taskStore,
+  triageStore,
   type ContactDoc,
   type EnrollmentDoc,
   type ParleyCollections,
@@ -46,10 +47,23 @@ export async function getTaskView(db: ParleyCollections, taskId: string, viewer:
     contactStore(db).get(task.contactId),
     enrollmentStore(db).get(task.enrollmentId),
     replyStore(db).get(task.replyId),
-    threadOf(db, task.enrollmentId),
+    // A triage task not attached to an enrollment has no thread of ours: the sender's messages are it.
+    task.triage && !task.enrollmentId ? triageThread(db, task.triage.replyIds) : threadOf(db, task.enrollmentId),
     taskEvents(db, taskId),
   ]);
   return { task, contact, enrollment, reply, thread, events, authentication: describeAuthentication(reply?.authentication) };
+}
+
+async function triageThread(db: ParleyCollections, replyIds: readonly string[]): Promise<ThreadEntry[]> {
+  const replies = await triageStore(db).replies(replyIds);
+  return replies.map((r) => ({
+    kind: 'reply' as const,
+    at: r.date ?? r.receivedAt,
+    from: r.from,
+    subject: r.subject,
+    text: r.visibleText,
+    ...(r.intent !== undefined && { intent: r.intent }),
+  }));
 }
 
 async function threadOf(db: ParleyCollections, enrollmentId: string): Promise<ThreadEntry[]> {

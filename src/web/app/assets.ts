@@ -22,7 +22,7 @@ th{font-size:.85rem;color:#555;background:#fafaf8}
 .counts li{background:#fff;border:1px solid #e2e2de;border-radius:6px;padding:4px 10px}
 .filters{display:flex;gap:10px;align-items:end;margin:0 0 14px;flex-wrap:wrap}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:.8rem;font-weight:600}
-.overdue{background:#fde2e1;color:#9b1c1c}.escalated{background:#fff0c2;color:#7a5200}.tag.sender{background:#e9d8fd;color:#44337a}
+.overdue{background:#fde2e1;color:#9b1c1c}.escalated{background:#fff0c2;color:#7a5200}.tag.sender{background:#e9d8fd;color:#44337a}.tag.triage{background:#d6ecff;color:#1a4f80}
 .card{background:#fff;border:1px solid #e2e2de;border-radius:8px;padding:14px 18px;margin:0 0 14px}
 .entry{border-left:3px solid #ccc;padding:4px 12px;margin:0 0 12px}
 .entry.reply{border-color:#2b6cb0}.entry.rep_answer{border-color:#2f855a}
@@ -58,11 +58,17 @@ svg.chart{display:block;max-width:100%;height:auto;margin:6px 0}
 export const APP_JS = `'use strict';
 (function () {
 
-  // Saved snippets: a button fills the reply box (text only).
+  // Saved snippets: a button inserts its text at the cursor in the reply box (replacing only a
+  // selection), so nothing the rep typed is lost. Text only: the value, never HTML.
   document.querySelectorAll('button[data-snippet]').forEach(function (button) {
     button.addEventListener('click', function () {
       var box = document.getElementById('reply-text');
-      if (box) { box.value = button.getAttribute('data-snippet') || ''; box.focus(); }
+      if (!box) return;
+      var snippet = button.getAttribute('data-snippet') || '';
+      var start = typeof box.selectionStart === 'number' ? box.selectionStart : box.value.length;
+      var end = typeof box.selectionEnd === 'number' ? box.selectionEnd : start;
+      box.setRangeText(snippet, start, end, 'end');
+      box.focus();
     });
   });
 
@@ -92,6 +98,7 @@ export const APP_JS = `'use strict';
       if (t.overdue) tag(due, 'overdue', 'overdue');
       if (t.escalated) tag(due, 'escalated', 'escalated');
       if (t.senderHeld) tag(due, 'check sender', 'sender');
+      if (t.triage) tag(due, 'triage', 'triage');
       var who = document.createElement('td');
       var link = document.createElement('a');
       link.href = '/tasks/' + encodeURIComponent(t.id);

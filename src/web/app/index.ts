@@ -14,6 +14,8 @@ import { registerStatsRoutes } from './stats-routes.ts';
 import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
+import { registerTimelineRoutes } from './timeline-routes.ts';
+import { registerTriageRoutes } from './triage-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
 export interface RepAppOptions {
@@ -22,7 +24,8 @@ export interface RepAppOptions {
   getSequence: (id: string) => Sequence | undefined;
   /** Sequences a task can be moved to. */
   listSequences: () => ReadonlyArray<{ id: string; name: string }>;
-  messageIdDomain: string;
+  /** MESSAGE_ID_DOMAIN; unset: answers use their sending address's domain. */
+  messageIdDomain: string | undefined;
   /** Signs the session and CSRF cookies (config SESSION_SECRET, 32+ characters). */
   sessionSecret: string;
   /** Cookies marked Secure and named `__Host-…` (config WEB_SECURE_COOKIES, default true). */
@@ -31,6 +34,8 @@ export interface RepAppOptions {
   taskSettings?: TaskSettings | undefined;
   /** The webhooks file's endpoints, listed on the admin webhook page (their secrets never shown). */
   webhookEndpoints?: ReadonlyArray<Pick<WebhookEndpoint, 'id' | 'events'>> | undefined;
+  /** Milliseconds a rep's answer keeps a conversation open (config CONVERSATION_WAIT_MS), for the timeline; default 7 days. */
+  conversationWaitMs?: number | undefined;
   now: () => Date;
 }
 
@@ -89,7 +94,9 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   app.get('/static/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
+  registerTriageRoutes(app, options);
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);
   registerWebhookRoutes(app, options);
+  registerTimelineRoutes(app, options);
 }

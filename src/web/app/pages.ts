@@ -1,4 +1,5 @@
 import { escapeHtml } from '../pages.ts';
+import { referralCard, triageCard, triageNotice, type ReferralCard, type TriageCard } from './triage-page.ts';
 
 /**
  * The rep app's pages, rendered on the server. Everything that comes from mail, the database or
@@ -20,6 +21,8 @@ export interface TaskRow {
   escalated: boolean;
   /** The reply's sender may not act for the contact (TaskDoc.senderConcern). */
   senderHeld: boolean;
+  /** Replies from an address with no enrollment, for a rep to attach or dismiss (TaskDoc.triage). */
+  triage?: boolean | undefined;
 }
 
 export interface Viewer {
@@ -49,11 +52,17 @@ export interface TaskPageModel {
   contact: { email: string; name: string; company: string | undefined; signals: Array<[string, string]> };
   enrollment: { sequenceId: string; status: string; reason: string | undefined } | undefined;
   thread: ThreadItem[];
+  /** The answer's copied addresses (reply-all, editable) and the From it goes out with, when the sequence is loaded. */
+  answer?: { cc: string[]; from: string | undefined } | undefined;
   events: Array<{ at: Date | undefined; by: string; action: string; detail: string }>;
   sequences: Array<{ id: string; name: string }>;
   intents: readonly string[];
   snippets: ReadonlyArray<{ label: string; text: string }>;
   notice: Notice | undefined;
+  /** Set on a triage task (src/web/app/triage-page.ts). */
+  triage?: TriageCard | undefined;
+  /** The person the reply referred us to. */
+  referral?: ReferralCard | undefined;
 }
 
 export interface Notice {
@@ -111,7 +120,7 @@ export function loginPage(csrf: string, notice?: Notice): string {
 }
 
 export function taskRowHtml(t: TaskRow): string {
-  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}`;
+  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}${t.triage ? ' <span class="tag triage">triage</span>' : ''}`;
   return (
     `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
     `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`
@@ -198,16 +207,24 @@ export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): st
     `<h1>${e(model.contact.name || task.email)}</h1>
 ${noticeHtml(model.notice)}
 ${model.senderConcern ? `<p class="notice" id="sender-concern" role="alert">${e(model.senderConcern)}. Nothing was changed automatically: decide below.</p>` : ''}
+${model.triage ? triageNotice(model.triage) : ''}
 <div class="grid"><div>
+${model.triage ? triageCard(id, model.triage, csrf) : ''}
 <div class="card"><h2>Thread</h2>${model.thread.map(threadEntry).join('\n')}</div>
 <div class="card"><h2>Answer</h2>
 ${task.claimedBy ? `<p class="meta">Claimed by ${e(task.claimedBy)}</p>` : ''}
 ${actionForm(id, 'claim', csrf, '<button type="submit" id="claim">Claim</button>')}
-<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
+${
+  model.triage && !model.triage.attached
+    ? '<p class="meta">Attach this triage task to a contact and one of its enrollments to answer in that thread.</p>'
+    : `<form method="post" action="/tasks/${e(encodeURIComponent(id))}/reply">${csrfField(csrf)}
 <div>${snippets}</div>
+${model.answer?.from ? `<p class="meta">From <span id="reply-from">${e(model.answer.from)}</span>, to ${e(task.email)}; the reply is quoted below your answer.</p>` : ''}
+<label for="reply-cc">CC</label> <input id="reply-cc" name="cc" size="60" value="${e((model.answer?.cc ?? []).join(', '))}" placeholder="nobody">
 <textarea id="reply-text" name="text" required></textarea>
 <button type="submit" id="send-reply">Send answer</button>
-</form></div>
+</form>`
+}</div>
 <div class="card"><h2>Outcome</h2>
 ${outcome('resume', 'Resume sequence')}${outcome('stop', 'Stop')}${outcome('done', 'Done')}${outcome('qualified', 'Qualified')}
 ${outcome('move', 'Move', `<select name="sequenceId" aria-label="Sequence">${sequenceOptions}</select>`)}
@@ -215,7 +232,9 @@ ${outcome('snooze', 'Snooze', '<input type="date" name="until" aria-label="Snooz
 </div>
 <div class="card"><h2>Audit trail</h2><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr></thead><tbody>${events}</tbody></table></div>
 </div><div>
+${model.referral ? referralCard(model.referral) : ''}
 <div class="card"><h2>Contact</h2><p>${e(model.contact.email)}${model.contact.company ? `<br>${e(model.contact.company)}` : ''}</p>
+<p><a id="contact-timeline" href="/contacts/${e(encodeURIComponent(model.contact.email))}/timeline">Timeline: everything with this contact</a></p>
 ${signals ? `<ul>${signals}</ul>` : '<p class="meta">No qualification signals yet.</p>'}
 ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}: <span id="enrollment-status">${e(model.enrollment.status)}</span>${model.enrollment.reason ? ` (${e(model.enrollment.reason)})` : ''}</p>` : ''}
 </div>
@@ -226,5 +245,30 @@ ${model.namedDate ? `<p id="named-date">Asked to hear from us again on <strong>$
 ${actionForm(id, 'relabel', csrf, `<select name="intent" aria-label="Intent">${intentOptions}</select><button type="submit" class="secondary" id="relabel">Relabel</button>`)}
 </div></div></div>`,
     { viewer, csrf },
+  );
+}
+
+/**
+ * The server-side "are you sure?" step (works without JavaScript): the action's own form again,
+ * with its fields and `confirmed=yes`, or a way back to the task.
+ */
+export function confirmPage(model: {
+  taskId: string;
+  action: string;
+  question: string;
+  fields: ReadonlyArray<[string, string]>;
+  viewer: Viewer;
+  csrf: string;
+}): string {
+  const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
+  const back = `/tasks/${e(encodeURIComponent(model.taskId))}`;
+  return layout(
+    'Confirm',
+    `<div class="card"><h1>Confirm</h1>
+<p id="confirm-question">${e(model.question)}</p>
+<form method="post" action="${back}/${e(model.action)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
+<button type="submit" id="confirm">Yes, go ahead</button> <a href="${back}" id="cancel">Cancel</a>
+</form></div>`,
+    { viewer: model.viewer, csrf: model.csrf },
   );
 }

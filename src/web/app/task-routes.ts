@@ -1,21 +1,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskStatus } from '../../db/index.ts';
+import { taskStore, type TaskStatus } from '../../db/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
   claimTask,
+  defaultAnswerCc,
   getTaskView,
   listTasks,
+  parseCcList,
   relabelTask,
   taskCounts,
+  triageAllows,
   type TaskActionResult,
   type TaskFilter,
   type TaskOutcome,
+  type TaskView,
 } from '../../tasks/index.ts';
 import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
-import { inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
+import { confirmPage, inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
+import { triageModels } from './triage-routes.ts';
 import { detailText, FAILURES, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -62,6 +67,24 @@ function outcomeOf(body: Record<string, unknown>, options: RepAppOptions): TaskO
   return undefined;
 }
 
+/** The fields an outcome or relabel form carries, posted again by the confirm page. */
+function confirmFields(body: unknown): Array<[string, string]> {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return ['kind', 'sequenceId', 'until', 'intent'].flatMap((name): Array<[string, string]> => {
+    const value = fields[name];
+    return typeof value === 'string' ? [[name, value.slice(0, 200)]] : [];
+  });
+}
+
+/** Who the answer goes to and from, for the form: the rep sees (and may edit) the CC list before sending. */
+function answerModel(view: TaskView, options: RepAppOptions): TaskPageModel['answer'] {
+  const sender = options.getSequence(view.task.sequenceId)?.sender;
+  return {
+    cc: defaultAnswerCc(view.reply ?? {}, view.task.email, sender?.address),
+    from: sender ? `${sender.name} <${sender.address}>` : undefined,
+  };
+}
+
 export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions): void {
   const { db, now } = options;
 
@@ -70,13 +93,30 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     const id = request.params.id;
     const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
     const invalid: TaskActionResult = { ok: false, code: 'invalid', message: FAILURES.invalid.text };
+    if (action !== 'claim') {
+      const task = await taskStore(db).get(id);
+      if (task && !triageAllows(task, action, typeof body.kind === 'string' ? body.kind : undefined))
+        return { ok: false, code: 'invalid', message: 'Attach this triage task to a contact first (or dismiss it).' };
+    }
+    // Set by the confirm page's form (or an API client that asked the rep): see confirmPage.
+    const confirmed = body.confirmed === 'yes' || body.confirmed === true;
     switch (action) {
       case 'claim':
         return claimTask(db, id, rep, now(), options.taskSettings);
       case 'reply': {
         const text = str(body.text)?.trim();
         if (!text || text.length > MAX_ANSWER) return invalid;
+        // The form always sends its CC field (prefilled with reply-all): what the rep left there goes.
+        const ccField =
+          typeof body.cc === 'string'
+            ? body.cc
+            : Array.isArray(body.cc)
+              ? body.cc.filter((c) => typeof c === 'string').join(',')
+              : undefined;
+        const cc = ccField === undefined ? undefined : parseCcList(ccField.slice(0, 10_000));
+        if (cc && !cc.ok) return { ok: false, code: 'invalid', message: cc.message };
         return answerTask(db, options.transport, id, rep, text, {
+          cc: cc?.cc,
           messageIdDomain: options.messageIdDomain,
           getSequence: options.getSequence,
           now: now(),
@@ -84,10 +124,12 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       }
       case 'outcome': {
         const outcome = outcomeOf(body, options);
-        return outcome ? applyTaskOutcome(db, id, rep, outcome, { getSequence: options.getSequence, now: now() }) : invalid;
+        return outcome ? applyTaskOutcome(db, id, rep, outcome, { getSequence: options.getSequence, now: now(), confirmed }) : invalid;
       }
       case 'relabel':
-        return isIntent(body.intent) ? relabelTask(db, id, rep, body.intent, now()) : invalid;
+        return isIntent(body.intent)
+          ? relabelTask(db, id, rep, body.intent, { getSequence: options.getSequence, now: now(), confirmed })
+          : invalid;
     }
   }
 
@@ -130,10 +172,12 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
         : undefined,
       thread: view.thread.map((t) => ({ kind: t.kind, at: t.at, from: t.from, subject: t.subject, text: t.text, intent: t.intent })),
       events: view.events.map((ev) => ({ at: ev.at, by: ev.by, action: ev.action, detail: detailText(ev.detail) })),
+      answer: answerModel(view, options),
       sequences: [...options.listSequences()],
       intents: INTENTS,
       snippets: SNIPPETS,
       notice: noticeFor(request.query.notice),
+      ...triageModels(view.task),
     };
     return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
   });
@@ -142,6 +186,18 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     // Form posts answer with a redirect back to the task (post/redirect/get) naming the result.
     app.post<Params>(`/tasks/:id/${action}`, { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply: FastifyReply) => {
       const result = await perform(request, action);
+      if (!result.ok && result.code === 'needs_confirmation') {
+        return reply.type(HTML).send(
+          confirmPage({
+            taskId: request.params.id,
+            action,
+            question: result.message,
+            fields: confirmFields(request.body),
+            viewer: viewerOf(request),
+            csrf: csrfToken(request, reply),
+          }),
+        );
+      }
       const notice = result.ok ? action : result.code;
       return reply.redirect(`/tasks/${encodeURIComponent(request.params.id)}?notice=${notice}`, 303);
     });
@@ -181,6 +237,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
         : undefined,
       thread: view.thread,
       events: view.events,
+      ...(view.task.triage && { triage: view.task.triage }),
+      ...(view.task.referral && { referral: view.task.referral }),
     };
   });
 }

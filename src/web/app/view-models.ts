@@ -34,6 +34,7 @@ export function taskRow(task: TaskDoc, now: Date): TaskRow {
     overdue: OPEN_STATES.has(task.status) && task.dueAt.getTime() < now.getTime(),
     escalated: task.escalated !== undefined,
     senderHeld: task.senderConcern !== undefined,
+    triage: task.triage !== undefined,
   };
 }
 
@@ -44,6 +45,7 @@ export const FAILURES = {
   claimed_by_other: { status: 409, text: 'Someone else has claimed this task.' },
   not_claimed: { status: 409, text: 'Claim the task first.' },
   invalid: { status: 400, text: 'That request was not valid; check the form.' },
+  needs_confirmation: { status: 409, text: 'Nothing was changed: confirm that action first.' },
 } as const;
 export type FailureCode = keyof typeof FAILURES;
 
@@ -52,6 +54,8 @@ const DONE: Record<string, string> = {
   reply: 'Answer sent.',
   outcome: 'Outcome applied.',
   relabel: 'Intent relabelled.',
+  attach: 'Attached to the contact.',
+  dismiss: 'Dismissed.',
 };
 
 /** The notice for `?notice=<code>` after a form post: only known codes, never text from the URL. */

@@ -3,6 +3,8 @@ import type { LintRule, RuleFinding } from '../types.ts';
 
 /** Always filled: every contact has an email; Parley itself fills opt_out. */
 const ALWAYS = ['email', 'opt_out'];
+/** The person who referred a contact enrolled by a referral rule (src/sequences/render.ts). */
+const REFERRER = 'referrer';
 /** Contact fields some contacts lack. */
 const OPTIONAL = ['first_name', 'last_name', 'company'];
 
@@ -20,6 +22,16 @@ export const knownVariables: LintRule = {
       const fromSegment = sequence.audience.segment !== undefined;
       if (hasFallback || ALWAYS.includes(name) || (fromSegment && name === 'segment')) return [];
       const path = ['steps', stepIndex, field];
+      // {{ referrer.first_name }}: filled for contacts enrolled from a referral (`referral: enroll_referred`) only.
+      if (name === REFERRER) {
+        return [
+          {
+            path,
+            minor: true,
+            message: `only contacts enrolled from a referral have a referrer: add a fallback like {{ referrer.first_name | default: "a colleague" }}, or others skip this step`,
+          },
+        ];
+      }
       if (OPTIONAL.includes(name) || (fromSegment && name.startsWith('event_'))) {
         return [
           {
