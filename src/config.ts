@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from './errors.ts';
+import { loadWebhookEndpoints, type WebhookEndpoint } from './webhooks/endpoints.ts';
 
 /**
  * Every setting Parley reads, with its unit and default, in one place. Read once at start
@@ -175,6 +176,24 @@ const envSchema = z.object({
   /** Milliseconds between checks for a newer intent model (`parley classify train`). */
   MODEL_RELOAD_MS: positiveMs.default(60_000),
 
+  /**
+   * Outbound webhooks (docs/WEBHOOKS.md): a YAML file of endpoints, each with its URL, its events and
+   * the name of the environment variable holding its signing secret. Unset: no webhooks are sent.
+   */
+  WEBHOOKS_FILE: z.string().min(1).optional(),
+  /** Milliseconds between runs of the webhook delivery job. */
+  WEBHOOK_INTERVAL_MS: positiveMs.default(2_000),
+  /** Milliseconds a receiver has to answer one POST before the attempt counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Attempts per delivery before it is given up (an admin can retry it). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  /** Milliseconds before the second attempt, doubling after each failure (with jitter). */
+  WEBHOOK_BACKOFF_MS: positiveMs.default(30_000),
+  /** Milliseconds no wait between attempts exceeds. */
+  WEBHOOK_BACKOFF_MAX_MS: positiveMs.default(60 * 60_000),
+  /** Local development only: allow http:// webhook URLs (a receiver on this machine). */
+  PARLEY_INSECURE_LOCAL_WEBHOOKS: booleanFromEnv.default(false),
+
   /** Milliseconds between runs of the job that sends due steps. */
   SEND_INTERVAL_MS: positiveMs.default(2_000),
   /** Most steps one run of the send job takes on. */
@@ -346,6 +365,15 @@ export interface Config {
     /** Milliseconds a rep's answer keeps the contact's conversation open (CONVERSATION_WAIT_MS). */
     readonly conversationWaitMs: number;
   };
+  /** Outbound webhooks (src/webhooks/). */
+  readonly webhooks: {
+    /** From WEBHOOKS_FILE; empty: none. Secrets inside: never log them. */
+    readonly endpoints: readonly WebhookEndpoint[];
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
   readonly shutdownTimeoutMs: number;
@@ -448,6 +476,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       concurrency: e.SEND_CONCURRENCY,
       leaseMs: e.SEND_LEASE_MS,
       conversationWaitMs: e.CONVERSATION_WAIT_MS,
+    }),
+    webhooks: Object.freeze({
+      endpoints: Object.freeze(
+        e.WEBHOOKS_FILE === undefined
+          ? []
+          : loadWebhookEndpoints(e.WEBHOOKS_FILE, { env: present, allowHttp: e.PARLEY_INSECURE_LOCAL_WEBHOOKS }),
+      ),
+      intervalMs: e.WEBHOOK_INTERVAL_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      backoff: Object.freeze({ baseMs: e.WEBHOOK_BACKOFF_MS, maxMs: e.WEBHOOK_BACKOFF_MAX_MS }),
     }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

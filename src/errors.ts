@@ -46,6 +46,8 @@ export const ErrorCodes = {
   STATS_PERIOD_INVALID: 'STATS_PERIOD_INVALID',
   /** A suppression could not be lifted: not an admin, no reason given, no such contact, nothing to lift. */
   SUPPRESSION_LIFT_REFUSED: 'SUPPRESSION_LIFT_REFUSED',
+  /** A webhook delivery could not be retried: not an admin, no such delivery, or it is not given up. */
+  WEBHOOK_RETRY_REFUSED: 'WEBHOOK_RETRY_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -59,3 +59,20 @@ describe('logging an error as { err }', () => {
     assert.equal(depth, 6);
   });
 });
+
+describe('secrets in log lines', () => {
+  it('redacts webhook signing secrets: in the whole config, and in an endpoint logged by itself', () => {
+    const out = capture();
+    const log = createLogger('info', out.stream);
+    const endpoint = { id: 'crm', url: 'https://crm.example/hook', secret: 'whsec-should-never-show-0123456789abcdef' };
+    log.info({ config: { webhooks: { endpoints: [endpoint] } } }, 'config');
+    log.info({ webhooks: { endpoints: [endpoint] } }, 'webhooks');
+    log.info({ endpoint }, 'endpoint');
+    const text = out
+      .lines()
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    assert.doesNotMatch(text, /whsec-should-never-show/);
+    assert.match(text, /"id":"crm"/);
+  });
+});

@@ -71,6 +71,11 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           'metricsToken',
           '*.metricsToken',
           '*.*.metricsToken',
+          // Webhook endpoints' signing secrets (config.webhooks.endpoints[n].secret, an endpoint logged whole).
+          'secret',
+          '*.secret',
+          'webhooks.endpoints[*].secret',
+          '*.webhooks.endpoints[*].secret',
         ],
         censor: '[redacted]',
       },

@@ -21,6 +21,7 @@ import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } f
 import { SequenceCatalog, type Sequence } from './sequences/index.ts';
 import { outlineOf, readStats, STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
+import { deliverWebhooksJob, WebhookDispatcher } from './webhooks/index.ts';
 
 /** How often overdue tasks are escalated and snoozed ones woken (milliseconds). */
 const TASK_UPKEEP_MS = 60_000;
@@ -164,6 +165,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
         sessionSecret,
         secureCookies: config.web.secureCookies,
         taskSettings: config.tasks,
+        webhookEndpoints: config.webhooks.endpoints,
         conversationWaitMs: config.sending.conversationWaitMs,
       }
     : undefined;
@@ -209,6 +211,11 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       segmentRefreshJob(segments, config.segments.refreshMs),
       // Summarizes each closed day for `parley stats`, and again a day a late event came in for.
       statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
+      // Signed POSTs for replies, opt-outs, bounces, qualifications and closed tasks (docs/WEBHOOKS.md).
+      deliverWebhooksJob(
+        new WebhookDispatcher({ db: database, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }) }),
+        config.webhooks.intervalMs,
+      ),
     ],
   });
   await analysisReady;

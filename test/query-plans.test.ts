@@ -51,6 +51,8 @@ const HOT_QUERIES: HotQuery[] = [
   { name: "stats: the period's enrollments", collection: 'enrollments', matches: (f) => has(f, 'enrolledAt') },
   { name: 'stats: days with a late event', collection: 'stats_queue', matches: (f) => has(f, 'day') || has(f, '_id') },
   { name: "stats: the period's day summaries", collection: 'stats_days', matches: (f) => has(f, 'day') || has(f, '_id') },
+  // Sent on every run of the webhook job, endpoints or not.
+  { name: 'webhooks: the due deliveries', collection: 'webhook_deliveries', matches: (f) => has(f, 'state', 'nextAttemptAt') },
 ];
 
 interface Plan {

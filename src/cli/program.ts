@@ -27,6 +27,7 @@ const COMMANDS = {
   segments: async () => (await import('./segments.ts')).segmentsCommand(),
   stats: async () => (await import('./stats.ts')).statsCommand(),
   suppressions: async () => (await import('./suppressions.ts')).suppressionsCommand(),
+  webhooks: async () => (await import('./webhooks.ts')).webhooksCommand(),
   classify: async () => {
     const [{ classifyCommand }, { relabelCommand, trainCommand }] = await Promise.all([
       import('./classify.ts'),
@@ -76,6 +77,7 @@ export const COMMAND_SUMMARIES: Record<keyof typeof COMMANDS, { term: string; de
     description: 'what works: per sequence and step, delivered, replies, positive replies, qualified, opt-outs, completion, response times',
   },
   suppressions: { term: 'suppressions', description: 'who Parley never writes to, why, and lifting it (admins)' },
+  webhooks: { term: 'webhooks', description: 'outbound webhook deliveries: list, show, and retry given-up ones (admins)' },
   classify: {
     term: 'classify [options] [file]',
     description: 'classify a reply: a whole message (.eml, or - for standard input) or, with --text, a bare reply text; prints JSON',

@@ -56,6 +56,9 @@ describe('the storage boundary', () => {
       'suppressions',
       'suppressionAudit',
       'migrations',
+      'webhookQueue',
+      'webhookDeliveries',
+      'webhookAttempts',
     ];
     // The collections object is `db` (or `collections`, or a private `#db`) wherever it is passed around.
     const rawCall = new RegExp(`\\b(db|collections)\\.(${collections.join('|')})\\.[a-zA-Z]+\\(`);

@@ -43,9 +43,10 @@ import type {
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
 import { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
+import type { WebhookCollections } from './webhook-documents.ts';
 
 /** Parley's collections, typed. The only way the rest of the code reaches MongoDB. */
-export interface ParleyCollections {
+export interface ParleyCollections extends WebhookCollections {
   contacts: Collection<ContactDoc>;
   enrollments: Collection<EnrollmentDoc>;
   deliveries: Collection<DeliveryDoc>;
@@ -137,6 +138,9 @@ export async function connectDatabase(url: string, name: string, options: Connec
     statsDayParts: db.collection('stats_day_parts'),
     suppressions: db.collection('suppressions'),
     suppressionAudit: db.collection('suppression_audit'),
+    webhookQueue: db.collection('webhook_queue'),
+    webhookDeliveries: db.collection('webhook_deliveries'),
+    webhookAttempts: db.collection('webhook_attempts'),
     referrals: db.collection('referrals'),
     close: () => client.close(),
   };
@@ -202,6 +206,9 @@ async function ensureIndexes(d: ParleyCollections, migrations: Collection<Migrat
   await d.suppressionAudit.createIndex({ at: -1 });
   // The admin page's recent replies that matched nothing (on MongoDB; FerretDB v1 reads them all).
   await d.replies.createIndex({ state: 1, receivedAt: -1 });
+  // Outbound webhooks: the due deliveries, and the newest for admins (src/webhooks/).
+  await d.webhookDeliveries.createIndex({ state: 1, nextAttemptAt: 1 });
+  await d.webhookDeliveries.createIndex({ createdAt: 1 });
 }
 
 async function markMigrated(migrations: Collection<MigrationDoc>, marker: string): Promise<void> {

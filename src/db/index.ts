@@ -77,3 +77,5 @@ export {
   type SuppressionPageQuery,
   type SuppressionStore,
 } from './suppression-store.ts';
+export type * from './webhook-documents.ts';
+export { queueWebhook, webhookStore, type RecentDeliveriesQuery, type WebhookSettlement, type WebhookStore } from './webhook-store.ts';

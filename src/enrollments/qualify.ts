@@ -6,7 +6,7 @@ import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
  * metrics count as pipeline. `by`: 'parley' for a reply's outcome, else the rep.
  */
 export async function markQualified(
-  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue' | 'statsQueue'>,
+  db: Pick<ParleyCollections, 'contacts' | 'events' | 'rollupQueue' | 'statsQueue' | 'webhookQueue'>,
   input: { contactId: string; sequenceId: string; enrollmentId: string; replyId: string; by: string; now: Date },
 ): Promise<void> {
   const { contactId, sequenceId, replyId, now } = input;

@@ -44,7 +44,7 @@ export interface SuppressResult extends SuppressOutcome {
  *   is completed by the next one (the mail client retrying the POST, the reply being handled again).
  */
 export async function suppressContact(
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions'>,
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'webhookQueue' | 'suppressions'>,
   contactId: string,
   options: SuppressOptions,
 ): Promise<SuppressResult> {
@@ -87,7 +87,7 @@ export const unsubscribeEventKey = (contactId: string, lifts: number | undefined
  * the contact's newest one for a link or mailto.
  */
 async function recordUnsubscribe(
-  db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue'>,
+  db: Pick<ParleyCollections, 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'webhookQueue'>,
   contactId: string,
   key: string,
   options: SuppressOptions,

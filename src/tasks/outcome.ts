@@ -1,6 +1,7 @@
 import {
   contactStore,
   enrollmentStore,
+  queueWebhook,
   taskStore,
   type ParleyCollections,
   type RepDoc,
@@ -77,6 +78,8 @@ export async function applyTaskOutcome(
   });
   // The conversation is over (a snooze keeps it open): the contact's steps it held in other sequences are due now.
   if (set.status === 'done') await releaseHeldSteps(db, task.contactId, now);
+  // A snooze keeps the task open; every other outcome closes it, which outbound webhooks announce.
+  if (outcome.kind !== 'snooze') await queueTaskClosed(db, task, rep, outcome.kind, now);
   const { snoozedUntil: _old, ...rest } = task;
   return { ok: true, task: { ...rest, ...set } };
 }
@@ -160,4 +163,18 @@ export async function resume(
   if (!resumed.ok) return refuse('invalid', 'The sequence already finished for this contact.') as Applied;
   const status = resumed.change.set.status ?? enrollment.status;
   return { ok: true, detail: { status, ...(nextStepAt && { nextStepAt: nextStepAt.toISOString() }) } };
+}
+
+/** Queues the `task_closed` webhook; keyed by the task and the time of the close, so each close is its own event. */
+async function queueTaskClosed(db: ParleyCollections, task: TaskDoc, rep: RepDoc, outcome: TaskOutcome['kind'], now: Date) {
+  await queueWebhook(db, {
+    _id: `task_closed:${task._id}:${now.getTime()}`,
+    kind: 'task_closed',
+    at: now,
+    contactId: task.contactId,
+    sequenceId: task.sequenceId,
+    enrollmentId: task.enrollmentId,
+    props: { task_id: task._id, outcome, closed_by: rep._id, ...(task.intent !== undefined && { intent: task.intent }) },
+    queuedAt: now,
+  });
 }

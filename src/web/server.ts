@@ -12,7 +12,7 @@ import { badRequestPage, errorPage, notFoundPage } from './pages.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export interface WebServerOptions {
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions'>;
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions' | 'webhookQueue'>;
   /** POST /api/events with this bearer token (config EVENTS_API_TOKEN); undefined: no events API. */
   eventsApi?: Omit<EventsApiOptions, 'db' | 'now'> | undefined;
   /** Key that signs unsubscribe links (config.web.unsubscribeSecret). Undefined: every link is a 404. */

@@ -4,7 +4,7 @@ import { suppressContact, UNSUBSCRIBE_PATH, verifyUnsubscribeToken } from '../op
 import { alreadyUnsubscribedPage, confirmPage, notFoundPage, unsubscribedPage } from './pages.ts';
 
 interface Context {
-  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions'>;
+  db: Pick<ParleyCollections, 'contacts' | 'enrollments' | 'events' | 'rollupQueue' | 'statsQueue' | 'suppressions' | 'webhookQueue'>;
   secret: string | undefined;
   now: () => Date;
 }

@@ -1,4 +1,5 @@
 import type { TaskSettings } from '../../tasks/index.ts';
+import type { WebhookEndpoint } from '../../webhooks/index.ts';
 import { createHmac } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -12,6 +13,7 @@ import { cookieNames, csrfBindingOf, registerAuthRoutes, requireSession } from '
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
+import { registerWebhookRoutes } from './webhook-routes.ts';
 import { registerTimelineRoutes } from './timeline-routes.ts';
 import { registerTriageRoutes } from './triage-routes.ts';
 import { SessionStore } from '../../db/index.ts';
@@ -30,6 +32,8 @@ export interface RepAppOptions {
   secureCookies: boolean;
   /** Response-time targets and claim length (config.tasks). */
   taskSettings?: TaskSettings | undefined;
+  /** The webhooks file's endpoints, listed on the admin webhook page (their secrets never shown). */
+  webhookEndpoints?: ReadonlyArray<Pick<WebhookEndpoint, 'id' | 'events'>> | undefined;
   /** Milliseconds a rep's answer keeps a conversation open (config CONVERSATION_WAIT_MS), for the timeline; default 7 days. */
   conversationWaitMs?: number | undefined;
   now: () => Date;
@@ -93,5 +97,6 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   registerTriageRoutes(app, options);
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);
+  registerWebhookRoutes(app, options);
   registerTimelineRoutes(app, options);
 }
