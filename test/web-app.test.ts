@@ -9,11 +9,17 @@ import { addRep } from '../src/reps/index.ts';
 import { claimTask } from '../src/tasks/index.ts';
 import { suppressContact } from '../src/optout/index.ts';
 import { buildWebServer } from '../src/web/index.ts';
+import { parseFixtureSequence } from './support/sequences.ts';
 import { Client, noTransport, REP_PASSWORD as PASSWORD } from './support/web-client.ts';
 
 const SESSION_SECRET = 'web-app-test-session-secret-0123456789';
 const HOSTILE_SCRIPT = '<script>alert(1)</script>';
 const HOSTILE_IMG = '<img src=x onerror=alert(2)>';
+/** A sequence whose owner books meetings through a calendar page (`calendar_link`). */
+const withCalendar = parseFixtureSequence(
+  'test/fixtures/outcomes/outcomes.yaml',
+  (yaml) => `${yaml}\ncalendar_link: "https://cal.parley.test/dana?ref=<b>x</b>"\n`,
+);
 
 // The rep app through fastify.inject against a real FerretDB (or MONGODB_URL).
 describe('rep web app', () => {
@@ -72,7 +78,7 @@ describe('rep web app', () => {
       repApp: {
         db,
         transport: noTransport,
-        getSequence: () => undefined,
+        getSequence: (id) => (id === 'seq-cal' ? withCalendar : undefined),
         listSequences: () => [{ id: 'seq-2', name: `Other ${HOSTILE_SCRIPT}` }],
         messageIdDomain: 'parley.test',
         sessionSecret: SESSION_SECRET,
@@ -153,6 +159,26 @@ describe('rep web app', () => {
     const other = new Client(app);
     assert.equal((await other.request('POST', '/login', { form: { email: 'alice@parley.test', password: PASSWORD } })).statusCode, 403);
     assert.equal((await db.tasks.findOne({ _id: 'reply:t2' }))?.status, 'open');
+  });
+
+  it("offers the sequence owner's calendar link as the first snippet on a meeting request, escaped", async () => {
+    const meeting = await db.tasks.findOne({ _id: 'reply:t1' });
+    assert.ok(meeting);
+    await db.tasks.insertOne({ ...meeting, _id: 'reply:t-meet', sequenceId: 'seq-cal', intent: 'meeting_request' });
+    try {
+      const client = new Client(app);
+      await client.login('alice@parley.test');
+      const page = await client.request('GET', `/tasks/${encodeURIComponent('reply:t-meet')}`);
+      assert.equal(page.statusCode, 200);
+      const snippets = [...page.body.matchAll(/data-snippet="([^"]*)"[^>]*>([^<]*)</g)].map((m) => [m[2], m[1]]);
+      assert.equal(snippets[0]?.[0], 'Calendar link');
+      assert.match(snippets[0]?.[1] ?? '', /https:\/\/cal\.parley\.test\/dana\?ref=&lt;b&gt;x&lt;\/b&gt;/);
+      // A question on a sequence without a link: the saved snippets only.
+      const question = await client.request('GET', `/tasks/${encodeURIComponent('reply:t1')}`);
+      assert.doesNotMatch(question.body, /Calendar link/);
+    } finally {
+      await db.tasks.deleteOne({ _id: 'reply:t-meet' });
+    }
   });
 
   it('refuses to claim a task another rep holds, with the reason on the page and in the API', async () => {

@@ -26,6 +26,7 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     name: input.name,
     file,
     owner: input.owner,
+    calendarLink: input.calendar_link,
     sender: Object.freeze({ name: input.sender.name, address: input.sender.address, replyTo: input.sender.reply_to }),
     audience: input.audience,
     policy: input.policy,

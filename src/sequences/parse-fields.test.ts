@@ -111,6 +111,11 @@ steps:
       { line: 4, column: 28, field: 'outcomes.out_of_office', message: /resumes it after the return date/ },
     ],
     [
+      'a calendar link that is not https',
+      'calendar_link: http://cal.example.com/dana',
+      { line: 4, column: 16, field: 'calendar_link', message: /https:\/\/ link to a booking page/ },
+    ],
+    [
       'an at_most that is no duration',
       'outcomes: { not_now: { action: resume_after, after: 30 days, at_most: soon } }',
       { line: 4, column: 71, field: 'outcomes.not_now.at_most', message: /duration/ },

@@ -32,6 +32,10 @@ export const sequenceSchema = strictObject({
   id: slug,
   name,
   owner: email.optional(),
+  // The owner's booking page: offered to reps answering a meeting request. https only: it goes into mail.
+  calendar_link: z
+    .url({ protocol: /^https$/, error: 'expected an https:// link to a booking page, e.g. https://cal.example.com/dana' })
+    .optional(),
   sender: strictObject({ name, address: email, reply_to: email.optional() }),
   audience: audience.prefault({}),
   policy: policy.prefault({}),

@@ -75,6 +75,8 @@ export interface Sequence {
   file: string;
   /** Email of the person who owns the sequence (and its leads, unless a contact has an owner). */
   owner: string | undefined;
+  /** The owner's booking page (`calendar_link`), offered as a snippet to reps answering a meeting request. */
+  calendarLink?: string | undefined;
   sender: SequenceSender;
   audience: {
     /** Contacts may be enrolled by hand (`parley enroll`). Default true. */

@@ -21,7 +21,7 @@ import type { RepAppOptions } from './index.ts';
 import { confirmPage, inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
 import { triageModels } from './triage-routes.ts';
-import { detailText, FAILURES, noticeFor, SNIPPETS, taskRow } from './view-models.ts';
+import { detailText, FAILURES, noticeFor, snippetsFor, taskRow } from './view-models.ts';
 
 const HTML = 'text/html; charset=utf-8';
 /** Characters; a rep's answer is a short plain-text email. */
@@ -175,7 +175,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       answer: answerModel(view, options),
       sequences: [...options.listSequences()],
       intents: INTENTS,
-      snippets: SNIPPETS,
+      snippets: snippetsFor(view.task.intent, options.getSequence(view.task.sequenceId)?.calendarLink),
       notice: noticeFor(request.query.notice),
       ...triageModels(view.task),
     };

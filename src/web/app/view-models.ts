@@ -1,6 +1,21 @@
 import type { TaskDoc } from '../../db/index.ts';
 import type { Notice, TaskRow } from './pages.ts';
 
+/**
+ * The snippets for a task: a meeting request (or interest) answered with the sequence owner's
+ * booking page first, when the sequence file gives one (`calendar_link`); then the saved ones.
+ */
+export function snippetsFor(intent: string, calendarLink: string | undefined): ReadonlyArray<{ label: string; text: string }> {
+  if (!calendarLink || (intent !== 'meeting_request' && intent !== 'interested')) return SNIPPETS;
+  return [
+    {
+      label: 'Calendar link',
+      text: `Happy to! Pick any time that suits you here and it will land in my calendar: ${calendarLink}`,
+    },
+    ...SNIPPETS,
+  ];
+}
+
 /** Saved answers a rep can drop into the reply box and edit. */
 export const SNIPPETS: ReadonlyArray<{ label: string; text: string }> = [
   {
