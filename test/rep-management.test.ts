@@ -203,6 +203,36 @@ describe('rep management', () => {
     assert.ok(ben && (await claimTask(db, assigned._id, ben)).ok);
   });
 
+  it('lets admins set duty and remove reps on the Reps page; a rep sets only their own duty', async () => {
+    const admin = new Client(app, '203.0.113.64');
+    assert.equal((await admin.login(ADMIN)).statusCode, 303);
+    const page = (await admin.request('GET', '/reps')).body;
+    assert.match(page, /data-remove="lead-off@parley\.test"/);
+    const token = await admin.csrf('/reps');
+    const off = await admin.request('POST', '/reps/duty', { form: { email: BEN, onDuty: 'false', _csrf: token } });
+    assert.equal(off.statusCode, 303);
+    assert.equal((await getRep(db, BEN))?.onDuty, false);
+
+    const ben = new Client(app, '203.0.113.65');
+    assert.equal((await ben.login(BEN)).statusCode, 303);
+    const benPage = (await ben.request('GET', '/reps')).body;
+    assert.doesNotMatch(benPage, /lead-on@parley\.test|data-remove/, 'a rep sees only themselves');
+    const benToken = await ben.csrf('/reps');
+    assert.equal((await ben.request('POST', '/reps/duty', { form: { email: BEN, onDuty: 'true', _csrf: benToken } })).statusCode, 303);
+    assert.equal((await getRep(db, BEN))?.onDuty, true);
+    assert.equal((await ben.request('POST', '/reps/duty', { form: { email: LEAD_ON, onDuty: 'false', _csrf: benToken } })).statusCode, 403);
+    assert.equal((await ben.request('POST', '/reps/remove', { form: { email: LEAD_ON, _csrf: benToken } })).statusCode, 403);
+    assert.equal((await getRep(db, LEAD_ON))?.onDuty, true);
+    assert.equal((await ben.request('POST', '/reps/duty', { form: { email: BEN, onDuty: 'false' } })).statusCode, 403, 'no CSRF token');
+
+    const held = await taskFor({ assignee: LEAD_OFF });
+    const removed = await admin.request('POST', '/reps/remove', { form: { email: LEAD_OFF, _csrf: token } });
+    assert.equal(removed.statusCode, 303);
+    assert.equal(await getRep(db, LEAD_OFF), undefined);
+    assert.equal((await stored(held._id)).assignee, undefined);
+    assert.match((await admin.request('GET', removed.headers.location ?? '')).body, /Rep removed/);
+  });
+
   it('resets a password from the CLI: a one-time password works, the old one and old sessions do not', async () => {
     const sessions = new SessionStore(db.db);
     const old = await sessions.create(BEN, new Date());

@@ -81,7 +81,7 @@ const csrfField = (csrf: string) => `<input type="hidden" name="_csrf" value="${
 /** The page around every rep app page: the header (inbox, stats, who is logged in) and the one stylesheet and script. */
 export function layout(title: string, body: string, options: { viewer?: Viewer; csrf: string }): string {
   const nav = options.viewer
-    ? `<header><a href="/">Parley inbox</a><a href="/stats">Stats</a>${options.viewer.role === 'admin' ? '<a href="/admin/suppressions">Suppressions</a>' : ''}<span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
+    ? `<header><a href="/">Parley inbox</a><a href="/stats">Stats</a><a href="/reps">Reps</a>${options.viewer.role === 'admin' ? '<a href="/admin/suppressions">Suppressions</a>' : ''}<span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
 <form method="post" action="/logout">${csrfField(options.csrf)}<button class="secondary" type="submit">Log out</button></form></header>`
     : '<header><span>Parley</span></header>';
   return `<!doctype html>
