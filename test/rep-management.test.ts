@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { chromium } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { connectDatabase, SessionStore, type Database, type TaskDoc } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -173,6 +175,37 @@ describe('rep management', () => {
     const forbidden = await ben.request('POST', `${page}/assign`, { form: { to: ANN, _csrf: benToken } });
     assert.equal(forbidden.statusCode, 403);
     assert.equal((await stored(task._id)).assignee, BEN);
+  });
+
+  it('reassigns in Chromium: the Reassign form on the task page, under the strict CSP', async () => {
+    const CHROMIUM = '/usr/bin/chromium';
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\``);
+    const task = await taskFor({ assignee: BEN });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (m) => {
+        // A 404 for /favicon.ico is not ours to mind; CSP refusals and script errors are.
+        if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(m.text());
+      });
+      await page.goto(`${base}/login`);
+      await page.fill('#email', ADMIN);
+      await page.fill('#password', REP_PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+      await page.goto(`${base}/tasks/${encodeURIComponent(task._id)}`);
+      await page.selectOption('#reassign-to', LEAD_ON);
+      await Promise.all([page.waitForURL(/notice=assign/), page.click('#reassign')]);
+      assert.match((await page.locator('p.notice').textContent()) ?? '', /Reassigned\./);
+      assert.equal(await page.locator('#reassign-to').inputValue(), LEAD_ON);
+      assert.match((await page.locator('#audit').textContent()) ?? '', /reassigned/);
+      assert.equal((await stored(task._id)).assignee, LEAD_ON);
+      assert.deepEqual(problems, [], 'no CSP violations or script errors');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('removes a rep: their tasks go back to the pool, claims released, sessions end, no more logins', async () => {
