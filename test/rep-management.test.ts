@@ -68,8 +68,8 @@ describe('rep management', () => {
 
   /** The short id `tasks list` prints for a task. */
   async function shortIdOf(taskId: string): Promise<string> {
-    const line = (await runCli(['tasks', 'list'], env)).split('\n').find((l) => l.split('\t')[1] === taskId);
-    const shortId = line?.split('\t')[0];
+    const line = (await runCli(['tasks', 'list'], env)).split('\n').find((l) => l.split('\t')[0] === taskId);
+    const shortId = line?.split('\t')[1];
     assert.ok(shortId, `tasks list shows ${taskId}`);
     assert.match(shortId, /^t-[0-9a-f]{6,}$/);
     return shortId;
@@ -147,7 +147,9 @@ describe('rep management', () => {
     assert.equal((await stored(task._id)).assignee, BEN);
     const event = (await taskEvents(db, task._id)).find((e) => e.action === 'reassigned');
     assert.deepEqual(event && { by: event.by, ...event.detail }, { by: ADMIN, from: ANN, to: BEN });
-    assert.match(await runCli(['tasks', 'show', shortId], env), /reassigned from=ann@parley\.test to=ben@parley\.test/);
+    const shown = await runCli(['tasks', 'show', shortId], env);
+    assert.match(shown, /reassigned from=ann@parley\.test to=ben@parley\.test/);
+    assert.ok(shown.startsWith(`${task._id} (short id ${shortId})`));
   });
 
   it('reassigns from the task page for admins (CSRF form), and answers a rep 403', async () => {

@@ -75,9 +75,9 @@ export function tasksCommand(): Command {
         if (list.length === 0) console.log('No tasks.');
         const shortIds = new TaskShortIdStore(db.db);
         for (const t of list) {
-          // The short id first: it needs no shell quoting; the full id follows.
+          // The full id stays first (scripts read that column); the short id next needs no shell quoting.
           console.log(
-            `${await shortIds.shortIdOf(t._id)}\t${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
+            `${t._id}\t${await shortIds.shortIdOf(t._id)}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
           );
         }
       });
@@ -93,7 +93,7 @@ export function tasksCommand(): Command {
         if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
         const { task } = view;
         console.log(
-          `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
+          `${task._id} (short id ${await new TaskShortIdStore(db.db).shortIdOf(task._id)})\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
             (task.namedDate
               ? `\n  asked to hear from us again on ${task.namedDate.at.toISOString().slice(0, 10)} ("${task.namedDate.phrase}")`
               : ''),
