@@ -35,6 +35,8 @@ export const ErrorCodes = {
   REP_EXISTS: 'REP_EXISTS',
   REP_NOT_FOUND: 'REP_NOT_FOUND',
   TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  /** A task command got an option it cannot use (a --until that is no time): fix the option. */
+  TASK_INPUT_INVALID: 'TASK_INPUT_INVALID',
   SEGMENT_NOT_FOUND: 'SEGMENT_NOT_FOUND',
   /** `parley enroll` into a sequence whose audience is a segment only (audience.manual: false). */
   SEQUENCE_NOT_MANUAL: 'SEQUENCE_NOT_MANUAL',

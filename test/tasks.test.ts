@@ -140,7 +140,10 @@ describe('the task queue', () => {
     const first = await taskFor('rr1@lead.example');
     const second = await taskFor('rr2@lead.example');
     assert.deepEqual(new Set([first.task.assignee, second.task.assignee]), new Set(['alice@parley.test', 'bob@parley.test']));
+    // The owner gets it while on duty (issue 17: an off-duty owner's task goes round-robin).
+    await setOnDuty(db, 'lead@parley.test', true);
     const owned = await taskFor('owned@lead.example', { owner: 'lead@parley.test' });
+    await setOnDuty(db, 'lead@parley.test', false);
     assert.equal(owned.task.assignee, 'lead@parley.test');
     const given = await taskFor('given@lead.example', { assignee: 'admin@parley.test' });
     assert.equal(given.task.assignee, 'admin@parley.test');

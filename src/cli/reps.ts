@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { withDatabase } from './database.ts';
-import { addRep, listReps, MIN_PASSWORD_LENGTH } from '../reps/index.ts';
+import { addRep, listReps, MIN_PASSWORD_LENGTH, oneTimePassword, removeRep, resetRepPassword, setOnDuty } from '../reps/index.ts';
 
 /** Reads a password without echoing it. Never from an argument: arguments show in `ps` and shell history. */
 async function readPassword(prompt: string): Promise<string> {
@@ -57,6 +57,39 @@ export function repsCommand(): Command {
       if (all.length === 0) console.log('No reps yet; add one with `parley reps add <email> --name <name>`.');
       for (const rep of all)
         console.log(`${rep._id}\t${rep.name}\t${rep.role}${rep.lead ? ', lead' : ''}\t${rep.onDuty ? 'on duty' : 'off duty'}`);
+    });
+  for (const [name, onDuty] of [
+    ['off-duty', false],
+    ['on-duty', true],
+  ] as const) {
+    reps
+      .command(name)
+      .description(onDuty ? 'take new tasks and escalations again' : 'no new tasks by round-robin or ownership, no escalations')
+      .argument('<email>')
+      .action(async (email: string) => {
+        await withDatabase((db) => setOnDuty(db, email, onDuty));
+        console.log(`${email.trim().toLowerCase()}: ${onDuty ? 'on duty' : 'off duty'}`);
+      });
+  }
+  reps
+    .command('remove')
+    .description('remove a rep: their open and claimed tasks go back to the pool, their sessions end')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const returned = await withDatabase((db) => removeRep(db, email, 'cli'));
+      console.log(`${email.trim().toLowerCase()}: removed; ${returned.length} task(s) back in the pool`);
+    });
+  reps
+    .command('reset-password')
+    .description('set a new password (PARLEY_REP_PASSWORD, or a one-time one printed here) and end their sessions')
+    .argument('<email>')
+    .action(async (email: string) => {
+      // Printed once and never logged: the admin hands it over; the rep should change it.
+      const given = process.env.PARLEY_REP_PASSWORD;
+      const password = given || oneTimePassword();
+      await withDatabase((db) => resetRepPassword(db, email, password));
+      console.log(`${email.trim().toLowerCase()}: password reset, sessions ended`);
+      if (!given) console.log(`One-time password: ${password}`);
     });
   return reps;
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
-import type { Database, RepDoc, TaskDoc, TaskStatus } from '../db/index.ts';
+import { TaskShortIdStore, type Database, type RepDoc, type TaskDoc, type TaskStatus } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { getRep } from '../reps/index.ts';
 import { createSmtpTransport } from '../sending/index.ts';
@@ -14,8 +14,10 @@ import {
   dismissTriageTask,
   getTaskView,
   listTasks,
+  reassignTask,
   TASK_STATUSES,
   type TaskActionResult,
+  type TaskOutcome,
 } from '../tasks/index.ts';
 import { confirmInTerminal } from './confirm.ts';
 import { withDatabase } from './database.ts';
@@ -42,6 +44,11 @@ async function repFor(db: Database, email: string | undefined, required: boolean
   return rep;
 }
 
+/** A short id (`t-3f9a2c`, printed by `tasks list`) becomes the task's id; anything else is taken as given. */
+async function taskIdFor(db: Database, id: string): Promise<string> {
+  return (await new TaskShortIdStore(db.db).resolve(id)) ?? id;
+}
+
 function report(result: TaskActionResult, done: string): void {
   if (result.ok) {
     console.log(`${result.task._id}: ${done} (status ${result.task.status})`);
@@ -66,9 +73,11 @@ export function tasksCommand(): Command {
         const viewer = await repFor(db, options.as, false);
         const list = await listTasks(db, viewer, status ? { status } : {});
         if (list.length === 0) console.log('No tasks.');
+        const shortIds = new TaskShortIdStore(db.db);
         for (const t of list) {
+          // The full id stays first (scripts read that column); the short id next needs no shell quoting.
           console.log(
-            `${t._id}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
+            `${t._id}\t${await shortIds.shortIdOf(t._id)}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
           );
         }
       });
@@ -80,11 +89,11 @@ export function tasksCommand(): Command {
     .option('--as <email>', 'show as this rep sees it')
     .action(async (id: string, options: { as?: string }) => {
       await withDatabase(async (db) => {
-        const view = await getTaskView(db, id, await repFor(db, options.as, false));
+        const view = await getTaskView(db, await taskIdFor(db, id), await repFor(db, options.as, false));
         if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
         const { task } = view;
         console.log(
-          `${task._id}\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
+          `${task._id} (short id ${await new TaskShortIdStore(db.db).shortIdOf(task._id)})\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
             (task.namedDate
               ? `\n  asked to hear from us again on ${task.namedDate.at.toISOString().slice(0, 10)} ("${task.namedDate.phrase}")`
               : ''),
@@ -114,7 +123,7 @@ export function tasksCommand(): Command {
     .action(async (id: string, options: { as: string }) => {
       const claimMs = loadConfig(process.env).tasks.claimMs;
       await withDatabase(async (db) =>
-        report(await claimTask(db, id, await repFor(db, options.as, true), new Date(), { claimMs }), 'claimed'),
+        report(await claimTask(db, await taskIdFor(db, id), await repFor(db, options.as, true), new Date(), { claimMs }), 'claimed'),
       );
     });
   tasks
@@ -134,7 +143,7 @@ export function tasksCommand(): Command {
         await withDatabase(async (db) => {
           const rep = await repFor(db, options.as, true);
           report(
-            await answerTask(db, transport, id, rep, options.text, {
+            await answerTask(db, transport, await taskIdFor(db, id), rep, options.text, {
               messageIdDomain: config.messageIdDomain,
               getSequence: (s) => sequences.get(s),
               cc: cc?.cc,
@@ -146,23 +155,35 @@ export function tasksCommand(): Command {
         transport.close();
       }
     });
+  outcomeCommand(tasks, 'done', 'close a task (needs your claim, unless admin)', () => ({ kind: 'done' }));
+  outcomeCommand(tasks, 'resume', 'resume the sequence: its next step at the time the schedule gives', () => ({ kind: 'resume' }));
+  outcomeCommand(tasks, 'stop', "stop the contact's sequence and close the task", () => ({ kind: 'stop' }));
+  outcomeCommand(tasks, 'qualified', 'mark the contact qualified and close the task', () => ({ kind: 'qualified' }));
+  outcomeCommand(
+    tasks,
+    'move',
+    'stop this sequence and enroll the contact in another',
+    (o) => ({ kind: 'move', sequenceId: o.to ?? '' }),
+    (c) => c.requiredOption('--to <sequence>', 'the sequence id to move the contact to'),
+  );
+  outcomeCommand(
+    tasks,
+    'snooze',
+    'put the task away until a time (it opens again then)',
+    (o) => ({ kind: 'snooze', until: parseUntil(o.until ?? '') }),
+    (c) => c.requiredOption('--until <time>', 'ISO 8601 time, e.g. 2026-12-07T09:00:00Z'),
+  );
   tasks
-    .command('done')
-    .description('close a task (needs your claim, unless admin)')
+    .command('assign')
+    .description('give a task to another rep, or back to the pool with --to "" (admins)')
     .argument('<id>')
-    .requiredOption('--as <email>', 'the rep closing it')
-    .option('--yes', 'close it even though nobody answered the contact (else asked in a terminal, refused in scripts)')
-    .action(async (id: string, options: { as: string; yes?: boolean }) => {
+    .requiredOption('--to <email>', "the rep to give it to ('' for the pool)")
+    .requiredOption('--as <email>', 'the admin deciding')
+    .action(async (id: string, options: { to: string; as: string }) => {
       await withDatabase(async (db) => {
-        const rep = await repFor(db, options.as, true);
-        const close = (confirmed: boolean) => applyTaskOutcome(db, id, rep, { kind: 'done' }, { getSequence: () => undefined, confirmed });
-        let result = await close(options.yes === true);
-        // Unanswered: ask in a terminal; scripts say --yes up front.
-        if (!result.ok && result.code === 'needs_confirmation') {
-          if (await confirmInTerminal(result.message)) result = await close(true);
-          else result = { ...result, message: `${result.message} Not closed: answer it first, or run again with --yes.` };
-        }
-        report(result, 'done');
+        const admin = await repFor(db, options.as, true);
+        const to = options.to.trim() || undefined;
+        report(await reassignTask(db, await taskIdFor(db, id), admin, to), `assigned to ${to ?? 'the pool'}`);
       });
     });
   tasks
@@ -175,7 +196,10 @@ export function tasksCommand(): Command {
     .action(async (id: string, options: { contact: string; enrollment?: string; as: string }) => {
       await withDatabase(async (db) => {
         const rep = await repFor(db, options.as, true);
-        const result = await attachTriageTask(db, id, rep, { contactEmail: options.contact, enrollmentId: options.enrollment });
+        const result = await attachTriageTask(db, await taskIdFor(db, id), rep, {
+          contactEmail: options.contact,
+          enrollmentId: options.enrollment,
+        });
         report(result, `attached to ${options.contact}`);
       });
     });
@@ -188,10 +212,71 @@ export function tasksCommand(): Command {
     .action(async (id: string, options: { reason: string; as: string }) => {
       await withDatabase(async (db) => {
         const rep = await repFor(db, options.as, true);
-        report(await dismissTriageTask(db, id, rep, options.reason), 'dismissed');
+        report(await dismissTriageTask(db, await taskIdFor(db, id), rep, options.reason), 'dismissed');
       });
     });
   return tasks;
+}
+
+const DONE_WORDS: Record<TaskOutcome['kind'], string> = {
+  done: 'done',
+  resume: 'resumed',
+  stop: 'stopped',
+  move: 'moved',
+  snooze: 'snoozed',
+  qualified: 'qualified',
+};
+
+interface OutcomeFlags {
+  as: string;
+  yes?: boolean;
+  to?: string;
+  until?: string;
+}
+
+function parseUntil(value: string): Date {
+  const until = new Date(value);
+  if (Number.isNaN(until.getTime()))
+    throw new ParleyError(ErrorCodes.TASK_INPUT_INVALID, `--until "${value}" is not a time; give ISO 8601, e.g. 2026-12-07T09:00:00Z.`);
+  return until;
+}
+
+/**
+ * One CLI twin of a task page button: the same applyTaskOutcome as the web route. Closing with no
+ * answer sent asks in a terminal and wants --yes in scripts, as on the page.
+ */
+function outcomeCommand(
+  tasks: Command,
+  name: TaskOutcome['kind'],
+  description: string,
+  outcome: (flags: OutcomeFlags) => TaskOutcome,
+  extra: (command: Command) => Command = (c) => c,
+): void {
+  extra(
+    tasks
+      .command(name)
+      .description(description)
+      .argument('<id>', 'task id or short id (`t-…`) from `tasks list`')
+      .requiredOption('--as <email>', 'the rep deciding (needs their claim, unless admin)')
+      .option('--yes', 'close it even though nobody answered the contact (else asked in a terminal, refused in scripts)'),
+  ).action(async (id: string, flags: OutcomeFlags) => {
+    const decided = outcome(flags);
+    const needsSequences = decided.kind === 'resume' || decided.kind === 'move';
+    const sequences = needsSequences ? (await loadSequences(loadConfig(process.env).sequencesDir)).sequences : undefined;
+    await withDatabase(async (db) => {
+      const rep = await repFor(db, flags.as, true);
+      const taskId = await taskIdFor(db, id);
+      const apply = (confirmed: boolean) =>
+        applyTaskOutcome(db, taskId, rep, decided, { getSequence: (s) => sequences?.get(s), confirmed });
+      let result = await apply(flags.yes === true);
+      // Unanswered: ask in a terminal; scripts say --yes up front.
+      if (!result.ok && result.code === 'needs_confirmation') {
+        if (await confirmInTerminal(result.message)) result = await apply(true);
+        else result = { ...result, message: `${result.message} Not closed: answer it first, or run again with --yes.` };
+      }
+      report(result, DONE_WORDS[name]);
+    });
+  });
 }
 
 /** What `tasks show` says about a triage task and a referral. */

@@ -12,6 +12,7 @@ export {
 export type * from './documents.ts';
 export { hasOnlyDuplicateKeys, writeErrorIndexes } from './write-errors.ts';
 export { SESSION_TTL_MS, SessionStore, type SessionDoc } from './session-store.ts';
+export { looksLikeShortTaskId, TaskShortIdStore, type TaskShortIdDoc } from './task-short-ids.ts';
 export { FORGET_AFTER_MS, LoginThrottleStore, type LoginThrottleDoc, type LoginTicketDoc } from './login-throttle-store.ts';
 export {
   enrollmentStore,

@@ -20,8 +20,12 @@ export interface RepStore {
   all(): Promise<RepDoc[]>;
   /** Reps taking round-robin assignments, by address. */
   onDuty(): Promise<RepDoc[]>;
-  /** Reps overdue tasks are escalated to, by address. */
+  /** Reps overdue tasks are escalated to, by address (on duty or not: the caller chooses). */
   leads(): Promise<RepDoc[]>;
+  /** Sets a new password hash whatever the old one was (a reset); false when there is no such rep. */
+  setPasswordHash(id: string, hash: string): Promise<boolean>;
+  /** Deletes the rep's account; false when there was none. Their answers stay (they are the thread's history). */
+  remove(id: string): Promise<boolean>;
   /** Records an answer before it is sent (state 'sending'), so a reply to it matches its thread even if the process dies after the server took it. */
   recordAnswer(answer: RepMessageDoc): Promise<void>;
   answerSent(id: string, at: Date, smtpResponse: string): Promise<void>;
@@ -48,6 +52,10 @@ export function repStore(collections: { reps: Collection<RepDoc>; repMessages: C
     all: () => reps.find({}).sort({ _id: 1 }).toArray(),
     onDuty: () => reps.find({ onDuty: true }).sort({ _id: 1 }).toArray(),
     leads: () => reps.find({ lead: true }).sort({ _id: 1 }).toArray(),
+    async setPasswordHash(id, hash) {
+      return (await reps.updateOne({ _id: id }, { $set: { passwordHash: hash } })).matchedCount > 0;
+    },
+    remove: async (id) => (await reps.deleteOne({ _id: id })).deletedCount > 0,
     async recordAnswer(answer) {
       await repMessages.insertOne(answer);
     },

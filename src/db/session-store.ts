@@ -49,6 +49,11 @@ export class SessionStore {
     return session.rep;
   }
 
+  /** Ends every session of a rep (removed, or their password reset); returns how many. Sessions are few: the scan is cheap. */
+  async deleteForRep(rep: string): Promise<number> {
+    return (await this.#sessions.deleteMany({ rep })).deletedCount;
+  }
+
   async delete(sessionId: string): Promise<void> {
     await this.#sessions.deleteOne({ _id: hashOf(sessionId) });
   }

@@ -58,6 +58,10 @@ export interface TaskStore {
   settle(id: string, settled: TaskSettled): Promise<void>;
   relabel(id: string, intent: TaskDoc['intent']): Promise<void>;
   markEscalated(id: string, escalated: NonNullable<TaskDoc['escalated']>): Promise<void>;
+  /** Gives the task to a rep, or back to the pool (undefined: unassigned; a claimed task opens again). */
+  assign(id: string, assignee: string | undefined): Promise<void>;
+  /** Tasks not done that are assigned to the rep or claimed by them. */
+  heldBy(rep: string): Promise<TaskDoc[]>;
   /** Appends to a task's audit trail; 'duplicate' when an event with this `_id` is there already (how an escalation happens once). */
   appendEvent(event: TaskEventDoc): Promise<'appended' | 'duplicate'>;
   /** A task's audit trail, oldest first: "created" (from the task's `asCreated`), then the events appended. */
@@ -144,6 +148,15 @@ export function taskStore(collections: {
     async markEscalated(id, escalated) {
       await tasks.updateOne({ _id: id }, { $set: { escalated } });
     },
+    async assign(id, assignee) {
+      if (assignee !== undefined) {
+        await tasks.updateOne({ _id: id }, { $set: { assignee } });
+        return;
+      }
+      await tasks.updateOne({ _id: id }, { $unset: { assignee: '', claim: '' } });
+      await tasks.updateOne({ _id: id, status: 'claimed' }, { $set: { status: 'open' } });
+    },
+    heldBy: (rep) => tasks.find({ status: { $ne: 'done' }, $or: [{ assignee: rep }, { 'claim.by': rep }] }).toArray(),
     appendEvent: async (event) => ((await insertOnce(taskEvents, event)) === 'inserted' ? 'appended' : 'duplicate'),
     async events(taskId) {
       const [task, appended] = await Promise.all([

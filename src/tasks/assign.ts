@@ -4,7 +4,7 @@ const POOL = 'tasks';
 
 /**
  * Who a new task goes to: the outcome's assignee, else the contact's owner when they are a rep,
- * else the next on-duty rep in turn, else nobody (any rep may claim it).
+ * when on duty, else the next on-duty rep in turn, else nobody (any rep may claim it).
  */
 export async function chooseAssignee(
   db: ParleyCollections,
@@ -14,7 +14,8 @@ export async function chooseAssignee(
   if (input.given) return input.given.toLowerCase();
   const contact = input.contact !== undefined ? input.contact : await contactStore(db).get(input.contactId);
   const owner = contact?.owner?.toLowerCase();
-  if (owner && (await repStore(db).exists(owner))) return owner;
+  // An owner off duty gets no new work: the task goes round-robin instead.
+  if (owner && (await repStore(db).get(owner))?.onDuty) return owner;
   return nextOnDuty(db, input.taskId, now);
 }
 

@@ -1,5 +1,11 @@
-import { repStore, taskStore, type ParleyCollections } from '../db/index.ts';
+import { repStore, taskStore, type ParleyCollections, type RepDoc } from '../db/index.ts';
 import { recordEvent } from './events.ts';
+
+/** Leads on duty; all leads when none is, so an escalation still reaches somebody. */
+function onDutyFirst(leads: RepDoc[]): RepDoc[] {
+  const onDuty = leads.filter((r) => r.onDuty);
+  return onDuty.length > 0 ? onDuty : leads;
+}
 
 /**
  * Open or claimed tasks past their due time go to the lead reps, once: the event `<taskId>#escalated`
@@ -10,7 +16,7 @@ export async function escalateOverdue(db: ParleyCollections, now = new Date()): 
   const tasks = taskStore(db);
   const overdue = await tasks.overdue(now);
   if (overdue.length === 0) return 0;
-  const leads = (await repStore(db).leads()).map((r) => r._id);
+  const leads = onDutyFirst(await repStore(db).leads()).map((r) => r._id);
   let count = 0;
   for (const task of overdue) {
     const first = await recordEvent(db, {

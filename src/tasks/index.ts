@@ -25,3 +25,4 @@ export {
   type TriageAttachment,
   type TriageInput,
 } from './triage.ts';
+export { reassignTask, returnTasksToPool } from './reassign.ts';

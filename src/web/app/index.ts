@@ -10,6 +10,7 @@ import type { MailTransport } from '../../sending/index.ts';
 import type { Sequence } from '../../sequences/index.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { cookieNames, csrfBindingOf, registerAuthRoutes, requireSession } from './auth.ts';
+import { registerRepRoutes } from './rep-routes.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
@@ -98,5 +99,6 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);
   registerWebhookRoutes(app, options);
+  registerRepRoutes(app, options);
   registerTimelineRoutes(app, options);
 }

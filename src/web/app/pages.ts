@@ -42,6 +42,8 @@ export interface ThreadItem {
 
 export interface TaskPageModel {
   task: TaskRow;
+  /** Admins only: the reps a task may be reassigned to (their addresses); absent for reps. */
+  assignable?: readonly string[] | undefined;
   explanation: string;
   /** Set when the reply's sender may not act for the contact: why, in one line. */
   senderConcern: string | undefined;
@@ -79,7 +81,7 @@ const csrfField = (csrf: string) => `<input type="hidden" name="_csrf" value="${
 /** The page around every rep app page: the header (inbox, stats, who is logged in) and the one stylesheet and script. */
 export function layout(title: string, body: string, options: { viewer?: Viewer; csrf: string }): string {
   const nav = options.viewer
-    ? `<header><a href="/">Parley inbox</a><a href="/stats">Stats</a>${options.viewer.role === 'admin' ? '<a href="/admin/suppressions">Suppressions</a><a href="/admin/webhooks">Webhooks</a>' : ''}<span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
+    ? `<header><a href="/">Parley inbox</a><a href="/stats">Stats</a><a href="/reps">Reps</a>${options.viewer.role === 'admin' ? '<a href="/admin/suppressions">Suppressions</a><a href="/admin/webhooks">Webhooks</a>' : ''}<span>${e(options.viewer.name)} (${e(options.viewer.email)})</span>
 <form method="post" action="/logout">${csrfField(options.csrf)}<button class="secondary" type="submit">Log out</button></form></header>`
     : '<header><span>Parley</span></header>';
   return `<!doctype html>
@@ -181,6 +183,19 @@ function actionForm(taskId: string, action: string, csrf: string, inner: string)
   return `<form class="inline" method="post" action="/tasks/${e(encodeURIComponent(taskId))}/${action}">${csrfField(csrf)}${inner}</form>`;
 }
 
+/** Admins give a task to another rep or back to the pool (issue 17). */
+function reassignCard(taskId: string, reps: readonly string[], current: string | undefined, csrf: string): string {
+  const options = ['', ...reps]
+    .map((r) => `<option value="${e(r)}"${r === (current ?? '') ? ' selected' : ''}>${r ? e(r) : 'Nobody (the pool)'}</option>`)
+    .join('');
+  return `<div class="card"><h2>Reassign</h2>${actionForm(
+    taskId,
+    'assign',
+    csrf,
+    `<select name="to" id="reassign-to" aria-label="Assign to">${options}</select><button type="submit" class="secondary" id="reassign">Reassign</button>`,
+  )}</div>`;
+}
+
 export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): string {
   const { task } = model;
   const id = task.id;
@@ -230,6 +245,7 @@ ${outcome('resume', 'Resume sequence')}${outcome('stop', 'Stop')}${outcome('done
 ${outcome('move', 'Move', `<select name="sequenceId" aria-label="Sequence">${sequenceOptions}</select>`)}
 ${outcome('snooze', 'Snooze', '<input type="date" name="until" aria-label="Snooze until" required>')}
 </div>
+${model.assignable ? reassignCard(id, model.assignable, task.assignee, csrf) : ''}
 <div class="card"><h2>Audit trail</h2><table id="audit"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th></tr></thead><tbody>${events}</tbody></table></div>
 </div><div>
 ${model.referral ? referralCard(model.referral) : ''}

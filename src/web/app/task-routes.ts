@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { taskStore, type TaskStatus } from '../../db/index.ts';
+import { listReps } from '../../reps/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
@@ -8,6 +9,7 @@ import {
   getTaskView,
   listTasks,
   parseCcList,
+  reassignTask,
   relabelTask,
   taskCounts,
   triageAllows,
@@ -177,6 +179,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       intents: INTENTS,
       snippets: snippetsFor(view.task.intent, options.getSequence(view.task.sequenceId)?.calendarLink),
       notice: noticeFor(request.query.notice),
+      assignable: repOf(request).role === 'admin' ? (await listReps(db)).map((r) => r._id) : undefined,
       ...triageModels(view.task),
     };
     return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
@@ -207,6 +210,22 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       return reply.code(FAILURES[result.code].status).send({ error: result.code, message: result.message });
     });
   }
+
+  // Reassigning is an admin's decision: a rep gets 403 and nothing changes.
+  async function assign(request: FastifyRequest<Params>): Promise<TaskActionResult> {
+    const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+    return reassignTask(db, request.params.id, repOf(request), str(body.to)?.trim() || undefined, now());
+  }
+  app.post<Params>('/tasks/:id/assign', { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply) => {
+    const result = await assign(request);
+    if (!result.ok && result.code === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send(result.message);
+    return reply.redirect(`/tasks/${encodeURIComponent(request.params.id)}?notice=${result.ok ? 'assign' : result.code}`, 303);
+  });
+  app.post<Params>('/api/tasks/:id/assign', { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply) => {
+    const result = await assign(request);
+    if (result.ok) return { task: taskRow(result.task, now()) };
+    return reply.code(FAILURES[result.code].status).send({ error: result.code, message: result.message });
+  });
 
   app.get('/api/tasks', async (request) => {
     const rep = repOf(request);

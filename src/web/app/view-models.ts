@@ -57,7 +57,7 @@ export function taskRow(task: TaskDoc, now: Date): TaskRow {
 export const FAILURES = {
   not_found: { status: 404, text: 'This task does not exist (any more).' },
   forbidden: { status: 403, text: 'You may not act on this task.' },
-  claimed_by_other: { status: 409, text: 'Someone else has claimed this task.' },
+  claimed_by_other: { status: 409, text: 'Someone else has claimed this task; an admin can reassign it (Reassign on the task page).' },
   not_claimed: { status: 409, text: 'Claim the task first.' },
   invalid: { status: 400, text: 'That request was not valid; check the form.' },
   needs_confirmation: { status: 409, text: 'Nothing was changed: confirm that action first.' },
@@ -69,6 +69,7 @@ const DONE: Record<string, string> = {
   reply: 'Answer sent.',
   outcome: 'Outcome applied.',
   relabel: 'Intent relabelled.',
+  assign: 'Reassigned.',
   attach: 'Attached to the contact.',
   dismiss: 'Dismissed.',
 };
