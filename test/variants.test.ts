@@ -21,7 +21,7 @@ describe('A/B variants at send', () => {
     const config = services.config();
     db = await connectDatabase(services.mongoUrl, config.mongo.database);
     transport = createSmtpTransport(config.smtp);
-    const loaded = await loadSequenceFile('test/fixtures/sequences/ab-subject.yaml');
+    const loaded = await loadSequenceFile('test/fixtures/ab-sequences/ab-subject.yaml');
     assert.ok(loaded.ok, 'the ab-subject fixture loads');
     sequence = loaded.sequence;
   });
