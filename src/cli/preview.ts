@@ -28,9 +28,16 @@ export function previewCommand(): Command {
           console.log(`SKIPPED for this contact: ${step.reason}\n`);
           continue;
         }
+        const shares = step.variants?.find((v) => v.variantId === 'a');
+        if (shares) console.log(`A/B variant a (weight ${shares.weight} of ${shares.totalWeight}); the other variants follow`);
         for (const [name, value] of step.headers) console.log(`${name}: ${value}`);
         console.log(`\n${step.text}\n`);
         if (options.html && step.html) console.log(`[HTML alternative]\n${step.html}\n`);
+        for (const v of step.variants ?? []) {
+          if (v.variantId === 'a') continue; // the text above
+          console.log(`── step ${i + 1} "${step.stepId}", A/B variant ${v.variantId} (weight ${v.weight} of ${v.totalWeight}) ──`);
+          console.log(`Subject: ${v.subject}\n\n${v.text}\n`);
+        }
       }
     });
 }

@@ -60,7 +60,24 @@ function sequenceSection(s: SequenceStats, known: boolean): string[] {
     title,
     ...table(rows).map((line) => `  ${line}`),
     `  ${completion}`,
+    ...s.steps.flatMap(variantLines),
     ...(warned ? [`  ${WARNING} opt-out rate above ${OPT_OUT_WARNING_RATE * 100}% of delivered: these emails turn people away.`] : []),
+  ];
+}
+
+/** A step's A/B variants, one line each, then the significance note; nothing for a step without variants. */
+function variantLines(step: SequenceStats['steps'][number]): string[] {
+  if (!step.variants || step.variants.length === 0) return [];
+  const grid = [
+    ['Variant', 'Sent', 'Replied', 'Reply', 'Positive'],
+    ...step.variants.map((v) => [v.variantId, String(v.sent), String(v.replied), formatRate(v.replyRate), formatRate(v.positiveReplyRate)]),
+  ];
+  const widths = grid[0]?.map((_, i) => Math.max(...grid.map((line) => [...(line[i] ?? '')].length))) ?? [];
+  const pad = (text: string, i: number) => (i === 0 ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0));
+  return [
+    `  A/B variants of step ${step.position ?? '-'} ${step.stepId}:`,
+    ...grid.map((line) => `    ${line.map(pad).join('  ').trimEnd()}`),
+    `    ${step.variantComparison?.note ?? ''}`,
   ];
 }
 

@@ -216,6 +216,8 @@ export interface DeliveryDoc extends SentEmail {
   messageId: string;
   error?: { code: string; message: string; permanent: boolean } | undefined;
   claimedAt: Date;
+  /** The step's A/B variant this attempt wrote; absent for a step without variants. */
+  variant?: string | undefined;
 }
 
 export type ReplyState = 'received' | 'processed' | 'unmatched';

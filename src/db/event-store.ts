@@ -58,6 +58,8 @@ const STATS_EVENT_FIELDS = {
   'props.kind': 1,
   'props.intent': 1,
   'props.response_ms': 1,
+  // The A/B variant of an email_sent, for stats per variant.
+  'props.variant': 1,
 } as const;
 /** Events per round trip; the cursor streams them, so memory holds one batch plus what the reader keeps. */
 const BATCH_SIZE = 2000;

@@ -2,7 +2,7 @@ import type { ContactDoc } from '../db/index.ts';
 import { nextStep, stepDueTime, type ContactInput } from '../enrollments/index.ts';
 import { capRoom, contactZone, describeLocalTime, nextSendWindow } from '../schedule/index.ts';
 import { composeStep } from '../sending/index.ts';
-import type { Sequence } from '../sequences/index.ts';
+import type { Sequence, StepVariant } from '../sequences/index.ts';
 
 /** A contact as the preview and simulator take it: the same fields as an enrollment's. */
 export type PreviewContact = ContactInput;
@@ -16,8 +16,19 @@ export type PreviewStep =
       headers: Array<[string, string]>;
       text: string;
       html: string | undefined;
+      /** A step with A/B variants: each as this contact would get it (variant `a` is the step's text above). */
+      variants?: PreviewVariant[] | undefined;
     }
   | { stepId: string; kind: 'skipped'; dueAt: Date; localTime: string; reason: string };
+
+export interface PreviewVariant {
+  variantId: string;
+  weight: number;
+  /** The sum of the step's weights: this variant goes to weight/totalWeight of enrollments. */
+  totalWeight: number;
+  subject: string;
+  text: string;
+}
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
@@ -62,6 +73,8 @@ export async function previewSequence(
     );
     if (room > dueAt) dueAt = nextSendWindow(room, zone, sequence.policy);
     const localTime = describeLocalTime(dueAt, zone);
+    // The thread as this step finds it, for composing its other variants below.
+    const threadBefore = { ...enrollment, threadMessageIds: [...enrollment.threadMessageIds] };
     const composed = await composeStep({
       sequence,
       step,
@@ -93,7 +106,42 @@ export async function previewSequence(
         : []),
       ...Object.entries(m.headers ?? {}),
     ];
-    out.push({ stepId: step.id, kind: 'sent', dueAt, localTime, headers, text: m.text, html: m.html });
+    const variants = await previewVariants(step.variants ?? [], (variantId) =>
+      composeStep({
+        sequence,
+        step,
+        contact,
+        enrollment: threadBefore,
+        messageIdDomain: options.messageIdDomain,
+        unsubscribe: options.unsubscribe ?? PREVIEW_UNSUBSCRIBE,
+        variantId,
+      }),
+    );
+    out.push({
+      stepId: step.id,
+      kind: 'sent',
+      dueAt,
+      localTime,
+      headers,
+      text: m.text,
+      html: m.html,
+      ...(variants.length > 0 && { variants }),
+    });
+  }
+  return out;
+}
+
+/** Every variant of a step composed for the contact; one that can't be written to them is left out. */
+async function previewVariants(
+  variants: readonly StepVariant[],
+  compose: (variantId: string) => ReturnType<typeof composeStep>,
+): Promise<PreviewVariant[]> {
+  const totalWeight = variants.reduce((sum, v) => sum + v.weight, 0);
+  const out: PreviewVariant[] = [];
+  for (const v of variants) {
+    const composed = await compose(v.id);
+    if (composed.ok)
+      out.push({ variantId: v.id, weight: v.weight, totalWeight, subject: composed.message.subject, text: composed.message.text });
   }
   return out;
 }

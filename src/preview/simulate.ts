@@ -3,7 +3,7 @@ import type { EnrollmentFields, EnrollmentStatus } from '../db/index.ts';
 import { nextStep, stepDueTime, transition, type TransitionResult } from '../enrollments/index.ts';
 import { decideOutcome } from '../inbound/index.ts';
 import { capRoom, contactZone, describeLocalTime, nextSendWindow } from '../schedule/index.ts';
-import { renderStep, type Sequence } from '../sequences/index.ts';
+import { chooseVariant, renderStep, type Sequence } from '../sequences/index.ts';
 import { virtualContact, type PreviewContact } from './preview.ts';
 
 /** "This contact answers step N with these words, this long after it arrives." */
@@ -74,7 +74,9 @@ async function simulateContact(
       note(dueAt, 'deferred', `over the cap of ${sequence.policy.maxPerContact30d} emails in 30 days`, step.id);
       dueAt = nextSendWindow(room, zone, sequence.policy);
     }
-    const rendering = await renderStep(sequence, step.index, contact);
+    // A stand-in enrollment id per contact, so each simulated contact gets one variant as a real enrollment would.
+    const variant = chooseVariant(step, `simulate:${contact.email}`);
+    const rendering = await renderStep(sequence, step.index, contact, variant?.id);
     passed.push(step.id);
     const current = step;
     step = nextStep(sequence, passed);
@@ -83,7 +85,7 @@ async function simulateContact(
       dueAt = step ? stepDueTime(sequence, step, dueAt, contact.timeZone) : undefined;
       continue;
     }
-    note(dueAt, 'sent', `"${rendering.rendered.subject}"`, current.id);
+    note(dueAt, 'sent', `"${rendering.rendered.subject}"${variant ? ` (A/B variant ${variant.id})` : ''}`, current.id);
     sentTimes.push(dueAt);
     let nextAt = step ? stepDueTime(sequence, step, dueAt, contact.timeZone) : null;
 

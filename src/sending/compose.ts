@@ -21,11 +21,13 @@ export async function composeStep(input: {
   /** MESSAGE_ID_DOMAIN; the sender address's domain when undefined. */
   messageIdDomain: string | undefined;
   unsubscribe: { baseUrl: string; secret: string } | undefined;
+  /** The step's A/B variant for this enrollment (chooseVariant); the step's own text when undefined. */
+  variantId?: string | undefined;
 }): Promise<ComposedStep> {
   const { sequence, step, contact, enrollment } = input;
   // What brought the contact in (segment name, the page visited) reads like any other field.
   const fields = enrollment.context ? { ...contact.fields, ...enrollment.context } : contact.fields;
-  const rendering = await renderStep(sequence, step.index, { ...contact, fields });
+  const rendering = await renderStep(sequence, step.index, { ...contact, fields }, input.variantId);
   if (!rendering.ok) return { ok: false, reason: `no value for ${rendering.unfillable.missing.join(', ')}` };
   const { rendered } = rendering;
 

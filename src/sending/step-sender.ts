@@ -18,7 +18,7 @@ import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_SEND_METRICS, type SendMetrics } from '../monitoring/index.ts';
-import type { Sequence, SequenceStep } from '../sequences/index.ts';
+import { chooseVariant, type Sequence, type SequenceStep } from '../sequences/index.ts';
 import { composeStep } from './compose.ts';
 import { SendGate } from './send-gate.ts';
 import type { MailTransport } from './transport.ts';
@@ -211,6 +211,8 @@ export class StepSender {
       return 'deferred';
     }
 
+    // Chosen from the ids alone, so every attempt of this step writes the same text.
+    const variant = chooseVariant(step, enrollment._id)?.id;
     const composed = await composeStep({
       sequence,
       step,
@@ -218,6 +220,7 @@ export class StepSender {
       enrollment,
       messageIdDomain: this.#o.messageIdDomain,
       unsubscribe: this.#o.unsubscribe,
+      variantId: variant,
     });
     if (!composed.ok) {
       await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
@@ -244,6 +247,7 @@ export class StepSender {
       inReplyTo: message.inReplyTo,
       references: [...message.references],
       claimedAt: now,
+      ...(variant !== undefined && { variant }),
     };
     // Stopping: the step stays due, unclaimed, for the next run. Checked last before the claim,
     // since everything above may have waited on a slow database.
@@ -339,7 +343,7 @@ export class StepSender {
       sequenceId: sequence.id,
       stepId: delivery.stepId,
       enrollmentId: delivery.enrollmentId,
-      props: { attempt: String(delivery.attempt) },
+      props: { attempt: String(delivery.attempt), ...(delivery.variant !== undefined && { variant: delivery.variant }) },
     });
   }
 

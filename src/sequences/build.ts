@@ -1,5 +1,5 @@
 import type { SequenceInput } from './schema.ts';
-import type { Sequence, SequenceStep } from './types.ts';
+import type { Sequence, SequenceStep, StepVariant } from './types.ts';
 
 type LintLevel = Sequence['lint'][string];
 
@@ -17,6 +17,7 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
       body: s.body,
       asks: s.asks,
       outcomes: s.outcomes,
+      ...(s.variants !== undefined && s.variants.length > 0 && { variants: variantsOf(s) }),
     }),
   );
   const lint: Record<string, LintLevel> = {};
@@ -38,4 +39,16 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),
   });
+}
+
+/** Variant `a` (the step's own text, weight 1) then the file's variants, each filled in from the step. */
+function variantsOf(s: SequenceInput['steps'][number]): readonly StepVariant[] {
+  const own: StepVariant = { id: 'a', weight: 1, subject: s.subject, body: s.body };
+  const others = (s.variants ?? []).map((v): StepVariant => ({
+    id: v.id,
+    weight: v.weight,
+    subject: v.subject ?? s.subject,
+    body: v.body ?? s.body,
+  }));
+  return Object.freeze([own, ...others].map((v) => Object.freeze(v)));
 }

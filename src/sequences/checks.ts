@@ -29,5 +29,38 @@ export function crossStepProblems(raw: unknown): CrossStepProblem[] {
         message: `duplicate step id '${step.id}', also used by steps[${earlier}]; step ids must be unique`,
       });
   });
+  steps.forEach((step, index) => problems.push(...variantProblems(step, index)));
+  return problems;
+}
+
+/**
+ * A variant's id is unique in its step and is not `a` (the step's own text); it changes the
+ * subject or the body; a subject only where the step sets one, since a follow-up keeps the
+ * thread's subject and a different one would never be seen.
+ */
+function variantProblems(step: unknown, index: number): CrossStepProblem[] {
+  if (!isRecord(step) || !Array.isArray(step.variants)) return [];
+  const variants: unknown[] = step.variants;
+  const problems: CrossStepProblem[] = [];
+  const seen = new Set<string>(['a']);
+  variants.forEach((v, i) => {
+    if (!isRecord(v)) return;
+    const at = (field: string) => ['steps', index, 'variants', i, field];
+    if (typeof v.id === 'string') {
+      if (seen.has(v.id))
+        problems.push({
+          path: at('id'),
+          message: v.id === 'a' ? "'a' is the step's own text; give the variant another id" : `duplicate variant id '${v.id}'`,
+        });
+      seen.add(v.id);
+    }
+    if (v.subject === undefined && v.body === undefined)
+      problems.push({ path: ['steps', index, 'variants', i], message: 'a variant needs a subject or a body that differs from the step' });
+    if (v.subject !== undefined && step.subject === undefined)
+      problems.push({
+        path: at('subject'),
+        message: "this step replies in the thread and keeps the thread's subject; vary the subject where the step sets one",
+      });
+  });
   return problems;
 }

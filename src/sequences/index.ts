@@ -12,6 +12,7 @@ export type {
   SequenceSender,
   SequenceStep,
   StepRendering,
+  StepVariant,
   StepWait,
   TemplateContact,
   UnfillableStep,
@@ -23,6 +24,7 @@ export { SequenceCatalog } from './catalog.ts';
 export { listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences, type LoadedSequences } from './load.ts';
 export { formatProblem, SequenceInvalidError } from './problems.ts';
 export { renderStep, templateVariables } from './render.ts';
+export { chooseVariant, variantStep } from './variants.ts';
 export { positionOf } from './positions.ts';
 export { DEFAULT_OPT_OUT_SENTENCE } from './schema-policy.ts';
 export { LINT_RULES, lintSequence, type LintFinding, type LintLevel, type LintOptions, type LintRuleId } from './lint/index.ts';

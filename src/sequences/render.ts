@@ -3,6 +3,7 @@ import { ErrorCodes, ParleyError } from '../errors.ts';
 import { describeLiquidError, engine, parseTemplate } from './liquid.ts';
 import type { Sequence, SequenceStep, StepRendering, TemplateContact } from './types.ts';
 import { type TemplateVariable, templateVariablesOf } from './variables.ts';
+import { variantStep } from './variants.ts';
 
 type Field = 'subject' | 'body';
 
@@ -24,9 +25,16 @@ const parsed = new WeakMap<SequenceStep, Map<Field, ParsedField>>();
  * "Hi ,". Throws ParleyError TEMPLATE_RENDER_FAILED when a template can't render; RangeError for
  * a step index the sequence doesn't have (a caller bug).
  */
-export async function renderStep(sequence: Sequence, stepIndex: number, contact: TemplateContact): Promise<StepRendering> {
-  const step = sequence.steps[stepIndex];
-  if (step === undefined) throw new RangeError(`sequence '${sequence.id}' has no step ${stepIndex}`);
+export async function renderStep(
+  sequence: Sequence,
+  stepIndex: number,
+  contact: TemplateContact,
+  /** The A/B variant to write (variants.ts chooseVariant); the step's own text when undefined. */
+  variantId?: string,
+): Promise<StepRendering> {
+  const own = sequence.steps[stepIndex];
+  if (own === undefined) throw new RangeError(`sequence '${sequence.id}' has no step ${stepIndex}`);
+  const step = variantStep(own, variantId);
   const first = sequence.steps[0];
   const subjectStep = step.subject !== undefined ? step : first;
   if (subjectStep === undefined || subjectStep.subject === undefined) {

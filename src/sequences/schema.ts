@@ -15,6 +15,22 @@ const QUALIFICATIONS = ['main_goal', 'team_size', 'timeline', 'budget', 'decisio
 /** What a due step does while its contact is in a conversation (docs/WRITING-SEQUENCES.md, "One conversation per person"). */
 const DURING_CONVERSATION = ['hold', 'send'] as const satisfies ReadonlyArray<Sequence['duringConversation']>;
 
+/**
+ * Another text of a step for an A/B test (docs/WRITING-SEQUENCES.md, "A/B variants"). What it
+ * leaves out is the step's own; the step's own text is variant `a`, weight 1.
+ */
+const variant = strictObject({
+  id: slug,
+  weight: z
+    .number({ error: 'expected a whole number from 1 to 100' })
+    .int('expected a whole number from 1 to 100')
+    .min(1, 'expected a whole number from 1 to 100')
+    .max(100, 'expected a whole number from 1 to 100')
+    .default(1),
+  subject: subjectTemplate.optional(),
+  body: bodyTemplate.optional(),
+});
+
 const step = strictObject({
   id: slug,
   wait: wait.optional(),
@@ -22,6 +38,7 @@ const step = strictObject({
   asks: z.enum(QUALIFICATIONS, { error: `expected one of ${QUALIFICATIONS.join(', ')}` }).optional(),
   body: bodyTemplate,
   outcomes: outcomes.prefault({}),
+  variants: z.array(variant, { error: 'expected a list of variants' }).optional(),
 });
 
 const lintLevels = strictObject(

@@ -51,6 +51,16 @@ export type ReplyOutcome =
 export type ReferralRule =
   { action: 'enroll_referred'; sequenceId: string; original: 'stop' | 'pause' } | { action: 'hand_to_rep'; original: 'stop' | 'pause' };
 
+/** One text of a step in an A/B test; the step's own text is variant `a` (weight 1). Resolved: a field the variant leaves out is the step's. */
+export interface StepVariant {
+  /** A slug, unique in the step; `a` is the step's own text. */
+  id: string;
+  /** Relative share of enrollments that get this variant, 1..100. */
+  weight: number;
+  subject: string | undefined;
+  body: string;
+}
+
 export interface SequenceStep {
   /** Stable across edits so enrollments keep their place; /^[a-z0-9][a-z0-9-]*$/, unique in the file. */
   id: string;
@@ -66,6 +76,8 @@ export interface SequenceStep {
   asks: Qualification | undefined;
   /** Overrides of the sequence's outcomes for replies to this step. */
   outcomes: Partial<Record<ConfigurableIntent, ReplyOutcome>>;
+  /** Absent or empty without `variants:` in the file; otherwise `a` (the step's own text) first, then the file's, in order. Optional so steps built in code need not list it. */
+  variants?: readonly StepVariant[] | undefined;
 }
 
 export interface Sequence {

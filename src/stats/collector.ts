@@ -17,6 +17,7 @@ export class StatsCollector {
   readonly #options: StatsOptions;
   readonly #folded: Folded = {
     sends: new Map(),
+    variants: new Map(),
     hardBounces: new Map(),
     replies: new Map(),
     unsubscribes: [],
@@ -42,6 +43,8 @@ export class StatsCollector {
         const sends = f.sends.get(enrollmentId) ?? { sequenceId: event.sequenceId, steps: new Set<string>() };
         sends.steps.add(event.stepId);
         f.sends.set(enrollmentId, sends);
+        const variant = event.props?.variant;
+        if (variant !== undefined) f.variants.set(`${enrollmentId}\n${event.stepId}`, variant);
         return;
       }
       case OWN_EVENTS.bounced: {

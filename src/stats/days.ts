@@ -58,6 +58,8 @@ type EventTuple = [number, number, string, string | null, string | null, string 
 
 /** The property the metrics read, per event type. */
 const PROPERTY_OF: Readonly<Record<string, string>> = {
+  // Kept so per-variant stats read from summaries as from the events (the day's A/B split).
+  [OWN_EVENTS.sent]: 'variant',
   [OWN_EVENTS.bounced]: 'kind',
   [OWN_EVENTS.replied]: 'intent',
   [OWN_EVENTS.taskAnswered]: 'response_ms',

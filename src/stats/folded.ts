@@ -17,6 +17,8 @@ export interface ReplyRecord extends OutcomeRef {
 export interface Folded {
   /** Enrollment id → its sequence and the steps it got in the period. */
   sends: Map<string, { sequenceId: string; steps: Set<string> }>;
+  /** `<enrollment>\n<step>` → the A/B variant its email wrote (props.variant of `email_sent`). */
+  variants: Map<string, string>;
   /** Enrollment id → steps that hard-bounced. */
   hardBounces: Map<string, Set<string>>;
   /** By reply id (the key of `replied:<replyId>`), which an answer's task id names. */

@@ -17,7 +17,10 @@ export type {
   StatsPeriod,
   StatsReport,
   StepStats,
+  VariantComparison,
+  VariantStats,
 } from './types.ts';
+export { compareVariants, twoProportionP, MIN_SENT_PER_VARIANT } from './variants.ts';
 export { computeStats, StatsCollector, type StatsOptions } from './collector.ts';
 export { readStats, outlineOf, type ReadStatsOptions, type StatsCollections } from './read.ts';
 export {

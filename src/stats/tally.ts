@@ -3,6 +3,7 @@ import { intentDays } from './intent-days.ts';
 import { OPT_OUT_WARNING_RATE, POSITIVE_INTENTS, rate } from './rates.ts';
 import { summarizeResponseTimes } from './response-times.ts';
 import type { ConversationMetrics, SequenceStats, StatsReport, StepStats } from './types.ts';
+import { compareVariants, variantStats } from './variants.ts';
 
 /** Enrollments per metric for one step or one sequence. Sets, so every count is of distinct enrollments. */
 class Tally {
@@ -143,7 +144,13 @@ export function tallyReport(f: Folded, options: StatsOptions): StatsReport {
     const stepIds = [...fileSteps, ...[...seq.steps.keys()].filter((s) => !fileSteps.includes(s)).sort()];
     const steps: StepStats[] = stepIds.map((stepId) => {
       const index = fileSteps.indexOf(stepId);
-      return { stepId, position: index < 0 ? undefined : index + 1, ...seq.step(stepId).metrics(seq.qualifiedEnrollments) };
+      const step = seq.step(stepId);
+      return {
+        stepId,
+        position: index < 0 ? undefined : index + 1,
+        ...step.metrics(seq.qualifiedEnrollments),
+        ...variantsOf(step, stepId, f.variants),
+      };
     });
     const enrolled = f.enrolled.get(sequenceId) ?? { enrolled: 0, completed: 0 };
     return {
@@ -180,4 +187,31 @@ function creditedStep(replies: readonly ReplyRecord[], at: Date): string | undef
     );
   const before = withStep.filter((r) => r.at <= at);
   return (before.at(-1) ?? withStep.at(-1))?.stepId;
+}
+
+/**
+ * A step's counts split by the variant each enrollment got. The step's own sets already hold only
+ * the emails and outcomes of the period, so a variant's are their intersection with its enrollments.
+ */
+function variantsOf(step: Tally, stepId: string, variants: ReadonlyMap<string, string>): Pick<StepStats, 'variants' | 'variantComparison'> {
+  const byVariant = new Map<string, Set<string>>();
+  for (const enrollmentId of step.sent) {
+    const variant = variants.get(`${enrollmentId}\n${stepId}`);
+    if (variant === undefined) continue;
+    const set = byVariant.get(variant) ?? new Set<string>();
+    set.add(enrollmentId);
+    byVariant.set(variant, set);
+  }
+  if (byVariant.size === 0) return {};
+  const only = (of: ReadonlySet<string>, e: ReadonlySet<string>) => new Set([...e].filter((id) => of.has(id)));
+  const stats = [...byVariant.keys()].sort().map((id) => {
+    const sent = byVariant.get(id) ?? new Set<string>();
+    return variantStats(id, {
+      sent,
+      delivered: only(sent, step.delivered),
+      replied: only(sent, step.replied),
+      positive: only(sent, step.positive),
+    });
+  });
+  return { variants: stats, variantComparison: compareVariants(stats) };
 }

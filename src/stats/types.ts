@@ -107,6 +107,31 @@ export interface StepStats extends ConversationMetrics {
   stepId: string;
   /** 1-based position in the sequence file; undefined for a step no longer in the file. */
   position: number | undefined;
+  /** Per A/B variant (the `variant` of each `email_sent`), by id; absent for a step sent without variants. */
+  variants?: VariantStats[] | undefined;
+  /** The best variant's reply rate against the others, once the counts allow (variants.ts). */
+  variantComparison?: VariantComparison | undefined;
+}
+
+/** One A/B variant of a step: the same counts as the step's, of the enrollments that got this variant. */
+export interface VariantStats {
+  variantId: string;
+  sent: number;
+  delivered: number;
+  replied: number;
+  positive: number;
+  /** replied / delivered. */
+  replyRate: Rate;
+  /** positive / delivered. */
+  positiveReplyRate: Rate;
+}
+
+export interface VariantComparison {
+  /** Every variant has enough sent for a test. */
+  ready: boolean;
+  /** One line for people: "not enough data yet…" or the test's result per pair. */
+  note: string;
+  pairs: Array<{ best: string; other: string; p: number | undefined; significant: boolean }>;
 }
 
 /** Replies that arrived on one UTC day, by intent. */

@@ -88,8 +88,23 @@ function sequenceCard(s: SequenceStats, index: number): string {
 ${warning}
 <div class="scroll"><table class="stats">${HEAD}<tbody>${rows}<tr class="total" data-step-id=""><td>Total (people)</td>${metricCells(s.total)}</tr></tbody></table></div>
 <p class="meta">${completion}</p>
+${s.steps.map(variantTable).join('')}
 ${funnelChart(`funnel-${index}`, s.steps)}
 </section>`;
+}
+
+/** A step's A/B variants side by side, with the significance note (empty for a step without variants). */
+function variantTable(step: SequenceStats['steps'][number]): string {
+  if (!step.variants || step.variants.length === 0) return '';
+  const rows = step.variants
+    .map(
+      (v) =>
+        `<tr data-variant-id="${e(v.variantId)}"><td>${e(v.variantId)}</td><td class="num">${v.sent}</td><td class="num">${v.replied}</td><td class="num">${e(formatRate(v.replyRate))}</td><td class="num">${v.positive}</td><td class="num">${e(formatRate(v.positiveReplyRate))}</td></tr>`,
+    )
+    .join('');
+  return `<div class="stats-variants" data-step-id="${e(step.stepId)}"><h3>A/B variants of ${step.position ?? '–'}. ${e(step.stepId)}</h3>
+<div class="scroll"><table class="stats"><thead><tr><th>Variant</th><th class="num">Sent</th><th class="num">Replied</th><th class="num">Reply rate</th><th class="num">Positive</th><th class="num">Positive rate</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p class="meta variant-note">${e(step.variantComparison?.note ?? '')}</p></div>`;
 }
 
 function intentsTable(report: StatsReport): string {
