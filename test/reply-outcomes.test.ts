@@ -49,6 +49,17 @@ describe('what replies do, through the real mailbox', () => {
     await services?.stop();
   });
 
+  it("`parley tasks show` prints a reply's control characters as \\u escapes, never raw to the terminal", async () => {
+    const lead = await firstEmailTo('ansi@lead.example');
+    const hostile = 'Does it work with Outlook?\u001b[2J\u001b]0;pwned\u0007 \u202eevil\u202c';
+    await replyTo(lead, 'ansi@lead.example', '<ansi-1@lead.example>', hostile);
+    const reply = await handled('<ansi-1@lead.example>');
+    const task = await eventually('the task', async () => (await worker.database.tasks.findOne({ replyId: reply._id })) ?? undefined);
+    const shown = await runCli(['tasks', 'show', task._id], services.env());
+    assert.match(shown, /Does it work with Outlook\?\\u001b\[2J\\u001b\]0;pwned\\u0007 \\u202eevil\\u202c/);
+    assert.doesNotMatch(shown, /[\u001b\u0007\u202e]/);
+  });
+
   it('a meeting request pauses the enrollment and queues a first-priority task for the owner', async () => {
     const lead = await firstEmailTo('meet@lead.example');
     await replyTo(

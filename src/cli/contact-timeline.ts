@@ -1,32 +1,12 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { contactTimeline, conversationLine, type TimelineEntry } from '../conversations/index.ts';
-import type { RepDoc } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { withDatabase } from './database.ts';
+import { CLI_OPERATOR as OPERATOR, terminalSafe } from './terminal.ts';
 
-/** The CLI reads as an operator who sees every contact. */
-const OPERATOR: RepDoc = {
-  _id: 'cli',
-  name: 'Parley CLI',
-  role: 'admin',
-  passwordHash: '',
-  onDuty: false,
-  lead: false,
-  createdAt: new Date(0),
-};
 /** Characters of a mail's text shown on its line without --full. */
 const EXCERPT = 100;
-
-/**
- * Mail text is written by strangers: control characters (ANSI escapes among them) are shown as
- * \u escapes so they cannot move the cursor or recolour the terminal. `keepNewlines` for --full.
- */
-export function terminalSafe(text: string, keepNewlines = false): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
-    keepNewlines && c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 function entryLines(entry: TimelineEntry, full: boolean): string[] {
   const head = `${entry.at.toISOString()}  ${entry.kind.padEnd(14)}  ${(entry.sequenceId ?? '-').padEnd(16)}  ${terminalSafe(entry.title)}`;

@@ -21,17 +21,7 @@ import {
 } from '../tasks/index.ts';
 import { confirmInTerminal } from './confirm.ts';
 import { withDatabase } from './database.ts';
-
-/** Without --as, the CLI reads as an operator who sees everything. */
-const OPERATOR: RepDoc = {
-  _id: 'cli',
-  name: 'Parley CLI',
-  role: 'admin',
-  passwordHash: '',
-  onDuty: false,
-  lead: false,
-  createdAt: new Date(0),
-};
+import { CLI_OPERATOR as OPERATOR, terminalSafe } from './terminal.ts';
 
 async function repFor(db: Database, email: string | undefined, required: boolean): Promise<RepDoc> {
   if (email === undefined) {
@@ -92,23 +82,23 @@ export function tasksCommand(): Command {
         const view = await getTaskView(db, await taskIdFor(db, id), await repFor(db, options.as, false));
         if (!view) throw new ParleyError(ErrorCodes.TASK_NOT_FOUND, `No task ${id} you can see; list them with \`parley tasks list\`.`);
         const { task } = view;
-        console.log(
+        // Everything here may hold a stranger's words (the thread, the explanation, the sender).
+        const say = (text: string) => console.log(terminalSafe(text, true));
+        say(
           `${task._id} (short id ${await new TaskShortIdStore(db.db).shortIdOf(task._id)})\n  ${task.email}, ${task.intent} (${task.confidence.toFixed(2)}: ${task.explanation}), P${task.priority}, ${task.status}, due ${task.dueAt.toISOString()}, ${task.assignee ?? 'unassigned'}` +
             (task.namedDate
               ? `\n  asked to hear from us again on ${task.namedDate.at.toISOString().slice(0, 10)} ("${task.namedDate.phrase}")`
               : ''),
         );
-        if (task.senderConcern) console.log(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
-        console.log(`  Sender authentication: ${view.authentication}`);
-        for (const line of triageLines(task)) console.log(`  ${line}`);
-        console.log('\nThread:');
+        if (task.senderConcern) say(`  HELD: ${task.senderConcern.note}; nothing was changed automatically`);
+        say(`  Sender authentication: ${view.authentication}`);
+        for (const line of triageLines(task)) say(`  ${line}`);
+        say('\nThread:');
         for (const e of view.thread)
-          console.log(
-            `--- ${e.kind} ${e.at.toISOString()} from ${e.from}${e.intent ? ` [${e.intent}]` : ''}\n${e.subject}\n\n${e.text.trim()}\n`,
-          );
-        console.log('History:');
+          say(`--- ${e.kind} ${e.at.toISOString()} from ${e.from}${e.intent ? ` [${e.intent}]` : ''}\n${e.subject}\n\n${e.text.trim()}\n`);
+        say('History:');
         for (const e of view.events)
-          console.log(
+          say(
             `  ${e.at.toISOString()} ${e.by} ${e.action} ${Object.entries(e.detail)
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`,

@@ -7,9 +7,8 @@ import { inProcessAnalyzer, ThreadedAnalyzer } from './message-analyzer.ts';
 
 // Threads from the sources: each loads Parley through tsx, which takes a few seconds the first time.
 const analyzer = new ThreadedAnalyzer({ threads: 1, timeoutMs: 30_000, heapMb: 256 });
-// 18 MB of the slow message take seconds: far past this budget, which a short reply on a fresh
-// thread stays well inside even on a loaded machine.
-const hurried = new ThreadedAnalyzer({ threads: 1, timeoutMs: 1_500, heapMb: 512 });
+// 18 MB of the slow message take over a second: far past this budget.
+const hurried = new ThreadedAnalyzer({ threads: 1, timeoutMs: 600, heapMb: 512 });
 afterAll(() => Promise.all([analyzer.close(), hurried.close()]));
 
 describe('analysis threads', () => {
@@ -43,10 +42,16 @@ describe('analysis threads', () => {
     expect(isParleyError(failure, 'ANALYSIS_TIMED_OUT'), String(failure)).toBe(true);
     // Stopped at the budget, not at the end of the message.
     expect(performance.now() - started).toBeLessThan(wholeMs / 2);
-    const next = await hurried.analyze(
-      Buffer.from(replyMessage({ from: 'lee@lead.example', to: 'dana@parley.test', subject: 'Re: hello', body: 'Yes, send it over.' })),
-      undefined,
+    // The replacement thread reads the next message. On a machine loaded by other test runs its
+    // first short reply can itself pass 600 ms, so it gets two more tries before that counts.
+    const reply = Buffer.from(
+      replyMessage({ from: 'lee@lead.example', to: 'dana@parley.test', subject: 'Re: hello', body: 'Yes, send it over.' }),
     );
-    expect(next.visibleText).toBe('Yes, send it over.');
+    let next = await hurried.analyze(reply, undefined).catch((error: unknown) => error);
+    for (let tries = 1; tries < 3 && isParleyError(next, 'ANALYSIS_TIMED_OUT'); tries += 1) {
+      next = await hurried.analyze(reply, undefined).catch((error: unknown) => error);
+    }
+    if (next instanceof Error) throw next;
+    expect((next as { visibleText: string }).visibleText).toBe('Yes, send it over.');
   }, 60_000);
 });
