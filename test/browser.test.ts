@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -11,8 +11,7 @@ import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { insertStatsHistory } from './support/stats-history.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 const PASSWORD = 'browser test password 123';
 const REP = 'rita@parley.test';
 
@@ -37,7 +36,7 @@ describe('rep app in a browser', () => {
     });
     worker = await startWorker({ config, logger: silentLogger() });
     await addRep(worker.database, { email: REP, name: 'Rita Rep', role: 'admin', password: PASSWORD });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {

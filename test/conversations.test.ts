@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { freePort } from '../src/embedded/index.ts';
 import type { EnrollmentDoc, RepDoc, TaskDoc } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -13,8 +13,7 @@ import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { runCli } from './support/worker-process.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 const PASSWORD = 'conversation-test-pw-1';
 const SESSION_SECRET = 'conversation-test-session-secret-0123456789';
 
@@ -280,7 +279,7 @@ describe('one conversation per person, through the real mailbox', () => {
       assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\``);
       const base = worker.webUrl;
       assert.ok(base);
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const dialogs: string[] = [];
       page.on('dialog', (dialog) => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { connectDatabase, SessionStore, type Database, type TaskDoc } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
@@ -14,6 +13,7 @@ import { quickFollowUp } from './support/sequences.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 import { Client, noTransport, REP_PASSWORD } from './support/web-client.ts';
 import { runCli, startCli } from './support/worker-process.ts';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 
 const ADMIN = 'admin@parley.test';
 const ANN = 'ann@parley.test';
@@ -180,11 +180,10 @@ describe('rep management', () => {
   });
 
   it('reassigns in Chromium: the Reassign form on the task page, under the strict CSP', async () => {
-    const CHROMIUM = '/usr/bin/chromium';
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\``);
     const task = await taskFor({ assignee: BEN });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

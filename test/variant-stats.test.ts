@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { freePort } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -10,8 +10,7 @@ import { outlineOf, readStats } from '../src/stats/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 const PASSWORD = 'variant stats password 123';
 const REP = 'vera@parley.test';
 
@@ -94,7 +93,7 @@ describe('A/B variant stats on real servers', () => {
     assert.match(step?.variantComparison?.note ?? '', /^not enough data yet/);
 
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`npm run setup\``);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const base = worker.webUrl;
     assert.ok(base);
