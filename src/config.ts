@@ -345,7 +345,7 @@ export interface Config {
   };
   /** Authentication-Results authserv-ids to trust (AUTHSERV_ID); empty: none. */
   readonly authservIds: readonly string[];
-  /** MESSAGE_ID_DOMAIN; undefined when not set (see answerMessageIdDomain). */
+  /** MESSAGE_ID_DOMAIN; undefined when not set (see src/sending messageIdDomainFor). */
   readonly messageIdDomain: string | undefined;
   readonly sequencesDir: string;
   readonly sequencesReloadMs: number;

@@ -52,16 +52,8 @@ describe('alarm gauges at GET /metrics', () => {
     await reply(optOut, 'stop@lead.example', '<stop-1@lead.example>', 'Please unsubscribe me from these emails.');
     await reply(asks, 'asks@lead.example', '<asks-1@lead.example>', 'Does it work with Outlook?');
     // A real Postfix report returning the lead's step 1 (its Message-ID swapped in).
-    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
-    const returnedId =
-      /^Message-ID:\s*(<[^>]+>)/im.exec(
-        fixture
-          .split(/\r?\n\r?\n/)
-          .slice(1)
-          .join('\n\n'),
-      )?.[1] ?? '';
     await services.mailbox.deliver(
-      fixture.replaceAll(returnedId, gone).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-1@mx.lead.example>'),
+      await side.bounceReturning({ messageId: gone }, 'postfix-5.1.1-user-unknown.eml', '<bounce-1@mx.lead.example>'),
     );
     assert.equal((await handled('<stop-1@lead.example>')).intent, 'unsubscribe');
     assert.equal((await handled('<asks-1@lead.example>')).intent, 'question');

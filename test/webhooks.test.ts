@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { connectDatabase, queueWebhook, type Database } from '../src/db/index.ts';
-import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';
 import type { Sequence } from '../src/sequences/index.ts';
@@ -16,8 +15,7 @@ import { applyTaskOutcome } from '../src/tasks/index.ts';
 import { buildWebServer } from '../src/web/index.ts';
 import { WebhookDispatcher, type WebhookEndpoint } from '../src/webhooks/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
-import { replyMessage } from './support/mail.ts';
-import { BOUNCE_FIXTURES } from './support/real-mail.ts';
+import { leadSide } from './support/conversation.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { Client, noTransport, REP_PASSWORD } from './support/web-client.ts';
 import { runCli } from './support/worker-process.ts';
@@ -90,23 +88,7 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
   const delivered = (path: string, type: string, email: string) =>
     eventually(`${type} for ${email} at ${path}`, async () => posts(path, type, email)[0]);
 
-  async function firstEmailTo(email: string) {
-    await enrollContacts(worker.database, sequence, [{ email, firstName: 'Lee' }]);
-    const sent = await eventually(`step 1 to ${email}`, async () => services.sink.received.find((m) => m.envelopeTo[0] === email));
-    return { messageId: sent.parsed.messageId ?? '' };
-  }
-  const replyTo = (lead: { messageId: string }, from: string, messageId: string, body: string) =>
-    services.mailbox.deliver(
-      replyMessage({
-        from,
-        to: 'dana@parley.test',
-        subject: 'Re: Quick question about your team',
-        messageId,
-        inReplyTo: lead.messageId,
-        references: [lead.messageId],
-        body,
-      }),
-    );
+  const { firstEmailTo, replyTo, bounceReturning } = leadSide({ services: () => services, worker: () => worker, sequence: () => sequence });
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -323,16 +305,7 @@ describe('outbound webhooks, from a real reply to a local receiver', () => {
 
   it('a hard bounce is delivered as bounce', async () => {
     const lead = await firstEmailTo('gone@lead.example');
-    const fixture = await readFile(join(BOUNCE_FIXTURES, 'postfix-5.1.1-user-unknown.eml'), 'utf8');
-    const returned = fixture
-      .split(/\r?\n\r?\n/)
-      .slice(1)
-      .join('\n\n');
-    const originalId = /^Message-ID:\s*(<[^>]+>)/im.exec(returned)?.[1];
-    assert.ok(originalId);
-    await services.mailbox.deliver(
-      fixture.replaceAll(originalId, lead.messageId).replace(/^Message-ID:.*$/im, 'Message-ID: <bounce-hard@mx.lead.example>'),
-    );
+    await services.mailbox.deliver(await bounceReturning(lead, 'postfix-5.1.1-user-unknown.eml', '<bounce-hard@mx.lead.example>'));
     const bounce = await delivered('/crm', 'bounce', 'gone@lead.example');
     assert.ok(verified(bounce));
     assert.deepEqual([payloadOf(bounce).data.kind, payloadOf(bounce).data.status], ['hard', '5.1.1']);

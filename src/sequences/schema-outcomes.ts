@@ -20,7 +20,8 @@ export function isConfigurableIntent(intent: string): intent is ConfigurableInte
 /** Intents whose handling is fixed for every sequence, and why, for the error message. */
 const FIXED = {
   unsubscribe: 'an unsubscribe reply always stops the sequence and suppresses the contact, whatever the file says; remove this line',
-  bounce: 'a bounce always stops the sequence and suppresses the address, whatever the file says; remove this line',
+  bounce:
+    'a bounce always stops or pauses the sequence by its reason, whatever the file says (a dead address is suppressed, a full mailbox retried, a refused message paused); remove this line',
   out_of_office:
     'an out-of-office reply always pauses the sequence and resumes it after the return date, whatever the file says; remove this line',
   auto_reply: 'an automatic answer (ticket receipt, unmonitored mailbox) never changes the sequence; remove this line',

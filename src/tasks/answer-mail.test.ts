@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { answerBody, answerMessageIdDomain, handOverLine, parseCcList, quoteBelow, replyAllCc } from './answer-mail.ts';
+import { answerBody, handOverLine, parseCcList, quoteBelow, replyAllCc } from './answer-mail.ts';
+import { messageIdDomainFor } from '../sending/index.ts';
 
 describe("a rep's answer as mail", () => {
   it('copies everyone the lead had in To and Cc, except us and the lead', () => {
@@ -22,8 +23,8 @@ describe("a rep's answer as mail", () => {
   });
 
   it('takes the Message-ID domain from MESSAGE_ID_DOMAIN, else from the sending address', () => {
-    assert.equal(answerMessageIdDomain('mail.example.com', 'marco@example.com'), 'mail.example.com');
-    assert.equal(answerMessageIdDomain(undefined, 'marco@Example.COM'), 'example.com');
+    assert.equal(messageIdDomainFor('mail.example.com', 'marco@example.com'), 'mail.example.com');
+    assert.equal(messageIdDomainFor(undefined, 'marco@Example.COM'), 'example.com');
   });
 
   it("quotes the lead below the answer as mail clients do, in the contact's zone", () => {

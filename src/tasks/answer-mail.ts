@@ -1,6 +1,5 @@
 import { normaliseAddress } from '../contacts/index.ts';
 import { isParleyError } from '../errors.ts';
-import { messageIdDomainFor } from '../sending/index.ts';
 
 /**
  * How a rep's answer reads in the lead's mail client: the same From name as the thread's emails,
@@ -44,9 +43,6 @@ export function parseCcList(input: string): { ok: true; cc: string[] } | { ok: f
   if (unique.length > MAX_CC) return { ok: false, message: `CC: at most ${MAX_CC} addresses.` };
   return { ok: true, cc: unique };
 }
-
-/** An answer's Message-ID domain: the same rule as a step's (src/sending messageIdDomainFor). */
-export const answerMessageIdDomain = messageIdDomainFor;
 
 export interface QuotedMessage {
   /** When the lead wrote it (their Date header, else when it arrived). */

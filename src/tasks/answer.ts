@@ -13,9 +13,9 @@ import {
 } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
-import type { MailTransport } from '../sending/index.ts';
+import { messageIdDomainFor, type MailTransport } from '../sending/index.ts';
 import type { Sequence } from '../sequences/index.ts';
-import { answerBody, answerMessageIdDomain, handOverLine, replyAllCc } from './answer-mail.ts';
+import { answerBody, handOverLine, replyAllCc } from './answer-mail.ts';
 import { checkClaim } from './claim.ts';
 import { recordEvent } from './events.ts';
 import { noSuchTask, refuse, type TaskActionResult } from './types.ts';
@@ -88,7 +88,7 @@ export async function answerTask(
   });
   const replyTo = sequence?.sender.replyTo;
   const references = [...new Set([...enrollment.threadMessageIds, ...(reply.messageId ? [reply.messageId] : [])])];
-  const messageId = `<rep.${randomUUID()}@${answerMessageIdDomain(options.messageIdDomain, address)}>`;
+  const messageId = `<rep.${randomUUID()}@${messageIdDomainFor(options.messageIdDomain, address)}>`;
   const record: RepMessageDoc = {
     _id: messageId,
     messageId,

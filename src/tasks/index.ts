@@ -6,7 +6,7 @@ export { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.
 export { listTasks, taskCounts, refreshTasks, canSee } from './list.ts';
 export { claimTask, liveClaim } from './claim.ts';
 export { answerTask, defaultAnswerCc, replySubject, type AnswerOptions } from './answer.ts';
-export { answerMessageIdDomain, parseCcList, quoteBelow } from './answer-mail.ts';
+export { parseCcList, quoteBelow } from './answer-mail.ts';
 export { applyTaskOutcome, type TaskOutcome, type OutcomeOptions } from './outcome.ts';
 export { relabelTask } from './relabel.ts';
 export { escalateOverdue } from './escalate.ts';
