@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { freePort } from '../src/embedded/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Sequence } from '../src/sequences/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
-import { BOUNCE_FIXTURES } from './support/real-mail.ts';
 import { leadSide } from './support/conversation.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 import { sample } from './support/prometheus.ts';
