@@ -39,6 +39,7 @@ import type {
   TaskDoc,
   TaskEventDoc,
   ReferralDoc,
+  InboxSignalDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
@@ -74,6 +75,8 @@ export interface ParleyCollections extends WebhookCollections {
   suppressionAudit: Collection<SuppressionAuditDoc>;
   /** Who referred each address to us (src/db/triage-store.ts), read by `_id` only. */
   referrals: Collection<ReferralDoc>;
+  /** Changes with every task write (src/db/inbox-signal.ts), read by `_id` only. */
+  inboxSignals: Collection<InboxSignalDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -142,6 +145,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
     webhookDeliveries: db.collection('webhook_deliveries'),
     webhookAttempts: db.collection('webhook_attempts'),
     referrals: db.collection('referrals'),
+    inboxSignals: db.collection('inbox_signals'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');

@@ -366,6 +366,19 @@ export interface TaskDoc {
    * on the task so queueing one costs one write. Tasks queued before it have a stored event instead.
    */
   asCreated?: Record<string, string> | undefined;
+  /** What the inbox row shows without reading the contact and the reply again (set when queued). */
+  preview?: TaskPreview | undefined;
+  /** The rep who set the intent by hand: the classifier's confidence no longer applies. */
+  relabelledBy?: string | undefined;
+}
+
+/** A task's row in the inbox: who wrote and the start of what they wrote. */
+export interface TaskPreview {
+  /** The contact's name, or the display name of the reply's sender. */
+  name?: string | undefined;
+  company?: string | undefined;
+  /** The reply's own words (quotes and signature gone), cut to a line or two. */
+  snippet: string;
 }
 
 /** The person a reply refers us to, as shown on the task. */
@@ -711,4 +724,15 @@ export interface StatsDayPartDoc {
   sequenceId?: string | undefined;
   /** JSON of the compact event tuples (src/stats/days.ts): one string decodes far faster than subdocuments. */
   events: string;
+}
+
+/**
+ * One document, `_id: 'tasks'`, whose token changes with every write to the task queue: an open
+ * inbox reads it by `_id` (the one read FerretDB v1 answers without a scan) to learn that
+ * something changed, since FerretDB v1 has no change streams.
+ */
+export interface InboxSignalDoc {
+  _id: 'tasks';
+  token: string;
+  at: Date;
 }

@@ -51,6 +51,7 @@ export { repStore, type RepStore } from './rep-store.ts';
 export { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
 export { conversationStore, type ConversationStore, type ConversationTaskRecord, type HeldEnrollmentRecord } from './conversation-store.ts';
 export { timelineStore, type ContactHistory, type TimelineStore } from './timeline-store.ts';
+export { inboxSignal, type InboxSignal } from './inbox-signal.ts';
 export { triageStore, type TriageStore } from './triage-store.ts';
 export { taskStore, type TaskQuery, type TaskSettled, type TaskStore, type TaskViewer } from './task-store.ts';
 export {

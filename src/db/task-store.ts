@@ -1,6 +1,7 @@
 import type { Collection, Filter } from 'mongodb';
 import { insertOnce, type TimeBound } from './database.ts';
-import type { RepDoc, TaskClaimDoc, TaskDoc, TaskEventDoc, TaskStatus } from './documents.ts';
+import type { InboxSignalDoc, RepDoc, TaskClaimDoc, TaskDoc, TaskEventDoc, TaskStatus } from './documents.ts';
+import { inboxSignal } from './inbox-signal.ts';
 import { taskClaimSlots, type NumberedSlots } from './numbered-slots.ts';
 
 /** Who reads the queue: a rep sees their own and unassigned tasks, an admin all of them. */
@@ -12,6 +13,8 @@ export interface TaskQuery {
   intent?: TaskDoc['intent'] | undefined;
   /** A lower-cased rep address. */
   assignee?: string | undefined;
+  /** A sequence id; '' for triage tasks (no sequence yet). */
+  sequenceId?: string | undefined;
 }
 
 /** A decision that closes or snoozes a task. */
@@ -56,7 +59,8 @@ export interface TaskStore {
   markAnswered(id: string, at: Date): Promise<void>;
   /** Snoozes or closes a task (closing clears a snooze). */
   settle(id: string, settled: TaskSettled): Promise<void>;
-  relabel(id: string, intent: TaskDoc['intent']): Promise<void>;
+  /** A rep set the intent by hand (`by`): the row shows that instead of the classifier's confidence. */
+  relabel(id: string, intent: TaskDoc['intent'], by: string): Promise<void>;
   markEscalated(id: string, escalated: NonNullable<TaskDoc['escalated']>): Promise<void>;
   /** Gives the task to a rep, or back to the pool (undefined: unassigned; a claimed task opens again). */
   assign(id: string, assignee: string | undefined): Promise<void>;
@@ -86,13 +90,21 @@ export function taskStore(collections: {
   tasks: Collection<TaskDoc>;
   taskEvents: Collection<TaskEventDoc>;
   taskClaims: Collection<TaskClaimDoc>;
+  /** Absent in a few unit tests only: open inboxes then learn of changes at their next read. */
+  inboxSignals?: Collection<InboxSignalDoc>;
 }): TaskStore {
   const { tasks, taskEvents } = collections;
+  const signal = collections.inboxSignals && inboxSignal({ inboxSignals: collections.inboxSignals });
+  // Every write to a task tells the open inboxes (server push, src/web/app/inbox-stream.ts).
+  const changed = async <T>(result: T): Promise<T> => {
+    await signal?.touch();
+    return result;
+  };
   const get = (id: string) => tasks.findOne({ _id: id });
   return {
     get,
     async insert(task) {
-      if ((await insertOnce(tasks, task)) === 'inserted') return { inserted: task };
+      if ((await insertOnce(tasks, task)) === 'inserted') return changed({ inserted: task });
       return { existing: (await get(task._id)) ?? task };
     },
     open: (limit) => tasks.find({ status: 'open' }).sort({ priority: 1, createdAt: 1 }).limit(limit).toArray(),
@@ -103,6 +115,7 @@ export function taskStore(collections: {
           ...(query.status !== undefined && { status: query.status }),
           ...(query.intent !== undefined && { intent: query.intent }),
           ...(query.assignee !== undefined && { assignee: query.assignee }),
+          ...(query.sequenceId !== undefined && { sequenceId: query.sequenceId }),
         })
         .sort({ dueAt: 1, _id: 1 })
         .limit(limit)
@@ -124,37 +137,38 @@ export function taskStore(collections: {
     overdue: (now) => tasks.find({ status: { $in: ['open', 'claimed'] }, dueAt: { $lt: now }, escalated: { $exists: false } }).toArray(),
     async wake(id) {
       const result = await tasks.updateOne({ _id: id, status: 'snoozed' }, { $set: { status: 'open' }, $unset: { snoozedUntil: '' } });
-      return result.modifiedCount > 0;
+      return changed(result.modifiedCount > 0);
     },
     async reopenExpired(id, now) {
       const result = await tasks.updateOne({ _id: id, status: 'claimed', 'claim.until': { $lte: now } }, { $set: { status: 'open' } });
-      return result.modifiedCount > 0;
+      return changed(result.modifiedCount > 0);
     },
     async markClaimed(id, claim, status) {
-      await tasks.updateOne({ _id: id }, { $set: { claim, status }, $unset: { snoozedUntil: '' } });
+      await changed(await tasks.updateOne({ _id: id }, { $set: { claim, status }, $unset: { snoozedUntil: '' } }));
     },
     async markAnswered(id, at) {
-      await tasks.updateOne({ _id: id }, { $set: { status: 'answered', answeredAt: at } });
+      await changed(await tasks.updateOne({ _id: id }, { $set: { status: 'answered', answeredAt: at } }));
     },
     async settle(id, settled) {
       await tasks.updateOne(
         { _id: id },
         settled.status === 'snoozed' ? { $set: settled } : { $set: settled, $unset: { snoozedUntil: '' } },
       );
+      await changed(undefined);
     },
-    async relabel(id, intent) {
-      await tasks.updateOne({ _id: id }, { $set: { intent } });
+    async relabel(id, intent, by) {
+      await changed(await tasks.updateOne({ _id: id }, { $set: { intent, relabelledBy: by } }));
     },
     async markEscalated(id, escalated) {
-      await tasks.updateOne({ _id: id }, { $set: { escalated } });
+      await changed(await tasks.updateOne({ _id: id }, { $set: { escalated } }));
     },
     async assign(id, assignee) {
       if (assignee !== undefined) {
-        await tasks.updateOne({ _id: id }, { $set: { assignee } });
+        await changed(await tasks.updateOne({ _id: id }, { $set: { assignee } }));
         return;
       }
       await tasks.updateOne({ _id: id }, { $unset: { assignee: '', claim: '' } });
-      await tasks.updateOne({ _id: id, status: 'claimed' }, { $set: { status: 'open' } });
+      await changed(await tasks.updateOne({ _id: id, status: 'claimed' }, { $set: { status: 'open' } }));
     },
     heldBy: (rep) => tasks.find({ status: { $ne: 'done' }, $or: [{ assignee: rep }, { 'claim.by': rep }] }).toArray(),
     appendEvent: async (event) => ((await insertOnce(taskEvents, event)) === 'inserted' ? 'appended' : 'duplicate'),

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { insertOnce } from './database.ts';
-import type { ReferralDoc, ReplyDoc, TaskDoc, TriageDetails } from './documents.ts';
+import type { InboxSignalDoc, ReferralDoc, ReplyDoc, TaskDoc, TriageDetails } from './documents.ts';
+import { inboxSignal } from './inbox-signal.ts';
 import { boundedTaskId } from './task-ids.ts';
 
 /** How many of a sender's triage task numbers one read asks for (`_id $in`, served by the `_id` index). */
@@ -45,8 +46,15 @@ export function triageStore(collections: {
   tasks: Collection<TaskDoc>;
   replies: Collection<ReplyDoc>;
   referrals: Collection<ReferralDoc>;
+  inboxSignals?: Collection<InboxSignalDoc>;
 }): TriageStore {
   const { tasks, replies, referrals } = collections;
+  const signal = collections.inboxSignals && inboxSignal({ inboxSignals: collections.inboxSignals });
+  // As in the task store: every task write tells the open inboxes.
+  const changed = async <T>(result: T): Promise<T> => {
+    await signal?.touch();
+    return result;
+  };
   const idOf = (sender: string, n: number) => boundedTaskId(`triage:${sender}#${n}`);
   return {
     idOf,
@@ -63,7 +71,7 @@ export function triageStore(collections: {
         if (found.length < PROBE) return newest;
       }
     },
-    open: (task) => insertOnce(tasks, task),
+    open: async (task) => changed(await insertOnce(tasks, task)),
     async join(taskId, replyId, at, keep) {
       const result = await tasks.updateOne(
         { _id: taskId, 'triage.replyIds': { $ne: replyId } },
@@ -71,10 +79,10 @@ export function triageStore(collections: {
           ? { $push: { 'triage.replyIds': replyId }, $inc: { 'triage.messages': 1 }, $max: { 'triage.lastAt': at } }
           : { $inc: { 'triage.messages': 1 }, $max: { 'triage.lastAt': at } },
       );
-      return result.modifiedCount > 0;
+      return changed(result.modifiedCount > 0);
     },
     async decide(taskId, set) {
-      await tasks.updateOne({ _id: taskId }, { $set: set });
+      await changed(await tasks.updateOne({ _id: taskId }, { $set: set }));
     },
     replies: async (ids) => {
       if (ids.length === 0) return [];

@@ -11,7 +11,7 @@ import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_INBOUND_METRICS, secondsSince, type InboundMetrics } from '../monitoring/index.ts';
 import type { Sequence } from '../sequences/index.ts';
-import { queueTaskForReply, queueTriageTask, type TaskSettings } from '../tasks/index.ts';
+import { queueTaskForReply, queueTriageTask, taskPreview, type TaskSettings } from '../tasks/index.ts';
 import { applyOutcome, decideOutcome } from './apply-outcome.ts';
 import { requireSender, type InboundMessage } from './inbound-message.ts';
 import type { TrainedIntentModel } from './message-analysis.ts';
@@ -108,7 +108,12 @@ export class ReplyHandler {
       const triage = sender
         ? await queueTriageTask(
             db,
-            { reply: { _id: replyId, receivedAt: this.#o.now() }, sender, classification },
+            {
+              reply: { _id: replyId, receivedAt: this.#o.now() },
+              sender,
+              classification,
+              preview: taskPreview({ fromName: message.fromName, text: visibleText }),
+            },
             this.#o.now(),
             this.#o.taskSettings,
           )
@@ -235,6 +240,7 @@ export class ReplyHandler {
               senderConcern,
               referral: shown,
               namedDate: plan.namedDate,
+              preview: taskPreview({ contact, fromName: message.fromName, text: analysis.visibleText }),
             },
             now,
             this.#o.taskSettings,

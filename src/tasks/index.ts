@@ -1,6 +1,9 @@
 /** The human-response queue: replies that need a person, who works on them, and what they decided. */
 export type { TaskDoc, TaskStatus, TaskEventDoc } from '../db/index.ts';
 export { queueTaskForReply, listOpenTasks, type TaskSource } from './queue.ts';
+export { taskPreview, snippetOf } from './preview.ts';
+export { bulkTaskAction, bulkNeedsConfirmation, BULK_MAX, type BulkAction, type BulkResult } from './bulk.ts';
+export { inboxItems, searchWords, INBOX_VIEWS, type InboxFilter, type InboxItem, type InboxView } from './inbox.ts';
 export { taskPriority } from './priority.ts';
 export { DEFAULT_TASK_SETTINGS, taskDueAt, type TaskSettings } from './settings.ts';
 export { listTasks, taskCounts, refreshTasks, canSee } from './list.ts';

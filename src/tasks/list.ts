@@ -46,6 +46,7 @@ export async function listTasks(db: ParleyCollections, viewer: RepDoc, filter: T
     // An intent that is no intent matches nothing, as before: the store compares it as given.
     intent: filter.intent as TaskDoc['intent'] | undefined,
     assignee: filter.assignee?.toLowerCase(),
+    sequenceId: filter.sequenceId,
   };
   return taskStore(db).visible(viewer, query, LIST_LIMIT);
 }

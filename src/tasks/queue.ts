@@ -7,6 +7,7 @@ import {
   type ReplyDoc,
   type SenderConcern,
   type TaskDoc,
+  type TaskPreview,
 } from '../db/index.ts';
 import type { Classification } from '../classify/index.ts';
 import { chooseAssignee } from './assign.ts';
@@ -27,6 +28,8 @@ export interface TaskSource {
   referral?: ReferredPerson | undefined;
   /** The date the reply named for being contacted again. */
   namedDate?: { at: Date; phrase: string } | undefined;
+  /** What the inbox row shows (taskPreview). */
+  preview?: TaskPreview | undefined;
 }
 
 /** Priority of a held reply whose intent needs no person otherwise (an unsubscribe, an out-of-office): someone checks it soon. */
@@ -72,6 +75,7 @@ export async function queueTaskForReply(
     ...(source.senderConcern && { senderConcern: source.senderConcern }),
     ...(source.referral && { referral: source.referral }),
     ...(source.namedDate && { namedDate: { at: source.namedDate.at, phrase: source.namedDate.phrase } }),
+    ...(source.preview && { preview: source.preview }),
     status: 'open',
     createdAt: now,
     dueAt,

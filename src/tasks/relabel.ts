@@ -64,7 +64,7 @@ export async function relabelTask(
     if (isParleyError(error)) return refuse('invalid', error.message);
     throw error;
   }
-  await tasks.relabel(taskId, intent);
+  await tasks.relabel(taskId, intent, rep._id);
   const applied = target ? await applyRelabelOutcome(db, task, target, intent, rep, now) : 'label only';
   await recordEvent(db, {
     taskId,

@@ -11,6 +11,7 @@ import {
   type TaskDoc,
   type TriageDetails,
   type TriageSuggestion,
+  type TaskPreview,
 } from '../db/index.ts';
 import { chooseAssignee } from './assign.ts';
 import { checkClaim } from './claim.ts';
@@ -39,6 +40,8 @@ export interface TriageInput {
   /** The sender's normalised address. */
   sender: string;
   classification: Pick<Classification, 'intent' | 'confidence' | 'explanation'>;
+  /** What the inbox row shows (taskPreview); the first reply's, as the task is opened. */
+  preview?: TaskPreview | undefined;
 }
 
 /**
@@ -102,6 +105,7 @@ async function newTriageTask(db: ParleyCollections, input: TriageInput, _id: str
     ...(assignee !== undefined && { assignee }),
     outcome: TRIAGE,
     triage,
+    ...(input.preview && { preview: input.preview }),
     status: 'open',
     createdAt: now,
     dueAt,

@@ -4,6 +4,8 @@ export interface TaskFilter {
   status?: TaskStatus | undefined;
   intent?: string | undefined;
   assignee?: string | undefined;
+  /** A sequence id ('' for triage tasks, which have none yet). */
+  sequenceId?: string | undefined;
 }
 
 /** `needs_confirmation`: nothing was done; the message says what would happen, and the same action with `confirmed` does it. */

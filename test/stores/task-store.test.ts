@@ -105,7 +105,7 @@ describe('task store', () => {
     let read = await store.get(doc._id);
     assert.deepEqual([read?.status, read?.claim?.by, read?.snoozedUntil], ['claimed', ann._id, undefined]);
     await store.markAnswered(doc._id, at(3));
-    await store.relabel(doc._id, 'interested');
+    await store.relabel(doc._id, 'interested', ann._id);
     await store.settle(doc._id, { status: 'snoozed', snoozedUntil: at(100) });
     read = await store.get(doc._id);
     assert.deepEqual([read?.status, read?.answeredAt, read?.intent, read?.snoozedUntil], ['snoozed', at(3), 'interested', at(100)]);
@@ -136,7 +136,7 @@ describe('task store', () => {
   it('starts the audit trail with "created" from the task as it was queued, however it changed since', async () => {
     const queued = task({ createdAt: at(0), asCreated: { priority: '2', intent: 'question', dueAt: at(60).toISOString() } });
     await store.insert(queued);
-    await store.relabel(queued._id, 'interested');
+    await store.relabel(queued._id, 'interested', 'ann@parley.test');
     await store.appendEvent({
       _id: `${queued._id}#x`,
       taskId: queued._id,

@@ -53,6 +53,40 @@ svg.chart{display:block;max-width:100%;height:auto;margin:6px 0}
 .i-meeting-request{fill:#1f6b45}.i-interested{fill:#48a374}.i-question{fill:#4a7fc1}.i-not-now{fill:#e0a526}
 .i-wrong-person{fill:#8e6bbf}.i-not-interested{fill:#9a9a92}.i-unsubscribe{fill:#c24b45}.i-unclear{fill:#cfcfc8}.i-other{fill:#6b6b66}
 @media (max-width:900px){.stats-charts{grid-template-columns:1fr}}
+.views{display:flex;gap:4px;margin:0 0 10px;flex-wrap:wrap}
+.views a{padding:4px 12px;border:1px solid #ccc;border-radius:16px;color:#222;text-decoration:none;background:#fff}
+.views a[aria-current=page]{background:#222;color:#fff;border-color:#222}
+.filters .search input{min-width:16rem;padding:4px 6px;font:inherit}
+.bulk{display:flex;gap:10px;align-items:end;margin:0 0 10px;flex-wrap:wrap}
+table.inbox td{font-size:.92rem}
+table.inbox td.pick,table.inbox th.pick{width:2rem}
+table.inbox td.who a{color:#222;text-decoration:none}
+table.inbox td.who .address{color:#2b6cb0}
+table.inbox .company{color:#555;font-size:.85rem}
+table.inbox td.snippet{color:#333;max-width:28rem}
+table.inbox td.due{white-space:nowrap}
+table.inbox td.due.overdue{color:#b42318;font-weight:600}
+table.inbox tr.focused{outline:2px solid #2b6cb0;outline-offset:-2px;background:#f0f6ff}
+kbd{border:1px solid #bbb;border-bottom-width:2px;border-radius:4px;padding:0 5px;font:.85rem ui-monospace,monospace;background:#fff}
+.overlay{position:fixed;inset:0;background:rgba(0,0,0,.35);display:flex;align-items:center;justify-content:center;z-index:10}
+.overlay[hidden]{display:none}
+.overlay .card{max-width:28rem;width:90%}
+.overlay table{border:0}
+@media (max-width:640px){
+header{flex-wrap:wrap;gap:8px 12px;padding:8px 12px}
+header span{font-size:.8rem}
+main{padding:12px}
+.filters .search,.filters .search input{width:100%;min-width:0}
+table.inbox,table.inbox tbody,table.inbox tr,table.inbox td{display:block;width:100%}
+table.inbox thead{display:none}
+table.inbox{border:0;background:transparent}
+table.inbox tr{position:relative;background:#fff;border:1px solid #e2e2de;border-radius:8px;margin:0 0 10px;padding:8px 10px 8px 40px}
+table.inbox td{border:0;padding:2px 0;max-width:none}
+table.inbox td.pick{position:absolute;left:10px;top:10px;width:auto}
+table.inbox td.seq{color:#666;font-size:.8rem}
+table.inbox td.snippet{overflow-wrap:anywhere}
+.scroll{overflow-x:visible}
+}
 `;
 
 export const APP_JS = `'use strict';
@@ -72,62 +106,183 @@ export const APP_JS = `'use strict';
     });
   });
 
+  // The task page opened with r from the inbox: the cursor goes to the answer.
+  if (window.location.hash === '#reply') {
+    var answer = document.getElementById('reply-text');
+    if (answer) answer.focus();
+  }
+
   var body = document.getElementById('task-rows');
   if (!body) return;
+  var bulk = document.getElementById('bulk');
+  var bulkAction = document.getElementById('bulk-action');
+  var selectedCount = document.getElementById('selected-count');
+  var selectAll = document.getElementById('select-all');
+  var help = document.getElementById('shortcuts');
+  var empty = document.getElementById('empty');
+  var focusedId = null;
 
-  function cell(row, text, className) {
-    var td = document.createElement('td');
-    td.textContent = text;
-    if (className) td.className = className;
-    row.appendChild(td);
-    return td;
+  function rows() { return Array.prototype.slice.call(body.querySelectorAll('tr[data-task-id]')); }
+  function checkboxOf(tr) { return tr.querySelector('input[name=ids]'); }
+  function countSelected() {
+    var n = rows().filter(function (tr) { var box = checkboxOf(tr); return box && box.checked; }).length;
+    if (selectedCount) selectedCount.textContent = n === 0 ? 'none selected' : n + ' selected';
+    return n;
+  }
+  function focusRow(tr) {
+    rows().forEach(function (other) { other.classList.remove('focused'); other.removeAttribute('aria-selected'); });
+    if (!tr) { focusedId = null; return; }
+    tr.classList.add('focused');
+    tr.setAttribute('aria-selected', 'true');
+    focusedId = tr.getAttribute('data-task-id');
+    tr.scrollIntoView({ block: 'nearest' });
+  }
+  function focused() {
+    return rows().filter(function (tr) { return tr.getAttribute('data-task-id') === focusedId; })[0];
+  }
+
+  // Rows are built with createElement and textContent, never from HTML (see the top of this file);
+  // they read as the server's rows (taskRowHtml in pages.ts), which the browser test compares.
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
   }
   function tag(td, text, className) {
-    var span = document.createElement('span');
-    span.className = 'tag ' + className;
-    span.textContent = text;
     td.appendChild(document.createTextNode(' '));
-    td.appendChild(span);
+    td.appendChild(el('span', 'tag ' + className, text));
+  }
+  function row(t, checked) {
+    var tr = document.createElement('tr');
+    tr.setAttribute('data-task-id', t.id);
+    if (t.overdue) tr.className = 'late';
+    var pick = el('td', 'pick');
+    var box = document.createElement('input');
+    box.type = 'checkbox'; box.name = 'ids'; box.value = t.id; box.setAttribute('form', 'bulk'); box.setAttribute('aria-label', 'Select');
+    box.checked = checked;
+    pick.appendChild(box);
+    tr.appendChild(pick);
+    var who = el('td', 'who');
+    var link = el('a');
+    link.href = '/tasks/' + encodeURIComponent(t.id);
+    if (t.name) {
+      link.appendChild(el('strong', '', t.name));
+      if (t.company) { link.appendChild(document.createTextNode(' ')); link.appendChild(el('span', 'company', t.company)); }
+      link.appendChild(document.createElement('br'));
+    }
+    link.appendChild(el('span', 'address', t.email));
+    who.appendChild(link);
+    if (t.escalated) tag(who, 'escalated', 'escalated');
+    if (t.senderHeld) tag(who, 'check sender', 'sender');
+    if (t.triage) tag(who, 'triage', 'triage');
+    tr.appendChild(who);
+    tr.appendChild(el('td', 'snippet', t.snippet || ''));
+    tr.appendChild(el('td', 'seq', t.sequenceId || (t.triage ? 'no sequence yet' : '')));
+    var intent = el('td', 'intent');
+    intent.appendChild(el('span', 'intent-label', t.intentLabel || t.intent));
+    intent.appendChild(document.createElement('br'));
+    intent.appendChild(el('span', 'meta', t.relabelledBy ? 'set by ' + t.relabelledBy : Math.round(t.confidence * 100) + '% sure'));
+    tr.appendChild(intent);
+    var due = el('td', 'due' + (t.overdue ? ' overdue' : ''), t.dueLabel || '');
+    if (t.dueAt) due.title = new Date(t.dueAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    due.appendChild(document.createElement('br'));
+    due.appendChild(el('span', 'meta', 'P' + t.priority + ' ' + (t.priorityLabel || '')));
+    tr.appendChild(due);
+    var assignee = el('td', 'assignee', t.claimedBy || t.assignee || 'unassigned');
+    if (t.claimedBy) { assignee.appendChild(document.createTextNode(' ')); assignee.appendChild(el('span', 'meta', '(working on it)')); }
+    tr.appendChild(assignee);
+    return tr;
   }
   function render(data) {
-    var rows = document.createDocumentFragment();
-    data.tasks.forEach(function (t) {
-      var tr = document.createElement('tr');
-      tr.setAttribute('data-task-id', t.id);
-      var due = cell(tr, t.dueAt ? new Date(t.dueAt).toLocaleString() : '');
-      if (t.overdue) tag(due, 'overdue', 'overdue');
-      if (t.escalated) tag(due, 'escalated', 'escalated');
-      if (t.senderHeld) tag(due, 'check sender', 'sender');
-      if (t.triage) tag(due, 'triage', 'triage');
-      var who = document.createElement('td');
-      var link = document.createElement('a');
-      link.href = '/tasks/' + encodeURIComponent(t.id);
-      link.textContent = t.email;
-      who.appendChild(link);
-      tr.appendChild(who);
-      cell(tr, t.intent);
-      cell(tr, Math.round(t.confidence * 100) + '%');
-      cell(tr, String(t.priority));
-      cell(tr, t.assignee || '');
-      cell(tr, t.status);
-      rows.appendChild(tr);
-    });
-    body.replaceChildren(rows);
+    var checked = {};
+    rows().forEach(function (tr) { var box = checkboxOf(tr); if (box && box.checked) checked[box.value] = true; });
+    var fragment = document.createDocumentFragment();
+    data.tasks.forEach(function (t) { fragment.appendChild(row(t, checked[t.id] === true)); });
+    body.replaceChildren(fragment);
+    if (empty) empty.hidden = data.tasks.length > 0;
     Object.keys(data.counts).forEach(function (state) {
-      var el = document.getElementById('count-' + state);
-      if (el) el.textContent = String(data.counts[state]);
+      var count = document.getElementById('count-' + state);
+      if (count) count.textContent = String(data.counts[state]);
     });
+    focusRow(focused() || null);
+    countSelected();
   }
-  function poll() {
+
+  // The rows again, for this page's filters: after every change the server announces.
+  var loading = false, again = false;
+  function reload() {
+    if (loading) { again = true; return; }
+    loading = true;
     fetch('/api/tasks' + window.location.search, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (response) {
         if (response.status === 401) { window.location.assign('/login'); return undefined; }
         return response.ok ? response.json() : undefined;
       })
       .then(function (data) { if (data) render(data); })
-      .catch(function () { /* offline for a moment: the next poll tries again */ })
-      .then(function () { window.setTimeout(poll, 3000); });
+      .catch(function () { /* offline for a moment: the next event or the minute tick reloads */ })
+      .then(function () { loading = false; if (again) { again = false; reload(); } });
   }
-  window.setTimeout(poll, 3000);
+  // Server push (Server-Sent Events): the server says when the queue changed. The browser opens
+  // the stream again by itself when it drops; each (re)opening reloads, so nothing is missed.
+  if (window.EventSource) {
+    var events = new EventSource('/api/tasks/events');
+    events.addEventListener('tasks', reload);
+    events.addEventListener('open', reload);
+  }
+  // Due times ("due in 12 min") move with the clock even when nothing else changes.
+  window.setInterval(reload, 60000);
+
+  body.addEventListener('change', countSelected);
+  if (selectAll) selectAll.addEventListener('change', function () {
+    rows().forEach(function (tr) { var box = checkboxOf(tr); if (box) box.checked = selectAll.checked; });
+    countSelected();
+  });
+  function submitBulk(action) {
+    if (!bulk || !bulkAction) return;
+    if (countSelected() === 0) {
+      var tr = focused();
+      if (!tr) return;
+      checkboxOf(tr).checked = true;
+    }
+    bulkAction.value = action;
+    bulk.submit();
+  }
+  function openFocused(hash) {
+    var tr = focused();
+    if (tr) window.location.assign(tr.querySelector('a').getAttribute('href') + (hash || ''));
+  }
+  function move(step) {
+    var all = rows();
+    if (all.length === 0) return;
+    var at = all.indexOf(focused());
+    focusRow(all[at === -1 ? 0 : Math.max(0, Math.min(all.length - 1, at + step))]);
+  }
+  function toggleHelp(show) { if (help) help.hidden = !show; }
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
+    if (event.key === 'Escape') { toggleHelp(false); if (typing) target.blur(); return; }
+    if (typing) return;
+    var actions = {
+      'j': function () { move(1); },
+      'k': function () { move(-1); },
+      'o': function () { openFocused(''); },
+      'Enter': function () { openFocused(''); },
+      'r': function () { openFocused('#reply'); },
+      'x': function () { var tr = focused(); if (tr) { var box = checkboxOf(tr); box.checked = !box.checked; countSelected(); } },
+      'a': function () { submitBulk('assign:me'); },
+      'e': function () { submitBulk('close'); },
+      '/': function () { var search = document.getElementById('search'); if (search) search.focus(); },
+      '?': function () { toggleHelp(help ? help.hidden : false); }
+    };
+    var action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+  if (help) help.addEventListener('click', function (event) { if (event.target === help) toggleHelp(false); });
+  countSelected();
 })();
 `;

@@ -16,6 +16,7 @@ import { registerSuppressionRoutes } from './suppression-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
 import { registerTimelineRoutes } from './timeline-routes.ts';
+import { InboxStream, registerInboxStream } from './inbox-stream.ts';
 import { registerTriageRoutes } from './triage-routes.ts';
 import { SessionStore } from '../../db/index.ts';
 
@@ -42,7 +43,7 @@ export interface RepAppOptions {
 
 /**
  * The rep app may run its one script and stylesheet (from /static/, never inline) and fetch from
- * its own origin (the inbox polls /api/tasks). Everything else stays forbidden.
+ * its own origin (the inbox's event stream and rows, /api/tasks/...). Everything else stays forbidden.
  */
 const APP_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -95,6 +96,7 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
   app.get('/static/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
   registerAuthRoutes(app, context);
   registerTaskRoutes(app, options);
+  registerInboxStream(app, new InboxStream(options.db));
   registerTriageRoutes(app, options);
   registerStatsRoutes(app, options);
   registerSuppressionRoutes(app, options);

@@ -23,6 +23,17 @@ export interface TaskRow {
   senderHeld: boolean;
   /** Replies from an address with no enrollment, for a rep to attach or dismiss (TaskDoc.triage). */
   triage?: boolean | undefined;
+  /** The inbox row's words: who wrote, their company, the start of the reply (TaskPreview). */
+  name?: string | undefined;
+  company?: string | undefined;
+  snippet?: string | undefined;
+  sequenceId?: string | undefined;
+  intentLabel?: string | undefined;
+  priorityLabel?: string | undefined;
+  /** "due in 12 min" or "5 min late" (then `overdue` is set too), as of the render. */
+  dueLabel?: string | undefined;
+  /** Set when a rep chose the intent: the classifier's confidence no longer applies. */
+  relabelledBy?: string | undefined;
 }
 
 export interface Viewer {
@@ -122,18 +133,63 @@ export function loginPage(csrf: string, notice?: Notice): string {
 }
 
 export function taskRowHtml(t: TaskRow): string {
-  const marks = `${t.overdue ? ' <span class="tag overdue">overdue</span>' : ''}${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}${t.triage ? ' <span class="tag triage">triage</span>' : ''}`;
+  const marks = `${t.escalated ? ' <span class="tag escalated">escalated</span>' : ''}${t.senderHeld ? ' <span class="tag sender">check sender</span>' : ''}${t.triage ? ' <span class="tag triage">triage</span>' : ''}`;
+  const due = t.dueLabel ?? when(t.dueAt);
+  const person = t.name ? `<strong>${e(t.name)}</strong>${t.company ? ` <span class="company">${e(t.company)}</span>` : ''}<br>` : '';
+  const confidence = t.relabelledBy ? `set by ${e(t.relabelledBy)}` : `${Math.round(t.confidence * 100)}% sure`;
   return (
-    `<tr data-task-id="${e(t.id)}"><td>${when(t.dueAt)}${marks}</td><td><a href="/tasks/${e(encodeURIComponent(t.id))}">${e(t.email)}</a></td>` +
-    `<td>${e(t.intent)}</td><td>${Math.round(t.confidence * 100)}%</td><td>${t.priority}</td><td>${e(t.assignee ?? '')}</td><td>${e(t.status)}</td></tr>`
+    `<tr data-task-id="${e(t.id)}"${t.overdue ? ' class="late"' : ''}>` +
+    `<td class="pick"><input type="checkbox" name="ids" value="${e(t.id)}" form="bulk" aria-label="Select"></td>` +
+    `<td class="who"><a href="/tasks/${e(encodeURIComponent(t.id))}">${person}<span class="address">${e(t.email)}</span></a>${marks}</td>` +
+    `<td class="snippet">${e(t.snippet ?? '')}</td>` +
+    `<td class="seq">${e(t.sequenceId ?? (t.triage ? 'no sequence yet' : ''))}</td>` +
+    `<td class="intent"><span class="intent-label">${e(t.intentLabel ?? t.intent)}</span><br><span class="meta">${confidence}</span></td>` +
+    `<td class="due${t.overdue ? ' overdue' : ''}" title="${when(t.dueAt)}">${e(due)}<br><span class="meta">P${t.priority} ${e(t.priorityLabel ?? '')}</span></td>` +
+    `<td class="assignee">${e(t.claimedBy ?? t.assignee ?? 'unassigned')}${t.claimedBy ? ' <span class="meta">(working on it)</span>' : ''}</td></tr>`
   );
 }
 
-function select(name: string, label: string, options: readonly string[], selected: string | undefined): string {
-  const items = ['', ...options].map(
-    (o) => `<option value="${e(o)}"${o === (selected ?? '') ? ' selected' : ''}>${o === '' ? 'any' : e(o)}</option>`,
-  );
+function select(
+  name: string,
+  label: string,
+  options: ReadonlyArray<string | readonly [string, string]>,
+  selected: string | undefined,
+): string {
+  const items = ['', ...options].map((o) => {
+    const [value, text] = typeof o === 'string' ? [o, o === '' ? 'any' : o] : o;
+    return `<option value="${e(value)}"${value === (selected ?? '') ? ' selected' : ''}>${e(text)}</option>`;
+  });
   return `<label>${e(label)}<br><select name="${e(name)}">${items.join('')}</select></label>`;
+}
+
+/** The inbox's filters, as the query string of its links and form. */
+export interface InboxFilterModel {
+  view?: string | undefined;
+  intent?: string | undefined;
+  status?: string | undefined;
+  assignee?: string | undefined;
+  sequenceId?: string | undefined;
+  search?: string | undefined;
+}
+
+const VIEW_LABELS: ReadonlyArray<readonly [string, string]> = [
+  ['all', 'All'],
+  ['mine', 'Mine'],
+  ['unassigned', 'Unassigned'],
+  ['overdue', 'Overdue'],
+];
+
+function inboxQuery(filter: InboxFilterModel): string {
+  const params = new URLSearchParams();
+  const put = (key: string, value: string | undefined) => value && params.set(key, value);
+  put('view', filter.view && filter.view !== 'all' ? filter.view : undefined);
+  put('intent', filter.intent);
+  put('status', filter.status);
+  put('assignee', filter.assignee);
+  put('sequence', filter.sequenceId);
+  put('q', filter.search);
+  const query = params.toString();
+  return query ? `/?${query}` : '/';
 }
 
 export function inboxPage(model: {
@@ -141,22 +197,66 @@ export function inboxPage(model: {
   csrf: string;
   tasks: TaskRow[];
   counts: Record<string, number>;
-  filter: { intent?: string | undefined; status?: string | undefined; assignee?: string | undefined };
-  intents: readonly string[];
+  filter: InboxFilterModel;
+  intents: ReadonlyArray<readonly [string, string]>;
+  sequences: readonly string[];
+  /** Who the bulk bar may assign to: admins pick any rep, a rep takes tasks for themselves. */
+  assignable: readonly string[];
+  notice?: Notice | undefined;
 }): string {
+  const { filter } = model;
   const counts = TASK_STATES.map((s) => `<li>${s}: <strong id="count-${s}">${model.counts[s] ?? 0}</strong></li>`).join('');
+  const current = filter.view ?? 'all';
+  const views = VIEW_LABELS.map(
+    ([view, label]) =>
+      `<a href="${e(inboxQuery({ ...filter, view }))}" data-view="${view}"${view === current ? ' aria-current="page"' : ''}>${label}</a>`,
+  ).join('');
+  const assignOptions = [
+    '<option value="assign:me">Assign to me</option>',
+    ...model.assignable.filter((r) => r !== model.viewer.email).map((r) => `<option value="assign:${e(r)}">Assign to ${e(r)}</option>`),
+    ...(model.viewer.role === 'admin' ? ['<option value="unassign">Back to the pool</option>'] : []),
+  ].join('');
+  const notice = model.notice
+    ? `<p class="notice${model.notice.kind === 'ok' ? ' ok' : ''}" role="status">${e(model.notice.text)}</p>`
+    : '';
   return layout(
     'Inbox',
     `<h1>Replies that need a person</h1>
-<ul class="counts">${counts}</ul>
-<form class="filters" method="get" action="/">
-${select('intent', 'Intent', model.intents, model.filter.intent)}
-${select('status', 'Status', TASK_STATES, model.filter.status)}
-<label>Assignee<br><input name="assignee" value="${e(model.filter.assignee ?? '')}" placeholder="email"></label>
+${notice}<nav class="views" aria-label="Views">${views}</nav>
+<form class="filters" method="get" action="/" id="filters">
+${current !== 'all' ? `<input type="hidden" name="view" value="${e(current)}">` : ''}
+<label class="search">Search<br><input type="search" name="q" id="search" value="${e(filter.search ?? '')}" placeholder="Name, company, address or words" maxlength="200"></label>
+${select('intent', 'Intent', model.intents, filter.intent)}
+${select('sequence', 'Sequence', model.sequences, filter.sequenceId)}
+${select('status', 'Status', TASK_STATES, filter.status)}
 <button type="submit" class="secondary">Filter</button>
 </form>
-<table><thead><tr><th>Due</th><th>Contact</th><th>Intent</th><th>Confidence</th><th>Priority</th><th>Assignee</th><th>Status</th></tr></thead>
-<tbody id="task-rows">${model.tasks.map(taskRowHtml).join('')}</tbody></table>`,
+<ul class="counts">${counts}</ul>
+<form class="bulk" id="bulk" method="post" action="/tasks/bulk">
+${csrfField(model.csrf)}<input type="hidden" name="back" value="${e(inboxQuery(filter))}">
+<label>With the selected tasks<br><select name="action" id="bulk-action">
+${assignOptions}
+<option value="snooze:1h">Snooze 1 hour</option><option value="snooze:1d">Snooze until tomorrow</option><option value="snooze:7d">Snooze 1 week</option>
+<option value="close">Close</option>
+</select></label>
+<button type="submit" id="bulk-apply">Apply</button> <span class="meta" id="selected-count">none selected</span>
+</form>
+<div class="scroll"><table class="inbox"><thead><tr><th class="pick"><input type="checkbox" id="select-all" aria-label="Select all"></th><th>From</th><th>Reply</th><th>Sequence</th><th>Intent</th><th>Due</th><th>Assignee</th></tr></thead>
+<tbody id="task-rows">${model.tasks.map(taskRowHtml).join('')}</tbody></table></div>
+<p class="meta" id="empty"${model.tasks.length > 0 ? ' hidden' : ''}>Nothing here${filter.search || filter.intent || filter.sequenceId || filter.status || current !== 'all' ? ' for these filters' : ' right now'}.</p>
+<p class="meta">Press <kbd>?</kbd> for keyboard shortcuts.</p>
+<div id="shortcuts" class="overlay" role="dialog" aria-label="Keyboard shortcuts" hidden><div class="card">
+<h2>Keyboard shortcuts</h2>
+<table><tbody>
+<tr><td><kbd>j</kbd> / <kbd>k</kbd></td><td>next / previous task</td></tr>
+<tr><td><kbd>o</kbd> or <kbd>Enter</kbd></td><td>open the task</td></tr>
+<tr><td><kbd>r</kbd></td><td>open the task and write the answer</td></tr>
+<tr><td><kbd>x</kbd></td><td>select the task (for the bar above the list)</td></tr>
+<tr><td><kbd>a</kbd></td><td>assign the selected tasks (or this one) to me</td></tr>
+<tr><td><kbd>e</kbd></td><td>close the selected tasks (or this one)</td></tr>
+<tr><td><kbd>/</kbd></td><td>search</td></tr>
+<tr><td><kbd>?</kbd> / <kbd>Esc</kbd></td><td>show / hide this help</td></tr>
+</tbody></table></div></div>`,
     { viewer: model.viewer, csrf: model.csrf },
   );
 }
@@ -284,6 +384,26 @@ export function confirmPage(model: {
 <p id="confirm-question">${e(model.question)}</p>
 <form method="post" action="${back}/${e(model.action)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
 <button type="submit" id="confirm">Yes, go ahead</button> <a href="${back}" id="cancel">Cancel</a>
+</form></div>`,
+    { viewer: model.viewer, csrf: model.csrf },
+  );
+}
+
+/** The yes-first page of a bulk close: the same form again, with `confirmed`. */
+export function bulkConfirmPage(model: {
+  question: string;
+  fields: ReadonlyArray<[string, string]>;
+  back: string;
+  viewer: Viewer;
+  csrf: string;
+}): string {
+  const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
+  return layout(
+    'Confirm',
+    `<div class="card"><h1>Confirm</h1>
+<p id="confirm-question">${e(model.question)}</p>
+<form method="post" action="/tasks/bulk">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
+<button type="submit" id="confirm">Yes, go ahead</button> <a href="${e(model.back)}" id="cancel">Cancel</a>
 </form></div>`,
     { viewer: model.viewer, csrf: model.csrf },
   );

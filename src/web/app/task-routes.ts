@@ -4,23 +4,30 @@ import { listReps } from '../../reps/index.ts';
 import {
   answerTask,
   applyTaskOutcome,
+  BULK_MAX,
+  bulkNeedsConfirmation,
+  bulkTaskAction,
   claimTask,
   defaultAnswerCc,
   getTaskView,
-  listTasks,
+  inboxItems,
+  INBOX_VIEWS,
   parseCcList,
   reassignTask,
   relabelTask,
   taskCounts,
   triageAllows,
+  type BulkAction,
+  type InboxFilter,
+  type InboxView,
   type TaskActionResult,
-  type TaskFilter,
   type TaskOutcome,
   type TaskView,
 } from '../../tasks/index.ts';
 import { csrfToken, repOf } from './auth.ts';
 import type { RepAppOptions } from './index.ts';
-import { confirmPage, inboxPage, TASK_STATES, taskPage, type TaskPageModel, type Viewer } from './pages.ts';
+import { bulkConfirmPage, confirmPage, inboxPage, TASK_STATES, taskPage, type Notice, type TaskPageModel, type Viewer } from './pages.ts';
+import { INTENT_WORDS } from './inbox-words.ts';
 import { INTENTS, isIntent } from '../../classify/index.ts';
 import { triageModels } from './triage-routes.ts';
 import { detailText, FAILURES, noticeFor, snippetsFor, taskRow } from './view-models.ts';
@@ -37,14 +44,61 @@ type Action = 'claim' | 'reply' | 'outcome' | 'relabel';
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const isStatus = (value: unknown): value is TaskStatus => typeof value === 'string' && (TASK_STATES as readonly string[]).includes(value);
 
-function filterOf(query: unknown): TaskFilter {
+function filterOf(query: unknown): InboxFilter {
   const q = typeof query === 'object' && query !== null ? (query as Record<string, unknown>) : {};
-  const filter: TaskFilter = {};
+  const filter: InboxFilter = {};
   if (isStatus(q.status)) filter.status = q.status;
   if (isIntent(q.intent)) filter.intent = q.intent;
   const assignee = str(q.assignee);
   if (assignee) filter.assignee = assignee.slice(0, 320).toLowerCase();
+  if (typeof q.view === 'string' && (INBOX_VIEWS as readonly string[]).includes(q.view)) filter.view = q.view as InboxView;
+  const sequence = str(q.sequence);
+  if (sequence) filter.sequenceId = sequence.slice(0, 200);
+  const search = str(q.q)?.trim();
+  if (search) filter.search = search.slice(0, 200);
   return filter;
+}
+
+const HOUR = 60 * 60_000;
+
+/** The bulk bar's choice (`assign:<rep>`, `unassign`, `snooze:1h|1d|7d`, `close`); undefined when it is none. */
+function bulkActionOf(value: unknown, now: Date): BulkAction | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value === 'close') return { kind: 'close' };
+  if (value === 'unassign') return { kind: 'unassign' };
+  if (value.startsWith('assign:')) {
+    const to = value.slice('assign:'.length).trim().toLowerCase();
+    return to && to.length <= 320 ? { kind: 'assign', to } : undefined;
+  }
+  const hours = { 'snooze:1h': 1, 'snooze:1d': 24, 'snooze:7d': 24 * 7 }[value];
+  return hours ? { kind: 'snooze', until: new Date(now.getTime() + hours * HOUR) } : undefined;
+}
+
+const idsOf = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value])
+    .filter((v): v is string => typeof v === 'string' && v !== '' && v.length <= 1024)
+    .slice(0, BULK_MAX);
+
+/** Where the bulk form goes back to: the inbox with its filters, never another site. */
+const backOf = (value: unknown): string =>
+  typeof value === 'string' && /^\/(\?[^\s]*)?$/.test(value) && value.length <= 2000 ? value : '/';
+
+const BULK_DONE: Record<BulkAction['kind'], string> = {
+  assign: 'assigned',
+  unassign: 'back in the pool',
+  snooze: 'snoozed',
+  close: 'closed',
+};
+
+/** The notice after a bulk action, from counts only (the query string carries no text to show). */
+function bulkNotice(query: Record<string, unknown>): Notice | undefined {
+  const kind = query.bulk;
+  if (typeof kind !== 'string' || !Object.hasOwn(BULK_DONE, kind)) return undefined;
+  const count = (v: unknown) => (typeof v === 'string' && /^\d{1,4}$/.test(v) ? Number(v) : 0);
+  const done = count(query.done);
+  const refused = count(query.refused);
+  const text = `${done} task${done === 1 ? '' : 's'} ${BULK_DONE[kind as BulkAction['kind']]}.${refused > 0 ? ` ${refused} not: someone else holds ${refused === 1 ? 'it' : 'them'}, or ${refused === 1 ? 'it is' : 'they are'} not yours to change.` : ''}`;
+  return { kind: refused > 0 && done === 0 ? 'error' : 'ok', text };
 }
 
 const viewerOf = (request: FastifyRequest): Viewer => {
@@ -135,21 +189,59 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
     }
   }
 
-  app.get('/', async (request, reply) => {
+  /** The inbox's rows and counts for this rep and these filters. */
+  async function inbox(request: FastifyRequest) {
     const rep = repOf(request);
     const filter = filterOf(request.query);
-    const [tasks, counts] = await Promise.all([listTasks(db, rep, filter), taskCounts(db, rep)]);
+    const [items, counts] = await Promise.all([inboxItems(db, rep, filter, now()), taskCounts(db, rep)]);
     const at = now();
+    return { filter, counts, rows: items.map((item) => taskRow(item.task, at, item.preview)) };
+  }
+
+  app.get('/', async (request, reply) => {
+    const { filter, counts, rows } = await inbox(request);
+    const viewer = viewerOf(request);
+    const assignable = viewer.role === 'admin' ? (await listReps(db)).map((r) => r._id) : [];
     return reply.type(HTML).send(
       inboxPage({
-        viewer: viewerOf(request),
+        viewer,
         csrf: csrfToken(request, reply),
-        tasks: tasks.map((t) => taskRow(t, at)),
+        tasks: rows,
         counts,
         filter,
-        intents: INTENTS,
+        intents: INTENTS.map((i) => [i, INTENT_WORDS[i]] as const),
+        sequences: [...options.listSequences().map((s) => s.id)].sort(),
+        assignable,
+        notice: bulkNotice(request.query as Record<string, unknown>),
       }),
     );
+  });
+
+  app.post('/tasks/bulk', { bodyLimit: ACTION_BODY_LIMIT }, async (request, reply) => {
+    const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+    const back = backOf(body.back);
+    const action = bulkActionOf(body.action, now());
+    const ids = idsOf(body.ids);
+    if (!action || ids.length === 0) return reply.redirect(back, 303);
+    const rep = repOf(request);
+    const confirmed = body.confirmed === 'yes';
+    const question = confirmed ? undefined : await bulkNeedsConfirmation(db, ids, action);
+    if (question) {
+      const fields: Array<[string, string]> = [
+        ['action', String(body.action)],
+        ['back', back],
+        ...ids.map((id): [string, string] => ['ids', id]),
+      ];
+      return reply.type(HTML).send(bulkConfirmPage({ question, fields, back, viewer: viewerOf(request), csrf: csrfToken(request, reply) }));
+    }
+    const result = await bulkTaskAction(db, rep, ids, action, {
+      getSequence: options.getSequence,
+      now: now(),
+      confirmed,
+      taskSettings: options.taskSettings,
+    });
+    const separator = back.includes('?') ? '&' : '?';
+    return reply.redirect(`${back}${separator}bulk=${action.kind}&done=${result.done.length}&refused=${result.refused.length}`, 303);
   });
 
   app.get<Params & { Querystring: { notice?: string } }>('/tasks/:id', async (request, reply) => {
@@ -228,10 +320,8 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
   });
 
   app.get('/api/tasks', async (request) => {
-    const rep = repOf(request);
-    const [tasks, counts] = await Promise.all([listTasks(db, rep, filterOf(request.query)), taskCounts(db, rep)]);
-    const at = now();
-    return { tasks: tasks.map((t) => taskRow(t, at)), counts };
+    const { counts, rows } = await inbox(request);
+    return { tasks: rows, counts };
   });
 
   app.get<Params>('/api/tasks/:id', async (request, reply) => {

@@ -1,4 +1,5 @@
-import type { TaskDoc } from '../../db/index.ts';
+import type { TaskDoc, TaskPreview } from '../../db/index.ts';
+import { dueWords, intentWords, priorityWords } from './inbox-words.ts';
 import type { Notice, TaskRow } from './pages.ts';
 
 /**
@@ -34,9 +35,22 @@ export const SNIPPETS: ReadonlyArray<{ label: string; text: string }> = [
 
 const OPEN_STATES = new Set(['open', 'claimed']);
 
-export function taskRow(task: TaskDoc, now: Date): TaskRow {
+export function taskRow(task: TaskDoc, now: Date, preview: TaskPreview | undefined = task.preview): TaskRow {
   const claimLive = task.claim && task.claim.until.getTime() > now.getTime() ? task.claim.by : undefined;
+  const waiting = OPEN_STATES.has(task.status);
   return {
+    name: preview?.name,
+    company: preview?.company,
+    snippet: preview?.snippet,
+    sequenceId: task.sequenceId || undefined,
+    intentLabel: intentWords(task.intent),
+    priorityLabel: priorityWords(task.priority),
+    dueLabel: waiting
+      ? dueWords(task.dueAt, now).text
+      : task.status === 'snoozed' && task.snoozedUntil
+        ? `snoozed ${dueWords(task.snoozedUntil, now).text.replace('due in', 'for')}`
+        : task.status,
+    relabelledBy: task.relabelledBy,
     id: task._id,
     email: task.email,
     intent: task.intent,
