@@ -24,12 +24,16 @@ const PREVIEW_READS = 200;
 const WAITING = new Set(['open', 'claimed']);
 
 /**
- * The rep's inbox: the tasks they may see (listTasks: soonest due first), narrowed by the quick
+ * The rep's inbox: the tasks they may see (listTasks: soonest due first), all but the done ones
+ * unless the status filter asks for a status, narrowed by the quick
  * view and the search. The queue is at most a thousand tasks, so the view and the search run
  * here rather than as queries FerretDB v1 would decode row by row in any case (PERF-NOTES).
  */
 export async function inboxItems(db: ParleyCollections, viewer: RepDoc, filter: InboxFilter = {}, now = new Date()): Promise<InboxItem[]> {
-  const tasks = (await listTasks(db, viewer, filter, now)).filter((task) => inView(task, filter.view, viewer._id, now));
+  // Done tasks need nobody: they show only when asked for by status.
+  const tasks = (await listTasks(db, viewer, filter, now)).filter(
+    (task) => (filter.status !== undefined || task.status !== 'done') && inView(task, filter.view, viewer._id, now),
+  );
   const items = await withPreviews(db, tasks);
   const words = searchWords(filter.search);
   return words.length === 0 ? items : items.filter((item) => matchesAll(item, words));

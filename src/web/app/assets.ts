@@ -18,7 +18,7 @@ h1{font-size:1.3rem;margin:0 0 12px}h2{font-size:1.05rem;margin:20px 0 8px}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e2e2de}
 th,td{text-align:left;padding:7px 9px;border-bottom:1px solid #eee;vertical-align:top}
 th{font-size:.85rem;color:#555;background:#fafaf8}
-.counts{display:flex;gap:10px;margin:0 0 12px;padding:0;list-style:none}
+.counts{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 12px;padding:0;list-style:none}
 .counts li{background:#fff;border:1px solid #e2e2de;border-radius:6px;padding:4px 10px}
 .filters{display:flex;gap:10px;align-items:end;margin:0 0 14px;flex-wrap:wrap}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:.8rem;font-weight:600}
@@ -76,6 +76,7 @@ kbd{border:1px solid #bbb;border-bottom-width:2px;border-radius:4px;padding:0 5p
 header{flex-wrap:wrap;gap:8px 12px;padding:8px 12px}
 header span{font-size:.8rem}
 main{padding:12px}
+.filters select,.bulk select{max-width:100%}
 .filters .search,.filters .search input{width:100%;min-width:0}
 table.inbox,table.inbox tbody,table.inbox tr,table.inbox td{display:block;width:100%}
 table.inbox thead{display:none}

@@ -154,9 +154,10 @@ function select(
   label: string,
   options: ReadonlyArray<string | readonly [string, string]>,
   selected: string | undefined,
+  anyLabel = 'any',
 ): string {
   const items = ['', ...options].map((o) => {
-    const [value, text] = typeof o === 'string' ? [o, o === '' ? 'any' : o] : o;
+    const [value, text] = typeof o === 'string' ? [o, o === '' ? anyLabel : o] : o;
     return `<option value="${e(value)}"${value === (selected ?? '') ? ' selected' : ''}>${e(text)}</option>`;
   });
   return `<label>${e(label)}<br><select name="${e(name)}">${items.join('')}</select></label>`;
@@ -228,7 +229,7 @@ ${current !== 'all' ? `<input type="hidden" name="view" value="${e(current)}">` 
 <label class="search">Search<br><input type="search" name="q" id="search" value="${e(filter.search ?? '')}" placeholder="Name, company, address or words" maxlength="200"></label>
 ${select('intent', 'Intent', model.intents, filter.intent)}
 ${select('sequence', 'Sequence', model.sequences, filter.sequenceId)}
-${select('status', 'Status', TASK_STATES, filter.status)}
+${select('status', 'Status', TASK_STATES, filter.status, 'any but done')}
 <button type="submit" class="secondary">Filter</button>
 </form>
 <ul class="counts">${counts}</ul>
