@@ -10,7 +10,7 @@ import { enrollContacts } from '../src/enrollments/index.ts';
 import { silentLogger } from '../src/logger.ts';
 import { addRep } from '../src/reps/index.ts';
 import { reassignTask, relabelTask } from '../src/tasks/index.ts';
-import type { TaskDoc } from '../src/db/index.ts';
+import { connectDatabase, type TaskDoc } from '../src/db/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { CHROMIUM, launchChromium } from './support/browser.ts';
 import { replyMessage } from './support/mail.ts';
@@ -483,6 +483,41 @@ describe('rep inbox in a browser', () => {
       assert.deepEqual(problems, []);
     } finally {
       await phone.close();
+    }
+  });
+
+  it("announces on the stream a task written through another connection, as another replica's would be", async () => {
+    const cookies = await context.cookies();
+    const stream = await fetch(`${worker.webUrl ?? ''}/api/tasks/events`, {
+      headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+    });
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const reader = (stream.body ?? assert.fail('a body')).getReader();
+    const other = await connectDatabase(services.mongoUrl, services.database);
+    try {
+      const decoder = new TextDecoder();
+      let received = '';
+      const read = async (until: RegExp) => {
+        while (!until.test(received)) {
+          const { value, done } = await reader.read();
+          if (done) assert.fail(`the stream ended after: ${received}`);
+          received += decoder.decode(value);
+        }
+      };
+      await read(/retry: \d+/);
+      // Let the stream's reader learn the current token before the write.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.doesNotMatch(received, /event: tasks/, 'nothing changed yet');
+      const pat = (await other.tasks.findOne({ email: 'pat@lead.example' })) ?? assert.fail('task');
+      const ada = (await other.reps.findOne({ _id: ADA })) ?? assert.fail('Ada');
+      const written = Date.now();
+      assert.ok((await reassignTask(other, pat._id, ada, ADA)).ok);
+      await read(/event: tasks/);
+      console.log(`# a write through another connection announced after ${Date.now() - written} ms`);
+    } finally {
+      await reader.cancel();
+      await other.close();
     }
   });
 
