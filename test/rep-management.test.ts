@@ -319,4 +319,35 @@ describe('rep management', () => {
     const done = await make();
     assert.match(await act(['done', done.shortId, '--yes']), /done \(status done\)/);
   });
+
+  it('lists tasks from the CLI with the inbox filters: view, intent, sequence and search, with name and snippet', async () => {
+    const mine = await taskFor({ assignee: BEN });
+    const nobodys = await taskFor();
+    // Round-robin gave it to someone: back to the pool, with what its row shows.
+    await db.tasks.updateOne(
+      { _id: nobodys._id },
+      { $set: { preview: { name: 'Noor Body', company: 'Pool Inc', snippet: 'Who picks this up?' } }, $unset: { assignee: '' } },
+    );
+    const ids = async (...args: string[]) =>
+      (await runCli(['tasks', 'list', ...args], env))
+        .split('\n')
+        .map((l) => l.split('\t'))
+        .filter((f) => f[0] === mine._id || f[0] === nobodys._id);
+    const unassigned = await ids('--view', 'unassigned');
+    assert.deepEqual(
+      unassigned.map((f) => f[0]),
+      [nobodys._id],
+    );
+    assert.deepEqual(unassigned[0]?.slice(7, 10), ['unassigned', 'Noor Body', 'Who picks this up?']);
+    assert.deepEqual(
+      (await ids('--search', 'pool inc')).map((f) => f[0]),
+      [nobodys._id],
+    );
+    assert.deepEqual(
+      (await ids('--view', 'mine', '--as', BEN)).map((f) => f[0]),
+      [mine._id],
+    );
+    assert.equal((await ids('--intent', 'question', '--sequence', sequence.id)).length, 2);
+    assert.equal((await ids('--intent', 'interested')).length, 0);
+  });
 });

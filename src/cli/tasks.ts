@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { TaskShortIdStore, type Database, type RepDoc, type TaskDoc, type TaskStatus } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
+import { INTENTS } from '../classify/index.ts';
 import { getRep } from '../reps/index.ts';
 import { createSmtpTransport } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
@@ -13,8 +14,10 @@ import {
   claimTask,
   dismissTriageTask,
   getTaskView,
-  listTasks,
+  inboxItems,
+  INBOX_VIEWS,
   reassignTask,
+  type InboxView,
   TASK_STATUSES,
   type TaskActionResult,
   type TaskOutcome,
@@ -54,21 +57,46 @@ export function tasksCommand(): Command {
   const tasks = new Command('tasks').description('the human-response queue: replies that need a person');
   tasks
     .command('list')
-    .description('tasks, soonest due first (as a rep: theirs and unassigned open ones)')
+    .description('tasks, soonest due first (as a rep: theirs and unassigned open ones; done ones only with --status done)')
     .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
+    .addOption(new Option('--view <view>', 'mine, unassigned (nobody has it) or overdue, as in the inbox').choices(INBOX_VIEWS))
+    .addOption(new Option('--intent <intent>', 'only replies with this intent').choices(INTENTS))
+    .option('--sequence <id>', 'only replies to this sequence')
+    .option('--search <words>', "every word in the contact's name, company or address, or the reply")
     .option('--as <email>', 'list as this rep sees it')
-    .action(async (options: { status?: string; as?: string }) => {
+    .action(async (options: { status?: string; view?: InboxView; intent?: string; sequence?: string; search?: string; as?: string }) => {
       const status = parseStatus(options.status);
       await withDatabase(async (db) => {
         const viewer = await repFor(db, options.as, false);
-        const list = await listTasks(db, viewer, status ? { status } : {});
+        const list = await inboxItems(db, viewer, {
+          ...(status && { status }),
+          view: options.view,
+          intent: options.intent,
+          sequenceId: options.sequence,
+          search: options.search,
+        });
         if (list.length === 0) console.log('No tasks.');
-        const shortIds = new TaskShortIdStore(db.db);
-        for (const t of list) {
+        const store = new TaskShortIdStore(db.db);
+        const shortIds = await Promise.all(list.map(({ task }) => store.shortIdOf(task._id)));
+        for (const [i, { task: t, preview }] of list.entries()) {
           // The full id stays first (scripts read that column); the short id next needs no shell quoting.
-          console.log(
-            `${t._id}\t${await shortIds.shortIdOf(t._id)}\tP${t.priority}\t${t.status}\tdue ${t.dueAt.toISOString()}\t${t.intent}\t${t.email}\t${t.assignee ?? 'unassigned'}${t.escalated ? '\tESCALATED' : ''}${t.senderConcern ? '\tCHECK SENDER' : ''}${t.triage ? '\tTRIAGE' : ''}`,
-          );
+          const fields = [
+            t._id,
+            shortIds[i] ?? '',
+            `P${t.priority}`,
+            t.status,
+            `due ${t.dueAt.toISOString()}`,
+            t.intent,
+            t.email,
+            t.assignee ?? 'unassigned',
+            preview.name ?? '',
+            preview.snippet,
+            ...(t.escalated ? ['ESCALATED'] : []),
+            ...(t.senderConcern ? ['CHECK SENDER'] : []),
+            ...(t.triage ? ['TRIAGE'] : []),
+          ];
+          // Names and text come from strangers' mail: no control characters reach the terminal.
+          console.log(fields.map((f) => terminalSafe(f)).join('\t'));
         }
       });
     });

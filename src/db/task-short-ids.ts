@@ -31,6 +31,12 @@ export class TaskShortIdStore {
     const hex = createHash('sha256').update(taskId).digest('hex');
     for (const length of LENGTHS) {
       const _id = `t-${hex.slice(0, length)}`;
+      // Read first: a task listed before has its record, and a read costs less than a refused insert and a read.
+      const known = await this.#ids.findOne({ _id });
+      if (known) {
+        if (known.taskId === taskId) return _id;
+        continue;
+      }
       try {
         await this.#ids.insertOne({ _id, taskId });
         return _id;
