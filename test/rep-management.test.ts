@@ -350,4 +350,21 @@ describe('rep management', () => {
     assert.equal((await ids('--intent', 'question', '--sequence', sequence.id)).length, 2);
     assert.equal((await ids('--intent', 'interested')).length, 0);
   });
+
+  it('opens and acts on a task in the rep app by its short id, which the task page shows', async () => {
+    const task = await taskFor({ assignee: BEN });
+    const shortId = await shortIdOf(task._id);
+    const ben = new Client(app, '203.0.113.64');
+    assert.equal((await ben.login(BEN)).statusCode, 303);
+    const page = await ben.request('GET', `/tasks/${shortId}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, new RegExp(`<code id="short-id">${shortId}</code>`));
+    assert.ok(page.body.includes(`action="/tasks/${encodeURIComponent(task._id)}/claim"`), 'forms post to the full id');
+    const token = await ben.csrf(`/tasks/${shortId}`);
+    const claimed = await ben.request('POST', `/tasks/${shortId}/claim`, { form: { _csrf: token } });
+    assert.equal(claimed.statusCode, 303);
+    assert.equal((await stored(task._id)).claim?.by, BEN);
+    assert.equal((await ben.request('GET', `/api/tasks/${shortId}`)).statusCode, 200);
+    assert.equal((await ben.request('GET', '/tasks/t-000000')).statusCode, 404);
+  });
 });

@@ -18,7 +18,7 @@ import { registerWebhookRoutes } from './webhook-routes.ts';
 import { registerTimelineRoutes } from './timeline-routes.ts';
 import { InboxStream, registerInboxStream } from './inbox-stream.ts';
 import { registerTriageRoutes } from './triage-routes.ts';
-import { SessionStore } from '../../db/index.ts';
+import { looksLikeShortTaskId, SessionStore, TaskShortIdStore } from '../../db/index.ts';
 
 export interface RepAppOptions {
   db: Database;
@@ -67,6 +67,15 @@ export async function repApp(app: FastifyInstance, options: RepAppOptions): Prom
     return payload;
   });
   app.addHook('onRequest', requireSession(context));
+  // A short task id (`t-3f9a2c`, as the CLI prints it) works wherever a task id goes in an address.
+  const shortIds = new TaskShortIdStore(options.db.db);
+  app.addHook('preHandler', async (request) => {
+    const params = request.params as Record<string, unknown> | undefined;
+    const id = params?.id;
+    if (typeof id !== 'string' || !looksLikeShortTaskId(id)) return;
+    const taskId = await shortIds.resolve(id);
+    if (taskId && params) params.id = taskId;
+  });
   // Every state-changing route (all are POST) needs the CSRF token: form field _csrf or header x-csrf-token.
   app.addHook('preValidation', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD') return done();

@@ -76,6 +76,8 @@ export interface TaskPageModel {
   triage?: TriageCard | undefined;
   /** The person the reply referred us to. */
   referral?: ReferralCard | undefined;
+  /** The task's short id (`t-3f9a2c`) for `parley tasks …`; the app takes it in its addresses too. */
+  shortId?: string | undefined;
 }
 
 export interface Notice {
@@ -321,6 +323,7 @@ export function taskPage(model: TaskPageModel, viewer: Viewer, csrf: string): st
   return layout(
     `Task: ${task.email}`,
     `<h1>${e(model.contact.name || task.email)}</h1>
+${model.shortId ? `<p class="meta">In the CLI: <code id="short-id">${e(model.shortId)}</code></p>` : ''}
 ${noticeHtml(model.notice)}
 ${model.senderConcern ? `<p class="notice" id="sender-concern" role="alert">${e(model.senderConcern)}. Nothing was changed automatically: decide below.</p>` : ''}
 ${model.triage ? triageNotice(model.triage) : ''}

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { taskStore, type TaskStatus } from '../../db/index.ts';
+import { TaskShortIdStore, taskStore, type TaskStatus } from '../../db/index.ts';
 import { listReps } from '../../reps/index.ts';
 import {
   answerTask,
@@ -273,6 +273,7 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
       notice: noticeFor(request.query.notice),
       assignable: repOf(request).role === 'admin' ? (await listReps(db)).map((r) => r._id) : undefined,
       ...triageModels(view.task),
+      shortId: await new TaskShortIdStore(db.db).shortIdOf(view.task._id),
     };
     return reply.type(HTML).send(taskPage(model, viewerOf(request), csrfToken(request, reply)));
   });
