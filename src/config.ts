@@ -193,6 +193,8 @@ const envSchema = z.object({
   WEBHOOK_BACKOFF_MAX_MS: positiveMs.default(60 * 60_000),
   /** Local development only: allow http:// webhook URLs (a receiver on this machine). */
   PARLEY_INSECURE_LOCAL_WEBHOOKS: booleanFromEnv.default(false),
+  /** Days a delivered or given-up webhook delivery (and its attempts) stays visible to admins before it is deleted. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
   /** Milliseconds between runs of the job that sends due steps. */
   SEND_INTERVAL_MS: positiveMs.default(2_000),
@@ -373,6 +375,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxAttempts: number;
     readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+    /** Milliseconds finished deliveries are kept (WEBHOOK_RETENTION_DAYS). */
+    readonly retentionMs: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   /** Milliseconds a stopping worker waits for its work to finish before it exits with code 1. */
@@ -487,6 +491,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       backoff: Object.freeze({ baseMs: e.WEBHOOK_BACKOFF_MS, maxMs: e.WEBHOOK_BACKOFF_MAX_MS }),
+      retentionMs: e.WEBHOOK_RETENTION_DAYS * 24 * 60 * 60_000,
     }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

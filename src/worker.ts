@@ -213,7 +213,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       statsDaysJob(database, STATS_DAYS_INTERVAL_MS),
       // Signed POSTs for replies, opt-outs, bounces, qualifications and closed tasks (docs/WEBHOOKS.md).
       deliverWebhooksJob(
-        new WebhookDispatcher({ db: database, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }) }),
+        new WebhookDispatcher({ db: database, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }), metrics }),
         config.webhooks.intervalMs,
       ),
     ],

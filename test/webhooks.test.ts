@@ -14,7 +14,9 @@ import type { Sequence } from '../src/sequences/index.ts';
 import { applyTaskOutcome } from '../src/tasks/index.ts';
 import { buildWebServer } from '../src/web/index.ts';
 import { WebhookDispatcher, type WebhookEndpoint } from '../src/webhooks/index.ts';
+import { createWorkerMetrics } from '../src/monitoring/index.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
+import { sample } from './support/prometheus.ts';
 import { leadSide } from './support/conversation.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
 import { Client, noTransport, REP_PASSWORD } from './support/web-client.ts';
@@ -436,6 +438,61 @@ describe('outbound webhooks on two workers at once', () => {
       ['qualified:fresh'],
     );
     await one.webhookQueue.deleteMany({ _id: 'qualified:fresh' });
+  });
+
+  it('counts attempts by endpoint and outcome, and deletes finished deliveries with their attempts after the retention', async () => {
+    const [one] = connections;
+    assert.ok(one);
+    const metrics = createWorkerMetrics();
+    const endpoint: WebhookEndpoint = { id: 'counted', url: `${receiver.url}/flaky`, events: new Set(['qualified']), secret: SECRET };
+    const settings = {
+      endpoints: [endpoint],
+      timeoutMs: 2000,
+      maxAttempts: 3,
+      backoff: { baseMs: 50, maxMs: 100 },
+      retentionMs: 24 * 3_600_000,
+    };
+    const dispatcher = new WebhookDispatcher({ db: one, settings, logger: silentLogger(), metrics });
+    const at = new Date();
+    await queueWebhook(one, { _id: 'qualified:counted', kind: 'qualified', at, contactId: 'c-counted', props: {}, queuedAt: at });
+    const delivery = await eventually('the counted delivery delivered on its third try', async () => {
+      await dispatcher.runOnce();
+      const d = await one.webhookDeliveries.findOne({ endpointId: 'counted' });
+      return d?.state === 'delivered' ? d : undefined;
+    });
+    const text = await metrics.render();
+    assert.equal(sample(text, 'parley_webhook_attempts_total{endpoint="counted",outcome="retry"}'), 2);
+    assert.equal(sample(text, 'parley_webhook_attempts_total{endpoint="counted",outcome="delivered"}'), 1);
+    assert.equal(await one.webhookAttempts.countDocuments({ deliveryId: delivery._id }), 3);
+
+    // Two days on: the delivered one is past the retention; one finished an hour before, and one
+    // still pending however old, are kept.
+    const later = new Date((delivery.finishedAt ?? at).getTime() + 2 * 24 * 3_600_000);
+    const kept = { ...delivery, _id: 'counted~recent', eventId: 'recent', attempts: 0, finishedAt: new Date(later.getTime() - 3_600_000) };
+    const pending = {
+      ...delivery,
+      _id: 'counted~pending',
+      eventId: 'pending',
+      state: 'pending' as const,
+      attempts: 0,
+      finishedAt: undefined,
+    };
+    await one.webhookDeliveries.insertMany([kept, pending]);
+    const pruner = new WebhookDispatcher({ db: one, settings, logger: silentLogger(), metrics, now: () => later });
+    // Every finished delivery of this file's tests is that old by then: all of them go, nothing else.
+    const cutoff = new Date(later.getTime() - settings.retentionMs);
+    const due = await one.webhookDeliveries.countDocuments({ state: { $in: ['delivered', 'given_up'] }, finishedAt: { $lt: cutoff } });
+    const pruned = await pruner.prune();
+    assert.ok(pruned >= 1);
+    assert.equal(pruned, due);
+    assert.equal(await one.webhookDeliveries.countDocuments({ _id: delivery._id }), 0);
+    assert.equal(await one.webhookAttempts.countDocuments({ deliveryId: delivery._id }), 0, 'its attempts went with it');
+    assert.deepEqual((await one.webhookDeliveries.find({ endpointId: 'counted' }).toArray()).map((d) => d._id).sort(), [
+      'counted~pending',
+      'counted~recent',
+    ]);
+    assert.equal(sample(await metrics.render(), 'parley_webhook_deliveries_pruned_total'), pruned);
+    await one.webhookDeliveries.deleteMany({ endpointId: 'counted' });
   });
 });
 

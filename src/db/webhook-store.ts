@@ -56,6 +56,11 @@ export interface WebhookStore {
   /** A given-up delivery becomes pending and due at `now` for one more attempt; false when it is not given up. */
   retry(deliveryId: string, by: string, now: Date): Promise<boolean>;
   recent(query: RecentDeliveriesQuery): Promise<WebhookDeliveryDoc[]>;
+  /**
+   * Deletes up to `limit` deliveries delivered or given up before `before`, with their attempts;
+   * returns how many. A range read (FerretDB v1 scans the collection for it), so it runs hourly.
+   */
+  pruneFinished(before: Date, limit: number): Promise<number>;
 }
 
 /** Queues something to announce (see WebhookQueueDoc); a second call with the same `_id` is a no-op. For recorders, which hold no other webhook collection. */
@@ -108,6 +113,18 @@ export function webhookStore(
           ? { $set: { attempts: s.attempts, state: s.state, last: s.last, finishedAt: now }, $unset: { nextAttemptAt: '' } }
           : { $set: { attempts: s.attempts, state: s.state, last: s.last, nextAttemptAt: s.nextAttemptAt ?? now } },
       );
+    },
+    async pruneFinished(before, limit) {
+      const old = await deliveries
+        .find({ state: { $in: ['delivered', 'given_up'] }, finishedAt: { $lt: before } }, { projection: { _id: 1, attempts: 1 } })
+        .limit(limit)
+        .toArray();
+      if (old.length === 0) return 0;
+      // Attempts first: a crash between the two leaves deliveries, pruned on the next run, never orphan attempts.
+      const attemptIds = old.flatMap((d) => Array.from({ length: d.attempts }, (_, i) => `${d._id}#${i + 1}`));
+      if (attemptIds.length > 0) await attempts.deleteMany({ _id: { $in: attemptIds } });
+      await deliveries.deleteMany({ _id: { $in: old.map((d) => d._id) } });
+      return old.length;
     },
     async retry(deliveryId, by, now) {
       const delivery = await deliveries.findOne({ _id: deliveryId });

@@ -6,12 +6,15 @@ export {
   ERROR_COMPONENTS,
   NO_INBOUND_METRICS,
   NO_SEND_METRICS,
+  NO_WEBHOOK_METRICS,
   secondsSince,
   type ErrorComponent,
   type ErrorMetrics,
   type InboundMetrics,
   type SendFailureKind,
   type SendMetrics,
+  type WebhookAttemptOutcome,
+  type WebhookMetrics,
 } from './metrics.ts';
 export {
   cached,

@@ -66,6 +66,18 @@ export const NO_INBOUND_METRICS: InboundMetrics = Object.freeze({
   deliveryRefused: nothing,
 });
 
+/** What became of a webhook attempt: delivered, to be tried again, or given up at its limit. */
+export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'given_up';
+
+/** What the webhook dispatcher reports (src/webhooks/dispatcher.ts). */
+export interface WebhookMetrics {
+  webhookAttempted(endpoint: string, outcome: WebhookAttemptOutcome): void;
+  /** Finished deliveries deleted after WEBHOOK_RETENTION_DAYS. */
+  webhooksPruned(count: number): void;
+}
+
+export const NO_WEBHOOK_METRICS: WebhookMetrics = Object.freeze({ webhookAttempted: nothing, webhooksPruned: nothing });
+
 /** Seconds since `startedAt` (a `performance.now()` reading). */
 export function secondsSince(startedAt: number): number {
   return (performance.now() - startedAt) / 1000;

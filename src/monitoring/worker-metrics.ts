@@ -6,6 +6,7 @@ import {
   type InboundMetrics,
   type SendFailureKind,
   type SendMetrics,
+  type WebhookMetrics,
 } from './metrics.ts';
 import { ALARM_WINDOW_DAYS, type SequenceAlarms } from './alarms.ts';
 import { cached, OPEN_TASK_STATUSES, type OperationalSnapshot } from './snapshot.ts';
@@ -35,7 +36,7 @@ export interface WorkerMetricsOptions {
 }
 
 /** The worker's Prometheus metrics: what the domain reports, plus gauges read when scraped. */
-export interface WorkerMetrics extends SendMetrics, InboundMetrics, ErrorMetrics {
+export interface WorkerMetrics extends SendMetrics, InboundMetrics, ErrorMetrics, WebhookMetrics {
   /** This worker's own registry, never prom-client's global one. */
   readonly registry: Registry;
   /** The Content-Type of `render()`'s text (Prometheus text format 0.0.4). */
@@ -112,6 +113,17 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     name: 'parley_delivery_refusals_total',
     help: "Bounces that refused the message or its sender (blocked, spam detected, policy, too big): the sequence's sender mailbox has a deliverability problem.",
     labelNames: ['sequence', 'reason'],
+    registers,
+  });
+  const webhookAttempts = new Counter({
+    name: 'parley_webhook_attempts_total',
+    help: 'Webhook POSTs by endpoint (from the webhooks file) and what became of them: delivered, retry (tried again later) or given_up.',
+    labelNames: ['endpoint', 'outcome'],
+    registers,
+  });
+  const webhooksPruned = new Counter({
+    name: 'parley_webhook_deliveries_pruned_total',
+    help: 'Finished webhook deliveries deleted after WEBHOOK_RETENTION_DAYS, with their attempts.',
     registers,
   });
   const errors = new Counter({
@@ -283,5 +295,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     quarantined: (code) => quarantined.inc({ code }),
     deliveryRefused: (sequence, reason) => deliveryRefusals.inc({ sequence, reason }),
     failed: (component: ErrorComponent) => errors.inc({ component }),
+    webhookAttempted: (endpoint, outcome) => webhookAttempts.inc({ endpoint, outcome }),
+    webhooksPruned: (count) => webhooksPruned.inc(count),
   };
 }

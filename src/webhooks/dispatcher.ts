@@ -8,6 +8,7 @@ import {
   type WebhookStore,
 } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
+import { NO_WEBHOOK_METRICS, type WebhookMetrics } from '../monitoring/index.ts';
 import { backoffDelay, type BackoffSettings } from './backoff.ts';
 import type { WebhookEndpoint } from './endpoints.ts';
 import { webhookEventsOf, webhookPayload } from './events.ts';
@@ -19,6 +20,8 @@ export interface WebhookSettings {
   readonly timeoutMs: number;
   readonly maxAttempts: number;
   readonly backoff: BackoffSettings;
+  /** Milliseconds finished deliveries are kept; unset: kept for ever. */
+  readonly retentionMs?: number | undefined;
 }
 
 export interface WebhookDispatcherOptions {
@@ -29,6 +32,7 @@ export interface WebhookDispatcherOptions {
   worker?: string;
   now?: () => Date;
   random?: () => number;
+  metrics?: WebhookMetrics | undefined;
 }
 
 /** Markers fanned out per read of the queue. */
@@ -39,6 +43,9 @@ const DUE_BATCH = 50;
 const UNWANTED_AFTER_MS = 10 * 60_000;
 /** POSTs in flight at once per worker. */
 const CONCURRENCY = 4;
+/** Old deliveries are looked for once an hour per worker, this many at a time. */
+const PRUNE_EVERY_MS = 60 * 60_000;
+const PRUNE_BATCH = 500;
 
 /** What one run did. */
 export interface WebhookRun {
@@ -57,6 +64,8 @@ export class WebhookDispatcher {
   readonly #endpoints: ReadonlyMap<string, WebhookEndpoint>;
   readonly #worker: string;
   readonly #now: () => Date;
+  readonly #metrics: WebhookMetrics;
+  #prunedAt = 0;
 
   constructor(options: WebhookDispatcherOptions) {
     this.#o = options;
@@ -64,13 +73,31 @@ export class WebhookDispatcher {
     this.#endpoints = new Map(options.settings.endpoints.map((e) => [e.id, e]));
     this.#worker = options.worker ?? `${hostname()}:${process.pid}`;
     this.#now = options.now ?? (() => new Date());
+    this.#metrics = options.metrics ?? NO_WEBHOOK_METRICS;
   }
 
   /** One run of the job: fan out what is queued, then attempt what is due. */
   async runOnce(stopping: AbortSignal = new AbortController().signal): Promise<WebhookRun> {
     const queued = await this.fanOut(stopping);
     const attempted = await this.deliverDue(stopping);
+    const now = this.#now().getTime();
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS && !stopping.aborted) {
+      this.#prunedAt = now;
+      await this.prune();
+    }
     return { queued, attempted };
+  }
+
+  /** Deletes finished deliveries older than the retention (WEBHOOK_RETENTION_DAYS); returns how many. */
+  async prune(): Promise<number> {
+    const { retentionMs } = this.#o.settings;
+    if (retentionMs === undefined) return 0;
+    const pruned = await this.#store.pruneFinished(new Date(this.#now().getTime() - retentionMs), PRUNE_BATCH);
+    if (pruned > 0) {
+      this.#metrics.webhooksPruned(pruned);
+      this.#o.logger.info({ pruned }, 'old webhook deliveries deleted');
+    }
+    return pruned;
   }
 
   /** Turns queued events into deliveries, then drops them from the queue. */
@@ -174,6 +201,7 @@ export class WebhookDispatcher {
   async #settle(delivery: WebhookDeliveryDoc, n: number, result: WebhookAttemptResult): Promise<void> {
     const settlement = settlementAfter(n, delivery.attemptLimit, result, this.#o.settings.backoff, this.#o.random);
     await this.#store.settle(delivery._id, settlement, this.#now());
+    this.#metrics.webhookAttempted(delivery.endpointId, settlement.state === 'pending' ? 'retry' : settlement.state);
     const log = { delivery: delivery._id, endpoint: delivery.endpointId, event: delivery.eventType, attempt: n, status: result.status };
     if (settlement.state === 'delivered') this.#o.logger.info(log, 'webhook delivered');
     else if (settlement.state === 'given_up') this.#o.logger.warn({ ...log, error: result.error }, 'webhook given up');
