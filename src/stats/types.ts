@@ -131,7 +131,8 @@ export interface VariantComparison {
   ready: boolean;
   /** One line for people: "not enough data yet…" or the test's result per pair. */
   note: string;
-  pairs: Array<{ best: string; other: string; p: number | undefined; significant: boolean }>;
+  /** `test`: Fisher's exact test where few replies make the z-test's approximation poor, else the z-test. */
+  pairs: Array<{ best: string; other: string; p: number | undefined; test: 'fisher' | 'z'; significant: boolean }>;
 }
 
 /** Replies that arrived on one UTC day, by intent. */

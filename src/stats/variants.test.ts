@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { computeStats } from './collector.ts';
 import { DaySummary, decodePart } from './days.ts';
 import type { StatsEvent, VariantStats } from './types.ts';
-import { compareVariants, twoProportionP } from './variants.ts';
+import { compareRates, compareVariants, fisherExactP, twoProportionP } from './variants.ts';
 
 const AT = new Date('2026-03-02T10:00:00Z');
 const PERIOD = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-08T00:00:00Z') };
@@ -41,7 +41,7 @@ describe('stats per A/B variant', () => {
     );
     assert.equal(step?.sent, 90);
     assert.equal(step?.variantComparison?.ready, true);
-    assert.match(step?.variantComparison?.note ?? '', /b vs a: p = 0\.0[12]\d, a real difference/);
+    assert.match(step?.variantComparison?.note ?? '', /b vs a: p = 0\.0[12]\d \(z-test\), a real difference/);
   });
 
   it('reads the variant back from day summaries exactly as from the events', () => {
@@ -73,6 +73,22 @@ describe('variant significance', () => {
     assert.equal(twoProportionP({ count: 0, of: 0 }, { count: 1, of: 40 }), undefined);
   });
 
+  it("Fisher's exact test: the textbook tables' p-values, and it takes over when replies are few", () => {
+    // R: fisher.test(matrix(c(3, 1, 1, 3), 2))$p.value = 0.4857; fisher.test(matrix(c(1, 11, 9, 3), 2))$p.value = 0.002759
+    const tea = fisherExactP({ count: 3, of: 4 }, { count: 1, of: 4 });
+    assert.ok(tea !== undefined && Math.abs(tea - 0.4857) < 1e-4, String(tea));
+    const uneven = fisherExactP({ count: 1, of: 10 }, { count: 11, of: 14 });
+    assert.ok(uneven !== undefined && Math.abs(uneven - 0.002759) < 1e-5, String(uneven));
+    assert.ok(Math.abs((fisherExactP({ count: 2, of: 40 }, { count: 2, of: 40 }) ?? 0) - 1) < 1e-9);
+    assert.equal(fisherExactP({ count: 0, of: 0 }, { count: 1, of: 40 }), undefined);
+    // 1 of 40 against 7 of 40: the z-test's p (0.026) overstates it; Fisher's is 0.057.
+    const few = compareRates({ count: 7, of: 40 }, { count: 1, of: 40 });
+    assert.equal(few.test, 'fisher');
+    assert.ok(few.p !== undefined && few.p > 0.05 && few.p < 0.06, String(few.p));
+    assert.ok((twoProportionP({ count: 7, of: 40 }, { count: 1, of: 40 }) ?? 1) < 0.05);
+    assert.equal(compareRates({ count: 20, of: 100 }, { count: 10, of: 100 }).test, 'z');
+  });
+
   const v = (variantId: string, sent: number, replied: number): VariantStats => ({
     variantId,
     sent,
@@ -93,6 +109,7 @@ describe('variant significance', () => {
         ['b', 'c', false],
       ],
     );
-    assert.match(result.note, /b vs c: p = 0\.\d{3}, could be chance/);
+    assert.match(result.note, /b vs c: p = 0\.\d{3} \(z-test\), could be chance/);
+    assert.match(compareVariants([v('a', 40, 7), v('b', 40, 1)]).note, /a vs b: p = 0\.05\d \(Fisher's exact test\), could be chance/);
   });
 });

@@ -1,3 +1,4 @@
+import hypergeometricPmf from '@stdlib/stats-base-dists-hypergeometric-pmf';
 import { rate } from './rates.ts';
 import type { Rate, VariantComparison, VariantStats } from './types.ts';
 
@@ -41,6 +42,39 @@ export function twoProportionP(a: Pick<Rate, 'count' | 'of'>, b: Pick<Rate, 'cou
 }
 
 /**
+ * Two-sided p-value of Fisher's exact test on the 2×2 table (replied or not, by variant): the
+ * probability, with the replies spread at random over the sends, of a split as uneven as this one
+ * or more. Exact where the z-test's normal approximation is not (few replies); undefined when
+ * there is nothing to compare.
+ */
+export function fisherExactP(a: Pick<Rate, 'count' | 'of'>, b: Pick<Rate, 'count' | 'of'>): number | undefined {
+  if (a.of === 0 || b.of === 0) return undefined;
+  const population = a.of + b.of;
+  const replies = a.count + b.count;
+  const observed = hypergeometricPmf(a.count, population, replies, a.of);
+  let p = 0;
+  for (let k = Math.max(0, a.of + replies - population); k <= Math.min(a.of, replies); k++) {
+    const pk = hypergeometricPmf(k, population, replies, a.of);
+    // The relative slack counts tables exactly as likely as the observed one despite rounding.
+    if (pk <= observed * (1 + 1e-7)) p += pk;
+  }
+  return Math.min(1, p);
+}
+
+/** Fisher's exact test where a cell's expected count is under this (the z-test's rule of thumb), else the z-test. */
+const MIN_EXPECTED = 5;
+
+/** The p-value of two reply rates and the test that gave it. */
+export function compareRates(
+  a: Pick<Rate, 'count' | 'of'>,
+  b: Pick<Rate, 'count' | 'of'>,
+): { p: number | undefined; test: 'fisher' | 'z' } {
+  const pooled = a.of + b.of === 0 ? 0 : (a.count + b.count) / (a.of + b.of);
+  const smallest = Math.min(a.of, b.of) * Math.min(pooled, 1 - pooled);
+  return smallest < MIN_EXPECTED ? { p: fisherExactP(a, b), test: 'fisher' } : { p: twoProportionP(a, b), test: 'z' };
+}
+
+/**
  * The reply rate of the best variant against each other one, once every variant has
  * MIN_SENT_PER_VARIANT sent; "not enough data yet" before. A note, not a decision: with many
  * looks at the numbers some "differences" are luck.
@@ -57,15 +91,15 @@ export function compareVariants(variants: readonly VariantStats[]): VariantCompa
   const pairs = variants
     .filter((v) => v !== best)
     .map((v) => {
-      const p = twoProportionP(best.replyRate, v.replyRate);
-      return { best: best.variantId, other: v.variantId, p, significant: p !== undefined && p < SIGNIFICANCE_LEVEL };
+      const { p, test } = compareRates(best.replyRate, v.replyRate);
+      return { best: best.variantId, other: v.variantId, p, test, significant: p !== undefined && p < SIGNIFICANCE_LEVEL };
     });
   const parts = pairs.map((pair) =>
     pair.p === undefined
       ? `${pair.best} vs ${pair.other}: no difference to test`
-      : `${pair.best} vs ${pair.other}: p = ${pair.p.toFixed(3)}, ${pair.significant ? 'a real difference (5% level)' : 'could be chance'}`,
+      : `${pair.best} vs ${pair.other}: p = ${pair.p.toFixed(3)} (${pair.test === 'fisher' ? "Fisher's exact test" : 'z-test'}), ${pair.significant ? 'a real difference (5% level)' : 'could be chance'}`,
   );
-  return { ready: true, note: `reply rate, two-proportion z-test; ${parts.join('; ')}`, pairs };
+  return { ready: true, note: `reply rate; ${parts.join('; ')}`, pairs };
 }
 
 /** Standard normal CDF through erf (Abramowitz–Stegun 7.1.26, error below 1.5e-7). */
