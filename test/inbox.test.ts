@@ -241,6 +241,12 @@ describe('rep inbox in a browser', () => {
     const pushedRows = await rowTexts(page);
     const withoutNora = (rows: string[]) => rows.filter((r) => !r.includes('nora@acme.example'));
     assert.deepEqual(withoutNora(pushedRows), withoutNora(serverRows));
+    // The task page says the same: the rep's label in words, no stale confidence.
+    await Promise.all([page.waitForURL(/\/tasks\//), nora.locator('a').click()]);
+    const intentCard = await page.locator('.card', { has: page.locator('#intent') }).innerText();
+    assert.match(intentCard, /Wants a meeting meeting_request · set by ada@parley\.test · P1 Urgent/);
+    assert.doesNotMatch(intentCard, /% sure/);
+    await page.goBack();
     assert.deepEqual(problems, []);
   });
 
@@ -475,8 +481,11 @@ describe('rep inbox in a browser', () => {
       );
       assert.ok(width <= 390, `the page is ${width} px wide on a 390 px screen: ${String(wide)}`);
       const card = small.locator('#task-rows tr').first();
-      const box = await card.boundingBox();
-      assert.ok(box && box.width <= 390 && box.x >= 0, JSON.stringify(box));
+      // Measured in one step in the page: the stream's first reload may redraw the rows meanwhile.
+      const box = JSON.parse(
+        String(await small.evaluate("JSON.stringify(document.querySelector('#task-rows tr').getBoundingClientRect())")),
+      ) as { x: number; width: number };
+      assert.ok(box.width > 0 && box.width <= 390 && box.x >= 0, JSON.stringify(box));
       assert.equal(await small.locator('table.inbox thead').isVisible(), false);
       assert.match(await card.innerText(), /@/);
       await small.screenshot({ path: 'docs/screenshots/inbox-phone.png', fullPage: true });

@@ -358,7 +358,7 @@ ${model.referral ? referralCard(model.referral) : ''}
 ${signals ? `<ul>${signals}</ul>` : '<p class="meta">No qualification signals yet.</p>'}
 ${model.enrollment ? `<p class="meta">Sequence ${e(model.enrollment.sequenceId)}: <span id="enrollment-status">${e(model.enrollment.status)}</span>${model.enrollment.reason ? ` (${e(model.enrollment.reason)})` : ''}</p>` : ''}
 </div>
-<div class="card"><h2>Intent</h2><p><strong id="intent">${e(task.intent)}</strong> · ${Math.round(task.confidence * 100)}% · priority ${task.priority} · ${e(task.status)}</p>
+<div class="card"><h2>Intent</h2><p><strong>${e(task.intentLabel ?? task.intent)}</strong> <code id="intent">${e(task.intent)}</code> · ${task.relabelledBy ? `set by ${e(task.relabelledBy)}` : `${Math.round(task.confidence * 100)}% sure`} · P${task.priority} ${e(task.priorityLabel ?? '')} · ${e(task.status)}</p>
 <p class="meta">${e(model.explanation)}</p>
 ${model.namedDate ? `<p id="named-date">Asked to hear from us again on <strong>${e(model.namedDate.at.toISOString().slice(0, 10))}</strong> ("${e(model.namedDate.phrase)}")</p>` : ''}
 <p class="meta">Sender authentication: <span id="sender-authentication">${e(model.authentication)}</span></p>
