@@ -380,17 +380,8 @@ export function confirmPage(model: {
   viewer: Viewer;
   csrf: string;
 }): string {
-  const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
-  const back = `/tasks/${e(encodeURIComponent(model.taskId))}`;
-  return layout(
-    'Confirm',
-    `<div class="card"><h1>Confirm</h1>
-<p id="confirm-question">${e(model.question)}</p>
-<form method="post" action="${back}/${e(model.action)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
-<button type="submit" id="confirm">Yes, go ahead</button> <a href="${back}" id="cancel">Cancel</a>
-</form></div>`,
-    { viewer: model.viewer, csrf: model.csrf },
-  );
+  const back = `/tasks/${encodeURIComponent(model.taskId)}`;
+  return yesFirstPage({ ...model, postTo: `${back}/${model.action}`, back });
 }
 
 /** The yes-first page of a bulk close: the same form again, with `confirmed`. */
@@ -401,12 +392,24 @@ export function bulkConfirmPage(model: {
   viewer: Viewer;
   csrf: string;
 }): string {
+  return yesFirstPage({ ...model, postTo: '/tasks/bulk' });
+}
+
+/** Asks a question and posts the form's fields again with `confirmed` (works without JavaScript). */
+function yesFirstPage(model: {
+  question: string;
+  postTo: string;
+  back: string;
+  fields: ReadonlyArray<[string, string]>;
+  viewer: Viewer;
+  csrf: string;
+}): string {
   const hidden = model.fields.map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`).join('');
   return layout(
     'Confirm',
     `<div class="card"><h1>Confirm</h1>
 <p id="confirm-question">${e(model.question)}</p>
-<form method="post" action="/tasks/bulk">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
+<form method="post" action="${e(model.postTo)}">${csrfField(model.csrf)}${hidden}<input type="hidden" name="confirmed" value="yes">
 <button type="submit" id="confirm">Yes, go ahead</button> <a href="${e(model.back)}" id="cancel">Cancel</a>
 </form></div>`,
     { viewer: model.viewer, csrf: model.csrf },
