@@ -1,6 +1,7 @@
 import { benchCli } from './cli.ts';
 import { benchHostile } from './hostile.ts';
 import { benchInbound } from './inbound.ts';
+import { benchInbox } from './inbox.ts';
 import { benchReaction } from './reaction.ts';
 import { benchReplies } from './replies.ts';
 import { benchScheduling } from './scheduling.ts';
@@ -8,7 +9,7 @@ import { benchSegments } from './segments.ts';
 import { benchSending } from './sending.ts';
 import { machine, recordResults } from './results.ts';
 
-// `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 mutations=2000 only=segments|replies|reaction|sending|scheduling|cli|hostile]`: runs the
+// `npm run bench [-- inbound=500 contacts=100000 events=1000000 replies=500 reaction=40 mutations=2000 only=segments|replies|reaction|sending|scheduling|cli|hostile|inbox]`: runs the
 // benchmarks and writes their rows to docs/BENCHMARKS.md.
 const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const inboundCount = Number(args.get('inbound') ?? 500);
@@ -36,6 +37,7 @@ const rows = [
   ...(only === undefined || only === 'scheduling' ? await benchScheduling(enrollments, scheduledCount, spreadSeconds) : []),
   ...(only === undefined || only === 'cli' ? await benchCli() : []),
   ...(only === undefined || only === 'hostile' ? await benchHostile(Number(args.get('mutations') ?? 2000)) : []),
+  ...(only === undefined || only === 'inbox' ? await benchInbox(Number(args.get('tasks') ?? 1000)) : []),
 ];
 for (const row of rows) console.log(`${row.benchmark}: ${row.measure} ${row.parley} vs ${row.baseline} = ${row.ratio} (${row.notes})`);
 await recordResults(rows);
