@@ -312,33 +312,44 @@ describe('rep inbox in a browser', () => {
     // Quiet for a while: an open inbox asks for nothing while nothing changes (the old one polled every 3 s).
     await page.waitForTimeout(4_000);
     assert.ok(fetches.length <= 1, `only the stream's opening reload, not a poll: ${fetches.length} fetches`);
-    // The moment the row appears, as the page's own clock sees it (the same machine's clock).
-    await page.evaluate(`(() => {
-      const seen = new MutationObserver(() => {
-        if (document.body.innerText.includes('lin@late.example')) {
-          document.body.setAttribute('data-seen-at', String(Date.now()));
-          seen.disconnect();
-        }
-      });
-      seen.observe(document.getElementById('task-rows'), { childList: true, subtree: true });
-    })()`);
-    await replyFrom(
-      {
-        email: 'lin@late.example',
-        firstName: 'Lin',
-        lastName: 'Late',
-        company: 'Late Labs',
-        sequence: 'quick-follow-up',
-        reply: 'Could we talk on Friday? I have a few questions about the pricing.',
-      },
-      '<inbox-late@lead.example>',
+    // Three replies one after another; the median counts, so one busy moment of a shared machine
+    // does not decide (the benchmark measures the push alone: docs/BENCHMARKS.md).
+    const latencies: number[] = [];
+    for (const [i, name] of ['Lin', 'Lou', 'Liv'].entries()) {
+      const email = `${name.toLowerCase()}@late.example`;
+      // The moment the row appears, as the page's own clock sees it (the same machine's clock).
+      await page.evaluate(`(() => {
+        const seen = new MutationObserver(() => {
+          if (document.getElementById('task-rows').innerText.includes('${email}')) {
+            document.body.setAttribute('data-seen-at', String(Date.now()));
+            seen.disconnect();
+          }
+        });
+        seen.observe(document.getElementById('task-rows'), { childList: true, subtree: true });
+      })()`);
+      await replyFrom(
+        {
+          email,
+          firstName: name,
+          lastName: 'Late',
+          company: 'Late Labs',
+          sequence: 'quick-follow-up',
+          reply: 'Could we talk on Friday? I have a few questions about the pricing.',
+        },
+        `<inbox-late-${i}@lead.example>`,
+      );
+      await page.locator('#task-rows tr', { hasText: email }).waitFor({ timeout: 30_000 });
+      const task = await taskOf(email);
+      const seenAt = Number(await page.locator('body').getAttribute('data-seen-at'));
+      latencies.push(seenAt - task.createdAt.getTime());
+    }
+    console.log(`# task queued to row shown in the open inbox: ${latencies.join(', ')} ms`);
+    assert.ok(
+      latencies.every((ms) => ms >= 0),
+      `${latencies.join()}`,
     );
-    await page.locator('#task-rows tr', { hasText: 'lin@late.example' }).waitFor({ timeout: 30_000 });
-    const task = await taskOf('lin@late.example');
-    const seenAt = Number(await page.locator('body').getAttribute('data-seen-at'));
-    const latency = seenAt - task.createdAt.getTime();
-    console.log(`# task queued to row shown in the open inbox: ${latency} ms`);
-    assert.ok(latency >= 0 && latency < 1_000, `shown ${latency} ms after the worker queued it`);
+    const median = [...latencies].sort((a, b) => a - b)[1] ?? Infinity;
+    assert.ok(median < 1_000, `shown ${median} ms (median) after the worker queued it`);
   });
 
   it('applies bulk actions to the selected tasks: assign, snooze, and close after a yes', async () => {
