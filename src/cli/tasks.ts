@@ -3,7 +3,7 @@ import { loadConfig } from '../config.ts';
 import { TaskShortIdStore, type Database, type RepDoc, type TaskDoc, type TaskStatus } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { getRep } from '../reps/index.ts';
-import { createSmtpTransport } from '../sending/index.ts';
+import { createMailTransports } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
 import {
   answerTask,
@@ -128,7 +128,8 @@ export function tasksCommand(): Command {
       const cc = options.cc === undefined ? undefined : parseCcList(options.cc);
       if (cc && !cc.ok) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${cc.message} (--cc)`);
       const { sequences } = await loadSequences(config.sequencesDir);
-      const transport = createSmtpTransport(config.smtp);
+      // A pool enrollment's answer goes out through its own mailbox's SMTP server.
+      const transport = createMailTransports(config.smtp, config.mailboxes);
       try {
         await withDatabase(async (db) => {
           const rep = await repFor(db, options.as, true);

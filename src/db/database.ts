@@ -39,6 +39,7 @@ import type {
   TaskDoc,
   TaskEventDoc,
   ReferralDoc,
+  SenderClaimDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
@@ -74,6 +75,8 @@ export interface ParleyCollections extends WebhookCollections {
   suppressionAudit: Collection<SuppressionAuditDoc>;
   /** Who referred each address to us (src/db/triage-store.ts), read by `_id` only. */
   referrals: Collection<ReferralDoc>;
+  /** Which pool mailbox each enrollment was given (src/db/sender-claim-store.ts), read by `_id` only. */
+  senderClaims: Collection<SenderClaimDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -142,6 +145,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
     webhookDeliveries: db.collection('webhook_deliveries'),
     webhookAttempts: db.collection('webhook_attempts'),
     referrals: db.collection('referrals'),
+    senderClaims: db.collection('sender_claims'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');

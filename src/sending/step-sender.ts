@@ -4,6 +4,7 @@ import {
   contactStore,
   deliveryStore,
   enrollmentStore,
+  senderClaimStore,
   slotId,
   type ContactDoc,
   type DeliveryDoc,
@@ -11,6 +12,7 @@ import {
   type EnrollmentDoc,
   type EnrollmentStore,
   type ParleyCollections,
+  type SenderClaimStore,
 } from '../db/index.ts';
 import { ConversationHold, DEFAULT_CONVERSATION_WAIT_MS } from '../conversations/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
@@ -18,7 +20,9 @@ import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_SEND_METRICS, type SendMetrics } from '../monitoring/index.ts';
-import { chooseVariant, type Sequence, type SequenceStep } from '../sequences/index.ts';
+import type { MailboxCaps } from '../mailboxes/index.ts';
+import { chooseVariant, sendersOf, type Sequence, type SequenceSender, type SequenceStep } from '../sequences/index.ts';
+import { enrollmentSender } from './enrollment-sender.ts';
 import { composeStep } from './compose.ts';
 import { SendGate } from './send-gate.ts';
 import type { MailTransport } from './transport.ts';
@@ -45,6 +49,8 @@ export interface StepSenderOptions {
   maxAttempts?: number;
   /** Where sends, failures, deferrals and skips are counted (the worker's /metrics); nothing by default. */
   metrics?: SendMetrics | undefined;
+  /** A mailbox's caps from MAILBOXES_FILE, which win over the sequence policy's; undefined: the policy's. */
+  mailboxCaps?: ((address: string) => MailboxCaps | undefined) | undefined;
   now?: () => Date;
 }
 
@@ -80,6 +86,7 @@ export class StepSender {
   readonly #metrics: SendMetrics;
   readonly #enrollments: EnrollmentStore;
   readonly #deliveries: DeliveryStore;
+  readonly #senderClaims: SenderClaimStore;
   /** Set while the SMTP server refuses our login: nothing is claimed until `until`. */
   #loginPause: { until: Date; refusals: number } | undefined;
 
@@ -88,6 +95,7 @@ export class StepSender {
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
     this.#enrollments = enrollmentStore(options.db);
     this.#deliveries = deliveryStore(options.db);
+    this.#senderClaims = senderClaimStore(options.db);
   }
 
   /**
@@ -103,14 +111,17 @@ export class StepSender {
     // Workers that read the same batch at once would all race for its first enrollment: in a
     // shuffled order each mostly claims different ones, so more workers send more.
     shuffle(due);
+    // Every mailbox a step of the batch may go out from: an enrollment's own, or its pool's.
     const mailboxes = new Set<string>();
     for (const e of due) {
-      const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
-      if (sender) mailboxes.add(sender);
+      const sequence = this.#o.getSequence(e.sequenceId);
+      if (e.sender) mailboxes.add(e.sender.address);
+      else if (sequence) for (const s of sendersOf(sequence)) mailboxes.add(s.address);
     }
     const [gate, conversations] = await Promise.all([
       SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
         exactWithin: this.#o.batchSize * 8,
+        capsOf: this.#o.mailboxCaps,
       }),
       ConversationHold.open(
         this.#o.db,
@@ -204,12 +215,16 @@ export class StepSender {
       return 'deferred';
     }
 
-    const allowedAt = await gate.reserve(sequence, contact, this.#o.now());
-    if (allowedAt) {
-      await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: allowedAt });
-      log.debug({ stepId: step.id, allowedAt }, 'outside the send window or over a cap; deferred');
+    // The mailbox this step goes out from: the enrollment's own for its whole thread (a pool's is
+    // given at the first send), never another one because its own is over a cap.
+    const from = await this.#senderOf(enrollment, sequence, contact, gate);
+    if ('allowedAt' in from) {
+      for (const mailbox of from.full) this.#metrics.mailboxCapDeferred?.(mailbox);
+      await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: from.allowedAt });
+      log.debug({ stepId: step.id, allowedAt: from.allowedAt, full: from.full }, 'outside the send window or over a cap; deferred');
       return 'deferred';
     }
+    const sender = from.sender;
 
     // Chosen from the ids alone, so every attempt of this step writes the same text.
     const variant = chooseVariant(step, enrollment._id)?.id;
@@ -221,6 +236,7 @@ export class StepSender {
       messageIdDomain: this.#o.messageIdDomain,
       unsubscribe: this.#o.unsubscribe,
       variantId: variant,
+      sender,
     });
     if (!composed.ok) {
       await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
@@ -278,11 +294,64 @@ export class StepSender {
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
     await this.#deliveries.recordSent(delivery, receipt.response, sentAt);
+    this.#metrics.mailboxSent?.(delivery.from);
     // The event before the enrollment moves on: a crash between them is finished by the `sent` branch above.
     await this.#recordSent({ ...delivery, sentAt }, contact, sequence);
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
     log.info({ stepId: step.id, attempt: delivery.attempt, messageId: delivery.messageId }, 'step sent');
     return 'sent';
+  }
+
+  /**
+   * The enrollment's sender with room reserved under its caps, or when the step may go out
+   * (outside the window, or its mailbox over a cap: `full` names the mailboxes that turned it away).
+   *
+   * A pool enrollment without a sender is given one here: the gate picks a pool mailbox with room
+   * (fewest sends in the last day), and a unique insert in `sender_claims` makes it the
+   * enrollment's for good. Two workers may pick differently; the first insert wins and both use
+   * it, so a step (whose send claim comes after) never goes out from two mailboxes. A takeover or
+   * a retry finds the claim and reuses it.
+   */
+  async #senderOf(
+    enrollment: EnrollmentDoc,
+    sequence: Sequence,
+    contact: ContactDoc,
+    gate: SendGate,
+  ): Promise<{ sender: SequenceSender } | { allowedAt: Date; full: string[] }> {
+    const now = this.#o.now();
+    const reserveFor = async (sender: SequenceSender) => {
+      const allowedAt = await gate.reserve(sequence, contact, now, sender.address);
+      if (!allowedAt) return { sender };
+      return { allowedAt, full: gate.inWindow(sequence, contact, now) ? [sender.address] : [] };
+    };
+    if (!sequence.senders || enrollment.sender) return reserveFor(enrollmentSender(sequence, enrollment));
+
+    const claim = (address: string) => {
+      const entry = sequence.senders?.find((s) => s.address === address);
+      return this.#senderClaims.claim({
+        _id: enrollment._id,
+        address,
+        name: entry?.name ?? sequence.sender.name,
+        sequenceId: sequence.id,
+        claimedAt: now,
+      });
+    };
+    // A thread begun before the file had a pool (or whose copy on the enrollment was not written)
+    // stays with the mailbox it began from.
+    const earlier = enrollment.threadMessageIds.length > 0 ? await this.#deliveries.lastSentInThread(enrollment._id) : null;
+    if (earlier) return reserveFor(enrollmentSender(sequence, { sender: await claim(earlier.from) }));
+    const choice = await gate.reservePool(
+      sequence,
+      contact,
+      now,
+      enrollment._id,
+      sequence.senders.map((s) => s.address),
+    );
+    if ('allowedAt' in choice) return { allowedAt: choice.allowedAt, full: choice.full };
+    const given = await claim(choice.address);
+    const sender = enrollmentSender(sequence, { sender: given });
+    // Another worker's choice won: its mailbox must have room too (ours stays reserved this run, erring low).
+    return given.address === choice.address ? { sender } : reserveFor(sender);
   }
 
   /**
