@@ -69,7 +69,8 @@ export function parseMailboxes(source: string, file: string, options: MailboxFil
         secure: m.smtp.secure,
         requireTLS: !m.smtp.secure && !options.insecure,
         auth: auth(m.smtp),
-        ...options.smtp,
+        timeoutMs: options.smtp.timeoutMs,
+        poolConnections: options.smtp.poolConnections,
       }),
       imap:
         m.imap &&

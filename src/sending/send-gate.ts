@@ -24,6 +24,12 @@ export class SendGate {
   readonly #exactWithin: number;
   readonly #toContact = new Map<string, Date[]>();
   readonly #fromMailbox = new Map<string, Date[]>();
+  /**
+   * This run's reservations per mailbox, by step (`<enrollment>:<step>`): a re-read near the cap
+   * adds those whose send claim is not in the database yet (still being composed, in another lane),
+   * or a run with several steps in flight could pass the cap by their number.
+   */
+  readonly #reserved = new Map<string, Map<string, Date>>();
   /** Reservations run one at a time, so concurrent steps of one run can't both take the last room under a cap. */
   #reserving: Promise<unknown> = Promise.resolve();
 
@@ -65,10 +71,16 @@ export class SendGate {
    * step is then not sent (claimed by another worker, skipped) stays counted until the next run
    * reads the claims again: near a cap that errs on the side of sending less.
    */
-  reserve(sequence: Sequence, contact: ContactDoc, now: Date, mailbox: string = sequence.sender.address): Promise<Date | undefined> {
+  reserve(
+    sequence: Sequence,
+    contact: ContactDoc,
+    now: Date,
+    mailbox: string = sequence.sender.address,
+    step?: string,
+  ): Promise<Date | undefined> {
     return this.#serially(async () => {
       const allowedAt = await this.check(sequence, contact, now, mailbox);
-      if (!allowedAt) this.#claimed(mailbox, contact, now);
+      if (!allowedAt) this.#claimed(mailbox, contact, now, step);
       return allowedAt;
     });
   }
@@ -84,6 +96,7 @@ export class SendGate {
     now: Date,
     enrollmentId: string,
     pool: readonly string[],
+    step?: string,
   ): Promise<{ address: string } | { allowedAt: Date; full: string[] }> {
     return this.#serially(async () => {
       const window = this.#window(sequence, contact, now);
@@ -100,7 +113,7 @@ export class SendGate {
       }
       const choice: PoolChoice = choosePoolSender(enrollmentId, candidates) ?? { allowedAt: window };
       if ('address' in choice) {
-        this.#claimed(choice.address, contact, now);
+        this.#claimed(choice.address, contact, now, step);
         return choice;
       }
       const zone = contactZone(contact.timeZone, sequence.policy);
@@ -143,7 +156,10 @@ export class SendGate {
     const mailboxCaps = this.capsFor(sequence, mailbox);
     const caps = { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: mailboxCaps.perHour, perDay: mailboxCaps.perDay };
     if (this.#nearCap(fromMailbox, caps, now)) {
-      fromMailbox = (await this.#deliveries.countedClaims(this.#mailboxQuery([mailbox], now))).map((d) => d.claimedAt);
+      const claims = await this.#deliveries.countedClaims(this.#mailboxQuery([mailbox], now));
+      const claimed = new Set(claims.map((c) => c._id.slice(0, c._id.lastIndexOf('#'))));
+      const inFlight = [...(this.#reserved.get(mailbox) ?? [])].flatMap(([step, at]) => (claimed.has(step) ? [] : [at]));
+      fromMailbox = [...claims.map((d) => d.claimedAt), ...inFlight];
       this.#fromMailbox.set(mailbox, fromMailbox);
     }
     const room = capRoom(now, caps, { toContact: this.#toContact.get(contact.email) ?? [], fromMailbox });
@@ -151,7 +167,12 @@ export class SendGate {
   }
 
   /** Counts a claim this run made, so later steps in the run see it without reading again. */
-  #claimed(mailbox: string, contact: ContactDoc, at: Date): void {
+  #claimed(mailbox: string, contact: ContactDoc, at: Date, step: string | undefined): void {
+    if (step !== undefined) {
+      const reserved = this.#reserved.get(mailbox) ?? new Map<string, Date>();
+      reserved.set(step, at);
+      this.#reserved.set(mailbox, reserved);
+    }
     for (const [map, key] of [
       [this.#toContact, contact.email],
       [this.#fromMailbox, mailbox],

@@ -217,7 +217,7 @@ export class StepSender {
 
     // The mailbox this step goes out from: the enrollment's own for its whole thread (a pool's is
     // given at the first send), never another one because its own is over a cap.
-    const from = await this.#senderOf(enrollment, sequence, contact, gate);
+    const from = await this.#senderOf(enrollment, sequence, contact, gate, step.id);
     if ('allowedAt' in from) {
       for (const mailbox of from.full) this.#metrics.mailboxCapDeferred?.(mailbox);
       await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: from.allowedAt });
@@ -317,10 +317,13 @@ export class StepSender {
     sequence: Sequence,
     contact: ContactDoc,
     gate: SendGate,
+    stepId: string,
   ): Promise<{ sender: SequenceSender } | { allowedAt: Date; full: string[] }> {
     const now = this.#o.now();
+    // The send claim's id without its attempt: the gate tells this run's reservations from claims by it.
+    const step = `${enrollment._id}:${stepId}`;
     const reserveFor = async (sender: SequenceSender) => {
-      const allowedAt = await gate.reserve(sequence, contact, now, sender.address);
+      const allowedAt = await gate.reserve(sequence, contact, now, sender.address, step);
       if (!allowedAt) return { sender };
       return { allowedAt, full: gate.inWindow(sequence, contact, now) ? [sender.address] : [] };
     };
@@ -346,6 +349,7 @@ export class StepSender {
       now,
       enrollment._id,
       sequence.senders.map((s) => s.address),
+      step,
     );
     if ('allowedAt' in choice) return { allowedAt: choice.allowedAt, full: choice.full };
     const given = await claim(choice.address);
