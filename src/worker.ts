@@ -159,8 +159,11 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       lease: new MailboxLease({ db: database, mailbox: mailboxKey(imap), leaseMs: imap.leaseMs }),
       ...(onPoll && { onPoll }),
     });
+  // The IMAP_* mailbox once only: when a pool mailbox is the same one, its poller reads it.
+  const poolKeys = new Set(config.mailboxes.flatMap((m) => (m.imap ? [mailboxKey(m.imap)] : [])));
+  const pollEnvMailbox = config.envMailbox.imap && !poolKeys.has(mailboxKey(config.imap));
   const pollers: Array<{ check: string; poller: MailboxPoller }> = [
-    ...(config.envMailbox.imap ? [{ check: 'imap', poller: pollerOf(config.imap, logger) }] : []),
+    ...(pollEnvMailbox ? [{ check: 'imap', poller: pollerOf(config.imap, logger) }] : []),
     ...config.mailboxes.flatMap((m) =>
       m.imap ? [{ check: `imap:${m.address}`, poller: pollerOf(m.imap, logger.child({ mailbox: m.address })) }] : [],
     ),
