@@ -229,4 +229,42 @@ describe('sender pools', () => {
     const enrollments = await db.enrollments.find({ sequenceId: pool.id }).toArray();
     assert.equal(await db.senderClaims.countDocuments({ _id: { $in: enrollments.map((e) => e._id) } }), 6);
   });
+
+  it('pauses only the mailbox whose login is refused: new threads start from the others, its own threads wait for it', async () => {
+    const pool = sequences.get('thread-pool');
+    assert.ok(pool);
+    // Dan's password was rotated on the server; Eve's still works.
+    services.sink.requireLogin({ user: 'eve', pass: 'pe' });
+    const before = services.sink.received.length;
+    // New connections: the pooled ones logged in before the rotation.
+    const fresh = createMailTransports(services.config().smtp, mailboxes);
+    try {
+      await enroll(pool, 5, 'rotated');
+      const run = await sender({ concurrency: 1, transport: fresh }).runOnce();
+      // At most one step tried Dan before the pause; every other went out from Eve.
+      assert.ok(run.failed <= 1, JSON.stringify(run));
+      assert.deepEqual({ ...run, failed: 0 }, { sent: 5 - run.failed, failed: 0, skipped: 0, deferred: 0 });
+      const sent = mailTo('rotated', before);
+      assert.deepEqual(new Set(sent.map(fromOf)), new Set(['eve@five.test']));
+      const onDan = await db.enrollments.find({ sequenceId: pool.id, email: /^rotated/, 'sender.address': 'dan@four.test' }).toArray();
+      assert.equal(onDan.length, run.failed);
+      // Dan's login works again: its thread goes out from Dan, not from Eve.
+      services.sink.requireLogin(undefined);
+      clock = new Date(clock.getTime() + 5 * 60_000);
+      // Dan's first steps, and the follow-ups of Eve's threads (due 3 s after their first).
+      assert.equal((await sender().runOnce()).sent, 5);
+      assert.deepEqual(
+        new Set(
+          mailTo('rotated', before)
+            .filter((m) => fromOf(m) === 'dan@four.test')
+            .map((m) => m.envelopeTo[0]),
+        ),
+        new Set(onDan.map((e) => e.email)),
+      );
+      for (const e of onDan) assert.deepEqual(mailTo(e.email, before).map(fromOf), ['dan@four.test']);
+    } finally {
+      fresh.close();
+      services.sink.requireLogin(undefined);
+    }
+  });
 });

@@ -30,6 +30,7 @@ export function createMailTransports(
     byMailbox,
     fallback,
     send: (message) => pick(message.from.address).send(message),
+    loginOf: (address) => (byMailbox.has(address.toLowerCase()) ? address.toLowerCase() : ''),
     async verify() {
       await Promise.all([fallback, ...byMailbox.values()].map((t) => t.verify()));
     },

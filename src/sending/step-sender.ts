@@ -63,7 +63,8 @@ export interface SendRunResult {
   deferred: number;
 }
 
-type StepOutcome = keyof SendRunResult;
+/** `paused`: its mailbox's login is refused for now; the step stays due and counts nowhere. */
+type StepOutcome = keyof SendRunResult | 'paused';
 
 /**
  * Sends every due step exactly once across any number of workers.
@@ -87,8 +88,8 @@ export class StepSender {
   readonly #enrollments: EnrollmentStore;
   readonly #deliveries: DeliveryStore;
   readonly #senderClaims: SenderClaimStore;
-  /** Set while the SMTP server refuses our login: nothing is claimed until `until`. */
-  #loginPause: { until: Date; refusals: number } | undefined;
+  /** Per login (MailTransport.loginOf), set while the SMTP server refuses it: nothing from it is claimed until `until`. */
+  readonly #loginPauses = new Map<string, { until: Date; refusals: number }>();
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, conversationWaitMs: DEFAULT_CONVERSATION_WAIT_MS, ...options };
@@ -105,7 +106,8 @@ export class StepSender {
    */
   async runOnce(stopping?: AbortSignal): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
-    if (this.#loginPaused()) return result;
+    // Without a pool one login sends everything: while it is refused nothing is read or claimed.
+    if (!this.#o.transport.loginOf && this.#loginPaused('')) return result;
     const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
     // Workers that read the same batch at once would all race for its first enrollment: in a
@@ -130,18 +132,18 @@ export class StepSender {
         this.#o.conversationWaitMs,
       ),
     ]);
+    // Every login the batch could use refused: stop (the next run looks again), as with one login.
+    const allPaused = () => mailboxes.size > 0 && [...mailboxes].every((m) => this.#loginPaused(this.#loginOf(m)));
+    if (allPaused()) return result;
     // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
     // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
     const queue = [...due];
     let failure: { error: unknown } | undefined;
     const lane = async () => {
-      for (
-        let enrollment = queue.shift();
-        enrollment && !failure && !stopping?.aborted && !this.#loginPaused();
-        enrollment = queue.shift()
-      ) {
+      for (let enrollment = queue.shift(); enrollment && !failure && !stopping?.aborted && !allPaused(); enrollment = queue.shift()) {
         try {
           const outcome = await this.#processEnrollment(enrollment, { gate, conversations }, stopping);
+          if (outcome === 'paused') continue;
           result[outcome] += 1;
           this.#count(outcome, enrollment.sequenceId);
         } catch (error) {
@@ -218,6 +220,7 @@ export class StepSender {
     // The mailbox this step goes out from: the enrollment's own for its whole thread (a pool's is
     // given at the first send), never another one because its own is over a cap.
     const from = await this.#senderOf(enrollment, sequence, contact, gate, step.id);
+    if ('paused' in from) return 'paused';
     if ('allowedAt' in from) {
       for (const mailbox of from.full) this.#metrics.mailboxCapDeferred?.(mailbox);
       await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: from.allowedAt });
@@ -286,9 +289,8 @@ export class StepSender {
       await this.#recordFailure(current, delivery, error, refusedLogins);
       return 'failed';
     }
-    if (this.#loginPause) {
-      this.#loginPause = undefined;
-      this.#o.logger.info('the SMTP server accepts the login again; sending resumed');
+    if (this.#loginPauses.delete(this.#loginOf(message.from.address))) {
+      this.#o.logger.info({ mailbox: message.from.address }, 'the SMTP server accepts the login again; sending resumed');
     }
     // From here a database error propagates: the claim stays without an outcome and is taken over (and
     // resent with the same Message-ID) after its lease, the documented window above.
@@ -318,11 +320,14 @@ export class StepSender {
     contact: ContactDoc,
     gate: SendGate,
     stepId: string,
-  ): Promise<{ sender: SequenceSender } | { allowedAt: Date; full: string[] }> {
+  ): Promise<{ sender: SequenceSender } | { allowedAt: Date; full: string[] } | { paused: true }> {
     const now = this.#o.now();
+    const paused = (address: string) => this.#loginPaused(this.#loginOf(address));
     // The send claim's id without its attempt: the gate tells this run's reservations from claims by it.
     const step = `${enrollment._id}:${stepId}`;
     const reserveFor = async (sender: SequenceSender) => {
+      // Its mailbox's login is refused: the step waits for it (never another mailbox mid-thread).
+      if (paused(sender.address)) return { paused: true as const };
       const allowedAt = await gate.reserve(sequence, contact, now, sender.address, step);
       if (!allowedAt) return { sender };
       return { allowedAt, full: gate.inWindow(sequence, contact, now) ? [sender.address] : [] };
@@ -343,12 +348,14 @@ export class StepSender {
     // stays with the mailbox it began from.
     const earlier = enrollment.threadMessageIds.length > 0 ? await this.#deliveries.lastSentInThread(enrollment._id) : null;
     if (earlier) return reserveFor(enrollmentSender(sequence, { sender: await claim(earlier.from) }));
+    // A new thread starts from a mailbox whose login works.
+    if (sequence.senders.every((s) => paused(s.address))) return { paused: true };
     const choice = await gate.reservePool(
       sequence,
       contact,
       now,
       enrollment._id,
-      sequence.senders.map((s) => s.address),
+      sequence.senders.flatMap((s) => (paused(s.address) ? [] : [s.address])),
       step,
     );
     if ('allowedAt' in choice) return { allowedAt: choice.allowedAt, full: choice.full };
@@ -380,8 +387,13 @@ export class StepSender {
     });
   }
 
-  #loginPaused(): boolean {
-    return this.#loginPause !== undefined && this.#o.now() < this.#loginPause.until;
+  #loginOf(address: string): string {
+    return this.#o.transport.loginOf?.(address) ?? '';
+  }
+
+  #loginPaused(login: string): boolean {
+    const pause = this.#loginPauses.get(login);
+    return pause !== undefined && this.#o.now() < pause.until;
   }
 
   /**
@@ -389,14 +401,15 @@ export class StepSender {
    * sees a login fail every few seconds may block the address. The pause grows with each refusal
    * in a row (30 s, 1, 2 ... 15 min, with jitter so workers do not retry together).
    */
-  #pauseForLogin(reason: string): void {
-    if (this.#loginPaused()) return; // a send in flight when the pause began: the same refusal
-    const refusals = (this.#loginPause?.refusals ?? 0) + 1;
+  #pauseForLogin(mailbox: string, reason: string): void {
+    const login = this.#loginOf(mailbox);
+    if (this.#loginPaused(login)) return; // a send in flight when the pause began: the same refusal
+    const refusals = (this.#loginPauses.get(login)?.refusals ?? 0) + 1;
     const pauseMs = Math.min(LOGIN_PAUSE_MAX_MS, LOGIN_PAUSE_MS * 2 ** (refusals - 1)) * (0.8 + Math.random() * 0.4);
     const until = new Date(this.#o.now().getTime() + pauseMs);
-    this.#loginPause = { until, refusals };
+    this.#loginPauses.set(login, { until, refusals });
     this.#o.logger.error(
-      { code: ErrorCodes.SMTP_LOGIN_REFUSED, until, refusals, reason },
+      { code: ErrorCodes.SMTP_LOGIN_REFUSED, until, refusals, reason, ...(login !== '' && { mailbox: login }) },
       'SMTP login refused: sending paused; no enrollment is stopped',
     );
   }
@@ -429,7 +442,7 @@ export class StepSender {
     await this.#deliveries.recordFailed(delivery, { code, message, permanent });
     // A refused login says nothing about this step: it stays due as it was, and sending pauses.
     if (code === ErrorCodes.SMTP_LOGIN_REFUSED) {
-      this.#pauseForLogin(message);
+      this.#pauseForLogin(delivery.from, message);
       return;
     }
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });

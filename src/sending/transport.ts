@@ -32,6 +32,11 @@ export interface MailTransport {
   send(message: OutboundMessage): Promise<SendReceipt>;
   /** Checks connection and login, for start-up and /readyz. */
   verify(): Promise<void>;
+  /**
+   * Which server login mail from this address goes through ('' for the one SMTP_* login): a
+   * refused login pauses the sends of that login only. Unset: one login for every address.
+   */
+  loginOf?(address: string): string;
   close(): void;
 }
 
