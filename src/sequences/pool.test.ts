@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, it } from 'vitest';
-import { formatProblem, parseSequence, poolProblems, sendersOf } from './index.ts';
+import { createLogger } from '../logger.ts';
+import { formatProblem, parseSequence, poolProblems, SequenceCatalog, sendersOf } from './index.ts';
 
 const FILE = 'sequences/pool.yaml';
 const STEPS = 'steps:\n  - id: hello\n    subject: Hi\n    body: Hello\n';
@@ -58,5 +63,34 @@ describe('senders: a pool', () => {
       /:4:\d+ senders\[0\]\.address: .*needs MAILBOXES_FILE/,
     );
     assert.deepEqual(poolProblems(result.sequence, new Set(['dana@mail.example', 'eli@mail.example'])), []);
+  });
+
+  it("is refused by the worker's catalog, which logs the file, line and field of the unknown address", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-pool-catalog-'));
+    try {
+      const body = 'steps:\n  - id: hello\n    subject: Hi\n    body: "What made you look this month? Just reply to this email."\n';
+      const pool = (id: string, second: string) =>
+        `id: ${id}\nname: ${id}\nsenders:\n  - { name: Dana, address: dana@mail.example }\n  - { name: Eli, address: ${second} }\n${body}`;
+      await writeFile(join(dir, 'good.yaml'), pool('good', 'eli@mail.example'));
+      await writeFile(join(dir, 'bad.yaml'), pool('bad', 'zed@mail.example'));
+      const lines: string[] = [];
+      const log = createLogger(
+        'info',
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(chunk.toString());
+            done();
+          },
+        }),
+      );
+      const catalog = new SequenceCatalog(dir, log, { mailboxes: new Set(['dana@mail.example', 'eli@mail.example']) });
+      await catalog.reload();
+      assert.ok(catalog.get('good'));
+      assert.equal(catalog.get('bad'), undefined);
+      const problem = lines.map((l) => JSON.parse(l) as { problem?: string }).find((l) => l.problem?.includes('bad.yaml'));
+      assert.match(problem?.problem ?? '', /bad\.yaml:5:\d+ senders\[1\]\.address: 'zed@mail\.example' is not a mailbox of MAILBOXES_FILE/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
