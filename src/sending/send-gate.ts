@@ -117,7 +117,8 @@ export class SendGate {
         return choice;
       }
       const zone = contactZone(contact.timeZone, sequence.policy);
-      return { allowedAt: nextSendWindow(choice.allowedAt, zone, sequence.policy), full: candidates.map((c) => c.address) };
+      const full = candidates.flatMap((c) => (this.mailboxFull(sequence, c.address, now) ? [c.address] : []));
+      return { allowedAt: nextSendWindow(choice.allowedAt, zone, sequence.policy), full };
     });
   }
 
@@ -129,9 +130,10 @@ export class SendGate {
     return room > now ? nextSendWindow(room, contactZone(contact.timeZone, sequence.policy), sequence.policy) : undefined;
   }
 
-  /** Whether the contact's send window is open now (a deferral while it is open was a cap's). */
-  inWindow(sequence: Sequence, contact: ContactDoc, now: Date): boolean {
-    return this.#window(sequence, contact, now) <= now;
+  /** Whether the mailbox's own hourly or daily cap holds a step back now (as last read), whatever the contact's. */
+  mailboxFull(sequence: Sequence, mailbox: string, now: Date): boolean {
+    const caps = { maxPerContact30d: sequence.policy.maxPerContact30d, ...this.capsFor(sequence, mailbox) };
+    return capRoom(now, caps, { toContact: [], fromMailbox: this.#fromMailbox.get(mailbox) ?? [] }) > now;
   }
 
   /** The caps a mailbox sends under: those of MAILBOXES_FILE when it gives them, else the sequence's policy. */

@@ -330,7 +330,7 @@ export class StepSender {
       if (paused(sender.address)) return { paused: true as const };
       const allowedAt = await gate.reserve(sequence, contact, now, sender.address, step);
       if (!allowedAt) return { sender };
-      return { allowedAt, full: gate.inWindow(sequence, contact, now) ? [sender.address] : [] };
+      return { allowedAt, full: gate.mailboxFull(sequence, sender.address, now) ? [sender.address] : [] };
     };
     if (!sequence.senders || enrollment.sender) return reserveFor(enrollmentSender(sequence, enrollment));
 

@@ -71,8 +71,10 @@ export async function answerTask(
   const [lastSent, contact] = await Promise.all([deliveryStore(db).lastSentInThread(enrollment._id), contactStore(db).get(task.contactId)]);
   // The thread's own mailbox: the enrollment's pool sender when it has one, so the answer comes
   // from the address the lead wrote to (and goes out through that mailbox's SMTP server).
-  const sender = sequence ? enrollmentSender(sequence, enrollment) : undefined;
-  const address = enrollment.sender?.address ?? sender?.address ?? lastSent?.from;
+  // A pool enrollment whose copy of its sender is missing: the mailbox its thread went out from.
+  const own = enrollment.sender ?? (sequence?.senders && lastSent ? { address: lastSent.from, name: sequence.sender.name } : undefined);
+  const sender = sequence ? enrollmentSender(sequence, { sender: own }) : undefined;
+  const address = own?.address ?? sender?.address ?? lastSent?.from;
   if (!address)
     return refuse(
       'invalid',
@@ -80,7 +82,7 @@ export async function answerTask(
     );
   // The name the thread's emails went out under: a lead who got two emails from "Marco Rossi" gets
   // the answer from "Marco Rossi" too; a rep who is someone else signs with a hand-over line.
-  const threadName = sender?.name ?? enrollment.sender?.name ?? rep.name;
+  const threadName = sender?.name ?? own?.name ?? rep.name;
   const cc = options.cc ? [...options.cc] : defaultAnswerCc(reply, task.email, address);
   const text = answerBody(body, handOverLine(rep.name, threadName, body), {
     at: reply.date ?? reply.receivedAt,
