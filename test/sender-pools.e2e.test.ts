@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDovecot, type EmbeddedMailbox, type ReceivedMail } from '../src/embedded/index.ts';
+import { freePort, startDovecot, type EmbeddedMailbox, type ReceivedMail } from '../src/embedded/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { mailboxKey } from '../src/inbound/index.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -71,6 +71,7 @@ steps:
       SMTP_PASS_EVE: 'eve-smtp',
       IMAP_PASS_DAN: services.mailbox.pass,
       IMAP_PASS_EVE: second.pass,
+      WEB_PORT: String(await freePort()),
     });
     worker = await startWorker({ config, logger: silentLogger() });
   });
@@ -159,5 +160,26 @@ steps:
     assert.equal(answer.parsed.from?.value[0]?.name, 'Eve Pool');
     assert.equal(answer.authUser, 'eve');
     assert.match(answer.parsed.messageId ?? '', /@five\.test>$/);
+  });
+
+  it('says per mailbox whether its SMTP login and IMAP session work, and counts sends per mailbox', async () => {
+    const ready = await eventually('ready', async () => {
+      const response = await fetch(`${worker.webUrl}/readyz`);
+      const body = (await response.json()) as { checks: Record<string, { ok: boolean }> };
+      return response.status === 200 ? body : undefined;
+    });
+    // No IMAP_* mailbox, and no sequence sends through SMTP_*: only the pool's checks.
+    assert.deepEqual(Object.keys(ready.checks).sort(), [
+      'imap:dan@four.test',
+      'imap:eve@five.test',
+      'mongodb',
+      'smtp:dan@four.test',
+      'smtp:eve@five.test',
+    ]);
+    const metrics = await (await fetch(`${worker.webUrl}/metrics`)).text();
+    const sentFrom = (mailbox: string) =>
+      Number(new RegExp(`^parley_mailbox_sent_total\\{mailbox="${mailbox}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.equal(sentFrom('dan@four.test') + sentFrom('eve@five.test'), 4);
+    assert.ok(sentFrom('dan@four.test') > 0 && sentFrom('eve@five.test') > 0, metrics);
   });
 });
