@@ -148,7 +148,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   taskTimer.unref();
   // One poller per mailbox: the IMAP_* one (as without a pool), and each pool mailbox's. Replies to
   // any of them are matched alike (Message-IDs, then the sender's address).
-  const pollerOf = (imap: Config['imap'], log: Logger) =>
+  const pollerOf = (imap: Config['imap'], log: Logger, loginSettings?: string) =>
     new MailboxPoller({
       imap,
       db: database,
@@ -157,6 +157,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       metrics,
       // Workers sharing the database poll each mailbox one at a time: whoever holds its lease.
       lease: new MailboxLease({ db: database, mailbox: mailboxKey(imap), leaseMs: imap.leaseMs }),
+      loginSettings,
       ...(onPoll && { onPoll }),
     });
   // The IMAP_* mailbox once only: when a pool mailbox is the same one, its poller reads it.
@@ -165,7 +166,18 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const pollers: Array<{ check: string; poller: MailboxPoller }> = [
     ...(pollEnvMailbox ? [{ check: 'imap', poller: pollerOf(config.imap, logger) }] : []),
     ...config.mailboxes.flatMap((m) =>
-      m.imap ? [{ check: `imap:${m.address}`, poller: pollerOf(m.imap, logger.child({ mailbox: m.address })) }] : [],
+      m.imap
+        ? [
+            {
+              check: `imap:${m.address}`,
+              poller: pollerOf(
+                m.imap,
+                logger.child({ mailbox: m.address }),
+                `imap.user and imap.pass_env of ${m.address} in MAILBOXES_FILE`,
+              ),
+            },
+          ]
+        : [],
     ),
   ];
 
