@@ -30,7 +30,8 @@ export function createMailTransports(
     byMailbox,
     fallback,
     send: (message) => pick(message.from.address).send(message),
-    loginOf: (address) => (byMailbox.has(address.toLowerCase()) ? address.toLowerCase() : ''),
+    // Without a pool there is one login, and a refused one pauses every send, as it always did.
+    ...(byMailbox.size > 0 && { loginOf: (address: string) => (byMailbox.has(address.toLowerCase()) ? address.toLowerCase() : '') }),
     async verify() {
       await Promise.all([fallback, ...byMailbox.values()].map((t) => t.verify()));
     },
