@@ -14,6 +14,7 @@ import type { Config } from '../src/config.ts';
 import { startWorker, type Worker } from '../src/worker.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
+import { runCli } from './support/worker-process.ts';
 
 const LEADS = ['ada', 'bea', 'cy', 'dot'].map((n) => `${n}@lead.example`);
 const fromOf = (mail: ReceivedMail) => mail.parsed.from?.value[0]?.address ?? '';
@@ -25,6 +26,7 @@ describe('a sender pool in the running worker', () => {
   let second: EmbeddedMailbox;
   let dir: string;
   let config: Config;
+  let overrides: Record<string, string>;
   let worker: Worker;
 
   beforeAll(async () => {
@@ -60,7 +62,7 @@ steps:
     body: Still curious, what made you look this month?
 `,
     );
-    config = services.config({
+    overrides = {
       MAILBOXES_FILE: join(dir, 'config', 'mailboxes.yaml'),
       SEQUENCES_DIR: dir,
       // No IMAP_* mailbox: only the pool's are polled.
@@ -72,7 +74,8 @@ steps:
       IMAP_PASS_DAN: services.mailbox.pass,
       IMAP_PASS_EVE: second.pass,
       WEB_PORT: String(await freePort()),
-    });
+    };
+    config = services.config(overrides);
     worker = await startWorker({ config, logger: silentLogger() });
   });
   afterAll(async () => {
@@ -181,5 +184,37 @@ steps:
       Number(new RegExp(`^parley_mailbox_sent_total\\{mailbox="${mailbox}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
     assert.equal(sentFrom('dan@four.test') + sentFrom('eve@five.test'), 4);
     assert.ok(sentFrom('dan@four.test') > 0 && sentFrom('eve@five.test') > 0, metrics);
+  });
+
+  it('`parley tasks reply` answers a reply to the first mailbox from that mailbox, through its own login', async () => {
+    const dansMail = services.sink.received.find((m) => fromOf(m) === 'dan@four.test' && LEADS.includes(m.envelopeTo[0] ?? ''));
+    assert.ok(dansMail);
+    const lead = dansMail.envelopeTo[0] ?? '';
+    const replyId = '<answer-to-dan@lead.example>';
+    await services.mailbox.deliver(
+      replyMessage({
+        from: lead,
+        to: 'Dan Pool <dan@four.test>',
+        subject: `Re: ${dansMail.parsed.subject ?? ''}`,
+        body: 'Could we talk on Thursday?',
+        messageId: replyId,
+        inReplyTo: dansMail.parsed.messageId,
+        references: [dansMail.parsed.messageId ?? ''],
+      }),
+    );
+    const task = await eventually(
+      'the task for the reply to Dan',
+      async () => (await worker.database.tasks.findOne({ replyId: `mid:${replyId}` })) ?? undefined,
+      30_000,
+    );
+    const env = services.env(overrides);
+    await runCli(['tasks', 'claim', task._id, '--as', 'rita@team.test'], env);
+    await runCli(['tasks', 'reply', task._id, '--as', 'rita@team.test', '--text', 'Thursday at 10 works.'], env);
+    const answer = await eventually('the CLI answer at the sink', async () =>
+      services.sink.received.find((m) => m.parsed.inReplyTo === replyId),
+    );
+    assert.deepEqual(answer.parsed.from?.value[0], { address: 'dan@four.test', name: 'Dan Pool' });
+    assert.equal(answer.authUser, 'dan');
+    assert.match(answer.parsed.messageId ?? '', /@four\.test>$/);
   });
 });
