@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from './errors.ts';
+import { loadMailboxes } from './mailboxes/parse.ts';
+import type { MailboxSettings } from './mailboxes/types.ts';
 import { loadWebhookEndpoints, type WebhookEndpoint } from './webhooks/endpoints.ts';
 
 /**
@@ -140,6 +142,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*$/, 'one or more authserv-ids (usually host names), comma-separated')
     .optional(),
+
+  /**
+   * Sender pools (docs/SENDER-POOLS.md): a YAML file of sending mailboxes, each with its SMTP and
+   * IMAP servers, caps, and the names of the environment variables holding its passwords. Sequence
+   * files name them in `senders:`. Unset: one mailbox, the SMTP_* and IMAP_* settings above.
+   */
+  MAILBOXES_FILE: z.string().min(1).optional(),
 
   /**
    * Local development only: allow SMTP and IMAP without TLS (a test sink, a dev mail server).
@@ -337,6 +346,16 @@ export interface Config {
     /** Milliseconds, the cap of the reconnect backoff (500 ms doubling). */
     readonly reconnectMaxMs: number;
   };
+  /**
+   * The pool mailboxes of MAILBOXES_FILE; empty without it. Each sends through its own SMTP
+   * server and is polled on its own IMAP lease. Passwords inside: never log them.
+   */
+  readonly mailboxes: readonly MailboxSettings[];
+  /**
+   * Whether the mailbox of the SMTP_* and IMAP_* settings is in use: always without MAILBOXES_FILE; with it, SMTP only
+   * for sequences whose `sender:` is not a pool mailbox, and IMAP only when IMAP_USER is set.
+   */
+  readonly envMailbox: { readonly imap: boolean };
   /** Where replies are parsed and classified (src/inbound/message-analyzer.ts). */
   readonly analysis: {
     readonly threads: number;
@@ -463,6 +482,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       leaseMs: e.IMAP_LEASE_MS,
       reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
     }),
+    mailboxes: Object.freeze(
+      e.MAILBOXES_FILE === undefined
+        ? []
+        : loadMailboxes(e.MAILBOXES_FILE, {
+            env: present,
+            insecure,
+            smtp: { timeoutMs: e.SMTP_TIMEOUT_MS, poolConnections: e.SMTP_POOL_CONNECTIONS },
+            imap: {
+              pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
+              maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+              concurrency: e.INBOUND_CONCURRENCY,
+              maxAttempts: e.INBOUND_MAX_ATTEMPTS,
+              leaseMs: e.IMAP_LEASE_MS,
+              reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
+            },
+          }),
+    ),
+    envMailbox: Object.freeze({ imap: e.MAILBOXES_FILE === undefined || e.IMAP_USER !== undefined }),
     analysis: Object.freeze({
       threads: e.ANALYSIS_THREADS ?? Math.max(1, Math.min(2, availableParallelism() - 1)),
       timeoutMs: e.ANALYSIS_TIMEOUT_MS,

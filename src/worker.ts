@@ -16,9 +16,9 @@ import {
   type AlarmSources,
 } from './monitoring/index.ts';
 import { startRecurringJobs } from './jobs/index.ts';
-import { createSmtpTransport, sendDueStepsJob, StepSender, type MailTransport } from './sending/index.ts';
+import { createMailTransports, sendDueStepsJob, StepSender, type MailTransports } from './sending/index.ts';
 import { audienceFindings, SegmentCatalog, SegmentUpdater, segmentRefreshJob } from './segments/index.ts';
-import { SequenceCatalog, type Sequence } from './sequences/index.ts';
+import { SequenceCatalog, sendersOf, type Sequence } from './sequences/index.ts';
 import { outlineOf, readStats, STATS_DAYS_INTERVAL_MS, statsDaysJob } from './stats/index.ts';
 import { buildWebServer, startWebServer } from './web/index.ts';
 import { deliverWebhooksJob, WebhookDispatcher } from './webhooks/index.ts';
@@ -59,7 +59,9 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   }
   let catalog: SequenceCatalog | undefined;
   if (!given.sequences) {
-    catalog = new SequenceCatalog(config.sequencesDir, logger);
+    // A `senders:` pool may name only MAILBOXES_FILE's mailboxes (a file naming another is not used).
+    const mailboxes = config.mailboxes.length > 0 ? new Set(config.mailboxes.map((m) => m.address)) : undefined;
+    catalog = new SequenceCatalog(config.sequencesDir, logger, { mailboxes });
     await catalog.reload();
     catalog.watch(config.sequencesReloadMs);
   }
@@ -72,7 +74,9 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
   const analyzer = new ThreadedAnalyzer(config.analysis);
   const analysisReady = analyzer.ready();
   analysisReady.catch(() => undefined); // awaited before the poller starts; a failure there fails the start
-  const transport: MailTransport = createSmtpTransport(config.smtp);
+  // One SMTP transport per pool mailbox, chosen by the From address, and the SMTP_* one for the rest.
+  const transport: MailTransports = createMailTransports(config.smtp, config.mailboxes);
+  const mailboxCaps = new Map(config.mailboxes.flatMap((m) => (m.caps ? [[m.address, m.caps] as const] : [])));
   const metricsLog = logger.child({ component: 'metrics' });
   const snapshotSources = { enrollments: enrollmentStore(database), tasks: taskStore(database) };
   const alarmSources: AlarmSources = {
@@ -97,6 +101,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     conversationWaitMs: config.sending.conversationWaitMs,
     unsubscribe,
     metrics,
+    mailboxCaps: (address) => mailboxCaps.get(address),
   });
   const segmentCatalog = new SegmentCatalog(config.segments.dir, logger);
   await segmentCatalog.reload();
@@ -121,7 +126,8 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     analyzer,
     logger: logger.child({ component: 'replies' }),
     // Mail from the addresses we send as is our own copy, never a reply.
-    ownAddresses: () => new Set(allSequences().map((s) => s.sender.address)),
+    ownAddresses: () =>
+      new Set([...allSequences().flatMap((s) => sendersOf(s).map((x) => x.address)), ...config.mailboxes.map((m) => m.address)]),
     getSequence,
     model: () => models.current(),
     taskSettings: config.tasks,
@@ -140,16 +146,40 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
       });
   }, TASK_UPKEEP_MS);
   taskTimer.unref();
-  const poller = new MailboxPoller({
-    imap: config.imap,
-    db: database,
-    handle: (source, origin) => replies.handle(source, origin),
-    logger,
-    metrics,
-    // Workers sharing the database poll the mailbox one at a time: whoever holds its lease.
-    lease: new MailboxLease({ db: database, mailbox: mailboxKey(config.imap), leaseMs: config.imap.leaseMs }),
-    ...(onPoll && { onPoll }),
-  });
+  // One poller per mailbox: the IMAP_* one (as without a pool), and each pool mailbox's. Replies to
+  // any of them are matched alike (Message-IDs, then the sender's address).
+  const pollerOf = (imap: Config['imap'], log: Logger, loginSettings?: string) =>
+    new MailboxPoller({
+      imap,
+      db: database,
+      handle: (source, origin) => replies.handle(source, origin),
+      logger: log,
+      metrics,
+      // Workers sharing the database poll each mailbox one at a time: whoever holds its lease.
+      lease: new MailboxLease({ db: database, mailbox: mailboxKey(imap), leaseMs: imap.leaseMs }),
+      loginSettings,
+      ...(onPoll && { onPoll }),
+    });
+  // The IMAP_* mailbox once only: when a pool mailbox is the same one, its poller reads it.
+  const poolKeys = new Set(config.mailboxes.flatMap((m) => (m.imap ? [mailboxKey(m.imap)] : [])));
+  const pollEnvMailbox = config.envMailbox.imap && !poolKeys.has(mailboxKey(config.imap));
+  const pollers: Array<{ check: string; poller: MailboxPoller }> = [
+    ...(pollEnvMailbox ? [{ check: 'imap', poller: pollerOf(config.imap, logger) }] : []),
+    ...config.mailboxes.flatMap((m) =>
+      m.imap
+        ? [
+            {
+              check: `imap:${m.address}`,
+              poller: pollerOf(
+                m.imap,
+                logger.child({ mailbox: m.address }),
+                `imap.user and imap.pass_env of ${m.address} in MAILBOXES_FILE`,
+              ),
+            },
+          ]
+        : [],
+    ),
+  ];
 
   let webUrl: string | undefined;
   const webLogger = logger.child({ component: 'web' });
@@ -175,9 +205,26 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     : undefined;
   let stopping: Promise<void> | undefined;
   const readinessLog = logger.child({ component: 'readiness' });
-  const smtpReadiness = smtpCheck(transport);
+  // The SMTP_* server is checked while something may send through it: always without a pool, and
+  // with one while a sequence's `sender:` is not a pool mailbox.
+  const poolAddresses = new Set(config.mailboxes.map((m) => m.address));
+  const usesFallback = config.mailboxes.length === 0 || allSequences().some((s) => sendersOf(s).some((x) => !poolAddresses.has(x.address)));
+  const smtpChecks: Array<[string, ReturnType<typeof smtpCheck>]> = [
+    ...(usesFallback ? [['smtp', smtpCheck(transport.fallback)] as [string, ReturnType<typeof smtpCheck>]] : []),
+    ...[...transport.byMailbox].map(([address, t]): [string, ReturnType<typeof smtpCheck>] => [
+      `smtp:${address}`,
+      smtpCheck(t, undefined, undefined, {
+        login: `smtp.user and smtp.pass_env of ${address} in MAILBOXES_FILE`,
+        server: `smtp.host, smtp.port and smtp.secure of ${address} in MAILBOXES_FILE`,
+      }),
+    ]),
+  ];
   const checks = readinessOf(
-    { mongodb: mongoCheck(database.db), imap: imapCheck(poller), smtp: smtpReadiness },
+    {
+      mongodb: mongoCheck(database.db),
+      ...Object.fromEntries(pollers.map(({ check, poller }) => [check, imapCheck(poller)])),
+      ...Object.fromEntries(smtpChecks),
+    },
     undefined,
     (check, result) =>
       result.ok
@@ -219,14 +266,14 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     ],
   });
   await analysisReady;
-  await poller.start();
+  await Promise.all(pollers.map(({ poller }) => poller.start()));
   logger.info({ webUrl }, 'worker started');
   // Said at start, in the log, not only by /readyz when asked: a worker that cannot send keeps
   // reading replies, and its steps wait until the SMTP server answers.
-  void smtpReadiness().then((result) => {
-    if (!result.ok)
-      logger.warn({ check: 'smtp', detail: result.detail }, `SMTP server not usable: ${result.detail}; steps wait until it is`);
-  });
+  for (const [check, smtpReadiness] of smtpChecks)
+    void smtpReadiness().then((result) => {
+      if (!result.ok) logger.warn({ check, detail: result.detail }, `SMTP server not usable: ${result.detail}; steps wait until it is`);
+    });
 
   // In order: stop taking work, let running work finish, then close the connections it used. The
   // parts within one stage stop side by side: the jobs and the poller are told at the same moment,
@@ -246,7 +293,7 @@ export async function startWorker({ config, logger, onPoll, ...given }: WorkerOp
     [
       ['segment updater', () => segments.stop()],
       ['jobs', () => jobs.stop()],
-      ['mailbox poller', () => poller.stop()],
+      ['mailbox poller', () => Promise.all(pollers.map(({ poller }) => poller.stop()))],
     ],
     [
       ['web server', () => web?.close()],

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.ts';
 import { connectDatabase } from '../db/index.ts';
 import { enrollContacts } from '../enrollments/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
-import { describeLintFindings, lintVerdict, type Sequence } from '../sequences/index.ts';
+import { describeLintFindings, lintVerdict, poolProblems, SequenceInvalidError, type Sequence } from '../sequences/index.ts';
 import { confirmInTerminal } from './confirm.ts';
 import { loadNamedSequence } from './load-sequence.ts';
 
@@ -27,6 +27,9 @@ export function enrollCommand(): Command {
         );
       }
       await requireLintClean(sequence, options.force === true);
+      // A pool naming a mailbox the worker has no settings for would never send: as the worker refuses it, so does enroll.
+      const unknown = poolProblems(sequence, config.mailboxes.length > 0 ? new Set(config.mailboxes.map((m) => m.address)) : undefined);
+      if (unknown.length > 0) throw new SequenceInvalidError(unknown);
       const db = await connectDatabase(config.mongo.url, config.mongo.database, { timeoutMs: config.mongo.connectTimeoutMs });
       try {
         const contacts = emails.map((email) => ({ email, firstName: options.firstName, company: options.company }));

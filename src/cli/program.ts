@@ -11,12 +11,13 @@ const COMMANDS = {
   enroll: async () => (await import('./enroll.ts')).enrollCommand(),
   demo: async () => (await import('./demo.ts')).demoCommand(),
   lint: async () => {
-    const [{ lintCommand }, { inFlightLint }, { segmentAudienceLint }] = await Promise.all([
+    const [{ lintCommand }, { inFlightLint }, { segmentAudienceLint }, { senderPoolLint }] = await Promise.all([
       import('./lint.ts'),
       import('./lint-in-flight.ts'),
       import('./lint-segments.ts'),
+      import('./lint-mailboxes.ts'),
     ]);
-    return lintCommand({ extensions: [inFlightLint, segmentAudienceLint] });
+    return lintCommand({ extensions: [inFlightLint, segmentAudienceLint, senderPoolLint] });
   },
   preview: async () => (await import('./preview.ts')).previewCommand(),
   simulate: async () => (await import('./simulate.ts')).simulateCommand(),

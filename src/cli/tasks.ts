@@ -4,7 +4,7 @@ import { TaskShortIdStore, type Database, type RepDoc, type TaskDoc, type TaskSt
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { INTENTS } from '../classify/index.ts';
 import { getRep } from '../reps/index.ts';
-import { createSmtpTransport } from '../sending/index.ts';
+import { createMailTransports } from '../sending/index.ts';
 import { loadSequences } from '../sequences/index.ts';
 import {
   answerTask,
@@ -156,7 +156,8 @@ export function tasksCommand(): Command {
       const cc = options.cc === undefined ? undefined : parseCcList(options.cc);
       if (cc && !cc.ok) throw new ParleyError(ErrorCodes.CONTACT_ADDRESS_INVALID, `${cc.message} (--cc)`);
       const { sequences } = await loadSequences(config.sequencesDir);
-      const transport = createSmtpTransport(config.smtp);
+      // A pool enrollment's answer goes out through its own mailbox's SMTP server.
+      const transport = createMailTransports(config.smtp, config.mailboxes);
       try {
         await withDatabase(async (db) => {
           const rep = await repFor(db, options.as, true);

@@ -40,6 +40,7 @@ import type {
   TaskEventDoc,
   ReferralDoc,
   InboxSignalDoc,
+  SenderClaimDoc,
 } from './documents.ts';
 import { claimOf, releaseOf } from './send-claims.ts';
 import { suppressionEntryOf } from './suppression-entries.ts';
@@ -77,6 +78,8 @@ export interface ParleyCollections extends WebhookCollections {
   referrals: Collection<ReferralDoc>;
   /** Changes with every task write (src/db/inbox-signal.ts), read by `_id` only. */
   inboxSignals: Collection<InboxSignalDoc>;
+  /** Which pool mailbox each enrollment was given (src/db/sender-claim-store.ts), read by `_id` only. */
+  senderClaims: Collection<SenderClaimDoc>;
 }
 
 export interface Database extends ParleyCollections {
@@ -146,6 +149,7 @@ export async function connectDatabase(url: string, name: string, options: Connec
     webhookAttempts: db.collection('webhook_attempts'),
     referrals: db.collection('referrals'),
     inboxSignals: db.collection('inbox_signals'),
+    senderClaims: db.collection('sender_claims'),
     close: () => client.close(),
   };
   const migrations = db.collection<MigrationDoc>('migrations');

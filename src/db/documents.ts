@@ -139,6 +139,31 @@ export interface EnrollmentDoc {
    * event's properties as event_<prop>), e.g. { segment: 'Pricing page visitors', event_url: '/pricing' }.
    */
   context?: Record<string, string> | undefined;
+  /**
+   * The pool mailbox every step and rep answer of this enrollment goes out from (sequences with
+   * `senders:`), set at its first send from `sender_claims` and never changed. Absent: the
+   * sequence's one `sender`.
+   */
+  sender?: EnrollmentSender | undefined;
+}
+
+/** The pool mailbox an enrollment sends from (a `senders:` sequence), kept for its whole thread. */
+export interface EnrollmentSender {
+  /** Lower-cased; a mailbox of MAILBOXES_FILE. */
+  address: string;
+  /** The From name the pool entry gave when it was chosen. */
+  name: string;
+}
+
+/**
+ * Which pool mailbox an enrollment was given, `_id` the enrollment id. Inserted once, at its first
+ * send: the first insert decides (a duplicate key means another worker chose first, and its choice
+ * is used); never updated. The enrollment carries a copy (`sender`) for readers.
+ */
+export interface SenderClaimDoc extends EnrollmentSender {
+  _id: string;
+  sequenceId: string;
+  claimedAt: Date;
 }
 
 /** A step held back while the contact is in a conversation: which step, since when, and which task keeps it. */

@@ -48,6 +48,7 @@ export { statsDayStore, type StatsDayStore, type StatsDayVersion, type StatsMark
 export { segmentChangeStore, type SegmentChangeScope, type SegmentChangeStore } from './segment-change-store.ts';
 export { replyStore, type CorrectedReply, type ReplyDecision, type ReplyMatch, type ReplyStore } from './reply-store.ts';
 export { repStore, type RepStore } from './rep-store.ts';
+export { senderClaimStore, type SenderClaimStore } from './sender-claim-store.ts';
 export { boundedTaskId, MAX_TASK_ID_LENGTH } from './task-ids.ts';
 export { conversationStore, type ConversationStore, type ConversationTaskRecord, type HeldEnrollmentRecord } from './conversation-store.ts';
 export { timelineStore, type ContactHistory, type TimelineStore } from './timeline-store.ts';

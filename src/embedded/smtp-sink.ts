@@ -5,6 +5,8 @@ import { freePort } from './ports.ts';
 export interface ReceivedMail {
   readonly envelopeFrom: string;
   readonly envelopeTo: string[];
+  /** The SMTP AUTH user the message was sent under; undefined without a login. */
+  readonly authUser: string | undefined;
   readonly raw: Buffer;
   readonly parsed: ParsedMail;
 }
@@ -80,6 +82,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           received.push({
             envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            authUser: typeof session.user === 'string' ? session.user : undefined,
             raw,
             parsed: await simpleParser(raw),
           });

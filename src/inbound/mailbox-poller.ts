@@ -14,7 +14,6 @@ export const QUARANTINED_KEYWORD = '$Parley-Quarantined';
 
 /** Milliseconds before the first reconnect attempt; each failed attempt doubles it, up to `imap.reconnectMaxMs`. */
 const FIRST_RECONNECT_DELAY_MS = 500;
-const LOGIN_REFUSED = 'login refused: check IMAP_USER and IMAP_PASS';
 
 /** imapflow marks a refused LOGIN or AUTHENTICATE (NO [AUTHENTICATIONFAILED]) on the error it throws. */
 function isLoginRefused(error: unknown): boolean {
@@ -55,6 +54,8 @@ export interface MailboxPollerOptions {
    * polls; the others try to take it every third of the lease. Unset: this poller always polls.
    */
   lease?: MailboxLease | undefined;
+  /** Where the login is set, for a refused login's message: the IMAP_* variables (default), or a mailbox of MAILBOXES_FILE. */
+  loginSettings?: string | undefined;
 }
 
 /**
@@ -223,13 +224,12 @@ export class MailboxPoller {
     } catch (error) {
       if (isLoginRefused(error)) {
         // Said once per streak: retrying cannot help until the settings or the server change.
-        if (this.#connectFailure !== LOGIN_REFUSED) {
-          this.#log.error(
-            { host: imap.host, port: imap.port },
-            'IMAP login refused: check IMAP_USER and IMAP_PASS; retrying with back-off',
-          );
+        const settings = this.#o.loginSettings ?? 'IMAP_USER and IMAP_PASS';
+        const refused = `login refused: check ${settings}`;
+        if (this.#connectFailure !== refused) {
+          this.#log.error({ host: imap.host, port: imap.port }, `IMAP login refused: check ${settings}; retrying with back-off`);
         }
-        this.#connectFailure = LOGIN_REFUSED;
+        this.#connectFailure = refused;
       } else {
         this.#connectFailure = 'connect failed';
         this.#log.warn({ err: error }, 'IMAP connect failed');

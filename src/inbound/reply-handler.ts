@@ -256,7 +256,9 @@ export class ReplyHandler {
   /** The deliverability signal: a refusal is the sender mailbox's problem, not the contact's. */
   #deliveryRefused(enrollment: EnrollmentMatch['enrollment'], reason: BounceReason, analysis: ReplyAnalysis, replyId: string) {
     this.#metrics.deliveryRefused(enrollment.sequenceId, reason);
-    const sender = this.#o.getSequence(enrollment.sequenceId)?.sender.address;
+    // The enrollment's own mailbox (a pool's), whose reputation the refusal speaks of.
+    const sender =
+      ('sender' in enrollment ? enrollment.sender?.address : undefined) ?? this.#o.getSequence(enrollment.sequenceId)?.sender.address;
     this.#o.logger.warn(
       { sequenceId: enrollment.sequenceId, sender, reason, status: analysis.bounce?.status, enrollmentId: enrollment._id, replyId },
       'delivery refused: enrollment paused',

@@ -19,6 +19,10 @@ export interface SendMetrics {
   stepSkipped(sequenceId: string): void;
   /** One run of the send job, in seconds; `failed` when it threw (database down, a bug). */
   sendRunFinished(seconds: number, failed: boolean): void;
+  /** A step sent from this mailbox (our own sending address, never a lead's). */
+  mailboxSent?(mailbox: string): void;
+  /** A due step this mailbox's hourly or daily cap turned away (deferred, never sent from another mailbox mid-thread). */
+  mailboxCapDeferred?(mailbox: string): void;
 }
 
 export interface InboundMetrics {
@@ -56,6 +60,8 @@ export const NO_SEND_METRICS: SendMetrics = Object.freeze({
   stepDeferred: nothing,
   stepSkipped: nothing,
   sendRunFinished: nothing,
+  mailboxSent: nothing,
+  mailboxCapDeferred: nothing,
 });
 
 export const NO_INBOUND_METRICS: InboundMetrics = Object.freeze({

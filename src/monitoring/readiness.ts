@@ -77,6 +77,8 @@ export function smtpCheck(
   transport: { verify(): Promise<void> },
   ttlMs = SMTP_VERIFY_TTL_MS,
   timeoutMs = CHECK_TIMEOUT_MS,
+  /** Where the settings are, for the detail: the SMTP_* variables, or a mailbox of MAILBOXES_FILE. */
+  settings: { login: string; server: string } = { login: 'SMTP_USER and SMTP_PASS', server: 'SMTP_HOST, SMTP_PORT and SMTP_SECURE' },
 ): ReadinessCheck {
   return cached(
     () =>
@@ -86,10 +88,10 @@ export function smtpCheck(
           return { ok: true };
         } catch (error) {
           if (isParleyError(error, ErrorCodes.SMTP_LOGIN_REFUSED)) {
-            return { ok: false, detail: `login refused${codeOf(error)}: check SMTP_USER and SMTP_PASS` };
+            return { ok: false, detail: `login refused${codeOf(error)}: check ${settings.login}` };
           }
           // A connection or TLS failure: the settings name the server, so say which ones.
-          return { ok: false, detail: `cannot connect or verify${codeOf(error)}: check SMTP_HOST, SMTP_PORT and SMTP_SECURE` };
+          return { ok: false, detail: `cannot connect or verify${codeOf(error)}: check ${settings.server}` };
         }
       }, timeoutMs),
     ttlMs,

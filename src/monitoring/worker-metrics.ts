@@ -90,6 +90,20 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     labelNames: ['sequence'],
     registers,
   });
+  // Labelled by our own sending addresses: the mailboxes are configured (a sequence's sender, or
+  // MAILBOXES_FILE), so the series stay few; a lead's address is never a label.
+  const mailboxSent = new Counter({
+    name: 'parley_mailbox_sent_total',
+    help: 'Steps sent, by the mailbox they went out from (sender pools spread these evenly).',
+    labelNames: ['mailbox'],
+    registers,
+  });
+  const mailboxCapDeferred = new Counter({
+    name: 'parley_mailbox_cap_deferred_total',
+    help: "Due steps a mailbox's hourly or daily cap deferred (a pool enrollment keeps its mailbox, so its step waits).",
+    labelNames: ['mailbox'],
+    registers,
+  });
   const repliesHandled = new Counter({
     name: 'parley_replies_handled_total',
     help: "Replies classified and acted on, by intent and by the sequence's outcome (or unmatched).",
@@ -275,6 +289,8 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     sendFailed: (sequence, kind: SendFailureKind) => sendFailures.inc({ sequence, kind }),
     stepDeferred: (sequence) => stepsDeferred.inc({ sequence }),
     stepSkipped: (sequence) => stepsSkipped.inc({ sequence }),
+    mailboxSent: (mailbox) => mailboxSent.inc({ mailbox }),
+    mailboxCapDeferred: (mailbox) => mailboxCapDeferred.inc({ mailbox }),
     sendRunFinished(seconds, failed) {
       sendRunDuration.observe(seconds);
       if (failed) errors.inc({ component: 'send-job' });

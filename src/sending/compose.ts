@@ -1,7 +1,7 @@
 import type { ContactDoc, EnrollmentDoc } from '../db/index.ts';
 import { ErrorCodes, ParleyError } from '../errors.ts';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../optout/index.ts';
-import { renderStep, type Sequence, type SequenceStep } from '../sequences/index.ts';
+import { renderStep, type Sequence, type SequenceSender, type SequenceStep } from '../sequences/index.ts';
 import { renderHtmlAlternative } from './html.ts';
 import { messageIdDomainFor, stepMessageId } from './message-id.ts';
 import type { OutboundMessage } from './transport.ts';
@@ -23,8 +23,11 @@ export async function composeStep(input: {
   unsubscribe: { baseUrl: string; secret: string } | undefined;
   /** The step's A/B variant for this enrollment (chooseVariant); the step's own text when undefined. */
   variantId?: string | undefined;
+  /** The enrollment's sender (enrollmentSender: its pool mailbox); the sequence's sender when undefined. */
+  sender?: SequenceSender | undefined;
 }): Promise<ComposedStep> {
   const { sequence, step, contact, enrollment } = input;
+  const sender = input.sender ?? sequence.sender;
   // What brought the contact in (segment name, the page visited) reads like any other field.
   const fields = enrollment.context ? { ...contact.fields, ...enrollment.context } : contact.fields;
   const rendering = await renderStep(sequence, step.index, { ...contact, fields }, input.variantId);
@@ -35,25 +38,30 @@ export async function composeStep(input: {
   // step was skipped), the step opens one, without a "Re:" that would claim a history.
   const inThread = rendered.isReply && enrollment.threadMessageIds.length > 0;
   const subject = inThread && enrollment.threadSubject ? `Re: ${enrollment.threadSubject}` : rendered.subject.replace(/^re:\s*/i, '');
-  const replyTo = sequence.sender.replyTo;
+  const replyTo = sender.replyTo;
   return {
     ok: true,
     message: {
-      from: { name: sequence.sender.name, address: sequence.sender.address },
+      from: { name: sender.name, address: sender.address },
       to: contact.email,
       ...(replyTo !== undefined && { replyTo }),
       subject,
       text: rendered.text,
       ...(sequence.html && { html: await renderHtmlAlternative(rendered.text) }),
-      ...(sequence.optOut.listUnsubscribe && { headers: unsubscribeHeaders(sequence, contact, input.unsubscribe) }),
-      messageId: stepMessageId(enrollment._id, step.id, messageIdDomainFor(input.messageIdDomain, sequence.sender.address)),
+      ...(sequence.optOut.listUnsubscribe && { headers: unsubscribeHeaders(sequence, sender, contact, input.unsubscribe) }),
+      messageId: stepMessageId(enrollment._id, step.id, messageIdDomainFor(input.messageIdDomain, sender.address)),
       inReplyTo: inThread ? enrollment.threadMessageIds.at(-1) : undefined,
       references: inThread ? enrollment.threadMessageIds : [],
     },
   };
 }
 
-function unsubscribeHeaders(sequence: Sequence, contact: ContactDoc, unsubscribe: { baseUrl: string; secret: string } | undefined) {
+function unsubscribeHeaders(
+  sequence: Sequence,
+  sender: SequenceSender,
+  contact: ContactDoc,
+  unsubscribe: { baseUrl: string; secret: string } | undefined,
+) {
   if (!unsubscribe) {
     // The worker refuses to start in this state; reaching here is a wiring bug.
     throw new ParleyError(
@@ -62,7 +70,7 @@ function unsubscribeHeaders(sequence: Sequence, contact: ContactDoc, unsubscribe
     );
   }
   return listUnsubscribeHeaders({
-    mailto: sequence.sender.replyTo ?? sequence.sender.address,
+    mailto: sender.replyTo ?? sender.address,
     url: unsubscribeUrl(unsubscribe.baseUrl, unsubscribe.secret, contact._id),
   });
 }

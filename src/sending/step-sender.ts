@@ -4,6 +4,7 @@ import {
   contactStore,
   deliveryStore,
   enrollmentStore,
+  senderClaimStore,
   slotId,
   type ContactDoc,
   type DeliveryDoc,
@@ -11,6 +12,7 @@ import {
   type EnrollmentDoc,
   type EnrollmentStore,
   type ParleyCollections,
+  type SenderClaimStore,
 } from '../db/index.ts';
 import { ConversationHold, DEFAULT_CONVERSATION_WAIT_MS } from '../conversations/index.ts';
 import { changeEnrollment, nextStep, stepDueTime, type EnrollmentEvent } from '../enrollments/index.ts';
@@ -18,7 +20,9 @@ import { describeError, isParleyError, ErrorCodes } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { NO_SEND_METRICS, type SendMetrics } from '../monitoring/index.ts';
-import { chooseVariant, type Sequence, type SequenceStep } from '../sequences/index.ts';
+import type { MailboxCaps } from '../mailboxes/index.ts';
+import { chooseVariant, sendersOf, type Sequence, type SequenceSender, type SequenceStep } from '../sequences/index.ts';
+import { enrollmentSender } from './enrollment-sender.ts';
 import { composeStep } from './compose.ts';
 import { SendGate } from './send-gate.ts';
 import type { MailTransport } from './transport.ts';
@@ -45,6 +49,8 @@ export interface StepSenderOptions {
   maxAttempts?: number;
   /** Where sends, failures, deferrals and skips are counted (the worker's /metrics); nothing by default. */
   metrics?: SendMetrics | undefined;
+  /** A mailbox's caps from MAILBOXES_FILE, which win over the sequence policy's; undefined: the policy's. */
+  mailboxCaps?: ((address: string) => MailboxCaps | undefined) | undefined;
   now?: () => Date;
 }
 
@@ -57,7 +63,8 @@ export interface SendRunResult {
   deferred: number;
 }
 
-type StepOutcome = keyof SendRunResult;
+/** `paused`: its mailbox's login is refused for now; the step stays due and counts nowhere. */
+type StepOutcome = keyof SendRunResult | 'paused';
 
 /**
  * Sends every due step exactly once across any number of workers.
@@ -80,14 +87,16 @@ export class StepSender {
   readonly #metrics: SendMetrics;
   readonly #enrollments: EnrollmentStore;
   readonly #deliveries: DeliveryStore;
-  /** Set while the SMTP server refuses our login: nothing is claimed until `until`. */
-  #loginPause: { until: Date; refusals: number } | undefined;
+  readonly #senderClaims: SenderClaimStore;
+  /** Per login (MailTransport.loginOf), set while the SMTP server refuses it: nothing from it is claimed until `until`. */
+  readonly #loginPauses = new Map<string, { until: Date; refusals: number }>();
 
   constructor(options: StepSenderOptions) {
     this.#o = { maxAttempts: 5, now: () => new Date(), concurrency: 1, conversationWaitMs: DEFAULT_CONVERSATION_WAIT_MS, ...options };
     this.#metrics = options.metrics ?? NO_SEND_METRICS;
     this.#enrollments = enrollmentStore(options.db);
     this.#deliveries = deliveryStore(options.db);
+    this.#senderClaims = senderClaimStore(options.db);
   }
 
   /**
@@ -97,20 +106,24 @@ export class StepSender {
    */
   async runOnce(stopping?: AbortSignal): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
-    if (this.#loginPaused()) return result;
+    // Without a pool one login sends everything: while it is refused nothing is read or claimed.
+    if (!this.#o.transport.loginOf && this.#loginPaused('')) return result;
     const due = await this.#enrollments.due(this.#o.now(), this.#o.batchSize);
     if (due.length === 0) return result;
     // Workers that read the same batch at once would all race for its first enrollment: in a
     // shuffled order each mostly claims different ones, so more workers send more.
     shuffle(due);
+    // Every mailbox a step of the batch may go out from: an enrollment's own, or its pool's.
     const mailboxes = new Set<string>();
     for (const e of due) {
-      const sender = this.#o.getSequence(e.sequenceId)?.sender.address;
-      if (sender) mailboxes.add(sender);
+      const sequence = this.#o.getSequence(e.sequenceId);
+      if (e.sender) mailboxes.add(e.sender.address);
+      else if (sequence) for (const s of sendersOf(sequence)) mailboxes.add(s.address);
     }
     const [gate, conversations] = await Promise.all([
       SendGate.open(this.#o.db, { contacts: [...new Set(due.map((e) => e.email))], mailboxes: [...mailboxes] }, this.#o.now(), {
         exactWithin: this.#o.batchSize * 8,
+        capsOf: this.#o.mailboxCaps,
       }),
       ConversationHold.open(
         this.#o.db,
@@ -119,18 +132,18 @@ export class StepSender {
         this.#o.conversationWaitMs,
       ),
     ]);
+    // Every login the batch could use refused: stop (the next run looks again), as with one login.
+    const allPaused = () => mailboxes.size > 0 && [...mailboxes].every((m) => this.#loginPaused(this.#loginOf(m)));
+    if (allPaused()) return result;
     // Each step waits mostly on the database and the SMTP server, so a few in flight at once keep
     // both busy. Steps of one run are independent enrollments; the gate serializes the caps.
     const queue = [...due];
     let failure: { error: unknown } | undefined;
     const lane = async () => {
-      for (
-        let enrollment = queue.shift();
-        enrollment && !failure && !stopping?.aborted && !this.#loginPaused();
-        enrollment = queue.shift()
-      ) {
+      for (let enrollment = queue.shift(); enrollment && !failure && !stopping?.aborted && !allPaused(); enrollment = queue.shift()) {
         try {
           const outcome = await this.#processEnrollment(enrollment, { gate, conversations }, stopping);
+          if (outcome === 'paused') continue;
           result[outcome] += 1;
           this.#count(outcome, enrollment.sequenceId);
         } catch (error) {
@@ -204,12 +217,17 @@ export class StepSender {
       return 'deferred';
     }
 
-    const allowedAt = await gate.reserve(sequence, contact, this.#o.now());
-    if (allowedAt) {
-      await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: allowedAt });
-      log.debug({ stepId: step.id, allowedAt }, 'outside the send window or over a cap; deferred');
+    // The mailbox this step goes out from: the enrollment's own for its whole thread (a pool's is
+    // given at the first send), never another one because its own is over a cap.
+    const from = await this.#senderOf(enrollment, sequence, contact, gate, step.id);
+    if ('paused' in from) return 'paused';
+    if ('allowedAt' in from) {
+      for (const mailbox of from.full) this.#metrics.mailboxCapDeferred?.(mailbox);
+      await this.#change(enrollment, { kind: 'step_deferred', stepId: step.id, until: from.allowedAt });
+      log.debug({ stepId: step.id, allowedAt: from.allowedAt, full: from.full }, 'outside the send window or over a cap; deferred');
       return 'deferred';
     }
+    const sender = from.sender;
 
     // Chosen from the ids alone, so every attempt of this step writes the same text.
     const variant = chooseVariant(step, enrollment._id)?.id;
@@ -221,6 +239,7 @@ export class StepSender {
       messageIdDomain: this.#o.messageIdDomain,
       unsubscribe: this.#o.unsubscribe,
       variantId: variant,
+      sender,
     });
     if (!composed.ok) {
       await this.#pass(enrollment, sequence, contact, step, { skipReason: composed.reason });
@@ -270,19 +289,80 @@ export class StepSender {
       await this.#recordFailure(current, delivery, error, refusedLogins);
       return 'failed';
     }
-    if (this.#loginPause) {
-      this.#loginPause = undefined;
-      this.#o.logger.info('the SMTP server accepts the login again; sending resumed');
+    if (this.#loginPauses.delete(this.#loginOf(message.from.address))) {
+      this.#o.logger.info({ mailbox: message.from.address }, 'the SMTP server accepts the login again; sending resumed');
     }
     // From here a database error propagates: the claim stays without an outcome and is taken over (and
     // resent with the same Message-ID) after its lease, the documented window above.
     const sentAt = this.#o.now();
     await this.#deliveries.recordSent(delivery, receipt.response, sentAt);
+    this.#metrics.mailboxSent?.(delivery.from);
     // The event before the enrollment moves on: a crash between them is finished by the `sent` branch above.
     await this.#recordSent({ ...delivery, sentAt }, contact, sequence);
     await this.#pass(current, sequence, contact, step, { sent: { ...delivery, sentAt } });
     log.info({ stepId: step.id, attempt: delivery.attempt, messageId: delivery.messageId }, 'step sent');
     return 'sent';
+  }
+
+  /**
+   * The enrollment's sender with room reserved under its caps, or when the step may go out
+   * (outside the window, or its mailbox over a cap: `full` names the mailboxes that turned it away).
+   *
+   * A pool enrollment without a sender is given one here: the gate picks a pool mailbox with room
+   * (fewest sends in the last day), and a unique insert in `sender_claims` makes it the
+   * enrollment's for good. Two workers may pick differently; the first insert wins and both use
+   * it, so a step (whose send claim comes after) never goes out from two mailboxes. A takeover or
+   * a retry finds the claim and reuses it.
+   */
+  async #senderOf(
+    enrollment: EnrollmentDoc,
+    sequence: Sequence,
+    contact: ContactDoc,
+    gate: SendGate,
+    stepId: string,
+  ): Promise<{ sender: SequenceSender } | { allowedAt: Date; full: string[] } | { paused: true }> {
+    const now = this.#o.now();
+    const paused = (address: string) => this.#loginPaused(this.#loginOf(address));
+    // The send claim's id without its attempt: the gate tells this run's reservations from claims by it.
+    const step = `${enrollment._id}:${stepId}`;
+    const reserveFor = async (sender: SequenceSender) => {
+      // Its mailbox's login is refused: the step waits for it (never another mailbox mid-thread).
+      if (paused(sender.address)) return { paused: true as const };
+      const allowedAt = await gate.reserve(sequence, contact, now, sender.address, step);
+      if (!allowedAt) return { sender };
+      return { allowedAt, full: gate.mailboxFull(sequence, sender.address, now) ? [sender.address] : [] };
+    };
+    if (!sequence.senders || enrollment.sender) return reserveFor(enrollmentSender(sequence, enrollment));
+
+    const claim = (address: string) => {
+      const entry = sequence.senders?.find((s) => s.address === address);
+      return this.#senderClaims.claim({
+        _id: enrollment._id,
+        address,
+        name: entry?.name ?? sequence.sender.name,
+        sequenceId: sequence.id,
+        claimedAt: now,
+      });
+    };
+    // A thread begun before the file had a pool (or whose copy on the enrollment was not written)
+    // stays with the mailbox it began from.
+    const earlier = enrollment.threadMessageIds.length > 0 ? await this.#deliveries.lastSentInThread(enrollment._id) : null;
+    if (earlier) return reserveFor(enrollmentSender(sequence, { sender: await claim(earlier.from) }));
+    // A new thread starts from a mailbox whose login works.
+    if (sequence.senders.every((s) => paused(s.address))) return { paused: true };
+    const choice = await gate.reservePool(
+      sequence,
+      contact,
+      now,
+      enrollment._id,
+      sequence.senders.flatMap((s) => (paused(s.address) ? [] : [s.address])),
+      step,
+    );
+    if ('allowedAt' in choice) return { allowedAt: choice.allowedAt, full: choice.full };
+    const given = await claim(choice.address);
+    const sender = enrollmentSender(sequence, { sender: given });
+    // Another worker's choice won: its mailbox must have room too (ours stays reserved this run, erring low).
+    return given.address === choice.address ? { sender } : reserveFor(sender);
   }
 
   /**
@@ -307,8 +387,13 @@ export class StepSender {
     });
   }
 
-  #loginPaused(): boolean {
-    return this.#loginPause !== undefined && this.#o.now() < this.#loginPause.until;
+  #loginOf(address: string): string {
+    return this.#o.transport.loginOf?.(address) ?? '';
+  }
+
+  #loginPaused(login: string): boolean {
+    const pause = this.#loginPauses.get(login);
+    return pause !== undefined && this.#o.now() < pause.until;
   }
 
   /**
@@ -316,14 +401,15 @@ export class StepSender {
    * sees a login fail every few seconds may block the address. The pause grows with each refusal
    * in a row (30 s, 1, 2 ... 15 min, with jitter so workers do not retry together).
    */
-  #pauseForLogin(reason: string): void {
-    if (this.#loginPaused()) return; // a send in flight when the pause began: the same refusal
-    const refusals = (this.#loginPause?.refusals ?? 0) + 1;
+  #pauseForLogin(mailbox: string, reason: string): void {
+    const login = this.#loginOf(mailbox);
+    if (this.#loginPaused(login)) return; // a send in flight when the pause began: the same refusal
+    const refusals = (this.#loginPauses.get(login)?.refusals ?? 0) + 1;
     const pauseMs = Math.min(LOGIN_PAUSE_MAX_MS, LOGIN_PAUSE_MS * 2 ** (refusals - 1)) * (0.8 + Math.random() * 0.4);
     const until = new Date(this.#o.now().getTime() + pauseMs);
-    this.#loginPause = { until, refusals };
+    this.#loginPauses.set(login, { until, refusals });
     this.#o.logger.error(
-      { code: ErrorCodes.SMTP_LOGIN_REFUSED, until, refusals, reason },
+      { code: ErrorCodes.SMTP_LOGIN_REFUSED, until, refusals, reason, ...(login !== '' && { mailbox: login }) },
       'SMTP login refused: sending paused; no enrollment is stopped',
     );
   }
@@ -356,7 +442,7 @@ export class StepSender {
     await this.#deliveries.recordFailed(delivery, { code, message, permanent });
     // A refused login says nothing about this step: it stays due as it was, and sending pauses.
     if (code === ErrorCodes.SMTP_LOGIN_REFUSED) {
-      this.#pauseForLogin(message);
+      this.#pauseForLogin(delivery.from, message);
       return;
     }
     const log = this.#o.logger.child({ enrollmentId: enrollment._id, stepId: delivery.stepId, attempt: delivery.attempt });

@@ -32,10 +32,19 @@ export interface MailTransport {
   send(message: OutboundMessage): Promise<SendReceipt>;
   /** Checks connection and login, for start-up and /readyz. */
   verify(): Promise<void>;
+  /**
+   * Which server login mail from this address goes through ('' for the one SMTP_* login): a
+   * refused login pauses the sends of that login only. Unset: one login for every address.
+   */
+  loginOf?(address: string): string;
   close(): void;
 }
 
-export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
+/**
+ * `loginHint` names where the login is set, for the error a refused login raises: the SMTP_*
+ * variables (default), or a mailbox of MAILBOXES_FILE.
+ */
+export function createSmtpTransport(smtp: Config['smtp'], loginHint = 'SMTP_USER and SMTP_PASS'): MailTransport {
   const transporter = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -70,7 +79,7 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
           ...(message.references.length > 0 && { references: [...message.references] }),
         });
       } catch (error) {
-        throw smtpError(error);
+        throw smtpError(error, loginHint);
       }
       // A partly rejected send still resolves (STACK-NOTES). Only the To counts: a copied address
       // the server refused doesn't undo the answer the lead got.
@@ -84,7 +93,7 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
       try {
         await transporter.verify();
       } catch (error) {
-        throw smtpError(error);
+        throw smtpError(error, loginHint);
       }
     },
     close: () => transporter.close(),
@@ -96,7 +105,7 @@ export function createSmtpTransport(smtp: Config['smtp']): MailTransport {
  * never permanent for the step. Other 5xx answers are permanent; 4xx answers, timeouts and refused
  * connections may pass later.
  */
-function smtpError(error: unknown): ParleyError {
+function smtpError(error: unknown, loginHint: string): ParleyError {
   const responseCode = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : NaN;
   const message = error instanceof Error ? error.message : String(error);
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
@@ -104,7 +113,7 @@ function smtpError(error: unknown): ParleyError {
     const answer = Number.isNaN(responseCode) ? '' : ` (${responseCode})`;
     return new ParleyError(
       ErrorCodes.SMTP_LOGIN_REFUSED,
-      `The SMTP server refused the login${answer}: check SMTP_USER and SMTP_PASS. Sending is paused and tried again; no enrollment is stopped.`,
+      `The SMTP server refused the login${answer}: check ${loginHint}. Sending is paused and tried again; no enrollment is stopped.`,
       { retryable: true, cause: error },
     );
   }

@@ -1,5 +1,6 @@
+import { ErrorCodes, ParleyError } from '../errors.ts';
 import type { SequenceInput } from './schema.ts';
-import type { Sequence, SequenceStep, StepVariant } from './types.ts';
+import type { Sequence, SequenceSender, SequenceStep, StepVariant } from './types.ts';
 
 type LintLevel = Sequence['lint'][string];
 
@@ -28,7 +29,9 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     file,
     owner: input.owner,
     calendarLink: input.calendar_link,
-    sender: Object.freeze({ name: input.sender.name, address: input.sender.address, replyTo: input.sender.reply_to }),
+    // A pool's first mailbox stands for the sequence where no enrollment is at hand (the demo, logs).
+    sender: senderOf(input.sender ?? input.senders?.[0]),
+    ...(input.senders !== undefined && { senders: Object.freeze(input.senders.map(senderOf)) }),
     audience: input.audience,
     policy: input.policy,
     optOut: input.opt_out,
@@ -39,6 +42,12 @@ export function toSequence(input: SequenceInput, file: string): Sequence {
     lint: Object.freeze(lint),
     steps: Object.freeze(steps),
   });
+}
+
+function senderOf(entry: SequenceInput['sender']): SequenceSender {
+  // The schema's checks (checks.ts) make sure one of sender and senders is there.
+  if (!entry) throw new ParleyError(ErrorCodes.SEQUENCE_INVALID, 'The sequence names no sender: write sender (or senders for a pool).');
+  return Object.freeze({ name: entry.name, address: entry.address, replyTo: entry.reply_to });
 }
 
 /** Variant `a` (the step's own text, weight 1) then the file's variants, each filled in from the step. */

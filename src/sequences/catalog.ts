@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import { withoutLintErrors } from './lint/gate.ts';
 import type { LintFinding } from './lint/types.ts';
 import { loadSequences } from './load.ts';
+import { poolProblems } from './pool.ts';
 import { formatProblem } from './problems.ts';
 import type { Sequence } from './types.ts';
 
@@ -20,8 +21,12 @@ export class SequenceCatalog {
   #lintErrors: LintFinding[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(dir: string, logger: Logger) {
+  /** Addresses of MAILBOXES_FILE; a file whose `senders:` pool names another is broken (poolProblems). */
+  readonly #mailboxes: ReadonlySet<string> | undefined;
+
+  constructor(dir: string, logger: Logger, options: { mailboxes?: ReadonlySet<string> | undefined } = {}) {
     this.#dir = dir;
+    this.#mailboxes = options.mailboxes;
     this.#log = logger.child({ component: 'sequences', dir });
   }
 
@@ -40,6 +45,12 @@ export class SequenceCatalog {
 
   async reload(): Promise<void> {
     const loaded = await loadSequences(this.#dir);
+    for (const [id, sequence] of loaded.sequences) {
+      const unknown = poolProblems(sequence, this.#mailboxes);
+      if (unknown.length === 0) continue;
+      loaded.sequences.delete(id);
+      loaded.problems.push(...unknown);
+    }
     // A file with lint errors is broken like one that doesn't load: nobody is enrolled into it, and
     // no step of it is sent (issue 16: the worker used to load a file with four lint errors).
     const { usable, refused } = withoutLintErrors(loaded.sequences.values());

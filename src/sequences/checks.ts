@@ -11,6 +11,28 @@ export interface CrossStepProblem {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function crossStepProblems(raw: unknown): CrossStepProblem[] {
+  return [...senderProblems(raw), ...stepProblems(raw)];
+}
+
+/** Not both `sender:` and `senders:`; a pool names each mailbox once. */
+function senderProblems(raw: unknown): CrossStepProblem[] {
+  if (!isRecord(raw)) return [];
+  if (raw.sender !== undefined && raw.senders !== undefined)
+    return [{ path: ['senders'], message: 'write either sender (one mailbox) or senders (a pool), not both' }];
+  if (!Array.isArray(raw.senders)) return [];
+  const seen = new Set<string>();
+  const problems: CrossStepProblem[] = [];
+  raw.senders.forEach((entry, i) => {
+    const address = isRecord(entry) && typeof entry.address === 'string' ? entry.address.toLowerCase() : undefined;
+    if (address === undefined) return;
+    if (seen.has(address))
+      problems.push({ path: ['senders', i, 'address'], message: `'${address}' is listed twice; name each mailbox once` });
+    seen.add(address);
+  });
+  return problems;
+}
+
+function stepProblems(raw: unknown): CrossStepProblem[] {
   if (!isRecord(raw) || !Array.isArray(raw.steps)) return [];
   const steps: unknown[] = raw.steps;
   const problems: CrossStepProblem[] = [];

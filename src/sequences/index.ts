@@ -21,6 +21,7 @@ export type {
 export { isConfigurableIntent } from './schema-outcomes.ts';
 export { parseSequence } from './parse.ts';
 export { SequenceCatalog } from './catalog.ts';
+export { poolProblems, sendersOf } from './pool.ts';
 export { listSequenceFiles, loadSequenceFile, loadSequenceFiles, loadSequences, type LoadedSequences } from './load.ts';
 export { formatProblem, SequenceInvalidError } from './problems.ts';
 export { renderStep, templateVariables } from './render.ts';

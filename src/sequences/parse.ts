@@ -2,7 +2,8 @@ import { toSequence } from './build.ts';
 import { crossStepProblems } from './checks.ts';
 import { Locator, type Path } from './locator.ts';
 import { rememberPositions } from './positions.ts';
-import { sequenceSchema } from './schema.ts';
+import { isMap } from 'yaml';
+import { poolSequenceSchema, sequenceSchema } from './schema.ts';
 import type { SequenceLoadResult } from './types.ts';
 import { parseYamlFile } from './yaml-file.ts';
 
@@ -20,7 +21,9 @@ export function parseSequenceWithPositions(source: string, file: string) {
 }
 
 function validate(where: Locator): SequenceLoadResult {
-  const parsed = parseYamlFile(where, sequenceSchema, 'id, name, sender and steps', crossStepProblems);
+  // A pool (`senders:`) needs no `sender:`; without one, `sender:` is required as it always was.
+  const schema = isMap(where.doc.contents) && where.doc.contents.has('senders') ? poolSequenceSchema : sequenceSchema;
+  const parsed = parseYamlFile(where, schema, 'id, name, sender and steps', crossStepProblems);
   if (!parsed.ok) return parsed;
   return { ok: true, sequence: toSequence(parsed.value, where.file) };
 }

@@ -45,6 +45,8 @@ const lintLevels = strictObject(
   Object.fromEntries(LINT_RULE_IDS.map((id) => [id, z.enum(LINT_LEVELS, { error: `expected ${LINT_LEVELS.join(', ')}` }).optional()])),
 );
 
+const senderEntry = strictObject({ name, address: email, reply_to: email.optional() });
+
 export const sequenceSchema = strictObject({
   id: slug,
   name,
@@ -53,7 +55,13 @@ export const sequenceSchema = strictObject({
   calendar_link: z
     .url({ protocol: /^https$/, error: 'expected an https:// link to a booking page, e.g. https://cal.example.com/dana' })
     .optional(),
-  sender: strictObject({ name, address: email, reply_to: email.optional() }),
+  // One of the two: `sender:` one mailbox, or `senders:` a pool from MAILBOXES_FILE
+  // (docs/SENDER-POOLS.md; poolSequenceSchema below, and checks.ts refuses both).
+  sender: senderEntry,
+  senders: z
+    .array(senderEntry, { error: 'expected a list of senders, each with name and address' })
+    .min(1, 'name at least one sender')
+    .optional(),
   audience: audience.prefault({}),
   policy: policy.prefault({}),
   opt_out: optOut.prefault({}),
@@ -69,4 +77,7 @@ export const sequenceSchema = strictObject({
   steps: z.array(step, { error: 'expected a list of steps' }).min(1, 'a sequence needs at least one step'),
 });
 
-export type SequenceInput = z.output<typeof sequenceSchema>;
+/** A file with `senders:` (a pool): `sender:` is then not needed. */
+export const poolSequenceSchema = sequenceSchema.extend({ sender: senderEntry.optional() });
+
+export type SequenceInput = z.output<typeof poolSequenceSchema>;

@@ -89,7 +89,13 @@ export interface Sequence {
   owner: string | undefined;
   /** The owner's booking page (`calendar_link`), offered as a snippet to reps answering a meeting request. */
   calendarLink?: string | undefined;
+  /** The one sender (`sender:`), or for a pool the first of `senders` (each enrollment has its own: sendersOf). */
   sender: SequenceSender;
+  /**
+   * A sender pool (`senders:` in the file): each enrollment is given one of these mailboxes at its
+   * first send and keeps it for the whole thread. Undefined: every step goes out from `sender`.
+   */
+  senders?: readonly SequenceSender[] | undefined;
   audience: {
     /** Contacts may be enrolled by hand (`parley enroll`). Default true. */
     manual: boolean;

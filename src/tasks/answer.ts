@@ -13,7 +13,7 @@ import {
 } from '../db/index.ts';
 import { describeError } from '../errors.ts';
 import { OWN_EVENTS, recordOwnEvent } from '../events/index.ts';
-import { messageIdDomainFor, type MailTransport } from '../sending/index.ts';
+import { enrollmentSender, messageIdDomainFor, type MailTransport } from '../sending/index.ts';
 import type { Sequence } from '../sequences/index.ts';
 import { answerBody, handOverLine, replyAllCc } from './answer-mail.ts';
 import { checkClaim } from './claim.ts';
@@ -69,7 +69,12 @@ export async function answerTask(
 
   const sequence = options.getSequence?.(task.sequenceId);
   const [lastSent, contact] = await Promise.all([deliveryStore(db).lastSentInThread(enrollment._id), contactStore(db).get(task.contactId)]);
-  const address = sequence?.sender.address ?? lastSent?.from;
+  // The thread's own mailbox: the enrollment's pool sender when it has one, so the answer comes
+  // from the address the lead wrote to (and goes out through that mailbox's SMTP server).
+  // A pool enrollment whose copy of its sender is missing: the mailbox its thread went out from.
+  const own = enrollment.sender ?? (sequence?.senders && lastSent ? { address: lastSent.from, name: sequence.sender.name } : undefined);
+  const sender = sequence ? enrollmentSender(sequence, { sender: own }) : undefined;
+  const address = own?.address ?? sender?.address ?? lastSent?.from;
   if (!address)
     return refuse(
       'invalid',
@@ -77,7 +82,7 @@ export async function answerTask(
     );
   // The name the thread's emails went out under: a lead who got two emails from "Marco Rossi" gets
   // the answer from "Marco Rossi" too; a rep who is someone else signs with a hand-over line.
-  const threadName = sequence?.sender.name ?? rep.name;
+  const threadName = sender?.name ?? own?.name ?? rep.name;
   const cc = options.cc ? [...options.cc] : defaultAnswerCc(reply, task.email, address);
   const text = answerBody(body, handOverLine(rep.name, threadName, body), {
     at: reply.date ?? reply.receivedAt,
@@ -86,7 +91,7 @@ export async function answerTask(
     text: reply.visibleText,
     timeZone: contact?.timeZone ?? sequence?.policy.timezone,
   });
-  const replyTo = sequence?.sender.replyTo;
+  const replyTo = sender?.replyTo;
   const references = [...new Set([...enrollment.threadMessageIds, ...(reply.messageId ? [reply.messageId] : [])])];
   const messageId = `<rep.${randomUUID()}@${messageIdDomainFor(options.messageIdDomain, address)}>`;
   const record: RepMessageDoc = {

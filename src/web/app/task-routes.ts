@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TaskShortIdStore, taskStore, type TaskStatus } from '../../db/index.ts';
+import { enrollmentSender } from '../../sending/index.ts';
 import { listReps } from '../../reps/index.ts';
 import {
   answerTask,
@@ -134,7 +135,9 @@ function confirmFields(body: unknown): Array<[string, string]> {
 
 /** Who the answer goes to and from, for the form: the rep sees (and may edit) the CC list before sending. */
 function answerModel(view: TaskView, options: RepAppOptions): TaskPageModel['answer'] {
-  const sender = options.getSequence(view.task.sequenceId)?.sender;
+  const sequence = options.getSequence(view.task.sequenceId);
+  // The enrollment's own mailbox (a pool's), as answerTask sends from.
+  const sender = sequence ? enrollmentSender(sequence, view.enrollment ?? undefined) : undefined;
   return {
     cc: defaultAnswerCc(view.reply ?? {}, view.task.email, sender?.address),
     from: sender ? `${sender.name} <${sender.address}>` : undefined,
