@@ -2,7 +2,7 @@ import type { ContactDoc } from '../db/index.ts';
 import { nextStep, stepDueTime, type ContactInput } from '../enrollments/index.ts';
 import { capRoom, contactZone, describeLocalTime, nextSendWindow } from '../schedule/index.ts';
 import { composeStep } from '../sending/index.ts';
-import type { Sequence, StepVariant } from '../sequences/index.ts';
+import { sendersOf, type Sequence, type StepVariant } from '../sequences/index.ts';
 
 /** A contact as the preview and simulator take it: the same fields as an enrollment's. */
 export type PreviewContact = ContactInput;
@@ -95,8 +95,18 @@ export async function previewSequence(
       enrollment.threadMessageIds = [m.messageId];
       enrollment.threadSubject = m.subject;
     } else enrollment.threadMessageIds.push(m.messageId);
+    const pool = sendersOf(sequence);
     const headers: Array<[string, string]> = [
       ['From', `${m.from.name} <${m.from.address}>`],
+      // A pool's mailbox is chosen at the first email (fewest sends, room under its caps) and kept.
+      ...(pool.length > 1
+        ? [
+            [
+              'From (sender pool)',
+              `one of ${pool.map((s) => s.address).join(', ')}, chosen at the first email and kept for the thread`,
+            ] as [string, string],
+          ]
+        : []),
       ['To', m.to],
       ...(m.replyTo ? [['Reply-To', m.replyTo] as [string, string]] : []),
       ['Subject', m.subject],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { loadSequenceFile, type Sequence } from '../sequences/index.ts';
+import { loadSequenceFile, parseSequence, type Sequence } from '../sequences/index.ts';
 import { previewSequence } from './preview.ts';
 import { simulateSequence } from './simulate.ts';
 
@@ -45,6 +45,29 @@ describe('preview and simulate with A/B variants', () => {
     assert.ok(
       sent.some((d) => d === '"A question about Acme" (A/B variant b)'),
       sent.join('\n'),
+    );
+  });
+});
+
+describe('preview of a sequence with a sender pool', () => {
+  it('names every mailbox of the pool next to the From it shows', async () => {
+    const parsed = parseSequence(
+      `id: pool\nname: Pool\nsenders:\n  - { name: Dana, address: dana@mail.example }\n  - { name: Eli, address: eli@mail.example }\nsteps:\n  - id: hello\n    subject: Hi\n    body: "What brought you here?\\n\\nJust reply to this email."\n`,
+      'sequences/pool.yaml',
+    );
+    assert.ok(parsed.ok);
+    const [step] = await previewSequence(
+      parsed.sequence,
+      { email: 'lee@acme.example' },
+      { enrolledAt: new Date('2026-03-02T09:00:00Z'), messageIdDomain: undefined },
+    );
+    assert.ok(step?.kind === 'sent');
+    assert.deepEqual(
+      step.headers.filter(([name]) => name.startsWith('From')),
+      [
+        ['From', 'Dana <dana@mail.example>'],
+        ['From (sender pool)', 'one of dana@mail.example, eli@mail.example, chosen at the first email and kept for the thread'],
+      ],
     );
   });
 });
