@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readSettingsFile } from '../settings-file.ts';
 import type { Config } from '../config.ts';
-import { ErrorCodes, ParleyError } from '../errors.ts';
-import { formatProblem, Locator, parseYamlFile, type Path, type SequenceProblem } from '../sequences/index.ts';
+import { Locator, parseYamlFile, type Path, type SequenceProblem } from '../sequences/index.ts';
 import type { MailboxSettings } from './types.ts';
 
 /**
@@ -91,22 +90,10 @@ export function parseMailboxes(source: string, file: string, options: MailboxFil
 
 /** Reads and validates MAILBOXES_FILE at start; CONFIG_INVALID lists every problem by file:line:column. */
 export function loadMailboxes(path: string, options: MailboxFileOptions): MailboxSettings[] {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    throw new ParleyError(
-      ErrorCodes.CONFIG_INVALID,
-      `MAILBOXES_FILE names ${path}, which cannot be read (${reason}): create it or unset MAILBOXES_FILE.`,
-    );
-  }
-  const result = parseMailboxes(source, path, options);
-  if (result.ok) return result.mailboxes;
-  throw new ParleyError(
-    ErrorCodes.CONFIG_INVALID,
-    `The mailboxes file has ${result.problems.length} problem(s); fix them and restart:\n${result.problems.map(formatProblem).join('\n')}`,
-  );
+  return readSettingsFile(path, { variable: 'MAILBOXES_FILE', what: 'mailboxes file' }, (source) => {
+    const result = parseMailboxes(source, path, options);
+    return result.ok ? { ok: true, value: result.mailboxes } : result;
+  });
 }
 
 /** Rules across fields and the environment: unique addresses, a user with its password, passwords set. */

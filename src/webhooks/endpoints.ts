@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ErrorCodes, ParleyError } from '../errors.ts';
-import { formatProblem, Locator, parseYamlFile, type Path, type SequenceProblem } from '../sequences/index.ts';
+import { readSettingsFile } from '../settings-file.ts';
+import { Locator, parseYamlFile, type Path, type SequenceProblem } from '../sequences/index.ts';
 import { WEBHOOK_EVENTS, type WebhookEventType } from './events.ts';
 
 /** One receiver of webhooks, from the webhooks file. */
@@ -54,22 +53,10 @@ export function parseWebhookEndpoints(source: string, file: string, options: End
 
 /** Reads and validates the webhooks file at start; CONFIG_INVALID lists every problem by file:line:column (never a secret). */
 export function loadWebhookEndpoints(path: string, options: EndpointFileOptions): WebhookEndpoint[] {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    throw new ParleyError(
-      ErrorCodes.CONFIG_INVALID,
-      `WEBHOOKS_FILE names ${path}, which cannot be read (${reason}): create it or unset WEBHOOKS_FILE.`,
-    );
-  }
-  const result = parseWebhookEndpoints(source, path, options);
-  if (result.ok) return result.endpoints;
-  throw new ParleyError(
-    ErrorCodes.CONFIG_INVALID,
-    `The webhooks file has ${result.problems.length} problem(s); fix them and restart:\n${result.problems.map(formatProblem).join('\n')}`,
-  );
+  return readSettingsFile(path, { variable: 'WEBHOOKS_FILE', what: 'webhooks file' }, (source) => {
+    const result = parseWebhookEndpoints(source, path, options);
+    return result.ok ? { ok: true, value: result.endpoints } : result;
+  });
 }
 
 /** Rules across fields and the environment: unique ids, https, a secret that is set and long enough. */
