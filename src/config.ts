@@ -451,6 +451,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const e = parsed.data;
   const insecure = e.PARLEY_INSECURE_LOCAL_MAIL;
+  // The IMAP settings every mailbox shares, the IMAP_* one and those of MAILBOXES_FILE.
+  const imapShared = {
+    pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
+    maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
+    concurrency: e.INBOUND_CONCURRENCY,
+    maxAttempts: e.INBOUND_MAX_ATTEMPTS,
+    leaseMs: e.IMAP_LEASE_MS,
+    reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
+  };
   if (e.SEND_LEASE_MS <= e.SMTP_TIMEOUT_MS * 2) {
     throw new ParleyError(
       ErrorCodes.CONFIG_INVALID,
@@ -475,12 +484,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       requireTLS: !e.IMAP_SECURE && !insecure,
       auth: credentials(e.IMAP_USER, e.IMAP_PASS, 'IMAP'),
       mailbox: e.IMAP_MAILBOX,
-      pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
-      maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
-      concurrency: e.INBOUND_CONCURRENCY,
-      maxAttempts: e.INBOUND_MAX_ATTEMPTS,
-      leaseMs: e.IMAP_LEASE_MS,
-      reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
+      ...imapShared,
     }),
     mailboxes: Object.freeze(
       e.MAILBOXES_FILE === undefined
@@ -489,14 +493,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             env: present,
             insecure,
             smtp: { timeoutMs: e.SMTP_TIMEOUT_MS, poolConnections: e.SMTP_POOL_CONNECTIONS },
-            imap: {
-              pollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
-              maxMessageBytes: e.IMAP_MAX_MESSAGE_BYTES,
-              concurrency: e.INBOUND_CONCURRENCY,
-              maxAttempts: e.INBOUND_MAX_ATTEMPTS,
-              leaseMs: e.IMAP_LEASE_MS,
-              reconnectMaxMs: e.IMAP_RECONNECT_MAX_MS,
-            },
+            imap: imapShared,
           }),
     ),
     envMailbox: Object.freeze({ imap: e.MAILBOXES_FILE === undefined || e.IMAP_USER !== undefined }),
