@@ -12,6 +12,7 @@ import {
   claimTask,
   escalateOverdue,
   getTaskView,
+  inboxItems,
   listTasks,
   queueTaskForReply,
   relabelTask,
@@ -395,8 +396,34 @@ describe('the task queue', () => {
       ),
       true,
     );
-    const counts = await taskCounts(db, reps.admin, now);
+    const counts = await taskCounts(db, reps.admin);
     assert.equal(counts.open + counts.claimed + counts.answered + counts.snoozed + counts.done, await db.tasks.countDocuments({}));
+  });
+
+  it('keeps open tasks in the inbox however many done ones are due before them', async () => {
+    const now = new Date();
+    const open = (await listTasks(db, reps.admin, { status: 'open' }, now))[0];
+    assert.ok(open, 'an open task from the tests above');
+    // More done tasks than one list reads (1,000), all due before every open one.
+    const done: TaskDoc[] = Array.from({ length: 1_001 }, (_, i) => ({
+      ...open,
+      _id: `reply:mid:<done-${i}@lead.example>`,
+      replyId: `mid:<done-${i}@lead.example>`,
+      status: 'done',
+      dueAt: new Date(Date.UTC(2020, 0, 1, 0, i)),
+    }));
+    await db.tasks.insertMany(done);
+    try {
+      const inbox = await inboxItems(db, reps.admin, {}, now);
+      assert.ok(
+        inbox.some((item) => item.task._id === open._id),
+        'the open task is listed',
+      );
+      assert.ok(inbox.every((item) => item.task.status !== 'done'));
+      assert.equal((await inboxItems(db, reps.admin, { status: 'done' }, now)).length, 1_000, 'done ones when asked for, up to the limit');
+    } finally {
+      await db.tasks.deleteMany({ _id: { $in: done.map((t) => t._id) } });
+    }
   });
 
   it('escalates overdue open and claimed tasks to the lead reps, once', async () => {

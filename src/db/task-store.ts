@@ -15,6 +15,8 @@ export interface TaskQuery {
   assignee?: string | undefined;
   /** A sequence id; '' for triage tasks (no sequence yet). */
   sequenceId?: string | undefined;
+  /** Leaves done tasks out when no `status` is given (the inbox's default): they pile up for ever. */
+  notDone?: boolean | undefined;
 }
 
 /** A decision that closes or snoozes a task. */
@@ -112,7 +114,7 @@ export function taskStore(collections: {
       tasks
         .find({
           ...visibleTo(viewer),
-          ...(query.status !== undefined && { status: query.status }),
+          ...(query.status !== undefined ? { status: query.status } : query.notDone ? { status: { $ne: 'done' as const } } : {}),
           ...(query.intent !== undefined && { intent: query.intent }),
           ...(query.assignee !== undefined && { assignee: query.assignee }),
           ...(query.sequenceId !== undefined && { sequenceId: query.sequenceId }),

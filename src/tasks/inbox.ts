@@ -30,9 +30,10 @@ const WAITING = new Set(['open', 'claimed']);
  * here rather than as queries FerretDB v1 would decode row by row in any case (PERF-NOTES).
  */
 export async function inboxItems(db: ParleyCollections, viewer: RepDoc, filter: InboxFilter = {}, now = new Date()): Promise<InboxItem[]> {
-  // Done tasks need nobody: they show only when asked for by status.
-  const tasks = (await listTasks(db, viewer, filter, now)).filter(
-    (task) => (filter.status !== undefined || task.status !== 'done') && inView(task, filter.view, viewer._id, now),
+  // Done tasks need nobody: they show only when asked for by status. Left out by the query, not
+  // here, or the thousands that pile up would fill the list's limit before any open one.
+  const tasks = (await listTasks(db, viewer, { ...filter, notDone: filter.status === undefined }, now)).filter((task) =>
+    inView(task, filter.view, viewer._id, now),
   );
   const items = await withPreviews(db, tasks);
   const words = searchWords(filter.search);

@@ -47,13 +47,13 @@ export async function listTasks(db: ParleyCollections, viewer: RepDoc, filter: T
     intent: filter.intent as TaskDoc['intent'] | undefined,
     assignee: filter.assignee?.toLowerCase(),
     sequenceId: filter.sequenceId,
+    notDone: filter.notDone,
   };
   return taskStore(db).visible(viewer, query, LIST_LIMIT);
 }
 
-/** How many tasks the viewer sees in each status. */
-export async function taskCounts(db: ParleyCollections, viewer: RepDoc, now = new Date()): Promise<Record<TaskStatus, number>> {
-  await refreshTasks(db, now);
+/** How many tasks the viewer sees in each status, as last refreshed (read them after listTasks, which refreshes). */
+export async function taskCounts(db: ParleyCollections, viewer: RepDoc): Promise<Record<TaskStatus, number>> {
   const counts: Record<TaskStatus, number> = { open: 0, claimed: 0, answered: 0, snoozed: 0, done: 0 };
   const tasks = taskStore(db);
   for (const status of TASK_STATUSES) counts[status] = await tasks.countVisible(viewer, status);

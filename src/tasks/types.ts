@@ -6,6 +6,8 @@ export interface TaskFilter {
   assignee?: string | undefined;
   /** A sequence id ('' for triage tasks, which have none yet). */
   sequenceId?: string | undefined;
+  /** Without a status: every status but done. */
+  notDone?: boolean | undefined;
 }
 
 /** `needs_confirmation`: nothing was done; the message says what would happen, and the same action with `confirmed` does it. */

@@ -196,7 +196,9 @@ export function registerTaskRoutes(app: FastifyInstance, options: RepAppOptions)
   async function inbox(request: FastifyRequest) {
     const rep = repOf(request);
     const filter = filterOf(request.query);
-    const [items, counts] = await Promise.all([inboxItems(db, rep, filter, now()), taskCounts(db, rep)]);
+    // In turn: reading the items wakes snoozed tasks and reopens lapsed claims, which the counts then include.
+    const items = await inboxItems(db, rep, filter, now());
+    const counts = await taskCounts(db, rep);
     const at = now();
     return { filter, counts, rows: items.map((item) => taskRow(item.task, at, item.preview)) };
   }
