@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { INTENTS } from '../../classify/index.ts';
-import { dueWords, intentWords, priorityWords } from './inbox-words.ts';
+import { dueWords, intentWords, priorityWords, snoozeWords } from './inbox-words.ts';
 
 describe('inbox words', () => {
   const now = new Date('2026-12-05T12:00:00Z');
@@ -13,6 +13,7 @@ describe('inbox words', () => {
     assert.deepEqual(dueWords(at(-5), now), { text: '5 min late', late: true });
     assert.deepEqual(dueWords(at(-190), now), { text: '3 h late', late: true });
     assert.deepEqual(dueWords(at(60 * 24 * 3 + 1), now), { text: 'due in 3 days', late: false });
+    assert.equal(snoozeWords(at(185), now), 'snoozed for 3 h');
   });
 
   it('has words for every intent and priority, never the code name', () => {

@@ -32,14 +32,17 @@ const DAY = 24 * HOUR;
 export function dueWords(dueAt: Date, now: Date): { text: string; late: boolean } {
   const ms = dueAt.getTime() - now.getTime();
   const late = ms < 0;
-  const span = Math.abs(ms);
-  const amount =
-    span < MINUTE
-      ? 'less than a minute'
-      : span < HOUR
-        ? `${Math.floor(span / MINUTE)} min`
-        : span < 2 * DAY
-          ? `${Math.floor(span / HOUR)} h`
-          : `${Math.floor(span / DAY)} days`;
-  return { text: late ? `${amount} late` : `due in ${amount}`, late };
+  return { text: late ? `${spanWords(-ms)} late` : `due in ${spanWords(ms)}`, late };
+}
+
+/** "snoozed for 3 h": a snoozed task, until it wakes (the next list wakes one whose time came). */
+export function snoozeWords(until: Date, now: Date): string {
+  return `snoozed for ${spanWords(Math.max(0, until.getTime() - now.getTime()))}`;
+}
+
+function spanWords(span: number): string {
+  if (span < MINUTE) return 'less than a minute';
+  if (span < HOUR) return `${Math.floor(span / MINUTE)} min`;
+  if (span < 2 * DAY) return `${Math.floor(span / HOUR)} h`;
+  return `${Math.floor(span / DAY)} days`;
 }

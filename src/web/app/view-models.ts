@@ -1,5 +1,5 @@
 import type { TaskDoc, TaskPreview } from '../../db/index.ts';
-import { dueWords, intentWords, priorityWords } from './inbox-words.ts';
+import { dueWords, intentWords, priorityWords, snoozeWords } from './inbox-words.ts';
 import type { Notice, TaskRow } from './pages.ts';
 
 /**
@@ -48,7 +48,7 @@ export function taskRow(task: TaskDoc, now: Date, preview: TaskPreview | undefin
     dueLabel: waiting
       ? dueWords(task.dueAt, now).text
       : task.status === 'snoozed' && task.snoozedUntil
-        ? `snoozed ${dueWords(task.snoozedUntil, now).text.replace('due in', 'for')}`
+        ? snoozeWords(task.snoozedUntil, now)
         : task.status,
     relabelledBy: task.relabelledBy,
     id: task._id,
@@ -60,7 +60,7 @@ export function taskRow(task: TaskDoc, now: Date, preview: TaskPreview | undefin
     dueAt: task.dueAt,
     assignee: task.assignee,
     claimedBy: claimLive,
-    overdue: OPEN_STATES.has(task.status) && task.dueAt.getTime() < now.getTime(),
+    overdue: waiting && task.dueAt.getTime() < now.getTime(),
     escalated: task.escalated !== undefined,
     senderHeld: task.senderConcern !== undefined,
     triage: task.triage !== undefined,
