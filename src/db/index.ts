@@ -61,6 +61,7 @@ export {
   roundRobinSlots,
   sendClaimSlots,
   slotId,
+  slotKeyOf,
   taskClaimSlots,
   type NumberedSlots,
   type SlotMaker,

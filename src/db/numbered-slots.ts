@@ -45,6 +45,8 @@ export interface SlotShape<T> {
 }
 
 export const slotId = (key: string, n: number): string => `${key}#${n}`;
+/** The key a slot id was made from (slotId's inverse, without the number). */
+export const slotKeyOf = (id: string): string => id.slice(0, id.lastIndexOf('#'));
 
 export function numberedSlots<T extends { _id: string }>(collection: Collection<T>, shape: SlotShape<T>): NumberedSlots<T> {
   const newest = async (key: string): Promise<T | undefined> => {

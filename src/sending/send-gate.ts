@@ -1,4 +1,4 @@
-import { deliveryStore, type CapQuery, type ContactDoc, type DeliveryStore, type ParleyCollections } from '../db/index.ts';
+import { deliveryStore, slotKeyOf, type CapQuery, type ContactDoc, type DeliveryStore, type ParleyCollections } from '../db/index.ts';
 import { capRoom, contactZone, nextSendWindow } from '../schedule/index.ts';
 import type { MailboxCaps } from '../mailboxes/index.ts';
 import type { Sequence } from '../sequences/index.ts';
@@ -159,7 +159,7 @@ export class SendGate {
     const caps = { maxPerContact30d: sequence.policy.maxPerContact30d, perHour: mailboxCaps.perHour, perDay: mailboxCaps.perDay };
     if (this.#nearCap(fromMailbox, caps, now)) {
       const claims = await this.#deliveries.countedClaims(this.#mailboxQuery([mailbox], now));
-      const claimed = new Set(claims.map((c) => c._id.slice(0, c._id.lastIndexOf('#'))));
+      const claimed = new Set(claims.map((c) => slotKeyOf(c._id)));
       const inFlight = [...(this.#reserved.get(mailbox) ?? [])].flatMap(([step, at]) => (claimed.has(step) ? [] : [at]));
       fromMailbox = [...claims.map((d) => d.claimedAt), ...inFlight];
       this.#fromMailbox.set(mailbox, fromMailbox);
