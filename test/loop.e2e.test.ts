@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectDatabase, type Database } from '../src/db/index.ts';
 import { replyMessage } from './support/mail.ts';
 import { eventually, startTestServices, type TestServices } from './support/services.ts';
@@ -8,15 +11,26 @@ import { killAllCli, runCli, startCli, type CliProcess } from './support/worker-
 // The whole loop as a person runs it, with no mock in the path: `parley enroll`, a `parley worker`
 // process sending over SMTP, a lead's reply delivered into Dovecot, the worker pausing the
 // enrollment and queueing a task, and the follow-up going out only to the lead who did not reply.
+const FOLLOW_UP_WAIT_SECONDS = 12;
+
 describe('the loop, end to end', () => {
   let services: TestServices;
   let db: Database;
   let worker: CliProcess;
   let env: Record<string, string>;
+  let sequencesDir: string;
 
   beforeAll(async () => {
+    // The follow-up waits long enough that the reply is handled before it is due even on a loaded
+    // CI machine (3 s was not: a poll and a parse under load took longer, so the case under test,
+    // a reply before the follow-up, did not happen).
+    sequencesDir = mkdtempSync(join(tmpdir(), 'parley-loop-'));
+    const fixture = readFileSync('test/fixtures/sequences/quick-follow-up.yaml', 'utf8');
+    const edited = fixture.replace('wait: 3 seconds', `wait: ${FOLLOW_UP_WAIT_SECONDS} seconds`);
+    assert.notEqual(edited, fixture, 'the fixture still has the 3-second wait this test lengthens');
+    writeFileSync(join(sequencesDir, 'quick-follow-up.yaml'), edited);
     services = await startTestServices();
-    env = services.env({ SEQUENCES_DIR: 'test/fixtures/sequences' });
+    env = services.env({ SEQUENCES_DIR: sequencesDir });
     db = await connectDatabase(services.mongoUrl, services.database);
     worker = startCli(['worker'], env);
   });
@@ -24,6 +38,7 @@ describe('the loop, end to end', () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
+    rmSync(sequencesDir, { recursive: true, force: true });
   });
 
   it('sends, hears the reply, pauses that enrollment, queues a task, and follows up only with the silent lead', async () => {
@@ -68,7 +83,7 @@ describe('the loop, end to end', () => {
     assert.equal(task?.intent, reply.intent);
 
     // The silent lead's follow-up arrives in the same thread...
-    const all = await services.sink.waitFor(3, 20_000);
+    const all = await services.sink.waitFor(3, (FOLLOW_UP_WAIT_SECONDS + 20) * 1000);
     const followUp = all.find((m) => m.envelopeTo[0] === 'silent@lead.example' && m.parsed.inReplyTo);
     assert.equal(followUp?.parsed.subject, 'Re: Quick question about Acme');
     const silentFirst = all.find((m) => m.envelopeTo[0] === 'silent@lead.example' && !m.parsed.inReplyTo);
