@@ -472,18 +472,24 @@ export class MailboxPoller {
       inFlight.add(slot);
     };
 
-    for (;;) {
-      // Nothing new once the lease ran out (or stop() began): the next holder goes on from the cursor.
-      while (inFlight.size < concurrency && next < found.length && !failure && this.#mayWatch()) begin(next++);
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+    const countDone = () => {
       for (let s = settled[done]; s?.status === 'fulfilled'; s = settled[done]) {
         if (s.value === undefined) result.quarantined += 1;
         else if (s.value !== 'skipped') result.outcomes.push(s.value);
         done += 1;
       }
+    };
+
+    for (;;) {
+      // Nothing new once the lease ran out (or stop() began): the next holder goes on from the cursor.
+      while (inFlight.size < concurrency && next < found.length && !failure && this.#mayWatch()) begin(next++);
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+      countDone();
       if (done - saved >= concurrency && !failure) await save().catch((reason: unknown) => (failure ??= { reason }));
     }
+    // Messages that finished while the cursor was being saved left the loop uncounted.
+    countDone();
     // Past the messages done, even after a failure: the next poll starts at the first not done.
     if (done > saved) await save();
     if (failure) throw failure.reason;
