@@ -93,7 +93,10 @@ describe('what replies do, through the real mailbox', () => {
 
   it('a real out-of-office reply (Dovecot sieve vacation) resumes the sequence after the return date, with no task', async () => {
     const lead = await firstEmailTo('away@lead.example');
-    const vacation = `require ["vacation"]; vacation :days 1 :addresses ["away@lead.example"] :subject "Out of office" "I am out of the office until December 7 with limited access to email. For urgent matters contact Sam Lee at sam@lead.example.";`;
+    // Nine days on, past the follow-up's own wait (a return date before it would not move it).
+    const back = new Date(Date.now() + 9 * 86_400_000);
+    const english = back.toLocaleDateString('en-US', { month: 'long', day: 'numeric', timeZone: 'UTC' });
+    const vacation = `require ["vacation"]; vacation :days 1 :addresses ["away@lead.example"] :subject "Out of office" "I am out of the office until ${english} with limited access to email. For urgent matters contact Sam Lee at sam@lead.example.";`;
     const [autoReply] = await whatDovecotSendsBack(lead.sent.raw.toString('utf8'), {
       sieveScript: vacation,
       envelopeFrom: 'dana@parley.test',
@@ -106,9 +109,9 @@ describe('what replies do, through the real mailbox', () => {
     const enrollment = await worker.database.enrollments.findOne({ _id: lead.enrollment._id });
     assert.equal(enrollment?.status, 'active');
     assert.equal(
-      enrollment?.nextStepAt?.toISOString().slice(5, 10),
-      '12-07',
-      `resumes on the return date, got ${enrollment?.nextStepAt?.toISOString()}`,
+      enrollment?.nextStepAt?.toISOString().slice(0, 10),
+      back.toISOString().slice(0, 10),
+      `resumes on the return date (${english}), got ${enrollment?.nextStepAt?.toISOString()}`,
     );
     assert.equal(reply.analysis?.alternateContact?.email, 'sam@lead.example');
     assert.equal(await worker.database.tasks.countDocuments({ replyId: reply._id }), 0);
