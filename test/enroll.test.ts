@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '../src/logger.ts';
+import { capturingLogger } from './support/log-capture.ts';
 import type { Database } from '../src/db/index.ts';
 import { enrollContacts } from '../src/enrollments/index.ts';
 import { isParleyError } from '../src/errors.ts';
@@ -139,16 +138,7 @@ steps:
     });
 
     it("the worker's catalog keeps the last good version and logs why, and never uses a file that was never good", async () => {
-      const lines: string[] = [];
-      const log = createLogger(
-        'info',
-        new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString());
-            done();
-          },
-        }),
-      );
+      const { logger: log, entries } = capturingLogger();
       const catalogDir = await mkdtemp(join(dir, 'catalog-'));
       await writeFile(join(catalogDir, 'launch.yaml'), warned);
       const catalog = new SequenceCatalog(catalogDir, log);
@@ -161,7 +151,7 @@ steps:
       assert.match(catalog.get('launch')?.steps[0]?.body ?? '', /we built this/, 'the last good version still runs');
       assert.equal(catalog.get('fresh'), undefined, 'a file that never passed lint is not used');
       assert.ok(catalog.lintErrors().some((f) => f.file.endsWith('fresh.yaml') && f.ruleId === 'one-question'));
-      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const logged = entries();
       const lintLine = logged.find((l) => l.rule === 'plain-text' && String(l.file).endsWith('launch.yaml'));
       assert.equal(lintLine?.field, 'steps[0].body');
       assert.equal(lintLine?.line, 7);

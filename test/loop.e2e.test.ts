@@ -38,7 +38,7 @@ describe('the loop, end to end', () => {
     await killAllCli();
     await db?.close();
     await services?.stop();
-    rmSync(sequencesDir, { recursive: true, force: true });
+    if (sequencesDir) rmSync(sequencesDir, { recursive: true, force: true });
   });
 
   it('sends, hears the reply, pauses that enrollment, queues a task, and follows up only with the silent lead', async () => {

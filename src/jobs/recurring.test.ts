@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { MongoClient, MongoNetworkError, type Collection, type Db, type Document } from 'mongodb';
 import { startTestServer, testDatabaseName, type TestServer } from '../db/testing.ts';
-import { createLogger } from '../logger.ts';
+import { capturingLogger } from '../../test/support/log-capture.ts';
 import { startRecurringJobs, type RecurringJobs } from './recurring.ts';
 
 // Agenda against the real database (FerretDB, or MONGODB_URL), with one write made to fail.
@@ -44,8 +43,7 @@ describe('recurring jobs', () => {
       data: null,
     });
     let failedUnlocks = 0;
-    const log: string[] = [];
-    const logger = createLogger('warn', new Writable({ write: (chunk: Buffer, _encoding, done) => (log.push(chunk.toString()), done()) }));
+    const { logger, entries } = capturingLogger('warn');
     jobs = startRecurringJobs({
       db: withFailingUnlocks(db, () => failedUnlocks++),
       logger,
@@ -59,8 +57,8 @@ describe('recurring jobs', () => {
     await new Promise((r) => setTimeout(r, 100)); // an unhandled rejection is reported after the microtasks
     assert.deepEqual(unhandled, []);
     assert.ok(
-      log.some((l) => l.includes('could not unlock a job')),
-      log.join(''),
+      entries().some((l) => JSON.stringify(l).includes('could not unlock a job')),
+      JSON.stringify(entries()),
     );
   });
 });

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'vitest';
-import { createLogger } from '../logger.ts';
+import { capturingLogger } from '../../test/support/log-capture.ts';
 import { formatProblem, parseSequence, poolProblems, SequenceCatalog, sendersOf } from './index.ts';
 
 const FILE = 'sequences/pool.yaml';
@@ -73,22 +72,16 @@ describe('senders: a pool', () => {
         `id: ${id}\nname: ${id}\nsenders:\n  - { name: Dana, address: dana@mail.example }\n  - { name: Eli, address: ${second} }\n${body}`;
       await writeFile(join(dir, 'good.yaml'), pool('good', 'eli@mail.example'));
       await writeFile(join(dir, 'bad.yaml'), pool('bad', 'zed@mail.example'));
-      const lines: string[] = [];
-      const log = createLogger(
-        'info',
-        new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString());
-            done();
-          },
-        }),
-      );
+      const { logger: log, entries } = capturingLogger();
       const catalog = new SequenceCatalog(dir, log, { mailboxes: new Set(['dana@mail.example', 'eli@mail.example']) });
       await catalog.reload();
       assert.ok(catalog.get('good'));
       assert.equal(catalog.get('bad'), undefined);
-      const problem = lines.map((l) => JSON.parse(l) as { problem?: string }).find((l) => l.problem?.includes('bad.yaml'));
-      assert.match(problem?.problem ?? '', /bad\.yaml:5:\d+ senders\[1\]\.address: 'zed@mail\.example' is not a mailbox of MAILBOXES_FILE/);
+      const problem = entries().find((l) => String(l.problem).includes('bad.yaml'));
+      assert.match(
+        String(problem?.problem),
+        /bad\.yaml:5:\d+ senders\[1\]\.address: 'zed@mail\.example' is not a mailbox of MAILBOXES_FILE/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
